@@ -1,0 +1,160 @@
+// EventStore: the per-service log of record, on RocksDB.
+//
+// Each aggregate has a stream of events with dense versions 1, 2, 3, …; the whole store has a
+// global log with dense positions 1, 2, 3, … assigned in commit order. Appending is optimistic:
+// the caller states the version it expects the stream to be at, and a mismatch is refused with
+// ABORTED and nothing written. One Append commits, in ONE RocksDB WriteBatch, the events, their
+// stream-index entries, the new stream head (version + hash), one outbox row per event (for the
+// Kafka relay) and the idempotency record — all or nothing.
+//
+//   EventStoreOptions options{.path = "/data/leads/events", .service = "leads"};
+//   ASSIGN_OR_RETURN(std::unique_ptr<EventStore> store, EventStore::Open(options));
+//   AppendRequest request{.stream_id = "lead-42", .expected_version = 0};
+//   request.events.push_back(MakeEnvelope(lead_captured_event));
+//   ASSIGN_OR_RETURN(AppendResult result, store->Append(std::move(request)));
+//
+// Thread-safety: every method may be called concurrently. Appends are group-committed: callers
+// that arrive while a write is in flight are merged into the next write, which is what makes a
+// synced (kMachineCrash) store fast under concurrency.
+//
+// Readers never see a gap: positions are committed strictly in order, a commit group at a time,
+// so ReadAll from any position returns a contiguous prefix of what will ever be there.
+#ifndef SALES_COMMON_EVENTSTORE_EVENT_STORE_H_
+#define SALES_COMMON_EVENTSTORE_EVENT_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "sales/common/v1/envelope.pb.h"
+
+namespace sales::eventstore {
+
+using ::sales::common::v1::EventEnvelope;
+
+// What an acknowledged append survives.
+enum class Durability {
+  // The WAL is written but not fsynced: an acknowledged append survives a crash of the process
+  // (the OS still has the WAL), not a power loss. The default, like RocksDB's own default.
+  kProcessCrash,
+  // Every commit group is fsynced before it is acknowledged: survives power loss. Concurrent
+  // appends share one fsync (group commit).
+  kMachineCrash,
+};
+
+struct EventStoreOptions {
+  std::string path;      // RocksDB directory; created if missing.
+  std::string service;   // Stamped into every envelope ("leads", "orders", …).
+  Durability durability = Durability::kProcessCrash;
+  // Source of recorded_at (and occurred_at when the writer leaves it empty). Tests inject one.
+  std::function<absl::Time()> clock = [] { return absl::Now(); };
+};
+
+// Expected-version sentinels for AppendRequest::expected_version.
+inline constexpr int64_t kNoStream = 0;     // the stream must not exist yet
+inline constexpr int64_t kAnyVersion = -1;  // no concurrency check (use sparingly)
+
+struct AppendRequest {
+  // Required: 1–200 printable characters, no NUL or control characters.
+  std::string stream_id;
+  // kNoStream, kAnyVersion, or the stream's current version n ≥ 1.
+  int64_t expected_version = kAnyVersion;
+  // At least one. The writer fills payload, occurred_at, actor, correlation_id, causation_id,
+  // deal_id, schema_version (and event_id if it wants its own). The store fills service,
+  // stream_id, stream_version, global_position, recorded_at, prev_event_hash, and event_type
+  // (from the payload's type) and event_id (a new UUID) when empty.
+  std::vector<EventEnvelope> events;
+  // Optional. A repeated key with the same fingerprint returns the first result and writes
+  // nothing; with a different fingerprint it is refused with INVALID_ARGUMENT.
+  std::string idempotency_key;
+  // Optional: what identifies "the same request" for the key (e.g. a hash of the command).
+  // When empty the store uses the stream id, expected version and the events' types and
+  // payload bytes (not their generated ids or times).
+  std::string idempotency_fingerprint;
+};
+
+struct AppendResult {
+  uint64_t first_version = 0;   // stream version of the first appended event
+  uint64_t last_version = 0;    // … of the last: the stream's new version
+  uint64_t first_position = 0;  // global position of the first appended event
+  uint64_t last_position = 0;
+  // True when the idempotency key had been seen: nothing was written and this is the first
+  // append's result.
+  bool deduplicated = false;
+};
+
+// One event as stored: the exact bytes (what hashes are computed over) and where it sits.
+struct StoredEvent {
+  uint64_t position = 0;
+  std::string stream_id;
+  uint64_t stream_version = 0;
+  std::string bytes;  // serialized EventEnvelope
+};
+
+// A stream's head: its version and the hash of its last event's stored bytes.
+struct StreamHead {
+  uint64_t version = 0;
+  std::string last_event_hash;  // SHA-256, 32 bytes; empty for an empty stream
+};
+
+class EventStore {
+ public:
+  virtual ~EventStore() = default;
+
+  // Opens (creating if needed) the store at options.path.
+  static absl::StatusOr<std::unique_ptr<EventStore>> Open(const EventStoreOptions& options);
+
+  // Appends atomically; see AppendRequest. Errors: INVALID_ARGUMENT (bad stream id, no events,
+  // key replayed with another fingerprint), ABORTED (expected version mismatch), INTERNAL (the
+  // store failed to write; it then refuses further appends until reopened).
+  virtual absl::StatusOr<AppendResult> Append(AppendRequest request) = 0;
+
+  // Up to `max_count` events of the stream with version ≥ from_version (0 means 1), in order.
+  // An unknown stream gives an empty vector.
+  virtual absl::StatusOr<std::vector<EventEnvelope>> ReadStream(const std::string& stream_id,
+                                                                uint64_t from_version,
+                                                                size_t max_count) = 0;
+
+  // Up to `max_count` events with position ≥ from_position (0 means 1), in commit order.
+  virtual absl::StatusOr<std::vector<EventEnvelope>> ReadAll(uint64_t from_position,
+                                                             size_t max_count) = 0;
+
+  // The same, as stored bytes (for hash verification and for shipping without re-encoding).
+  virtual absl::StatusOr<std::vector<StoredEvent>> ReadStreamRaw(const std::string& stream_id,
+                                                                 uint64_t from_version,
+                                                                 size_t max_count) = 0;
+  virtual absl::StatusOr<std::vector<StoredEvent>> ReadAllRaw(uint64_t from_position,
+                                                              size_t max_count) = 0;
+
+  // The stream's head as recorded at its last append (version 0 for an unknown stream).
+  virtual absl::StatusOr<StreamHead> GetStreamHead(const std::string& stream_id) = 0;
+
+  // Last committed global position (0 for an empty store).
+  virtual uint64_t HeadPosition() const = 0;
+
+  // --- Transactional outbox (used by the Kafka relay) ---
+
+  // Up to `max_count` outbox rows with position ≥ from_position, in position order, with the
+  // stored event bytes. A row exists for every committed event until DeleteOutbox removes it.
+  virtual absl::StatusOr<std::vector<StoredEvent>> ReadOutbox(uint64_t from_position,
+                                                              size_t max_count) = 0;
+  // Removes outbox rows (after Kafka acknowledged them). Unknown positions are ignored.
+  virtual absl::Status DeleteOutbox(const std::vector<uint64_t>& positions) = 0;
+  // Number of rows still waiting for the relay.
+  virtual uint64_t OutboxSize() const = 0;
+};
+
+// SHA-256 of stored event bytes: the value chained through prev_event_hash.
+std::string EventHash(absl::string_view stored_bytes);
+
+// Validates a stream id (1–200 bytes, printable, no NUL); INVALID_ARGUMENT naming `field`.
+absl::Status ValidateStreamId(absl::string_view stream_id, absl::string_view field = "stream_id");
+
+}  // namespace sales::eventstore
+
+#endif  // SALES_COMMON_EVENTSTORE_EVENT_STORE_H_

@@ -1,0 +1,35 @@
+// EventFeedReader: how a projection reads a write service's log of record (its EventFeed).
+// Implementations: GrpcEventFeedReader (the EventFeed gRPC service of a remote or local
+// server, the shipped path) and LocalEventFeedReader (an EventStore in the same process).
+#ifndef SALES_COMMON_FEED_EVENT_FEED_READER_H_
+#define SALES_COMMON_FEED_EVENT_FEED_READER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "sales/common/v1/envelope.pb.h"
+
+namespace sales::feed {
+
+using ::sales::common::v1::EventEnvelope;
+
+class EventFeedReader {
+ public:
+  virtual ~EventFeedReader() = default;
+  // Up to max_count events with position ≥ from_position, in commit order. Fewer (possibly
+  // none) means the end of the log as of the call.
+  virtual absl::StatusOr<std::vector<EventEnvelope>> ReadAll(uint64_t from_position,
+                                                             size_t max_count) = 0;
+  // Events of one stream with from_version ≤ version ≤ to_version (to_version 0 = to the end).
+  virtual absl::StatusOr<std::vector<EventEnvelope>> ReadStream(const std::string& stream_id,
+                                                                uint64_t from_version,
+                                                                uint64_t to_version) = 0;
+  // Last committed position of the log.
+  virtual absl::StatusOr<uint64_t> HeadPosition() = 0;
+};
+
+}  // namespace sales::feed
+
+#endif  // SALES_COMMON_FEED_EVENT_FEED_READER_H_
