@@ -1,0 +1,311 @@
+#include "common/eventstore/event_store.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <map>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "common/testing/temp_dir.h"
+#include "common/testing/test_events.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "rocksdb/db.h"
+
+namespace sales::eventstore {
+namespace {
+
+using ::sales::testing::TempDir;
+using ::sales::testing::TextEvent;
+using ::sales::testing::TextOf;
+using ::testing::HasSubstr;
+
+class EventStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Reopen(); }
+
+  void Reopen() {
+    store_.reset();
+    auto store = EventStore::Open({.path = dir_.path() + "/events", .service = "test"});
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+  }
+
+  absl::StatusOr<AppendResult> AppendText(const std::string& stream, int64_t expected,
+                                          std::vector<std::string> texts,
+                                          std::string key = "") {
+    AppendRequest request{.stream_id = stream, .expected_version = expected};
+    for (const std::string& text : texts) request.events.push_back(TextEvent(text));
+    request.idempotency_key = std::move(key);
+    return store_->Append(std::move(request));
+  }
+
+  TempDir dir_;
+  std::unique_ptr<EventStore> store_;
+};
+
+TEST_F(EventStoreTest, AppendAssignsDenseVersionsAndPositions) {
+  auto first = AppendText("lead-1", kNoStream, {"a", "b"});
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->first_version, 1u);
+  EXPECT_EQ(first->last_version, 2u);
+  EXPECT_EQ(first->first_position, 1u);
+  EXPECT_EQ(first->last_position, 2u);
+  auto second = AppendText("lead-2", kNoStream, {"c"});
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->first_position, 3u);
+  auto third = AppendText("lead-1", 2, {"d"});
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(third->last_version, 3u);
+  EXPECT_EQ(store_->HeadPosition(), 4u);
+
+  auto events = store_->ReadStream("lead-1", 0, 100);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 3u);
+  EXPECT_EQ(TextOf((*events)[2]), "d");
+  EXPECT_EQ((*events)[2].stream_version(), 3u);
+  EXPECT_EQ((*events)[2].global_position(), 4u);
+  EXPECT_EQ((*events)[2].service(), "test");
+  EXPECT_EQ((*events)[2].event_type(), "google.protobuf.StringValue");
+  EXPECT_FALSE((*events)[2].event_id().empty());
+  EXPECT_TRUE((*events)[2].has_recorded_at());
+}
+
+TEST_F(EventStoreTest, VersionConflictIsAbortedAndWritesNothing) {
+  ASSERT_TRUE(AppendText("s", kNoStream, {"a"}).ok());
+  auto conflict = AppendText("s", kNoStream, {"b"});
+  EXPECT_EQ(conflict.status().code(), absl::StatusCode::kAborted);
+  EXPECT_THAT(conflict.status().message(), HasSubstr("expected version 0, actual 1"));
+  auto stale = AppendText("s", 5, {"b"});
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(store_->HeadPosition(), 1u);
+  EXPECT_EQ(store_->ReadAll(0, 100)->size(), 1u);
+  EXPECT_EQ(store_->OutboxSize(), 1u);
+}
+
+TEST_F(EventStoreTest, InvalidRequestsNameTheField) {
+  auto empty_id = AppendText("", kNoStream, {"a"});
+  EXPECT_EQ(empty_id.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(empty_id.status().message(), HasSubstr("stream_id"));
+  EXPECT_THAT(AppendText(std::string(201, 'x'), kNoStream, {"a"}).status().message(),
+              HasSubstr("stream_id"));
+  EXPECT_THAT(AppendText(std::string("a\0b", 3), kNoStream, {"a"}).status().message(),
+              HasSubstr("control character"));
+  EXPECT_THAT(AppendText("s", kNoStream, {}).status().message(), HasSubstr("events"));
+  EXPECT_THAT(AppendText("s", -7, {"a"}).status().message(), HasSubstr("expected_version"));
+  AppendRequest no_payload{.stream_id = "s", .expected_version = kNoStream};
+  no_payload.events.emplace_back();
+  EXPECT_THAT(store_->Append(no_payload).status().message(), HasSubstr("events[0].payload"));
+  EXPECT_EQ(store_->HeadPosition(), 0u);
+}
+
+TEST_F(EventStoreTest, IdempotencyKeyReturnsFirstResultAndWritesNothing) {
+  auto first = AppendText("s", kNoStream, {"a"}, "cmd-1");
+  ASSERT_TRUE(first.ok());
+  EXPECT_FALSE(first->deduplicated);
+  auto again = AppendText("s", kNoStream, {"a"}, "cmd-1");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->deduplicated);
+  EXPECT_EQ(again->first_position, first->first_position);
+  EXPECT_EQ(store_->HeadPosition(), 1u);
+
+  auto different = AppendText("s", kNoStream, {"other"}, "cmd-1");
+  EXPECT_EQ(different.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(different.status().message(), HasSubstr("idempotency_key"));
+
+  Reopen();  // the record is durable, not only in memory
+  auto after_restart = AppendText("s", kNoStream, {"a"}, "cmd-1");
+  ASSERT_TRUE(after_restart.ok());
+  EXPECT_TRUE(after_restart->deduplicated);
+  EXPECT_EQ(store_->HeadPosition(), 1u);
+}
+
+TEST_F(EventStoreTest, CallerFingerprintDefinesSameRequest) {
+  AppendRequest request{.stream_id = "s", .expected_version = kNoStream,
+                        .idempotency_key = "k", .idempotency_fingerprint = "command-hash-1"};
+  request.events.push_back(TextEvent("at 10:00"));
+  ASSERT_TRUE(store_->Append(request).ok());
+  // A retry whose events differ only in generated content is still the same command.
+  request.events[0] = TextEvent("at 10:01");
+  auto retry = store_->Append(request);
+  ASSERT_TRUE(retry.ok());
+  EXPECT_TRUE(retry->deduplicated);
+}
+
+TEST_F(EventStoreTest, HashChainLinksEveryStreamEvent) {
+  ASSERT_TRUE(AppendText("s", kNoStream, {"a", "b"}).ok());
+  ASSERT_TRUE(AppendText("s", 2, {"c"}).ok());
+  auto raw = store_->ReadStreamRaw("s", 1, 10);
+  ASSERT_TRUE(raw.ok());
+  ASSERT_EQ(raw->size(), 3u);
+  std::string previous_hash;
+  for (const StoredEvent& stored : *raw) {
+    EventEnvelope envelope;
+    ASSERT_TRUE(envelope.ParseFromString(stored.bytes));
+    EXPECT_EQ(envelope.prev_event_hash(), previous_hash);
+    previous_hash = EventHash(stored.bytes);
+  }
+  auto head = store_->GetStreamHead("s");
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->version, 3u);
+  EXPECT_EQ(head->last_event_hash, previous_hash);
+  EXPECT_EQ(EventHash("").size(), 32u);
+}
+
+TEST_F(EventStoreTest, ReadAllPagesInCommitOrder) {
+  for (int i = 0; i < 25; ++i) {
+    ASSERT_TRUE(AppendText(absl::StrCat("s", i % 3), kAnyVersion, {absl::StrCat(i)}).ok());
+  }
+  std::vector<EventEnvelope> all;
+  uint64_t from = 0;
+  while (true) {
+    auto page = store_->ReadAll(from, 7);
+    ASSERT_TRUE(page.ok());
+    if (page->empty()) break;
+    from = page->back().global_position() + 1;
+    all.insert(all.end(), page->begin(), page->end());
+  }
+  ASSERT_EQ(all.size(), 25u);
+  for (int i = 0; i < 25; ++i) {
+    EXPECT_EQ(all[i].global_position(), static_cast<uint64_t>(i + 1));
+    EXPECT_EQ(TextOf(all[i]), absl::StrCat(i));
+  }
+  auto raw = store_->ReadAllRaw(10, 1);
+  ASSERT_TRUE(raw.ok());
+  EXPECT_EQ((*raw)[0].stream_id, "s0");
+  EXPECT_EQ((*raw)[0].stream_version, 4u);
+}
+
+TEST_F(EventStoreTest, OutboxHoldsEveryEventUntilDeleted) {
+  ASSERT_TRUE(AppendText("a", kNoStream, {"1", "2"}).ok());
+  ASSERT_TRUE(AppendText("b", kNoStream, {"3"}).ok());
+  EXPECT_EQ(store_->OutboxSize(), 3u);
+  auto rows = store_->ReadOutbox(0, 10);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_EQ((*rows)[2].stream_id, "b");
+  EXPECT_EQ((*rows)[2].position, 3u);
+  ASSERT_TRUE(store_->DeleteOutbox({1, 2, 99}).ok());
+  EXPECT_EQ(store_->OutboxSize(), 1u);
+  ASSERT_TRUE(store_->DeleteOutbox({1}).ok());  // a repeated delete changes nothing
+  EXPECT_EQ(store_->OutboxSize(), 1u);
+  Reopen();
+  EXPECT_EQ(store_->OutboxSize(), 1u);
+  EXPECT_EQ(store_->ReadOutbox(0, 10)->front().position, 3u);
+}
+
+// Many threads on the same and on different streams: no lost update, dense versions, and the
+// global order agrees with every stream's order.
+TEST_F(EventStoreTest, ConcurrentAppendsLoseNothing) {
+  constexpr int kThreads = 8;
+  constexpr int kAppendsPerThread = 300;
+  std::atomic<int> conflicts{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kAppendsPerThread; ++i) {
+        // Half of the work contends on one shared stream with optimistic retries.
+        if (i % 2 == 0) {
+          while (true) {
+            auto head = store_->GetStreamHead("shared");
+            ASSERT_TRUE(head.ok());
+            auto result = AppendText("shared", static_cast<int64_t>(head->version),
+                                     {absl::StrCat(t, ":", i)});
+            if (result.ok()) break;
+            ASSERT_EQ(result.status().code(), absl::StatusCode::kAborted) << result.status();
+            conflicts.fetch_add(1);
+          }
+        } else {
+          ASSERT_TRUE(AppendText(absl::StrCat("own-", t), kAnyVersion, {absl::StrCat(i)}).ok());
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+
+  const uint64_t total = kThreads * kAppendsPerThread;
+  EXPECT_EQ(store_->HeadPosition(), total);
+  auto all = store_->ReadAll(0, total + 10);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), total);
+  std::map<std::string, uint64_t> last_version;
+  for (uint64_t i = 0; i < total; ++i) {
+    const EventEnvelope& event = (*all)[i];
+    EXPECT_EQ(event.global_position(), i + 1);
+    EXPECT_EQ(event.stream_version(), last_version[event.stream_id()] + 1);
+    last_version[event.stream_id()] = event.stream_version();
+  }
+  EXPECT_EQ(last_version["shared"], static_cast<uint64_t>(kThreads * kAppendsPerThread / 2));
+  for (int t = 0; t < kThreads; ++t) {
+    EXPECT_EQ(last_version[absl::StrCat("own-", t)], kAppendsPerThread / 2u);
+  }
+  std::cout << "optimistic conflicts retried: " << conflicts.load() << "\n";
+}
+
+TEST_F(EventStoreTest, ConcurrentDuplicateKeysWriteOnce) {
+  constexpr int kThreads = 6;
+  std::vector<std::thread> threads;
+  std::atomic<int> deduplicated{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        auto result = AppendText(absl::StrCat("s", i), kAnyVersion, {"x"}, absl::StrCat("k", i));
+        ASSERT_TRUE(result.ok()) << result.status();
+        if (result->deduplicated) deduplicated.fetch_add(1);
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(store_->HeadPosition(), 50u);
+  EXPECT_EQ(deduplicated.load(), 50 * (kThreads - 1));
+}
+
+// A child process appends and dies without closing the store (no flush, no destructor); every
+// acknowledged append must be there after reopening.
+TEST(EventStoreCrashTest, AcknowledgedAppendsSurviveProcessCrash) {
+  TempDir dir;
+  const std::string path = dir.path() + "/events";
+  constexpr int kAppends = 500;
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto store = EventStore::Open({.path = path, .service = "test"});
+    if (!store.ok()) _exit(2);
+    for (int i = 0; i < kAppends; ++i) {
+      AppendRequest request{.stream_id = absl::StrCat("s", i % 7)};
+      request.events.push_back(TextEvent(absl::StrCat(i)));
+      if (!(*store)->Append(std::move(request)).ok()) _exit(3);
+    }
+    _exit(0);  // crash: no destructors, no memtable flush
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+
+  auto store = EventStore::Open({.path = path, .service = "test"});
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ((*store)->HeadPosition(), static_cast<uint64_t>(kAppends));
+  EXPECT_EQ((*store)->OutboxSize(), static_cast<uint64_t>(kAppends));
+  auto all = (*store)->ReadAll(0, kAppends + 1);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), static_cast<size_t>(kAppends));
+  EXPECT_EQ(TextOf(all->back()), absl::StrCat(kAppends - 1));
+  // Appending continues at the right version and position.
+  AppendRequest request{.stream_id = "s0", .expected_version = (kAppends + 6) / 7};
+  request.events.push_back(TextEvent("after"));
+  auto after = (*store)->Append(std::move(request));
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->first_position, static_cast<uint64_t>(kAppends + 1));
+}
+
+TEST(EventStoreOpenTest, UnopenablePathIsAClearError) {
+  auto store = EventStore::Open({.path = "/proc/forbidden/events", .service = "test"});
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(store.status().message(), HasSubstr("/proc/forbidden/events"));
+}
+
+}  // namespace
+}  // namespace sales::eventstore

@@ -1,0 +1,519 @@
+// The RocksDB implementation of EventStore (see event_store.h for the contract).
+//
+// Commit protocol. Append validates and prepares under `mu_`: it checks the idempotency key and
+// the expected version against the in-memory stream head, assigns versions and global positions,
+// chains hashes, and adds every write to `open_batch_`, the batch of the next commit group. The
+// first caller to find no write in flight becomes the group's leader: it takes the open batch,
+// writes it outside the lock (one RocksDB Write, fsynced for kMachineCrash), and wakes the group.
+// Because only one group is written at a time, and positions are assigned in queue order, groups
+// commit in position order and a reader can never observe position n+1 before n.
+//
+// In-memory state (stream heads, next position, in-flight idempotency keys) is only advanced
+// under `mu_` as appends are prepared. If a group write fails, that state no longer matches the
+// disk, so the store refuses every later append until it is reopened (which reloads it).
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/random/random.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/eventstore/event_store.h"
+#include "common/eventstore/internal/idempotency.h"
+#include "common/eventstore/internal/keys.h"
+#include "common/status/grpc_status.h"
+#include "common/status/status_macros.h"
+#include "google/protobuf/util/time_util.h"
+#include "rocksdb/db.h"
+#include "rocksdb/options.h"
+#include "rocksdb/write_batch.h"
+
+namespace sales::eventstore {
+namespace {
+
+using internal::DecodeBigEndian64;
+using internal::EncodeBigEndian64;
+
+constexpr size_t kMaxEventsPerAppend = 1000;
+constexpr size_t kMaxEventBytes = 1 << 20;
+constexpr size_t kMaxIdempotencyKeyBytes = 200;
+
+// Column family order as passed to DB::Open.
+enum ColumnFamily { kDefault = 0, kLog, kStreamIndex, kStreamHeads, kOutbox, kIdempotency };
+const char* const kColumnFamilyNames[] = {"default",      "log",    "stream_index",
+                                          "stream_heads", "outbox", "idempotency"};
+
+absl::string_view View(const rocksdb::Slice& slice) { return {slice.data(), slice.size()}; }
+
+absl::Status FromRocks(const rocksdb::Status& status, absl::string_view what) {
+  if (status.ok()) return absl::OkStatus();
+  return absl::InternalError(absl::StrCat("event store ", what, ": ", status.ToString()));
+}
+
+std::string NewUuid() {
+  thread_local absl::BitGen gen;
+  uint64_t hi = absl::Uniform<uint64_t>(gen);
+  uint64_t lo = absl::Uniform<uint64_t>(gen);
+  hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
+  lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // RFC 4122 variant
+  return absl::StrFormat("%08x-%04x-%04x-%04x-%012x", hi >> 32, (hi >> 16) & 0xffff, hi & 0xffff,
+                         lo >> 48, lo & 0xffffffffffffULL);
+}
+
+// "type.googleapis.com/sales.leads.v1.LeadCaptured" -> "sales.leads.v1.LeadCaptured".
+std::string TypeNameOf(const google::protobuf::Any& any) {
+  absl::string_view url = any.type_url();
+  size_t slash = url.rfind('/');
+  return std::string(slash == absl::string_view::npos ? url : url.substr(slash + 1));
+}
+
+google::protobuf::Timestamp ToProtoTime(absl::Time t) {
+  return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
+}
+
+StreamHead DecodeHead(absl::string_view value) {
+  StreamHead head;
+  head.version = DecodeBigEndian64(value);
+  if (value.size() > 8) head.last_event_hash = std::string(value.substr(8));
+  return head;
+}
+
+std::string EncodeHead(const StreamHead& head) {
+  return EncodeBigEndian64(head.version) + head.last_event_hash;
+}
+
+absl::Status ValidateRequest(const AppendRequest& request) {
+  RETURN_IF_ERROR(ValidateStreamId(request.stream_id));
+  if (request.expected_version < kAnyVersion) {
+    return InvalidField("expected_version", "must be -1 (any), 0 (no stream) or a version >= 1");
+  }
+  if (request.events.empty()) return InvalidField("events", "at least one event is required");
+  if (request.events.size() > kMaxEventsPerAppend) {
+    return InvalidField("events", absl::StrCat("at most ", kMaxEventsPerAppend, " per append"));
+  }
+  if (request.idempotency_key.size() > kMaxIdempotencyKeyBytes) {
+    return InvalidField("idempotency_key",
+                        absl::StrCat("longer than ", kMaxIdempotencyKeyBytes, " bytes"));
+  }
+  for (size_t i = 0; i < request.events.size(); ++i) {
+    const EventEnvelope& event = request.events[i];
+    if (event.payload().type_url().empty()) {
+      return InvalidField(absl::StrCat("events[", i, "].payload"), "no payload type");
+    }
+    if (event.ByteSizeLong() > kMaxEventBytes) {
+      return InvalidField(absl::StrCat("events[", i, "]"), "larger than 1 MiB");
+    }
+  }
+  return absl::OkStatus();
+}
+
+class RocksDbEventStore final : public EventStore {
+ public:
+  RocksDbEventStore(EventStoreOptions options, std::unique_ptr<rocksdb::DB> db,
+                    std::vector<rocksdb::ColumnFamilyHandle*> handles)
+      : options_(std::move(options)), db_(std::move(db)), handles_(std::move(handles)) {
+    write_options_.sync = options_.durability == Durability::kMachineCrash;
+  }
+
+  ~RocksDbEventStore() override {
+    for (rocksdb::ColumnFamilyHandle* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
+  }
+
+  // Loads the head position and outbox size from disk.
+  absl::Status LoadCounters() {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, handles_[kLog]));
+    it->SeekToLast();
+    RETURN_IF_ERROR(FromRocks(it->status(), "open (log)"));
+    uint64_t head = it->Valid() ? DecodeBigEndian64(View(it->key())) : 0;
+    next_position_ = head + 1;
+    committed_position_.store(head);
+    std::unique_ptr<rocksdb::Iterator> outbox(db_->NewIterator({}, handles_[kOutbox]));
+    uint64_t rows = 0;
+    for (outbox->SeekToFirst(); outbox->Valid(); outbox->Next()) ++rows;
+    RETURN_IF_ERROR(FromRocks(outbox->status(), "open (outbox)"));
+    outbox_size_.store(static_cast<int64_t>(rows));
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<AppendResult> Append(AppendRequest request) override {
+    RETURN_IF_ERROR(ValidateRequest(request));
+    std::string fingerprint;
+    if (!request.idempotency_key.empty()) fingerprint = internal::Fingerprint(request);
+
+    std::unique_lock lock(mu_);
+    if (!failed_.ok()) return failed_;
+
+    if (!request.idempotency_key.empty()) {
+      ASSIGN_OR_RETURN(absl::optional<AppendResult> earlier,
+                       FindEarlierResult(request.idempotency_key, fingerprint, lock));
+      if (earlier.has_value()) return *earlier;
+      if (!failed_.ok()) return failed_;  // FindEarlierResult may have waited on a failed group
+    }
+
+    ASSIGN_OR_RETURN(StreamHead * head, LoadHead(request.stream_id));
+    RETURN_IF_ERROR(CheckExpectedVersion(request, *head));
+
+    auto pending = std::make_shared<PendingAppend>();
+    RETURN_IF_ERROR(Prepare(request, fingerprint, *head, pending->result));
+    if (!request.idempotency_key.empty()) {
+      in_flight_keys_[request.idempotency_key] = {fingerprint, pending};
+    }
+    open_group_.push_back(pending);
+    WaitForCommit(*pending, lock);
+    if (!request.idempotency_key.empty()) in_flight_keys_.erase(request.idempotency_key);
+    if (!pending->status.ok()) return pending->status;
+    return pending->result;
+  }
+
+  absl::StatusOr<std::vector<EventEnvelope>> ReadStream(const std::string& stream_id,
+                                                        uint64_t from_version,
+                                                        size_t max_count) override {
+    ASSIGN_OR_RETURN(std::vector<StoredEvent> raw,
+                     ReadStreamRaw(stream_id, from_version, max_count));
+    return DecodeAll(raw);
+  }
+
+  absl::StatusOr<std::vector<EventEnvelope>> ReadAll(uint64_t from_position,
+                                                     size_t max_count) override {
+    ASSIGN_OR_RETURN(std::vector<StoredEvent> raw, ReadAllRaw(from_position, max_count));
+    return DecodeAll(raw);
+  }
+
+  absl::StatusOr<std::vector<StoredEvent>> ReadStreamRaw(const std::string& stream_id,
+                                                         uint64_t from_version,
+                                                         size_t max_count) override {
+    RETURN_IF_ERROR(ValidateStreamId(stream_id));
+    const std::string prefix = internal::StreamIndexPrefix(stream_id);
+    std::vector<uint64_t> versions;
+    std::vector<std::string> position_keys;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, handles_[kStreamIndex]));
+    for (it->Seek(internal::StreamIndexKey(stream_id, std::max<uint64_t>(from_version, 1)));
+         it->Valid() && it->key().starts_with(prefix) && versions.size() < max_count;
+         it->Next()) {
+      versions.push_back(DecodeBigEndian64(View(it->key()).substr(prefix.size())));
+      position_keys.push_back(it->value().ToString());
+    }
+    RETURN_IF_ERROR(FromRocks(it->status(), "read stream index"));
+
+    std::vector<rocksdb::Slice> keys(position_keys.begin(), position_keys.end());
+    std::vector<std::string> values;
+    std::vector<rocksdb::ColumnFamilyHandle*> families(keys.size(), handles_[kLog]);
+    std::vector<rocksdb::Status> statuses = db_->MultiGet({}, families, keys, &values);
+    std::vector<StoredEvent> events;
+    events.reserve(keys.size());
+    for (size_t i = 0; i < keys.size(); ++i) {
+      RETURN_IF_ERROR(FromRocks(statuses[i], "read stream event"));
+      events.push_back({DecodeBigEndian64(position_keys[i]), stream_id, versions[i],
+                        std::move(values[i])});
+    }
+    return events;
+  }
+
+  absl::StatusOr<std::vector<StoredEvent>> ReadAllRaw(uint64_t from_position,
+                                                      size_t max_count) override {
+    std::vector<StoredEvent> events;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, handles_[kLog]));
+    for (it->Seek(EncodeBigEndian64(std::max<uint64_t>(from_position, 1)));
+         it->Valid() && events.size() < max_count; it->Next()) {
+      events.push_back(
+          {DecodeBigEndian64(View(it->key())), "", 0, it->value().ToString()});
+    }
+    RETURN_IF_ERROR(FromRocks(it->status(), "read log"));
+    RETURN_IF_ERROR(FillStreamCoordinates(events));
+    return events;
+  }
+
+  absl::StatusOr<StreamHead> GetStreamHead(const std::string& stream_id) override {
+    RETURN_IF_ERROR(ValidateStreamId(stream_id));
+    std::string value;
+    rocksdb::Status s = db_->Get({}, handles_[kStreamHeads], stream_id, &value);
+    if (s.IsNotFound()) return StreamHead{};
+    RETURN_IF_ERROR(FromRocks(s, "read stream head"));
+    return DecodeHead(value);
+  }
+
+  uint64_t HeadPosition() const override { return committed_position_.load(); }
+
+  absl::StatusOr<std::vector<StoredEvent>> ReadOutbox(uint64_t from_position,
+                                                      size_t max_count) override {
+    std::vector<std::string> position_keys;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, handles_[kOutbox]));
+    for (it->Seek(EncodeBigEndian64(from_position)); it->Valid() && position_keys.size() < max_count;
+         it->Next()) {
+      position_keys.push_back(it->key().ToString());
+    }
+    RETURN_IF_ERROR(FromRocks(it->status(), "read outbox"));
+    std::vector<rocksdb::Slice> keys(position_keys.begin(), position_keys.end());
+    std::vector<std::string> values;
+    std::vector<rocksdb::ColumnFamilyHandle*> families(keys.size(), handles_[kLog]);
+    std::vector<rocksdb::Status> statuses = db_->MultiGet({}, families, keys, &values);
+    std::vector<StoredEvent> events;
+    events.reserve(keys.size());
+    for (size_t i = 0; i < keys.size(); ++i) {
+      RETURN_IF_ERROR(FromRocks(statuses[i], "read outbox event"));
+      events.push_back({DecodeBigEndian64(position_keys[i]), "", 0, std::move(values[i])});
+    }
+    RETURN_IF_ERROR(FillStreamCoordinates(events));
+    return events;
+  }
+
+  absl::Status DeleteOutbox(const std::vector<uint64_t>& positions) override {
+    // Serialised with other deletes so that the backlog count matches the rows removed.
+    std::lock_guard lock(outbox_mu_);
+    rocksdb::WriteBatch batch;
+    uint64_t removed = 0;
+    for (uint64_t position : positions) {
+      std::string key = EncodeBigEndian64(position);
+      std::string ignored;
+      if (!db_->Get({}, handles_[kOutbox], key, &ignored).ok()) continue;
+      RETURN_IF_ERROR(FromRocks(batch.Delete(handles_[kOutbox], key), "delete outbox"));
+      ++removed;
+    }
+    if (removed == 0) return absl::OkStatus();
+    RETURN_IF_ERROR(FromRocks(db_->Write({}, &batch), "delete outbox"));
+    outbox_size_.fetch_sub(static_cast<int64_t>(removed));
+    return absl::OkStatus();
+  }
+
+  uint64_t OutboxSize() const override {
+    // A relay may delete rows of a group before the group's writer counted them: clamp.
+    return static_cast<uint64_t>(std::max<int64_t>(outbox_size_.load(), 0));
+  }
+
+ private:
+  // One append waiting in a commit group.
+  struct PendingAppend {
+    AppendResult result;
+    absl::Status status;
+    bool done = false;
+  };
+  struct InFlightKey {
+    std::string fingerprint;
+    std::shared_ptr<PendingAppend> pending;
+  };
+
+  // Returns the first result for a key seen before (waiting for it if still in flight),
+  // nullopt for a new key, INVALID_ARGUMENT for a key replayed with another payload.
+  absl::StatusOr<absl::optional<AppendResult>> FindEarlierResult(
+      const std::string& key, const std::string& fingerprint, std::unique_lock<std::mutex>& lock) {
+    auto mismatch = [&] {
+      return InvalidField("idempotency_key",
+                          "already used for a different request (payload differs)");
+    };
+    if (auto it = in_flight_keys_.find(key); it != in_flight_keys_.end()) {
+      if (it->second.fingerprint != fingerprint) return mismatch();
+      std::shared_ptr<PendingAppend> first = it->second.pending;
+      cv_.wait(lock, [&] { return first->done; });
+      if (!first->status.ok()) return first->status;
+      AppendResult result = first->result;
+      result.deduplicated = true;
+      return absl::optional<AppendResult>(result);
+    }
+    std::string value;
+    rocksdb::Status s = db_->Get({}, handles_[kIdempotency], key, &value);
+    if (s.IsNotFound()) return absl::optional<AppendResult>();
+    RETURN_IF_ERROR(FromRocks(s, "read idempotency record"));
+    ASSIGN_OR_RETURN(internal::IdempotencyRecord record, internal::DecodeIdempotencyRecord(value));
+    if (record.fingerprint != fingerprint) return mismatch();
+    record.result.deduplicated = true;
+    return absl::optional<AppendResult>(record.result);
+  }
+
+  absl::StatusOr<StreamHead*> LoadHead(const std::string& stream_id) {
+    auto it = heads_.find(stream_id);
+    if (it != heads_.end()) return &it->second;
+    ASSIGN_OR_RETURN(StreamHead head, GetStreamHead(stream_id));
+    return &heads_.emplace(stream_id, std::move(head)).first->second;
+  }
+
+  static absl::Status CheckExpectedVersion(const AppendRequest& request, const StreamHead& head) {
+    if (request.expected_version == kAnyVersion ||
+        static_cast<uint64_t>(request.expected_version) == head.version) {
+      return absl::OkStatus();
+    }
+    return absl::AbortedError(absl::StrCat(
+        "version conflict on stream ", request.stream_id, ": expected version ",
+        request.expected_version, ", actual ", head.version));
+  }
+
+  // Completes the envelopes, adds every write of this append to the open batch and advances
+  // the in-memory head and position. Called under mu_.
+  absl::Status Prepare(AppendRequest& request, const std::string& fingerprint, StreamHead& head,
+                       AppendResult& result) {
+    const absl::Time now = options_.clock();
+    const google::protobuf::Timestamp recorded_at = ToProtoTime(now);
+    StreamHead new_head = head;
+    uint64_t position = next_position_;
+    result.first_version = head.version + 1;
+    result.first_position = position;
+    // Writes go straight into the open group's batch; a failure rolls them back.
+    rocksdb::WriteBatch& writes = open_batch_;
+    writes.SetSavePoint();
+    absl::Status status = AddWrites(request, fingerprint, recorded_at, new_head, position, result);
+    if (!status.ok()) {
+      writes.RollbackToSavePoint().PermitUncheckedError();
+      return status;
+    }
+    writes.PopSavePoint().PermitUncheckedError();
+    open_batch_events_ += request.events.size();
+    head = std::move(new_head);
+    next_position_ = position;
+    return absl::OkStatus();
+  }
+
+  // The writes of one append, into open_batch_; advances new_head and position.
+  absl::Status AddWrites(AppendRequest& request, const std::string& fingerprint,
+                         const google::protobuf::Timestamp& recorded_at, StreamHead& new_head,
+                         uint64_t& position, AppendResult& result) {
+    rocksdb::WriteBatch& writes = open_batch_;
+    for (EventEnvelope& event : request.events) {
+      ++new_head.version;
+      event.set_service(options_.service);
+      event.set_stream_id(request.stream_id);
+      event.set_stream_version(new_head.version);
+      event.set_global_position(position);
+      *event.mutable_recorded_at() = recorded_at;
+      if (!event.has_occurred_at()) *event.mutable_occurred_at() = recorded_at;
+      if (event.event_id().empty()) event.set_event_id(NewUuid());
+      if (event.event_type().empty()) event.set_event_type(TypeNameOf(event.payload()));
+      if (event.schema_version() == 0) event.set_schema_version(1);
+      event.set_prev_event_hash(new_head.last_event_hash);
+      std::string bytes;
+      if (!event.SerializeToString(&bytes)) return absl::InternalError("cannot encode event");
+      new_head.last_event_hash = EventHash(bytes);
+
+      const std::string position_key = EncodeBigEndian64(position);
+      RETURN_IF_ERROR(FromRocks(writes.Put(handles_[kLog], position_key, bytes), "batch"));
+      RETURN_IF_ERROR(FromRocks(
+          writes.Put(handles_[kStreamIndex],
+                     internal::StreamIndexKey(request.stream_id, new_head.version), position_key),
+          "batch"));
+      RETURN_IF_ERROR(FromRocks(writes.Put(handles_[kOutbox], position_key, ""), "batch"));
+      ++position;
+    }
+    result.last_version = new_head.version;
+    result.last_position = position - 1;
+    RETURN_IF_ERROR(FromRocks(
+        writes.Put(handles_[kStreamHeads], request.stream_id, EncodeHead(new_head)), "batch"));
+    if (!request.idempotency_key.empty()) {
+      RETURN_IF_ERROR(FromRocks(
+          writes.Put(handles_[kIdempotency], request.idempotency_key,
+                     internal::EncodeIdempotencyRecord({fingerprint, result})),
+          "batch"));
+    }
+    return absl::OkStatus();
+  }
+
+  // Leader/follower group commit; see the file comment. Called under mu_ (held by `lock`).
+  void WaitForCommit(const PendingAppend& mine, std::unique_lock<std::mutex>& lock) {
+    while (!mine.done) {
+      if (writing_) {
+        cv_.wait(lock);
+        continue;
+      }
+      writing_ = true;
+      std::vector<std::shared_ptr<PendingAppend>> group;
+      group.swap(open_group_);
+      rocksdb::WriteBatch batch(std::move(open_batch_));
+      open_batch_.Clear();
+      const uint64_t events = std::exchange(open_batch_events_, 0);
+      const uint64_t last_position = next_position_ - 1;
+      lock.unlock();
+      absl::Status status = FromRocks(db_->Write(write_options_, &batch), "write");
+      lock.lock();
+      if (status.ok()) {
+        committed_position_.store(last_position);
+        outbox_size_.fetch_add(static_cast<int64_t>(events));
+      } else {
+        failed_ = absl::InternalError(
+            absl::StrCat(status.message(), " (store refuses appends until reopened)"));
+        status = failed_;
+      }
+      for (const auto& pending : group) {
+        pending->status = status;
+        pending->done = true;
+      }
+      writing_ = false;
+      cv_.notify_all();
+    }
+  }
+
+  // Events from the log carry their stream coordinates inside the bytes; decode them cheaply.
+  static absl::Status FillStreamCoordinates(std::vector<StoredEvent>& events) {
+    EventEnvelope envelope;
+    for (StoredEvent& event : events) {
+      if (!envelope.ParseFromString(event.bytes)) {
+        return absl::DataLossError(absl::StrCat("event at position ", event.position,
+                                                " does not decode"));
+      }
+      event.stream_id = envelope.stream_id();
+      event.stream_version = envelope.stream_version();
+    }
+    return absl::OkStatus();
+  }
+
+  static absl::StatusOr<std::vector<EventEnvelope>> DecodeAll(
+      const std::vector<StoredEvent>& raw) {
+    std::vector<EventEnvelope> events(raw.size());
+    for (size_t i = 0; i < raw.size(); ++i) {
+      if (!events[i].ParseFromString(raw[i].bytes)) {
+        return absl::DataLossError(
+            absl::StrCat("event at position ", raw[i].position, " does not decode"));
+      }
+    }
+    return events;
+  }
+
+  const EventStoreOptions options_;
+  const std::unique_ptr<rocksdb::DB> db_;
+  const std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  rocksdb::WriteOptions write_options_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  absl::Status failed_;                                      // guarded by mu_
+  absl::flat_hash_map<std::string, StreamHead> heads_;       // guarded by mu_
+  absl::flat_hash_map<std::string, InFlightKey> in_flight_keys_;  // guarded by mu_
+  uint64_t next_position_ = 1;                               // guarded by mu_
+  std::vector<std::shared_ptr<PendingAppend>> open_group_;   // guarded by mu_
+  rocksdb::WriteBatch open_batch_;                           // guarded by mu_
+  uint64_t open_batch_events_ = 0;                           // guarded by mu_
+  bool writing_ = false;                                     // guarded by mu_
+
+  std::atomic<uint64_t> committed_position_{0};
+  std::atomic<int64_t> outbox_size_{0};
+  std::mutex outbox_mu_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(const EventStoreOptions& options) {
+  if (options.path.empty()) return InvalidField("path", "required");
+  rocksdb::Options db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.compression = rocksdb::kLZ4Compression;
+  db_options.IncreaseParallelism(2);
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const char* name : kColumnFamilyNames) {
+    rocksdb::ColumnFamilyOptions family_options(db_options);
+    families.emplace_back(name, family_options);
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw_db = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, families, &handles, &raw_db);
+  if (!s.ok()) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot open event store at ", options.path, ": ", s.ToString()));
+  }
+  auto store = std::make_unique<RocksDbEventStore>(options, std::unique_ptr<rocksdb::DB>(raw_db),
+                                                   std::move(handles));
+  RETURN_IF_ERROR(store->LoadCounters());
+  return store;
+}
+
+}  // namespace sales::eventstore
