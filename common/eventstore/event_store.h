@@ -4,7 +4,7 @@
 // global log with dense positions 1, 2, 3, … assigned in commit order. Appending is optimistic:
 // the caller states the version it expects the stream to be at, and a mismatch is refused with
 // ABORTED and nothing written. One Append commits, in ONE RocksDB WriteBatch, the events, their
-// stream-index entries, the new stream head (version + hash), one outbox row per event (for the
+// stream-index entry (which is the stream head: version + hash), the outbox row (for the
 // Kafka relay) and the idempotency record — all or nothing.
 //
 //   EventStoreOptions options{.path = "/data/leads/events", .service = "leads"};

@@ -196,6 +196,36 @@ TEST_F(EventStoreTest, OutboxHoldsEveryEventUntilDeleted) {
   EXPECT_EQ(store_->ReadOutbox(0, 10)->front().position, 3u);
 }
 
+TEST_F(EventStoreTest, MultiEventRowIsDeletedOnlyWhenAllItsEventsAreDelivered) {
+  ASSERT_TRUE(AppendText("a", kNoStream, {"1", "2", "3"}).ok());
+  ASSERT_TRUE(store_->DeleteOutbox({1, 3}).ok());
+  EXPECT_EQ(store_->OutboxSize(), 3u);
+  auto from_middle = store_->ReadOutbox(2, 10);
+  ASSERT_TRUE(from_middle.ok());
+  ASSERT_EQ(from_middle->size(), 2u);
+  EXPECT_EQ((*from_middle)[0].position, 2u);
+  EXPECT_EQ((*from_middle)[0].stream_version, 2u);
+  ASSERT_TRUE(store_->DeleteOutbox({3, 2}).ok());
+  EXPECT_EQ(store_->OutboxSize(), 0u);
+  EXPECT_TRUE(store_->ReadOutbox(0, 10)->empty());
+}
+
+TEST_F(EventStoreTest, ReadStreamSpansAppendsFromAnyVersion) {
+  ASSERT_TRUE(AppendText("s", kNoStream, {"1", "2", "3"}).ok());
+  ASSERT_TRUE(AppendText("other", kNoStream, {"x"}).ok());
+  ASSERT_TRUE(AppendText("s", 3, {"4", "5"}).ok());
+  auto events = store_->ReadStream("s", 2, 3);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 3u);
+  EXPECT_EQ(TextOf((*events)[0]), "2");
+  EXPECT_EQ(TextOf((*events)[2]), "4");
+  EXPECT_EQ((*events)[2].global_position(), 5u);
+  EXPECT_TRUE(store_->ReadStream("s", 6, 10)->empty());
+  EXPECT_TRUE(store_->ReadStream("unknown", 1, 10)->empty());
+  EXPECT_EQ(store_->GetStreamHead("s")->version, 5u);
+  EXPECT_EQ(store_->GetStreamHead("unknown")->version, 0u);
+}
+
 // Many threads on the same and on different streams: no lost update, dense versions, and the
 // global order agrees with every stream's order.
 TEST_F(EventStoreTest, ConcurrentAppendsLoseNothing) {

@@ -19,6 +19,7 @@
 #include <mutex>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -29,6 +30,8 @@
 #include "common/status/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 #include "rocksdb/db.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/table.h"
 #include "rocksdb/options.h"
 #include "rocksdb/write_batch.h"
 
@@ -43,9 +46,9 @@ constexpr size_t kMaxEventBytes = 1 << 20;
 constexpr size_t kMaxIdempotencyKeyBytes = 200;
 
 // Column family order as passed to DB::Open.
-enum ColumnFamily { kDefault = 0, kLog, kStreamIndex, kStreamHeads, kOutbox, kIdempotency };
-const char* const kColumnFamilyNames[] = {"default",      "log",    "stream_index",
-                                          "stream_heads", "outbox", "idempotency"};
+enum ColumnFamily { kDefault = 0, kLog, kStreamIndex, kOutbox, kIdempotency };
+const char* const kColumnFamilyNames[] = {"default", "log", "stream_index", "outbox",
+                                          "idempotency"};
 
 absl::string_view View(const rocksdb::Slice& slice) { return {slice.data(), slice.size()}; }
 
@@ -73,17 +76,6 @@ std::string TypeNameOf(const google::protobuf::Any& any) {
 
 google::protobuf::Timestamp ToProtoTime(absl::Time t) {
   return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
-}
-
-StreamHead DecodeHead(absl::string_view value) {
-  StreamHead head;
-  head.version = DecodeBigEndian64(value);
-  if (value.size() > 8) head.last_event_hash = std::string(value.substr(8));
-  return head;
-}
-
-std::string EncodeHead(const StreamHead& head) {
-  return EncodeBigEndian64(head.version) + head.last_event_hash;
 }
 
 absl::Status ValidateRequest(const AppendRequest& request) {
@@ -132,10 +124,13 @@ class RocksDbEventStore final : public EventStore {
     next_position_ = head + 1;
     committed_position_.store(head);
     std::unique_ptr<rocksdb::Iterator> outbox(db_->NewIterator({}, handles_[kOutbox]));
-    uint64_t rows = 0;
-    for (outbox->SeekToFirst(); outbox->Valid(); outbox->Next()) ++rows;
+    int64_t waiting = 0;
+    for (outbox->SeekToFirst(); outbox->Valid(); outbox->Next()) {
+      waiting += static_cast<int64_t>(DecodeBigEndian64(View(outbox->value())) -
+                                      DecodeBigEndian64(View(outbox->key())) + 1);
+    }
     RETURN_IF_ERROR(FromRocks(outbox->status(), "open (outbox)"));
-    outbox_size_.store(static_cast<int64_t>(rows));
+    outbox_size_.store(waiting);
     return absl::OkStatus();
   }
 
@@ -187,95 +182,100 @@ class RocksDbEventStore final : public EventStore {
                                                          uint64_t from_version,
                                                          size_t max_count) override {
     RETURN_IF_ERROR(ValidateStreamId(stream_id));
+    from_version = std::max<uint64_t>(from_version, 1);
     const std::string prefix = internal::StreamIndexPrefix(stream_id);
-    std::vector<uint64_t> versions;
-    std::vector<std::string> position_keys;
+    std::vector<StoredEvent> events;
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, handles_[kStreamIndex]));
-    for (it->Seek(internal::StreamIndexKey(stream_id, std::max<uint64_t>(from_version, 1)));
-         it->Valid() && it->key().starts_with(prefix) && versions.size() < max_count;
-         it->Next()) {
-      versions.push_back(DecodeBigEndian64(View(it->key()).substr(prefix.size())));
-      position_keys.push_back(it->value().ToString());
+    for (it->Seek(internal::StreamIndexKey(stream_id, from_version));
+         it->Valid() && it->key().starts_with(prefix) && events.size() < max_count; it->Next()) {
+      const internal::StreamRun run = internal::DecodeStreamRun(
+          View(it->key()).substr(prefix.size()), View(it->value()));
+      const uint64_t first = std::max(from_version, run.first_version);
+      const uint64_t count = std::min<uint64_t>(run.last_version - first + 1,
+                                                max_count - events.size());
+      const size_t begin = events.size();
+      RETURN_IF_ERROR(
+          ReadLogRange(run.first_position + (first - run.first_version), count, events));
+      for (size_t i = begin; i < events.size(); ++i) {
+        events[i].stream_id = stream_id;
+        events[i].stream_version = first + (i - begin);
+      }
     }
     RETURN_IF_ERROR(FromRocks(it->status(), "read stream index"));
-
-    std::vector<rocksdb::Slice> keys(position_keys.begin(), position_keys.end());
-    std::vector<std::string> values;
-    std::vector<rocksdb::ColumnFamilyHandle*> families(keys.size(), handles_[kLog]);
-    std::vector<rocksdb::Status> statuses = db_->MultiGet({}, families, keys, &values);
-    std::vector<StoredEvent> events;
-    events.reserve(keys.size());
-    for (size_t i = 0; i < keys.size(); ++i) {
-      RETURN_IF_ERROR(FromRocks(statuses[i], "read stream event"));
-      events.push_back({DecodeBigEndian64(position_keys[i]), stream_id, versions[i],
-                        std::move(values[i])});
-    }
     return events;
   }
 
   absl::StatusOr<std::vector<StoredEvent>> ReadAllRaw(uint64_t from_position,
                                                       size_t max_count) override {
     std::vector<StoredEvent> events;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, handles_[kLog]));
-    for (it->Seek(EncodeBigEndian64(std::max<uint64_t>(from_position, 1)));
-         it->Valid() && events.size() < max_count; it->Next()) {
-      events.push_back(
-          {DecodeBigEndian64(View(it->key())), "", 0, it->value().ToString()});
-    }
-    RETURN_IF_ERROR(FromRocks(it->status(), "read log"));
+    RETURN_IF_ERROR(ReadLogRange(std::max<uint64_t>(from_position, 1), max_count, events));
     RETURN_IF_ERROR(FillStreamCoordinates(events));
     return events;
   }
 
   absl::StatusOr<StreamHead> GetStreamHead(const std::string& stream_id) override {
     RETURN_IF_ERROR(ValidateStreamId(stream_id));
-    std::string value;
-    rocksdb::Status s = db_->Get({}, handles_[kStreamHeads], stream_id, &value);
-    if (s.IsNotFound()) return StreamHead{};
-    RETURN_IF_ERROR(FromRocks(s, "read stream head"));
-    return DecodeHead(value);
+    // The head is the stream's last index entry.
+    const std::string prefix = internal::StreamIndexPrefix(stream_id);
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, handles_[kStreamIndex]));
+    it->SeekForPrev(internal::StreamIndexKey(stream_id, UINT64_MAX));
+    RETURN_IF_ERROR(FromRocks(it->status(), "read stream head"));
+    StreamHead head;
+    if (it->Valid() && it->key().starts_with(prefix)) {
+      const internal::StreamRun run = internal::DecodeStreamRun(
+          View(it->key()).substr(prefix.size()), View(it->value()));
+      head.version = run.last_version;
+      head.last_event_hash = run.last_event_hash;
+    }
+    return head;
   }
 
   uint64_t HeadPosition() const override { return committed_position_.load(); }
 
   absl::StatusOr<std::vector<StoredEvent>> ReadOutbox(uint64_t from_position,
                                                       size_t max_count) override {
-    std::vector<std::string> position_keys;
+    std::vector<StoredEvent> events;
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, handles_[kOutbox]));
-    for (it->Seek(EncodeBigEndian64(from_position)); it->Valid() && position_keys.size() < max_count;
-         it->Next()) {
-      position_keys.push_back(it->key().ToString());
+    // Start at the row holding from_position, if any, else at the next one.
+    it->SeekForPrev(EncodeBigEndian64(from_position));
+    if (!it->Valid() || DecodeBigEndian64(View(it->value())) < from_position) {
+      it->Seek(EncodeBigEndian64(from_position));
+    }
+    for (; it->Valid() && events.size() < max_count; it->Next()) {
+      const uint64_t first = std::max(DecodeBigEndian64(View(it->key())), from_position);
+      const uint64_t last = DecodeBigEndian64(View(it->value()));
+      RETURN_IF_ERROR(
+          ReadLogRange(first, std::min<uint64_t>(last - first + 1, max_count - events.size()),
+                       events));
     }
     RETURN_IF_ERROR(FromRocks(it->status(), "read outbox"));
-    std::vector<rocksdb::Slice> keys(position_keys.begin(), position_keys.end());
-    std::vector<std::string> values;
-    std::vector<rocksdb::ColumnFamilyHandle*> families(keys.size(), handles_[kLog]);
-    std::vector<rocksdb::Status> statuses = db_->MultiGet({}, families, keys, &values);
-    std::vector<StoredEvent> events;
-    events.reserve(keys.size());
-    for (size_t i = 0; i < keys.size(); ++i) {
-      RETURN_IF_ERROR(FromRocks(statuses[i], "read outbox event"));
-      events.push_back({DecodeBigEndian64(position_keys[i]), "", 0, std::move(values[i])});
-    }
     RETURN_IF_ERROR(FillStreamCoordinates(events));
     return events;
   }
 
   absl::Status DeleteOutbox(const std::vector<uint64_t>& positions) override {
-    // Serialised with other deletes so that the backlog count matches the rows removed.
     std::lock_guard lock(outbox_mu_);
     rocksdb::WriteBatch batch;
-    uint64_t removed = 0;
+    int64_t removed_events = 0;
+    std::vector<uint64_t> removed_rows;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, handles_[kOutbox]));
     for (uint64_t position : positions) {
-      std::string key = EncodeBigEndian64(position);
-      std::string ignored;
-      if (!db_->Get({}, handles_[kOutbox], key, &ignored).ok()) continue;
-      RETURN_IF_ERROR(FromRocks(batch.Delete(handles_[kOutbox], key), "delete outbox"));
-      ++removed;
+      it->SeekForPrev(EncodeBigEndian64(position));
+      if (!it->Valid()) continue;
+      const uint64_t first = DecodeBigEndian64(View(it->key()));
+      const uint64_t last = DecodeBigEndian64(View(it->value()));
+      if (position > last) continue;  // not in the outbox (already delivered)
+      absl::flat_hash_set<uint64_t>& delivered = partially_delivered_[first];
+      delivered.insert(position);
+      if (delivered.size() < last - first + 1) continue;
+      partially_delivered_.erase(first);
+      RETURN_IF_ERROR(FromRocks(batch.Delete(handles_[kOutbox], it->key()), "delete outbox"));
+      removed_events += static_cast<int64_t>(last - first + 1);
     }
-    if (removed == 0) return absl::OkStatus();
+    RETURN_IF_ERROR(FromRocks(it->status(), "read outbox"));
+    if (removed_events == 0) return absl::OkStatus();
     RETURN_IF_ERROR(FromRocks(db_->Write({}, &batch), "delete outbox"));
-    outbox_size_.fetch_sub(static_cast<int64_t>(removed));
+    outbox_size_.fetch_sub(removed_events);
     return absl::OkStatus();
   }
 
@@ -386,19 +386,24 @@ class RocksDbEventStore final : public EventStore {
       if (!event.SerializeToString(&bytes)) return absl::InternalError("cannot encode event");
       new_head.last_event_hash = EventHash(bytes);
 
-      const std::string position_key = EncodeBigEndian64(position);
-      RETURN_IF_ERROR(FromRocks(writes.Put(handles_[kLog], position_key, bytes), "batch"));
-      RETURN_IF_ERROR(FromRocks(
-          writes.Put(handles_[kStreamIndex],
-                     internal::StreamIndexKey(request.stream_id, new_head.version), position_key),
-          "batch"));
-      RETURN_IF_ERROR(FromRocks(writes.Put(handles_[kOutbox], position_key, ""), "batch"));
+      RETURN_IF_ERROR(
+          FromRocks(writes.Put(handles_[kLog], EncodeBigEndian64(position), bytes), "batch"));
       ++position;
     }
     result.last_version = new_head.version;
     result.last_position = position - 1;
+    // One index entry and one outbox row for the whole run of events.
     RETURN_IF_ERROR(FromRocks(
-        writes.Put(handles_[kStreamHeads], request.stream_id, EncodeHead(new_head)), "batch"));
+        writes.Put(handles_[kStreamIndex],
+                   internal::StreamIndexKey(request.stream_id, result.last_version),
+                   internal::EncodeStreamRunValue({result.first_version, result.last_version,
+                                                   result.first_position,
+                                                   new_head.last_event_hash})),
+        "batch"));
+    RETURN_IF_ERROR(FromRocks(writes.Put(handles_[kOutbox],
+                                         EncodeBigEndian64(result.first_position),
+                                         EncodeBigEndian64(result.last_position)),
+                              "batch"));
     if (!request.idempotency_key.empty()) {
       RETURN_IF_ERROR(FromRocks(
           writes.Put(handles_[kIdempotency], request.idempotency_key,
@@ -440,6 +445,18 @@ class RocksDbEventStore final : public EventStore {
       writing_ = false;
       cv_.notify_all();
     }
+  }
+
+  // Appends up to `count` consecutive log entries from `first_position` to `out`.
+  absl::Status ReadLogRange(uint64_t first_position, uint64_t count,
+                            std::vector<StoredEvent>& out) {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, handles_[kLog]));
+    uint64_t read = 0;
+    for (it->Seek(EncodeBigEndian64(first_position)); it->Valid() && read < count;
+         it->Next(), ++read) {
+      out.push_back({DecodeBigEndian64(View(it->key())), "", 0, it->value().ToString()});
+    }
+    return FromRocks(it->status(), "read log");
   }
 
   // Events from the log carry their stream coordinates inside the bytes; decode them cheaply.
@@ -487,6 +504,9 @@ class RocksDbEventStore final : public EventStore {
   std::atomic<uint64_t> committed_position_{0};
   std::atomic<int64_t> outbox_size_{0};
   std::mutex outbox_mu_;
+  // Outbox rows some of whose events were delivered: row key -> delivered positions. Lost on
+  // restart, which only means the row is published again (duplicates are allowed).
+  absl::flat_hash_map<uint64_t, absl::flat_hash_set<uint64_t>> partially_delivered_;  // outbox_mu_
 };
 
 }  // namespace
@@ -501,6 +521,15 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(const EventStoreOpt
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (const char* name : kColumnFamilyNames) {
     rocksdb::ColumnFamilyOptions family_options(db_options);
+    if (std::string(name) == kColumnFamilyNames[kIdempotency]) {
+      // Lookups of a new key (the common case) miss: bloom filters answer them instead of
+      // skip-list and table searches.
+      family_options.memtable_whole_key_filtering = true;
+      family_options.memtable_prefix_bloom_size_ratio = 0.02;
+      rocksdb::BlockBasedTableOptions table_options;
+      table_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+      family_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
+    }
     families.emplace_back(name, family_options);
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;

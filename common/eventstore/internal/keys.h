@@ -2,9 +2,12 @@
 // bytewise order is numeric order.
 //
 //   log           BE64(position)                 -> serialized EventEnvelope (the stored bytes)
-//   stream_index  stream_id '\0' BE64(version)   -> BE64(position)
-//   stream_heads  stream_id                      -> BE64(version) SHA-256(last event bytes)
-//   outbox        BE64(position)                 -> "" (the relay reads the bytes from log)
+//   stream_index  stream_id '\0' BE64(last_version)
+//                   -> BE64(first_version) BE64(first_position) SHA-256(last event's bytes)
+//                 One entry per append: its events are a run of consecutive versions stored at
+//                 consecutive positions. A stream's head is its last entry.
+//   outbox        BE64(first_position)           -> BE64(last_position)
+//                 One row per append; the relay reads the bytes from log.
 //   idempotency   key                            -> IdempotencyRecord (see idempotency.h)
 #ifndef SALES_COMMON_EVENTSTORE_INTERNAL_KEYS_H_
 #define SALES_COMMON_EVENTSTORE_INTERNAL_KEYS_H_
@@ -38,6 +41,29 @@ inline std::string StreamIndexPrefix(absl::string_view stream_id) {
 
 inline std::string StreamIndexKey(absl::string_view stream_id, uint64_t version) {
   return StreamIndexPrefix(stream_id) + EncodeBigEndian64(version);
+}
+
+// An append's run of events in one stream, as the stream index records it.
+struct StreamRun {
+  uint64_t first_version = 0;
+  uint64_t last_version = 0;
+  uint64_t first_position = 0;
+  std::string last_event_hash;
+};
+
+inline std::string EncodeStreamRunValue(const StreamRun& run) {
+  return EncodeBigEndian64(run.first_version) + EncodeBigEndian64(run.first_position) +
+         run.last_event_hash;
+}
+
+// `version_suffix` is the key after the stream prefix.
+inline StreamRun DecodeStreamRun(absl::string_view version_suffix, absl::string_view value) {
+  StreamRun run;
+  run.last_version = DecodeBigEndian64(version_suffix);
+  run.first_version = DecodeBigEndian64(value);
+  if (value.size() >= 16) run.first_position = DecodeBigEndian64(value.substr(8));
+  if (value.size() > 16) run.last_event_hash = std::string(value.substr(16));
+  return run;
 }
 
 }  // namespace sales::eventstore::internal
