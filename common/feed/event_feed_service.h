@@ -1,0 +1,57 @@
+// EventFeedService: serves a write service's event store — its log of record — over gRPC
+// (sales.common.v1.EventFeed), for projections catching up or filling version gaps.
+//
+//   concurrency::Executor feed_executor(2);
+//   feed::EventFeedService feed(store.get(), &feed_executor);
+//   ASSIGN_OR_RETURN(auto server, grpc_server::GrpcServer::Start({.port = 0}, {&feed}));
+//   ...
+//   server->Shutdown(deadline);  // before the executor and the store go away
+//
+// ReadAll and ReadStream stream pages (default 500 events, at most 5000). Each page is read
+// from the store on `executor`, never on a gRPC reaction thread, and only one page per call is
+// in flight: the next is read when the previous one has been written to the transport, so a
+// slow client holds back its own call and nothing else. A cancelled call stops at the next
+// page boundary. ReadAll ends at the store's head as it was when the call started (or at
+// max_events), so a busy store cannot keep a call going forever. Events are shipped as decoded
+// from their stored bytes once, straight into the page.
+//
+// Errors: INVALID_ARGUMENT naming "stream_id" or "to_version"; DATA_LOSS when a stored event
+// does not decode; the store's own errors otherwise; UNAVAILABLE once the executor is shut down.
+//
+// Thread-safety: the service is stateless apart from its pointers; `store` and `executor` must
+// outlive every call, i.e. the server hosting the service must be shut down first.
+#ifndef SALES_COMMON_FEED_EVENT_FEED_SERVICE_H_
+#define SALES_COMMON_FEED_EVENT_FEED_SERVICE_H_
+
+#include "common/concurrency/executor.h"
+#include "common/eventstore/event_store.h"
+#include "sales/common/v1/feed.grpc.pb.h"
+
+namespace sales::feed {
+
+class EventFeedService final : public sales::common::v1::EventFeed::CallbackService {
+ public:
+  EventFeedService(eventstore::EventStore* store, concurrency::Executor* executor)
+      : store_(store), executor_(executor) {}
+
+  grpc::ServerWriteReactor<sales::common::v1::EventPage>* ReadAll(
+      grpc::CallbackServerContext* context,
+      const sales::common::v1::ReadAllRequest* request) override;
+
+  grpc::ServerWriteReactor<sales::common::v1::EventPage>* ReadStream(
+      grpc::CallbackServerContext* context,
+      const sales::common::v1::ReadStreamRequest* request) override;
+
+  // Answered on the reaction thread: the head is an in-memory read that never blocks.
+  grpc::ServerUnaryReactor* GetHead(grpc::CallbackServerContext* context,
+                                    const sales::common::v1::GetHeadRequest* request,
+                                    sales::common::v1::GetHeadResponse* response) override;
+
+ private:
+  eventstore::EventStore* const store_;
+  concurrency::Executor* const executor_;
+};
+
+}  // namespace sales::feed
+
+#endif  // SALES_COMMON_FEED_EVENT_FEED_SERVICE_H_

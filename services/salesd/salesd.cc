@@ -1,0 +1,78 @@
+#include "services/salesd/salesd.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/kafka/dead_letter_publisher.h"
+#include "common/log/log.h"
+#include "common/status/status_macros.h"
+
+namespace sales::salesd {
+
+Salesd::Salesd(SalesdOptions options) : options_(std::move(options)) {}
+
+absl::StatusOr<std::unique_ptr<Salesd>> Salesd::Start(const SalesdOptions& options) {
+  auto salesd = std::unique_ptr<Salesd>(new Salesd(options));
+  ASSIGN_OR_RETURN(salesd->lock_, DataDirLock::Acquire(options.data_dir));
+
+  if (options.kafka_brokers.empty()) {
+    kafka::EmbeddedBrokerOptions broker_options;
+    for (const std::string& context : options.contexts) {
+      broker_options.topics.push_back({runtime::TopicFor(context), options.kafka_partitions});
+    }
+    ASSIGN_OR_RETURN(salesd->broker_, kafka::EmbeddedBroker::Start(std::move(broker_options)));
+    salesd->kafka_bootstrap_ = salesd->broker_->bootstrap_servers();
+  } else {
+    salesd->kafka_bootstrap_ = options.kafka_brokers;
+  }
+
+  for (const std::string& context : options.contexts) {
+    ASSIGN_OR_RETURN(auto side, runtime::WriteSide::Open({.context = context,
+                                                          .data_dir = options.data_dir,
+                                                          .bootstrap_servers =
+                                                              salesd->kafka_bootstrap_},
+                                                         &salesd->executor_));
+    salesd->contexts_.push_back(std::move(side));
+  }
+
+  ASSIGN_OR_RETURN(salesd->http_,
+                   metrics::MetricsHttpServer::Start(&metrics::MetricsRegistry::Default(),
+                                                     options.host, options.http_port));
+
+  std::vector<grpc::Service*> services;
+  for (const auto& side : salesd->contexts_) services.push_back(side->feed_service());
+  ASSIGN_OR_RETURN(salesd->grpc_,
+                   grpc_server::GrpcServer::Start({.host = options.host, .port = options.grpc_port},
+                                                  services));
+  log::Info("salesd.started", {{"grpc", salesd->grpc_address()},
+                               {"kafka", salesd->kafka_bootstrap_},
+                               {"embedded_broker", salesd->embedded_broker()},
+                               {"metrics", salesd->metrics_url()},
+                               {"data_dir", options.data_dir}});
+  return salesd;
+}
+
+Salesd::~Salesd() { Shutdown(); }
+
+void Salesd::Shutdown() {
+  if (shut_down_) return;
+  shut_down_ = true;
+  // Order: stop taking calls, then the write sides (relays publish what they can), then the
+  // broker they publish to.
+  if (grpc_ != nullptr) grpc_->Shutdown(absl::Now() + absl::Seconds(5));
+  contexts_.clear();
+  http_.reset();
+  broker_.reset();
+  log::Info("salesd.stopped", {{"data_dir", options_.data_dir}});
+}
+
+std::string Salesd::metrics_url() const {
+  return absl::StrCat("http://", options_.host, ":", http_->port(), "/metrics");
+}
+
+runtime::WriteSide* Salesd::context(absl::string_view name) const {
+  for (size_t i = 0; i < contexts_.size(); ++i) {
+    if (options_.contexts[i] == name) return contexts_[i].get();
+  }
+  return nullptr;
+}
+
+}  // namespace sales::salesd
