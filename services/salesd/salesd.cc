@@ -57,11 +57,12 @@ void Salesd::Shutdown() {
   shut_down_ = true;
   // Order: stop taking calls, then the write sides (relays publish what they can), then the
   // broker they publish to.
-  if (grpc_ != nullptr) grpc_->Shutdown(absl::Now() + absl::Seconds(5));
+  const bool was_serving = grpc_ != nullptr;
+  if (was_serving) grpc_->Shutdown(absl::Now() + absl::Seconds(5));
   contexts_.clear();
   http_.reset();
   broker_.reset();
-  log::Info("salesd.stopped", {{"data_dir", options_.data_dir}});
+  if (was_serving) log::Info("salesd.stopped", {{"data_dir", options_.data_dir}});
 }
 
 std::string Salesd::metrics_url() const {
