@@ -8,8 +8,16 @@
 // Limits of librdkafka 2.0.2's mock cluster, which the platform designs around (DESIGN.md):
 // messages live in memory only; each partition keeps at most ~5 MiB or 100k batches and silently
 // evicts the oldest (the low watermark moves up); Kafka transactions are not honoured; a plain
-// idempotent producer is not de-duplicated. Every start has a new cluster id, which projections
-// use to notice that the broker's history is not the one their offsets refer to.
+// idempotent producer is not de-duplicated (observed eviction: see embedded_broker_test.cc).
+//
+// Identity: every start has a new cluster_id(), "<metadata cluster id>/<random epoch id>", which
+// projections use to notice that the broker's history is not the one their offsets refer to.
+// The mock's own metadata id is derived from a pointer and may repeat across starts, so the
+// broker also writes a random epoch record into the topic kBrokerEpochTopic; any client reads the
+// same identity with FetchClusterIdentity (cluster_identity.h).
+//
+// Listeners: every mock broker listens on 127.0.0.1 only (INADDR_LOOPBACK, a random port);
+// Start verifies this and fails otherwise.
 //
 // Thread-safety: all methods may be called from any thread.
 #ifndef SALES_COMMON_KAFKA_EMBEDDED_BROKER_H_
@@ -40,9 +48,11 @@ class EmbeddedBroker {
 
   // "127.0.0.1:PORT[,…]" — bootstrap.servers for any client.
   const std::string& bootstrap_servers() const;
-  // The cluster id clients see in metadata; new for every broker start.
+  // The identity FetchClusterIdentity returns for this broker; unique per start.
   std::string cluster_id() const;
 
+  // Creates a topic (replication factor min(3, broker_count)). INVALID_ARGUMENT for an empty
+  // name or partitions < 1; ALREADY_EXISTS when the topic exists.
   absl::Status CreateTopic(const TopicSpec& topic);
   // Takes every broker down / up (simulates an outage: connections are closed and refused).
   absl::Status SetDown();
