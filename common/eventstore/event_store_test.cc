@@ -69,7 +69,10 @@ TEST_F(EventStoreTest, AppendAssignsDenseVersionsAndPositions) {
   EXPECT_EQ((*events)[2].global_position(), 4u);
   EXPECT_EQ((*events)[2].service(), "test");
   EXPECT_EQ((*events)[2].event_type(), "google.protobuf.StringValue");
-  EXPECT_FALSE((*events)[2].event_id().empty());
+  EXPECT_THAT((*events)[2].event_id(),
+              ::testing::MatchesRegex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-"
+                                      "[0-9a-f]{12}"));
+  EXPECT_NE((*events)[2].event_id(), (*events)[1].event_id());
   EXPECT_TRUE((*events)[2].has_recorded_at());
 }
 
@@ -238,7 +241,8 @@ TEST_F(EventStoreTest, ConcurrentAppendsLoseNothing) {
       for (int i = 0; i < kAppendsPerThread; ++i) {
         // Half of the work contends on one shared stream with optimistic retries.
         if (i % 2 == 0) {
-          while (true) {
+          for (int attempt = 0;; ++attempt) {
+            ASSERT_LT(attempt, 100000) << "no progress on the shared stream";
             auto head = store_->GetStreamHead("shared");
             ASSERT_TRUE(head.ok());
             auto result = AppendText("shared", static_cast<int64_t>(head->version),

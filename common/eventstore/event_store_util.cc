@@ -1,6 +1,9 @@
 // The free functions of event_store.h.
 #include <openssl/evp.h>
 
+#include <cstdlib>
+#include <memory>
+
 #include "absl/strings/str_cat.h"
 #include "common/eventstore/event_store.h"
 #include "common/status/grpc_status.h"
@@ -12,9 +15,19 @@ constexpr size_t kMaxStreamIdBytes = 200;
 }  // namespace
 
 std::string EventHash(absl::string_view stored_bytes) {
+  // OpenSSL 3 looks the algorithm up on every EVP_Digest call, which costs more than hashing a
+  // small event; fetch it once and keep one digest context per thread.
+  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
+                                                                               EVP_MD_CTX_free);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  EVP_Digest(stored_bytes.data(), stored_bytes.size(), digest, &length, EVP_sha256(), nullptr);
+  if (sha256 == nullptr || context == nullptr ||
+      EVP_DigestInit_ex(context.get(), sha256, nullptr) != 1 ||
+      EVP_DigestUpdate(context.get(), stored_bytes.data(), stored_bytes.size()) != 1 ||
+      EVP_DigestFinal_ex(context.get(), digest, &length) != 1) {
+    std::abort();  // SHA-256 is part of every OpenSSL build; its absence is not recoverable
+  }
   return std::string(reinterpret_cast<const char*>(digest), length);
 }
 

@@ -13,9 +13,12 @@
 #define SALES_COMMON_EVENTSTORE_INTERNAL_KEYS_H_
 
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "rocksdb/slice_transform.h"
 
 namespace sales::eventstore::internal {
 
@@ -41,6 +44,22 @@ inline std::string StreamIndexPrefix(absl::string_view stream_id) {
 
 inline std::string StreamIndexKey(absl::string_view stream_id, uint64_t version) {
   return StreamIndexPrefix(stream_id) + EncodeBigEndian64(version);
+}
+
+// Prefix of a stream_index key: the stream id and its '\0' terminator.
+inline std::shared_ptr<const rocksdb::SliceTransform> NewStreamPrefixTransform() {
+  class StreamPrefix final : public rocksdb::SliceTransform {
+   public:
+    const char* Name() const override { return "sales.StreamPrefix"; }
+    rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+      const void* end = memchr(key.data(), '\0', key.size());
+      return rocksdb::Slice(key.data(), static_cast<const char*>(end) - key.data() + 1);
+    }
+    bool InDomain(const rocksdb::Slice& key) const override {
+      return memchr(key.data(), '\0', key.size()) != nullptr;
+    }
+  };
+  return std::make_shared<StreamPrefix>();
 }
 
 // An append's run of events in one stream, as the stream index records it.
