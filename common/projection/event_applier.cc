@@ -1,0 +1,71 @@
+#include "common/projection/event_applier.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/status/status_macros.h"
+
+namespace sales::projection {
+
+absl::Status EventApplier::Offer(const ProjectionSource& source, const EventEnvelope& event,
+                                 const rd_kafka_message_t* origin, StoreBatch& batch,
+                                 BatchOutcome& outcome) {
+  ASSIGN_OR_RETURN(const uint64_t mark, batch.Mark(source.topic, event.stream_id()));
+  const uint64_t version = event.stream_version();
+  if (version <= mark) {
+    ++outcome.duplicates;
+    return absl::OkStatus();
+  }
+  if (version > mark + 1) {
+    ASSIGN_OR_RETURN(std::vector<EventEnvelope> missing,
+                     source.feed->ReadStream(event.stream_id(), mark + 1, version - 1));
+    bool complete = missing.size() == version - mark - 1;
+    for (size_t i = 0; complete && i < missing.size(); ++i) {
+      complete = missing[i].stream_version() == mark + 1 + i;
+    }
+    if (!complete) {
+      outcome.dead_letters.push_back(MakeDeadLetter(
+          source, event, origin,
+          absl::StrCat("version gap: stream ", event.stream_id(), " is at version ", mark,
+                       " but the event feed lacks versions ", mark + 1, "..", version - 1)));
+      return absl::OkStatus();
+    }
+    for (const EventEnvelope& filler : missing) {
+      RETURN_IF_ERROR(ApplyOne(source, filler, /*origin=*/nullptr, batch, outcome));
+      ++outcome.gap_events_filled;
+    }
+  }
+  return ApplyOne(source, event, origin, batch, outcome);
+}
+
+absl::Status EventApplier::ApplyOne(const ProjectionSource& source, const EventEnvelope& event,
+                                    const rd_kafka_message_t* origin, StoreBatch& batch,
+                                    BatchOutcome& outcome) {
+  batch.SetSavePoint();
+  absl::Status status = projection_.Apply(event, batch.txn());
+  if (status.ok()) {
+    batch.DiscardSavePoint();
+    outcome.applied.push_back(event);
+  } else if (IsPoisonStatus(status)) {
+    batch.RollbackToSavePoint();
+    outcome.dead_letters.push_back(MakeDeadLetter(source, event, origin, status.ToString()));
+  } else {
+    batch.RollbackToSavePoint();
+    return status;
+  }
+  batch.SetMark(source.topic, event.stream_id(), event.stream_version());
+  return absl::OkStatus();
+}
+
+DeadLetter EventApplier::MakeDeadLetter(const ProjectionSource& source, const EventEnvelope& event,
+                                        const rd_kafka_message_t* origin, std::string reason) {
+  if (origin != nullptr) return DeadLetter{kafka::KafkaRecord::From(*origin), std::move(reason)};
+  return DeadLetter{.message = {.topic = source.topic,
+                                .partition = -1,
+                                .offset = -1,
+                                .key = event.stream_id(),
+                                .value = event.SerializeAsString()},
+                    .reason = std::move(reason)};
+}
+
+}  // namespace sales::projection

@@ -1,0 +1,80 @@
+// EventApplier: the exactly-once rule shared by live consumption (Kafka) and catch-up (event
+// feed). For each offered event of a source it compares the stream version with the stream's
+// dedupe mark (last applied version, kept in the runner metadata of the same StoreBatch):
+//   version ≤ mark      a duplicate: skipped and counted;
+//   version = mark + 1  applied;
+//   version > mark + 1  a gap: versions mark+1 … version−1 are read from the source's event feed
+//                       (ReadStream) and applied first, then the event itself.
+// A poison outcome of Projection::Apply (see projection.h) discards that event's writes, keeps
+// the event as a dead letter for the caller to publish before it commits, and still advances
+// the mark. A gap the feed cannot fill (the log of record lacks the versions Kafka claims) makes
+// the Kafka event itself a dead letter and leaves the mark where it was.
+//
+//   EventApplier applier(projection);
+//   BatchOutcome outcome;
+//   StoreBatch batch = store.NewBatch();
+//   RETURN_IF_ERROR(applier.Offer(source, event, /*origin=*/nullptr, batch, outcome));
+//   ... publish outcome.dead_letters, then store.Commit(batch)
+//
+// Thread-safety: not thread-safe; one runner thread uses it.
+#ifndef SALES_COMMON_PROJECTION_EVENT_APPLIER_H_
+#define SALES_COMMON_PROJECTION_EVENT_APPLIER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "common/feed/event_feed_reader.h"
+#include "common/kafka/record.h"
+#include "common/projection/projection.h"
+#include "common/projection/projection_store.h"
+
+namespace sales::projection {
+
+// One stream of events a projection follows: a Kafka topic and the event feed of the write
+// service that publishes it (its log of record). The topic name also names the source in the
+// runner metadata (dedupe marks, feed position).
+struct ProjectionSource {
+  std::string topic;
+  feed::EventFeedReader* feed = nullptr;  // not owned; must outlive the runner
+};
+
+// A message to park on the dead-letter topic and why.
+struct DeadLetter {
+  kafka::KafkaRecord message;  // partition/offset −1 when it came from the event feed
+  std::string reason;
+};
+
+// What one batch did, accumulated across Offer calls.
+struct BatchOutcome {
+  std::vector<EventEnvelope> applied;  // in the order applied (gap fills included)
+  uint64_t duplicates = 0;
+  uint64_t gap_events_filled = 0;  // events read from the feed to close version gaps
+  std::vector<DeadLetter> dead_letters;
+};
+
+class EventApplier {
+ public:
+  explicit EventApplier(Projection& projection) : projection_(projection) {}
+
+  // Applies `event` (which must carry a stream id and a version ≥ 1) under the rule above.
+  // `origin` is the Kafka message the event was decoded from (null when it came from the feed):
+  // if the event is poison, its dead letter is that message byte for byte.
+  // Errors (the feed failing, a store read failing, a non-poison Apply error) fail the batch:
+  // the caller must then discard it.
+  absl::Status Offer(const ProjectionSource& source, const EventEnvelope& event,
+                     const rd_kafka_message_t* origin, StoreBatch& batch, BatchOutcome& outcome);
+
+ private:
+  absl::Status ApplyOne(const ProjectionSource& source, const EventEnvelope& event,
+                        const rd_kafka_message_t* origin, StoreBatch& batch, BatchOutcome& outcome);
+  static DeadLetter MakeDeadLetter(const ProjectionSource& source, const EventEnvelope& event,
+                                   const rd_kafka_message_t* origin, std::string reason);
+
+  Projection& projection_;
+};
+
+}  // namespace sales::projection
+
+#endif  // SALES_COMMON_PROJECTION_EVENT_APPLIER_H_

@@ -1,0 +1,363 @@
+#include "common/projection/projection_runner.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/kafka/client_config.h"
+#include "common/kafka/cluster_identity.h"
+#include "common/kafka/handles.h"
+#include "common/kafka/topic_info.h"
+#include "common/projection/feed_catch_up.h"
+#include "common/status/status_macros.h"
+
+namespace sales::projection {
+namespace {
+
+struct PartitionStart {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t offset = 0;
+};
+
+int ToMillis(absl::Duration d) {
+  return static_cast<int>(absl::ToInt64Milliseconds(std::max(d, absl::ZeroDuration())));
+}
+
+}  // namespace
+
+// A consumer that reads explicitly assigned partitions (no group) from given offsets.
+class ProjectionRunner::Consumer {
+ public:
+  static absl::StatusOr<std::unique_ptr<Consumer>> Create(const std::string& bootstrap_servers,
+                                                          const kafka::ConfigOverrides& overrides) {
+    ASSIGN_OR_RETURN(kafka::ConfPtr conf, kafka::ConsumerConfig(bootstrap_servers, "", overrides));
+    ASSIGN_OR_RETURN(kafka::KafkaHandle handle, kafka::NewConsumer(std::move(conf)));
+    return std::unique_ptr<Consumer>(new Consumer(std::move(handle)));
+  }
+
+  rd_kafka_t* handle() const { return handle_.get(); }
+
+  absl::Status Assign(const std::vector<PartitionStart>& starts) {
+    kafka::PartitionListPtr list(rd_kafka_topic_partition_list_new(starts.size()));
+    for (const PartitionStart& start : starts) {
+      rd_kafka_topic_partition_list_add(list.get(), start.topic.c_str(), start.partition)->offset =
+          start.offset;
+    }
+    rd_kafka_resp_err_t err = rd_kafka_assign(handle_.get(), list.get());
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return kafka::KafkaError(err, "assign partitions");
+    return absl::OkStatus();
+  }
+
+  // The high watermark last seen in a fetch response (no broker round trip); -1 if unknown.
+  int64_t CachedHighWatermark(const std::string& topic, int32_t partition) const {
+    int64_t low = -1, high = -1;
+    rd_kafka_get_watermark_offsets(handle_.get(), topic.c_str(), partition, &low, &high);
+    return high;
+  }
+
+ private:
+  explicit Consumer(kafka::KafkaHandle handle) : handle_(std::move(handle)) {}
+  kafka::KafkaHandle handle_;
+};
+
+// Each count is kept here (for stats()) and mirrored to the metrics registry when one is given.
+struct ProjectionRunner::Counters {
+  struct Count {
+    std::atomic<uint64_t> value{0};
+    metrics::Counter* exported = nullptr;
+    void Add(uint64_t n) {
+      if (n == 0) return;
+      value.fetch_add(n, std::memory_order_relaxed);
+      if (exported != nullptr) exported->Increment(static_cast<double>(n));
+    }
+    uint64_t Get() const { return value.load(std::memory_order_relaxed); }
+  };
+
+  Count applied, duplicates, gap_events_filled, dead_lettered, catch_ups, batches_failed;
+  std::atomic<int64_t> lag{0};
+  metrics::Gauge* lag_gauge = nullptr;
+
+  void SetLag(int64_t value) {
+    lag.store(value, std::memory_order_relaxed);
+    if (lag_gauge != nullptr) lag_gauge->Set(static_cast<double>(value));
+  }
+
+  void Export(metrics::MetricsRegistry& registry, absl::string_view projection) {
+    const metrics::Labels labels = {{"projection", std::string(projection)}};
+    auto counter = [&](absl::string_view name, absl::string_view help) {
+      return registry.GetCounter(name, help, labels);
+    };
+    applied.exported = counter("sales_projection_events_applied_total", "Events applied.");
+    duplicates.exported =
+        counter("sales_projection_duplicates_skipped_total", "Duplicate events skipped.");
+    gap_events_filled.exported = counter("sales_projection_gap_events_filled_total",
+                                         "Events read from the event feed to fill version gaps.");
+    dead_lettered.exported =
+        counter("sales_projection_dead_lettered_total", "Messages sent to the dead-letter topic.");
+    catch_ups.exported =
+        counter("sales_projection_catch_ups_total", "Catch-ups from the event feed.");
+    batches_failed.exported =
+        counter("sales_projection_batches_failed_total", "Batches discarded after an error.");
+    lag_gauge = registry.GetGauge("sales_projection_consumer_lag",
+                                  "Kafka messages not yet consumed (all partitions).", labels);
+  }
+};
+
+absl::StatusOr<std::unique_ptr<ProjectionRunner>> ProjectionRunner::Create(
+    Projection* projection, ProjectionRunnerOptions options) {
+  if (options.sources.empty()) return absl::InvalidArgumentError("projection has no sources");
+  for (const ProjectionSource& source : options.sources) {
+    if (source.topic.empty() || source.feed == nullptr) {
+      return absl::InvalidArgumentError("every source needs a topic and an event feed");
+    }
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<ProjectionStore> store, ProjectionStore::Open(options.path));
+  return std::unique_ptr<ProjectionRunner>(
+      new ProjectionRunner(projection, std::move(options), std::move(store)));
+}
+
+ProjectionRunner::ProjectionRunner(Projection* projection, ProjectionRunnerOptions options,
+                                   std::unique_ptr<ProjectionStore> store)
+    : projection_(projection),
+      options_(std::move(options)),
+      store_(std::move(store)),
+      applier_(*projection),
+      counters_(std::make_unique<Counters>()) {
+  if (options_.metrics != nullptr) counters_->Export(*options_.metrics, projection_->name());
+}
+
+ProjectionRunner::~ProjectionRunner() { Stop(); }
+
+void ProjectionRunner::Start() {
+  if (thread_.joinable() || stopping_) return;
+  thread_ = std::thread([this] { Run(); });
+}
+
+void ProjectionRunner::Stop() {
+  if (!stopping_.exchange(true)) stop_requested_.Notify();
+  if (thread_.joinable()) thread_.join();
+}
+
+void ProjectionRunner::Run() {
+  bool synced = false;
+  while (!stopping_) {
+    absl::Status status;
+    if (!synced) {
+      status = Sync();
+      synced = status.ok();
+    } else {
+      bool resync = false;
+      status = ConsumeBatch(resync);
+      synced = status.ok() && !resync;
+    }
+    if (!status.ok() && !stopping_) {
+      RecordError(status);
+      stop_requested_.WaitForNotificationWithTimeout(options_.retry_backoff);
+    }
+  }
+  consumer_.reset();
+}
+
+absl::Status ProjectionRunner::Sync() {
+  consumer_.reset();  // a fresh consumer: nothing prefetched for an old assignment survives
+  ASSIGN_OR_RETURN(const std::string identity,
+                   kafka::FetchClusterIdentity(options_.bootstrap_servers, options_.kafka_timeout));
+  ASSIGN_OR_RETURN(std::unique_ptr<Consumer> consumer,
+                   Consumer::Create(options_.bootstrap_servers, options_.consumer_overrides));
+  ASSIGN_OR_RETURN(const std::optional<std::string> stored_identity, store_->BrokerIdentity());
+  bool contiguous = stored_identity == identity;
+
+  std::vector<PartitionStart> starts;
+  std::vector<int64_t> high_watermarks;
+  for (const ProjectionSource& source : options_.sources) {
+    ASSIGN_OR_RETURN(
+        std::vector<kafka::PartitionWatermarks> watermarks,
+        kafka::QueryWatermarks(consumer->handle(), source.topic, options_.kafka_timeout));
+    for (const kafka::PartitionWatermarks& marks : watermarks) {
+      ASSIGN_OR_RETURN(std::optional<int64_t> offset,
+                       store_->Offset(source.topic, marks.partition));
+      contiguous = contiguous && offset && *offset >= marks.low && *offset <= marks.high;
+      starts.push_back({source.topic, marks.partition, offset.value_or(-1)});
+      high_watermarks.push_back(marks.high);
+    }
+  }
+
+  if (!contiguous) {
+    // Everything published before the high watermarks noted above was committed to the event
+    // stores before, so ReadAll (which starts after this point) sees it.
+    CatchUpOptions catch_up{.page_size = options_.feed_page_size,
+                            .stopping = [this] { return stopping_.load(); }};
+    for (const ProjectionSource& source : options_.sources) {
+      RETURN_IF_ERROR(CatchUpFromFeed(*store_, applier_, source, catch_up,
+                                      [this](StoreBatch& batch, BatchOutcome& outcome) {
+                                        return CommitAndNotify(batch, outcome);
+                                      }));
+    }
+    StoreBatch batch = store_->NewBatch();
+    for (size_t i = 0; i < starts.size(); ++i) {
+      starts[i].offset = high_watermarks[i];
+      batch.SetOffset(starts[i].topic, starts[i].partition, starts[i].offset);
+    }
+    batch.SetBrokerIdentity(identity);
+    RETURN_IF_ERROR(store_->Commit(batch));
+    counters_->catch_ups.Add(1);
+  }
+
+  RETURN_IF_ERROR(consumer->Assign(starts));
+  positions_.clear();
+  for (const PartitionStart& start : starts) {
+    positions_[{start.topic, start.partition}] = start.offset;
+  }
+  consumer_ = std::move(consumer);
+  return absl::OkStatus();
+}
+
+absl::Status ProjectionRunner::ConsumeBatch(bool& resync) {
+  StoreBatch batch = store_->NewBatch();
+  BatchOutcome outcome;
+  std::map<std::pair<std::string, int32_t>, int64_t> next_offsets;
+  const absl::Time deadline = absl::Now() + options_.max_batch_wait;
+  size_t consumed = 0;
+  while (consumed < options_.max_batch_events && !stopping_) {
+    const absl::Duration remaining = deadline - absl::Now();
+    if (remaining <= absl::ZeroDuration()) break;
+    kafka::MessagePtr message(rd_kafka_consumer_poll(consumer_->handle(), ToMillis(remaining)));
+    if (message == nullptr) continue;
+    if (message->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) {
+      // An offset fell out of the log (auto.offset.reset=error): what was read so far is still
+      // a contiguous prefix, so commit it, then sync (which will catch up from the feed).
+      resync = true;
+      break;
+    }
+    if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) continue;  // librdkafka retries by itself
+    ++consumed;
+    const std::string topic = rd_kafka_topic_name(message->rkt);
+    const ProjectionSource* source = SourceFor(topic);
+    if (source == nullptr) continue;  // only assigned topics are delivered
+    RETURN_IF_ERROR(HandleMessage(*message, *source, batch, outcome));
+    next_offsets[{topic, message->partition}] = message->offset + 1;
+  }
+  if (stopping_) return absl::OkStatus();  // the batch is dropped whole; a restart redoes it
+  if (consumed > 0) {
+    for (const auto& [partition, offset] : next_offsets) {
+      batch.SetOffset(partition.first, partition.second, offset);
+    }
+    RETURN_IF_ERROR(CommitAndNotify(batch, outcome));
+    for (const auto& [partition, offset] : next_offsets) positions_[partition] = offset;
+  }
+  UpdateLag();
+  return absl::OkStatus();
+}
+
+absl::Status ProjectionRunner::HandleMessage(const rd_kafka_message_t& message,
+                                             const ProjectionSource& source, StoreBatch& batch,
+                                             BatchOutcome& outcome) {
+  EventEnvelope event;
+  if (!event.ParseFromArray(message.payload, static_cast<int>(message.len))) {
+    outcome.dead_letters.push_back({kafka::KafkaRecord::From(message),
+                                    "value does not parse as sales.common.v1.EventEnvelope"});
+    return absl::OkStatus();
+  }
+  if (event.stream_id().empty() || event.stream_version() == 0) {
+    outcome.dead_letters.push_back(
+        {kafka::KafkaRecord::From(message), "event envelope lacks stream_id or stream_version"});
+    return absl::OkStatus();
+  }
+  return applier_.Offer(source, event, &message, batch, outcome);
+}
+
+void ProjectionRunner::UpdateLag() {
+  int64_t lag = 0;
+  for (const auto& [partition, offset] : positions_) {
+    lag += std::max<int64_t>(
+        0, consumer_->CachedHighWatermark(partition.first, partition.second) - offset);
+  }
+  counters_->SetLag(lag);
+}
+
+absl::Status ProjectionRunner::CommitAndNotify(StoreBatch& batch, BatchOutcome& outcome) {
+  for (const DeadLetter& dead_letter : outcome.dead_letters) {
+    if (options_.dead_letters == nullptr) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("poison message on ", dead_letter.message.topic,
+                       " and no dead-letter publisher: ", dead_letter.reason));
+    }
+    RETURN_IF_ERROR(options_.dead_letters->Publish(dead_letter.message, dead_letter.reason));
+  }
+  RETURN_IF_ERROR(store_->Commit(batch));
+
+  counters_->applied.Add(outcome.applied.size());
+  counters_->duplicates.Add(outcome.duplicates);
+  counters_->gap_events_filled.Add(outcome.gap_events_filled);
+  counters_->dead_lettered.Add(outcome.dead_letters.size());
+  if (outcome.applied.empty()) return absl::OkStatus();
+
+  {
+    absl::MutexLock lock(&mu_);
+    last_applied_at_ = absl::Now();
+  }
+  const AppliedBatch applied{.events = outcome.applied, .applied_total = counters_->applied.Get()};
+  absl::MutexLock lock(&observers_mu_);
+  for (const auto& [id, observer] : observers_) observer(applied);
+  return absl::OkStatus();
+}
+
+const ProjectionSource* ProjectionRunner::SourceFor(absl::string_view topic) const {
+  for (const ProjectionSource& source : options_.sources) {
+    if (source.topic == topic) return &source;
+  }
+  return nullptr;
+}
+
+void ProjectionRunner::RecordError(const absl::Status& status) {
+  counters_->batches_failed.Add(1);
+  absl::MutexLock lock(&mu_);
+  last_error_ = status;
+}
+
+RunnerStats ProjectionRunner::stats() const {
+  RunnerStats stats{.applied = counters_->applied.Get(),
+                    .duplicates = counters_->duplicates.Get(),
+                    .gap_events_filled = counters_->gap_events_filled.Get(),
+                    .dead_lettered = counters_->dead_lettered.Get(),
+                    .catch_ups = counters_->catch_ups.Get(),
+                    .batches_failed = counters_->batches_failed.Get(),
+                    .consumer_lag = counters_->lag.load(std::memory_order_relaxed)};
+  absl::MutexLock lock(&mu_);
+  stats.last_applied_at = last_applied_at_;
+  stats.last_error = last_error_;
+  return stats;
+}
+
+uint64_t ProjectionRunner::Subscribe(BatchObserver observer) {
+  absl::MutexLock lock(&observers_mu_);
+  const uint64_t id = next_observer_id_++;
+  observers_.emplace(id, std::move(observer));
+  return id;
+}
+
+void ProjectionRunner::Unsubscribe(uint64_t id) {
+  absl::MutexLock lock(&observers_mu_);
+  observers_.erase(id);
+}
+
+absl::StatusOr<std::string> Rebuild(Projection& projection, const std::string& path,
+                                    const std::vector<ProjectionSource>& sources,
+                                    size_t page_size) {
+  if (std::filesystem::exists(path)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("rebuild target ", path, " already exists; rebuild into a fresh directory"));
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<ProjectionStore> store, ProjectionStore::Open(path));
+  EventApplier applier(projection);
+  for (const ProjectionSource& source : sources) {
+    RETURN_IF_ERROR(CatchUpFromFeed(
+        *store, applier, source, {.page_size = page_size},
+        [&store](StoreBatch& batch, BatchOutcome&) { return store->Commit(batch); }));
+  }
+  return store->Checksum();
+}
+
+}  // namespace sales::projection

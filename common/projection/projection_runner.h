@@ -1,0 +1,185 @@
+// ProjectionRunner: keeps one projection's RocksDB read model up to date from Kafka, with an
+// exactly-once effect, and falls back to the event feed (the log of record) whenever Kafka
+// cannot give it a contiguous history. See DESIGN.md, "The read side" and "Running it".
+//
+//   ProjectionRunnerOptions options{
+//       .path = "/data/funnel",
+//       .bootstrap_servers = broker->bootstrap_servers(),
+//       .sources = {{.topic = "sales.leads.v1", .feed = &leads_feed}},
+//       .dead_letters = dlq.get()};
+//   ASSIGN_OR_RETURN(auto runner, ProjectionRunner::Create(&funnel, options));
+//   runner->Start();
+//   ...
+//   runner->Stop();
+//
+// How it runs (one background thread):
+//   * Sync. On start, after an out-of-range offset and after any failed batch, it reads the
+//     broker identity (kafka::FetchClusterIdentity) and every source partition's watermarks. If
+//     the stored identity matches and every stored offset lies within [low, high], it assigns
+//     every partition of every source topic at its stored offset (no consumer group: each
+//     replica reads all partitions). Otherwise — no state yet, a new broker, evicted or
+//     truncated history — it notes the high watermarks H, catches up from each source's
+//     EventFeedReader::ReadAll (from the stored feed position), then stores H and the new
+//     identity and assigns Kafka at H: whatever was published before H was committed to the
+//     event store before, so ReadAll saw it; whatever comes after is deduplicated by the marks.
+//   * Consume. Polls up to max_batch_events messages or max_batch_wait, decodes each
+//     EventEnvelope and offers it to the EventApplier (dedupe, gap fill, apply). Then ONE
+//     RocksDB write holds the projection's writes, the next offset per partition and the new
+//     dedupe marks; dead letters are published (and acknowledged) before that write.
+//   * Poison: a message that does not decode as an EventEnvelope or lacks a stream id/version,
+//     and an event the projection answers with INVALID_ARGUMENT/UNIMPLEMENTED, goes to the
+//     dead-letter topic with the reason; the offset advances. Without a dead-letter publisher the
+//     runner refuses to skip it (the batch fails and is retried), so nothing is lost silently.
+//   * After each commit, observers get the batch's applied events (on the runner thread).
+//
+// Stop() (and the destructor) end the thread between steps: a batch being read is dropped, not
+// committed, so for the read model a stop is indistinguishable from a crash at that point, and
+// a restart resumes from the stored offsets.
+//
+// Thread-safety: every public method may be called from any thread. Observers run on the runner
+// thread and must not block or call Subscribe/Unsubscribe.
+#ifndef SALES_COMMON_PROJECTION_PROJECTION_RUNNER_H_
+#define SALES_COMMON_PROJECTION_PROJECTION_RUNNER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "common/kafka/client_config.h"
+#include "common/kafka/dead_letter_publisher.h"
+#include "common/metrics/metrics_registry.h"
+#include "common/projection/event_applier.h"
+#include "common/projection/projection.h"
+#include "common/projection/projection_store.h"
+
+namespace sales::projection {
+
+struct ProjectionRunnerOptions {
+  std::string path;  // RocksDB directory of this projection; created if missing
+  std::string bootstrap_servers;
+  std::vector<ProjectionSource> sources;               // at least one; distinct topics
+  kafka::DeadLetterPublisher* dead_letters = nullptr;  // not owned; see "Poison" above
+  size_t max_batch_events = 1000;
+  absl::Duration max_batch_wait = absl::Milliseconds(20);
+  size_t feed_page_size = 1000;  // events per ReadAll page (and per catch-up commit)
+  absl::Duration kafka_timeout = absl::Seconds(5);
+  absl::Duration retry_backoff = absl::Milliseconds(200);
+  // Applied over the platform's consumer defaults (kafka::ConsumerConfig); e.g.
+  // {"queued.max.messages.kbytes", "16384"} to bound prefetching. Do not override
+  // auto.offset.reset: the runner relies on "error" to notice evicted offsets.
+  kafka::ConfigOverrides consumer_overrides;
+  // Where the runner's metrics are registered (labelled projection=<name>); null: nowhere.
+  metrics::MetricsRegistry* metrics = nullptr;
+};
+
+struct RunnerStats {
+  uint64_t applied = 0;            // events applied (gap fills and catch-up included)
+  uint64_t duplicates = 0;         // events skipped by the dedupe marks
+  uint64_t gap_events_filled = 0;  // events read with ReadStream to close version gaps
+  uint64_t dead_lettered = 0;      // messages and events sent to the dead-letter topic
+  uint64_t catch_ups = 0;          // completed catch-ups from the event feed
+  uint64_t batches_failed = 0;     // batches discarded after an error (then retried)
+  int64_t consumer_lag = 0;        // Σ over partitions of high watermark − next offset
+  std::optional<absl::Time> last_applied_at;
+  absl::Status last_error;  // of the most recent failed step; OK if none yet
+};
+
+// What observers get after each committed batch.
+struct AppliedBatch {
+  absl::Span<const EventEnvelope> events;  // applied in this batch, in order
+  uint64_t applied_total = 0;              // RunnerStats::applied after the batch
+};
+using BatchObserver = std::function<void(const AppliedBatch&)>;
+
+class ProjectionRunner {
+ public:
+  // Opens the store; does not touch Kafka until Start(). `projection` must outlive the runner.
+  static absl::StatusOr<std::unique_ptr<ProjectionRunner>> Create(Projection* projection,
+                                                                  ProjectionRunnerOptions options);
+  ~ProjectionRunner();  // Stop()
+
+  // Starts the runner thread. A stopped runner does not start again: create a new one (on the
+  // same path it resumes from the stored offsets).
+  void Start();
+  // Ends the runner thread after its current step (a Kafka request in flight may hold it for up
+  // to kafka_timeout); idempotent.
+  void Stop();
+
+  RunnerStats stats() const;
+  // Checksum of the committed read model (ProjectionStore::Checksum).
+  absl::StatusOr<std::string> Checksum() { return store_->Checksum(); }
+  // The committed read model, for queries.
+  ProjectionStore& store() { return *store_; }
+
+  // Returns an id for Unsubscribe.
+  uint64_t Subscribe(BatchObserver observer);
+  // Once it returns, the observer is not running and will not be called again.
+  void Unsubscribe(uint64_t id);
+
+ private:
+  class Consumer;
+  struct Counters;
+  ProjectionRunner(Projection* projection, ProjectionRunnerOptions options,
+                   std::unique_ptr<ProjectionStore> store);
+
+  void Run();
+  // Makes the stored offsets trustworthy (catching up from the feed if needed) and assigns them.
+  absl::Status Sync();
+  // One poll-apply-commit step. Sets `resync` when Kafka reported an out-of-range offset.
+  absl::Status ConsumeBatch(bool& resync);
+  // Decodes one message and offers it to the applier; undecodable ones become dead letters.
+  absl::Status HandleMessage(const rd_kafka_message_t& message, const ProjectionSource& source,
+                             StoreBatch& batch, BatchOutcome& outcome);
+  // Publishes the batch's dead letters, commits it, counts it and notifies observers.
+  absl::Status CommitAndNotify(StoreBatch& batch, BatchOutcome& outcome);
+  // Consumer lag from the high watermarks last seen in fetch responses.
+  void UpdateLag();
+  const ProjectionSource* SourceFor(absl::string_view topic) const;
+  void RecordError(const absl::Status& status);
+
+  Projection* const projection_;
+  const ProjectionRunnerOptions options_;
+  const std::unique_ptr<ProjectionStore> store_;
+  EventApplier applier_;
+  std::unique_ptr<Consumer> consumer_;  // runner thread only
+  // Next offset per (topic, partition) as committed: the consumer lag's base. Runner thread only.
+  std::map<std::pair<std::string, int32_t>, int64_t> positions_;
+  std::unique_ptr<Counters> counters_;
+
+  std::atomic<bool> stopping_{false};
+  absl::Notification stop_requested_;
+  std::thread thread_;
+
+  mutable absl::Mutex mu_;
+  absl::Status last_error_ ABSL_GUARDED_BY(mu_);
+  std::optional<absl::Time> last_applied_at_ ABSL_GUARDED_BY(mu_);
+  // Held while observers run, so that Unsubscribe waits for a running notification.
+  absl::Mutex observers_mu_;
+  std::map<uint64_t, BatchObserver> observers_ ABSL_GUARDED_BY(observers_mu_);
+  uint64_t next_observer_id_ ABSL_GUARDED_BY(observers_mu_) = 1;
+};
+
+// Builds `projection`'s read model from scratch in `path` (which must not exist yet) purely from
+// the sources' event feeds (ReadAll from the beginning) and returns its checksum. Poison events
+// are skipped exactly as live (their writes discarded) but not published. The database is left
+// at `path`.
+absl::StatusOr<std::string> Rebuild(Projection& projection, const std::string& path,
+                                    const std::vector<ProjectionSource>& sources,
+                                    size_t page_size = 1000);
+
+}  // namespace sales::projection
+
+#endif  // SALES_COMMON_PROJECTION_PROJECTION_RUNNER_H_

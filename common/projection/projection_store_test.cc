@@ -1,0 +1,165 @@
+#include "common/projection/projection_store.h"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/projection/event_applier.h"
+#include "common/projection/testing/stream_chain_projection.h"
+#include "common/testing/temp_dir.h"
+#include "gtest/gtest.h"
+
+namespace sales::projection {
+namespace {
+
+std::unique_ptr<ProjectionStore> OpenStore(const std::string& path) {
+  auto store = ProjectionStore::Open(path);
+  EXPECT_TRUE(store.ok()) << store.status();
+  return *std::move(store);
+}
+
+TEST(ProjectionStoreTest, BatchReadsItsOwnWritesAndCommitsAtomically) {
+  sales::testing::TempDir dir;
+  auto store = OpenStore(dir.path() + "/p");
+  StoreBatch batch = store->NewBatch();
+  batch.txn().Put("a", "1");
+  batch.SetMark("topic", "s-1", 4);
+  EXPECT_EQ(*batch.txn().Get("a"), "1");
+  EXPECT_EQ(*batch.Mark("topic", "s-1"), 4);
+  EXPECT_EQ(*store->Get("a"), std::nullopt);  // not committed yet
+
+  ASSERT_TRUE(store->Commit(batch).ok());
+  EXPECT_EQ(*store->Get("a"), "1");
+  EXPECT_EQ(*store->NewBatch().Mark("topic", "s-1"), 4);
+}
+
+TEST(ProjectionStoreTest, RollbackToSavePointDiscardsOnlyLaterWrites) {
+  sales::testing::TempDir dir;
+  auto store = OpenStore(dir.path() + "/p");
+  StoreBatch batch = store->NewBatch();
+  batch.txn().Put("kept", "1");
+  batch.SetSavePoint();
+  batch.txn().Put("dropped", "2");
+  batch.RollbackToSavePoint();
+  ASSERT_TRUE(store->Commit(batch).ok());
+  EXPECT_EQ(*store->Get("kept"), "1");
+  EXPECT_EQ(*store->Get("dropped"), std::nullopt);
+}
+
+TEST(ProjectionStoreTest, ChecksumCoversTheReadModelOnly) {
+  sales::testing::TempDir dir;
+  auto a = OpenStore(dir.path() + "/a");
+  auto b = OpenStore(dir.path() + "/b");
+  for (ProjectionStore* store : {a.get(), b.get()}) {
+    StoreBatch batch = store->NewBatch();
+    batch.txn().Put("k", "v");
+    ASSERT_TRUE(store->Commit(batch).ok());
+  }
+  StoreBatch metadata = b->NewBatch();
+  metadata.SetOffset("topic", 0, 17);
+  metadata.SetBrokerIdentity("cluster/epoch");
+  metadata.SetFeedPosition("topic", 9);
+  ASSERT_TRUE(b->Commit(metadata).ok());
+  EXPECT_EQ(*a->Checksum(), *b->Checksum());
+  EXPECT_EQ(*b->Offset("topic", 0), 17);
+  EXPECT_EQ(*b->Offset("topic", 1), std::nullopt);
+  EXPECT_EQ(*b->BrokerIdentity(), "cluster/epoch");
+  EXPECT_EQ(*b->FeedPosition("topic"), 9);
+  EXPECT_EQ(*a->FeedPosition("topic"), 1);
+
+  StoreBatch change = b->NewBatch();
+  change.txn().Put("k", "w");
+  ASSERT_TRUE(b->Commit(change).ok());
+  EXPECT_NE(*a->Checksum(), *b->Checksum());
+}
+
+TEST(ProjectionStoreTest, ScanVisitsThePrefixInKeyOrder) {
+  sales::testing::TempDir dir;
+  auto store = OpenStore(dir.path() + "/p");
+  StoreBatch batch = store->NewBatch();
+  for (const char* key : {"deal/2", "deal/1", "lead/1", "deal/3"}) batch.txn().Put(key, key);
+  ASSERT_TRUE(store->Commit(batch).ok());
+  std::vector<std::string> keys;
+  ASSERT_TRUE(store
+                  ->Scan("deal/",
+                         [&](absl::string_view key, absl::string_view) {
+                           keys.emplace_back(key);
+                           return keys.size() < 2;
+                         })
+                  .ok());
+  EXPECT_EQ(keys, (std::vector<std::string>{"deal/1", "deal/2"}));
+}
+
+// An event feed holding one stream's events, for the gap-fill path.
+class OneStreamFeed : public feed::EventFeedReader {
+ public:
+  explicit OneStreamFeed(std::vector<EventEnvelope> events) : events_(std::move(events)) {}
+  absl::StatusOr<std::vector<EventEnvelope>> ReadAll(uint64_t, size_t) override { return events_; }
+  absl::StatusOr<std::vector<EventEnvelope>> ReadStream(const std::string&, uint64_t from,
+                                                        uint64_t to) override {
+    std::vector<EventEnvelope> out;
+    for (const EventEnvelope& e : events_) {
+      if (e.stream_version() >= from && (to == 0 || e.stream_version() <= to)) out.push_back(e);
+    }
+    return out;
+  }
+  absl::StatusOr<uint64_t> HeadPosition() override { return events_.size(); }
+
+ private:
+  std::vector<EventEnvelope> events_;
+};
+
+EventEnvelope Event(uint64_t version, const std::string& type = "t") {
+  EventEnvelope event;
+  event.set_service("s");
+  event.set_stream_id("stream");
+  event.set_stream_version(version);
+  event.set_global_position(version);
+  event.set_event_type(type);
+  return event;
+}
+
+TEST(EventApplierTest, SkipsDuplicatesFillsGapsAndDeadLettersPoison) {
+  sales::testing::TempDir dir;
+  auto store = OpenStore(dir.path() + "/p");
+  OneStreamFeed feed(
+      {Event(1), Event(2), Event(3, std::string(testing::kPoisonEventType)), Event(4)});
+  ProjectionSource source{.topic = "topic", .feed = &feed};
+  testing::StreamChainProjection projection;
+  EventApplier applier(projection);
+  StoreBatch batch = store->NewBatch();
+  BatchOutcome outcome;
+
+  ASSERT_TRUE(applier.Offer(source, Event(1), nullptr, batch, outcome).ok());
+  ASSERT_TRUE(applier.Offer(source, Event(1), nullptr, batch, outcome).ok());  // duplicate
+  ASSERT_TRUE(applier.Offer(source, Event(4), nullptr, batch, outcome).ok());  // gap 2..3
+  ASSERT_TRUE(store->Commit(batch).ok());
+
+  EXPECT_EQ(outcome.duplicates, 1);
+  EXPECT_EQ(outcome.gap_events_filled, 2);
+  ASSERT_EQ(outcome.applied.size(), 3);  // 1, 2, 4; the poison event 3 is not applied
+  ASSERT_EQ(outcome.dead_letters.size(), 1);
+  EXPECT_EQ(outcome.dead_letters[0].message.partition, -1);  // it came from the feed
+  EXPECT_EQ(*store->NewBatch().Mark("topic", "stream"), 4);
+  EXPECT_EQ(testing::StreamChainProjection::Read(*store, "s", "stream")->count, 3);
+}
+
+TEST(EventApplierTest, AGapTheFeedCannotFillDeadLettersTheEventAndKeepsTheMark) {
+  sales::testing::TempDir dir;
+  auto store = OpenStore(dir.path() + "/p");
+  OneStreamFeed feed({Event(1)});
+  ProjectionSource source{.topic = "topic", .feed = &feed};
+  testing::StreamChainProjection projection;
+  EventApplier applier(projection);
+  StoreBatch batch = store->NewBatch();
+  BatchOutcome outcome;
+  ASSERT_TRUE(applier.Offer(source, Event(1), nullptr, batch, outcome).ok());
+  ASSERT_TRUE(applier.Offer(source, Event(3), nullptr, batch, outcome).ok());
+  ASSERT_EQ(outcome.dead_letters.size(), 1);
+  EXPECT_NE(outcome.dead_letters[0].reason.find("version gap"), std::string::npos);
+  EXPECT_EQ(*batch.Mark("topic", "stream"), 1);
+}
+
+}  // namespace
+}  // namespace sales::projection

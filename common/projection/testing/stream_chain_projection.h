@@ -1,0 +1,48 @@
+// StreamChainProjection: a read model for tests and benchmarks that makes every mistake of a
+// runner visible in the checksum. Per (service, stream id) it keeps the number of events applied
+// and a SHA-256 chain over (stream id, version, event type) of each of them, so:
+//   * a double application, a skipped event or an out-of-order event changes the checksum;
+//   * the interleaving of different streams does not (each key depends on one stream only),
+//     which is exactly the Projection contract (projection.h).
+// An event whose type is kPoisonEventType is refused with INVALID_ARGUMENT (a poison event).
+//
+//   StreamChainProjection projection;
+//   ASSIGN_OR_RETURN(auto runner, ProjectionRunner::Create(&projection, options));
+//   ...
+//   ASSIGN_OR_RETURN(StreamChainProjection::Entry entry,
+//                    StreamChainProjection::Read(runner->store(), "leads", "lead-1"));
+//   EXPECT_EQ(entry.count, 3);
+//
+// Thread-safety: stateless; Apply may be called from any thread.
+#ifndef SALES_COMMON_PROJECTION_TESTING_STREAM_CHAIN_PROJECTION_H_
+#define SALES_COMMON_PROJECTION_TESTING_STREAM_CHAIN_PROJECTION_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/projection/projection.h"
+#include "common/projection/projection_store.h"
+
+namespace sales::projection::testing {
+
+inline constexpr absl::string_view kPoisonEventType = "sales.testing.v1.Poison";
+
+class StreamChainProjection : public Projection {
+ public:
+  struct Entry {
+    uint64_t count = 0;
+    std::string chain;  // hex SHA-256; empty before the first event
+  };
+
+  absl::string_view name() const override { return "stream-chain"; }
+  absl::Status Apply(const EventEnvelope& event, ProjectionTxn& txn) override;
+
+  // The committed entry of a stream (count 0 when none).
+  static absl::StatusOr<Entry> Read(ProjectionStore& store, absl::string_view service,
+                                    absl::string_view stream_id);
+};
+
+}  // namespace sales::projection::testing
+
+#endif  // SALES_COMMON_PROJECTION_TESTING_STREAM_CHAIN_PROJECTION_H_

@@ -1,0 +1,425 @@
+// ProjectionRunner against the real pieces: an EventStore on a temp dir, the embedded Kafka
+// broker, the outbox relay and the event feed. Every test ends by comparing the live read model
+// with a rebuild from the event feed (checksums) and with the expected per-stream counts: the
+// StreamChainProjection's checksum changes under any double, skipped or reordered application.
+#include "common/projection/projection_runner.h"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/random/random.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/eventstore/event_store.h"
+#include "common/feed/local_event_feed_reader.h"
+#include "common/kafka/client_config.h"
+#include "common/kafka/dead_letter_publisher.h"
+#include "common/kafka/embedded_broker.h"
+#include "common/kafka/sync_producer.h"
+#include "common/kafka/test_consumer.h"
+#include "common/kafka/topic_info.h"
+#include "common/outbox/outbox_relay.h"
+#include "common/projection/testing/stream_chain_projection.h"
+#include "common/testing/temp_dir.h"
+#include "common/testing/test_events.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace sales::projection {
+namespace {
+
+using ::sales::projection::testing::kPoisonEventType;
+using ::sales::projection::testing::StreamChainProjection;
+using ::testing::HasSubstr;
+
+constexpr char kTopic[] = "sales.leads.v1";
+constexpr char kDeadLetterTopic[] = "sales.dlq.v1";
+constexpr absl::Duration kDeadline = absl::Seconds(20);
+
+// Polls `condition` until it holds or the deadline passes.
+bool WaitFor(const std::function<bool()>& condition, absl::Duration timeout = kDeadline) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (absl::Now() < deadline) {
+    if (condition()) return true;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  return condition();
+}
+
+// Holds the runner inside a batch: Apply blocks on the first event of stream "gate" until
+// `open` is notified, then delegates.
+class GatedProjection : public Projection {
+ public:
+  explicit GatedProjection(Projection& inner) : inner_(inner) {}
+  absl::string_view name() const override { return inner_.name(); }
+  absl::Status Apply(const EventEnvelope& event, ProjectionTxn& txn) override {
+    if (event.stream_id() == "gate" && !open.HasBeenNotified()) {
+      if (!entered.HasBeenNotified()) entered.Notify();
+      open.WaitForNotificationWithTimeout(kDeadline);
+    }
+    return inner_.Apply(event, txn);
+  }
+
+  absl::Notification entered;
+  absl::Notification open;
+
+ private:
+  Projection& inner_;
+};
+
+class ProjectionRunnerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store =
+        eventstore::EventStore::Open({.path = dir_.path() + "/events", .service = "leads"});
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+    feed_ = std::make_unique<feed::LocalEventFeedReader>(store_.get());
+  }
+
+  void TearDown() override {
+    runner_.reset();
+    if (relay_ != nullptr) {
+      EXPECT_TRUE(relay_->Stop().ok());
+    }
+  }
+
+  void StartBroker(int partitions = 4) {
+    auto broker =
+        kafka::EmbeddedBroker::Start({.topics = {{kTopic, partitions}, {kDeadLetterTopic, 1}}});
+    ASSERT_TRUE(broker.ok()) << broker.status();
+    broker_ = *std::move(broker);
+    auto dlq = kafka::DeadLetterPublisher::Create(bootstrap(), kDeadLetterTopic);
+    ASSERT_TRUE(dlq.ok()) << dlq.status();
+    dead_letters_ = *std::move(dlq);
+    auto producer = kafka::SyncProducer::Create(bootstrap());
+    ASSERT_TRUE(producer.ok()) << producer.status();
+    producer_ = *std::move(producer);
+  }
+
+  void StartRelay() {
+    auto relay = outbox::OutboxRelay::Start(
+        store_.get(), {.bootstrap_servers = bootstrap(), .topic = kTopic, .metrics = &metrics_});
+    ASSERT_TRUE(relay.ok()) << relay.status();
+    relay_ = *std::move(relay);
+  }
+
+  void StopRelay() {
+    ASSERT_TRUE(relay_->Stop().ok());
+    relay_.reset();
+  }
+
+  void StartRunner(size_t max_batch_events = 1000) {
+    auto runner =
+        ProjectionRunner::Create(runner_projection_, {.path = dir_.path() + "/projection",
+                                                      .bootstrap_servers = bootstrap(),
+                                                      .sources = sources(),
+                                                      .dead_letters = dead_letters_.get(),
+                                                      .max_batch_events = max_batch_events,
+                                                      .retry_backoff = absl::Milliseconds(50),
+                                                      .consumer_overrides = consumer_overrides_,
+                                                      .metrics = &metrics_});
+    ASSERT_TRUE(runner.ok()) << runner.status();
+    runner_ = *std::move(runner);
+    runner_->Start();
+  }
+
+  // Starts the runner and waits until its first sync (a catch-up, with no state yet) is done.
+  void StartRunnerAndWaitForSync() {
+    StartRunner();
+    ASSERT_TRUE(WaitFor([&] { return runner_->stats().catch_ups == 1; }))
+        << runner_->stats().last_error << " applied " << runner_->stats().applied << " lag "
+        << runner_->stats().consumer_lag << " dups " << runner_->stats().duplicates;
+  }
+
+  // Appends `count` events to `stream`, one append each; `payload_bytes` of random text.
+  void Append(const std::string& stream, int count, size_t payload_bytes = 16,
+              absl::string_view type_url = "") {
+    for (int i = 0; i < count; ++i) {
+      std::string text(payload_bytes, ' ');
+      for (char& c : text) c = static_cast<char>(absl::Uniform<int>(bitgen_, 32, 127));
+      eventstore::AppendRequest request{.stream_id = stream};
+      request.events.push_back(sales::testing::TextEvent(text));
+      if (!type_url.empty()) {
+        request.events.back().mutable_payload()->set_type_url(std::string(type_url));
+      }
+      auto result = store_->Append(std::move(request));
+      ASSERT_TRUE(result.ok()) << result.status();
+      if (relay_ != nullptr) relay_->Wake();
+    }
+    expected_[stream] += count;
+  }
+
+  // True when every stream's committed count is the expected one.
+  bool CountsMatch() {
+    for (const auto& [stream, count] : expected_) {
+      auto entry = StreamChainProjection::Read(runner_->store(), "leads", stream);
+      if (!entry.ok() || entry->count != count) return false;
+    }
+    return true;
+  }
+
+  void WaitForExpectedCounts() {
+    ASSERT_TRUE(WaitFor([&] { return CountsMatch(); })) << runner_->stats().last_error;
+  }
+
+  std::string RebuildChecksum() {
+    auto checksum =
+        Rebuild(projection_, absl::StrCat(dir_.path(), "/rebuild-", ++rebuilds_), sources());
+    EXPECT_TRUE(checksum.ok()) << checksum.status();
+    return checksum.value_or("");
+  }
+
+  void ExpectEqualsRebuild() {
+    auto live = runner_->Checksum();
+    ASSERT_TRUE(live.ok()) << live.status();
+    EXPECT_EQ(*live, RebuildChecksum());
+  }
+
+  // Produces directly to the broker, bypassing the store and the relay.
+  void Produce(const kafka::OutgoingMessage& message) {
+    ASSERT_TRUE(producer_->Produce(message).ok());
+  }
+
+  bool SomethingWasEvicted() {
+    auto conf = kafka::ConsumerConfig(bootstrap(), "");
+    if (!conf.ok()) return false;
+    auto consumer = kafka::NewConsumer(*std::move(conf));
+    if (!consumer.ok()) return false;
+    auto watermarks = kafka::QueryWatermarks(consumer->get(), kTopic, absl::Seconds(5));
+    if (!watermarks.ok()) return false;
+    for (const kafka::PartitionWatermarks& marks : *watermarks) {
+      if (marks.low > 0) return true;
+    }
+    return false;
+  }
+
+  std::vector<ProjectionSource> sources() { return {{.topic = kTopic, .feed = feed_.get()}}; }
+  const std::string& bootstrap() const { return broker_->bootstrap_servers(); }
+
+  sales::testing::TempDir dir_;
+  metrics::MetricsRegistry metrics_;
+  absl::BitGen bitgen_;
+  std::unique_ptr<eventstore::EventStore> store_;
+  std::unique_ptr<feed::LocalEventFeedReader> feed_;
+  std::unique_ptr<kafka::EmbeddedBroker> broker_;
+  std::unique_ptr<kafka::DeadLetterPublisher> dead_letters_;
+  std::unique_ptr<kafka::SyncProducer> producer_;
+  std::unique_ptr<outbox::OutboxRelay> relay_;
+  StreamChainProjection projection_;
+  Projection* runner_projection_ = &projection_;
+  kafka::ConfigOverrides consumer_overrides_;
+  std::unique_ptr<ProjectionRunner> runner_;
+  std::map<std::string, uint64_t> expected_;
+  int rebuilds_ = 0;
+};
+
+TEST_F(ProjectionRunnerTest, LiveEventsAreAppliedExactlyOnceAndMatchARebuild) {
+  StartBroker();
+  StartRelay();
+  StartRunnerAndWaitForSync();
+  uint64_t observed = 0;
+  std::atomic<uint64_t> observed_total{0};
+  runner_->Subscribe([&](const AppliedBatch& batch) {
+    observed += batch.events.size();
+    observed_total = batch.applied_total;
+  });
+
+  for (int s = 0; s < 6; ++s) Append(absl::StrCat("lead-", s), 20);
+  WaitForExpectedCounts();
+
+  const RunnerStats stats = runner_->stats();
+  EXPECT_EQ(stats.applied, 120);
+  EXPECT_EQ(stats.duplicates, 0);
+  EXPECT_EQ(stats.dead_lettered, 0);
+  EXPECT_TRUE(stats.last_applied_at.has_value());
+  EXPECT_EQ(observed_total.load(), 120);
+  EXPECT_THAT(metrics_.RenderPrometheus(),
+              HasSubstr("sales_projection_events_applied_total{projection=\"stream-chain\"} 120"));
+  runner_->Stop();  // observers ran on the (now joined) runner thread
+  EXPECT_EQ(observed, 120);
+  ExpectEqualsRebuild();
+}
+
+TEST_F(ProjectionRunnerTest, RedeliveredMessagesAreAppliedOnce) {
+  StartBroker();
+  StartRelay();
+  StartRunnerAndWaitForSync();
+  for (int s = 0; s < 4; ++s) Append(absl::StrCat("lead-", s), 10);
+  WaitForExpectedCounts();
+  const std::string before = *runner_->Checksum();
+
+  // Every message again, byte for byte, in the same partitions.
+  auto records = kafka::ReadTopic(bootstrap(), kTopic, {.min_messages = 40});
+  ASSERT_TRUE(records.ok()) << records.status();
+  ASSERT_EQ(records->size(), 40);
+  for (const kafka::KafkaRecord& record : *records) {
+    Produce(
+        {.topic = kTopic, .partition = record.partition, .key = record.key, .value = record.value});
+  }
+
+  ASSERT_TRUE(WaitFor([&] { return runner_->stats().duplicates == 40; }))
+      << runner_->stats().duplicates;
+  EXPECT_EQ(runner_->stats().applied, 40);
+  EXPECT_EQ(*runner_->Checksum(), before);
+  ExpectEqualsRebuild();
+}
+
+TEST_F(ProjectionRunnerTest, CrashedRunnersAndRelaysStillApplyEachEventOnce) {
+  StartBroker();
+  StartRelay();
+  StartRunner(/*max_batch_events=*/7);
+  for (int round = 0; round < 3; ++round) {
+    for (int s = 0; s < 5; ++s) Append(absl::StrCat("lead-", s), 30);
+    // Crash the relay while it has messages in flight: their rows stay and are republished.
+    relay_->Abandon();
+    relay_.reset();
+    StartRelay();
+    // Crash the runner while it is in the middle of the stream.
+    ASSERT_TRUE(WaitFor([&] { return runner_->stats().applied > 0; }));
+    runner_.reset();
+    StartRunner(/*max_batch_events=*/7);
+  }
+  WaitForExpectedCounts();
+  EXPECT_EQ(relay_->backlog(), 0);
+  ExpectEqualsRebuild();
+}
+
+TEST_F(ProjectionRunnerTest, PoisonMessagesAreDeadLetteredAndTheProjectionGoesOn) {
+  StartBroker();
+  StartRelay();
+  StartRunnerAndWaitForSync();
+  const std::string garbage("\xff\xff\xff not an envelope", 24);
+  Produce({.topic = kTopic, .partition = 0, .key = "junk", .value = garbage});
+  Append("lead-1", 1);
+  Append("lead-1", 1, 16, absl::StrCat("type.googleapis.com/", kPoisonEventType));
+  expected_["lead-1"] -= 1;  // the poison event is not applied ...
+  Append("lead-1", 2);       // ... and the stream goes on after it
+  Append("lead-2", 5);
+  WaitForExpectedCounts();
+
+  auto dead = kafka::ReadTopic(bootstrap(), kDeadLetterTopic, {.min_messages = 2});
+  ASSERT_TRUE(dead.ok()) << dead.status();
+  ASSERT_EQ(dead->size(), 2);
+  std::map<std::string, kafka::KafkaRecord> by_key;
+  for (const kafka::KafkaRecord& record : *dead) by_key[record.key] = record;
+  ASSERT_EQ(by_key.count("junk"), 1);
+  EXPECT_EQ(by_key["junk"].value, garbage);
+  EXPECT_THAT(by_key["junk"].Header(std::string(kafka::kReasonHeader)), HasSubstr("parse"));
+  ASSERT_EQ(by_key.count("lead-1"), 1);
+  EXPECT_THAT(by_key["lead-1"].Header(std::string(kafka::kReasonHeader)),
+              HasSubstr("poison event"));
+  // Dead-lettered from Kafka, so it names its partition (the feed path would say -1).
+  EXPECT_NE(by_key["lead-1"].Header(std::string(kafka::kSourcePartitionHeader)), "-1");
+  EXPECT_EQ(runner_->stats().dead_lettered, 2);
+  ExpectEqualsRebuild();
+}
+
+TEST_F(ProjectionRunnerTest, EvictedOffsetsAreCaughtUpFromTheFeed) {
+  StartBroker(/*partitions=*/2);
+  StartRelay();
+  StartRunnerAndWaitForSync();
+  Append("small", 5);
+  WaitForExpectedCounts();
+  runner_->Stop();
+  runner_.reset();
+
+  // ~7 MiB into one partition: more than the embedded broker keeps.
+  Append("big", 70, 100 * 1024);
+  Append("small", 5);
+  ASSERT_TRUE(WaitFor([&] { return relay_->backlog() == 0; }));
+  ASSERT_TRUE(SomethingWasEvicted()) << "nothing was evicted; the test would prove nothing";
+
+  StartRunner();
+  WaitForExpectedCounts();
+  EXPECT_EQ(runner_->stats().catch_ups, 1);
+  ExpectEqualsRebuild();
+
+  Append("small", 3);  // and Kafka is followed again afterwards
+  WaitForExpectedCounts();
+  EXPECT_EQ(runner_->stats().catch_ups, 1);
+  ExpectEqualsRebuild();
+}
+
+TEST_F(ProjectionRunnerTest, OffsetsEvictedWhileConsumingAreCaughtUpFromTheFeed) {
+  StartBroker(/*partitions=*/1);
+  StartRelay();
+  GatedProjection gated(projection_);
+  runner_projection_ = &gated;
+  // Bound prefetching (256 KiB), so that the stuck runner's position can fall out of the log.
+  consumer_overrides_ = {{"queued.max.messages.kbytes", "256"}};
+  StartRunnerAndWaitForSync();
+  Append("gate", 1);
+  ASSERT_TRUE(gated.entered.WaitForNotificationWithTimeout(kDeadline))
+      << runner_->stats().last_error;
+
+  Append("big", 70, 100 * 1024);  // evicts what the stuck runner has not read yet
+  ASSERT_TRUE(WaitFor([&] { return relay_->backlog() == 0; }));
+  ASSERT_TRUE(SomethingWasEvicted()) << "nothing was evicted; the test would prove nothing";
+  gated.open.Notify();
+
+  WaitForExpectedCounts();
+  EXPECT_EQ(runner_->stats().catch_ups, 2);  // the first sync, then the out-of-range offset
+  ExpectEqualsRebuild();
+}
+
+TEST_F(ProjectionRunnerTest, ANewBrokerIsCaughtUpFromTheFeedThenFollowedLive) {
+  StartBroker();
+  StartRelay();
+  StartRunnerAndWaitForSync();
+  Append("lead-1", 10);
+  Append("lead-2", 10);
+  WaitForExpectedCounts();
+  runner_->Stop();
+  runner_.reset();
+  StopRelay();
+  Append("lead-1", 5);  // committed while Kafka is away: waits in the outbox
+  dead_letters_.reset();
+  producer_.reset();
+  broker_.reset();
+
+  StartBroker();  // brand new and empty
+  StartRelay();
+  StartRunner();
+  WaitForExpectedCounts();
+  EXPECT_EQ(runner_->stats().catch_ups, 1);
+  ExpectEqualsRebuild();
+
+  Append("lead-2", 7);
+  Append("lead-3", 3);
+  WaitForExpectedCounts();
+  EXPECT_EQ(runner_->stats().catch_ups, 1);
+  ExpectEqualsRebuild();
+}
+
+TEST_F(ProjectionRunnerTest, AVersionGapOnKafkaIsFilledFromTheFeed) {
+  StartBroker();
+  StartRelay();
+  StartRunnerAndWaitForSync();
+  Append("lead-1", 3);
+  WaitForExpectedCounts();
+
+  StopRelay();
+  Append("lead-1", 2);  // versions 4 and 5: in the store, not on Kafka
+  auto v5 = store_->ReadStreamRaw("lead-1", 5, 1);
+  ASSERT_TRUE(v5.ok() && v5->size() == 1) << v5.status();
+  Produce({.topic = kTopic, .key = "lead-1", .value = (*v5)[0].bytes});
+
+  WaitForExpectedCounts();
+  EXPECT_EQ(runner_->stats().gap_events_filled, 1);
+  EXPECT_EQ(runner_->stats().applied, 5);
+  ExpectEqualsRebuild();
+
+  StartRelay();  // now publishes versions 4 and 5 again: both are duplicates
+  ASSERT_TRUE(WaitFor([&] { return runner_->stats().duplicates == 2; }));
+  EXPECT_EQ(runner_->stats().applied, 5);
+  ExpectEqualsRebuild();
+}
+
+}  // namespace
+}  // namespace sales::projection
