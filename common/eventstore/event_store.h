@@ -48,8 +48,8 @@ enum class Durability {
 };
 
 struct EventStoreOptions {
-  std::string path;      // RocksDB directory; created if missing.
-  std::string service;   // Stamped into every envelope ("leads", "orders", …).
+  std::string path;     // RocksDB directory; created if missing.
+  std::string service;  // Stamped into every envelope ("leads", "orders", …).
   Durability durability = Durability::kProcessCrash;
   // Source of recorded_at (and occurred_at when the writer leaves it empty). Tests inject one.
   std::function<absl::Time()> clock = [] { return absl::Now(); };

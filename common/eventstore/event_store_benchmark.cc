@@ -32,7 +32,8 @@ void BM_Append(benchmark::State& state) {
   const bool sync = state.range(1) != 0;
   testing::TempDir dir;
   auto store = EventStore::Open(
-      {.path = dir.path(), .service = "bench",
+      {.path = dir.path(),
+       .service = "bench",
        .durability = sync ? Durability::kMachineCrash : Durability::kProcessCrash});
   if (!store.ok()) {
     state.SkipWithError(std::string(store.status().message()).c_str());
@@ -96,8 +97,8 @@ void BM_AppendSyncConcurrent(benchmark::State& state) {
   static EventStore* store = nullptr;
   if (state.thread_index() == 0) {
     dir = new testing::TempDir();
-    store = EventStore::Open({.path = dir->path(), .service = "bench",
-                              .durability = Durability::kMachineCrash})
+    store = EventStore::Open(
+                {.path = dir->path(), .service = "bench", .durability = Durability::kMachineCrash})
                 ->release();
   }
   const EventEnvelope prototype = testing::TextEvent(Payload());

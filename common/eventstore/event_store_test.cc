@@ -34,8 +34,7 @@ class EventStoreTest : public ::testing::Test {
   }
 
   absl::StatusOr<AppendResult> AppendText(const std::string& stream, int64_t expected,
-                                          std::vector<std::string> texts,
-                                          std::string key = "") {
+                                          std::vector<std::string> texts, std::string key = "") {
     AppendRequest request{.stream_id = stream, .expected_version = expected};
     for (const std::string& text : texts) request.events.push_back(TextEvent(text));
     request.idempotency_key = std::move(key);
@@ -126,8 +125,10 @@ TEST_F(EventStoreTest, IdempotencyKeyReturnsFirstResultAndWritesNothing) {
 }
 
 TEST_F(EventStoreTest, CallerFingerprintDefinesSameRequest) {
-  AppendRequest request{.stream_id = "s", .expected_version = kNoStream,
-                        .idempotency_key = "k", .idempotency_fingerprint = "command-hash-1"};
+  AppendRequest request{.stream_id = "s",
+                        .expected_version = kNoStream,
+                        .idempotency_key = "k",
+                        .idempotency_fingerprint = "command-hash-1"};
   request.events.push_back(TextEvent("at 10:00"));
   ASSERT_TRUE(store_->Append(request).ok());
   // A retry whose events differ only in generated content is still the same command.

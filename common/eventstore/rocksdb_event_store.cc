@@ -31,8 +31,8 @@
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/memtablerep.h"
-#include "rocksdb/table.h"
 #include "rocksdb/options.h"
+#include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
 
 namespace sales::eventstore {
@@ -196,11 +196,11 @@ class RocksDbEventStore final : public EventStore {
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, handles_[kStreamIndex]));
     for (it->Seek(internal::StreamIndexKey(stream_id, from_version));
          it->Valid() && it->key().starts_with(prefix) && events.size() < max_count; it->Next()) {
-      const internal::StreamRun run = internal::DecodeStreamRun(
-          View(it->key()).substr(prefix.size()), View(it->value()));
+      const internal::StreamRun run =
+          internal::DecodeStreamRun(View(it->key()).substr(prefix.size()), View(it->value()));
       const uint64_t first = std::max(from_version, run.first_version);
-      const uint64_t count = std::min<uint64_t>(run.last_version - first + 1,
-                                                max_count - events.size());
+      const uint64_t count =
+          std::min<uint64_t>(run.last_version - first + 1, max_count - events.size());
       const size_t begin = events.size();
       RETURN_IF_ERROR(
           ReadLogRange(run.first_position + (first - run.first_version), count, events));
@@ -230,8 +230,8 @@ class RocksDbEventStore final : public EventStore {
     RETURN_IF_ERROR(FromRocks(it->status(), "read stream head"));
     StreamHead head;
     if (it->Valid() && it->key().starts_with(prefix)) {
-      const internal::StreamRun run = internal::DecodeStreamRun(
-          View(it->key()).substr(prefix.size()), View(it->value()));
+      const internal::StreamRun run =
+          internal::DecodeStreamRun(View(it->key()).substr(prefix.size()), View(it->value()));
       head.version = run.last_version;
       head.last_event_hash = run.last_event_hash;
     }
@@ -252,9 +252,8 @@ class RocksDbEventStore final : public EventStore {
     for (; it->Valid() && events.size() < max_count; it->Next()) {
       const uint64_t first = std::max(DecodeBigEndian64(View(it->key())), from_position);
       const uint64_t last = DecodeBigEndian64(View(it->value()));
-      RETURN_IF_ERROR(
-          ReadLogRange(first, std::min<uint64_t>(last - first + 1, max_count - events.size()),
-                       events));
+      RETURN_IF_ERROR(ReadLogRange(
+          first, std::min<uint64_t>(last - first + 1, max_count - events.size()), events));
     }
     RETURN_IF_ERROR(FromRocks(it->status(), "read outbox"));
     RETURN_IF_ERROR(FillStreamCoordinates(events));
@@ -343,9 +342,9 @@ class RocksDbEventStore final : public EventStore {
         static_cast<uint64_t>(request.expected_version) == head.version) {
       return absl::OkStatus();
     }
-    return absl::AbortedError(absl::StrCat(
-        "version conflict on stream ", request.stream_id, ": expected version ",
-        request.expected_version, ", actual ", head.version));
+    return absl::AbortedError(absl::StrCat("version conflict on stream ", request.stream_id,
+                                           ": expected version ", request.expected_version,
+                                           ", actual ", head.version));
   }
 
   // Completes the envelopes, adds every write of this append to the open batch and advances
@@ -402,21 +401,21 @@ class RocksDbEventStore final : public EventStore {
     result.last_position = position - 1;
     // One index entry and one outbox row for the whole run of events.
     RETURN_IF_ERROR(FromRocks(
-        writes.Put(handles_[kStreamIndex],
-                   internal::StreamIndexKey(request.stream_id, result.last_version),
-                   internal::EncodeStreamRunValue({result.first_version, result.last_version,
-                                                   result.first_position,
-                                                   new_head.last_event_hash})),
+        writes.Put(
+            handles_[kStreamIndex],
+            internal::StreamIndexKey(request.stream_id, result.last_version),
+            internal::EncodeStreamRunValue({result.first_version, result.last_version,
+                                            result.first_position, new_head.last_event_hash})),
         "batch"));
-    RETURN_IF_ERROR(FromRocks(writes.Put(handles_[kOutbox],
-                                         EncodeBigEndian64(result.first_position),
-                                         EncodeBigEndian64(result.last_position)),
-                              "batch"));
+    RETURN_IF_ERROR(
+        FromRocks(writes.Put(handles_[kOutbox], EncodeBigEndian64(result.first_position),
+                             EncodeBigEndian64(result.last_position)),
+                  "batch"));
     if (!request.idempotency_key.empty()) {
-      RETURN_IF_ERROR(FromRocks(
-          writes.Put(handles_[kIdempotency], request.idempotency_key,
-                     internal::EncodeIdempotencyRecord({fingerprint, result})),
-          "batch"));
+      RETURN_IF_ERROR(
+          FromRocks(writes.Put(handles_[kIdempotency], request.idempotency_key,
+                               internal::EncodeIdempotencyRecord({fingerprint, result})),
+                    "batch"));
     }
     return absl::OkStatus();
   }
@@ -472,8 +471,8 @@ class RocksDbEventStore final : public EventStore {
     EventEnvelope envelope;
     for (StoredEvent& event : events) {
       if (!envelope.ParseFromString(event.bytes)) {
-        return absl::DataLossError(absl::StrCat("event at position ", event.position,
-                                                " does not decode"));
+        return absl::DataLossError(
+            absl::StrCat("event at position ", event.position, " does not decode"));
       }
       event.stream_id = envelope.stream_id();
       event.stream_version = envelope.stream_version();
@@ -481,8 +480,7 @@ class RocksDbEventStore final : public EventStore {
     return absl::OkStatus();
   }
 
-  static absl::StatusOr<std::vector<EventEnvelope>> DecodeAll(
-      const std::vector<StoredEvent>& raw) {
+  static absl::StatusOr<std::vector<EventEnvelope>> DecodeAll(const std::vector<StoredEvent>& raw) {
     std::vector<EventEnvelope> events(raw.size());
     for (size_t i = 0; i < raw.size(); ++i) {
       if (!events[i].ParseFromString(raw[i].bytes)) {
@@ -500,14 +498,14 @@ class RocksDbEventStore final : public EventStore {
 
   std::mutex mu_;
   std::condition_variable cv_;
-  absl::Status failed_;                                      // guarded by mu_
-  absl::flat_hash_map<std::string, StreamHead> heads_;       // guarded by mu_
+  absl::Status failed_;                                           // guarded by mu_
+  absl::flat_hash_map<std::string, StreamHead> heads_;            // guarded by mu_
   absl::flat_hash_map<std::string, InFlightKey> in_flight_keys_;  // guarded by mu_
-  uint64_t next_position_ = 1;                               // guarded by mu_
-  std::vector<std::shared_ptr<PendingAppend>> open_group_;   // guarded by mu_
-  rocksdb::WriteBatch open_batch_;                           // guarded by mu_
-  uint64_t open_batch_events_ = 0;                           // guarded by mu_
-  bool writing_ = false;                                     // guarded by mu_
+  uint64_t next_position_ = 1;                                    // guarded by mu_
+  std::vector<std::shared_ptr<PendingAppend>> open_group_;        // guarded by mu_
+  rocksdb::WriteBatch open_batch_;                                // guarded by mu_
+  uint64_t open_batch_events_ = 0;                                // guarded by mu_
+  bool writing_ = false;                                          // guarded by mu_
 
   std::atomic<uint64_t> committed_position_{0};
   std::atomic<int64_t> outbox_size_{0};

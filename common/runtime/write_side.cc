@@ -14,9 +14,8 @@ std::string TopicFor(absl::string_view context) {
 
 absl::StatusOr<std::unique_ptr<WriteSide>> WriteSide::Open(const WriteSideOptions& options,
                                                            concurrency::Executor* executor) {
-  if (options.context.empty() ||
-      !std::all_of(options.context.begin(), options.context.end(),
-                   [](char c) { return c >= 'a' && c <= 'z'; })) {
+  if (options.context.empty() || !std::all_of(options.context.begin(), options.context.end(),
+                                              [](char c) { return c >= 'a' && c <= 'z'; })) {
     return InvalidField("context", "lower-case letters only, e.g. \"leads\"");
   }
   const std::filesystem::path dir = std::filesystem::path(options.data_dir) / options.context;
@@ -28,10 +27,9 @@ absl::StatusOr<std::unique_ptr<WriteSide>> WriteSide::Open(const WriteSideOption
   }
   auto side = std::unique_ptr<WriteSide>(new WriteSide());
   side->topic_ = TopicFor(options.context);
-  ASSIGN_OR_RETURN(side->store_, eventstore::EventStore::Open(
-                                     {.path = (dir / "events").string(),
-                                      .service = options.context,
-                                      .durability = options.durability}));
+  ASSIGN_OR_RETURN(side->store_, eventstore::EventStore::Open({.path = (dir / "events").string(),
+                                                               .service = options.context,
+                                                               .durability = options.durability}));
   ASSIGN_OR_RETURN(side->relay_,
                    outbox::OutboxRelay::Start(side->store_.get(),
                                               {.bootstrap_servers = options.bootstrap_servers,

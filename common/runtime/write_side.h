@@ -6,7 +6,8 @@
 //
 //   concurrency::Executor executor(4);
 //   ASSIGN_OR_RETURN(auto leads, WriteSide::Open({.context = "leads", .data_dir = "/var/sales",
-//                                                 .bootstrap_servers = broker->bootstrap_servers()},
+//                                                 .bootstrap_servers =
+//                                                 broker->bootstrap_servers()},
 //                                                &executor));
 //   services.push_back(leads->feed_service());     // served by the process's GrpcServer
 //   leads->store()->Append(...);  leads->relay()->Wake();

@@ -15,10 +15,10 @@
 #define SALES_STATUS_CONCAT_(a, b) SALES_STATUS_CONCAT_INNER_(a, b)
 
 // Evaluates `expr` (an absl::Status); returns it from the enclosing function if not OK.
-#define RETURN_IF_ERROR(expr)                          \
-  do {                                                 \
-    const absl::Status sales_status_ = (expr);         \
-    if (!sales_status_.ok()) return sales_status_;     \
+#define RETURN_IF_ERROR(expr)                      \
+  do {                                             \
+    const absl::Status sales_status_ = (expr);     \
+    if (!sales_status_.ok()) return sales_status_; \
   } while (false)
 
 // Evaluates `rexpr` (an absl::StatusOr<T>); returns its status if not OK, else moves its value

@@ -29,9 +29,9 @@ absl::StatusOr<std::unique_ptr<DataDirLock>> DataDirLock::Acquire(const std::str
     char holder[32] = {};
     ssize_t n = pread(fd, holder, sizeof(holder) - 1, 0);
     close(fd);
-    return absl::FailedPreconditionError(absl::StrCat(
-        "data directory ", data_dir, " is in use by another process",
-        n > 0 ? absl::StrCat(" (pid ", absl::StripAsciiWhitespace(holder), ")") : ""));
+    return absl::FailedPreconditionError(
+        absl::StrCat("data directory ", data_dir, " is in use by another process",
+                     n > 0 ? absl::StrCat(" (pid ", absl::StripAsciiWhitespace(holder), ")") : ""));
   }
   // The pid is only informative (a second process names it); failing to write it is harmless.
   const std::string pid = absl::StrCat(getpid(), "\n");

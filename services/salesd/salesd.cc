@@ -25,11 +25,11 @@ absl::StatusOr<std::unique_ptr<Salesd>> Salesd::Start(const SalesdOptions& optio
   }
 
   for (const std::string& context : options.contexts) {
-    ASSIGN_OR_RETURN(auto side, runtime::WriteSide::Open({.context = context,
-                                                          .data_dir = options.data_dir,
-                                                          .bootstrap_servers =
-                                                              salesd->kafka_bootstrap_},
-                                                         &salesd->executor_));
+    ASSIGN_OR_RETURN(auto side,
+                     runtime::WriteSide::Open({.context = context,
+                                               .data_dir = options.data_dir,
+                                               .bootstrap_servers = salesd->kafka_bootstrap_},
+                                              &salesd->executor_));
     salesd->contexts_.push_back(std::move(side));
   }
 
@@ -39,9 +39,8 @@ absl::StatusOr<std::unique_ptr<Salesd>> Salesd::Start(const SalesdOptions& optio
 
   std::vector<grpc::Service*> services;
   for (const auto& side : salesd->contexts_) services.push_back(side->feed_service());
-  ASSIGN_OR_RETURN(salesd->grpc_,
-                   grpc_server::GrpcServer::Start({.host = options.host, .port = options.grpc_port},
-                                                  services));
+  ASSIGN_OR_RETURN(salesd->grpc_, grpc_server::GrpcServer::Start(
+                                      {.host = options.host, .port = options.grpc_port}, services));
   log::Info("salesd.started", {{"grpc", salesd->grpc_address()},
                                {"kafka", salesd->kafka_bootstrap_},
                                {"embedded_broker", salesd->embedded_broker()},

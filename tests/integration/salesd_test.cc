@@ -17,7 +17,10 @@ namespace {
 using ::testing::HasSubstr;
 
 SalesdOptions TestOptions(const std::string& data_dir) {
-  return {.data_dir = data_dir, .grpc_port = 0, .http_port = 0, .kafka_partitions = 4,
+  return {.data_dir = data_dir,
+          .grpc_port = 0,
+          .http_port = 0,
+          .kafka_partitions = 4,
           .contexts = {"demo"}};
 }
 
@@ -44,8 +47,8 @@ TEST(SalesdTest, HostsAWriteSideEndToEndAndSurvivesARestartOntoANewBroker) {
     EXPECT_THAT((*salesd)->metrics_url(), HasSubstr("http://127.0.0.1:"));
 
     ASSERT_TRUE(AppendDemo(**salesd, "deal-1", 5).ok());
-    auto published = kafka::ReadTopic((*salesd)->kafka_bootstrap(), "sales.demo.v1.events",
-                                      {.min_messages = 5});
+    auto published =
+        kafka::ReadTopic((*salesd)->kafka_bootstrap(), "sales.demo.v1.events", {.min_messages = 5});
     ASSERT_TRUE(published.ok()) << published.status();
     for (const kafka::KafkaRecord& record : *published) EXPECT_EQ(record.key, "deal-1");
 
@@ -72,8 +75,8 @@ TEST(SalesdTest, HostsAWriteSideEndToEndAndSurvivesARestartOntoANewBroker) {
   ASSERT_TRUE(all.ok()) << all.status();
   ASSERT_EQ(all->size(), 7u);
   EXPECT_EQ((*all)[6].stream_version(), 2u);
-  auto published = kafka::ReadTopic((*salesd)->kafka_bootstrap(), "sales.demo.v1.events",
-                                    {.min_messages = 2});
+  auto published =
+      kafka::ReadTopic((*salesd)->kafka_bootstrap(), "sales.demo.v1.events", {.min_messages = 2});
   ASSERT_TRUE(published.ok()) << published.status();
   EXPECT_EQ(published->size(), 2u);
   EXPECT_EQ(published->front().key, "deal-2");

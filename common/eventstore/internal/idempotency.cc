@@ -1,6 +1,5 @@
 #include "common/eventstore/internal/idempotency.h"
 
-
 #include "absl/strings/str_cat.h"
 #include "common/eventstore/internal/keys.h"
 
