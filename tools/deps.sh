@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   cmake ninja-build g++ pkg-config ccache
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  librdkafka-dev librocksdb-dev libabsl-dev libssl-dev libcivetweb-dev
+  librdkafka-dev librocksdb-dev libabsl-dev libssl-dev libcivetweb-dev libxxhash-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   kcat
 )

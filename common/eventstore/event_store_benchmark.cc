@@ -3,8 +3,9 @@
 //   build/common/eventstore/eventstore_benchmark
 //
 // BM_Append/N        EventStore::Append of N events (one stream per iteration round-robin
-//                    over 1,000 streams; idempotency key on): envelope completion, hash chain,
-//                    index, head, outbox row and idempotency record in one WriteBatch.
+//                    over 1,000 streams): envelope completion, SHA-256 hash chain, stream index,
+//                    outbox row and (key:1) idempotency lookup, fingerprint and record, all in
+//                    one WriteBatch.
 // BM_RawPut/N        rocksdb::DB::Write of a WriteBatch with N Puts of the same serialized
 //                    envelope bytes under 8-byte keys (no index, outbox or head).
 // The figure of merit is items_per_second(Append) / items_per_second(RawPut) for the same N.
@@ -30,6 +31,7 @@ const std::string& Payload() {
 void BM_Append(benchmark::State& state) {
   const int batch = static_cast<int>(state.range(0));
   const bool sync = state.range(1) != 0;
+  const bool with_key = state.range(2) != 0;
   testing::TempDir dir;
   auto store = EventStore::Open(
       {.path = dir.path(),
@@ -44,7 +46,7 @@ void BM_Append(benchmark::State& state) {
   for (auto _ : state) {
     AppendRequest request{.stream_id = absl::StrCat("stream-", i % 1000),
                           .expected_version = kAnyVersion,
-                          .idempotency_key = absl::StrCat("cmd-", i)};
+                          .idempotency_key = with_key ? absl::StrCat("cmd-", i) : ""};
     request.events.assign(batch, prototype);
     auto result = (*store)->Append(std::move(request));
     if (!result.ok()) state.SkipWithError(std::string(result.status().message()).c_str());
@@ -86,7 +88,12 @@ void BM_RawPut(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * batch);
 }
 
-BENCHMARK(BM_Append)->ArgNames({"batch", "sync"})->Args({1, 0})->Args({10, 0});
+BENCHMARK(BM_Append)
+    ->ArgNames({"batch", "sync", "key"})
+    ->Args({1, 0, 1})
+    ->Args({10, 0, 1})
+    ->Args({1, 0, 0})
+    ->Args({10, 0, 0});
 BENCHMARK(BM_RawPut)->ArgNames({"batch", "sync"})->Args({1, 0})->Args({10, 0});
 BENCHMARK(BM_RawPut)->ArgNames({"batch", "sync"})->Args({1, 1})->UseRealTime();
 

@@ -57,7 +57,8 @@ absl::Status FromRocks(const rocksdb::Status& status, absl::string_view what) {
   return absl::InternalError(absl::StrCat("event store ", what, ": ", status.ToString()));
 }
 
-std::string NewUuid() {
+// Writes a random (version 4) UUID into `out`.
+void NewUuid(std::string& out) {
   thread_local absl::BitGen gen;
   uint64_t hi = absl::Uniform<uint64_t>(gen);
   uint64_t lo = absl::Uniform<uint64_t>(gen);
@@ -65,14 +66,13 @@ std::string NewUuid() {
   lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // RFC 4122 variant
   // xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx, formatted by hand: this runs once per event.
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string uuid(36, '-');
-  int out = 0;
-  for (int nibble = 0; nibble < 32; ++nibble, ++out) {
-    if (out == 8 || out == 13 || out == 18 || out == 23) ++out;
+  out.assign(36, '-');
+  int at = 0;
+  for (int nibble = 0; nibble < 32; ++nibble, ++at) {
+    if (at == 8 || at == 13 || at == 18 || at == 23) ++at;
     const uint64_t word = nibble < 16 ? hi : lo;
-    uuid[out] = kHex[(word >> (60 - 4 * (nibble % 16))) & 0xf];
+    out[at] = kHex[(word >> (60 - 4 * (nibble % 16))) & 0xf];
   }
-  return uuid;
 }
 
 // "type.googleapis.com/sales.leads.v1.LeadCaptured" -> "sales.leads.v1.LeadCaptured".
@@ -103,9 +103,6 @@ absl::Status ValidateRequest(const AppendRequest& request) {
     const EventEnvelope& event = request.events[i];
     if (event.payload().type_url().empty()) {
       return InvalidField(absl::StrCat("events[", i, "].payload"), "no payload type");
-    }
-    if (event.ByteSizeLong() > kMaxEventBytes) {
-      return InvalidField(absl::StrCat("events[", i, "]"), "larger than 1 MiB");
     }
   }
   return absl::OkStatus();
@@ -385,12 +382,17 @@ class RocksDbEventStore final : public EventStore {
       event.set_global_position(position);
       *event.mutable_recorded_at() = recorded_at;
       if (!event.has_occurred_at()) *event.mutable_occurred_at() = recorded_at;
-      if (event.event_id().empty()) event.set_event_id(NewUuid());
+      if (event.event_id().empty()) NewUuid(*event.mutable_event_id());
       if (event.event_type().empty()) event.set_event_type(TypeNameOf(event.payload()));
       if (event.schema_version() == 0) event.set_schema_version(1);
       event.set_prev_event_hash(new_head.last_event_hash);
-      std::string bytes;
+      // Reused buffer: appends are prepared one at a time, under mu_.
+      std::string& bytes = encode_buffer_;
       if (!event.SerializeToString(&bytes)) return absl::InternalError("cannot encode event");
+      if (bytes.size() > kMaxEventBytes) {
+        return InvalidField(absl::StrCat("events[", &event - request.events.data(), "]"),
+                            "larger than 1 MiB");
+      }
       new_head.last_event_hash = EventHash(bytes);
 
       RETURN_IF_ERROR(
@@ -506,6 +508,7 @@ class RocksDbEventStore final : public EventStore {
   rocksdb::WriteBatch open_batch_;                                // guarded by mu_
   uint64_t open_batch_events_ = 0;                                // guarded by mu_
   bool writing_ = false;                                          // guarded by mu_
+  std::string encode_buffer_;                                     // guarded by mu_
 
   std::atomic<uint64_t> committed_position_{0};
   std::atomic<int64_t> outbox_size_{0};

@@ -1,35 +1,55 @@
 #include "common/eventstore/internal/idempotency.h"
 
+// The state type is only complete with static linking on; it is a plain struct.
+#define XXH_STATIC_LINKING_ONLY
+#include <xxhash.h>
+
 #include "absl/strings/str_cat.h"
 #include "common/eventstore/internal/keys.h"
 
 namespace sales::eventstore::internal {
 namespace {
 
-constexpr size_t kHashBytes = 32;
+constexpr size_t kFingerprintBytes = 16;
 
-// Length-prefixed so that ("ab","c") and ("a","bc") hash differently.
-void AddField(std::string& out, absl::string_view field) {
-  out += EncodeBigEndian64(field.size());
-  out.append(field.data(), field.size());
-}
+// Feeds length-prefixed fields to a hash, so that ("ab","c") and ("a","bc") differ.
+class FieldHasher {
+ public:
+  FieldHasher() { XXH3_128bits_reset(&state_); }
+  void Add(absl::string_view field) {
+    const std::string length = EncodeBigEndian64(field.size());
+    XXH3_128bits_update(&state_, length.data(), length.size());
+    XXH3_128bits_update(&state_, field.data(), field.size());
+  }
+  std::string Digest() {
+    XXH128_canonical_t canonical;
+    XXH128_canonicalFromHash(&canonical, XXH3_128bits_digest(&state_));
+    return std::string(reinterpret_cast<const char*>(canonical.digest), kFingerprintBytes);
+  }
+
+ private:
+  XXH3_state_t state_;
+};
 
 }  // namespace
 
+// XXH3-128, not SHA-256: a fingerprint only has to tell a retry from a different request made
+// by mistake with the same key (a 2^-128 accidental collision); it is no tamper seal, and it is
+// computed over every payload byte of every keyed append.
 std::string Fingerprint(const AppendRequest& request) {
-  std::string material;
+  FieldHasher hasher;
   if (!request.idempotency_fingerprint.empty()) {
-    AddField(material, "caller");
-    AddField(material, request.idempotency_fingerprint);
+    hasher.Add("caller");
+    hasher.Add(request.idempotency_fingerprint);
   } else {
-    AddField(material, request.stream_id);
-    material += EncodeBigEndian64(static_cast<uint64_t>(request.expected_version));
+    hasher.Add(request.stream_id);
+    hasher.Add(EncodeBigEndian64(static_cast<uint64_t>(request.expected_version)));
     for (const EventEnvelope& event : request.events) {
-      AddField(material, event.payload().type_url());
-      AddField(material, event.payload().value());
+      hasher.Add(event.payload().type_url());
+      hasher.Add(event.payload().value());
     }
   }
-  return EventHash(material);
+  return hasher.Digest();
 }
 
 std::string EncodeIdempotencyRecord(const IdempotencyRecord& record) {
@@ -40,12 +60,12 @@ std::string EncodeIdempotencyRecord(const IdempotencyRecord& record) {
 }
 
 absl::StatusOr<IdempotencyRecord> DecodeIdempotencyRecord(absl::string_view bytes) {
-  if (bytes.size() != kHashBytes + 4 * 8) {
+  if (bytes.size() != kFingerprintBytes + 4 * 8) {
     return absl::DataLossError("idempotency record has the wrong size");
   }
   IdempotencyRecord record;
-  record.fingerprint = std::string(bytes.substr(0, kHashBytes));
-  absl::string_view rest = bytes.substr(kHashBytes);
+  record.fingerprint = std::string(bytes.substr(0, kFingerprintBytes));
+  absl::string_view rest = bytes.substr(kFingerprintBytes);
   record.result.first_version = DecodeBigEndian64(rest.substr(0, 8));
   record.result.last_version = DecodeBigEndian64(rest.substr(8, 8));
   record.result.first_position = DecodeBigEndian64(rest.substr(16, 8));

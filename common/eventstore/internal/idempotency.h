@@ -10,12 +10,13 @@
 namespace sales::eventstore::internal {
 
 struct IdempotencyRecord {
-  std::string fingerprint;  // SHA-256, 32 bytes
+  std::string fingerprint;  // 16 bytes (see Fingerprint)
   AppendResult result;
 };
 
-// SHA-256 identifying "the same request": of request.idempotency_fingerprint when the caller
-// gave one, else of the stream id, expected version and each event's payload type and bytes.
+// A 128-bit hash identifying "the same request": of request.idempotency_fingerprint when the
+// caller gave one, else of the stream id, expected version and each event's payload type and
+// bytes.
 std::string Fingerprint(const AppendRequest& request);
 
 std::string EncodeIdempotencyRecord(const IdempotencyRecord& record);
