@@ -78,6 +78,18 @@ struct AppendRequest {
   std::string idempotency_fingerprint;
 };
 
+// Several streams appended atomically, in one WriteBatch: either every stream's expected
+// version holds and all their events are written, or nothing is. For a decision that touches more
+// than one aggregate (e.g. a lead and the claims on its de-duplication keys).
+struct MultiAppendRequest {
+  // 1–100 distinct streams; their own idempotency fields must be empty. Their events take
+  // consecutive positions in this order.
+  std::vector<AppendRequest> appends;
+  // As in AppendRequest, for the whole multi-stream append.
+  std::string idempotency_key;
+  std::string idempotency_fingerprint;
+};
+
 struct AppendResult {
   uint64_t first_version = 0;   // stream version of the first appended event
   uint64_t last_version = 0;    // … of the last: the stream's new version
@@ -113,6 +125,11 @@ class EventStore {
   // key replayed with another fingerprint), ABORTED (expected version mismatch), INTERNAL (the
   // store failed to write; it then refuses further appends until reopened).
   virtual absl::StatusOr<AppendResult> Append(AppendRequest request) = 0;
+
+  // Appends to several streams atomically (see MultiAppendRequest); one result per stream, in
+  // request order. Errors as for Append; field names are prefixed "appends[i]." when there is
+  // more than one stream.
+  virtual absl::StatusOr<std::vector<AppendResult>> AppendAll(MultiAppendRequest request) = 0;
 
   // Up to `max_count` events of the stream with version ≥ from_version (0 means 1), in order.
   // An unknown stream gives an empty vector.

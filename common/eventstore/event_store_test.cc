@@ -230,6 +230,56 @@ TEST_F(EventStoreTest, ReadStreamSpansAppendsFromAnyVersion) {
   EXPECT_EQ(store_->GetStreamHead("unknown")->version, 0u);
 }
 
+TEST_F(EventStoreTest, AppendAllWritesEveryStreamOrNone) {
+  ASSERT_TRUE(AppendText("claim-email:a@b.c", kNoStream, {"taken"}).ok());
+
+  auto claim_then_lead = [](int64_t claim_expected) {
+    MultiAppendRequest request{.idempotency_key = "capture-1"};
+    request.appends.push_back({.stream_id = "lead-1", .expected_version = kNoStream});
+    request.appends[0].events.push_back(TextEvent("captured"));
+    request.appends.push_back(
+        {.stream_id = "claim-email:a@b.c", .expected_version = claim_expected});
+    request.appends[1].events.push_back(TextEvent("claimed by lead-1"));
+    return request;
+  };
+  // The claim stream is at version 1, not 0: nothing at all is written.
+  auto refused = store_->AppendAll(claim_then_lead(kNoStream));
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(store_->HeadPosition(), 1u);
+  EXPECT_EQ(store_->GetStreamHead("lead-1")->version, 0u);
+
+  auto written = store_->AppendAll(claim_then_lead(1));
+  ASSERT_TRUE(written.ok()) << written.status();
+  ASSERT_EQ(written->size(), 2u);
+  EXPECT_EQ((*written)[0].first_position, 2u);
+  EXPECT_EQ((*written)[1].first_position, 3u);
+  EXPECT_EQ((*written)[1].last_version, 2u);
+  EXPECT_EQ(store_->OutboxSize(), 3u);
+
+  // A replay of the key returns both results and writes nothing.
+  auto replay = store_->AppendAll(claim_then_lead(1));
+  ASSERT_TRUE(replay.ok()) << replay.status();
+  EXPECT_TRUE((*replay)[0].deduplicated && (*replay)[1].deduplicated);
+  EXPECT_EQ((*replay)[1].first_position, 3u);
+  EXPECT_EQ(store_->HeadPosition(), 3u);
+}
+
+TEST_F(EventStoreTest, AppendAllRejectsMalformedRequestsNamingTheField) {
+  MultiAppendRequest empty;
+  EXPECT_THAT(store_->AppendAll(empty).status().message(), HasSubstr("appends"));
+  MultiAppendRequest twice;
+  for (int i = 0; i < 2; ++i) {
+    twice.appends.push_back({.stream_id = "same"});
+    twice.appends.back().events.push_back(TextEvent("x"));
+  }
+  EXPECT_THAT(store_->AppendAll(twice).status().message(),
+              HasSubstr("appends[1].stream_id: stream named twice"));
+  twice.appends[1].stream_id = "other";
+  twice.appends[1].idempotency_key = "inner";
+  EXPECT_THAT(store_->AppendAll(twice).status().message(), HasSubstr("appends[1].idempotency_key"));
+  EXPECT_EQ(store_->HeadPosition(), 0u);
+}
+
 // Many threads on the same and on different streams: no lost update, dense versions, and the
 // global order agrees with every stream's order.
 TEST_F(EventStoreTest, ConcurrentAppendsLoseNothing) {

@@ -44,6 +44,7 @@ using internal::EncodeBigEndian64;
 constexpr size_t kMaxEventsPerAppend = 1000;
 constexpr size_t kMaxEventBytes = 1 << 20;
 constexpr size_t kMaxIdempotencyKeyBytes = 200;
+constexpr size_t kMaxStreamsPerAppend = 100;
 
 // Column family order as passed to DB::Open.
 enum ColumnFamily { kDefault = 0, kLog, kStreamIndex, kOutbox, kIdempotency };
@@ -86,23 +87,51 @@ google::protobuf::Timestamp ToProtoTime(absl::Time t) {
   return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
 }
 
-absl::Status ValidateRequest(const AppendRequest& request) {
-  RETURN_IF_ERROR(ValidateStreamId(request.stream_id));
+// Validates one stream's part of an append; field names get `prefix` ("appends[2]." in a
+// multi-stream append, "" otherwise).
+absl::Status ValidateStreamAppend(const AppendRequest& request, absl::string_view prefix) {
+  auto field = [&](absl::string_view name) { return absl::StrCat(prefix, name); };
+  RETURN_IF_ERROR(ValidateStreamId(request.stream_id, field("stream_id")));
   if (request.expected_version < kAnyVersion) {
-    return InvalidField("expected_version", "must be -1 (any), 0 (no stream) or a version >= 1");
+    return InvalidField(field("expected_version"),
+                        "must be -1 (any), 0 (no stream) or a version >= 1");
   }
-  if (request.events.empty()) return InvalidField("events", "at least one event is required");
+  if (request.events.empty()) {
+    return InvalidField(field("events"), "at least one event is required");
+  }
   if (request.events.size() > kMaxEventsPerAppend) {
-    return InvalidField("events", absl::StrCat("at most ", kMaxEventsPerAppend, " per append"));
+    return InvalidField(field("events"),
+                        absl::StrCat("at most ", kMaxEventsPerAppend, " per append"));
+  }
+  for (size_t i = 0; i < request.events.size(); ++i) {
+    if (request.events[i].payload().type_url().empty()) {
+      return InvalidField(field(absl::StrCat("events[", i, "].payload")), "no payload type");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateRequest(const MultiAppendRequest& request) {
+  if (request.appends.empty()) return InvalidField("appends", "at least one stream is required");
+  if (request.appends.size() > kMaxStreamsPerAppend) {
+    return InvalidField("appends",
+                        absl::StrCat("at most ", kMaxStreamsPerAppend, " streams per append"));
   }
   if (request.idempotency_key.size() > kMaxIdempotencyKeyBytes) {
     return InvalidField("idempotency_key",
                         absl::StrCat("longer than ", kMaxIdempotencyKeyBytes, " bytes"));
   }
-  for (size_t i = 0; i < request.events.size(); ++i) {
-    const EventEnvelope& event = request.events[i];
-    if (event.payload().type_url().empty()) {
-      return InvalidField(absl::StrCat("events[", i, "].payload"), "no payload type");
+  absl::flat_hash_set<absl::string_view> streams;
+  for (size_t i = 0; i < request.appends.size(); ++i) {
+    const AppendRequest& append = request.appends[i];
+    const std::string prefix = request.appends.size() == 1 ? "" : absl::StrCat("appends[", i, "].");
+    RETURN_IF_ERROR(ValidateStreamAppend(append, prefix));
+    if (!append.idempotency_key.empty() || !append.idempotency_fingerprint.empty()) {
+      return InvalidField(absl::StrCat(prefix, "idempotency_key"),
+                          "set the key on the multi-stream request, not on one stream");
+    }
+    if (!streams.insert(append.stream_id).second) {
+      return InvalidField(absl::StrCat(prefix, "stream_id"), "stream named twice");
     }
   }
   return absl::OkStatus();
@@ -140,33 +169,47 @@ class RocksDbEventStore final : public EventStore {
   }
 
   absl::StatusOr<AppendResult> Append(AppendRequest request) override {
+    MultiAppendRequest multi{.idempotency_key = std::move(request.idempotency_key),
+                             .idempotency_fingerprint = std::move(request.idempotency_fingerprint)};
+    request.idempotency_key.clear();
+    request.idempotency_fingerprint.clear();
+    multi.appends.push_back(std::move(request));
+    ASSIGN_OR_RETURN(std::vector<AppendResult> results, AppendAll(std::move(multi)));
+    return results.front();
+  }
+
+  absl::StatusOr<std::vector<AppendResult>> AppendAll(MultiAppendRequest request) override {
     RETURN_IF_ERROR(ValidateRequest(request));
+    const std::string& key = request.idempotency_key;
     std::string fingerprint;
-    if (!request.idempotency_key.empty()) fingerprint = internal::Fingerprint(request);
+    if (!key.empty()) fingerprint = internal::Fingerprint(request);
 
     std::unique_lock lock(mu_);
     if (!failed_.ok()) return failed_;
 
-    if (!request.idempotency_key.empty()) {
-      ASSIGN_OR_RETURN(absl::optional<AppendResult> earlier,
-                       FindEarlierResult(request.idempotency_key, fingerprint, lock));
-      if (earlier.has_value()) return *earlier;
-      if (!failed_.ok()) return failed_;  // FindEarlierResult may have waited on a failed group
+    if (!key.empty()) {
+      ASSIGN_OR_RETURN(absl::optional<std::vector<AppendResult>> earlier,
+                       FindEarlierResults(key, fingerprint, lock));
+      if (earlier.has_value()) return *std::move(earlier);
+      if (!failed_.ok()) return failed_;  // FindEarlierResults may have waited on a failed group
     }
 
-    ASSIGN_OR_RETURN(StreamHead * head, LoadHead(request.stream_id));
-    RETURN_IF_ERROR(CheckExpectedVersion(request, *head));
+    // Every stream is checked before anything is prepared: all or nothing.
+    std::vector<StreamHead*> heads;
+    for (const AppendRequest& append : request.appends) {
+      ASSIGN_OR_RETURN(StreamHead * head, LoadHead(append.stream_id));
+      RETURN_IF_ERROR(CheckExpectedVersion(append, *head));
+      heads.push_back(head);
+    }
 
     auto pending = std::make_shared<PendingAppend>();
-    RETURN_IF_ERROR(Prepare(request, fingerprint, *head, pending->result));
-    if (!request.idempotency_key.empty()) {
-      in_flight_keys_[request.idempotency_key] = {fingerprint, pending};
-    }
+    RETURN_IF_ERROR(Prepare(request, fingerprint, heads, pending->results));
+    if (!key.empty()) in_flight_keys_[key] = {fingerprint, pending};
     open_group_.push_back(pending);
     WaitForCommit(*pending, lock);
-    if (!request.idempotency_key.empty()) in_flight_keys_.erase(request.idempotency_key);
+    if (!key.empty()) in_flight_keys_.erase(key);
     if (!pending->status.ok()) return pending->status;
-    return pending->result;
+    return pending->results;
   }
 
   absl::StatusOr<std::vector<EventEnvelope>> ReadStream(const std::string& stream_id,
@@ -291,7 +334,7 @@ class RocksDbEventStore final : public EventStore {
  private:
   // One append waiting in a commit group.
   struct PendingAppend {
-    AppendResult result;
+    std::vector<AppendResult> results;
     absl::Status status;
     bool done = false;
   };
@@ -300,9 +343,9 @@ class RocksDbEventStore final : public EventStore {
     std::shared_ptr<PendingAppend> pending;
   };
 
-  // Returns the first result for a key seen before (waiting for it if still in flight),
+  // Returns the first results for a key seen before (waiting for them if still in flight),
   // nullopt for a new key, INVALID_ARGUMENT for a key replayed with another payload.
-  absl::StatusOr<absl::optional<AppendResult>> FindEarlierResult(
+  absl::StatusOr<absl::optional<std::vector<AppendResult>>> FindEarlierResults(
       const std::string& key, const std::string& fingerprint, std::unique_lock<std::mutex>& lock) {
     auto mismatch = [&] {
       return InvalidField("idempotency_key",
@@ -313,18 +356,20 @@ class RocksDbEventStore final : public EventStore {
       std::shared_ptr<PendingAppend> first = it->second.pending;
       cv_.wait(lock, [&] { return first->done; });
       if (!first->status.ok()) return first->status;
-      AppendResult result = first->result;
-      result.deduplicated = true;
-      return absl::optional<AppendResult>(result);
+      return absl::optional<std::vector<AppendResult>>(Deduplicated(first->results));
     }
     std::string value;
     rocksdb::Status s = db_->Get({}, handles_[kIdempotency], key, &value);
-    if (s.IsNotFound()) return absl::optional<AppendResult>();
+    if (s.IsNotFound()) return absl::optional<std::vector<AppendResult>>();
     RETURN_IF_ERROR(FromRocks(s, "read idempotency record"));
     ASSIGN_OR_RETURN(internal::IdempotencyRecord record, internal::DecodeIdempotencyRecord(value));
     if (record.fingerprint != fingerprint) return mismatch();
-    record.result.deduplicated = true;
-    return absl::optional<AppendResult>(record.result);
+    return absl::optional<std::vector<AppendResult>>(Deduplicated(std::move(record.results)));
+  }
+
+  static std::vector<AppendResult> Deduplicated(std::vector<AppendResult> results) {
+    for (AppendResult& result : results) result.deduplicated = true;
+    return results;
   }
 
   absl::StatusOr<StreamHead*> LoadHead(const std::string& stream_id) {
@@ -344,36 +389,46 @@ class RocksDbEventStore final : public EventStore {
                                            ", actual ", head.version));
   }
 
-  // Completes the envelopes, adds every write of this append to the open batch and advances
-  // the in-memory head and position. Called under mu_.
-  absl::Status Prepare(AppendRequest& request, const std::string& fingerprint, StreamHead& head,
-                       AppendResult& result) {
-    const absl::Time now = options_.clock();
-    const google::protobuf::Timestamp recorded_at = ToProtoTime(now);
-    StreamHead new_head = head;
+  // Completes the envelopes, adds every write of the append (all its streams, and the
+  // idempotency record) to the open batch, and advances the in-memory heads and position only
+  // once all of it succeeded. Called under mu_.
+  absl::Status Prepare(MultiAppendRequest& request, const std::string& fingerprint,
+                       const std::vector<StreamHead*>& heads, std::vector<AppendResult>& results) {
+    const google::protobuf::Timestamp recorded_at = ToProtoTime(options_.clock());
+    std::vector<StreamHead> new_heads;
     uint64_t position = next_position_;
-    result.first_version = head.version + 1;
-    result.first_position = position;
+    uint64_t events = 0;
+    results.assign(request.appends.size(), AppendResult{});
     // Writes go straight into the open group's batch; a failure rolls them back.
-    rocksdb::WriteBatch& writes = open_batch_;
-    writes.SetSavePoint();
-    absl::Status status = AddWrites(request, fingerprint, recorded_at, new_head, position, result);
+    open_batch_.SetSavePoint();
+    absl::Status status;
+    for (size_t i = 0; i < request.appends.size() && status.ok(); ++i) {
+      new_heads.push_back(*heads[i]);
+      status = AddWrites(request.appends[i], recorded_at, new_heads.back(), position, results[i]);
+      events += request.appends[i].events.size();
+    }
+    if (status.ok() && !request.idempotency_key.empty()) {
+      status = FromRocks(open_batch_.Put(handles_[kIdempotency], request.idempotency_key,
+                                         internal::EncodeIdempotencyRecord({fingerprint, results})),
+                         "batch");
+    }
     if (!status.ok()) {
-      writes.RollbackToSavePoint().PermitUncheckedError();
+      open_batch_.RollbackToSavePoint().PermitUncheckedError();
       return status;
     }
-    writes.PopSavePoint().PermitUncheckedError();
-    open_batch_events_ += request.events.size();
-    head = std::move(new_head);
+    open_batch_.PopSavePoint().PermitUncheckedError();
+    open_batch_events_ += events;
+    for (size_t i = 0; i < heads.size(); ++i) *heads[i] = std::move(new_heads[i]);
     next_position_ = position;
     return absl::OkStatus();
   }
 
   // The writes of one append, into open_batch_; advances new_head and position.
-  absl::Status AddWrites(AppendRequest& request, const std::string& fingerprint,
-                         const google::protobuf::Timestamp& recorded_at, StreamHead& new_head,
-                         uint64_t& position, AppendResult& result) {
+  absl::Status AddWrites(AppendRequest& request, const google::protobuf::Timestamp& recorded_at,
+                         StreamHead& new_head, uint64_t& position, AppendResult& result) {
     rocksdb::WriteBatch& writes = open_batch_;
+    result.first_version = new_head.version + 1;
+    result.first_position = position;
     for (EventEnvelope& event : request.events) {
       ++new_head.version;
       event.set_service(options_.service);
@@ -413,12 +468,6 @@ class RocksDbEventStore final : public EventStore {
         FromRocks(writes.Put(handles_[kOutbox], EncodeBigEndian64(result.first_position),
                              EncodeBigEndian64(result.last_position)),
                   "batch"));
-    if (!request.idempotency_key.empty()) {
-      RETURN_IF_ERROR(
-          FromRocks(writes.Put(handles_[kIdempotency], request.idempotency_key,
-                               internal::EncodeIdempotencyRecord({fingerprint, result})),
-                    "batch"));
-    }
     return absl::OkStatus();
   }
 

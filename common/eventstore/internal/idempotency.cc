@@ -36,15 +36,17 @@ class FieldHasher {
 // XXH3-128, not SHA-256: a fingerprint only has to tell a retry from a different request made
 // by mistake with the same key (a 2^-128 accidental collision); it is no tamper seal, and it is
 // computed over every payload byte of every keyed append.
-std::string Fingerprint(const AppendRequest& request) {
+std::string Fingerprint(const MultiAppendRequest& request) {
   FieldHasher hasher;
   if (!request.idempotency_fingerprint.empty()) {
     hasher.Add("caller");
     hasher.Add(request.idempotency_fingerprint);
-  } else {
-    hasher.Add(request.stream_id);
-    hasher.Add(EncodeBigEndian64(static_cast<uint64_t>(request.expected_version)));
-    for (const EventEnvelope& event : request.events) {
+    return hasher.Digest();
+  }
+  for (const AppendRequest& append : request.appends) {
+    hasher.Add(append.stream_id);
+    hasher.Add(EncodeBigEndian64(static_cast<uint64_t>(append.expected_version)));
+    for (const EventEnvelope& event : append.events) {
       hasher.Add(event.payload().type_url());
       hasher.Add(event.payload().value());
     }
@@ -52,24 +54,31 @@ std::string Fingerprint(const AppendRequest& request) {
   return hasher.Digest();
 }
 
+// fingerprint, then per stream: first/last version, first/last position (BE64 each).
 std::string EncodeIdempotencyRecord(const IdempotencyRecord& record) {
-  return absl::StrCat(record.fingerprint, EncodeBigEndian64(record.result.first_version),
-                      EncodeBigEndian64(record.result.last_version),
-                      EncodeBigEndian64(record.result.first_position),
-                      EncodeBigEndian64(record.result.last_position));
+  std::string out = record.fingerprint;
+  for (const AppendResult& result : record.results) {
+    absl::StrAppend(
+        &out, EncodeBigEndian64(result.first_version), EncodeBigEndian64(result.last_version),
+        EncodeBigEndian64(result.first_position), EncodeBigEndian64(result.last_position));
+  }
+  return out;
 }
 
 absl::StatusOr<IdempotencyRecord> DecodeIdempotencyRecord(absl::string_view bytes) {
-  if (bytes.size() != kFingerprintBytes + 4 * 8) {
+  constexpr size_t kResultBytes = 4 * 8;
+  if (bytes.size() <= kFingerprintBytes || (bytes.size() - kFingerprintBytes) % kResultBytes != 0) {
     return absl::DataLossError("idempotency record has the wrong size");
   }
   IdempotencyRecord record;
   record.fingerprint = std::string(bytes.substr(0, kFingerprintBytes));
-  absl::string_view rest = bytes.substr(kFingerprintBytes);
-  record.result.first_version = DecodeBigEndian64(rest.substr(0, 8));
-  record.result.last_version = DecodeBigEndian64(rest.substr(8, 8));
-  record.result.first_position = DecodeBigEndian64(rest.substr(16, 8));
-  record.result.last_position = DecodeBigEndian64(rest.substr(24, 8));
+  for (absl::string_view rest = bytes.substr(kFingerprintBytes); !rest.empty();
+       rest.remove_prefix(kResultBytes)) {
+    record.results.push_back({.first_version = DecodeBigEndian64(rest.substr(0, 8)),
+                              .last_version = DecodeBigEndian64(rest.substr(8, 8)),
+                              .first_position = DecodeBigEndian64(rest.substr(16, 8)),
+                              .last_position = DecodeBigEndian64(rest.substr(24, 8))});
+  }
   return record;
 }
 
