@@ -1,0 +1,111 @@
+// ExecuteCommand: the write path of a command on one aggregate — load (fold its stream),
+// decide (the domain's pure function), append (optimistic, with the stream version the decision
+// was made on) — with retries when another writer appended in between.
+//
+//   CommandOptions options{.stream_id = LeadStreamId(id), .idempotency_key = request.key(),
+//                          .idempotency_fingerprint = request.SerializeAsString(),
+//                          .metadata = {.actor = actor, .correlation_id = correlation}};
+//   ASSIGN_OR_RETURN(auto outcome,
+//       ExecuteCommand<v1::LeadEvent>(store, options, v1::Lead(), &Evolve,
+//           [&](const v1::Lead& lead) { return Decide(lead, request, context); },
+//           [](const v1::Lead& lead) { return lead.deal_id(); }));
+//
+// Contracts:
+//  - `decide(state)` returns the wrappers to append (possibly none: nothing is written). It may be
+//    called more than once (once per attempt), so it must be pure.
+//  - expected_version 0 means the caller did not pin a version: a conflict (another append won
+//    the race) reloads and decides again, up to max_attempts; then ABORTED. A pinned version that
+//    is not the stream's current one is ABORTED at once, without deciding.
+//  - Every envelope gets the metadata, and deal_id = deal_id_of(state after that event), so the
+//    event that converts a lead into a deal already carries the deal id.
+//  - A replayed idempotency key returns the current state with deduplicated = true and writes
+//    nothing; the same key with another fingerprint is INVALID_ARGUMENT (from the store).
+#ifndef SALES_COMMON_EVENTSOURCING_COMMAND_EXECUTOR_H_
+#define SALES_COMMON_EVENTSOURCING_COMMAND_EXECUTOR_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "common/eventsourcing/aggregate_loader.h"
+#include "common/eventsourcing/event_codec.h"
+#include "common/eventstore/event_store.h"
+#include "common/status/status_macros.h"
+
+namespace sales::eventsourcing {
+
+// Who and why, stamped on every envelope a command appends.
+struct EnvelopeMetadata {
+  std::string actor;
+  std::string correlation_id;
+  std::string causation_id;
+};
+
+struct CommandOptions {
+  std::string stream_id;
+  uint64_t expected_version = 0;  // 0: not pinned by the caller (see the contracts above)
+  std::string idempotency_key;
+  std::string idempotency_fingerprint;
+  EnvelopeMetadata metadata;
+  int max_attempts = 8;
+};
+
+template <typename State>
+struct CommandOutcome {
+  State state;           // after the command (or current, when deduplicated)
+  uint64_t version = 0;  // the stream's version after the command
+  size_t appended = 0;   // events appended by this call
+  bool deduplicated = false;
+};
+
+template <typename Wrapper, typename State, typename Evolve, typename DecideFn, typename DealIdOf>
+absl::StatusOr<CommandOutcome<State>> ExecuteCommand(eventstore::EventStore& store,
+                                                     const CommandOptions& options,
+                                                     const State& initial, Evolve&& evolve,
+                                                     DecideFn&& decide, DealIdOf&& deal_id_of) {
+  for (int attempt = 1;; ++attempt) {
+    ASSIGN_OR_RETURN(LoadedAggregate<State> loaded,
+                     LoadAggregate<Wrapper>(store, options.stream_id, initial, evolve));
+    if (options.expected_version != 0 && options.expected_version != loaded.version) {
+      return absl::AbortedError(absl::StrCat("version conflict on stream ", options.stream_id,
+                                             ": expected version ", options.expected_version,
+                                             ", actual ", loaded.version));
+    }
+    ASSIGN_OR_RETURN(std::vector<Wrapper> decided, decide(loaded.state));
+    CommandOutcome<State> outcome{std::move(loaded.state), loaded.version};
+    if (decided.empty()) return outcome;
+
+    eventstore::AppendRequest request{.stream_id = options.stream_id,
+                                      .expected_version = static_cast<int64_t>(outcome.version),
+                                      .idempotency_key = options.idempotency_key,
+                                      .idempotency_fingerprint = options.idempotency_fingerprint};
+    State next = outcome.state;
+    for (const Wrapper& event : decided) {
+      next = evolve(std::move(next), event);
+      eventstore::EventEnvelope& envelope = request.events.emplace_back();
+      ASSIGN_OR_RETURN(*envelope.mutable_payload(), PackEvent(event));
+      envelope.set_actor(options.metadata.actor);
+      envelope.set_correlation_id(options.metadata.correlation_id);
+      envelope.set_causation_id(options.metadata.causation_id);
+      envelope.set_deal_id(deal_id_of(next));
+    }
+    absl::StatusOr<eventstore::AppendResult> appended = store.Append(std::move(request));
+    if (appended.ok() && appended->deduplicated) {
+      // Someone (an earlier try of this very request) already did it: report the present.
+      ASSIGN_OR_RETURN(LoadedAggregate<State> current,
+                       LoadAggregate<Wrapper>(store, options.stream_id, initial, evolve));
+      return CommandOutcome<State>{std::move(current.state), current.version, 0, true};
+    }
+    if (appended.ok()) {
+      return CommandOutcome<State>{std::move(next), appended->last_version, decided.size(), false};
+    }
+    const bool retry = appended.status().code() == absl::StatusCode::kAborted &&
+                       options.expected_version == 0 && attempt < options.max_attempts;
+    if (!retry) return appended.status();
+  }
+}
+
+}  // namespace sales::eventsourcing
+
+#endif  // SALES_COMMON_EVENTSOURCING_COMMAND_EXECUTOR_H_

@@ -1,0 +1,128 @@
+#include "common/eventsourcing/command_executor.h"
+
+#include <atomic>
+#include <thread>
+
+#include "common/testing/temp_dir.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "sales/testing/v1/test_events.pb.h"
+
+namespace sales::eventsourcing {
+namespace {
+
+using ::sales::testing::v1::CounterEvent;
+
+struct Counter {
+  bool open = false;
+  int64_t value = 0;
+};
+
+Counter Evolve(Counter counter, const CounterEvent& event) {
+  if (event.has_opened()) counter.open = true;
+  if (event.has_incremented()) counter.value += event.incremented().by();
+  return counter;
+}
+
+// Opens the counter if needed, then adds `by`; refuses to go above `limit`.
+auto IncrementBy(int64_t by, int64_t limit = 1'000'000) {
+  return [=](const Counter& counter) -> absl::StatusOr<std::vector<CounterEvent>> {
+    if (counter.value + by > limit) {
+      return absl::FailedPreconditionError("rule counter_limit: would exceed the limit");
+    }
+    std::vector<CounterEvent> events;
+    if (!counter.open) events.emplace_back().mutable_opened()->set_name("c");
+    if (by != 0) events.emplace_back().mutable_incremented()->set_by(by);
+    return events;
+  };
+}
+
+std::string NoDeal(const Counter&) { return ""; }
+
+class CommandExecutorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = *eventstore::EventStore::Open({.path = dir_.path(), .service = "test"});
+  }
+  absl::StatusOr<CommandOutcome<Counter>> Run(
+      CommandOptions options,
+      std::function<absl::StatusOr<std::vector<CounterEvent>>(const Counter&)> decide) {
+    return ExecuteCommand<CounterEvent>(*store_, options, Counter{}, &Evolve, decide, &NoDeal);
+  }
+  sales::testing::TempDir dir_;
+  std::unique_ptr<eventstore::EventStore> store_;
+};
+
+TEST_F(CommandExecutorTest, AppendsTheDecidedEventsWithMetadata) {
+  auto outcome =
+      Run({.stream_id = "counter-1", .metadata = {.actor = "user:li", .correlation_id = "req-1"}},
+          IncrementBy(3));
+  ASSERT_TRUE(outcome.ok()) << outcome.status();
+  EXPECT_EQ(outcome->version, 2u);
+  EXPECT_EQ(outcome->appended, 2u);
+  EXPECT_EQ(outcome->state.value, 3);
+  auto events = store_->ReadStream("counter-1", 1, 10);
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ((*events)[1].event_type(), "sales.testing.v1.CounterIncremented");
+  EXPECT_EQ((*events)[1].actor(), "user:li");
+  EXPECT_EQ((*events)[1].correlation_id(), "req-1");
+}
+
+TEST_F(CommandExecutorTest, NothingDecidedWritesNothingAndRefusalsPropagate) {
+  ASSERT_TRUE(Run({.stream_id = "c"}, IncrementBy(5)).ok());
+  auto unchanged = Run({.stream_id = "c"}, IncrementBy(0));
+  ASSERT_TRUE(unchanged.ok());
+  EXPECT_EQ(unchanged->appended, 0u);
+  auto refused = Run({.stream_id = "c"}, IncrementBy(10, /*limit=*/10));
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->HeadPosition(), 2u);
+}
+
+TEST_F(CommandExecutorTest, PinnedVersionMismatchIsAbortedWithoutDeciding) {
+  ASSERT_TRUE(Run({.stream_id = "c"}, IncrementBy(1)).ok());
+  int decisions = 0;
+  auto stale = Run({.stream_id = "c", .expected_version = 1}, [&](const Counter& c) {
+    ++decisions;
+    return IncrementBy(1)(c);
+  });
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(decisions, 0);
+  EXPECT_TRUE(Run({.stream_id = "c", .expected_version = 2}, IncrementBy(1)).ok());
+}
+
+TEST_F(CommandExecutorTest, ReplayedKeyReturnsCurrentStateAndWritesNothing) {
+  CommandOptions options{
+      .stream_id = "c", .idempotency_key = "k1", .idempotency_fingerprint = "increment 4"};
+  ASSERT_TRUE(Run(options, IncrementBy(4)).ok());
+  auto replay = Run(options, IncrementBy(4));
+  ASSERT_TRUE(replay.ok()) << replay.status();
+  EXPECT_TRUE(replay->deduplicated);
+  EXPECT_EQ(replay->state.value, 4);
+  options.idempotency_fingerprint = "increment 5";
+  EXPECT_EQ(Run(options, IncrementBy(5)).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->HeadPosition(), 2u);
+}
+
+// Unpinned commands racing on one stream are all applied: conflicts are retried on fresh state.
+TEST_F(CommandExecutorTest, ConcurrentUnpinnedCommandsAreRetriedAndNoneIsLost) {
+  constexpr int kThreads = 4;
+  constexpr int kCommands = 50;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kCommands; ++i) {
+        CommandOptions options{.stream_id = "shared", .max_attempts = 1000};
+        if (!Run(options, IncrementBy(1)).ok()) failures.fetch_add(1);
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  auto final_state = Run({.stream_id = "shared"}, IncrementBy(0));
+  ASSERT_TRUE(final_state.ok());
+  EXPECT_EQ(final_state->state.value, kThreads * kCommands);
+}
+
+}  // namespace
+}  // namespace sales::eventsourcing
