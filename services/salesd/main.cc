@@ -45,8 +45,7 @@ int main(int argc, char** argv) {
   }
   const std::string kafka = (*salesd)->kafka_bootstrap();
   std::cout << "salesd: gRPC     " << (*salesd)->grpc_address()
-            << "   (health and reflection on: grpcurl -plaintext " << (*salesd)->grpc_address()
-            << " list)\n"
+            << "   (gRPC health checking and server reflection on)\n"
             << "salesd: Kafka    " << kafka
             << ((*salesd)->embedded_broker() ? "   (embedded broker: kcat -b " + kafka + " -L)"
                                              : "")

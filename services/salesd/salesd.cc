@@ -41,6 +41,12 @@ absl::StatusOr<std::unique_ptr<Salesd>> Salesd::Start(const SalesdOptions& optio
   for (const auto& side : salesd->contexts_) services.push_back(side->feed_service());
   ASSIGN_OR_RETURN(salesd->grpc_, grpc_server::GrpcServer::Start(
                                       {.host = options.host, .port = options.grpc_port}, services));
+  metrics::MetricsRegistry& registry = metrics::MetricsRegistry::Default();
+  registry
+      .GetGauge("process_start_time_seconds", "Start time of the process since the Unix epoch.")
+      ->Set(absl::ToDoubleSeconds(absl::Now() - absl::UnixEpoch()));
+  registry.GetGauge("salesd_embedded_broker", "1 when salesd runs its embedded Kafka broker.")
+      ->Set(salesd->embedded_broker() ? 1 : 0);
   log::Info("salesd.started", {{"grpc", salesd->grpc_address()},
                                {"kafka", salesd->kafka_bootstrap_},
                                {"embedded_broker", salesd->embedded_broker()},
