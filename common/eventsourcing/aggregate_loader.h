@@ -10,7 +10,8 @@
 //   LoadAggregate<LeadEvent>(*store, id, LeadState{}, &Evolve, {.recorded_at_or_before = t});
 //
 // `Wrapper` is the aggregate's event wrapper (see event_codec.h); `evolve` is callable as
-// State(State, const Wrapper&). Thread-safety: as the store's reads (safe from any thread).
+// State(State, const Wrapper&). With a cache (never for as-of loads), folding starts from the
+// cached state and the result is cached. Thread-safety: as the store's reads (any thread).
 #ifndef SALES_COMMON_EVENTSOURCING_AGGREGATE_LOADER_H_
 #define SALES_COMMON_EVENTSOURCING_AGGREGATE_LOADER_H_
 
@@ -21,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/eventsourcing/aggregate_cache.h"
 #include "common/eventsourcing/event_codec.h"
 #include "common/eventstore/event_store.h"
 #include "common/status/status_macros.h"
@@ -45,8 +47,15 @@ inline constexpr size_t kLoadPageSize = 1000;
 template <typename Wrapper, typename State, typename Evolve>
 absl::StatusOr<LoadedAggregate<State>> LoadAggregate(eventstore::EventStore& store,
                                                      const std::string& stream_id, State initial,
-                                                     Evolve&& evolve, FoldLimit limit = {}) {
+                                                     Evolve&& evolve, FoldLimit limit = {},
+                                                     AggregateCache<State>* cache = nullptr) {
+  if (limit.recorded_at_or_before.has_value()) cache = nullptr;  // a past state is not cached
   LoadedAggregate<State> loaded{std::move(initial), 0};
+  if (cache != nullptr) {
+    if (auto cached = cache->Get(stream_id)) {
+      loaded = {std::move(cached->first), cached->second};
+    }
+  }
   Wrapper event;
   while (true) {
     ASSIGN_OR_RETURN(std::vector<eventstore::EventEnvelope> page,
@@ -66,8 +75,10 @@ absl::StatusOr<LoadedAggregate<State>> LoadAggregate(eventstore::EventStore& sto
       loaded.state = evolve(std::move(loaded.state), event);
       loaded.version = envelope.stream_version();
     }
-    if (page.size() < kLoadPageSize) return loaded;
+    if (page.size() < kLoadPageSize) break;
   }
+  if (cache != nullptr && loaded.version > 0) cache->Put(stream_id, loaded.state, loaded.version);
+  return loaded;
 }
 
 }  // namespace sales::eventsourcing

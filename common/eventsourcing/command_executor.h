@@ -18,6 +18,8 @@
 //    is not the stream's current one is ABORTED at once, without deciding.
 //  - Every envelope gets the metadata, and deal_id = deal_id_of(state after that event), so the
 //    event that converts a lead into a deal already carries the deal id.
+//  - With a cache, loads fold only what was appended since the cached version, and the new state
+//    is cached after the append.
 //  - A replayed idempotency key returns the current state with deduplicated = true and writes
 //    nothing; the same key with another fingerprint is INVALID_ARGUMENT (from the store).
 #ifndef SALES_COMMON_EVENTSOURCING_COMMAND_EXECUTOR_H_
@@ -63,10 +65,11 @@ template <typename Wrapper, typename State, typename Evolve, typename DecideFn, 
 absl::StatusOr<CommandOutcome<State>> ExecuteCommand(eventstore::EventStore& store,
                                                      const CommandOptions& options,
                                                      const State& initial, Evolve&& evolve,
-                                                     DecideFn&& decide, DealIdOf&& deal_id_of) {
+                                                     DecideFn&& decide, DealIdOf&& deal_id_of,
+                                                     AggregateCache<State>* cache = nullptr) {
   for (int attempt = 1;; ++attempt) {
     ASSIGN_OR_RETURN(LoadedAggregate<State> loaded,
-                     LoadAggregate<Wrapper>(store, options.stream_id, initial, evolve));
+                     LoadAggregate<Wrapper>(store, options.stream_id, initial, evolve, {}, cache));
     if (options.expected_version != 0 && options.expected_version != loaded.version) {
       return absl::AbortedError(absl::StrCat("version conflict on stream ", options.stream_id,
                                              ": expected version ", options.expected_version,
@@ -93,11 +96,13 @@ absl::StatusOr<CommandOutcome<State>> ExecuteCommand(eventstore::EventStore& sto
     absl::StatusOr<eventstore::AppendResult> appended = store.Append(std::move(request));
     if (appended.ok() && appended->deduplicated) {
       // Someone (an earlier try of this very request) already did it: report the present.
-      ASSIGN_OR_RETURN(LoadedAggregate<State> current,
-                       LoadAggregate<Wrapper>(store, options.stream_id, initial, evolve));
+      ASSIGN_OR_RETURN(
+          LoadedAggregate<State> current,
+          LoadAggregate<Wrapper>(store, options.stream_id, initial, evolve, {}, cache));
       return CommandOutcome<State>{std::move(current.state), current.version, 0, true};
     }
     if (appended.ok()) {
+      if (cache != nullptr) cache->Put(options.stream_id, next, appended->last_version);
       return CommandOutcome<State>{std::move(next), appended->last_version, decided.size(), false};
     }
     const bool retry = appended.status().code() == absl::StatusCode::kAborted &&

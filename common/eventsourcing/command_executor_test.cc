@@ -124,5 +124,35 @@ TEST_F(CommandExecutorTest, ConcurrentUnpinnedCommandsAreRetriedAndNoneIsLost) {
   EXPECT_EQ(final_state->state.value, kThreads * kCommands);
 }
 
+TEST_F(CommandExecutorTest, CachedAggregatesSeeAppendsMadeByOthers) {
+  AggregateCache<Counter> cache(10);
+  auto run_cached = [&](int64_t by) {
+    return ExecuteCommand<CounterEvent>(*store_, {.stream_id = "c"}, Counter{}, &Evolve,
+                                        IncrementBy(by), &NoDeal, &cache);
+  };
+  ASSERT_TRUE(run_cached(1).ok());
+  EXPECT_EQ(cache.size(), 1u);
+  // A writer that does not use this cache (another process, say) appends in between.
+  ASSERT_TRUE(Run({.stream_id = "c"}, IncrementBy(10)).ok());
+  auto outcome = run_cached(100);
+  ASSERT_TRUE(outcome.ok()) << outcome.status();
+  EXPECT_EQ(outcome->state.value, 111);
+  EXPECT_EQ(outcome->version, 4u);
+  EXPECT_EQ(cache.Get("c")->second, 4u);
+}
+
+TEST(AggregateCacheTest, EvictsLeastRecentlyUsedAndNeverGoesBack) {
+  AggregateCache<int> cache(2);
+  cache.Put("a", 1, 1);
+  cache.Put("b", 2, 1);
+  ASSERT_TRUE(cache.Get("a").has_value());  // a is now the most recent
+  cache.Put("c", 3, 1);                     // evicts b
+  EXPECT_FALSE(cache.Get("b").has_value());
+  cache.Put("a", 10, 5);
+  cache.Put("a", 9, 4);  // an older version never replaces a newer one
+  EXPECT_EQ(cache.Get("a")->first, 10);
+  EXPECT_EQ(cache.size(), 2u);
+}
+
 }  // namespace
 }  // namespace sales::eventsourcing
