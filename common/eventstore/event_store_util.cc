@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/eventstore/event_store.h"
-#include "common/status/grpc_status.h"
+#include "common/status/errors.h"
 
 namespace sales::eventstore {
 

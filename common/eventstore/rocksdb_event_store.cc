@@ -25,7 +25,7 @@
 #include "common/eventstore/event_store.h"
 #include "common/eventstore/internal/idempotency.h"
 #include "common/eventstore/internal/keys.h"
-#include "common/status/grpc_status.h"
+#include "common/status/errors.h"
 #include "common/status/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 #include "rocksdb/db.h"

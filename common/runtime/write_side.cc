@@ -3,7 +3,7 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
-#include "common/status/grpc_status.h"
+#include "common/status/errors.h"
 #include "common/status/status_macros.h"
 
 namespace sales::runtime {

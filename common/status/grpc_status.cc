@@ -1,7 +1,5 @@
 #include "common/status/grpc_status.h"
 
-#include "absl/strings/str_cat.h"
-
 namespace sales {
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
@@ -14,12 +12,5 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
   return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
 }
 
-absl::Status InvalidField(absl::string_view field, absl::string_view reason) {
-  return absl::InvalidArgumentError(absl::StrCat("field ", field, ": ", reason));
-}
-
-absl::Status RuleViolated(absl::string_view rule, absl::string_view detail) {
-  return absl::FailedPreconditionError(absl::StrCat("rule ", rule, ": ", detail));
-}
 
 }  // namespace sales

@@ -17,11 +17,6 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 // The inverse, used by gRPC clients inside the platform.
 absl::Status FromGrpcStatus(const grpc::Status& status);
 
-// Builds INVALID_ARGUMENT naming the offending field: "field <name>: <reason>".
-absl::Status InvalidField(absl::string_view field, absl::string_view reason);
-
-// Builds FAILED_PRECONDITION naming the domain rule: "rule <rule>: <detail>".
-absl::Status RuleViolated(absl::string_view rule, absl::string_view detail);
 
 }  // namespace sales
 

@@ -1,5 +1,6 @@
 #include "common/status/grpc_status.h"
 
+#include "common/status/errors.h"
 #include "common/status/status_macros.h"
 #include "gtest/gtest.h"
 
