@@ -103,6 +103,50 @@ TEST_F(CommandExecutorTest, ReplayedKeyReturnsCurrentStateAndWritesNothing) {
   EXPECT_EQ(store_->HeadPosition(), 2u);
 }
 
+TEST_F(CommandExecutorTest, ReplayedKeyIsRecognisedEvenWhenTheRetryWouldBeRefused) {
+  CommandOptions options{
+      .stream_id = "c", .idempotency_key = "k1", .idempotency_fingerprint = "to 10"};
+  ASSERT_TRUE(Run(options, IncrementBy(10, /*limit=*/10)).ok());
+  // Decided again on the new state the retry breaks the limit, and a pinned retry is stale: the
+  // store still knows the key, so both are reported as replays.
+  auto replay = Run(options, IncrementBy(10, /*limit=*/10));
+  ASSERT_TRUE(replay.ok()) << replay.status();
+  EXPECT_TRUE(replay->deduplicated);
+  EXPECT_EQ(replay->version, 2u);
+  CommandOptions pinned = options;
+  pinned.expected_version = 1;
+  auto pinned_replay = Run(pinned, IncrementBy(10, /*limit=*/10));
+  ASSERT_TRUE(pinned_replay.ok()) << pinned_replay.status();
+  EXPECT_TRUE(pinned_replay->deduplicated);
+  // A new key with the same refused decision is refused; another payload under the old key too.
+  EXPECT_EQ(Run({.stream_id = "c", .idempotency_key = "k2", .idempotency_fingerprint = "x"},
+                IncrementBy(10, /*limit=*/10))
+                .status()
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+  options.idempotency_fingerprint = "to 11";
+  EXPECT_EQ(Run(options, IncrementBy(11, /*limit=*/10)).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->HeadPosition(), 2u);
+}
+
+TEST_F(CommandExecutorTest, OccurredAtComesFromTheEventWhenAsked) {
+  google::protobuf::Timestamp at;
+  at.set_seconds(1'700'000'000);
+  auto occurred_at_of =
+      [&](const CounterEvent& event) -> std::optional<google::protobuf::Timestamp> {
+    if (event.has_incremented()) return at;
+    return std::nullopt;
+  };
+  auto outcome = ExecuteCommand<CounterEvent>(*store_, {.stream_id = "c"}, Counter{}, &Evolve,
+                                              IncrementBy(1), &NoDeal, nullptr, occurred_at_of);
+  ASSERT_TRUE(outcome.ok()) << outcome.status();
+  auto events = store_->ReadStream("c", 1, 10);
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_NE((*events)[0].occurred_at().seconds(), 1'700'000'000);  // stamped by the store
+  EXPECT_EQ((*events)[1].occurred_at().seconds(), 1'700'000'000);
+}
+
 // Unpinned commands racing on one stream are all applied: conflicts are retried on fresh state.
 TEST_F(CommandExecutorTest, ConcurrentUnpinnedCommandsAreRetriedAndNoneIsLost) {
   constexpr int kThreads = 4;

@@ -264,6 +264,21 @@ TEST_F(EventStoreTest, AppendAllWritesEveryStreamOrNone) {
   EXPECT_EQ(store_->HeadPosition(), 3u);
 }
 
+// Regression: the heads of a multi-stream append's streams must survive the loading of the
+// later ones (the head table grows while the earlier heads are held).
+TEST_F(EventStoreTest, AppendAllToManyNewStreamsRecordsEveryHead) {
+  MultiAppendRequest request;
+  for (int i = 0; i < 40; ++i) {
+    request.appends.push_back(
+        {.stream_id = absl::StrCat("new-", i), .expected_version = kNoStream});
+    request.appends.back().events.push_back(TextEvent("first"));
+  }
+  ASSERT_TRUE(store_->AppendAll(std::move(request)).ok());
+  for (int i = 0; i < 40; ++i) {
+    EXPECT_TRUE(AppendText(absl::StrCat("new-", i), 1, {"second"}).ok()) << i;
+  }
+}
+
 TEST_F(EventStoreTest, AppendAllRejectsMalformedRequestsNamingTheField) {
   MultiAppendRequest empty;
   EXPECT_THAT(store_->AppendAll(empty).status().message(), HasSubstr("appends"));

@@ -17,6 +17,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <unordered_map>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -550,7 +551,9 @@ class RocksDbEventStore final : public EventStore {
   std::mutex mu_;
   std::condition_variable cv_;
   absl::Status failed_;                                           // guarded by mu_
-  absl::flat_hash_map<std::string, StreamHead> heads_;            // guarded by mu_
+  // guarded by mu_. Pointer-stable (std::unordered_map): AppendAll holds pointers to the heads
+  // of its streams while LoadHead inserts the next ones.
+  std::unordered_map<std::string, StreamHead> heads_;
   absl::flat_hash_map<std::string, InFlightKey> in_flight_keys_;  // guarded by mu_
   uint64_t next_position_ = 1;                                    // guarded by mu_
   std::vector<std::shared_ptr<PendingAppend>> open_group_;        // guarded by mu_

@@ -80,8 +80,8 @@ class LeadsApp {
   // ---- Leads and deals ----
   virtual absl::StatusOr<v1::CaptureLeadResponse> CaptureLead(const v1::CaptureLeadRequest&,
                                                               const CallOrigin&) = 0;
-  virtual absl::StatusOr<v1::CommandResponse> UpdateLeadDetails(
-      const v1::UpdateLeadDetailsRequest&, const CallOrigin&) = 0;
+  virtual absl::StatusOr<v1::CommandResponse> UpdateLeadDetails(const v1::UpdateLeadDetailsRequest&,
+                                                                const CallOrigin&) = 0;
   virtual absl::StatusOr<v1::CommandResponse> ChangeLeadSource(const v1::ChangeLeadSourceRequest&,
                                                                const CallOrigin&) = 0;
   virtual absl::StatusOr<v1::CommandResponse> UpdateQualification(

@@ -1,0 +1,721 @@
+#include "services/leads/app/leads_app.h"
+
+#include <array>
+#include <functional>
+#include <map>
+#include <optional>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "common/eventsourcing/aggregate_cache.h"
+#include "common/eventsourcing/aggregate_loader.h"
+#include "common/eventsourcing/command_executor.h"
+#include "common/eventsourcing/event_codec.h"
+#include "common/feed/local_event_feed_reader.h"
+#include "common/ids/ids.h"
+#include "common/log/log.h"
+#include "common/metrics/metrics_registry.h"
+#include "common/status/errors.h"
+#include "common/status/status_macros.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "sales/leads/v1/events.pb.h"
+#include "services/leads/app/read_model.h"
+#include "services/leads/app/read_model_tailer.h"
+#include "services/leads/domain/follow_up.h"
+#include "services/leads/domain/lead.h"
+#include "services/leads/domain/normalize.h"
+#include "services/leads/domain/org.h"
+#include "services/leads/domain/proto_time.h"
+#include "services/leads/domain/settings.h"
+#include "services/leads/domain/validation.h"
+
+namespace sales::leads {
+namespace {
+
+using eventsourcing::AggregateCache;
+using eventsourcing::CommandOptions;
+using eventsourcing::CommandOutcome;
+using eventsourcing::LoadedAggregate;
+using eventstore::EventEnvelope;
+using google::protobuf::Timestamp;
+
+constexpr absl::string_view kClaimStreamPrefix = "dedupe-key-";
+constexpr absl::string_view kScannerActor = "system:overdue-scanner";
+// A capture that lost a race for a dedupe key is decided again (then as a merge).
+constexpr int kMaxCaptureAttempts = 8;
+constexpr absl::Duration kCaptureRetryBackoff = absl::Milliseconds(1);
+constexpr size_t kMaxOverduePerScan = 10'000;
+constexpr absl::Duration kReadModelPoll = absl::Milliseconds(20);
+constexpr absl::Duration kLoadsCatchUpTimeout = absl::Seconds(1);
+constexpr v1::SalesStep kSteps[] = {v1::SALES_STEP_VISIT,           v1::SALES_STEP_NEEDS_ANALYSIS,
+                                    v1::SALES_STEP_SOLUTION_DESIGN, v1::SALES_STEP_QUOTE,
+                                    v1::SALES_STEP_NEGOTIATION,     v1::SALES_STEP_SIGNING};
+
+// What identifies "the same request" for an idempotency key: its type and deterministic bytes.
+std::string Fingerprint(const google::protobuf::Message& request) {
+  std::string out = absl::StrCat(request.GetDescriptor()->full_name(), "\n");
+  {
+    google::protobuf::io::StringOutputStream stream(&out);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    request.SerializeToCodedStream(&coded);
+  }
+  return out;
+}
+
+// An id for a caller who left it empty: derived from the idempotency key when there is one, so
+// that a retried request decides the very same events.
+std::string GeneratedId(absl::string_view prefix, const v1::CommandMeta& meta) {
+  if (meta.idempotency_key().empty()) return ids::NewId(prefix);
+  return ids::IdFromKey(prefix, meta.idempotency_key());
+}
+
+// The `at` field of the event a wrapper holds, if it has one.
+std::optional<Timestamp> EventTime(const google::protobuf::Message& wrapper) {
+  const google::protobuf::Descriptor* descriptor = wrapper.GetDescriptor();
+  const google::protobuf::Reflection* reflection = wrapper.GetReflection();
+  if (descriptor->oneof_decl_count() == 0) return std::nullopt;
+  const google::protobuf::FieldDescriptor* set =
+      reflection->GetOneofFieldDescriptor(wrapper, descriptor->oneof_decl(0));
+  if (set == nullptr || set->message_type() == nullptr) return std::nullopt;
+  const google::protobuf::Message& event = reflection->GetMessage(wrapper, set);
+  const google::protobuf::FieldDescriptor* at = event.GetDescriptor()->FindFieldByName("at");
+  if (at == nullptr || at->message_type() != Timestamp::descriptor() ||
+      !event.GetReflection()->HasField(event, at)) {
+    return std::nullopt;
+  }
+  Timestamp out;
+  out.CopyFrom(event.GetReflection()->GetMessage(event, at));
+  return out;
+}
+
+// occurred_at_of for ExecuteCommand: the event's own time, else the command's clock.
+auto OccurredAt(absl::Time now) {
+  return [now](const google::protobuf::Message& wrapper) -> std::optional<Timestamp> {
+    return EventTime(wrapper).value_or(ToTimestamp(now));
+  };
+}
+
+v1::Lead EvolveLead(v1::Lead lead, const v1::LeadEvent& event) {
+  return Evolve(std::move(lead), event);
+}
+v1::SalesOrganisation EvolveOrg(v1::SalesOrganisation org, const v1::OrgEvent& event) {
+  return Evolve(std::move(org), event);
+}
+std::string DealIdOf(const v1::Lead& lead) { return lead.deal_id(); }
+std::string NoDeal(const v1::SalesOrganisation&) { return ""; }
+
+// The claim stream of a dedupe key; keys that would not make a valid stream id (too long) are
+// replaced by their SHA-256. Not "lead-…", so that it never collides with a lead's stream.
+std::string ClaimStreamId(absl::string_view key) {
+  std::string id = absl::StrCat(kClaimStreamPrefix, key);
+  if (eventstore::ValidateStreamId(id).ok()) return id;
+  return absl::StrCat(kClaimStreamPrefix,
+                      "sha256:", absl::BytesToHexString(eventstore::EventHash(key)));
+}
+
+std::string OutcomeLabel(const absl::Status& status) {
+  if (status.ok()) return "ok";
+  return absl::AsciiStrToLower(absl::StatusCodeToString(status.code()));
+}
+
+// Adds amount × weight_percent / 100 to the per-currency totals (rounded once, at the end).
+class MoneyTotals {
+ public:
+  void Add(const common::v1::Money& amount, int32_t probability) {
+    if (amount.currency().empty()) return;
+    Sums& sums = by_currency_[amount.currency()];
+    sums.units += amount.units();
+    sums.weighted_hundredths += static_cast<__int128>(amount.units()) * probability;
+  }
+  void WriteTo(v1::BoardColumn& column) const {
+    for (const auto& [currency, sums] : by_currency_) {
+      common::v1::Money* total = column.add_total_amount();
+      total->set_currency(currency);
+      total->set_units(sums.units);
+      common::v1::Money* weighted = column.add_weighted_amount();
+      weighted->set_currency(currency);
+      weighted->set_units(static_cast<int64_t>((sums.weighted_hundredths + 50) / 100));
+    }
+  }
+
+ private:
+  struct Sums {
+    int64_t units = 0;
+    __int128 weighted_hundredths = 0;
+  };
+  std::map<std::string, Sums> by_currency_;
+};
+
+class LeadsAppImpl final : public LeadsApp {
+ public:
+  LeadsAppImpl(LeadsAppOptions options, std::unique_ptr<LeadsReadModel> model)
+      : options_(std::move(options)),
+        store_(*options_.store),
+        model_(std::move(model)),
+        feed_(options_.store),
+        tailer_(std::make_unique<ReadModelTailer>(model_.get(), &feed_, kReadModelPoll)),
+        lead_cache_(options_.aggregate_cache_capacity),
+        org_cache_(1) {}
+
+  ~LeadsAppImpl() override {
+    {
+      absl::MutexLock lock(&scanner_mu_);
+      scanner_stop_ = true;
+    }
+    if (scanner_.joinable()) scanner_.join();
+  }
+
+  // ---- Organisation ----
+  absl::StatusOr<v1::OrgCommandResponse> AddRegion(const v1::AddRegionRequest& r,
+                                                   const CallOrigin& o) override {
+    return OrgCommand("AddRegion", r, o);
+  }
+  absl::StatusOr<v1::OrgCommandResponse> AddProductLine(const v1::AddProductLineRequest& r,
+                                                        const CallOrigin& o) override {
+    return OrgCommand("AddProductLine", r, o);
+  }
+  absl::StatusOr<v1::OrgCommandResponse> AddCustomerSegment(const v1::AddCustomerSegmentRequest& r,
+                                                            const CallOrigin& o) override {
+    return OrgCommand("AddCustomerSegment", r, o);
+  }
+  absl::StatusOr<v1::OrgCommandResponse> CreateTeam(const v1::CreateTeamRequest& r,
+                                                    const CallOrigin& o) override {
+    return OrgCommand("CreateTeam", r, o);
+  }
+  absl::StatusOr<v1::OrgCommandResponse> AddRep(const v1::AddRepRequest& r,
+                                                const CallOrigin& o) override {
+    return OrgCommand("AddRep", r, o);
+  }
+  absl::StatusOr<v1::OrgCommandResponse> MoveRep(const v1::MoveRepRequest& r,
+                                                 const CallOrigin& o) override {
+    return OrgCommand("MoveRep", r, o);
+  }
+  absl::StatusOr<v1::OrgCommandResponse> AddTerritoryRule(const v1::AddTerritoryRuleRequest& r,
+                                                          const CallOrigin& o) override {
+    return OrgCommand("AddTerritoryRule", r, o);
+  }
+  absl::StatusOr<v1::OrgCommandResponse> RemoveTerritoryRule(
+      const v1::RemoveTerritoryRuleRequest& r, const CallOrigin& o) override {
+    return OrgCommand("RemoveTerritoryRule", r, o);
+  }
+  absl::StatusOr<v1::OrgCommandResponse> SetPipelineSettings(
+      const v1::SetPipelineSettingsRequest& r, const CallOrigin& o) override {
+    return OrgCommand("SetPipelineSettings", r, o);
+  }
+
+  // ---- Leads and deals ----
+  absl::StatusOr<v1::CaptureLeadResponse> CaptureLead(const v1::CaptureLeadRequest& request,
+                                                      const CallOrigin& origin) override {
+    v1::CaptureLeadRequest capture = request;
+    if (capture.lead_id().empty()) capture.set_lead_id(GeneratedId("L-", request.meta()));
+    const std::string fingerprint = Fingerprint(request);
+    absl::StatusOr<v1::CaptureLeadResponse> result;
+    absl::Duration backoff = kCaptureRetryBackoff;
+    for (int attempt = 1; attempt <= kMaxCaptureAttempts; ++attempt) {
+      result = CaptureOnce(capture, fingerprint, origin);
+      if (result.status().code() != absl::StatusCode::kAborted || attempt == kMaxCaptureAttempts) {
+        break;
+      }
+      // The winner's claim may not be readable yet (its commit group is still being written).
+      absl::SleepFor(backoff);
+      backoff *= 2;
+    }
+    Count("CaptureLead", result.status());
+    if (result.ok()) tailer_->Wake();
+    return result;
+  }
+
+  absl::StatusOr<v1::CommandResponse> UpdateLeadDetails(const v1::UpdateLeadDetailsRequest& r,
+                                                        const CallOrigin& o) override {
+    return LeadCommand("UpdateLeadDetails", r, o);
+  }
+  absl::StatusOr<v1::CommandResponse> ChangeLeadSource(const v1::ChangeLeadSourceRequest& r,
+                                                       const CallOrigin& o) override {
+    return LeadCommand("ChangeLeadSource", r, o);
+  }
+  absl::StatusOr<v1::CommandResponse> UpdateQualification(const v1::UpdateQualificationRequest& r,
+                                                          const CallOrigin& o) override {
+    return LeadCommand("UpdateQualification", r, o);
+  }
+  absl::StatusOr<v1::CommandResponse> MoveLeadStage(const v1::MoveLeadStageRequest& r,
+                                                    const CallOrigin& o) override {
+    return LeadCommand("MoveLeadStage", r, o);
+  }
+  absl::StatusOr<v1::CommandResponse> ConvertToOpportunity(const v1::ConvertToOpportunityRequest& r,
+                                                           const CallOrigin& o) override {
+    v1::ConvertToOpportunityRequest command = r;
+    if (command.deal_id().empty()) command.set_deal_id(GeneratedId("D-", r.meta()));
+    return LeadCommand("ConvertToOpportunity", command, o, Fingerprint(r));
+  }
+  absl::StatusOr<v1::CommandResponse> ChangeSalesStep(const v1::ChangeSalesStepRequest& r,
+                                                      const CallOrigin& o) override {
+    return LeadCommand("ChangeSalesStep", r, o);
+  }
+  absl::StatusOr<v1::CommandResponse> OverrideDealProbability(
+      const v1::OverrideDealProbabilityRequest& r, const CallOrigin& o) override {
+    return LeadCommand("OverrideDealProbability", r, o);
+  }
+  absl::StatusOr<v1::CommandResponse> ChangeDealAmount(const v1::ChangeDealAmountRequest& r,
+                                                       const CallOrigin& o) override {
+    return LeadCommand("ChangeDealAmount", r, o);
+  }
+  absl::StatusOr<v1::CommandResponse> AssignLead(const v1::AssignLeadRequest& r,
+                                                 const CallOrigin& o) override {
+    return LeadCommand("AssignLead", r, o);
+  }
+  absl::StatusOr<v1::CommandResponse> LogActivity(const v1::LogActivityRequest& r,
+                                                  const CallOrigin& o) override {
+    v1::LogActivityRequest command = r;
+    if (command.activity_id().empty()) command.set_activity_id(GeneratedId("A-", r.meta()));
+    return LeadCommand("LogActivity", command, o, Fingerprint(r));
+  }
+  absl::StatusOr<v1::CommandResponse> DisqualifyLead(const v1::DisqualifyLeadRequest& r,
+                                                     const CallOrigin& o) override {
+    return LeadCommand("DisqualifyLead", r, o);
+  }
+  absl::StatusOr<v1::CommandResponse> WinDeal(const v1::WinDealRequest& r,
+                                              const CallOrigin& o) override {
+    return LeadCommand("WinDeal", r, o);
+  }
+  absl::StatusOr<v1::CommandResponse> LoseDeal(const v1::LoseDealRequest& r,
+                                               const CallOrigin& o) override {
+    return LeadCommand("LoseDeal", r, o);
+  }
+
+  // ---- Queries ----
+  absl::StatusOr<v1::GetLeadResponse> GetLead(const v1::GetLeadRequest& request) override {
+    RETURN_IF_ERROR(ValidateId("lead_id", request.lead_id()));
+    ASSIGN_OR_RETURN(LoadedAggregate<v1::Lead> lead, LoadLead(request.lead_id()));
+    if (lead.version == 0) {
+      return absl::NotFoundError(absl::StrCat("lead '", request.lead_id(), "' not found"));
+    }
+    ASSIGN_OR_RETURN(LoadedAggregate<v1::SalesOrganisation> org, LoadOrg());
+    v1::GetLeadResponse response;
+    *response.mutable_lead() = std::move(lead.state);
+    response.set_stream_version(lead.version);
+    Describe(response, EffectiveSettings(org.state), options_.clock());
+    return response;
+  }
+
+  absl::StatusOr<v1::ListLeadsResponse> ListLeads(const v1::ListLeadsRequest& request) override {
+    RETURN_IF_ERROR(ValidateListRequest(request));
+    ASSIGN_OR_RETURN(LoadedAggregate<v1::SalesOrganisation> org, LoadOrg());
+    const v1::PipelineSettings& settings = EffectiveSettings(org.state);
+    const absl::Time now = options_.clock();
+    ASSIGN_OR_RETURN(LeadPage page, model_->List(request, settings, now));
+    v1::ListLeadsResponse response;
+    for (v1::GetLeadResponse& row : page.rows) {
+      Describe(row, settings, now);
+      *response.add_leads() = std::move(row);
+    }
+    response.set_next_page_token(std::move(page.next_page_token));
+    return response;
+  }
+
+  absl::StatusOr<v1::PipelineBoard> GetPipelineBoard(
+      const v1::GetPipelineBoardRequest& request) override {
+    RETURN_IF_ERROR(ValidateId("team_id", request.team_id()));
+    ASSIGN_OR_RETURN(LoadedAggregate<v1::SalesOrganisation> org, LoadOrg());
+    if (FindTeam(org.state, request.team_id()) == nullptr) {
+      return absl::NotFoundError(absl::StrCat("team '", request.team_id(), "' not found"));
+    }
+    const v1::PipelineSettings& settings = EffectiveSettings(org.state);
+    const absl::Time now = options_.clock();
+    ASSIGN_OR_RETURN(std::vector<v1::GetLeadResponse> rows,
+                     model_->OpenLeadsOfTeam(request.team_id()));
+    v1::PipelineBoard board;
+    board.set_team_id(request.team_id());
+    auto fill = [&](v1::LeadStage stage, v1::SalesStep step) {
+      v1::BoardColumn* column = board.add_columns();
+      column->set_stage(stage);
+      column->set_step(step);
+      MoneyTotals totals;
+      for (const v1::GetLeadResponse& row : rows) {
+        const v1::Lead& lead = row.lead();
+        if (lead.stage() != stage ||
+            (step != v1::SALES_STEP_UNSPECIFIED && lead.sales_step() != step)) {
+          continue;
+        }
+        v1::LeadCard* card = column->add_cards();
+        card->set_lead_id(lead.lead_id());
+        card->set_deal_id(lead.deal_id());
+        card->set_company_name(lead.details().company().name());
+        card->set_rep_id(lead.rep_id());
+        card->set_grade(lead.grade());
+        card->set_score(lead.score());
+        *card->mutable_amount() = stage == v1::LEAD_STAGE_OPPORTUNITY
+                                      ? lead.deal_amount()
+                                      : lead.details().estimated_value();
+        card->set_probability(EffectiveProbability(lead, settings));
+        card->set_overdue(IsOverdue(lead, settings, now));
+        totals.Add(card->amount(), card->probability());
+      }
+      totals.WriteTo(*column);
+    };
+    for (v1::LeadStage stage :
+         {v1::LEAD_STAGE_CAPTURED, v1::LEAD_STAGE_NURTURING, v1::LEAD_STAGE_QUALIFIED}) {
+      fill(stage, v1::SALES_STEP_UNSPECIFIED);
+    }
+    for (v1::SalesStep step : kSteps) fill(v1::LEAD_STAGE_OPPORTUNITY, step);
+    return board;
+  }
+
+  absl::StatusOr<v1::SalesOrganisation> GetOrganisation(
+      const v1::GetOrganisationRequest&) override {
+    ASSIGN_OR_RETURN(LoadedAggregate<v1::SalesOrganisation> org, LoadOrg());
+    return std::move(org.state);
+  }
+
+  absl::StatusOr<v1::ListTerritoryGapsResponse> ListTerritoryGaps(
+      const v1::ListTerritoryGapsRequest&) override {
+    ASSIGN_OR_RETURN(LoadedAggregate<v1::SalesOrganisation> org, LoadOrg());
+    v1::ListTerritoryGapsResponse response;
+    for (v1::TerritoryKey& gap : TerritoryGaps(org.state)) *response.add_gaps() = std::move(gap);
+    return response;
+  }
+
+  // ---- Follow-ups ----
+  absl::StatusOr<int> ScanOverdue() override {
+    const absl::Time now = options_.clock();
+    ASSIGN_OR_RETURN(std::vector<std::string> due,
+                     model_->UnreportedDueLeads(now, kMaxOverduePerScan));
+    if (due.empty()) return 0;
+    ASSIGN_OR_RETURN(LoadedAggregate<v1::SalesOrganisation> org, LoadOrg());
+    const v1::PipelineSettings& settings = EffectiveSettings(org.state);
+    int appended = 0;
+    for (const std::string& lead_id : due) {
+      CommandOptions options{.stream_id = LeadStreamId(lead_id),
+                             .metadata = {.actor = std::string(kScannerActor)}};
+      absl::MutexLock lock(&StreamLock(options.stream_id));
+      auto outcome = eventsourcing::ExecuteCommand<v1::LeadEvent>(
+          store_, options, v1::Lead(), &EvolveLead,
+          [&](const v1::Lead& lead) -> absl::StatusOr<LeadEvents> {
+            LeadEvents events;
+            if (std::optional<v1::LeadEvent> overdue = DetectOverdue(lead, settings, now)) {
+              events.push_back(*std::move(overdue));
+            }
+            return events;
+          },
+          &DealIdOf, &lead_cache_, OccurredAt(now));
+      Count("DetectOverdue", outcome.status());
+      if (!outcome.ok()) {
+        log::Error("leads.overdue_scan.failed",
+                   {{"lead_id", lead_id}, {"error", outcome.status().ToString()}});
+        continue;
+      }
+      appended += static_cast<int>(outcome->appended);
+    }
+    if (appended > 0) tailer_->Wake();
+    return appended;
+  }
+
+  void StartOverdueScanner() override {
+    absl::MutexLock lock(&scanner_mu_);
+    if (scanner_.joinable()) return;
+    scanner_ = std::thread([this] { RunScanner(); });
+  }
+
+  absl::Status WaitForReadModel(absl::Duration timeout) override {
+    return tailer_->WaitFor(store_.HeadPosition(), timeout);
+  }
+
+ private:
+  CommandOptions Options(std::string stream_id, const v1::CommandMeta& meta,
+                         const CallOrigin& origin, std::string fingerprint) const {
+    return CommandOptions{.stream_id = std::move(stream_id),
+                          .expected_version = meta.expected_version(),
+                          .idempotency_key = meta.idempotency_key(),
+                          .idempotency_fingerprint = std::move(fingerprint),
+                          .metadata = {.actor = meta.actor(),
+                                       .correlation_id = origin.correlation_id,
+                                       .causation_id = origin.causation_id}};
+  }
+
+  absl::Mutex& StreamLock(const std::string& stream_id) {
+    return stream_locks_[std::hash<std::string>{}(stream_id) % stream_locks_.size()];
+  }
+
+  void Count(absl::string_view command, const absl::Status& status) {
+    metrics::MetricsRegistry::Default()
+        .GetCounter("sales_leads_commands_total", "Commands handled by the leads service.",
+                    {{"command", std::string(command)}, {"outcome", OutcomeLabel(status)}})
+        ->Increment();
+  }
+
+  absl::StatusOr<LoadedAggregate<v1::SalesOrganisation>> LoadOrg() {
+    return eventsourcing::LoadAggregate<v1::OrgEvent>(
+        store_, std::string(kOrgStreamId), v1::SalesOrganisation(), &EvolveOrg, {}, &org_cache_);
+  }
+
+  absl::StatusOr<LoadedAggregate<v1::Lead>> LoadLead(const std::string& lead_id) {
+    return eventsourcing::LoadAggregate<v1::LeadEvent>(store_, LeadStreamId(lead_id), v1::Lead(),
+                                                       &EvolveLead, {}, &lead_cache_);
+  }
+
+  template <typename Request>
+  absl::StatusOr<v1::OrgCommandResponse> OrgCommand(absl::string_view name, const Request& request,
+                                                    const CallOrigin& origin) {
+    absl::ReleasableMutexLock lock(&StreamLock(std::string(kOrgStreamId)));
+    auto outcome = eventsourcing::ExecuteCommand<v1::OrgEvent>(
+        store_, Options(std::string(kOrgStreamId), request.meta(), origin, Fingerprint(request)),
+        v1::SalesOrganisation(), &EvolveOrg,
+        [&](const v1::SalesOrganisation& org) { return Decide(org, request); }, &NoDeal,
+        &org_cache_, OccurredAt(options_.clock()));
+    lock.Release();
+    Count(name, outcome.status());
+    if (!outcome.ok()) return outcome.status();
+    if (outcome->appended > 0) tailer_->Wake();
+    v1::OrgCommandResponse response;
+    response.set_stream_version(outcome->version);
+    return response;
+  }
+
+  // Load the org (and, for an assignment by rule, the reps' open loads), then ExecuteCommand on
+  // the lead with Decide(lead, command, context). `fingerprint` identifies the caller's request
+  // when `command` was completed with generated ids.
+  template <typename Request>
+  absl::StatusOr<v1::CommandResponse> LeadCommand(absl::string_view name, const Request& command,
+                                                  const CallOrigin& origin,
+                                                  std::string fingerprint = "") {
+    if (fingerprint.empty()) fingerprint = Fingerprint(command);
+    absl::StatusOr<CommandOutcome<v1::Lead>> outcome = DecideOnLead(
+        command,
+        Options(LeadStreamId(command.lead_id()), command.meta(), origin, std::move(fingerprint)));
+    Count(name, outcome.status());
+    if (!outcome.ok()) return outcome.status();
+    if (outcome->appended > 0) tailer_->Wake();
+    v1::CommandResponse response;
+    response.set_lead_id(command.lead_id());
+    response.set_deal_id(outcome->state.deal_id());
+    response.set_stream_version(outcome->version);
+    return response;
+  }
+
+  template <typename Command>
+  absl::StatusOr<CommandOutcome<v1::Lead>> DecideOnLead(const Command& command,
+                                                        const CommandOptions& options) {
+    RETURN_IF_ERROR(ValidateId("lead_id", LeadIdOf(command)));
+    ASSIGN_OR_RETURN(LoadedAggregate<v1::SalesOrganisation> org, LoadOrg());
+    RepLoads loads;
+    if constexpr (std::is_same_v<Command, v1::AssignLeadRequest>) {
+      if (command.rep_id().empty()) {
+        // Loads come from the read model: let it catch up with what is committed (briefly).
+        absl::Status caught_up = tailer_->WaitFor(store_.HeadPosition(), kLoadsCatchUpTimeout);
+        if (!caught_up.ok()) {
+          log::Warn("leads.assign.loads_behind", {{"error", caught_up.ToString()}});
+        }
+        std::vector<std::string> reps;
+        for (const v1::Rep& rep : org.state.reps()) reps.push_back(rep.rep_id());
+        ASSIGN_OR_RETURN(loads, model_->OpenLoads(reps));
+      }
+    }
+    const absl::Time now = options_.clock();
+    const LeadContext context{now, CommandActor(command), org.state, loads};
+    absl::MutexLock lock(&StreamLock(options.stream_id));
+    return eventsourcing::ExecuteCommand<v1::LeadEvent>(
+        store_, options, v1::Lead(), &EvolveLead,
+        [&](const v1::Lead& lead) { return Decide(lead, command, context); }, &DealIdOf,
+        &lead_cache_, OccurredAt(now));
+  }
+
+  static const std::string& LeadIdOf(const MergeDuplicateCommand& command) {
+    return command.capture.lead_id();
+  }
+  template <typename Request>
+  static const std::string& LeadIdOf(const Request& request) {
+    return request.lead_id();
+  }
+  static const std::string& CommandActor(const MergeDuplicateCommand& command) {
+    return command.capture.meta().actor();
+  }
+  template <typename Request>
+  static const std::string& CommandActor(const Request& request) {
+    return request.meta().actor();
+  }
+
+  // One try of a capture: merge into the lead holding one of its keys, or append the new lead
+  // with the claims of all its keys. ABORTED when another capture claimed a key meanwhile.
+  absl::StatusOr<v1::CaptureLeadResponse> CaptureOnce(const v1::CaptureLeadRequest& capture,
+                                                      const std::string& fingerprint,
+                                                      const CallOrigin& origin) {
+    RETURN_IF_ERROR(ValidateId("lead_id", capture.lead_id()));
+    ASSIGN_OR_RETURN(LoadedAggregate<v1::SalesOrganisation> org, LoadOrg());
+    const absl::Time now = options_.clock();
+    const RepLoads no_loads;
+    const LeadContext context{now, capture.meta().actor(), org.state, no_loads};
+    // Decided on a new lead first, so that bad input is refused before any key is looked at.
+    ASSIGN_OR_RETURN(LeadEvents events, Decide(v1::Lead(), capture, context));
+    const std::vector<std::string> keys = DedupeKeys(capture.details());
+    for (const std::string& key : keys) {
+      ASSIGN_OR_RETURN(std::string claimant, ClaimantOf(key));
+      if (!claimant.empty() && claimant != capture.lead_id()) {
+        return MergeInto(claimant, key, capture, fingerprint, origin);
+      }
+    }
+
+    const CommandOptions options =
+        Options(LeadStreamId(capture.lead_id()), capture.meta(), origin, fingerprint);
+    eventstore::MultiAppendRequest request{.idempotency_key = options.idempotency_key,
+                                           .idempotency_fingerprint = fingerprint};
+    eventstore::AppendRequest& lead_append = request.appends.emplace_back();
+    lead_append.stream_id = options.stream_id;
+    lead_append.expected_version = eventstore::kNoStream;
+    for (const v1::LeadEvent& event : events) {
+      EventEnvelope& envelope = lead_append.events.emplace_back();
+      ASSIGN_OR_RETURN(*envelope.mutable_payload(), eventsourcing::PackEvent(event));
+      Stamp(envelope, options.metadata, OccurredAt(now)(event).value());
+    }
+    for (const std::string& key : keys) {
+      eventstore::AppendRequest& claim = request.appends.emplace_back();
+      claim.stream_id = ClaimStreamId(key);
+      claim.expected_version = eventstore::kNoStream;
+      v1::DedupeKeyClaimed claimed;
+      claimed.set_key(key);
+      claimed.set_lead_id(capture.lead_id());
+      *claimed.mutable_at() = ToTimestamp(now);
+      EventEnvelope& envelope = claim.events.emplace_back();
+      envelope.mutable_payload()->PackFrom(claimed);
+      Stamp(envelope, options.metadata, claimed.at());
+    }
+    absl::StatusOr<std::vector<eventstore::AppendResult>> appended =
+        store_.AppendAll(std::move(request));
+    if (appended.status().code() == absl::StatusCode::kAborted) {
+      // The lead id itself is taken (ALREADY_EXISTS from Decide), or a key was claimed meanwhile.
+      ASSIGN_OR_RETURN(LoadedAggregate<v1::Lead> existing, LoadLead(capture.lead_id()));
+      if (existing.version > 0) return Decide(existing.state, capture, context).status();
+      return appended.status();
+    }
+    if (!appended.ok()) return appended.status();
+    v1::CaptureLeadResponse response;
+    response.set_lead_id(capture.lead_id());
+    response.set_stream_version(appended->front().last_version);
+    return response;
+  }
+
+  absl::StatusOr<v1::CaptureLeadResponse> MergeInto(const std::string& lead_id,
+                                                    const std::string& key,
+                                                    const v1::CaptureLeadRequest& capture,
+                                                    const std::string& fingerprint,
+                                                    const CallOrigin& origin) {
+    MergeDuplicateCommand merge{key, capture};
+    merge.capture.set_lead_id(lead_id);
+    ASSIGN_OR_RETURN(
+        CommandOutcome<v1::Lead> outcome,
+        DecideOnLead(merge, Options(LeadStreamId(lead_id), capture.meta(), origin, fingerprint)));
+    v1::CaptureLeadResponse response;
+    response.set_lead_id(lead_id);
+    response.set_merged_as_duplicate(true);
+    response.set_matched_key(key);
+    response.set_stream_version(outcome.version);
+    return response;
+  }
+
+  // The lead that claimed `key`, or "" when none did.
+  absl::StatusOr<std::string> ClaimantOf(const std::string& key) {
+    ASSIGN_OR_RETURN(std::vector<EventEnvelope> claim, store_.ReadStream(ClaimStreamId(key), 1, 1));
+    if (claim.empty()) return std::string();
+    v1::DedupeKeyClaimed claimed;
+    if (!claim.front().payload().UnpackTo(&claimed)) {
+      return absl::DataLossError(absl::StrCat("claim stream of key ", key, " is unreadable"));
+    }
+    return claimed.lead_id();
+  }
+
+  static void Stamp(EventEnvelope& envelope, const eventsourcing::EnvelopeMetadata& metadata,
+                    const Timestamp& at) {
+    envelope.set_actor(metadata.actor);
+    envelope.set_correlation_id(metadata.correlation_id);
+    envelope.set_causation_id(metadata.causation_id);
+    *envelope.mutable_occurred_at() = at;
+  }
+
+  // Fills the figures derived from the lead, the settings and the clock.
+  static void Describe(v1::GetLeadResponse& response, const v1::PipelineSettings& settings,
+                       absl::Time now) {
+    const v1::Lead& lead = response.lead();
+    if (std::optional<absl::Time> due = FollowUpDue(lead, settings)) {
+      *response.mutable_follow_up_due() = ToTimestamp(*due);
+    }
+    response.set_overdue(IsOverdue(lead, settings, now));
+    response.set_probability(EffectiveProbability(lead, settings));
+  }
+
+  static absl::Status ValidateListRequest(const v1::ListLeadsRequest& request) {
+    if (request.page_size() < 0 || request.page_size() > 500) {
+      return InvalidField("page_size", "must be 1–500 (0 = 50)");
+    }
+    if (request.stage() != 0 && !v1::LeadStage_IsValid(request.stage())) {
+      return InvalidField("stage", absl::StrCat("unknown value ", request.stage()));
+    }
+    if (request.grade() != 0 && !v1::Grade_IsValid(request.grade())) {
+      return InvalidField("grade", absl::StrCat("unknown value ", request.grade()));
+    }
+    if (request.source() != 0 && !v1::LeadSource_IsValid(request.source())) {
+      return InvalidField("source", absl::StrCat("unknown value ", request.source()));
+    }
+    RETURN_IF_ERROR(ValidateOptionalId("rep_id", request.rep_id()));
+    RETURN_IF_ERROR(ValidateOptionalId("team_id", request.team_id()));
+    RETURN_IF_ERROR(ValidateOptionalId("territory.region_id", request.territory().region_id()));
+    RETURN_IF_ERROR(
+        ValidateOptionalId("territory.product_line_id", request.territory().product_line_id()));
+    return ValidateOptionalId("territory.segment_id", request.territory().segment_id());
+  }
+
+  void RunScanner() {
+    while (true) {
+      {
+        absl::MutexLock lock(&scanner_mu_);
+        auto stopped = [this]()
+                           ABSL_EXCLUSIVE_LOCKS_REQUIRED(scanner_mu_) { return scanner_stop_; };
+        scanner_mu_.AwaitWithTimeout(absl::Condition(&stopped), options_.overdue_scan_interval);
+        if (scanner_stop_) return;
+      }
+      absl::StatusOr<int> scanned = ScanOverdue();
+      if (!scanned.ok()) {
+        log::Error("leads.overdue_scan.failed", {{"error", scanned.status().ToString()}});
+      }
+    }
+  }
+
+  const LeadsAppOptions options_;
+  eventstore::EventStore& store_;
+  std::unique_ptr<LeadsReadModel> model_;
+  feed::LocalEventFeedReader feed_;
+  std::unique_ptr<ReadModelTailer> tailer_;
+  AggregateCache<v1::Lead> lead_cache_;
+  AggregateCache<v1::SalesOrganisation> org_cache_;
+
+  // Commands on one stream are serialised inside the process. Without this, the loser of an
+  // optimistic race may reload the stream before the winner's commit group is readable (the
+  // store refuses on its in-memory head first) and spend its retries on stale state.
+  std::array<absl::Mutex, 64> stream_locks_;
+
+  absl::Mutex scanner_mu_;
+  bool scanner_stop_ ABSL_GUARDED_BY(scanner_mu_) = false;
+  std::thread scanner_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<LeadsApp>> LeadsApp::Create(LeadsAppOptions options) {
+  if (options.store == nullptr) return absl::InvalidArgumentError("LeadsApp: store is required");
+  if (options.read_model_path.empty()) {
+    return absl::InvalidArgumentError("LeadsApp: read_model_path is required");
+  }
+  if (options.overdue_scan_interval <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("LeadsApp: overdue_scan_interval must be positive");
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<LeadsReadModel> model,
+                   LeadsReadModel::Open(options.read_model_path));
+  return std::make_unique<LeadsAppImpl>(std::move(options), std::move(model));
+}
+
+}  // namespace sales::leads

@@ -1,0 +1,350 @@
+#include "services/leads/app/read_model.h"
+
+#include <map>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "common/eventsourcing/event_codec.h"
+#include "common/status/errors.h"
+#include "common/status/status_macros.h"
+#include "rocksdb/write_batch.h"
+#include "services/leads/domain/follow_up.h"
+#include "services/leads/domain/lead.h"
+#include "services/leads/domain/org.h"
+#include "services/leads/domain/settings.h"
+
+namespace sales::leads {
+namespace {
+
+constexpr absl::string_view kPositionKey = "m/position";
+constexpr absl::string_view kOrgKey = "org";
+constexpr absl::string_view kLeadStreamPrefix = "lead-";
+constexpr size_t kMaxScannedPerPage = 10'000;
+constexpr v1::LeadStage kOpenStages[] = {v1::LEAD_STAGE_CAPTURED, v1::LEAD_STAGE_NURTURING,
+                                         v1::LEAD_STAGE_QUALIFIED, v1::LEAD_STAGE_OPPORTUNITY};
+
+absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
+  if (s.ok()) return absl::OkStatus();
+  return absl::InternalError(absl::StrCat("read model: ", what, ": ", s.ToString()));
+}
+
+absl::string_view View(const rocksdb::Slice& s) { return absl::string_view(s.data(), s.size()); }
+rocksdb::Slice Slice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+
+std::string Num(int64_t n, int width) { return absl::StrFormat("%0*d", width, n); }
+
+std::string DueKey(absl::string_view prefix, absl::Time due, absl::string_view lead_id) {
+  const int64_t nanos = std::max<int64_t>(0, absl::ToUnixNanos(due));
+  return absl::StrCat(prefix, Num(nanos, 20), "/", lead_id);
+}
+
+// Index rows of a lead in its current state (see the layout in read_model.h).
+std::vector<std::string> IndexKeys(const v1::Lead& lead, const v1::PipelineSettings& settings) {
+  const std::string& id = lead.lead_id();
+  std::vector<std::string> keys = {
+      absl::StrCat("xs/", Num(lead.stage(), 2), "/", id),
+      absl::StrCat("xg/", Num(lead.grade(), 2), "/", id),
+      absl::StrCat("xq/", Num(lead.source(), 2), "/", id),
+  };
+  if (!lead.rep_id().empty()) keys.push_back(absl::StrCat("xr/", lead.rep_id(), "/", id));
+  if (!lead.team_id().empty()) {
+    keys.push_back(absl::StrCat("xt/", lead.team_id(), "/", Num(lead.stage(), 2), "/", id));
+  }
+  if (IsOpen(lead)) {
+    if (!lead.rep_id().empty()) keys.push_back(absl::StrCat("xo/", lead.rep_id(), "/", id));
+    if (std::optional<absl::Time> due = FollowUpDue(lead, settings)) {
+      keys.push_back(DueKey("xd/", *due, id));
+      if (!lead.overdue_reported()) keys.push_back(DueKey("xp/", *due, id));
+    }
+  }
+  return keys;
+}
+
+// A row: the length of the serialized GetLeadResponse (decimal) and '\n', its bytes, then the
+// index keys, each followed by '\n' (keys never contain '\n').
+struct Row {
+  v1::GetLeadResponse summary;
+  std::vector<std::string> index_keys;
+};
+
+std::string EncodeRow(const Row& row) {
+  std::string bytes = row.summary.SerializeAsString();
+  std::string out = absl::StrCat(bytes.size(), "\n", bytes);
+  for (const std::string& key : row.index_keys) absl::StrAppend(&out, key, "\n");
+  return out;
+}
+
+absl::StatusOr<Row> DecodeRow(absl::string_view value) {
+  const size_t newline = value.find('\n');
+  size_t length = 0;
+  if (newline == absl::string_view::npos || !absl::SimpleAtoi(value.substr(0, newline), &length) ||
+      value.size() < newline + 1 + length) {
+    return absl::DataLossError("read model: corrupt lead row");
+  }
+  Row row;
+  absl::string_view bytes = value.substr(newline + 1, length);
+  if (!row.summary.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError("read model: corrupt lead row");
+  }
+  for (absl::string_view key :
+       absl::StrSplit(value.substr(newline + 1 + length), '\n', absl::SkipEmpty())) {
+    row.index_keys.emplace_back(key);
+  }
+  return row;
+}
+
+std::string LeadKey(absl::string_view lead_id) { return absl::StrCat("l/", lead_id); }
+
+absl::string_view LeadIdOfIndexKey(absl::string_view key) { return key.substr(key.rfind('/') + 1); }
+
+}  // namespace
+
+// A WriteBatch plus the rows it changed, so that several events of one lead in one batch fold
+// on each other.
+class LeadsReadModel::Batch {
+ public:
+  explicit Batch(rocksdb::DB& db) : db_(db) {}
+
+  absl::StatusOr<Row> GetRow(const std::string& lead_id) {
+    if (auto it = rows_.find(lead_id); it != rows_.end()) return it->second;
+    std::string value;
+    rocksdb::Status s = db_.Get({}, LeadKey(lead_id), &value);
+    if (s.IsNotFound()) return Row{};
+    RETURN_IF_ERROR(FromRocks(s, "read lead row"));
+    return DecodeRow(value);
+  }
+
+  void PutRow(const Row& old_row, Row row, const v1::PipelineSettings& settings) {
+    for (const std::string& key : old_row.index_keys) batch_.Delete(key);
+    row.index_keys = IndexKeys(row.summary.lead(), settings);
+    for (const std::string& key : row.index_keys) batch_.Put(key, "");
+    const std::string lead_id = row.summary.lead().lead_id();
+    batch_.Put(LeadKey(lead_id), EncodeRow(row));
+    rows_[lead_id] = std::move(row);
+  }
+
+  void Put(absl::string_view key, absl::string_view value) { batch_.Put(Slice(key), Slice(value)); }
+
+  absl::Status Commit(uint64_t position) {
+    batch_.Put(Slice(kPositionKey), absl::StrCat(position));
+    rocksdb::Status s = db_.Write({}, &batch_);
+    batch_.Clear();
+    rows_.clear();
+    return FromRocks(s, "write batch");
+  }
+
+ private:
+  rocksdb::DB& db_;
+  rocksdb::WriteBatch batch_;
+  std::map<std::string, Row> rows_;
+};
+
+absl::StatusOr<std::unique_ptr<LeadsReadModel>> LeadsReadModel::Open(const std::string& path) {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  rocksdb::DB* raw = nullptr;
+  RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(options, path, &raw), "open " + path));
+  std::unique_ptr<LeadsReadModel> model(new LeadsReadModel(std::unique_ptr<rocksdb::DB>(raw)));
+  RETURN_IF_ERROR(model->Load());
+  return model;
+}
+
+absl::Status LeadsReadModel::Load() {
+  std::string value;
+  rocksdb::Status s = db_->Get({}, Slice(kPositionKey), &value);
+  if (!s.IsNotFound()) {
+    RETURN_IF_ERROR(FromRocks(s, "read position"));
+    uint64_t position = 0;
+    if (!absl::SimpleAtoi(value, &position)) return absl::DataLossError("read model: position");
+    applied_.store(position, std::memory_order_release);
+  }
+  s = db_->Get({}, Slice(kOrgKey), &value);
+  if (s.IsNotFound()) return absl::OkStatus();
+  RETURN_IF_ERROR(FromRocks(s, "read org"));
+  if (!org_.ParseFromString(value)) return absl::DataLossError("read model: corrupt org row");
+  return absl::OkStatus();
+}
+
+absl::Status LeadsReadModel::Apply(const std::vector<eventstore::EventEnvelope>& events) {
+  Batch batch(*db_);
+  uint64_t position = applied_position();
+  for (const eventstore::EventEnvelope& envelope : events) {
+    if (envelope.global_position() != position + 1) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "read model: expected position ", position + 1, ", got ", envelope.global_position()));
+    }
+    const std::string& stream = envelope.stream_id();
+    if (stream == kOrgStreamId) {
+      v1::OrgEvent event;
+      RETURN_IF_ERROR(eventsourcing::UnpackEvent(envelope.payload(), event));
+      // New settings change the due time of every open lead: commit what precedes them, so
+      // that the re-index reads every row from the database.
+      if (event.has_pipeline_settings_changed()) RETURN_IF_ERROR(batch.Commit(position));
+      org_ = Evolve(std::move(org_), event);
+      batch.Put(kOrgKey, org_.SerializeAsString());
+      if (event.has_pipeline_settings_changed()) RETURN_IF_ERROR(ReindexAllLeads(batch));
+    } else if (absl::StartsWith(stream, kLeadStreamPrefix)) {
+      v1::LeadEvent event;
+      RETURN_IF_ERROR(eventsourcing::UnpackEvent(envelope.payload(), event));
+      const std::string lead_id(absl::string_view(stream).substr(kLeadStreamPrefix.size()));
+      ASSIGN_OR_RETURN(Row old_row, batch.GetRow(lead_id));
+      Row row = old_row;
+      *row.summary.mutable_lead() = Evolve(std::move(*row.summary.mutable_lead()), event);
+      row.summary.set_stream_version(envelope.stream_version());
+      // An event that folds into nothing (not a capture first) leaves no row behind.
+      if (!row.summary.lead().lead_id().empty()) {
+        batch.PutRow(old_row, std::move(row), EffectiveSettings(org_));
+      }
+    }
+    position = envelope.global_position();
+  }
+  RETURN_IF_ERROR(batch.Commit(position));
+  applied_.store(position, std::memory_order_release);
+  return absl::OkStatus();
+}
+
+absl::Status LeadsReadModel::ReindexAllLeads(Batch& batch) {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}));
+  for (it->Seek("l/"); it->Valid() && it->key().starts_with("l/"); it->Next()) {
+    ASSIGN_OR_RETURN(Row row, DecodeRow(View(it->value())));
+    Row old_row = row;
+    batch.PutRow(old_row, std::move(row), EffectiveSettings(org_));
+  }
+  return FromRocks(it->status(), "scan leads");
+}
+
+absl::StatusOr<LeadPage> LeadsReadModel::List(const v1::ListLeadsRequest& request,
+                                              const v1::PipelineSettings& settings,
+                                              absl::Time now) const {
+  // The most selective index the filters allow; every filter is checked on the rows anyway.
+  std::string prefix;
+  std::string end;  // exclusive upper bound inside the prefix, if any
+  if (!request.rep_id().empty()) {
+    prefix = absl::StrCat("xr/", request.rep_id(), "/");
+  } else if (!request.team_id().empty()) {
+    prefix = absl::StrCat("xt/", request.team_id(), "/");
+    if (request.stage() != v1::LEAD_STAGE_UNSPECIFIED) {
+      absl::StrAppend(&prefix, Num(request.stage(), 2), "/");
+    }
+  } else if (request.overdue_only()) {
+    prefix = "xd/";
+    end = DueKey("xd/", now + absl::Nanoseconds(1), "");
+  } else if (request.stage() != v1::LEAD_STAGE_UNSPECIFIED) {
+    prefix = absl::StrCat("xs/", Num(request.stage(), 2), "/");
+  } else if (request.grade() != v1::GRADE_UNSPECIFIED) {
+    prefix = absl::StrCat("xg/", Num(request.grade(), 2), "/");
+  } else if (request.source() != v1::LEAD_SOURCE_UNSPECIFIED) {
+    prefix = absl::StrCat("xq/", Num(request.source(), 2), "/");
+  } else {
+    prefix = "l/";
+  }
+
+  std::string start = prefix;
+  if (!request.page_token().empty()) {
+    std::string token;
+    if (!absl::WebSafeBase64Unescape(request.page_token(), &token) ||
+        !absl::StartsWith(token, prefix)) {
+      return InvalidField("page_token", "not a token of this query");
+    }
+    start = token;
+  }
+
+  const v1::TerritoryKey& territory = request.territory();
+  auto matches = [&](const v1::Lead& lead) {
+    const v1::LeadDetails& d = lead.details();
+    return (request.stage() == v1::LEAD_STAGE_UNSPECIFIED || lead.stage() == request.stage()) &&
+           (request.rep_id().empty() || lead.rep_id() == request.rep_id()) &&
+           (request.team_id().empty() || lead.team_id() == request.team_id()) &&
+           (request.grade() == v1::GRADE_UNSPECIFIED || lead.grade() == request.grade()) &&
+           (request.source() == v1::LEAD_SOURCE_UNSPECIFIED || lead.source() == request.source()) &&
+           (territory.region_id().empty() || d.company().region_id() == territory.region_id()) &&
+           (territory.product_line_id().empty() ||
+            d.product_line_id() == territory.product_line_id()) &&
+           (territory.segment_id().empty() || d.segment_id() == territory.segment_id()) &&
+           (!request.overdue_only() || IsOverdue(lead, settings, now));
+  };
+
+  const size_t page_size = request.page_size() == 0 ? 50 : request.page_size();
+  LeadPage page;
+  std::string last_key;
+  size_t scanned = 0;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}));
+  for (it->Seek(start); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    const absl::string_view key = View(it->key());
+    if (key == start && !request.page_token().empty()) continue;
+    if (!end.empty() && key >= end) break;
+    if (page.rows.size() == page_size || scanned == kMaxScannedPerPage) {
+      page.next_page_token = absl::WebSafeBase64Escape(last_key);
+      break;
+    }
+    ++scanned;
+    last_key = std::string(key);
+    Row row;
+    if (prefix == "l/") {
+      ASSIGN_OR_RETURN(row, DecodeRow(View(it->value())));
+    } else {
+      std::string value;
+      rocksdb::Status s = db_->Get({}, LeadKey(LeadIdOfIndexKey(key)), &value);
+      if (s.IsNotFound()) continue;  // the row moved on since the iterator's snapshot
+      RETURN_IF_ERROR(FromRocks(s, "read lead row"));
+      ASSIGN_OR_RETURN(row, DecodeRow(value));
+    }
+    if (matches(row.summary.lead())) page.rows.push_back(std::move(row.summary));
+  }
+  RETURN_IF_ERROR(FromRocks(it->status(), "scan"));
+  return page;
+}
+
+absl::StatusOr<std::vector<v1::GetLeadResponse>> LeadsReadModel::OpenLeadsOfTeam(
+    const std::string& team_id) const {
+  std::vector<v1::GetLeadResponse> rows;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}));
+  for (v1::LeadStage stage : kOpenStages) {
+    const std::string prefix = absl::StrCat("xt/", team_id, "/", Num(stage, 2), "/");
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      std::string value;
+      rocksdb::Status s = db_->Get({}, LeadKey(LeadIdOfIndexKey(View(it->key()))), &value);
+      if (s.IsNotFound()) continue;
+      RETURN_IF_ERROR(FromRocks(s, "read lead row"));
+      ASSIGN_OR_RETURN(Row row, DecodeRow(value));
+      // The row may be newer than the index entry: keep it only where it now belongs.
+      if (row.summary.lead().stage() == stage && row.summary.lead().team_id() == team_id) {
+        rows.push_back(std::move(row.summary));
+      }
+    }
+    RETURN_IF_ERROR(FromRocks(it->status(), "scan team"));
+  }
+  return rows;
+}
+
+absl::StatusOr<RepLoads> LeadsReadModel::OpenLoads(const std::vector<std::string>& rep_ids) const {
+  RepLoads loads;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}));
+  for (const std::string& rep_id : rep_ids) {
+    const std::string prefix = absl::StrCat("xo/", rep_id, "/");
+    int64_t count = 0;
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) ++count;
+    RETURN_IF_ERROR(FromRocks(it->status(), "scan loads"));
+    loads[rep_id] = count;
+  }
+  return loads;
+}
+
+absl::StatusOr<std::vector<std::string>> LeadsReadModel::UnreportedDueLeads(absl::Time now,
+                                                                            size_t limit) const {
+  const std::string end = DueKey("xp/", now + absl::Nanoseconds(1), "");
+  std::vector<std::string> ids;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}));
+  for (it->Seek("xp/"); it->Valid() && View(it->key()) < end && ids.size() < limit; it->Next()) {
+    ids.emplace_back(LeadIdOfIndexKey(View(it->key())));
+  }
+  RETURN_IF_ERROR(FromRocks(it->status(), "scan due"));
+  return ids;
+}
+
+}  // namespace sales::leads
