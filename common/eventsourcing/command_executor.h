@@ -14,26 +14,21 @@
 //  - `decide(state)` returns the wrappers to append (possibly none: nothing is written). It may be
 //    called more than once (once per attempt), so it must be pure.
 //  - expected_version 0 means the caller did not pin a version: a conflict (another append won
-//    the race) reloads and decides again after a short backoff, up to max_attempts; then ABORTED. A
-//    pinned version that is not the stream's current one is ABORTED at once, without deciding.
+//    the race) reloads and decides again, up to max_attempts; then ABORTED. A pinned version that
+//    is not the stream's current one is ABORTED at once, without deciding.
 //  - Every envelope gets the metadata, and deal_id = deal_id_of(state after that event), so the
 //    event that converts a lead into a deal already carries the deal id.
 //  - With a cache, loads fold only what was appended since the cached version, and the new state
 //    is cached after the append.
 //  - A replayed idempotency key returns the current state with deduplicated = true and writes
-//    nothing; the same key with another fingerprint is INVALID_ARGUMENT (from the store). This
-//    holds even when the state moved on so that the retry, decided again, would be refused or
-//    decide nothing (e.g. "move to the stage it is already in"), or its pinned version is stale:
-//    before giving such an answer, a command with a key asks the store whether the key was
-//    already used (FindEarlierAppend).
+//    nothing, even when the state moved on since (the key is looked up before deciding); the
+//    same key with another fingerprint is INVALID_ARGUMENT. A key needs a fingerprint.
 //  - `occurred_at_of(event)` (optional) gives the envelope's occurred_at, e.g. the event's own
 //    time; when it returns nullopt (or is not given) the store stamps its clock.
 #ifndef SALES_COMMON_EVENTSOURCING_COMMAND_EXECUTOR_H_
 #define SALES_COMMON_EVENTSOURCING_COMMAND_EXECUTOR_H_
 
-#include <algorithm>
 #include <cstdint>
-#include <limits>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -41,7 +36,6 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "common/eventsourcing/aggregate_loader.h"
 #include "common/eventsourcing/event_codec.h"
 #include "common/eventstore/event_store.h"
@@ -82,24 +76,6 @@ struct StoreStampsOccurredAt {
   }
 };
 
-// Whether `options.idempotency_key` was already used with the same fingerprint (true), is new
-// (false), or was used for another payload (INVALID_ARGUMENT). Asks the store with an append
-// that cannot succeed: the store answers a known key before it checks versions, and refuses an
-// impossible expected version with ABORTED, writing nothing.
-inline absl::StatusOr<bool> WasKeyUsed(eventstore::EventStore& store,
-                                       const CommandOptions& options) {
-  eventstore::AppendRequest probe{.stream_id = options.stream_id,
-                                  .expected_version = std::numeric_limits<int64_t>::max(),
-                                  .idempotency_key = options.idempotency_key,
-                                  .idempotency_fingerprint = options.idempotency_fingerprint};
-  probe.events.emplace_back().mutable_payload()->set_type_url(
-      "type.googleapis.com/google.protobuf.Empty");
-  absl::StatusOr<eventstore::AppendResult> answer = store.Append(std::move(probe));
-  if (answer.ok()) return true;
-  if (answer.status().code() == absl::StatusCode::kAborted) return false;
-  return answer.status();
-}
-
 template <typename Wrapper, typename State, typename Evolve, typename DecideFn, typename DealIdOf,
           typename OccurredAtOf = StoreStampsOccurredAt>
 absl::StatusOr<CommandOutcome<State>> ExecuteCommand(
@@ -108,31 +84,34 @@ absl::StatusOr<CommandOutcome<State>> ExecuteCommand(
     // Not deduced: nullptr is accepted.
     std::type_identity_t<AggregateCache<State>>* cache = nullptr,
     OccurredAtOf occurred_at_of = {}) {
-  // An answer other than an append: a replay of a used key still reports deduplicated.
-  auto unless_replayed = [&](LoadedAggregate<State>& loaded,
-                             absl::Status refusal) -> absl::StatusOr<CommandOutcome<State>> {
-    if (!options.idempotency_key.empty()) {
-      ASSIGN_OR_RETURN(bool used, WasKeyUsed(store, options));
-      if (used) return CommandOutcome<State>{std::move(loaded.state), loaded.version, 0, true};
+  // A retry of a request already carried out is answered from the store's idempotency record,
+  // before deciding again on a state that may have moved on (where the decision could now be
+  // refused, e.g. "move to the stage it is already in").
+  if (!options.idempotency_key.empty()) {
+    if (options.idempotency_fingerprint.empty()) {
+      return absl::InvalidArgumentError(
+          "ExecuteCommand: an idempotency key needs an idempotency fingerprint");
     }
-    if (!refusal.ok()) return refusal;
-    return CommandOutcome<State>{std::move(loaded.state), loaded.version};
-  };
+    ASSIGN_OR_RETURN(auto earlier, store.FindIdempotentAppend(options.idempotency_key,
+                                                              options.idempotency_fingerprint));
+    if (earlier.has_value()) {
+      ASSIGN_OR_RETURN(
+          LoadedAggregate<State> current,
+          LoadAggregate<Wrapper>(store, options.stream_id, initial, evolve, {}, cache));
+      return CommandOutcome<State>{std::move(current.state), current.version, 0, true};
+    }
+  }
   for (int attempt = 1;; ++attempt) {
     ASSIGN_OR_RETURN(LoadedAggregate<State> loaded,
                      LoadAggregate<Wrapper>(store, options.stream_id, initial, evolve, {}, cache));
     if (options.expected_version != 0 && options.expected_version != loaded.version) {
-      return unless_replayed(
-          loaded, absl::AbortedError(absl::StrCat("version conflict on stream ", options.stream_id,
-                                                  ": expected version ", options.expected_version,
-                                                  ", actual ", loaded.version)));
+      return absl::AbortedError(absl::StrCat("version conflict on stream ", options.stream_id,
+                                             ": expected version ", options.expected_version,
+                                             ", actual ", loaded.version));
     }
-    absl::StatusOr<std::vector<Wrapper>> decision = decide(loaded.state);
-    if (!decision.ok() || decision->empty()) {
-      return unless_replayed(loaded, decision.status());
-    }
-    std::vector<Wrapper> decided = *std::move(decision);
+    ASSIGN_OR_RETURN(std::vector<Wrapper> decided, decide(loaded.state));
     CommandOutcome<State> outcome{std::move(loaded.state), loaded.version};
+    if (decided.empty()) return outcome;
 
     eventstore::AppendRequest request{.stream_id = options.stream_id,
                                       .expected_version = static_cast<int64_t>(outcome.version),
@@ -166,10 +145,7 @@ absl::StatusOr<CommandOutcome<State>> ExecuteCommand(
     const bool retry = appended.status().code() == absl::StatusCode::kAborted &&
                        options.expected_version == 0 && attempt < options.max_attempts;
     if (!retry) return appended.status();
-    // The store refuses against its in-memory stream head, which runs ahead of what readers see
-    // while the winner's commit group is being written: reloading at once could read the stale
-    // stream again and burn the attempts. Back off 50 µs, 100 µs, … up to 6.4 ms.
-    absl::SleepFor(absl::Microseconds(50) * (1 << std::min(attempt - 1, 7)));
+    // The store answers ABORTED only once the winner is committed: reloading now sees it.
   }
 }
 

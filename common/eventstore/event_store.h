@@ -122,14 +122,22 @@ class EventStore {
   static absl::StatusOr<std::unique_ptr<EventStore>> Open(const EventStoreOptions& options);
 
   // Appends atomically; see AppendRequest. Errors: INVALID_ARGUMENT (bad stream id, no events,
-  // key replayed with another fingerprint), ABORTED (expected version mismatch), INTERNAL (the
-  // store failed to write; it then refuses further appends until reopened).
+  // key replayed with another fingerprint), ABORTED (expected version mismatch; answered only
+  // once every append prepared before it is committed, so a reload then sees the winner),
+  // INTERNAL (the store failed to write; it then refuses further appends until reopened).
   virtual absl::StatusOr<AppendResult> Append(AppendRequest request) = 0;
 
   // Appends to several streams atomically (see MultiAppendRequest); one result per stream, in
   // request order. Errors as for Append; field names are prefixed "appends[i]." when there is
   // more than one stream.
   virtual absl::StatusOr<std::vector<AppendResult>> AppendAll(MultiAppendRequest request) = 0;
+
+  // Whether an idempotency key was used: its first results (each marked deduplicated) when
+  // used with this caller fingerprint (AppendRequest::idempotency_fingerprint), nullopt when
+  // the key is new, INVALID_ARGUMENT when it was used for another payload. Lets a command
+  // handler answer a retry before deciding again on a state that has moved on. Writes nothing.
+  virtual absl::StatusOr<absl::optional<std::vector<AppendResult>>> FindIdempotentAppend(
+      const std::string& key, const std::string& fingerprint) = 0;
 
   // Up to `max_count` events of the stream with version ≥ from_version (0 means 1), in order.
   // An unknown stream gives an empty vector.

@@ -199,7 +199,14 @@ class RocksDbEventStore final : public EventStore {
     std::vector<StreamHead*> heads;
     for (const AppendRequest& append : request.appends) {
       ASSIGN_OR_RETURN(StreamHead * head, LoadHead(append.stream_id));
-      RETURN_IF_ERROR(CheckExpectedVersion(append, *head));
+      absl::Status version_check = CheckExpectedVersion(append, *head);
+      if (!version_check.ok()) {
+        // The head may be ahead of what readers see (a commit group in flight). Answer only once
+        // that is committed, so that a caller who reloads after ABORTED reads the winner.
+        const uint64_t prepared = next_position_ - 1;
+        cv_.wait(lock, [&] { return committed_position_.load() >= prepared || !failed_.ok(); });
+        return version_check;
+      }
       heads.push_back(head);
     }
 
@@ -211,6 +218,16 @@ class RocksDbEventStore final : public EventStore {
     if (!key.empty()) in_flight_keys_.erase(key);
     if (!pending->status.ok()) return pending->status;
     return pending->results;
+  }
+
+  absl::StatusOr<absl::optional<std::vector<AppendResult>>> FindIdempotentAppend(
+      const std::string& key, const std::string& fingerprint) override {
+    if (key.empty()) return InvalidField("idempotency_key", "required");
+    if (fingerprint.empty()) return InvalidField("idempotency_fingerprint", "required");
+    std::unique_lock lock(mu_);
+    return FindEarlierResults(
+        key, internal::Fingerprint(MultiAppendRequest{.idempotency_fingerprint = fingerprint}),
+        lock);
   }
 
   absl::StatusOr<std::vector<EventEnvelope>> ReadStream(const std::string& stream_id,
@@ -550,7 +567,7 @@ class RocksDbEventStore final : public EventStore {
 
   std::mutex mu_;
   std::condition_variable cv_;
-  absl::Status failed_;                                           // guarded by mu_
+  absl::Status failed_;  // guarded by mu_
   // guarded by mu_. Pointer-stable (std::unordered_map): AppendAll holds pointers to the heads
   // of its streams while LoadHead inserts the next ones.
   std::unordered_map<std::string, StreamHead> heads_;
