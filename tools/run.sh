@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/deps.sh
-tools/build.sh salesd
+tools/build.sh salesd salesctl
 exec build/services/salesd/salesd "$@"

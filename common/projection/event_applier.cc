@@ -7,7 +7,7 @@
 
 namespace sales::projection {
 
-absl::Status EventApplier::Offer(const ProjectionSource& source, const EventEnvelope& event,
+absl::Status EventApplier::Offer(const ProjectionSource& source, EventEnvelope&& event,
                                  const rd_kafka_message_t* origin, StoreBatch& batch,
                                  BatchOutcome& outcome) {
   ASSIGN_OR_RETURN(const uint64_t mark, batch.Mark(source.topic, event.stream_id()));
@@ -30,22 +30,21 @@ absl::Status EventApplier::Offer(const ProjectionSource& source, const EventEnve
                        " but the event feed lacks versions ", mark + 1, "..", version - 1)));
       return absl::OkStatus();
     }
-    for (const EventEnvelope& filler : missing) {
-      RETURN_IF_ERROR(ApplyOne(source, filler, /*origin=*/nullptr, batch, outcome));
+    for (EventEnvelope& filler : missing) {
+      RETURN_IF_ERROR(ApplyOne(source, std::move(filler), /*origin=*/nullptr, batch, outcome));
       ++outcome.gap_events_filled;
     }
   }
-  return ApplyOne(source, event, origin, batch, outcome);
+  return ApplyOne(source, std::move(event), origin, batch, outcome);
 }
 
-absl::Status EventApplier::ApplyOne(const ProjectionSource& source, const EventEnvelope& event,
+absl::Status EventApplier::ApplyOne(const ProjectionSource& source, EventEnvelope&& event,
                                     const rd_kafka_message_t* origin, StoreBatch& batch,
                                     BatchOutcome& outcome) {
   batch.SetSavePoint();
   absl::Status status = projection_.Apply(event, batch.txn());
   if (status.ok()) {
     batch.DiscardSavePoint();
-    outcome.applied.push_back(event);
   } else if (IsPoisonStatus(status)) {
     batch.RollbackToSavePoint();
     outcome.dead_letters.push_back(MakeDeadLetter(source, event, origin, status.ToString()));
@@ -54,6 +53,7 @@ absl::Status EventApplier::ApplyOne(const ProjectionSource& source, const EventE
     return status;
   }
   batch.SetMark(source.topic, event.stream_id(), event.stream_version());
+  if (status.ok()) outcome.applied.push_back(std::move(event));
   return absl::OkStatus();
 }
 

@@ -11,6 +11,7 @@ absl::Status CatchUpFromFeed(ProjectionStore& store, EventApplier& applier,
                              const ProjectionSource& source, const CatchUpOptions& options,
                              const CommitPage& commit) {
   ASSIGN_OR_RETURN(uint64_t position, store.FeedPosition(source.topic));
+  StoreBatch batch = store.NewBatch();  // emptied by each commit and reused
   while (true) {
     if (options.stopping()) {
       return absl::CancelledError(absl::StrCat("catch-up of ", source.topic, " stopped"));
@@ -18,16 +19,16 @@ absl::Status CatchUpFromFeed(ProjectionStore& store, EventApplier& applier,
     ASSIGN_OR_RETURN(std::vector<EventEnvelope> page,
                      source.feed->ReadAll(position, options.page_size));
     if (page.empty()) return absl::OkStatus();
-    StoreBatch batch = store.NewBatch();
     BatchOutcome outcome;
-    for (const EventEnvelope& event : page) {
+    for (EventEnvelope& event : page) {
       if (event.global_position() < position) {
         return absl::DataLossError(absl::StrCat("event feed of ", source.topic,
                                                 " returned position ", event.global_position(),
                                                 " when asked from ", position));
       }
-      RETURN_IF_ERROR(applier.Offer(source, event, /*origin=*/nullptr, batch, outcome));
-      position = event.global_position() + 1;
+      const uint64_t next_position = event.global_position() + 1;
+      RETURN_IF_ERROR(applier.Offer(source, std::move(event), /*origin=*/nullptr, batch, outcome));
+      position = next_position;
     }
     batch.SetFeedPosition(source.topic, position);
     RETURN_IF_ERROR(commit(batch, outcome));

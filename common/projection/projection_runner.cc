@@ -113,7 +113,8 @@ absl::StatusOr<std::unique_ptr<ProjectionRunner>> ProjectionRunner::Create(
       return absl::InvalidArgumentError("every source needs a topic and an event feed");
     }
   }
-  ASSIGN_OR_RETURN(std::unique_ptr<ProjectionStore> store, ProjectionStore::Open(options.path));
+  ASSIGN_OR_RETURN(std::unique_ptr<ProjectionStore> store,
+                   ProjectionStore::Open(options.path, options.store));
   return std::unique_ptr<ProjectionRunner>(
       new ProjectionRunner(projection, std::move(options), std::move(store)));
 }
@@ -123,6 +124,7 @@ ProjectionRunner::ProjectionRunner(Projection* projection, ProjectionRunnerOptio
     : projection_(projection),
       options_(std::move(options)),
       store_(std::move(store)),
+      batch_(store_->NewBatch()),
       applier_(*projection),
       counters_(std::make_unique<Counters>()) {
   if (options_.metrics != nullptr) counters_->Export(*options_.metrics, projection_->name());
@@ -215,9 +217,12 @@ absl::Status ProjectionRunner::Sync() {
 }
 
 absl::Status ProjectionRunner::ConsumeBatch(bool& resync) {
-  StoreBatch batch = store_->NewBatch();
-  BatchOutcome outcome;
-  std::map<std::pair<std::string, int32_t>, int64_t> next_offsets;
+  StoreBatch& batch = batch_;
+  batch.Clear();  // whatever a failed batch left
+  BatchOutcome& outcome = outcome_;
+  RecycleEnvelopes(outcome.applied);                  // those of a failed batch
+  outcome = {.applied = std::move(outcome.applied)};  // keeps the vector's capacity
+  std::map<std::pair<const ProjectionSource*, int32_t>, int64_t> next_offsets;
   const absl::Time deadline = absl::Now() + options_.max_batch_wait;
   size_t consumed = 0;
   while (consumed < options_.max_batch_events && !stopping_) {
@@ -233,19 +238,20 @@ absl::Status ProjectionRunner::ConsumeBatch(bool& resync) {
     }
     if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) continue;  // librdkafka retries by itself
     ++consumed;
-    const std::string topic = rd_kafka_topic_name(message->rkt);
-    const ProjectionSource* source = SourceFor(topic);
+    const ProjectionSource* source = SourceFor(rd_kafka_topic_name(message->rkt));
     if (source == nullptr) continue;  // only assigned topics are delivered
     RETURN_IF_ERROR(HandleMessage(*message, *source, batch, outcome));
-    next_offsets[{topic, message->partition}] = message->offset + 1;
+    next_offsets[{source, message->partition}] = message->offset + 1;
   }
   if (stopping_) return absl::OkStatus();  // the batch is dropped whole; a restart redoes it
   if (consumed > 0) {
     for (const auto& [partition, offset] : next_offsets) {
-      batch.SetOffset(partition.first, partition.second, offset);
+      batch.SetOffset(partition.first->topic, partition.second, offset);
     }
     RETURN_IF_ERROR(CommitAndNotify(batch, outcome));
-    for (const auto& [partition, offset] : next_offsets) positions_[partition] = offset;
+    for (const auto& [partition, offset] : next_offsets) {
+      positions_[{partition.first->topic, partition.second}] = offset;
+    }
   }
   UpdateLag();
   return absl::OkStatus();
@@ -254,7 +260,7 @@ absl::Status ProjectionRunner::ConsumeBatch(bool& resync) {
 absl::Status ProjectionRunner::HandleMessage(const rd_kafka_message_t& message,
                                              const ProjectionSource& source, StoreBatch& batch,
                                              BatchOutcome& outcome) {
-  EventEnvelope event;
+  EventEnvelope event = TakeSpareEnvelope();
   if (!event.ParseFromArray(message.payload, static_cast<int>(message.len))) {
     outcome.dead_letters.push_back({kafka::KafkaRecord::From(message),
                                     "value does not parse as sales.common.v1.EventEnvelope"});
@@ -265,7 +271,7 @@ absl::Status ProjectionRunner::HandleMessage(const rd_kafka_message_t& message,
         {kafka::KafkaRecord::From(message), "event envelope lacks stream_id or stream_version"});
     return absl::OkStatus();
   }
-  return applier_.Offer(source, event, &message, batch, outcome);
+  return applier_.Offer(source, std::move(event), &message, batch, outcome);
 }
 
 void ProjectionRunner::UpdateLag() {
@@ -299,9 +305,27 @@ absl::Status ProjectionRunner::CommitAndNotify(StoreBatch& batch, BatchOutcome& 
     last_applied_at_ = absl::Now();
   }
   const AppliedBatch applied{.events = outcome.applied, .applied_total = counters_->applied.Get()};
-  absl::MutexLock lock(&observers_mu_);
-  for (const auto& [id, observer] : observers_) observer(applied);
+  {
+    absl::MutexLock lock(&observers_mu_);
+    for (const auto& [id, observer] : observers_) observer(applied);
+  }
+  RecycleEnvelopes(outcome.applied);
   return absl::OkStatus();
+}
+
+EventEnvelope ProjectionRunner::TakeSpareEnvelope() {
+  if (spare_envelopes_.empty()) return EventEnvelope();
+  EventEnvelope envelope = std::move(spare_envelopes_.back());  // swaps: no copy
+  spare_envelopes_.pop_back();
+  return envelope;
+}
+
+void ProjectionRunner::RecycleEnvelopes(std::vector<EventEnvelope>& envelopes) {
+  for (EventEnvelope& envelope : envelopes) {
+    if (spare_envelopes_.size() >= options_.max_batch_events) break;
+    spare_envelopes_.push_back(std::move(envelope));
+  }
+  envelopes.clear();
 }
 
 const ProjectionSource* ProjectionRunner::SourceFor(absl::string_view topic) const {

@@ -30,7 +30,9 @@
 //     and an event the projection answers with INVALID_ARGUMENT/UNIMPLEMENTED, goes to the
 //     dead-letter topic with the reason; the offset advances. Without a dead-letter publisher the
 //     runner refuses to skip it (the batch fails and is retried), so nothing is lost silently.
-//   * After each commit, observers get the batch's applied events (on the runner thread).
+//   * After each commit, observers get the batch's applied events (on the runner thread). The
+//     events are moved, not copied, through the batch, and their envelopes are then recycled
+//     for decoding the next messages.
 //
 // Stop() (and the destructor) end the thread between steps: a batch being read is dropped, not
 // committed, so for the read model a stop is indistinguishable from a crash at that point, and
@@ -83,6 +85,7 @@ struct ProjectionRunnerOptions {
   kafka::ConfigOverrides consumer_overrides;
   // Where the runner's metrics are registered (labelled projection=<name>); null: nowhere.
   metrics::MetricsRegistry* metrics = nullptr;
+  ProjectionStoreOptions store;  // caches and memtable size of the projection's database
 };
 
 struct RunnerStats {
@@ -143,8 +146,13 @@ class ProjectionRunner {
   // Decodes one message and offers it to the applier; undecodable ones become dead letters.
   absl::Status HandleMessage(const rd_kafka_message_t& message, const ProjectionSource& source,
                              StoreBatch& batch, BatchOutcome& outcome);
-  // Publishes the batch's dead letters, commits it, counts it and notifies observers.
+  // Publishes the batch's dead letters, commits it, counts it, notifies observers and then
+  // recycles the applied envelopes.
   absl::Status CommitAndNotify(StoreBatch& batch, BatchOutcome& outcome);
+  // Envelopes are recycled (up to max_batch_events): decoding into a recycled envelope reuses
+  // its strings' buffers instead of allocating new ones.
+  EventEnvelope TakeSpareEnvelope();
+  void RecycleEnvelopes(std::vector<EventEnvelope>& envelopes);  // leaves `envelopes` empty
   // Consumer lag from the high watermarks last seen in fetch responses.
   void UpdateLag();
   const ProjectionSource* SourceFor(absl::string_view topic) const;
@@ -153,6 +161,11 @@ class ProjectionRunner {
   Projection* const projection_;
   const ProjectionRunnerOptions options_;
   const std::unique_ptr<ProjectionStore> store_;
+  // What ConsumeBatch fills, reused so that tables and vectors keep their capacity; and the
+  // recycled envelopes. Runner thread only.
+  StoreBatch batch_;
+  BatchOutcome outcome_;
+  std::vector<EventEnvelope> spare_envelopes_;
   EventApplier applier_;
   std::unique_ptr<Consumer> consumer_;  // runner thread only
   // Next offset per (topic, partition) as committed: the consumer lag's base. Runner thread only.

@@ -2,13 +2,16 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
+#include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
+#include "rocksdb/table.h"
 
 namespace sales::projection {
 namespace {
@@ -22,13 +25,34 @@ constexpr char kBrokerKey[] = "broker";
 std::string OffsetKey(absl::string_view topic, int32_t partition) {
   return absl::StrCat("offset/", topic, absl::string_view("\0", 1), partition);
 }
-std::string MarkKey(absl::string_view source, absl::string_view stream_id) {
-  return absl::StrCat("mark/", source, absl::string_view("\0", 1), stream_id);
+// Builds the mark key in `out`, reusing its buffer.
+void AppendMarkKey(absl::string_view source, absl::string_view stream_id, std::string& out) {
+  out.clear();
+  absl::StrAppend(&out, "mark/", source, absl::string_view("\0", 1), stream_id);
 }
 std::string FeedKey(absl::string_view source) { return absl::StrCat("feed/", source); }
 
 rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 absl::string_view ToView(const rocksdb::Slice& s) { return absl::string_view(s.data(), s.size()); }
+
+// Both families are read by point lookups: whole-key Bloom filters in the tables and in the
+// memtable make a miss (a new stream, a new row) cheap; no compression on the small upper
+// levels, where recent rows live. Small memtables: a batch's commit inserts every written key
+// into a skiplist, which is the runner's main cost and grows with the skiplist's size, while
+// reads are mostly served by the store's caches.
+rocksdb::ColumnFamilyOptions PointLookupOptions(const ProjectionStoreOptions& store_options) {
+  rocksdb::ColumnFamilyOptions options;
+  options.write_buffer_size = store_options.write_buffer_bytes;
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.whole_key_filtering = true;
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  options.memtable_whole_key_filtering = true;
+  options.memtable_prefix_bloom_size_ratio = 0.05;
+  options.compression_per_level = {rocksdb::kNoCompression, rocksdb::kNoCompression,
+                                   options.compression};
+  return options;
+}
 
 absl::Status FromRocks(const rocksdb::Status& status, absl::string_view context) {
   if (status.ok()) return absl::OkStatus();
@@ -45,101 +69,181 @@ absl::StatusOr<Int> ParseNumber(absl::string_view text, absl::string_view key) {
   return value;
 }
 
+// Empties `map` but keeps its table allocated (absl's clear() frees a large one), so that a
+// reused batch does not grow its tables again.
+template <typename Map>
+void EraseAll(Map& map) {
+  map.erase(map.begin(), map.end());
+}
+
+// Pointers to `map`'s entries in key order.
+template <typename Map>
+std::vector<const typename Map::value_type*> SortedByKey(const Map& map) {
+  std::vector<const typename Map::value_type*> entries;
+  entries.reserve(map.size());
+  for (const auto& entry : map) entries.push_back(&entry);
+  std::sort(entries.begin(), entries.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
+  return entries;
+}
+
 }  // namespace
 
-// ProjectionTxn over the batch's read-model column family.
+// ProjectionTxn over the batch: reads see the batch's writes first, then the committed model.
 class StoreBatch::Txn : public ProjectionTxn {
  public:
-  Txn(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, rocksdb::WriteBatchWithIndex* batch)
-      : db_(db), cf_(cf), batch_(batch) {}
+  explicit Txn(StoreBatch* batch) : batch_(batch) {}
 
   absl::StatusOr<std::optional<std::string>> Get(absl::string_view key) override {
-    std::string value;
-    rocksdb::Status s =
-        batch_->GetFromBatchAndDB(db_, rocksdb::ReadOptions(), cf_, ToSlice(key), &value);
-    if (s.IsNotFound()) return std::nullopt;
-    RETURN_IF_ERROR(FromRocks(s, "read model get"));
-    return value;
+    if (const std::optional<std::string>* written = batch_->FindWrite(key)) return *written;
+    return batch_->store_->CommittedRow(key);
   }
-  void Put(absl::string_view key, absl::string_view value) override {
-    batch_->Put(cf_, ToSlice(key), ToSlice(value));
-  }
-  void Delete(absl::string_view key) override { batch_->Delete(cf_, ToSlice(key)); }
+  void Put(absl::string_view key, absl::string_view value) override { Write(key, value); }
+  void Delete(absl::string_view key) override { Write(key, std::nullopt); }
 
  private:
-  rocksdb::DB* db_;
-  rocksdb::ColumnFamilyHandle* cf_;
-  rocksdb::WriteBatchWithIndex* batch_;
+  void Write(absl::string_view key, std::optional<absl::string_view> value) {
+    StoreBatch::Writes& writes = batch_->writes_[batch_->open_save_points_];
+    auto it = writes.find(key);
+    if (it == writes.end()) it = writes.try_emplace(std::string(key)).first;
+    if (value) {
+      // Assigning into an existing string reuses its buffer (hot keys: counters).
+      if (!it->second) it->second.emplace();
+      it->second->assign(value->data(), value->size());
+    } else {
+      it->second.reset();
+    }
+  }
+
+  StoreBatch* batch_;
 };
 
-StoreBatch::StoreBatch(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* model_cf,
-                       rocksdb::ColumnFamilyHandle* runner_cf)
-    : db_(db),
-      runner_cf_(runner_cf),
-      // overwrite_key=true: a key written twice in a batch keeps one index entry (the latest).
-      batch_(std::make_unique<rocksdb::WriteBatchWithIndex>(rocksdb::BytewiseComparator(), 0,
-                                                            /*overwrite_key=*/true)),
-      txn_(std::make_unique<Txn>(db, model_cf, batch_.get())) {}
+StoreBatch::StoreBatch(ProjectionStore* store)
+    : store_(store), writes_(1), txn_(std::make_unique<Txn>(this)) {}
 
-StoreBatch::StoreBatch(StoreBatch&&) = default;
-ProjectionTxn& StoreBatch::txn() { return *txn_; }
+StoreBatch::StoreBatch(StoreBatch&& other)
+    : store_(other.store_),
+      writes_(std::move(other.writes_)),
+      open_save_points_(other.open_save_points_),
+      marks_(std::move(other.marks_)),
+      metadata_(std::move(other.metadata_)),
+      txn_(std::make_unique<Txn>(this)) {}
+
 StoreBatch::~StoreBatch() = default;
 
+ProjectionTxn& StoreBatch::txn() { return *txn_; }
+
+const std::optional<std::string>* StoreBatch::FindWrite(absl::string_view key) const {
+  for (size_t level = open_save_points_ + 1; level-- > 0;) {
+    auto it = writes_[level].find(key);
+    if (it != writes_[level].end()) return &it->second;
+  }
+  return nullptr;
+}
+
 absl::StatusOr<uint64_t> StoreBatch::Mark(absl::string_view source, absl::string_view stream_id) {
-  const std::string key = MarkKey(source, stream_id);
-  std::string value;
-  rocksdb::Status s =
-      batch_->GetFromBatchAndDB(db_, rocksdb::ReadOptions(), runner_cf_, key, &value);
-  if (s.IsNotFound()) return 0;
-  RETURN_IF_ERROR(FromRocks(s, "dedupe mark get"));
-  return ParseNumber<uint64_t>(value, key);
+  AppendMarkKey(source, stream_id, key_buffer_);
+  auto it = marks_.find(key_buffer_);
+  if (it != marks_.end()) return it->second;
+  return store_->CommittedMark(key_buffer_);
 }
 
 void StoreBatch::SetMark(absl::string_view source, absl::string_view stream_id, uint64_t version) {
-  batch_->Put(runner_cf_, MarkKey(source, stream_id), absl::StrCat(version));
+  AppendMarkKey(source, stream_id, key_buffer_);
+  auto it = marks_.find(key_buffer_);
+  if (it == marks_.end()) {
+    marks_.emplace(key_buffer_, version);
+  } else {
+    it->second = version;
+  }
 }
 
 void StoreBatch::SetOffset(absl::string_view topic, int32_t partition, int64_t next_offset) {
-  batch_->Put(runner_cf_, OffsetKey(topic, partition), absl::StrCat(next_offset));
+  metadata_[OffsetKey(topic, partition)] = absl::StrCat(next_offset);
 }
 
 void StoreBatch::SetFeedPosition(absl::string_view source, uint64_t next_position) {
-  batch_->Put(runner_cf_, FeedKey(source), absl::StrCat(next_position));
+  metadata_[FeedKey(source)] = absl::StrCat(next_position);
 }
 
 void StoreBatch::SetBrokerIdentity(absl::string_view identity) {
-  batch_->Put(runner_cf_, kBrokerKey, ToSlice(identity));
+  metadata_[kBrokerKey] = std::string(identity);
 }
 
-void StoreBatch::SetSavePoint() { batch_->SetSavePoint(); }
+void StoreBatch::SetSavePoint() {
+  // Layers beyond the open ones are kept empty for reuse (their tables keep their capacity).
+  if (++open_save_points_ == writes_.size()) writes_.emplace_back();
+}
 
 void StoreBatch::RollbackToSavePoint() {
-  // Only fails without a save point, which the caller always sets first.
-  batch_->RollbackToSavePoint().PermitUncheckedError();
+  if (open_save_points_ == 0) return;  // the caller always sets a save point first
+  EraseAll(writes_[open_save_points_--]);
 }
 
-void StoreBatch::DiscardSavePoint() { batch_->PopSavePoint().PermitUncheckedError(); }
+void StoreBatch::DiscardSavePoint() {
+  if (open_save_points_ == 0) return;
+  Writes& newer = writes_[open_save_points_--];
+  Writes& older = writes_[open_save_points_];
+  // Moves map nodes (keys and values), so that no string is copied.
+  for (auto it = newer.begin(); it != newer.end();) {
+    auto node = newer.extract(it++);
+    auto inserted = older.insert(std::move(node));
+    if (!inserted.inserted) inserted.position->second = std::move(inserted.node.mapped());
+  }
+}
 
-absl::StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(const std::string& path) {
-  rocksdb::DBOptions options;
-  options.create_if_missing = true;
-  options.create_missing_column_families = true;
+void StoreBatch::WriteTo(rocksdb::WriteBatch& out) const {
+  // In key order: RocksDB's memtable inserts a run of ascending keys faster than random ones
+  // (it resumes each search where the previous insertion ended).
+  for (const auto* row : SortedByKey(writes_[0])) {
+    const auto& [key, value] = *row;
+    rocksdb::Status s =
+        value ? out.Put(store_->model_cf_, key, *value) : out.Delete(store_->model_cf_, key);
+    s.PermitUncheckedError();  // a WriteBatch in memory fails only beyond its size limit (none)
+  }
+  for (const auto* mark : SortedByKey(marks_)) {
+    const absl::AlphaNum digits(mark->second);  // formats into its own buffer: no allocation
+    out.Put(store_->runner_cf_, mark->first, ToSlice(digits.Piece())).PermitUncheckedError();
+  }
+  for (const auto& [key, value] : metadata_) {
+    out.Put(store_->runner_cf_, key, value).PermitUncheckedError();
+  }
+}
+
+void StoreBatch::Clear() {
+  for (Writes& layer : writes_) EraseAll(layer);
+  open_save_points_ = 0;
+  EraseAll(marks_);
+  EraseAll(metadata_);
+}
+
+absl::StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(
+    const std::string& path, ProjectionStoreOptions options) {
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
-      {kModelFamily, rocksdb::ColumnFamilyOptions()},
-      {kRunnerFamily, rocksdb::ColumnFamilyOptions()},
+      {kModelFamily, PointLookupOptions(options)},
+      {kRunnerFamily, PointLookupOptions(options)},
   };
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(options, path, families, &handles, &raw),
+  RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(db_options, path, families, &handles, &raw),
                             absl::StrCat("open projection store ", path)));
   return std::unique_ptr<ProjectionStore>(
-      new ProjectionStore(std::unique_ptr<rocksdb::DB>(raw), std::move(handles)));
+      new ProjectionStore(std::unique_ptr<rocksdb::DB>(raw), std::move(handles), options));
 }
 
 ProjectionStore::ProjectionStore(std::unique_ptr<rocksdb::DB> db,
-                                 std::vector<rocksdb::ColumnFamilyHandle*> handles)
-    : db_(std::move(db)), model_cf_(handles[1]), runner_cf_(handles[2]), handles_(handles) {}
+                                 std::vector<rocksdb::ColumnFamilyHandle*> handles,
+                                 ProjectionStoreOptions options)
+    : db_(std::move(db)),
+      model_cf_(handles[1]),
+      runner_cf_(handles[2]),
+      handles_(handles),
+      mark_cache_(options.mark_cache_bytes),
+      row_cache_(options.row_cache_bytes) {}
 
 ProjectionStore::~ProjectionStore() {
   for (rocksdb::ColumnFamilyHandle* handle : handles_) {
@@ -147,14 +251,53 @@ ProjectionStore::~ProjectionStore() {
   }
 }
 
-StoreBatch ProjectionStore::NewBatch() { return StoreBatch(db_.get(), model_cf_, runner_cf_); }
+StoreBatch ProjectionStore::NewBatch() { return StoreBatch(this); }
 
 absl::Status ProjectionStore::Commit(StoreBatch& batch) {
+  if (batch.open_save_points_ != 0) {
+    return absl::FailedPreconditionError("projection batch committed with an open save point");
+  }
+  write_batch_.Clear();
+  batch.WriteTo(write_batch_);
   rocksdb::WriteOptions options;  // WAL on (the default)
-  RETURN_IF_ERROR(
-      FromRocks(db_->Write(options, batch.batch_->GetWriteBatch()), "commit projection batch"));
-  batch.batch_->Clear();
+  rocksdb::Status s = db_->Write(options, &write_batch_);
+  if (!s.ok()) {
+    // Whether anything reached the database is unclear after a failed write: forget the
+    // caches, so that they are filled again from what is really stored.
+    mark_cache_.Clear();
+    row_cache_.Clear();
+    return FromRocks(s, "commit projection batch");
+  }
+  // Now committed: move (not copy) the batch's rows and marks into the caches.
+  StoreBatch::Writes& rows = batch.writes_[0];
+  for (auto it = rows.begin(); it != rows.end();) {
+    auto node = rows.extract(it++);
+    row_cache_.Put(std::move(node.key()), std::move(node.mapped()));
+  }
+  for (auto it = batch.marks_.begin(); it != batch.marks_.end();) {
+    auto node = batch.marks_.extract(it++);
+    mark_cache_.Put(std::move(node.key()), node.mapped());
+  }
+  batch.Clear();
   return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> ProjectionStore::CommittedMark(const std::string& mark_key) {
+  if (const uint64_t* cached = mark_cache_.Find(mark_key)) return *cached;
+  ASSIGN_OR_RETURN(std::optional<std::string> value, GetRaw(runner_cf_, mark_key));
+  uint64_t mark = 0;
+  if (value) {
+    ASSIGN_OR_RETURN(mark, ParseNumber<uint64_t>(*value, mark_key));
+  }
+  mark_cache_.Put(mark_key, mark);
+  return mark;
+}
+
+absl::StatusOr<std::optional<std::string>> ProjectionStore::CommittedRow(absl::string_view key) {
+  if (const std::optional<std::string>* cached = row_cache_.Find(key)) return *cached;
+  ASSIGN_OR_RETURN(std::optional<std::string> value, GetRaw(model_cf_, key));
+  row_cache_.Put(std::string(key), value);
+  return value;
 }
 
 absl::StatusOr<std::optional<std::string>> ProjectionStore::GetRaw(rocksdb::ColumnFamilyHandle* cf,

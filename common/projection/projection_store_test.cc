@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "common/projection/event_applier.h"
 #include "common/projection/testing/stream_chain_projection.h"
 #include "common/testing/temp_dir.h"
@@ -45,6 +47,91 @@ TEST(ProjectionStoreTest, RollbackToSavePointDiscardsOnlyLaterWrites) {
   ASSERT_TRUE(store->Commit(batch).ok());
   EXPECT_EQ(*store->Get("kept"), "1");
   EXPECT_EQ(*store->Get("dropped"), std::nullopt);
+}
+
+TEST(ProjectionStoreTest, NestedSavePointsAndDeletesAreReadYourWrites) {
+  sales::testing::TempDir dir;
+  auto store = OpenStore(dir.path() + "/p");
+  StoreBatch setup = store->NewBatch();
+  setup.txn().Put("gone", "x");
+  ASSERT_TRUE(store->Commit(setup).ok());
+
+  StoreBatch batch = store->NewBatch();
+  batch.txn().Put("a", "1");
+  batch.SetSavePoint();
+  batch.txn().Put("a", "2");
+  batch.txn().Delete("gone");
+  batch.SetSavePoint();
+  batch.txn().Put("c", "3");
+  EXPECT_EQ(*batch.txn().Get("c"), "3");
+  batch.RollbackToSavePoint();  // drops c only
+  EXPECT_EQ(*batch.txn().Get("c"), std::nullopt);
+  EXPECT_EQ(*batch.txn().Get("gone"), std::nullopt);
+  EXPECT_FALSE(store->Commit(batch).ok()) << "committed with an open save point";
+  batch.DiscardSavePoint();  // keeps a=2 and the delete
+  EXPECT_EQ(*batch.txn().Get("a"), "2");
+  ASSERT_TRUE(store->Commit(batch).ok());
+  EXPECT_EQ(*store->Get("a"), "2");
+  EXPECT_EQ(*store->Get("gone"), std::nullopt);
+  EXPECT_EQ(*store->Get("c"), std::nullopt);
+  EXPECT_EQ(*store->NewBatch().txn().Get("gone"), std::nullopt);
+}
+
+TEST(ProjectionStoreTest, ADroppedBatchLeavesNoTraceInLaterBatches) {
+  sales::testing::TempDir dir;
+  auto store = OpenStore(dir.path() + "/p");
+  StoreBatch committed = store->NewBatch();
+  committed.txn().Put("row", "v1");
+  committed.SetMark("topic", "s-1", 3);
+  ASSERT_TRUE(store->Commit(committed).ok());
+  {
+    StoreBatch dropped = store->NewBatch();
+    EXPECT_EQ(*dropped.Mark("topic", "s-1"), 3);  // fills the caches with committed values
+    EXPECT_EQ(*dropped.txn().Get("row"), "v1");
+    dropped.SetMark("topic", "s-1", 5);
+    dropped.SetMark("topic", "s-2", 1);
+    dropped.txn().Put("row", "v2");
+    dropped.txn().Put("new", "n");
+    EXPECT_EQ(*dropped.Mark("topic", "s-1"), 5);
+  }  // discarded, as the runner does with a failed batch
+  StoreBatch later = store->NewBatch();
+  EXPECT_EQ(*later.Mark("topic", "s-1"), 3);
+  EXPECT_EQ(*later.Mark("topic", "s-2"), 0);
+  EXPECT_EQ(*later.txn().Get("row"), "v1");
+  EXPECT_EQ(*later.txn().Get("new"), std::nullopt);
+}
+
+// Read-modify-write counters through caches far smaller than the data: evicted entries must be
+// read back from RocksDB, never lost or stale.
+TEST(ProjectionStoreTest, TinyCachesStillReadCommittedValues) {
+  sales::testing::TempDir dir;
+  auto store =
+      ProjectionStore::Open(dir.path() + "/p", {.mark_cache_bytes = 2048, .row_cache_bytes = 2048});
+  ASSERT_TRUE(store.ok()) << store.status();
+  constexpr int kKeys = 300;
+  for (int round = 1; round <= 4; ++round) {
+    StoreBatch batch = (*store)->NewBatch();
+    for (int k = 0; k < kKeys; ++k) {
+      const std::string key = absl::StrCat("counter-", k);
+      auto value = batch.txn().Get(key);
+      ASSERT_TRUE(value.ok()) << value.status();
+      int count = 0;
+      if (*value) {
+        ASSERT_TRUE(absl::SimpleAtoi(**value, &count));
+      }
+      ASSERT_EQ(count, round - 1) << key;
+      batch.txn().Put(key, absl::StrCat(count + 1));
+      auto mark = batch.Mark("topic", key);
+      ASSERT_TRUE(mark.ok()) << mark.status();
+      ASSERT_EQ(*mark, static_cast<uint64_t>(round - 1)) << key;
+      batch.SetMark("topic", key, round);
+    }
+    ASSERT_TRUE((*store)->Commit(batch).ok());
+  }
+  EXPECT_EQ(*(*store)->Get("counter-7"), "4");
+  store->reset();
+  auto reopened = OpenStore(dir.path() + "/p");
+  EXPECT_EQ(*reopened->NewBatch().Mark("topic", "counter-299"), 4);
 }
 
 TEST(ProjectionStoreTest, ChecksumCoversTheReadModelOnly) {

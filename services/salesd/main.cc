@@ -1,10 +1,13 @@
 // salesd: the embedded all-in-one process. Thin: flags → Salesd::Start → wait for a signal.
 #include <csignal>
+#include <filesystem>
 #include <iostream>
+#include <string>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
 #include "common/log/log.h"
 #include "services/salesd/salesd.h"
 
@@ -15,12 +18,28 @@ ABSL_FLAG(int, http_port, 9464, "HTTP port of /metrics (0 picks a free port).");
 ABSL_FLAG(std::string, kafka_brokers, "",
           "Bootstrap servers of a real Kafka cluster; empty starts the embedded broker.");
 ABSL_FLAG(int, kafka_partitions, 12, "Partitions per topic on the embedded broker.");
+ABSL_FLAG(bool, demo_data, true,
+          "Seed a demo sales organisation and leads when the leads store is empty.");
+
+namespace {
+
+// The salesctl built beside this salesd (build/tools/salesctl/salesctl for
+// build/services/salesd/salesd), else plain "salesctl".
+std::string SalesctlCommand(const char* argv0) {
+  const std::filesystem::path beside =
+      (std::filesystem::path(argv0).parent_path() / "../../tools/salesctl/salesctl")
+          .lexically_normal();
+  std::error_code error;
+  return std::filesystem::exists(beside, error) ? beside.string() : "salesctl";
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "The sales platform, all in one process: embedded Kafka broker, every service and "
       "projection, gRPC and /metrics.\nUsage: salesd [--data_dir=./data] [--grpc_port=50051] "
-      "[--http_port=9464] [--kafka_brokers=host:port]");
+      "[--http_port=9464] [--kafka_brokers=host:port] [--demo_data=false]");
   absl::ParseCommandLine(argc, argv);
 
   // Signals are taken synchronously by sigwait below; block them before any thread starts so
@@ -38,6 +57,7 @@ int main(int argc, char** argv) {
       .http_port = absl::GetFlag(FLAGS_http_port),
       .kafka_brokers = absl::GetFlag(FLAGS_kafka_brokers),
       .kafka_partitions = absl::GetFlag(FLAGS_kafka_partitions),
+      .demo_data = absl::GetFlag(FLAGS_demo_data),
   });
   if (!salesd.ok()) {
     std::cerr << "salesd: cannot start: " << salesd.status().message() << "\n";
@@ -51,7 +71,13 @@ int main(int argc, char** argv) {
                                              : "")
             << "\n"
             << "salesd: metrics  " << (*salesd)->metrics_url() << "\n"
-            << "salesd: data     " << absl::GetFlag(FLAGS_data_dir) << "\n"
+            << "salesd: data     " << absl::GetFlag(FLAGS_data_dir)
+            << ((*salesd)->demo_leads_seeded() > 0
+                    ? absl::StrCat("   (demo data: ", (*salesd)->demo_leads_seeded(), " leads)")
+                    : "")
+            << "\n"
+            << "salesd: try      " << SalesctlCommand(argv[0]) << " --server "
+            << (*salesd)->grpc_address() << " leads list\n"
             << "salesd: running; Ctrl-C stops it" << std::endl;
 
   int signal = 0;

@@ -33,14 +33,20 @@ absl::StatusOr<std::unique_ptr<Salesd>> Salesd::Start(const SalesdOptions& optio
     salesd->contexts_.push_back(std::move(side));
   }
 
+  if (runtime::WriteSide* leads = salesd->context("leads"); leads != nullptr) {
+    RETURN_IF_ERROR(salesd->StartLeads(*leads));
+  }
+
   ASSIGN_OR_RETURN(salesd->http_,
                    metrics::MetricsHttpServer::Start(&metrics::MetricsRegistry::Default(),
                                                      options.host, options.http_port));
 
   std::vector<grpc::Service*> services;
   for (const auto& side : salesd->contexts_) services.push_back(side->feed_service());
+  if (salesd->leads_ != nullptr) services.push_back(salesd->leads_->service());
   ASSIGN_OR_RETURN(salesd->grpc_, grpc_server::GrpcServer::Start(
                                       {.host = options.host, .port = options.grpc_port}, services));
+  if (salesd->leads_ != nullptr) salesd->grpc_->SetServing(leads::LeadsHost::kServiceName, true);
   metrics::MetricsRegistry& registry = metrics::MetricsRegistry::Default();
   registry
       .GetGauge("process_start_time_seconds", "Start time of the process since the Unix epoch.")
@@ -55,6 +61,25 @@ absl::StatusOr<std::unique_ptr<Salesd>> Salesd::Start(const SalesdOptions& optio
   return salesd;
 }
 
+absl::Status Salesd::StartLeads(runtime::WriteSide& side) {
+  const bool empty = side.store()->HeadPosition() == 0;
+  ASSIGN_OR_RETURN(leads_, leads::LeadsHost::Open({.data_dir = options_.data_dir,
+                                                   .store = side.store(),
+                                                   .executor = &executor_,
+                                                   .clock = [this] { return clock_.Now(); }}));
+  if (!options_.demo_data || !empty) return absl::OkStatus();
+  // Demo data is a convenience: a failure is logged loudly but does not stop the platform.
+  absl::StatusOr<int> seeded = SeedDemoData(*leads_->app(), clock_);
+  if (!seeded.ok()) {
+    log::Error("salesd.demo_data.failed", {{"error", seeded.status().ToString()}});
+    return absl::OkStatus();
+  }
+  demo_leads_seeded_ = *seeded;
+  side.relay()->Wake();
+  log::Info("salesd.demo_data.seeded", {{"leads", *seeded}});
+  return absl::OkStatus();
+}
+
 Salesd::~Salesd() { Shutdown(); }
 
 void Salesd::Shutdown() {
@@ -64,6 +89,7 @@ void Salesd::Shutdown() {
   // broker they publish to.
   const bool was_serving = grpc_ != nullptr;
   if (was_serving) grpc_->Shutdown(absl::Now() + absl::Seconds(5));
+  leads_.reset();  // uses the leads store
   contexts_.clear();
   http_.reset();
   broker_.reset();

@@ -1,7 +1,10 @@
 // Salesd: the embedded all-in-one deployment (DESIGN.md, "Running it"). One process hosts the
 // embedded Kafka broker (or connects to a real cluster), every bounded context's write side
-// (event store + outbox relay + event feed), the projections, a gRPC server (health checking and
+// (event store + outbox relay + event feed), the domain services (LeadService with its overdue
+// scanner when "leads" is hosted), the projections, a gRPC server (health checking and
 // reflection on) and the Prometheus /metrics endpoint, all under one data directory.
+// With demo_data, an empty leads store is seeded with a demo organisation and leads
+// (services/salesd/demo_data.h) before the gRPC server starts.
 //
 //   ASSIGN_OR_RETURN(auto salesd, Salesd::Start({.data_dir = "./data"}));
 //   std::cout << salesd->grpc_address();
@@ -24,7 +27,9 @@
 #include "common/kafka/embedded_broker.h"
 #include "common/metrics/metrics_http_server.h"
 #include "common/runtime/write_side.h"
+#include "services/leads/leads_server.h"
 #include "services/salesd/data_dir_lock.h"
+#include "services/salesd/demo_data.h"
 
 namespace sales::salesd {
 
@@ -36,8 +41,11 @@ struct SalesdOptions {
   // Empty: start the embedded broker. Otherwise a real cluster's bootstrap servers.
   std::string kafka_brokers;
   int kafka_partitions = 12;  // per topic created on the embedded broker
-  // The bounded contexts whose write sides are hosted ("leads", …).
-  std::vector<std::string> contexts;
+  // The bounded contexts whose write sides are hosted ("leads", …). "leads" also hosts the
+  // LeadService.
+  std::vector<std::string> contexts = {"leads"};
+  // Seed the demo organisation and leads when the leads store is empty at start.
+  bool demo_data = true;
 };
 
 class Salesd {
@@ -55,9 +63,15 @@ class Salesd {
   bool embedded_broker() const { return broker_ != nullptr; }
   // The write side of a hosted context, or nullptr.
   runtime::WriteSide* context(absl::string_view name) const;
+  // The leads service's app when "leads" is hosted, else nullptr.
+  leads::LeadsApp* leads() const { return leads_ == nullptr ? nullptr : leads_->app(); }
+  // Leads the demo data captured at this start (0: not seeded).
+  int demo_leads_seeded() const { return demo_leads_seeded_; }
 
  private:
   explicit Salesd(SalesdOptions options);
+  // Opens the leads service over `side` and seeds demo data if asked and the store is empty.
+  absl::Status StartLeads(runtime::WriteSide& side);
 
   const SalesdOptions options_;
   std::unique_ptr<DataDirLock> lock_;
@@ -65,6 +79,9 @@ class Salesd {
   std::string kafka_bootstrap_;
   concurrency::Executor executor_{4};
   std::vector<std::unique_ptr<runtime::WriteSide>> contexts_;
+  DemoClock clock_;  // the leads service's clock: real time except while seeding demo data
+  std::unique_ptr<leads::LeadsHost> leads_;
+  int demo_leads_seeded_ = 0;
   std::unique_ptr<metrics::MetricsHttpServer> http_;
   std::unique_ptr<grpc_server::GrpcServer> grpc_;
   bool shut_down_ = false;

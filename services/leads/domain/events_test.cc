@@ -1,7 +1,9 @@
 // The envelope carries the concrete event message and the app maps its type name back to a
 // wrapper oneof field by descriptor: every event message must be in exactly one wrapper.
+#include <algorithm>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "sales/leads/v1/events.pb.h"
@@ -14,7 +16,9 @@ using google::protobuf::FileDescriptor;
 
 TEST(EventsTest, EveryEventMessageIsInExactlyOneWrapperOneof) {
   std::map<std::string, int> uses;
-  for (const Descriptor* wrapper : {v1::LeadEvent::descriptor(), v1::OrgEvent::descriptor()}) {
+  const std::vector<const Descriptor*> wrappers = {
+      v1::LeadEvent::descriptor(), v1::OrgEvent::descriptor(), v1::DedupeKeyEvent::descriptor()};
+  for (const Descriptor* wrapper : wrappers) {
     ASSERT_EQ(wrapper->oneof_decl_count(), 1);
     ASSERT_EQ(wrapper->field_count(), wrapper->oneof_decl(0)->field_count());
     for (int i = 0; i < wrapper->field_count(); ++i) {
@@ -26,12 +30,12 @@ TEST(EventsTest, EveryEventMessageIsInExactlyOneWrapperOneof) {
   int events = 0;
   for (int i = 0; i < file->message_type_count(); ++i) {
     const Descriptor* message = file->message_type(i);
-    if (message == v1::LeadEvent::descriptor() || message == v1::OrgEvent::descriptor()) continue;
+    if (std::find(wrappers.begin(), wrappers.end(), message) != wrappers.end()) continue;
     ++events;
     EXPECT_EQ(uses[message->full_name()], 1) << message->full_name();
   }
   EXPECT_EQ(static_cast<int>(uses.size()), events);  // nothing from outside events.proto
-  EXPECT_EQ(events, 26);
+  EXPECT_EQ(events, 27);
 }
 
 }  // namespace

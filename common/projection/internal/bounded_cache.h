@@ -1,0 +1,83 @@
+// BoundedCache: an in-memory copy of some committed entries of a ProjectionStore (dedupe marks,
+// read-model rows), bounded by a byte budget. When an insertion takes it over the budget, an
+// arbitrary eighth of the budget is dropped (hash order): cheap, and whatever is dropped can be
+// read again from RocksDB. The owner keeps it equal to what is committed (see
+// projection_store.h); the cache itself knows nothing about RocksDB.
+//
+//   BoundedCache<uint64_t> marks(/*max_bytes=*/32 << 20);
+//   marks.Put("mark/leads\0lead-1", 7);
+//   if (const uint64_t* mark = marks.Find(key)) ...
+//
+// Thread-safety: not thread-safe; one writer thread uses it.
+#ifndef SALES_COMMON_PROJECTION_INTERNAL_BOUNDED_CACHE_H_
+#define SALES_COMMON_PROJECTION_INTERNAL_BOUNDED_CACHE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+
+namespace sales::projection::internal {
+
+// Approximate heap bytes of one entry beyond its key and value bytes (slot, string headers).
+inline constexpr size_t kCacheEntryOverhead = 64;
+
+inline size_t ValueBytes(uint64_t) { return 0; }
+inline size_t ValueBytes(const std::optional<std::string>& value) {
+  return value ? value->size() : 0;
+}
+
+template <typename Value>
+class BoundedCache {
+ public:
+  explicit BoundedCache(size_t max_bytes) : max_bytes_(max_bytes) {}
+
+  // The cached value, or nullptr. Valid until the next Put or Clear.
+  const Value* Find(absl::string_view key) const {
+    auto it = entries_.find(key);
+    return it == entries_.end() ? nullptr : &it->second;
+  }
+
+  // Inserts or replaces the entry (both arguments are moved in).
+  void Put(std::string key, Value value) {
+    if (max_bytes_ == 0) return;
+    auto [it, inserted] = entries_.try_emplace(std::move(key));
+    if (inserted) {
+      bytes_ += kCacheEntryOverhead + it->first.size();
+    } else {
+      bytes_ -= ValueBytes(it->second);
+    }
+    bytes_ += ValueBytes(value);
+    it->second = std::move(value);
+    if (bytes_ > max_bytes_) Shrink();
+  }
+
+  void Clear() {
+    entries_.clear();
+    bytes_ = 0;
+  }
+
+  size_t size() const { return entries_.size(); }
+
+ private:
+  // Drops entries in hash order until the cache uses at most 7/8 of its budget.
+  void Shrink() {
+    const size_t target = max_bytes_ / 8 * 7;
+    for (auto it = entries_.begin(); it != entries_.end() && bytes_ > target;) {
+      bytes_ -= kCacheEntryOverhead + it->first.size() + ValueBytes(it->second);
+      entries_.erase(it++);
+    }
+  }
+
+  const size_t max_bytes_;
+  size_t bytes_ = 0;
+  absl::flat_hash_map<std::string, Value> entries_;
+};
+
+}  // namespace sales::projection::internal
+
+#endif  // SALES_COMMON_PROJECTION_INTERNAL_BOUNDED_CACHE_H_

@@ -1,0 +1,261 @@
+#include "services/leads/api/lead_service_impl.h"
+
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include "absl/random/random.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/status/grpc_status.h"
+#include "common/status/status_macros.h"
+#include "services/leads/domain/validation.h"
+
+namespace sales::leads {
+namespace {
+
+std::string NewCorrelationId() {
+  thread_local absl::BitGen bits;
+  return absl::StrFormat("%016x%016x", absl::Uniform<uint64_t>(bits),
+                         absl::Uniform<uint64_t>(bits));
+}
+
+// The value of `key`, or "" when absent.
+std::string MetadataValue(const std::multimap<grpc::string_ref, grpc::string_ref>& metadata,
+                          absl::string_view key) {
+  auto it = metadata.find(grpc::string_ref(key.data(), key.size()));
+  if (it == metadata.end()) return "";
+  return std::string(it->second.data(), it->second.size());
+}
+
+}  // namespace
+
+absl::StatusOr<CallOrigin> CallOriginFromMetadata(
+    const std::multimap<grpc::string_ref, grpc::string_ref>& metadata) {
+  CallOrigin origin{.correlation_id = MetadataValue(metadata, kCorrelationIdKey),
+                    .causation_id = MetadataValue(metadata, kCausationIdKey)};
+  RETURN_IF_ERROR(
+      ValidateOptionalId(absl::StrCat("metadata ", kCorrelationIdKey), origin.correlation_id));
+  RETURN_IF_ERROR(
+      ValidateOptionalId(absl::StrCat("metadata ", kCausationIdKey), origin.causation_id));
+  if (origin.correlation_id.empty()) origin.correlation_id = NewCorrelationId();
+  return origin;
+}
+
+LeadServiceImpl::LeadServiceImpl(LeadsApp* app, concurrency::Executor* executor)
+    : app_(app), executor_(executor) {}
+
+template <typename Response>
+grpc::ServerUnaryReactor* LeadServiceImpl::RunOnExecutor(
+    grpc::CallbackServerContext* context, absl::Status precheck, Response* response,
+    absl::AnyInvocable<absl::StatusOr<Response>(const CallOrigin&)> work) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::StatusOr<CallOrigin> origin = CallOriginFromMetadata(context->client_metadata());
+  if (!origin.ok()) {
+    reactor->Finish(ToGrpcStatus(origin.status()));
+    return reactor;
+  }
+  // Trailing metadata reaches the client on success and on error alike.
+  context->AddTrailingMetadata(kCorrelationIdKey, origin->correlation_id);
+  if (!precheck.ok()) {
+    reactor->Finish(ToGrpcStatus(precheck));
+    return reactor;
+  }
+  absl::Status scheduled = executor_->Schedule(
+      [reactor, response, origin = *std::move(origin), work = std::move(work)]() mutable {
+        absl::StatusOr<Response> result = work(origin);
+        if (result.ok()) *response = *std::move(result);
+        reactor->Finish(ToGrpcStatus(result.status()));
+      });
+  if (!scheduled.ok()) reactor->Finish(ToGrpcStatus(scheduled));
+  return reactor;
+}
+
+template <typename Request, typename Response>
+grpc::ServerUnaryReactor* LeadServiceImpl::Command(grpc::CallbackServerContext* context,
+                                                   const Request* request, Response* response,
+                                                   CommandMethod<Request, Response> method) {
+  return RunOnExecutor<Response>(context, ValidateId("meta.actor", request->meta().actor()),
+                                 response, [this, request, method](const CallOrigin& origin) {
+                                   return (app_->*method)(*request, origin);
+                                 });
+}
+
+template <typename Request, typename Response>
+grpc::ServerUnaryReactor* LeadServiceImpl::Query(grpc::CallbackServerContext* context,
+                                                 const Request* request, Response* response,
+                                                 QueryMethod<Request, Response> method) {
+  return RunOnExecutor<Response>(
+      context, absl::OkStatus(), response,
+      [this, request, method](const CallOrigin&) { return (app_->*method)(*request); });
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::AddRegion(grpc::CallbackServerContext* context,
+                                                     const v1::AddRegionRequest* request,
+                                                     v1::OrgCommandResponse* response) {
+  return Command(context, request, response, &LeadsApp::AddRegion);
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::AddProductLine(grpc::CallbackServerContext* context,
+                                                          const v1::AddProductLineRequest* request,
+                                                          v1::OrgCommandResponse* response) {
+  return Command(context, request, response, &LeadsApp::AddProductLine);
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::AddCustomerSegment(
+    grpc::CallbackServerContext* context, const v1::AddCustomerSegmentRequest* request,
+    v1::OrgCommandResponse* response) {
+  return Command(context, request, response, &LeadsApp::AddCustomerSegment);
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::CreateTeam(grpc::CallbackServerContext* context,
+                                                      const v1::CreateTeamRequest* request,
+                                                      v1::OrgCommandResponse* response) {
+  return Command(context, request, response, &LeadsApp::CreateTeam);
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::AddRep(grpc::CallbackServerContext* context,
+                                                  const v1::AddRepRequest* request,
+                                                  v1::OrgCommandResponse* response) {
+  return Command(context, request, response, &LeadsApp::AddRep);
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::MoveRep(grpc::CallbackServerContext* context,
+                                                   const v1::MoveRepRequest* request,
+                                                   v1::OrgCommandResponse* response) {
+  return Command(context, request, response, &LeadsApp::MoveRep);
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::AddTerritoryRule(
+    grpc::CallbackServerContext* context, const v1::AddTerritoryRuleRequest* request,
+    v1::OrgCommandResponse* response) {
+  return Command(context, request, response, &LeadsApp::AddTerritoryRule);
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::RemoveTerritoryRule(
+    grpc::CallbackServerContext* context, const v1::RemoveTerritoryRuleRequest* request,
+    v1::OrgCommandResponse* response) {
+  return Command(context, request, response, &LeadsApp::RemoveTerritoryRule);
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::SetPipelineSettings(
+    grpc::CallbackServerContext* context, const v1::SetPipelineSettingsRequest* request,
+    v1::OrgCommandResponse* response) {
+  return Command(context, request, response, &LeadsApp::SetPipelineSettings);
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::CaptureLead(grpc::CallbackServerContext* context,
+                                                       const v1::CaptureLeadRequest* request,
+                                                       v1::CaptureLeadResponse* response) {
+  return Command(context, request, response, &LeadsApp::CaptureLead);
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::UpdateLeadDetails(
+    grpc::CallbackServerContext* context, const v1::UpdateLeadDetailsRequest* request,
+    v1::CommandResponse* response) {
+  return Command(context, request, response, &LeadsApp::UpdateLeadDetails);
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::ChangeLeadSource(
+    grpc::CallbackServerContext* context, const v1::ChangeLeadSourceRequest* request,
+    v1::CommandResponse* response) {
+  return Command(context, request, response, &LeadsApp::ChangeLeadSource);
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::UpdateQualification(
+    grpc::CallbackServerContext* context, const v1::UpdateQualificationRequest* request,
+    v1::CommandResponse* response) {
+  return Command(context, request, response, &LeadsApp::UpdateQualification);
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::MoveLeadStage(grpc::CallbackServerContext* context,
+                                                         const v1::MoveLeadStageRequest* request,
+                                                         v1::CommandResponse* response) {
+  return Command(context, request, response, &LeadsApp::MoveLeadStage);
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::ConvertToOpportunity(
+    grpc::CallbackServerContext* context, const v1::ConvertToOpportunityRequest* request,
+    v1::CommandResponse* response) {
+  return Command(context, request, response, &LeadsApp::ConvertToOpportunity);
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::ChangeSalesStep(
+    grpc::CallbackServerContext* context, const v1::ChangeSalesStepRequest* request,
+    v1::CommandResponse* response) {
+  return Command(context, request, response, &LeadsApp::ChangeSalesStep);
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::OverrideDealProbability(
+    grpc::CallbackServerContext* context, const v1::OverrideDealProbabilityRequest* request,
+    v1::CommandResponse* response) {
+  return Command(context, request, response, &LeadsApp::OverrideDealProbability);
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::ChangeDealAmount(
+    grpc::CallbackServerContext* context, const v1::ChangeDealAmountRequest* request,
+    v1::CommandResponse* response) {
+  return Command(context, request, response, &LeadsApp::ChangeDealAmount);
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::AssignLead(grpc::CallbackServerContext* context,
+                                                      const v1::AssignLeadRequest* request,
+                                                      v1::CommandResponse* response) {
+  return Command(context, request, response, &LeadsApp::AssignLead);
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::LogActivity(grpc::CallbackServerContext* context,
+                                                       const v1::LogActivityRequest* request,
+                                                       v1::CommandResponse* response) {
+  return Command(context, request, response, &LeadsApp::LogActivity);
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::DisqualifyLead(grpc::CallbackServerContext* context,
+                                                          const v1::DisqualifyLeadRequest* request,
+                                                          v1::CommandResponse* response) {
+  return Command(context, request, response, &LeadsApp::DisqualifyLead);
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::WinDeal(grpc::CallbackServerContext* context,
+                                                   const v1::WinDealRequest* request,
+                                                   v1::CommandResponse* response) {
+  return Command(context, request, response, &LeadsApp::WinDeal);
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::LoseDeal(grpc::CallbackServerContext* context,
+                                                    const v1::LoseDealRequest* request,
+                                                    v1::CommandResponse* response) {
+  return Command(context, request, response, &LeadsApp::LoseDeal);
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::GetLead(grpc::CallbackServerContext* context,
+                                                   const v1::GetLeadRequest* request,
+                                                   v1::GetLeadResponse* response) {
+  return Query(context, request, response, &LeadsApp::GetLead);
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::ListLeads(grpc::CallbackServerContext* context,
+                                                     const v1::ListLeadsRequest* request,
+                                                     v1::ListLeadsResponse* response) {
+  return Query(context, request, response, &LeadsApp::ListLeads);
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::GetPipelineBoard(
+    grpc::CallbackServerContext* context, const v1::GetPipelineBoardRequest* request,
+    v1::PipelineBoard* response) {
+  return Query(context, request, response, &LeadsApp::GetPipelineBoard);
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::GetOrganisation(
+    grpc::CallbackServerContext* context, const v1::GetOrganisationRequest* request,
+    v1::SalesOrganisation* response) {
+  return Query(context, request, response, &LeadsApp::GetOrganisation);
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::ListTerritoryGaps(
+    grpc::CallbackServerContext* context, const v1::ListTerritoryGapsRequest* request,
+    v1::ListTerritoryGapsResponse* response) {
+  return Query(context, request, response, &LeadsApp::ListTerritoryGaps);
+}
+
+}  // namespace sales::leads

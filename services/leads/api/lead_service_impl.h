@@ -1,0 +1,164 @@
+// LeadServiceImpl: the gRPC adapter of the leads service (sales.leads.v1.LeadService) over a
+// LeadsApp. Mechanical by design: every RPC takes the call's origin from the metadata, schedules
+// the app call on the executor (the app blocks on RocksDB; gRPC reaction threads must not) and
+// finishes with ToGrpcStatus — the one status mapping. No rules live here.
+//
+//   concurrency::Executor executor(4);
+//   LeadServiceImpl service(app.get(), &executor);
+//   ASSIGN_OR_RETURN(auto server, grpc_server::GrpcServer::Start({.port = 0}, {&service}));
+//   server->SetServing(LeadServiceImpl::kServiceName, true);
+//
+// Metadata: "x-correlation-id" and "x-causation-id" from the client become the CallOrigin of the
+// command (ids of at most 128 characters of [A-Za-z0-9._:-], else INVALID_ARGUMENT). A call
+// without a correlation id gets a generated one. Every answer, success or error, carries the
+// correlation id used as trailing metadata "x-correlation-id".
+//
+// Input checked here, because neither the domain nor the transport sees it: every command's
+// `meta.actor` is required (INVALID_ARGUMENT "field meta.actor: required") and must be an id —
+// it is the actor recorded in every event's envelope.
+//
+// Thread-safety: thread-compatible with gRPC's use (methods are called concurrently by gRPC).
+// `app` and `executor` must outlive the server that serves this service.
+#ifndef SALES_SERVICES_LEADS_API_LEAD_SERVICE_IMPL_H_
+#define SALES_SERVICES_LEADS_API_LEAD_SERVICE_IMPL_H_
+
+#include <map>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/statusor.h"
+#include "common/concurrency/executor.h"
+#include "grpcpp/grpcpp.h"
+#include "sales/leads/v1/leads.grpc.pb.h"
+#include "services/leads/app/leads_app.h"
+
+namespace sales::leads {
+
+// Metadata keys of the call origin (gRPC metadata keys are lower case).
+inline constexpr char kCorrelationIdKey[] = "x-correlation-id";
+inline constexpr char kCausationIdKey[] = "x-causation-id";
+
+class LeadServiceImpl final : public v1::LeadService::CallbackService {
+ public:
+  // The name health checks use for this service.
+  static constexpr char kServiceName[] = "sales.leads.v1.LeadService";
+
+  LeadServiceImpl(LeadsApp* app, concurrency::Executor* executor);
+
+  grpc::ServerUnaryReactor* AddRegion(grpc::CallbackServerContext* context,
+                                      const v1::AddRegionRequest* request,
+                                      v1::OrgCommandResponse* response) override;
+  grpc::ServerUnaryReactor* AddProductLine(grpc::CallbackServerContext* context,
+                                           const v1::AddProductLineRequest* request,
+                                           v1::OrgCommandResponse* response) override;
+  grpc::ServerUnaryReactor* AddCustomerSegment(grpc::CallbackServerContext* context,
+                                               const v1::AddCustomerSegmentRequest* request,
+                                               v1::OrgCommandResponse* response) override;
+  grpc::ServerUnaryReactor* CreateTeam(grpc::CallbackServerContext* context,
+                                       const v1::CreateTeamRequest* request,
+                                       v1::OrgCommandResponse* response) override;
+  grpc::ServerUnaryReactor* AddRep(grpc::CallbackServerContext* context,
+                                   const v1::AddRepRequest* request,
+                                   v1::OrgCommandResponse* response) override;
+  grpc::ServerUnaryReactor* MoveRep(grpc::CallbackServerContext* context,
+                                    const v1::MoveRepRequest* request,
+                                    v1::OrgCommandResponse* response) override;
+  grpc::ServerUnaryReactor* AddTerritoryRule(grpc::CallbackServerContext* context,
+                                             const v1::AddTerritoryRuleRequest* request,
+                                             v1::OrgCommandResponse* response) override;
+  grpc::ServerUnaryReactor* RemoveTerritoryRule(grpc::CallbackServerContext* context,
+                                                const v1::RemoveTerritoryRuleRequest* request,
+                                                v1::OrgCommandResponse* response) override;
+  grpc::ServerUnaryReactor* SetPipelineSettings(grpc::CallbackServerContext* context,
+                                                const v1::SetPipelineSettingsRequest* request,
+                                                v1::OrgCommandResponse* response) override;
+
+  grpc::ServerUnaryReactor* CaptureLead(grpc::CallbackServerContext* context,
+                                        const v1::CaptureLeadRequest* request,
+                                        v1::CaptureLeadResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateLeadDetails(grpc::CallbackServerContext* context,
+                                              const v1::UpdateLeadDetailsRequest* request,
+                                              v1::CommandResponse* response) override;
+  grpc::ServerUnaryReactor* ChangeLeadSource(grpc::CallbackServerContext* context,
+                                             const v1::ChangeLeadSourceRequest* request,
+                                             v1::CommandResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateQualification(grpc::CallbackServerContext* context,
+                                                const v1::UpdateQualificationRequest* request,
+                                                v1::CommandResponse* response) override;
+  grpc::ServerUnaryReactor* MoveLeadStage(grpc::CallbackServerContext* context,
+                                          const v1::MoveLeadStageRequest* request,
+                                          v1::CommandResponse* response) override;
+  grpc::ServerUnaryReactor* ConvertToOpportunity(grpc::CallbackServerContext* context,
+                                                 const v1::ConvertToOpportunityRequest* request,
+                                                 v1::CommandResponse* response) override;
+  grpc::ServerUnaryReactor* ChangeSalesStep(grpc::CallbackServerContext* context,
+                                            const v1::ChangeSalesStepRequest* request,
+                                            v1::CommandResponse* response) override;
+  grpc::ServerUnaryReactor* OverrideDealProbability(
+      grpc::CallbackServerContext* context, const v1::OverrideDealProbabilityRequest* request,
+      v1::CommandResponse* response) override;
+  grpc::ServerUnaryReactor* ChangeDealAmount(grpc::CallbackServerContext* context,
+                                             const v1::ChangeDealAmountRequest* request,
+                                             v1::CommandResponse* response) override;
+  grpc::ServerUnaryReactor* AssignLead(grpc::CallbackServerContext* context,
+                                       const v1::AssignLeadRequest* request,
+                                       v1::CommandResponse* response) override;
+  grpc::ServerUnaryReactor* LogActivity(grpc::CallbackServerContext* context,
+                                        const v1::LogActivityRequest* request,
+                                        v1::CommandResponse* response) override;
+  grpc::ServerUnaryReactor* DisqualifyLead(grpc::CallbackServerContext* context,
+                                           const v1::DisqualifyLeadRequest* request,
+                                           v1::CommandResponse* response) override;
+  grpc::ServerUnaryReactor* WinDeal(grpc::CallbackServerContext* context,
+                                    const v1::WinDealRequest* request,
+                                    v1::CommandResponse* response) override;
+  grpc::ServerUnaryReactor* LoseDeal(grpc::CallbackServerContext* context,
+                                     const v1::LoseDealRequest* request,
+                                     v1::CommandResponse* response) override;
+
+  grpc::ServerUnaryReactor* GetLead(grpc::CallbackServerContext* context,
+                                    const v1::GetLeadRequest* request,
+                                    v1::GetLeadResponse* response) override;
+  grpc::ServerUnaryReactor* ListLeads(grpc::CallbackServerContext* context,
+                                      const v1::ListLeadsRequest* request,
+                                      v1::ListLeadsResponse* response) override;
+  grpc::ServerUnaryReactor* GetPipelineBoard(grpc::CallbackServerContext* context,
+                                             const v1::GetPipelineBoardRequest* request,
+                                             v1::PipelineBoard* response) override;
+  grpc::ServerUnaryReactor* GetOrganisation(grpc::CallbackServerContext* context,
+                                            const v1::GetOrganisationRequest* request,
+                                            v1::SalesOrganisation* response) override;
+  grpc::ServerUnaryReactor* ListTerritoryGaps(grpc::CallbackServerContext* context,
+                                              const v1::ListTerritoryGapsRequest* request,
+                                              v1::ListTerritoryGapsResponse* response) override;
+
+ private:
+  template <typename Request, typename Response>
+  using CommandMethod = absl::StatusOr<Response> (LeadsApp::*)(const Request&, const CallOrigin&);
+  template <typename Request, typename Response>
+  using QueryMethod = absl::StatusOr<Response> (LeadsApp::*)(const Request&);
+
+  template <typename Request, typename Response>
+  grpc::ServerUnaryReactor* Command(grpc::CallbackServerContext* context, const Request* request,
+                                    Response* response, CommandMethod<Request, Response> method);
+  template <typename Request, typename Response>
+  grpc::ServerUnaryReactor* Query(grpc::CallbackServerContext* context, const Request* request,
+                                  Response* response, QueryMethod<Request, Response> method);
+  // The one "unary on the executor" path: takes the origin from the metadata and echoes its
+  // correlation id; refuses the call with a bad origin or a failed `precheck`; else runs `work`
+  // on the executor and finishes the call with its result.
+  template <typename Response>
+  grpc::ServerUnaryReactor* RunOnExecutor(
+      grpc::CallbackServerContext* context, absl::Status precheck, Response* response,
+      absl::AnyInvocable<absl::StatusOr<Response>(const CallOrigin&)> work);
+
+  LeadsApp* const app_;
+  concurrency::Executor* const executor_;
+};
+
+// The origin of a call from its client metadata (see the file comment). Exposed for tests.
+absl::StatusOr<CallOrigin> CallOriginFromMetadata(
+    const std::multimap<grpc::string_ref, grpc::string_ref>& metadata);
+
+}  // namespace sales::leads
+
+#endif  // SALES_SERVICES_LEADS_API_LEAD_SERVICE_IMPL_H_

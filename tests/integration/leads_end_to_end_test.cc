@@ -1,0 +1,362 @@
+// The leads service end to end, as deployed: salesd (embedded broker, the leads write side,
+// LeadService on its gRPC server) driven through the real gRPC stub and the built `salesctl`
+// binary; the demo data; and the `leads` process role (LeadsServer) against a broker.
+#include <cstdio>
+#include <future>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/kafka/embedded_broker.h"
+#include "common/kafka/test_consumer.h"
+#include "common/testing/temp_dir.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/unknown_field_set.h"
+#include "google/protobuf/util/json_util.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "gtest/gtest.h"
+#include "sales/leads/v1/leads.grpc.pb.h"
+#include "services/leads/leads_server.h"
+#include "services/salesd/salesd.h"
+
+namespace sales {
+namespace {
+
+namespace v1 = ::sales::leads::v1;
+using ::testing::HasSubstr;
+
+constexpr absl::Duration kPatience = absl::Seconds(20);
+
+std::unique_ptr<v1::LeadService::Stub> Connect(const std::string& address) {
+  return v1::LeadService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+}
+
+// grpc.health.v1.Health/Check through a generic call (Debian ships no health client stub):
+// the ServingStatus (1 = SERVING), or -1 when the call failed.
+int HealthStatus(const std::string& address, const std::string& service) {
+  std::string request_bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&request_bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.WriteTag((1 << 3) | 2);  // HealthCheckRequest.service
+    coded.WriteVarint32(service.size());
+    coded.WriteString(service);
+  }
+  grpc::Slice slice(request_bytes);
+  grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer response;
+  grpc::GenericStub stub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + kPatience));
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request, &response,
+                 [&done](grpc::Status status) { done.set_value(status); });
+  if (!done.get_future().get().ok()) return -1;
+  std::vector<grpc::Slice> slices;
+  if (!response.Dump(&slices).ok()) return -1;
+  std::string bytes;
+  for (const grpc::Slice& s : slices) bytes.append(s.begin(), s.end());
+  google::protobuf::UnknownFieldSet fields;
+  if (!fields.ParseFromString(bytes)) return -1;
+  for (int i = 0; i < fields.field_count(); ++i) {
+    if (fields.field(i).number() == 1) return static_cast<int>(fields.field(i).varint());
+  }
+  return 0;
+}
+
+v1::CommandMeta Meta() {
+  v1::CommandMeta meta;
+  meta.set_actor("user:test");
+  return meta;
+}
+
+// One call with a deadline; the status and, in `correlation_id`, the echoed correlation id.
+template <typename Request, typename Response>
+grpc::Status Call(v1::LeadService::Stub& stub,
+                  grpc::Status (v1::LeadService::Stub::*method)(grpc::ClientContext*,
+                                                                const Request&, Response*),
+                  const Request& request, Response* response,
+                  std::string* correlation_id = nullptr) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + kPatience));
+  grpc::Status status = (stub.*method)(&context, request, response);
+  if (correlation_id != nullptr) {
+    auto it = context.GetServerTrailingMetadata().find("x-correlation-id");
+    *correlation_id = it == context.GetServerTrailingMetadata().end()
+                          ? ""
+                          : std::string(it->second.data(), it->second.size());
+  }
+  return status;
+}
+
+// Runs a command line; its exit status and stdout.
+std::pair<int, std::string> RunCommand(const std::string& command) {
+  std::string out;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return {-1, ""};
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) out.append(buffer, n);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+// The organisation of the journey: one region, product line, segment, team of two reps and a
+// rule routing everything to the team.
+void SetUpOrganisation(v1::LeadService::Stub& stub) {
+  v1::OrgCommandResponse done;
+  v1::AddRegionRequest region;
+  *region.mutable_meta() = Meta();
+  region.mutable_region()->set_region_id("east");
+  region.mutable_region()->set_name("East China");
+  ASSERT_TRUE(Call(stub, &v1::LeadService::Stub::AddRegion, region, &done).ok());
+  v1::AddProductLineRequest line;
+  *line.mutable_meta() = Meta();
+  line.mutable_product_line()->set_product_line_id("crm");
+  line.mutable_product_line()->set_name("CRM");
+  ASSERT_TRUE(Call(stub, &v1::LeadService::Stub::AddProductLine, line, &done).ok());
+  v1::AddCustomerSegmentRequest segment;
+  *segment.mutable_meta() = Meta();
+  segment.mutable_segment()->set_segment_id("smb");
+  segment.mutable_segment()->set_name("SMB");
+  ASSERT_TRUE(Call(stub, &v1::LeadService::Stub::AddCustomerSegment, segment, &done).ok());
+  v1::CreateTeamRequest team;
+  *team.mutable_meta() = Meta();
+  team.mutable_team()->set_team_id("team-east");
+  team.mutable_team()->set_name("East");
+  ASSERT_TRUE(Call(stub, &v1::LeadService::Stub::CreateTeam, team, &done).ok());
+  for (const char* rep_id : {"rep-a", "rep-b"}) {
+    v1::AddRepRequest rep;
+    *rep.mutable_meta() = Meta();
+    rep.mutable_rep()->set_rep_id(rep_id);
+    rep.mutable_rep()->set_name(rep_id);
+    rep.mutable_rep()->set_team_id("team-east");
+    ASSERT_TRUE(Call(stub, &v1::LeadService::Stub::AddRep, rep, &done).ok());
+  }
+  v1::AddTerritoryRuleRequest rule;
+  *rule.mutable_meta() = Meta();
+  rule.mutable_rule()->set_rule_id("all-east");
+  rule.mutable_rule()->set_region_id("east");
+  rule.mutable_rule()->set_product_line_id("*");
+  rule.mutable_rule()->set_segment_id("*");
+  rule.mutable_rule()->set_team_id("team-east");
+  grpc::Status status = Call(stub, &v1::LeadService::Stub::AddTerritoryRule, rule, &done);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+}
+
+v1::CaptureLeadRequest Capture() {
+  v1::CaptureLeadRequest capture;
+  *capture.mutable_meta() = Meta();
+  capture.set_lead_id("L-1");
+  capture.set_source(v1::LEAD_SOURCE_REFERRAL);
+  capture.set_channel_id("ref-1");
+  v1::LeadDetails& details = *capture.mutable_details();
+  details.mutable_contact()->set_name("王磊");
+  details.mutable_contact()->set_email("wang.lei@example.cn");
+  details.mutable_company()->set_name("杭州云帆科技有限公司");
+  details.mutable_company()->set_size(v1::COMPANY_SIZE_MEDIUM);
+  details.mutable_company()->set_region_id("east");
+  details.set_product_line_id("crm");
+  details.set_segment_id("smb");
+  details.mutable_estimated_value()->set_units(12'345'600);
+  details.mutable_estimated_value()->set_currency("CNY");
+  capture.set_need_match(80);
+  capture.set_purchase_intent(70);
+  return capture;
+}
+
+salesd::SalesdOptions SalesdTestOptions(const std::string& data_dir, bool demo_data) {
+  return {.data_dir = data_dir,
+          .grpc_port = 0,
+          .http_port = 0,
+          .kafka_partitions = 4,
+          .contexts = {"leads"},
+          .demo_data = demo_data};
+}
+
+TEST(LeadsEndToEndTest, LeadToWonDealThroughSalesdAndSalesctl) {
+  testing::TempDir dir;
+  auto salesd = salesd::Salesd::Start(SalesdTestOptions(dir.path(), /*demo_data=*/false));
+  ASSERT_TRUE(salesd.ok()) << salesd.status();
+  const std::string address = (*salesd)->grpc_address();
+  EXPECT_EQ(HealthStatus(address, "sales.leads.v1.LeadService"), 1);
+  auto stub = Connect(address);
+  SetUpOrganisation(*stub);
+
+  using Stub = v1::LeadService::Stub;
+  v1::CaptureLeadResponse captured;
+  std::string correlation_id;
+  ASSERT_TRUE(Call(*stub, &Stub::CaptureLead, Capture(), &captured, &correlation_id).ok());
+  EXPECT_EQ(captured.lead_id(), "L-1");
+  EXPECT_FALSE(captured.merged_as_duplicate());
+  EXPECT_FALSE(correlation_id.empty());
+
+  v1::CommandResponse done;
+  v1::AssignLeadRequest assign;
+  *assign.mutable_meta() = Meta();
+  assign.set_lead_id("L-1");
+  ASSERT_TRUE(Call(*stub, &Stub::AssignLead, assign, &done).ok());
+  v1::LogActivityRequest activity;
+  *activity.mutable_meta() = Meta();
+  activity.set_lead_id("L-1");
+  activity.set_type(v1::ACTIVITY_TYPE_VISIT);
+  activity.set_notes("met the CIO");
+  ASSERT_TRUE(Call(*stub, &Stub::LogActivity, activity, &done).ok());
+  v1::MoveLeadStageRequest qualify;
+  *qualify.mutable_meta() = Meta();
+  qualify.set_lead_id("L-1");
+  qualify.set_to_stage(v1::LEAD_STAGE_QUALIFIED);
+  ASSERT_TRUE(Call(*stub, &Stub::MoveLeadStage, qualify, &done).ok());
+  v1::ConvertToOpportunityRequest convert;
+  *convert.mutable_meta() = Meta();
+  convert.set_lead_id("L-1");
+  convert.set_deal_id("D-1");
+  ASSERT_TRUE(Call(*stub, &Stub::ConvertToOpportunity, convert, &done).ok());
+  EXPECT_EQ(done.deal_id(), "D-1");
+  v1::ChangeSalesStepRequest step;
+  *step.mutable_meta() = Meta();
+  step.set_lead_id("L-1");
+  step.set_to_step(v1::SALES_STEP_QUOTE);
+  ASSERT_TRUE(Call(*stub, &Stub::ChangeSalesStep, step, &done).ok());
+  v1::WinDealRequest win;
+  *win.mutable_meta() = Meta();
+  win.set_lead_id("L-1");
+  ASSERT_TRUE(Call(*stub, &Stub::WinDeal, win, &done).ok());
+
+  // Refusals keep their code: a closed deal, a command without actor.
+  grpc::Status refused = Call(*stub, &Stub::MoveLeadStage, qualify, &done);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(refused.error_message(), HasSubstr("lead_closed"));
+  v1::CaptureLeadRequest anonymous = Capture();
+  anonymous.set_lead_id("L-2");
+  anonymous.mutable_meta()->clear_actor();
+  v1::CaptureLeadResponse not_captured;
+  refused = Call(*stub, &Stub::CaptureLead, anonymous, &not_captured);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(refused.error_message(), "field meta.actor: required");
+
+  v1::GetLeadRequest get;
+  get.set_lead_id("L-1");
+  v1::GetLeadResponse lead;
+  ASSERT_TRUE(Call(*stub, &Stub::GetLead, get, &lead).ok());
+  EXPECT_EQ(lead.lead().stage(), v1::LEAD_STAGE_WON);
+  EXPECT_EQ(lead.lead().deal_id(), "D-1");
+  EXPECT_EQ(lead.lead().team_id(), "team-east");
+  EXPECT_EQ(lead.lead().rep_id(), "rep-a");  // equal loads: the smallest rep id
+  v1::GetLeadRequest missing;
+  missing.set_lead_id("L-404");
+  EXPECT_EQ(Call(*stub, &Stub::GetLead, missing, &lead).error_code(), grpc::StatusCode::NOT_FOUND);
+
+  // Every event is published, keyed by the lead's stream.
+  const uint64_t appended = (*salesd)->context("leads")->store()->HeadPosition();
+  auto published = kafka::ReadTopic((*salesd)->kafka_bootstrap(), "sales.leads.v1.events",
+                                    {.min_messages = appended, .timeout = kPatience});
+  ASSERT_TRUE(published.ok()) << published.status();
+  int lead_events = 0;
+  for (const kafka::KafkaRecord& record : *published) lead_events += record.key == "lead-L-1";
+  EXPECT_GE(lead_events, 7);
+
+  // salesctl, the built binary, against the same server. The list comes from the read model,
+  // a few milliseconds behind the commands.
+  ASSERT_TRUE((*salesd)->leads()->WaitForReadModel(kPatience).ok());
+  const std::string salesctl = absl::StrCat(SALESCTL_PATH, " --server ", address);
+  auto [json_exit, json] = RunCommand(salesctl + " --json leads list --stage won");
+  ASSERT_EQ(json_exit, 0) << json;
+  v1::ListLeadsResponse listed;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json, &listed).ok()) << json;
+  ASSERT_EQ(listed.leads_size(), 1) << json;
+  EXPECT_EQ(listed.leads(0).lead().lead_id(), "L-1");
+  EXPECT_EQ(listed.leads(0).lead().deal_id(), "D-1");
+
+  auto [table_exit, table] = RunCommand(salesctl + " leads list");
+  EXPECT_EQ(table_exit, 0);
+  EXPECT_THAT(table, HasSubstr("L-1"));
+  EXPECT_THAT(table, HasSubstr("123,456.00 CNY"));
+  EXPECT_THAT(table, HasSubstr("won"));
+  EXPECT_EQ(RunCommand(salesctl + " leads get L-404 2>/dev/null").first, 1);
+  EXPECT_EQ(RunCommand(salesctl + " leads list --stage nowhere 2>/dev/null").first, 2);
+}
+
+TEST(LeadsEndToEndTest, DemoDataSeedsAnEmptyStoreOnlyOnce) {
+  testing::TempDir dir;
+  {
+    auto salesd = salesd::Salesd::Start(SalesdTestOptions(dir.path(), /*demo_data=*/true));
+    ASSERT_TRUE(salesd.ok()) << salesd.status();
+    EXPECT_EQ((*salesd)->demo_leads_seeded(), salesd::kDemoLeadCount);
+    auto stub = Connect((*salesd)->grpc_address());
+
+    v1::ListTerritoryGapsResponse gaps;
+    ASSERT_TRUE(Call(*stub, &v1::LeadService::Stub::ListTerritoryGaps,
+                     v1::ListTerritoryGapsRequest(), &gaps)
+                    .ok());
+    ASSERT_EQ(gaps.gaps_size(), 1);
+    EXPECT_EQ(gaps.gaps(0).region_id(), "south");
+    EXPECT_EQ(gaps.gaps(0).product_line_id(), "erp");
+    EXPECT_EQ(gaps.gaps(0).segment_id(), "enterprise");
+
+    v1::GetLeadRequest get;
+    get.set_lead_id("L-001");
+    v1::GetLeadResponse first;
+    ASSERT_TRUE(Call(*stub, &v1::LeadService::Stub::GetLead, get, &first).ok());
+    EXPECT_EQ(first.lead().stage(), v1::LEAD_STAGE_WON);
+    EXPECT_EQ(first.lead().merged_duplicates_size(), 1);  // the duplicate capture
+    // The history spans weeks: captured long before it was won.
+    EXPECT_GT(first.lead().closed_at().seconds() - first.lead().captured_at().seconds(),
+              14 * 24 * 3600);
+
+    ASSERT_TRUE((*salesd)->leads()->WaitForReadModel(kPatience).ok());
+    v1::ListLeadsRequest all;
+    all.set_page_size(500);
+    v1::ListLeadsResponse listed;
+    ASSERT_TRUE(Call(*stub, &v1::LeadService::Stub::ListLeads, all, &listed).ok());
+    EXPECT_EQ(listed.leads_size(), salesd::kDemoLeadCount);
+    int stages_seen[8] = {};
+    for (const v1::GetLeadResponse& item : listed.leads()) ++stages_seen[item.lead().stage()];
+    for (int stage = v1::LEAD_STAGE_CAPTURED; stage <= v1::LEAD_STAGE_LOST; ++stage) {
+      EXPECT_GT(stages_seen[stage], 0) << v1::LeadStage_Name(stage);
+    }
+  }
+  // Restart: the store is not empty, nothing is seeded twice.
+  auto salesd = salesd::Salesd::Start(SalesdTestOptions(dir.path(), /*demo_data=*/true));
+  ASSERT_TRUE(salesd.ok()) << salesd.status();
+  EXPECT_EQ((*salesd)->demo_leads_seeded(), 0);
+  ASSERT_TRUE((*salesd)->leads()->WaitForReadModel(kPatience).ok());
+  v1::ListLeadsRequest all;
+  all.set_page_size(500);
+  v1::ListLeadsResponse listed;
+  ASSERT_TRUE(
+      Call(*Connect((*salesd)->grpc_address()), &v1::LeadService::Stub::ListLeads, all, &listed)
+          .ok());
+  EXPECT_EQ(listed.leads_size(), salesd::kDemoLeadCount);
+}
+
+TEST(LeadsEndToEndTest, LeadsRunsAsItsOwnProcessAgainstABroker) {
+  EXPECT_EQ(leads::LeadsServer::Start({.grpc_port = 0, .http_port = 0}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  auto broker = kafka::EmbeddedBroker::Start({.topics = {{"sales.leads.v1.events", 4}}});
+  ASSERT_TRUE(broker.ok()) << broker.status();
+  testing::TempDir dir;
+  auto server = leads::LeadsServer::Start({.data_dir = dir.path(),
+                                           .grpc_port = 0,
+                                           .http_port = 0,
+                                           .kafka_brokers = (*broker)->bootstrap_servers()});
+  ASSERT_TRUE(server.ok()) << server.status();
+  EXPECT_EQ(HealthStatus((*server)->grpc_address(), "sales.leads.v1.LeadService"), 1);
+  EXPECT_EQ(HealthStatus((*server)->grpc_address(), "sales.common.v1.EventFeed"), 1);
+  auto stub = Connect((*server)->grpc_address());
+  SetUpOrganisation(*stub);
+  v1::CaptureLeadResponse captured;
+  ASSERT_TRUE(Call(*stub, &v1::LeadService::Stub::CaptureLead, Capture(), &captured).ok());
+  auto published = kafka::ReadTopic((*broker)->bootstrap_servers(), "sales.leads.v1.events",
+                                    {.min_messages = 1, .timeout = kPatience});
+  ASSERT_TRUE(published.ok()) << published.status();
+  EXPECT_FALSE(published->empty());
+  (*server)->Shutdown();
+}
+
+}  // namespace
+}  // namespace sales

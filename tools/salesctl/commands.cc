@@ -1,0 +1,43 @@
+#include "tools/salesctl/commands.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/status/errors.h"
+#include "google/protobuf/util/json_util.h"
+
+namespace sales::salesctl {
+
+absl::Status PrintJson(Session& session, const google::protobuf::Message& message) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.preserve_proto_field_names = true;
+  std::string json;
+  auto status = google::protobuf::util::MessageToJsonString(message, &json, options);
+  if (!status.ok()) return absl::InternalError(absl::StrCat("JSON: ", status.ToString()));
+  *session.out << json;
+  if (json.empty() || json.back() != '\n') *session.out << "\n";
+  return absl::OkStatus();
+}
+
+std::vector<FlagSpec> WithMetaFlags(std::vector<FlagSpec> flags) {
+  flags.push_back(
+      {.name = "idempotency-key", .help = "a retry with the same key returns the first result"});
+  flags.push_back({.name = "expected-version",
+                   .help = "refuse (ABORTED) unless the stream is at this version"});
+  return flags;
+}
+
+absl::StatusOr<sales::leads::v1::CommandMeta> MetaFrom(const Session& session,
+                                                       const CommandArgs& args) {
+  sales::leads::v1::CommandMeta meta;
+  meta.set_actor(session.actor);
+  meta.set_idempotency_key(args.Get("idempotency-key"));
+  auto version = args.GetInt("expected-version", 0);
+  if (!version.ok()) return version.status();
+  if (*version < 0) return InvalidField("--expected-version", "must not be negative");
+  meta.set_expected_version(static_cast<uint64_t>(*version));
+  return meta;
+}
+
+}  // namespace sales::salesctl

@@ -1,0 +1,82 @@
+// The salesctl subcommands: one Command per operation, grouped ("leads", "org"), each with its
+// declared flags and a function that builds the request, calls LeadService and prints the answer
+// — an aligned table by default, the response as JSON with --json.
+//
+//   Session session{.stub = stub.get(), .json = false, .actor = "user:li",
+//                   .zone = LoadBusinessZone(), .out = &std::cout};
+//   for (const Command& command : LeadsCommands()) ...
+//   absl::Status status = command.run(session, args);
+//
+// Errors: a failed RPC is returned as its own code and message with the payload kRpcErrorPayload
+// (salesctl exits 1); any other error is a usage error (exit 2).
+// Thread-compatible.
+#ifndef SALES_TOOLS_SALESCTL_COMMANDS_H_
+#define SALES_TOOLS_SALESCTL_COMMANDS_H_
+
+#include <functional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/clock.h"
+#include "google/protobuf/message.h"
+#include "grpcpp/client_context.h"
+#include "sales/leads/v1/leads.grpc.pb.h"
+#include "tools/salesctl/command_args.h"
+#include "tools/salesctl/format.h"
+
+namespace sales::salesctl {
+
+// Payload type URL marking a status as the server's answer to an RPC.
+inline constexpr char kRpcErrorPayload[] = "type.sales/salesctl.RpcError";
+
+struct Session {
+  sales::leads::v1::LeadService::Stub* stub = nullptr;
+  bool json = false;
+  std::string actor;  // CommandMeta.actor of every command
+  BusinessZone zone;
+  std::ostream* out = nullptr;
+  absl::Duration deadline = absl::Seconds(30);  // per RPC
+};
+
+struct Command {
+  std::string name;
+  std::string summary;
+  std::vector<FlagSpec> flags;
+  std::function<absl::Status(Session&, const CommandArgs&)> run;
+};
+
+std::vector<Command> LeadsCommands();
+std::vector<Command> OrgCommands();
+
+// Writes `message` as JSON (proto3 mapping, enums by name), one object followed by '\n'.
+absl::Status PrintJson(Session& session, const google::protobuf::Message& message);
+
+// Flags every command takes (idempotency key, expected version) and the meta they fill.
+std::vector<FlagSpec> WithMetaFlags(std::vector<FlagSpec> flags);
+absl::StatusOr<sales::leads::v1::CommandMeta> MetaFrom(const Session& session,
+                                                       const CommandArgs& args);
+
+// One unary call with the session's deadline; a failure becomes its status with
+// kRpcErrorPayload.
+template <typename Request, typename Response>
+absl::StatusOr<Response> Call(Session& session,
+                              grpc::Status (sales::leads::v1::LeadService::Stub::*method)(
+                                  grpc::ClientContext*, const Request&, Response*),
+                              const Request& request) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + session.deadline));
+  Response response;
+  grpc::Status status = (session.stub->*method)(&context, request, &response);
+  if (!status.ok()) {
+    absl::Status error(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+    error.SetPayload(kRpcErrorPayload, absl::Cord(context.peer()));
+    return error;
+  }
+  return response;
+}
+
+}  // namespace sales::salesctl
+
+#endif  // SALES_TOOLS_SALESCTL_COMMANDS_H_
