@@ -59,7 +59,8 @@ std::string LeadStreamId(absl::string_view lead_id);
 bool IsClosedStage(v1::LeadStage stage);
 // Captured and not closed.
 bool IsOpen(const v1::Lead& lead);
-// The override if set, else the default of the current step; 0 before conversion.
+// 100 for a won deal, 0 for a lost one; else the override if set, else the default of the
+// current step; 0 before conversion.
 int32_t EffectiveProbability(const v1::Lead& lead, const v1::PipelineSettings& settings);
 
 // Emits LeadCaptured then LeadScored. The state must be empty (ALREADY_EXISTS otherwise); the

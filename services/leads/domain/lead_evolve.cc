@@ -92,6 +92,9 @@ bool IsOpen(const v1::Lead& lead) {
 }
 
 int32_t EffectiveProbability(const v1::Lead& lead, const v1::PipelineSettings& settings) {
+  // A closed deal's outcome is known: won is certain, lost is nothing.
+  if (lead.stage() == v1::LEAD_STAGE_WON) return 100;
+  if (lead.stage() == v1::LEAD_STAGE_LOST) return 0;
   if (lead.sales_step() == v1::SALES_STEP_UNSPECIFIED) return 0;
   if (lead.has_probability_override()) return lead.probability_override();
   return StepProbabilityOf(settings, lead.sales_step());

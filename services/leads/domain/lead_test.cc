@@ -385,6 +385,7 @@ TEST_F(LeadTest, WinClosesTheDeal) {
   EXPECT_EQ(FromTimestamp(lead.closed_at()), testing::kT0 + absl::Hours(5));
   EXPECT_EQ(lead.close_reason(), "best fit");
   EXPECT_FALSE(IsOpen(lead));
+  EXPECT_EQ(EffectiveProbability(lead, DefaultPipelineSettings()), 100);
   // The step visit is closed with the deal.
   EXPECT_TRUE(lead.step_history(0).has_exited_at());
 }
@@ -399,6 +400,7 @@ TEST_F(LeadTest, LoseRecordsReasonAndCompetitor) {
   EXPECT_EQ(h_.lead().lost_to_competitor(), "Globex");
   EXPECT_EQ(h_.lead().close_reason(), "price");
   EXPECT_THAT(h_.lead().competitors(), ::testing::ElementsAre("Globex"));
+  EXPECT_EQ(EffectiveProbability(h_.lead(), DefaultPipelineSettings()), 0);
 }
 
 TEST_F(LeadTest, ExitsOnlyFromTheRightStages) {
