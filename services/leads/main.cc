@@ -1,12 +1,12 @@
 // leads: the leads service as its own process (DESIGN.md "Distributed"). Thin: flags →
 // LeadsServer::Start → wait for SIGINT/SIGTERM → Shutdown. salesd hosts the same code.
-#include <csignal>
 #include <iostream>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "common/log/log.h"
+#include "common/runtime/termination_signals.h"
 #include "services/leads/leads_server.h"
 
 ABSL_FLAG(std::string, data_dir, "./data", "Directory holding the leads store and read model.");
@@ -23,12 +23,7 @@ int main(int argc, char** argv) {
       "[--http_port=9465]");
   absl::ParseCommandLine(argc, argv);
 
-  // Signals are taken synchronously by sigwait below; block them before any thread starts.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  sales::runtime::TerminationSignals signals;  // before any thread starts
 
   auto server = sales::leads::LeadsServer::Start({
       .data_dir = absl::GetFlag(FLAGS_data_dir),
@@ -48,9 +43,7 @@ int main(int argc, char** argv) {
             << "leads: data     " << absl::GetFlag(FLAGS_data_dir) << "\n"
             << "leads: running; Ctrl-C stops it" << std::endl;
 
-  int signal = 0;
-  sigwait(&signals, &signal);
-  sales::log::Info("leads.signal", {{"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"}});
+  sales::log::Info("leads.signal", {{"signal", signals.Wait()}});
   (*server)->Shutdown();
   return 0;
 }

@@ -1,5 +1,4 @@
 // salesd: the embedded all-in-one process. Thin: flags → Salesd::Start → wait for a signal.
-#include <csignal>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -9,6 +8,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
+#include "common/runtime/termination_signals.h"
 #include "services/salesd/salesd.h"
 
 ABSL_FLAG(std::string, data_dir, "./data", "Directory holding every store of this process.");
@@ -42,13 +42,7 @@ int main(int argc, char** argv) {
       "[--http_port=9464] [--kafka_brokers=host:port] [--demo_data=false]");
   absl::ParseCommandLine(argc, argv);
 
-  // Signals are taken synchronously by sigwait below; block them before any thread starts so
-  // that no other thread receives them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  sales::runtime::TerminationSignals signals;  // before any thread starts
 
   auto salesd = sales::salesd::Salesd::Start({
       .data_dir = absl::GetFlag(FLAGS_data_dir),
@@ -80,9 +74,7 @@ int main(int argc, char** argv) {
             << (*salesd)->grpc_address() << " leads list\n"
             << "salesd: running; Ctrl-C stops it" << std::endl;
 
-  int signal = 0;
-  sigwait(&signals, &signal);
-  sales::log::Info("salesd.signal", {{"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"}});
+  sales::log::Info("salesd.signal", {{"signal", signals.Wait()}});
   (*salesd)->Shutdown();
   return 0;
 }
