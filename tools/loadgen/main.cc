@@ -1,0 +1,229 @@
+// leads_loadgen: drives the leads command mix over gRPC with N concurrent clients, then the
+// empty RPC (grpc.health.v1.Health/Check) on the same server with the same clients, and reports
+// throughput and latency percentiles of both and their ratio. See README.md.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "services/salesd/salesd.h"
+#include "tools/loadgen/empty_rpc_client.h"
+#include "tools/loadgen/lead_workload.h"
+#include "tools/loadgen/phase_runner.h"
+#include "tools/salesctl/table_printer.h"
+
+ABSL_FLAG(double, duration, 10, "Seconds measured per phase, after the warm-up.");
+ABSL_FLAG(double, warm_up, 1, "Seconds of unmeasured calls before each phase is measured.");
+ABSL_FLAG(int64_t, max_commands, 200'000, "A phase also ends after this many measured calls.");
+ABSL_FLAG(int, clients, 8, "Concurrent clients (threads), one call in flight each.");
+ABSL_FLAG(std::string, server, "",
+          "host:port of a running server; empty: start an in-process salesd on a temp dir.");
+ABSL_FLAG(std::string, channels, "both",
+          "shared (one channel for all clients), per_client (one connection each) or both "
+          "(run both, report the faster).");
+
+namespace sales::loadgen {
+namespace {
+
+struct ModeResult {
+  std::string mode;
+  PhaseResult commands;
+  PhaseResult empty_rpc;
+  double ratio() const {
+    const double empty = empty_rpc.calls_per_second();
+    return empty > 0 ? commands.calls_per_second() / empty : 0;
+  }
+};
+
+// One channel for every client, or one each with its own connection (a local subchannel pool,
+// else gRPC would share one connection between identical channels).
+std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(const std::string& target,
+                                                         const std::string& mode, int clients) {
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  const int count = mode == "shared" ? 1 : clients;
+  for (int i = 0; i < count; ++i) {
+    grpc::ChannelArguments args;
+    if (mode != "shared") args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    channels.push_back(grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args));
+  }
+  return channels;
+}
+
+std::string Ms(double ms) { return absl::StrFormat("%.3f", ms); }
+
+void AddRows(salesctl::TablePrinter& table, const std::string& mode, const PhaseResult& phase,
+             const std::string& total_name) {
+  const double seconds = absl::ToDoubleSeconds(phase.measured);
+  auto add = [&](const std::string& kind, const KindSummary& s, int64_t errors) {
+    table.AddRow({mode, kind, absl::StrCat(s.count),
+                  absl::StrFormat("%.0f", seconds > 0 ? s.count / seconds : 0), Ms(s.p50_ms),
+                  Ms(s.p99_ms), Ms(s.p999_ms), absl::StrCat(errors)});
+  };
+  std::vector<std::string> kinds = phase.stats.Kinds();
+  for (const std::string& kind : kinds) {
+    int64_t errors = 0;
+    for (const auto& [key, count] : phase.stats.errors()) {
+      if (key.first == kind) errors += count;
+    }
+    add(kind, phase.stats.Summarize(kind), errors);
+  }
+  if (kinds.size() > 1) add(total_name, phase.stats.SummarizeAll(), phase.stats.error_count());
+}
+
+// `first_client_index`: runs of several modes number their clients apart, since a client's index
+// names its leads and idempotency keys.
+ModeResult RunMode(const std::string& target, const std::string& mode, const Organisation& org,
+                   const PhaseOptions& options, int first_client_index) {
+  std::vector<std::shared_ptr<grpc::Channel>> channels =
+      MakeChannels(target, mode, options.clients);
+  auto channel_of = [&](int client) { return channels[client % channels.size()]; };
+  ModeResult result{.mode = mode};
+  std::cout << "[" << mode << "] leads command mix, " << options.clients << " clients...\n";
+  result.commands = RunPhase(options, [&](int client) {
+    auto stub = std::shared_ptr<leads::v1::LeadService::Stub>(
+        leads::v1::LeadService::NewStub(channel_of(client)));
+    auto lead_client = std::make_shared<LeadClient>(stub.get(), org, first_client_index + client);
+    return std::function<CallOutcome()>([stub, lead_client] { return lead_client->RunNext(); });
+  });
+  std::cout << "[" << mode << "] empty RPC (grpc.health.v1.Health/Check)...\n";
+  result.empty_rpc = RunPhase(options, [&](int client) {
+    auto empty_client = std::make_shared<EmptyRpcClient>(channel_of(client));
+    return std::function<CallOutcome()>([empty_client] { return empty_client->RunNext(); });
+  });
+  return result;
+}
+
+std::string RunDigits() {
+  std::random_device device;
+  return absl::StrFormat("%06d", std::uniform_int_distribution<int>(0, 999'999)(device));
+}
+
+int Run() {
+  const PhaseOptions options{.clients = std::max(1, absl::GetFlag(FLAGS_clients)),
+                             .warm_up = absl::Seconds(absl::GetFlag(FLAGS_warm_up)),
+                             .duration = absl::Seconds(absl::GetFlag(FLAGS_duration)),
+                             .max_calls = absl::GetFlag(FLAGS_max_commands)};
+  const std::string channels_flag = absl::GetFlag(FLAGS_channels);
+  std::vector<std::string> modes;
+  if (channels_flag == "both") {
+    modes = {"shared", "per_client"};
+  } else if (channels_flag == "shared" || channels_flag == "per_client") {
+    modes = {channels_flag};
+  } else {
+    std::cerr << "leads_loadgen: --channels must be shared, per_client or both\n";
+    return 2;
+  }
+
+  // The in-process server, unless --server names one.
+  std::string target = absl::GetFlag(FLAGS_server);
+  std::string data_dir;
+  std::unique_ptr<salesd::Salesd> server;
+  if (target.empty()) {
+    char dir_template[] = "/tmp/leads_loadgen.XXXXXX";
+    if (mkdtemp(dir_template) == nullptr) {
+      std::cerr << "leads_loadgen: cannot create a temp dir\n";
+      return 1;
+    }
+    data_dir = dir_template;
+    auto started = salesd::Salesd::Start({.data_dir = data_dir,
+                                          .grpc_port = 0,
+                                          .http_port = 0,
+                                          .contexts = {"leads"},
+                                          .demo_data = false});
+    if (!started.ok()) {
+      std::cerr << "leads_loadgen: starting salesd: " << started.status() << "\n";
+      std::filesystem::remove_all(data_dir);
+      return 1;
+    }
+    server = *std::move(started);
+    target = server->grpc_address();
+    std::cout << "in-process salesd at " << target << ", data in " << data_dir << "\n";
+  }
+
+  int exit_code = 0;
+  {
+    auto setup_stub = leads::v1::LeadService::NewStub(
+        grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
+    absl::StatusOr<Organisation> org = SetUpOrganisation(*setup_stub, RunDigits());
+    if (!org.ok()) {
+      std::cerr << "leads_loadgen: " << org.status() << "\n";
+      exit_code = 1;
+    } else {
+      std::cout << "organisation " << org->prefix << " set up; measuring "
+                << absl::ToDoubleSeconds(options.duration) << " s per phase after "
+                << absl::ToDoubleSeconds(options.warm_up) << " s warm-up, at most "
+                << options.max_calls << " calls\n";
+      std::vector<ModeResult> results;
+      for (const std::string& mode : modes) {
+        const int first_client_index = static_cast<int>(results.size()) * options.clients;
+        results.push_back(RunMode(target, mode, *org, options, first_client_index));
+      }
+
+      salesctl::TablePrinter table(
+          {"CHANNELS", "KIND", "CALLS", "CALLS/S", "P50_MS", "P99_MS", "P999_MS", "ERRORS"});
+      for (size_t column = 2; column < 8; ++column) table.AlignRight(column);
+      salesctl::TablePrinter errors({"CHANNELS", "PHASE", "KIND", "CODE", "COUNT"});
+      for (const ModeResult& result : results) {
+        AddRows(table, result.mode, result.commands, "ALL COMMANDS");
+        AddRows(table, result.mode, result.empty_rpc, "ALL");
+        for (const PhaseResult* phase : {&result.commands, &result.empty_rpc}) {
+          for (const auto& [key, count] : phase->stats.errors()) {
+            errors.AddRow({result.mode, phase == &result.commands ? "commands" : "empty_rpc",
+                           key.first, absl::StrCat(static_cast<int>(key.second)),
+                           absl::StrCat(count)});
+          }
+        }
+      }
+      std::cout << "\n" << table.Render();
+      for (const ModeResult& result : results) {
+        std::cout << absl::StrFormat("[%s] commands/s=%.0f empty_rpc/s=%.0f ratio=%.3f\n",
+                                     result.mode, result.commands.calls_per_second(),
+                                     result.empty_rpc.calls_per_second(), result.ratio());
+      }
+      const ModeResult& best = *std::max_element(
+          results.begin(), results.end(), [](const ModeResult& a, const ModeResult& b) {
+            return a.commands.calls_per_second() < b.commands.calls_per_second();
+          });
+      if (!errors.empty()) {
+        std::cout << "\nERRORS (any error fails the run)\n" << errors.Render();
+        exit_code = 1;
+      }
+      const KindSummary all = best.commands.stats.SummarizeAll();
+      const KindSummary empty = best.empty_rpc.stats.SummarizeAll();
+      std::cout << absl::StrFormat(
+          "\nfaster channel mode: %s; empty_rpc p50_ms=%.3f p99_ms=%.3f; target ratio >= 0.5\n",
+          best.mode, empty.p50_ms, empty.p99_ms);
+      std::cout << absl::StrFormat(
+          "leads_loadgen: commands/s=%.0f empty_rpc/s=%.0f ratio=%.3f p50_ms=%.3f p99_ms=%.3f\n",
+          best.commands.calls_per_second(), best.empty_rpc.calls_per_second(), best.ratio(),
+          all.p50_ms, all.p99_ms);
+    }
+  }
+  if (server != nullptr) {
+    server->Shutdown();
+    server.reset();
+    std::filesystem::remove_all(data_dir);
+  }
+  return exit_code;
+}
+
+}  // namespace
+}  // namespace sales::loadgen
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  return sales::loadgen::Run();
+}
