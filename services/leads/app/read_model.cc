@@ -4,6 +4,7 @@
 #include <optional>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -100,6 +101,19 @@ absl::StatusOr<Row> DecodeRow(absl::string_view value) {
 
 std::string LeadKey(absl::string_view lead_id) { return absl::StrCat("l/", lead_id); }
 
+std::string OpenLoadKey(absl::string_view rep_id) { return absl::StrCat("co/", rep_id); }
+
+// A decimal counter row; 0 when absent.
+absl::StatusOr<int64_t> ReadCounter(rocksdb::DB& db, const std::string& key) {
+  std::string value;
+  rocksdb::Status s = db.Get({}, key, &value);
+  if (s.IsNotFound()) return 0;
+  RETURN_IF_ERROR(FromRocks(s, "read counter"));
+  int64_t count = 0;
+  if (!absl::SimpleAtoi(value, &count)) return absl::DataLossError("read model: corrupt counter");
+  return count;
+}
+
 absl::string_view LeadIdOfIndexKey(absl::string_view key) { return key.substr(key.rfind('/') + 1); }
 
 }  // namespace
@@ -119,18 +133,36 @@ class LeadsReadModel::Batch {
     return DecodeRow(value);
   }
 
-  void PutRow(const Row& old_row, Row row, const v1::PipelineSettings& settings) {
-    for (const std::string& key : old_row.index_keys) batch_.Delete(key);
+  // Rewrites the row and only the index keys that changed (an unchanged key is neither deleted
+  // nor re-put, so scans do not wade through tombstones), keeping the open-lead counters of the
+  // reps whose "xo/" keys came or went.
+  absl::Status PutRow(const Row& old_row, Row row, const v1::PipelineSettings& settings) {
     row.index_keys = IndexKeys(row.summary.lead(), settings);
-    for (const std::string& key : row.index_keys) batch_.Put(key, "");
+    const absl::flat_hash_set<absl::string_view> old_keys(old_row.index_keys.begin(),
+                                                          old_row.index_keys.end());
+    const absl::flat_hash_set<absl::string_view> new_keys(row.index_keys.begin(),
+                                                          row.index_keys.end());
+    for (const std::string& key : old_row.index_keys) {
+      if (new_keys.contains(key)) continue;
+      batch_.Delete(key);
+      if (absl::StartsWith(key, "xo/")) RETURN_IF_ERROR(AddToOpenLoad(key, -1));
+    }
+    for (const std::string& key : row.index_keys) {
+      if (old_keys.contains(key)) continue;
+      batch_.Put(key, "");
+      if (absl::StartsWith(key, "xo/")) RETURN_IF_ERROR(AddToOpenLoad(key, +1));
+    }
     const std::string lead_id = row.summary.lead().lead_id();
     batch_.Put(LeadKey(lead_id), EncodeRow(row));
     rows_[lead_id] = std::move(row);
+    return absl::OkStatus();
   }
 
   void Put(absl::string_view key, absl::string_view value) { batch_.Put(Slice(key), Slice(value)); }
 
   absl::Status Commit(uint64_t position) {
+    for (const auto& [key, count] : open_loads_) batch_.Put(key, absl::StrCat(count));
+    open_loads_.clear();
     batch_.Put(Slice(kPositionKey), absl::StrCat(position));
     rocksdb::Status s = db_.Write({}, &batch_);
     batch_.Clear();
@@ -139,9 +171,23 @@ class LeadsReadModel::Batch {
   }
 
  private:
+  // `index_key` is "xo/<rep>/<lead>"; the counter is "co/<rep>".
+  absl::Status AddToOpenLoad(absl::string_view index_key, int64_t delta) {
+    const absl::string_view rest = index_key.substr(3);
+    const std::string counter_key = OpenLoadKey(rest.substr(0, rest.find('/')));
+    auto it = open_loads_.find(counter_key);
+    if (it == open_loads_.end()) {
+      ASSIGN_OR_RETURN(int64_t stored, ReadCounter(db_, counter_key));
+      it = open_loads_.emplace(counter_key, stored).first;
+    }
+    it->second += delta;
+    return absl::OkStatus();
+  }
+
   rocksdb::DB& db_;
   rocksdb::WriteBatch batch_;
   std::map<std::string, Row> rows_;
+  std::map<std::string, int64_t> open_loads_;  // counter key -> count, written at Commit
 };
 
 absl::StatusOr<std::unique_ptr<LeadsReadModel>> LeadsReadModel::Open(const std::string& path) {
@@ -198,7 +244,7 @@ absl::Status LeadsReadModel::Apply(const std::vector<eventstore::EventEnvelope>&
       row.summary.set_stream_version(envelope.stream_version());
       // An event that folds into nothing (not a capture first) leaves no row behind.
       if (!row.summary.lead().lead_id().empty()) {
-        batch.PutRow(old_row, std::move(row), EffectiveSettings(org_));
+        RETURN_IF_ERROR(batch.PutRow(old_row, std::move(row), EffectiveSettings(org_)));
       }
     }
     position = envelope.global_position();
@@ -211,9 +257,10 @@ absl::Status LeadsReadModel::Apply(const std::vector<eventstore::EventEnvelope>&
 absl::Status LeadsReadModel::ReindexAllLeads(Batch& batch) {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}));
   for (it->Seek("l/"); it->Valid() && it->key().starts_with("l/"); it->Next()) {
-    ASSIGN_OR_RETURN(Row row, DecodeRow(View(it->value())));
-    Row old_row = row;
-    batch.PutRow(old_row, std::move(row), EffectiveSettings(org_));
+    // Through the batch: the lead may have changed earlier in it.
+    ASSIGN_OR_RETURN(Row old_row, batch.GetRow(std::string(View(it->key()).substr(2))));
+    Row row = old_row;
+    RETURN_IF_ERROR(batch.PutRow(old_row, std::move(row), EffectiveSettings(org_)));
   }
   return FromRocks(it->status(), "scan leads");
 }
@@ -324,13 +371,8 @@ absl::StatusOr<std::vector<v1::GetLeadResponse>> LeadsReadModel::OpenLeadsOfTeam
 
 absl::StatusOr<RepLoads> LeadsReadModel::OpenLoads(const std::vector<std::string>& rep_ids) const {
   RepLoads loads;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}));
   for (const std::string& rep_id : rep_ids) {
-    const std::string prefix = absl::StrCat("xo/", rep_id, "/");
-    int64_t count = 0;
-    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) ++count;
-    RETURN_IF_ERROR(FromRocks(it->status(), "scan loads"));
-    loads[rep_id] = count;
+    ASSIGN_OR_RETURN(loads[rep_id], ReadCounter(*db_, OpenLoadKey(rep_id)));
   }
   return loads;
 }

@@ -16,7 +16,9 @@
 //   xs/<stage>/<lead>              by stage            xr/<rep>/<lead>       by rep
 //   xt/<team>/<stage>/<lead>       by team and stage   xg/<grade>/<lead>     by grade
 //   xq/<source>/<lead>             by source
-//   xo/<rep>/<lead>                open leads by rep (assignment loads)
+//   xo/<rep>/<lead>                open leads by rep
+//   co/<rep>                       how many "xo/<rep>/" rows there are (assignment loads: one
+//                                  point read per rep, kept in the same WriteBatch)
 //   xd/<due nanos>/<lead>          open leads by follow-up due time (overdue listing)
 //   xp/<due nanos>/<lead>          … of those, the ones whose overdue episode is not reported yet
 //                                  (the overdue scanner's short range)
