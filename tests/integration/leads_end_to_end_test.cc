@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <future>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -18,6 +19,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
+#include "sales/common/v1/envelope.pb.h"
 #include "sales/leads/v1/leads.grpc.pb.h"
 #include "services/leads/leads_server.h"
 #include "services/salesd/salesd.h"
@@ -168,6 +170,20 @@ v1::CaptureLeadRequest Capture() {
   return capture;
 }
 
+// The stream versions of `stream_id`'s events on Kafka, in the order they were read.
+std::vector<uint64_t> VersionsOnKafka(const std::vector<kafka::KafkaRecord>& records,
+                                      const std::string& stream_id) {
+  std::vector<uint64_t> versions;
+  for (const kafka::KafkaRecord& record : records) {
+    if (record.key != stream_id) continue;
+    common::v1::EventEnvelope envelope;
+    EXPECT_TRUE(envelope.ParseFromString(record.value));
+    EXPECT_EQ(envelope.stream_id(), stream_id);
+    versions.push_back(envelope.stream_version());
+  }
+  return versions;
+}
+
 salesd::SalesdOptions SalesdTestOptions(const std::string& data_dir, bool demo_data) {
   return {.data_dir = data_dir,
           .grpc_port = 0,
@@ -255,9 +271,10 @@ TEST(LeadsEndToEndTest, LeadToWonDealThroughSalesdAndSalesctl) {
   auto published = kafka::ReadTopic((*salesd)->kafka_bootstrap(), "sales.leads.v1.events",
                                     {.min_messages = appended, .timeout = kPatience});
   ASSERT_TRUE(published.ok()) << published.status();
-  int lead_events = 0;
-  for (const kafka::KafkaRecord& record : *published) lead_events += record.key == "lead-L-1";
-  EXPECT_GE(lead_events, 7);
+  // … in the stream's order: versions 1, 2, 3, … with none missing (one partition per key).
+  const std::vector<uint64_t> versions = VersionsOnKafka(*published, "lead-L-1");
+  ASSERT_GE(versions.size(), 7u);
+  for (size_t i = 0; i < versions.size(); ++i) EXPECT_EQ(versions[i], i + 1);
 
   // salesctl, the built binary, against the same server. The list comes from the read model,
   // a few milliseconds behind the commands.
@@ -278,6 +295,76 @@ TEST(LeadsEndToEndTest, LeadToWonDealThroughSalesdAndSalesctl) {
   EXPECT_THAT(table, HasSubstr("won"));
   EXPECT_EQ(RunCommand(salesctl + " leads get L-404 2>/dev/null").first, 1);
   EXPECT_EQ(RunCommand(salesctl + " leads list --stage nowhere 2>/dev/null").first, 2);
+}
+
+// salesd stops mid-journey and starts again on the same data directory (with a new, empty
+// embedded broker): the lead, its history and the read model are intact, the journey goes on,
+// and what is published after the restart is still in the stream's order.
+TEST(LeadsEndToEndTest, RestartMidJourneyLosesNothing) {
+  using Stub = v1::LeadService::Stub;
+  testing::TempDir dir;
+  v1::CommandResponse done;
+  uint64_t version_before_restart = 0;
+  {
+    auto salesd = salesd::Salesd::Start(SalesdTestOptions(dir.path(), /*demo_data=*/false));
+    ASSERT_TRUE(salesd.ok()) << salesd.status();
+    auto stub = Connect((*salesd)->grpc_address());
+    SetUpOrganisation(*stub);
+    v1::CaptureLeadResponse captured;
+    ASSERT_TRUE(Call(*stub, &Stub::CaptureLead, Capture(), &captured).ok());
+    v1::AssignLeadRequest assign;
+    *assign.mutable_meta() = Meta();
+    assign.set_lead_id("L-1");
+    ASSERT_TRUE(Call(*stub, &Stub::AssignLead, assign, &done).ok());
+    v1::LogActivityRequest activity;
+    *activity.mutable_meta() = Meta();
+    activity.set_lead_id("L-1");
+    activity.set_type(v1::ACTIVITY_TYPE_CALL);
+    ASSERT_TRUE(Call(*stub, &Stub::LogActivity, activity, &done).ok());
+    version_before_restart = done.stream_version();
+  }  // salesd shuts down here
+
+  auto salesd = salesd::Salesd::Start(SalesdTestOptions(dir.path(), /*demo_data=*/false));
+  ASSERT_TRUE(salesd.ok()) << salesd.status();
+  auto stub = Connect((*salesd)->grpc_address());
+  v1::GetLeadRequest get;
+  get.set_lead_id("L-1");
+  v1::GetLeadResponse lead;
+  ASSERT_TRUE(Call(*stub, &Stub::GetLead, get, &lead).ok());
+  EXPECT_EQ(lead.stream_version(), version_before_restart);
+  EXPECT_EQ(lead.lead().rep_id(), "rep-a");
+  EXPECT_EQ(lead.lead().team_id(), "team-east");
+  ASSERT_TRUE((*salesd)->leads()->WaitForReadModel(kPatience).ok());
+  v1::ListLeadsRequest list;
+  list.set_rep_id("rep-a");
+  v1::ListLeadsResponse listed;
+  ASSERT_TRUE(Call(*stub, &Stub::ListLeads, list, &listed).ok());
+  ASSERT_EQ(listed.leads_size(), 1);
+  EXPECT_EQ(listed.leads(0).lead().lead_id(), "L-1");
+
+  v1::ConvertToOpportunityRequest convert;
+  *convert.mutable_meta() = Meta();
+  convert.set_lead_id("L-1");
+  convert.set_deal_id("D-1");
+  ASSERT_TRUE(Call(*stub, &Stub::ConvertToOpportunity, convert, &done).ok());
+  v1::WinDealRequest win;
+  *win.mutable_meta() = Meta();
+  win.set_lead_id("L-1");
+  ASSERT_TRUE(Call(*stub, &Stub::WinDeal, win, &done).ok());
+  EXPECT_GT(done.stream_version(), version_before_restart);
+
+  // The new broker holds what was published since the restart (and any row the old relay had
+  // not yet seen acknowledged): a contiguous, ordered run of the stream's versions that ends
+  // with the last one.
+  auto published = kafka::ReadTopic(
+      (*salesd)->kafka_bootstrap(), "sales.leads.v1.events",
+      {.min_messages = done.stream_version() - version_before_restart, .timeout = kPatience});
+  ASSERT_TRUE(published.ok()) << published.status();
+  const std::vector<uint64_t> versions = VersionsOnKafka(*published, "lead-L-1");
+  ASSERT_FALSE(versions.empty());
+  EXPECT_LE(versions.front(), version_before_restart + 1);
+  for (size_t i = 1; i < versions.size(); ++i) EXPECT_EQ(versions[i], versions[i - 1] + 1);
+  EXPECT_EQ(versions.back(), done.stream_version());
 }
 
 TEST(LeadsEndToEndTest, DemoDataSeedsAnEmptyStoreOnlyOnce) {
