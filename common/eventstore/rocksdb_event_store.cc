@@ -28,6 +28,7 @@
 #include "common/eventstore/internal/keys.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
+#include "common/storage/rocksdb_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
@@ -38,6 +39,9 @@
 
 namespace sales::eventstore {
 namespace {
+
+using storage::FromRocks;
+using storage::ToView;
 
 using internal::DecodeBigEndian64;
 using internal::EncodeBigEndian64;
@@ -51,13 +55,6 @@ constexpr size_t kMaxStreamsPerAppend = 100;
 enum ColumnFamily { kDefault = 0, kLog, kStreamIndex, kOutbox, kIdempotency };
 const char* const kColumnFamilyNames[] = {"default", "log", "stream_index", "outbox",
                                           "idempotency"};
-
-absl::string_view View(const rocksdb::Slice& slice) { return {slice.data(), slice.size()}; }
-
-absl::Status FromRocks(const rocksdb::Status& status, absl::string_view what) {
-  if (status.ok()) return absl::OkStatus();
-  return absl::InternalError(absl::StrCat("event store ", what, ": ", status.ToString()));
-}
 
 // Writes a random (version 4) UUID into `out`.
 void NewUuid(std::string& out) {
@@ -154,17 +151,17 @@ class RocksDbEventStore final : public EventStore {
   absl::Status LoadCounters() {
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, handles_[kLog]));
     it->SeekToLast();
-    RETURN_IF_ERROR(FromRocks(it->status(), "open (log)"));
-    uint64_t head = it->Valid() ? DecodeBigEndian64(View(it->key())) : 0;
+    RETURN_IF_ERROR(FromRocks(it->status(), "event store open (log)"));
+    uint64_t head = it->Valid() ? DecodeBigEndian64(ToView(it->key())) : 0;
     next_position_ = head + 1;
     committed_position_.store(head);
     std::unique_ptr<rocksdb::Iterator> outbox(db_->NewIterator({}, handles_[kOutbox]));
     int64_t waiting = 0;
     for (outbox->SeekToFirst(); outbox->Valid(); outbox->Next()) {
-      waiting += static_cast<int64_t>(DecodeBigEndian64(View(outbox->value())) -
-                                      DecodeBigEndian64(View(outbox->key())) + 1);
+      waiting += static_cast<int64_t>(DecodeBigEndian64(ToView(outbox->value())) -
+                                      DecodeBigEndian64(ToView(outbox->key())) + 1);
     }
-    RETURN_IF_ERROR(FromRocks(outbox->status(), "open (outbox)"));
+    RETURN_IF_ERROR(FromRocks(outbox->status(), "event store open (outbox)"));
     outbox_size_.store(waiting);
     return absl::OkStatus();
   }
@@ -255,7 +252,7 @@ class RocksDbEventStore final : public EventStore {
     for (it->Seek(internal::StreamIndexKey(stream_id, from_version));
          it->Valid() && it->key().starts_with(prefix) && events.size() < max_count; it->Next()) {
       const internal::StreamRun run =
-          internal::DecodeStreamRun(View(it->key()).substr(prefix.size()), View(it->value()));
+          internal::DecodeStreamRun(ToView(it->key()).substr(prefix.size()), ToView(it->value()));
       const uint64_t first = std::max(from_version, run.first_version);
       const uint64_t count =
           std::min<uint64_t>(run.last_version - first + 1, max_count - events.size());
@@ -267,7 +264,7 @@ class RocksDbEventStore final : public EventStore {
         events[i].stream_version = first + (i - begin);
       }
     }
-    RETURN_IF_ERROR(FromRocks(it->status(), "read stream index"));
+    RETURN_IF_ERROR(FromRocks(it->status(), "event store read stream index"));
     return events;
   }
 
@@ -285,11 +282,11 @@ class RocksDbEventStore final : public EventStore {
     const std::string prefix = internal::StreamIndexPrefix(stream_id);
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, handles_[kStreamIndex]));
     it->SeekForPrev(internal::StreamIndexKey(stream_id, UINT64_MAX));
-    RETURN_IF_ERROR(FromRocks(it->status(), "read stream head"));
+    RETURN_IF_ERROR(FromRocks(it->status(), "event store read stream head"));
     StreamHead head;
     if (it->Valid() && it->key().starts_with(prefix)) {
       const internal::StreamRun run =
-          internal::DecodeStreamRun(View(it->key()).substr(prefix.size()), View(it->value()));
+          internal::DecodeStreamRun(ToView(it->key()).substr(prefix.size()), ToView(it->value()));
       head.version = run.last_version;
       head.last_event_hash = run.last_event_hash;
     }
@@ -304,16 +301,16 @@ class RocksDbEventStore final : public EventStore {
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, handles_[kOutbox]));
     // Start at the row holding from_position, if any, else at the next one.
     it->SeekForPrev(EncodeBigEndian64(from_position));
-    if (!it->Valid() || DecodeBigEndian64(View(it->value())) < from_position) {
+    if (!it->Valid() || DecodeBigEndian64(ToView(it->value())) < from_position) {
       it->Seek(EncodeBigEndian64(from_position));
     }
     for (; it->Valid() && events.size() < max_count; it->Next()) {
-      const uint64_t first = std::max(DecodeBigEndian64(View(it->key())), from_position);
-      const uint64_t last = DecodeBigEndian64(View(it->value()));
+      const uint64_t first = std::max(DecodeBigEndian64(ToView(it->key())), from_position);
+      const uint64_t last = DecodeBigEndian64(ToView(it->value()));
       RETURN_IF_ERROR(ReadLogRange(
           first, std::min<uint64_t>(last - first + 1, max_count - events.size()), events));
     }
-    RETURN_IF_ERROR(FromRocks(it->status(), "read outbox"));
+    RETURN_IF_ERROR(FromRocks(it->status(), "event store read outbox"));
     RETURN_IF_ERROR(FillStreamCoordinates(events));
     return events;
   }
@@ -327,19 +324,20 @@ class RocksDbEventStore final : public EventStore {
     for (uint64_t position : positions) {
       it->SeekForPrev(EncodeBigEndian64(position));
       if (!it->Valid()) continue;
-      const uint64_t first = DecodeBigEndian64(View(it->key()));
-      const uint64_t last = DecodeBigEndian64(View(it->value()));
+      const uint64_t first = DecodeBigEndian64(ToView(it->key()));
+      const uint64_t last = DecodeBigEndian64(ToView(it->value()));
       if (position > last) continue;  // not in the outbox (already delivered)
       absl::flat_hash_set<uint64_t>& delivered = partially_delivered_[first];
       delivered.insert(position);
       if (delivered.size() < last - first + 1) continue;
       partially_delivered_.erase(first);
-      RETURN_IF_ERROR(FromRocks(batch.Delete(handles_[kOutbox], it->key()), "delete outbox"));
+      RETURN_IF_ERROR(
+          FromRocks(batch.Delete(handles_[kOutbox], it->key()), "event store delete outbox"));
       removed_events += static_cast<int64_t>(last - first + 1);
     }
-    RETURN_IF_ERROR(FromRocks(it->status(), "read outbox"));
+    RETURN_IF_ERROR(FromRocks(it->status(), "event store read outbox"));
     if (removed_events == 0) return absl::OkStatus();
-    RETURN_IF_ERROR(FromRocks(db_->Write({}, &batch), "delete outbox"));
+    RETURN_IF_ERROR(FromRocks(db_->Write({}, &batch), "event store delete outbox"));
     outbox_size_.fetch_sub(removed_events);
     return absl::OkStatus();
   }
@@ -379,7 +377,7 @@ class RocksDbEventStore final : public EventStore {
     std::string value;
     rocksdb::Status s = db_->Get({}, handles_[kIdempotency], key, &value);
     if (s.IsNotFound()) return absl::optional<std::vector<AppendResult>>();
-    RETURN_IF_ERROR(FromRocks(s, "read idempotency record"));
+    RETURN_IF_ERROR(FromRocks(s, "event store read idempotency record"));
     ASSIGN_OR_RETURN(internal::IdempotencyRecord record, internal::DecodeIdempotencyRecord(value));
     if (record.fingerprint != fingerprint) return mismatch();
     return absl::optional<std::vector<AppendResult>>(Deduplicated(std::move(record.results)));
@@ -428,7 +426,7 @@ class RocksDbEventStore final : public EventStore {
     if (status.ok() && !request.idempotency_key.empty()) {
       status = FromRocks(open_batch_.Put(handles_[kIdempotency], request.idempotency_key,
                                          internal::EncodeIdempotencyRecord({fingerprint, results})),
-                         "batch");
+                         "event store batch");
     }
     if (!status.ok()) {
       open_batch_.RollbackToSavePoint().PermitUncheckedError();
@@ -468,8 +466,8 @@ class RocksDbEventStore final : public EventStore {
       }
       new_head.last_event_hash = EventHash(bytes);
 
-      RETURN_IF_ERROR(
-          FromRocks(writes.Put(handles_[kLog], EncodeBigEndian64(position), bytes), "batch"));
+      RETURN_IF_ERROR(FromRocks(writes.Put(handles_[kLog], EncodeBigEndian64(position), bytes),
+                                "event store batch"));
       ++position;
     }
     result.last_version = new_head.version;
@@ -481,11 +479,11 @@ class RocksDbEventStore final : public EventStore {
             internal::StreamIndexKey(request.stream_id, result.last_version),
             internal::EncodeStreamRunValue({result.first_version, result.last_version,
                                             result.first_position, new_head.last_event_hash})),
-        "batch"));
+        "event store batch"));
     RETURN_IF_ERROR(
         FromRocks(writes.Put(handles_[kOutbox], EncodeBigEndian64(result.first_position),
                              EncodeBigEndian64(result.last_position)),
-                  "batch"));
+                  "event store batch"));
     return absl::OkStatus();
   }
 
@@ -504,7 +502,7 @@ class RocksDbEventStore final : public EventStore {
       const uint64_t events = std::exchange(open_batch_events_, 0);
       const uint64_t last_position = next_position_ - 1;
       lock.unlock();
-      absl::Status status = FromRocks(db_->Write(write_options_, &batch), "write");
+      absl::Status status = FromRocks(db_->Write(write_options_, &batch), "event store write");
       lock.lock();
       if (status.ok()) {
         committed_position_.store(last_position);
@@ -530,9 +528,9 @@ class RocksDbEventStore final : public EventStore {
     uint64_t read = 0;
     for (it->Seek(EncodeBigEndian64(first_position)); it->Valid() && read < count;
          it->Next(), ++read) {
-      out.push_back({DecodeBigEndian64(View(it->key())), "", 0, it->value().ToString()});
+      out.push_back({DecodeBigEndian64(ToView(it->key())), "", 0, it->value().ToString()});
     }
-    return FromRocks(it->status(), "read log");
+    return FromRocks(it->status(), "event store read log");
   }
 
   // Events from the log carry their stream coordinates inside the bytes; decode them cheaply.

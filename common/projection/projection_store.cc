@@ -9,12 +9,17 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
+#include "common/storage/rocksdb_util.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
 
 namespace sales::projection {
 namespace {
+
+using storage::FromRocks;
+using storage::ToSlice;
+using storage::ToView;
 
 constexpr char kModelFamily[] = "read_model";
 constexpr char kRunnerFamily[] = "runner";
@@ -31,9 +36,6 @@ void AppendMarkKey(absl::string_view source, absl::string_view stream_id, std::s
   absl::StrAppend(&out, "mark/", source, absl::string_view("\0", 1), stream_id);
 }
 std::string FeedKey(absl::string_view source) { return absl::StrCat("feed/", source); }
-
-rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
-absl::string_view ToView(const rocksdb::Slice& s) { return absl::string_view(s.data(), s.size()); }
 
 // Both families are read by point lookups: whole-key Bloom filters in the tables and in the
 // memtable make a miss (a new stream, a new row) cheap; no compression on the small upper
@@ -52,11 +54,6 @@ rocksdb::ColumnFamilyOptions PointLookupOptions(const ProjectionStoreOptions& st
   options.compression_per_level = {rocksdb::kNoCompression, rocksdb::kNoCompression,
                                    options.compression};
   return options;
-}
-
-absl::Status FromRocks(const rocksdb::Status& status, absl::string_view context) {
-  if (status.ok()) return absl::OkStatus();
-  return absl::InternalError(absl::StrCat(context, ": ", status.ToString()));
 }
 
 template <typename Int>

@@ -13,6 +13,7 @@
 #include "common/eventsourcing/event_codec.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
+#include "common/storage/rocksdb_util.h"
 #include "rocksdb/write_batch.h"
 #include "services/leads/domain/follow_up.h"
 #include "services/leads/domain/lead.h"
@@ -22,20 +23,16 @@
 namespace sales::leads {
 namespace {
 
+using storage::FromRocks;
+using storage::ToSlice;
+using storage::ToView;
+
 constexpr absl::string_view kPositionKey = "m/position";
 constexpr absl::string_view kOrgKey = "org";
 constexpr absl::string_view kLeadStreamPrefix = "lead-";
 constexpr size_t kMaxScannedPerPage = 10'000;
 constexpr v1::LeadStage kOpenStages[] = {v1::LEAD_STAGE_CAPTURED, v1::LEAD_STAGE_NURTURING,
                                          v1::LEAD_STAGE_QUALIFIED, v1::LEAD_STAGE_OPPORTUNITY};
-
-absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
-  if (s.ok()) return absl::OkStatus();
-  return absl::InternalError(absl::StrCat("read model: ", what, ": ", s.ToString()));
-}
-
-absl::string_view View(const rocksdb::Slice& s) { return absl::string_view(s.data(), s.size()); }
-rocksdb::Slice Slice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 
 std::string Num(int64_t n, int width) { return absl::StrFormat("%0*d", width, n); }
 
@@ -108,7 +105,7 @@ absl::StatusOr<int64_t> ReadCounter(rocksdb::DB& db, const std::string& key) {
   std::string value;
   rocksdb::Status s = db.Get({}, key, &value);
   if (s.IsNotFound()) return 0;
-  RETURN_IF_ERROR(FromRocks(s, "read counter"));
+  RETURN_IF_ERROR(FromRocks(s, "read model: read counter"));
   int64_t count = 0;
   if (!absl::SimpleAtoi(value, &count)) return absl::DataLossError("read model: corrupt counter");
   return count;
@@ -129,7 +126,7 @@ class LeadsReadModel::Batch {
     std::string value;
     rocksdb::Status s = db_.Get({}, LeadKey(lead_id), &value);
     if (s.IsNotFound()) return Row{};
-    RETURN_IF_ERROR(FromRocks(s, "read lead row"));
+    RETURN_IF_ERROR(FromRocks(s, "read model: read lead row"));
     return DecodeRow(value);
   }
 
@@ -158,16 +155,18 @@ class LeadsReadModel::Batch {
     return absl::OkStatus();
   }
 
-  void Put(absl::string_view key, absl::string_view value) { batch_.Put(Slice(key), Slice(value)); }
+  void Put(absl::string_view key, absl::string_view value) {
+    batch_.Put(ToSlice(key), ToSlice(value));
+  }
 
   absl::Status Commit(uint64_t position) {
     for (const auto& [key, count] : open_loads_) batch_.Put(key, absl::StrCat(count));
     open_loads_.clear();
-    batch_.Put(Slice(kPositionKey), absl::StrCat(position));
+    batch_.Put(ToSlice(kPositionKey), absl::StrCat(position));
     rocksdb::Status s = db_.Write({}, &batch_);
     batch_.Clear();
     rows_.clear();
-    return FromRocks(s, "write batch");
+    return FromRocks(s, "read model: write batch");
   }
 
  private:
@@ -194,7 +193,7 @@ absl::StatusOr<std::unique_ptr<LeadsReadModel>> LeadsReadModel::Open(const std::
   rocksdb::Options options;
   options.create_if_missing = true;
   rocksdb::DB* raw = nullptr;
-  RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(options, path, &raw), "open " + path));
+  RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(options, path, &raw), "read model: open " + path));
   std::unique_ptr<LeadsReadModel> model(new LeadsReadModel(std::unique_ptr<rocksdb::DB>(raw)));
   RETURN_IF_ERROR(model->Load());
   return model;
@@ -202,16 +201,16 @@ absl::StatusOr<std::unique_ptr<LeadsReadModel>> LeadsReadModel::Open(const std::
 
 absl::Status LeadsReadModel::Load() {
   std::string value;
-  rocksdb::Status s = db_->Get({}, Slice(kPositionKey), &value);
+  rocksdb::Status s = db_->Get({}, ToSlice(kPositionKey), &value);
   if (!s.IsNotFound()) {
-    RETURN_IF_ERROR(FromRocks(s, "read position"));
+    RETURN_IF_ERROR(FromRocks(s, "read model: read position"));
     uint64_t position = 0;
     if (!absl::SimpleAtoi(value, &position)) return absl::DataLossError("read model: position");
     applied_.store(position, std::memory_order_release);
   }
-  s = db_->Get({}, Slice(kOrgKey), &value);
+  s = db_->Get({}, ToSlice(kOrgKey), &value);
   if (s.IsNotFound()) return absl::OkStatus();
-  RETURN_IF_ERROR(FromRocks(s, "read org"));
+  RETURN_IF_ERROR(FromRocks(s, "read model: read org"));
   if (!org_.ParseFromString(value)) return absl::DataLossError("read model: corrupt org row");
   return absl::OkStatus();
 }
@@ -258,11 +257,11 @@ absl::Status LeadsReadModel::ReindexAllLeads(Batch& batch) {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}));
   for (it->Seek("l/"); it->Valid() && it->key().starts_with("l/"); it->Next()) {
     // Through the batch: the lead may have changed earlier in it.
-    ASSIGN_OR_RETURN(Row old_row, batch.GetRow(std::string(View(it->key()).substr(2))));
+    ASSIGN_OR_RETURN(Row old_row, batch.GetRow(std::string(ToView(it->key()).substr(2))));
     Row row = old_row;
     RETURN_IF_ERROR(batch.PutRow(old_row, std::move(row), EffectiveSettings(org_)));
   }
-  return FromRocks(it->status(), "scan leads");
+  return FromRocks(it->status(), "read model: scan leads");
 }
 
 absl::StatusOr<LeadPage> LeadsReadModel::List(const v1::ListLeadsRequest& request,
@@ -322,7 +321,7 @@ absl::StatusOr<LeadPage> LeadsReadModel::List(const v1::ListLeadsRequest& reques
   size_t scanned = 0;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}));
   for (it->Seek(start); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    const absl::string_view key = View(it->key());
+    const absl::string_view key = ToView(it->key());
     if (key == start && !request.page_token().empty()) continue;
     if (!end.empty() && key >= end) break;
     if (page.rows.size() == page_size || scanned == kMaxScannedPerPage) {
@@ -333,17 +332,17 @@ absl::StatusOr<LeadPage> LeadsReadModel::List(const v1::ListLeadsRequest& reques
     last_key = std::string(key);
     Row row;
     if (prefix == "l/") {
-      ASSIGN_OR_RETURN(row, DecodeRow(View(it->value())));
+      ASSIGN_OR_RETURN(row, DecodeRow(ToView(it->value())));
     } else {
       std::string value;
       rocksdb::Status s = db_->Get({}, LeadKey(LeadIdOfIndexKey(key)), &value);
       if (s.IsNotFound()) continue;  // the row moved on since the iterator's snapshot
-      RETURN_IF_ERROR(FromRocks(s, "read lead row"));
+      RETURN_IF_ERROR(FromRocks(s, "read model: read lead row"));
       ASSIGN_OR_RETURN(row, DecodeRow(value));
     }
     if (matches(row.summary.lead())) page.rows.push_back(std::move(row.summary));
   }
-  RETURN_IF_ERROR(FromRocks(it->status(), "scan"));
+  RETURN_IF_ERROR(FromRocks(it->status(), "read model: scan"));
   return page;
 }
 
@@ -355,16 +354,16 @@ absl::StatusOr<std::vector<v1::GetLeadResponse>> LeadsReadModel::OpenLeadsOfTeam
     const std::string prefix = absl::StrCat("xt/", team_id, "/", Num(stage, 2), "/");
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
       std::string value;
-      rocksdb::Status s = db_->Get({}, LeadKey(LeadIdOfIndexKey(View(it->key()))), &value);
+      rocksdb::Status s = db_->Get({}, LeadKey(LeadIdOfIndexKey(ToView(it->key()))), &value);
       if (s.IsNotFound()) continue;
-      RETURN_IF_ERROR(FromRocks(s, "read lead row"));
+      RETURN_IF_ERROR(FromRocks(s, "read model: read lead row"));
       ASSIGN_OR_RETURN(Row row, DecodeRow(value));
       // The row may be newer than the index entry: keep it only where it now belongs.
       if (row.summary.lead().stage() == stage && row.summary.lead().team_id() == team_id) {
         rows.push_back(std::move(row.summary));
       }
     }
-    RETURN_IF_ERROR(FromRocks(it->status(), "scan team"));
+    RETURN_IF_ERROR(FromRocks(it->status(), "read model: scan team"));
   }
   return rows;
 }
@@ -382,10 +381,10 @@ absl::StatusOr<std::vector<std::string>> LeadsReadModel::UnreportedDueLeads(absl
   const std::string end = DueKey("xp/", now + absl::Nanoseconds(1), "");
   std::vector<std::string> ids;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}));
-  for (it->Seek("xp/"); it->Valid() && View(it->key()) < end && ids.size() < limit; it->Next()) {
-    ids.emplace_back(LeadIdOfIndexKey(View(it->key())));
+  for (it->Seek("xp/"); it->Valid() && ToView(it->key()) < end && ids.size() < limit; it->Next()) {
+    ids.emplace_back(LeadIdOfIndexKey(ToView(it->key())));
   }
-  RETURN_IF_ERROR(FromRocks(it->status(), "scan due"));
+  RETURN_IF_ERROR(FromRocks(it->status(), "read model: scan due"));
   return ids;
 }
 
