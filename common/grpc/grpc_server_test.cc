@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/testing/grpc_health.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -57,26 +58,8 @@ std::shared_ptr<grpc::Channel> Connect(const GrpcServer& server) {
   return grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials());
 }
 
-// grpc.health.v1.Health/Check. Returns the gRPC status and, when OK, the ServingStatus enum
-// (1 = SERVING, 2 = NOT_SERVING).
 std::pair<grpc::Status, int> HealthCheck(const GrpcServer& server, const std::string& service) {
-  grpc::GenericStub stub(Connect(server));
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(20)));
-  grpc::ByteBuffer request = ToByteBuffer(StringField(1, service));
-  grpc::ByteBuffer response;
-  std::promise<grpc::Status> done;
-  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request, &response,
-                 [&done](grpc::Status status) { done.set_value(status); });
-  grpc::Status status = done.get_future().get();
-  if (!status.ok()) return {status, 0};
-  UnknownFieldSet fields;
-  EXPECT_TRUE(fields.ParseFromString(ToString(response)));
-  int serving_status = 0;  // proto3: an absent field is the enum's zero, UNKNOWN
-  for (int i = 0; i < fields.field_count(); ++i) {
-    if (fields.field(i).number() == 1) serving_status = fields.field(i).varint();
-  }
-  return {status, serving_status};
+  return sales::testing::HealthCheck(server.address(), service);
 }
 
 // grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo with list_services (field 7);

@@ -2,7 +2,6 @@
 // LeadService on its gRPC server) driven through the real gRPC stub and the built `salesctl`
 // binary; the demo data; and the `leads` process role (LeadsServer) against a broker.
 #include <cstdio>
-#include <future>
 #include <string>
 #include <vector>
 
@@ -10,14 +9,11 @@
 #include "absl/time/clock.h"
 #include "common/kafka/embedded_broker.h"
 #include "common/kafka/test_consumer.h"
+#include "common/testing/grpc_health.h"
 #include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
-#include "google/protobuf/unknown_field_set.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/create_channel.h"
-#include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
 #include "sales/common/v1/envelope.pb.h"
 #include "sales/leads/v1/leads.grpc.pb.h"
@@ -36,37 +32,10 @@ std::unique_ptr<v1::LeadService::Stub> Connect(const std::string& address) {
   return v1::LeadService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
 }
 
-// grpc.health.v1.Health/Check through a generic call (Debian ships no health client stub):
-// the ServingStatus (1 = SERVING), or -1 when the call failed.
+// The ServingStatus of `service` (1 = SERVING), or -1 when the call failed.
 int HealthStatus(const std::string& address, const std::string& service) {
-  std::string request_bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&request_bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.WriteTag((1 << 3) | 2);  // HealthCheckRequest.service
-    coded.WriteVarint32(service.size());
-    coded.WriteString(service);
-  }
-  grpc::Slice slice(request_bytes);
-  grpc::ByteBuffer request(&slice, 1);
-  grpc::ByteBuffer response;
-  grpc::GenericStub stub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + kPatience));
-  std::promise<grpc::Status> done;
-  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request, &response,
-                 [&done](grpc::Status status) { done.set_value(status); });
-  if (!done.get_future().get().ok()) return -1;
-  std::vector<grpc::Slice> slices;
-  if (!response.Dump(&slices).ok()) return -1;
-  std::string bytes;
-  for (const grpc::Slice& s : slices) bytes.append(s.begin(), s.end());
-  google::protobuf::UnknownFieldSet fields;
-  if (!fields.ParseFromString(bytes)) return -1;
-  for (int i = 0; i < fields.field_count(); ++i) {
-    if (fields.field(i).number() == 1) return static_cast<int>(fields.field(i).varint());
-  }
-  return 0;
+  auto [status, serving] = testing::HealthCheck(address, service);
+  return status.ok() ? serving : -1;
 }
 
 v1::CommandMeta Meta() {
