@@ -8,6 +8,12 @@
 
 namespace sales::salesctl {
 
+absl::Status RpcError(const grpc::Status& status, const grpc::ClientContext& context) {
+  absl::Status error(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+  error.SetPayload(kRpcErrorPayload, absl::Cord(context.peer()));
+  return error;
+}
+
 absl::Status PrintJson(Session& session, const google::protobuf::Message& message) {
   google::protobuf::util::JsonPrintOptions options;
   options.add_whitespace = true;

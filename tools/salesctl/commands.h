@@ -14,6 +14,7 @@
 #define SALES_TOOLS_SALESCTL_COMMANDS_H_
 
 #include <functional>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/message.h"
+#include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "sales/leads/v1/leads.grpc.pb.h"
 #include "tools/salesctl/command_args.h"
@@ -32,6 +34,8 @@ namespace sales::salesctl {
 inline constexpr char kRpcErrorPayload[] = "type.sales/salesctl.RpcError";
 
 struct Session {
+  // The connection to the server; commands of other services make their stubs from it.
+  std::shared_ptr<grpc::Channel> channel;
   sales::leads::v1::LeadService::Stub* stub = nullptr;
   bool json = false;
   std::string actor;  // CommandMeta.actor of every command
@@ -58,23 +62,31 @@ std::vector<FlagSpec> WithMetaFlags(std::vector<FlagSpec> flags);
 absl::StatusOr<sales::leads::v1::CommandMeta> MetaFrom(const Session& session,
                                                        const CommandArgs& args);
 
-// One unary call with the session's deadline; a failure becomes its status with
-// kRpcErrorPayload.
+// A failed RPC as the status salesctl reports (its code and message, with kRpcErrorPayload).
+absl::Status RpcError(const grpc::Status& status, const grpc::ClientContext& context);
+
+// One unary call on `stub` (any service's) with the session's deadline; a failure becomes
+// RpcError.
+template <typename Stub, typename Request, typename Response>
+absl::StatusOr<Response> Call(Session& session, Stub& stub,
+                              grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                           Response*),
+                              const Request& request) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + session.deadline));
+  Response response;
+  grpc::Status status = (stub.*method)(&context, request, &response);
+  if (!status.ok()) return RpcError(status, context);
+  return response;
+}
+
+// The same on the session's LeadService stub.
 template <typename Request, typename Response>
 absl::StatusOr<Response> Call(Session& session,
                               grpc::Status (sales::leads::v1::LeadService::Stub::*method)(
                                   grpc::ClientContext*, const Request&, Response*),
                               const Request& request) {
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + session.deadline));
-  Response response;
-  grpc::Status status = (session.stub->*method)(&context, request, &response);
-  if (!status.ok()) {
-    absl::Status error(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
-    error.SetPayload(kRpcErrorPayload, absl::Cord(context.peer()));
-    return error;
-  }
-  return response;
+  return Call(session, *session.stub, method, request);
 }
 
 }  // namespace sales::salesctl

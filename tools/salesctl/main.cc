@@ -130,9 +130,11 @@ int Run(int argc, char** argv) {
   absl::StatusOr<CommandArgs> parsed = CommandArgs::Parse(command->flags, command_args);
   if (!parsed.ok()) return UsageError(parsed.status().message());
 
-  auto stub = sales::leads::v1::LeadService::NewStub(
-      grpc::CreateChannel(server, grpc::InsecureChannelCredentials()));
-  Session session{.stub = stub.get(),
+  std::shared_ptr<grpc::Channel> channel =
+      grpc::CreateChannel(server, grpc::InsecureChannelCredentials());
+  auto stub = sales::leads::v1::LeadService::NewStub(channel);
+  Session session{.channel = channel,
+                  .stub = stub.get(),
                   .json = json,
                   .actor = actor,
                   .zone = LoadBusinessZone(),
