@@ -193,9 +193,9 @@ class RocksDbEventStore final : public EventStore {
     }
 
     // Every stream is checked before anything is prepared: all or nothing.
-    std::vector<StreamHead*> heads;
+    std::vector<KnownHead*> heads;
     for (const AppendRequest& append : request.appends) {
-      ASSIGN_OR_RETURN(StreamHead * head, LoadHead(append.stream_id));
+      ASSIGN_OR_RETURN(KnownHead * head, LoadHead(append.stream_id));
       absl::Status version_check = CheckExpectedVersion(append, *head);
       if (!version_check.ok()) {
         // The head may be ahead of what readers see (a commit group in flight). Answer only once
@@ -246,6 +246,9 @@ class RocksDbEventStore final : public EventStore {
                                                          size_t max_count) override {
     RETURN_IF_ERROR(ValidateStreamId(stream_id));
     from_version = std::max<uint64_t>(from_version, 1);
+    if (KnownCommittedVersion(stream_id).value_or(UINT64_MAX) < from_version) {
+      return std::vector<StoredEvent>();  // nothing after it: no iterator needed
+    }
     const std::string prefix = internal::StreamIndexPrefix(stream_id);
     std::vector<StoredEvent> events;
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, handles_[kStreamIndex]));
@@ -354,6 +357,11 @@ class RocksDbEventStore final : public EventStore {
     absl::Status status;
     bool done = false;
   };
+  // A stream's head as prepared under mu_, and the position of its last prepared event: the head
+  // is committed (readable) once committed_position_ reaches it.
+  struct KnownHead : StreamHead {
+    uint64_t last_position = 0;
+  };
   struct InFlightKey {
     std::string fingerprint;
     std::shared_ptr<PendingAppend> pending;
@@ -388,11 +396,23 @@ class RocksDbEventStore final : public EventStore {
     return results;
   }
 
-  absl::StatusOr<StreamHead*> LoadHead(const std::string& stream_id) {
+  absl::StatusOr<KnownHead*> LoadHead(const std::string& stream_id) {
     auto it = heads_.find(stream_id);
     if (it != heads_.end()) return &it->second;
     ASSIGN_OR_RETURN(StreamHead head, GetStreamHead(stream_id));
-    return &heads_.emplace(stream_id, std::move(head)).first->second;
+    // Read from disk, so committed: last_position 0.
+    return &heads_.emplace(stream_id, KnownHead{std::move(head)}).first->second;
+  }
+
+  // The stream's version from its in-memory head, when that head is known and committed (the
+  // common case when loading a cached aggregate: "is there anything after version n?").
+  absl::optional<uint64_t> KnownCommittedVersion(const std::string& stream_id) {
+    std::lock_guard lock(mu_);
+    auto it = heads_.find(stream_id);
+    if (it == heads_.end() || it->second.last_position > committed_position_.load()) {
+      return absl::nullopt;
+    }
+    return it->second.version;
   }
 
   static absl::Status CheckExpectedVersion(const AppendRequest& request, const StreamHead& head) {
@@ -409,7 +429,7 @@ class RocksDbEventStore final : public EventStore {
   // idempotency record) to the open batch, and advances the in-memory heads and position only
   // once all of it succeeded. Called under mu_.
   absl::Status Prepare(MultiAppendRequest& request, const std::string& fingerprint,
-                       const std::vector<StreamHead*>& heads, std::vector<AppendResult>& results) {
+                       const std::vector<KnownHead*>& heads, std::vector<AppendResult>& results) {
     const google::protobuf::Timestamp recorded_at = ToProtoTime(options_.clock());
     std::vector<StreamHead> new_heads;
     uint64_t position = next_position_;
@@ -434,7 +454,10 @@ class RocksDbEventStore final : public EventStore {
     }
     open_batch_.PopSavePoint().PermitUncheckedError();
     open_batch_events_ += events;
-    for (size_t i = 0; i < heads.size(); ++i) *heads[i] = std::move(new_heads[i]);
+    for (size_t i = 0; i < heads.size(); ++i) {
+      static_cast<StreamHead&>(*heads[i]) = std::move(new_heads[i]);
+      heads[i]->last_position = results[i].last_position;
+    }
     next_position_ = position;
     return absl::OkStatus();
   }
@@ -568,7 +591,7 @@ class RocksDbEventStore final : public EventStore {
   absl::Status failed_;  // guarded by mu_
   // guarded by mu_. Pointer-stable (std::unordered_map): AppendAll holds pointers to the heads
   // of its streams while LoadHead inserts the next ones.
-  std::unordered_map<std::string, StreamHead> heads_;
+  std::unordered_map<std::string, KnownHead> heads_;
   absl::flat_hash_map<std::string, InFlightKey> in_flight_keys_;  // guarded by mu_
   uint64_t next_position_ = 1;                                    // guarded by mu_
   std::vector<std::shared_ptr<PendingAppend>> open_group_;        // guarded by mu_

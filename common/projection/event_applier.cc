@@ -46,10 +46,11 @@ absl::Status EventApplier::ApplyOne(const ProjectionSource& source, EventEnvelop
   if (status.ok()) {
     batch.DiscardSavePoint();
   } else if (IsPoisonStatus(status)) {
-    batch.RollbackToSavePoint();
+    // Fails the batch if the projection changed Mutable rows before deciding poison.
+    RETURN_IF_ERROR(batch.RollbackToSavePoint());
     outcome.dead_letters.push_back(MakeDeadLetter(source, event, origin, status.ToString()));
   } else {
-    batch.RollbackToSavePoint();
+    batch.RollbackToSavePoint().IgnoreError();  // the batch fails with `status` anyway
     return status;
   }
   batch.SetMark(source.topic, event.stream_id(), event.stream_version());

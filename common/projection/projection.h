@@ -36,21 +36,39 @@
 //   reason; the projection's writes for that event are discarded, the stream's dedupe mark still
 //   advances and the projection goes on. Any other error fails the whole batch, which is retried.
 //
+// Rows touched by many events (counters, histograms) can be kept decoded for a whole batch with
+// ProjectionTxn::Mutable instead of Get + Put per event: loaded once per batch, changed in place,
+// encoded once when the batch is committed. Such rows are not covered by the save point that
+// discards a poison event's writes, so an Apply that uses Mutable must decide every poison
+// outcome (INVALID_ARGUMENT, UNIMPLEMENTED) before its first Mutable call for that event; a poison
+// outcome after one fails the whole batch with INTERNAL (see ProjectionTxn::Mutable).
+//
 // Thread-safety: the runner calls Apply from one thread at a time.
 #ifndef SALES_COMMON_PROJECTION_PROJECTION_H_
 #define SALES_COMMON_PROJECTION_PROJECTION_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
 #include "sales/common/v1/envelope.pb.h"
 
 namespace sales::projection {
 
 using ::sales::common::v1::EventEnvelope;
+
+// A read-model row kept decoded by ProjectionTxn::Mutable for the rest of a batch.
+class AccumulatedRow {
+ public:
+  virtual ~AccumulatedRow() = default;
+  // The row's stored bytes; "" deletes the row. Must be canonical (equal content, equal bytes:
+  // the read model's checksum covers them) and must not change the row.
+  virtual std::string Encode() const = 0;
+};
 
 // The projection's view of its keyspace during one batch: reads see the committed read model
 // plus every write made earlier in the same batch (read-your-writes); nothing is visible to
@@ -62,6 +80,18 @@ class ProjectionTxn {
   virtual absl::StatusOr<std::optional<std::string>> Get(absl::string_view key) = 0;
   virtual void Put(absl::string_view key, absl::string_view value) = 0;
   virtual void Delete(absl::string_view key) = 0;
+
+  // The batch's decoded row under `key`: made by `load` (from the stored bytes, nullopt when
+  // absent) on the first use of `key` in the batch, then the same object for every later event
+  // of the batch. Mutate it in place; it is encoded once, when the batch is handed to its commit,
+  // and the bytes stored are exactly what a Put of Encode() would store ("" deletes the row).
+  // A key is used either through Mutable or through Get/Put/Delete, never both, within a batch
+  // (a Get of a key held by Mutable is FAILED_PRECONDITION). An error of `load` is returned as is.
+  // The pointer is valid until the batch is committed or cleared. Not covered by save points:
+  // decide poison before the first Mutable call of an event (see the top of this file).
+  using RowLoader = absl::FunctionRef<absl::StatusOr<std::unique_ptr<AccumulatedRow>>(
+      std::optional<absl::string_view> stored)>;
+  virtual absl::StatusOr<AccumulatedRow*> Mutable(absl::string_view key, RowLoader load) = 0;
 };
 
 class Projection {

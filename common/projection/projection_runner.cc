@@ -159,10 +159,13 @@ void ProjectionRunner::Run() {
       stop_requested_.WaitForNotificationWithTimeout(options_.retry_backoff);
     }
   }
+  // A batch being written lands whole or not at all; wait for it (a crash would not).
+  if (absl::Status status = FinishInFlight(); !status.ok()) RecordError(status);
   consumer_.reset();
 }
 
 absl::Status ProjectionRunner::Sync() {
+  RETURN_IF_ERROR(FinishInFlight());  // the stored offsets must include it
   consumer_.reset();  // a fresh consumer: nothing prefetched for an old assignment survives
   ASSIGN_OR_RETURN(const std::string identity,
                    kafka::FetchClusterIdentity(options_.bootstrap_servers, options_.kafka_timeout));
@@ -194,8 +197,9 @@ absl::Status ProjectionRunner::Sync() {
     for (const ProjectionSource& source : options_.sources) {
       RETURN_IF_ERROR(CatchUpFromFeed(*store_, applier_, source, catch_up,
                                       [this](StoreBatch& batch, BatchOutcome& outcome) {
-                                        return CommitAndNotify(batch, outcome);
+                                        return StartCommit(batch, outcome);
                                       }));
+      RETURN_IF_ERROR(FinishInFlight());  // the next source's feed position is read from disk
     }
     StoreBatch batch = store_->NewBatch();
     for (size_t i = 0; i < starts.size(); ++i) {
@@ -226,8 +230,12 @@ absl::Status ProjectionRunner::ConsumeBatch(bool& resync) {
   const absl::Time deadline = absl::Now() + options_.max_batch_wait;
   size_t consumed = 0;
   while (consumed < options_.max_batch_events && !stopping_) {
-    const absl::Duration remaining = deadline - absl::Now();
+    // The batch in flight is finished as soon as it has landed (observers, lag), not only when
+    // this one is complete; meanwhile polls are kept short so that it is noticed.
+    if (in_flight_ && store_->CommitSettled()) RETURN_IF_ERROR(FinishInFlight());
+    absl::Duration remaining = deadline - absl::Now();
     if (remaining <= absl::ZeroDuration()) break;
+    if (in_flight_) remaining = std::min(remaining, absl::Milliseconds(1));
     kafka::MessagePtr message(rd_kafka_consumer_poll(consumer_->handle(), ToMillis(remaining)));
     if (message == nullptr) continue;
     if (message->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) {
@@ -245,13 +253,14 @@ absl::Status ProjectionRunner::ConsumeBatch(bool& resync) {
   }
   if (stopping_) return absl::OkStatus();  // the batch is dropped whole; a restart redoes it
   if (consumed > 0) {
+    Positions positions;
     for (const auto& [partition, offset] : next_offsets) {
       batch.SetOffset(partition.first->topic, partition.second, offset);
+      positions[{partition.first->topic, partition.second}] = offset;
     }
-    RETURN_IF_ERROR(CommitAndNotify(batch, outcome));
-    for (const auto& [partition, offset] : next_offsets) {
-      positions_[{partition.first->topic, partition.second}] = offset;
-    }
+    RETURN_IF_ERROR(StartCommit(batch, outcome, std::move(positions)));
+  } else {
+    RETURN_IF_ERROR(FinishInFlight());  // nothing to overlap it with
   }
   UpdateLag();
   return absl::OkStatus();
@@ -283,7 +292,8 @@ void ProjectionRunner::UpdateLag() {
   counters_->SetLag(lag);
 }
 
-absl::Status ProjectionRunner::CommitAndNotify(StoreBatch& batch, BatchOutcome& outcome) {
+absl::Status ProjectionRunner::StartCommit(StoreBatch& batch, BatchOutcome& outcome,
+                                           Positions next_offsets) {
   for (const DeadLetter& dead_letter : outcome.dead_letters) {
     if (options_.dead_letters == nullptr) {
       return absl::FailedPreconditionError(
@@ -292,24 +302,46 @@ absl::Status ProjectionRunner::CommitAndNotify(StoreBatch& batch, BatchOutcome& 
     }
     RETURN_IF_ERROR(options_.dead_letters->Publish(dead_letter.message, dead_letter.reason));
   }
-  RETURN_IF_ERROR(store_->Commit(batch));
+  RETURN_IF_ERROR(FinishInFlight());
+  // Counted on the committer thread as soon as the write has landed, so that stats() never lag
+  // behind what queries can read.
+  RETURN_IF_ERROR(store_->CommitInBackground(
+      batch,
+      [this, applied = outcome.applied.size(), duplicates = outcome.duplicates,
+       gap_events_filled = outcome.gap_events_filled, dead_lettered = outcome.dead_letters.size()] {
+        counters_->applied.Add(applied);
+        counters_->duplicates.Add(duplicates);
+        counters_->gap_events_filled.Add(gap_events_filled);
+        counters_->dead_lettered.Add(dead_lettered);
+        if (applied == 0) return;
+        absl::MutexLock lock(&mu_);
+        last_applied_at_ = absl::Now();
+      }));
+  in_flight_ = true;
+  std::swap(in_flight_outcome_, outcome);  // `outcome` gets the finished batch's empty vectors
+  in_flight_offsets_ = std::move(next_offsets);
+  return absl::OkStatus();
+}
 
-  counters_->applied.Add(outcome.applied.size());
-  counters_->duplicates.Add(outcome.duplicates);
-  counters_->gap_events_filled.Add(outcome.gap_events_filled);
-  counters_->dead_lettered.Add(outcome.dead_letters.size());
-  if (outcome.applied.empty()) return absl::OkStatus();
-
-  {
-    absl::MutexLock lock(&mu_);
-    last_applied_at_ = absl::Now();
+absl::Status ProjectionRunner::FinishInFlight() {
+  if (!in_flight_) return absl::OkStatus();
+  in_flight_ = false;
+  BatchOutcome& outcome = in_flight_outcome_;
+  const absl::Status status = store_->AwaitCommit();
+  if (!status.ok()) {
+    RecycleEnvelopes(outcome.applied);
+    outcome = {.applied = std::move(outcome.applied)};
+    return status;
   }
-  const AppliedBatch applied{.events = outcome.applied, .applied_total = counters_->applied.Get()};
-  {
+  for (const auto& [partition, offset] : in_flight_offsets_) positions_[partition] = offset;
+  if (!outcome.applied.empty()) {
+    const AppliedBatch applied{.events = outcome.applied,
+                               .applied_total = counters_->applied.Get()};
     absl::MutexLock lock(&observers_mu_);
     for (const auto& [id, observer] : observers_) observer(applied);
   }
   RecycleEnvelopes(outcome.applied);
+  outcome = {.applied = std::move(outcome.applied)};
   return absl::OkStatus();
 }
 
@@ -377,9 +409,13 @@ absl::StatusOr<std::string> Rebuild(Projection& projection, const std::string& p
   ASSIGN_OR_RETURN(std::unique_ptr<ProjectionStore> store, ProjectionStore::Open(path));
   EventApplier applier(projection);
   for (const ProjectionSource& source : sources) {
-    RETURN_IF_ERROR(CatchUpFromFeed(
-        *store, applier, source, {.page_size = page_size},
-        [&store](StoreBatch& batch, BatchOutcome&) { return store->Commit(batch); }));
+    // Pipelined: page N is written while page N+1 is applied.
+    RETURN_IF_ERROR(CatchUpFromFeed(*store, applier, source, {.page_size = page_size},
+                                    [&store](StoreBatch& batch, BatchOutcome&) {
+                                      RETURN_IF_ERROR(store->AwaitCommit());
+                                      return store->CommitInBackground(batch);
+                                    }));
+    RETURN_IF_ERROR(store->AwaitCommit());  // the next source's feed position is read from disk
   }
   return store->Checksum();
 }

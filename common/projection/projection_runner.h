@@ -26,6 +26,11 @@
 //     EventEnvelope and offers it to the EventApplier (dedupe, gap fill, apply). Then ONE
 //     RocksDB write holds the projection's writes, the next offset per partition and the new
 //     dedupe marks; dead letters are published (and acknowledged) before that write.
+//   * Pipelining. That write runs on the store's committer thread while the runner thread
+//     already applies the next batch on top of it (ProjectionStore::CommitInBackground); the
+//     runner counts a batch and notifies observers once its write has succeeded. If it fails,
+//     the batch built on top of it is dropped too and the runner syncs again from what is
+//     stored. Catch-up from the feed is pipelined the same way, page by page.
 //   * Poison: a message that does not decode as an EventEnvelope or lacks a stream id/version,
 //     and an event the projection answers with INVALID_ARGUMENT/UNIMPLEMENTED, goes to the
 //     dead-letter topic with the reason; the offset advances. Without a dead-letter publisher the
@@ -35,8 +40,9 @@
 //     for decoding the next messages.
 //
 // Stop() (and the destructor) end the thread between steps: a batch being read is dropped, not
-// committed, so for the read model a stop is indistinguishable from a crash at that point, and
-// a restart resumes from the stored offsets.
+// committed, and a batch being written is waited for (it lands whole or not at all), so for the
+// read model a stop is indistinguishable from a crash at that point, and a restart resumes from
+// the stored offsets.
 //
 // Thread-safety: every public method may be called from any thread. Observers run on the runner
 // thread and must not block or call Subscribe/Unsubscribe.
@@ -135,6 +141,8 @@ class ProjectionRunner {
  private:
   class Consumer;
   struct Counters;
+  // Next offset by (topic, partition).
+  using Positions = std::map<std::pair<std::string, int32_t>, int64_t>;
   ProjectionRunner(Projection* projection, ProjectionRunnerOptions options,
                    std::unique_ptr<ProjectionStore> store);
 
@@ -146,9 +154,14 @@ class ProjectionRunner {
   // Decodes one message and offers it to the applier; undecodable ones become dead letters.
   absl::Status HandleMessage(const rd_kafka_message_t& message, const ProjectionSource& source,
                              StoreBatch& batch, BatchOutcome& outcome);
-  // Publishes the batch's dead letters, commits it, counts it, notifies observers and then
-  // recycles the applied envelopes.
-  absl::Status CommitAndNotify(StoreBatch& batch, BatchOutcome& outcome);
+  // Publishes the batch's dead letters, waits for the batch in flight (FinishInFlight), then
+  // starts committing this one and takes over its outcome (`outcome` is left with the finished
+  // batch's emptied vectors) and `next_offsets` (for positions_) for when it lands.
+  absl::Status StartCommit(StoreBatch& batch, BatchOutcome& outcome, Positions next_offsets = {});
+  // Waits for the batch in flight (OK when none); once it landed (and was counted, on the
+  // committer thread), notifies observers, advances positions_ and recycles its envelopes. On
+  // failure its outcome is dropped.
+  absl::Status FinishInFlight();
   // Envelopes are recycled (up to max_batch_events): decoding into a recycled envelope reuses
   // its strings' buffers instead of allocating new ones.
   EventEnvelope TakeSpareEnvelope();
@@ -165,11 +178,15 @@ class ProjectionRunner {
   // recycled envelopes. Runner thread only.
   StoreBatch batch_;
   BatchOutcome outcome_;
+  // The batch being committed in the background: its outcome and the next offsets it stores.
+  bool in_flight_ = false;
+  BatchOutcome in_flight_outcome_;
+  Positions in_flight_offsets_;
   std::vector<EventEnvelope> spare_envelopes_;
   EventApplier applier_;
   std::unique_ptr<Consumer> consumer_;  // runner thread only
   // Next offset per (topic, partition) as committed: the consumer lag's base. Runner thread only.
-  std::map<std::pair<std::string, int32_t>, int64_t> positions_;
+  Positions positions_;
   std::unique_ptr<Counters> counters_;
 
   std::atomic<bool> stopping_{false};

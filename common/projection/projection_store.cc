@@ -1,8 +1,11 @@
 #include "common/projection/projection_store.h"
 
+#include <filesystem>
+
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <utility>
 
 #include "absl/strings/escaping.h"
@@ -30,10 +33,11 @@ constexpr char kBrokerKey[] = "broker";
 std::string OffsetKey(absl::string_view topic, int32_t partition) {
   return absl::StrCat("offset/", topic, absl::string_view("\0", 1), partition);
 }
+constexpr char kMarkPrefix[] = "mark/";
 // Builds the mark key in `out`, reusing its buffer.
 void AppendMarkKey(absl::string_view source, absl::string_view stream_id, std::string& out) {
   out.clear();
-  absl::StrAppend(&out, "mark/", source, absl::string_view("\0", 1), stream_id);
+  absl::StrAppend(&out, kMarkPrefix, source, absl::string_view("\0", 1), stream_id);
 }
 std::string FeedKey(absl::string_view source) { return absl::StrCat("feed/", source); }
 
@@ -93,10 +97,29 @@ class StoreBatch::Txn : public ProjectionTxn {
 
   absl::StatusOr<std::optional<std::string>> Get(absl::string_view key) override {
     if (const std::optional<std::string>* written = batch_->FindWrite(key)) return *written;
-    return batch_->store_->CommittedRow(key);
+    if (!batch_->accumulated_.empty() && batch_->accumulated_.contains(key)) {
+      return MixedUse(key);
+    }
+    return batch_->store_->LatestRow(key);
   }
   void Put(absl::string_view key, absl::string_view value) override { Write(key, value); }
   void Delete(absl::string_view key) override { Write(key, std::nullopt); }
+
+  absl::StatusOr<AccumulatedRow*> Mutable(absl::string_view key, RowLoader load) override {
+    ++batch_->mutations_;
+    auto it = batch_->accumulated_.find(key);
+    if (it != batch_->accumulated_.end()) return it->second.get();
+    if (batch_->FindWrite(key) != nullptr) return MixedUse(key);
+    // Beneath this batch: the in-flight batch's write, the cache or RocksDB, as for Get.
+    ASSIGN_OR_RETURN(const std::optional<absl::string_view> stored,
+                     batch_->store_->LatestRowView(key, batch_->row_buffer_));
+    ASSIGN_OR_RETURN(std::unique_ptr<AccumulatedRow> row, load(stored));
+    if (row == nullptr) {
+      return absl::InternalError(absl::StrCat("projection row loader returned no row for ",
+                                              absl::CEscape(key)));
+    }
+    return batch_->accumulated_.emplace(std::string(key), std::move(row)).first->second.get();
+  }
 
  private:
   void Write(absl::string_view key, std::optional<absl::string_view> value) {
@@ -112,6 +135,12 @@ class StoreBatch::Txn : public ProjectionTxn {
     }
   }
 
+  static absl::Status MixedUse(absl::string_view key) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("projection row ", absl::CEscape(key),
+                     " used through both Mutable and Get/Put/Delete in one batch"));
+  }
+
   StoreBatch* batch_;
 };
 
@@ -122,6 +151,10 @@ StoreBatch::StoreBatch(StoreBatch&& other)
     : store_(other.store_),
       writes_(std::move(other.writes_)),
       open_save_points_(other.open_save_points_),
+      accumulated_(std::move(other.accumulated_)),
+      mutations_(other.mutations_),
+      mutations_at_save_point_(std::move(other.mutations_at_save_point_)),
+      failed_(std::move(other.failed_)),
       marks_(std::move(other.marks_)),
       metadata_(std::move(other.metadata_)),
       txn_(std::make_unique<Txn>(this)) {}
@@ -142,7 +175,7 @@ absl::StatusOr<uint64_t> StoreBatch::Mark(absl::string_view source, absl::string
   AppendMarkKey(source, stream_id, key_buffer_);
   auto it = marks_.find(key_buffer_);
   if (it != marks_.end()) return it->second;
-  return store_->CommittedMark(key_buffer_);
+  return store_->LatestMark(key_buffer_);
 }
 
 void StoreBatch::SetMark(absl::string_view source, absl::string_view stream_id, uint64_t version) {
@@ -170,15 +203,27 @@ void StoreBatch::SetBrokerIdentity(absl::string_view identity) {
 void StoreBatch::SetSavePoint() {
   // Layers beyond the open ones are kept empty for reuse (their tables keep their capacity).
   if (++open_save_points_ == writes_.size()) writes_.emplace_back();
+  mutations_at_save_point_.push_back(mutations_);
 }
 
-void StoreBatch::RollbackToSavePoint() {
-  if (open_save_points_ == 0) return;  // the caller always sets a save point first
+absl::Status StoreBatch::RollbackToSavePoint() {
+  if (open_save_points_ == 0) return absl::OkStatus();  // the caller always sets one first
   EraseAll(writes_[open_save_points_--]);
+  const uint64_t mutations_before = mutations_at_save_point_.back();
+  mutations_at_save_point_.pop_back();
+  if (mutations_ != mutations_before) {
+    failed_ = absl::InternalError(
+        "projection rolled back an event after changing rows through Mutable, which save points "
+        "do not cover: a projection must decide poison before its first Mutable call of an "
+        "event; the batch is discarded");
+    return failed_;
+  }
+  return absl::OkStatus();
 }
 
 void StoreBatch::DiscardSavePoint() {
   if (open_save_points_ == 0) return;
+  mutations_at_save_point_.pop_back();
   Writes& newer = writes_[open_save_points_--];
   Writes& older = writes_[open_save_points_];
   // Moves map nodes (keys and values), so that no string is copied.
@@ -186,6 +231,20 @@ void StoreBatch::DiscardSavePoint() {
     auto node = newer.extract(it++);
     auto inserted = older.insert(std::move(node));
     if (!inserted.inserted) inserted.position->second = std::move(inserted.node.mapped());
+  }
+}
+
+void StoreBatch::EncodeAccumulated() {
+  Writes& writes = writes_[0];
+  for (auto it = accumulated_.begin(); it != accumulated_.end();) {
+    auto node = accumulated_.extract(it++);
+    std::string bytes = node.mapped()->Encode();
+    std::optional<std::string>& value = writes[std::move(node.key())];
+    if (bytes.empty()) {
+      value.reset();
+    } else {
+      value = std::move(bytes);
+    }
   }
 }
 
@@ -207,15 +266,32 @@ void StoreBatch::WriteTo(rocksdb::WriteBatch& out) const {
   }
 }
 
+void StoreBatch::SwapChanges(StoreBatch& other) {
+  writes_[0].swap(other.writes_[0]);
+  marks_.swap(other.marks_);
+  metadata_.swap(other.metadata_);
+}
+
 void StoreBatch::Clear() {
   for (Writes& layer : writes_) EraseAll(layer);
   open_save_points_ = 0;
+  EraseAll(accumulated_);
+  mutations_ = 0;
+  mutations_at_save_point_.clear();
+  failed_ = absl::OkStatus();
   EraseAll(marks_);
   EraseAll(metadata_);
 }
 
 absl::StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(
     const std::string& path, ProjectionStoreOptions options) {
+  // RocksDB creates the database directory but not its parents (e.g. <data_dir>/projections).
+  std::error_code error;
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), error);
+  if (error) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot create the parent directory of ", path, ": ", error.message()));
+  }
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
@@ -240,9 +316,12 @@ ProjectionStore::ProjectionStore(std::unique_ptr<rocksdb::DB> db,
       runner_cf_(handles[2]),
       handles_(handles),
       mark_cache_(options.mark_cache_bytes),
-      row_cache_(options.row_cache_bytes) {}
+      row_cache_(options.row_cache_bytes),
+      in_flight_(new StoreBatch(this)),
+      committer_(std::make_unique<internal::BackgroundJob>([this] { return WriteInFlight(); })) {}
 
 ProjectionStore::~ProjectionStore() {
+  committer_.reset();  // waits for a write in flight
   for (rocksdb::ColumnFamilyHandle* handle : handles_) {
     db_->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
   }
@@ -251,36 +330,71 @@ ProjectionStore::~ProjectionStore() {
 StoreBatch ProjectionStore::NewBatch() { return StoreBatch(this); }
 
 absl::Status ProjectionStore::Commit(StoreBatch& batch) {
+  RETURN_IF_ERROR(CommitInBackground(batch));
+  return AwaitCommit();
+}
+
+absl::Status ProjectionStore::CommitInBackground(StoreBatch& batch, std::function<void()> landed) {
   if (batch.open_save_points_ != 0) {
     return absl::FailedPreconditionError("projection batch committed with an open save point");
   }
+  if (in_flight_active_) {
+    return absl::FailedPreconditionError("a projection batch is already being committed");
+  }
+  RETURN_IF_ERROR(batch.failed_);
+  batch.EncodeAccumulated();
+  batch.mutations_ = 0;
+  in_flight_->SwapChanges(batch);  // `batch` gets the emptied tables of the previous one
+  landed_ = std::move(landed);
+  in_flight_active_ = true;
+  committer_->Start();
+  return absl::OkStatus();
+}
+
+bool ProjectionStore::CommitSettled() { return !in_flight_active_ || committer_->Finished(); }
+
+absl::Status ProjectionStore::WriteInFlight() {
   write_batch_.Clear();
-  batch.WriteTo(write_batch_);
+  in_flight_->WriteTo(write_batch_);
   rocksdb::WriteOptions options;  // WAL on (the default)
-  rocksdb::Status s = db_->Write(options, &write_batch_);
-  if (!s.ok()) {
+  RETURN_IF_ERROR(FromRocks(db_->Write(options, &write_batch_), "commit projection batch"));
+  if (landed_) landed_();
+  return absl::OkStatus();
+}
+
+absl::Status ProjectionStore::AwaitCommit() {
+  if (!in_flight_active_) return absl::OkStatus();
+  const absl::Status status = committer_->Wait();
+  in_flight_active_ = false;
+  if (!status.ok()) {
     // Whether anything reached the database is unclear after a failed write: forget the
     // caches, so that they are filled again from what is really stored.
     mark_cache_.Clear();
     row_cache_.Clear();
-    return FromRocks(s, "commit projection batch");
+    in_flight_->Clear();
+    return status;
   }
   // Now committed: move (not copy) the batch's rows and marks into the caches.
-  StoreBatch::Writes& rows = batch.writes_[0];
+  StoreBatch::Writes& rows = in_flight_->writes_[0];
   for (auto it = rows.begin(); it != rows.end();) {
     auto node = rows.extract(it++);
     row_cache_.Put(std::move(node.key()), std::move(node.mapped()));
   }
-  for (auto it = batch.marks_.begin(); it != batch.marks_.end();) {
-    auto node = batch.marks_.extract(it++);
+  for (auto it = in_flight_->marks_.begin(); it != in_flight_->marks_.end();) {
+    auto node = in_flight_->marks_.extract(it++);
     mark_cache_.Put(std::move(node.key()), node.mapped());
   }
-  batch.Clear();
+  in_flight_->Clear();
   return absl::OkStatus();
 }
 
-absl::StatusOr<uint64_t> ProjectionStore::CommittedMark(const std::string& mark_key) {
+absl::StatusOr<uint64_t> ProjectionStore::LatestMark(const std::string& mark_key) {
+  if (in_flight_active_) {
+    auto it = in_flight_->marks_.find(mark_key);
+    if (it != in_flight_->marks_.end()) return it->second;
+  }
   if (const uint64_t* cached = mark_cache_.Find(mark_key)) return *cached;
+  // Not in flight, so the committer's write cannot change it meanwhile.
   ASSIGN_OR_RETURN(std::optional<std::string> value, GetRaw(runner_cf_, mark_key));
   uint64_t mark = 0;
   if (value) {
@@ -290,11 +404,30 @@ absl::StatusOr<uint64_t> ProjectionStore::CommittedMark(const std::string& mark_
   return mark;
 }
 
-absl::StatusOr<std::optional<std::string>> ProjectionStore::CommittedRow(absl::string_view key) {
+absl::StatusOr<std::optional<std::string>> ProjectionStore::LatestRow(absl::string_view key) {
+  if (in_flight_active_) {
+    if (const std::optional<std::string>* written = in_flight_->FindWrite(key)) return *written;
+  }
   if (const std::optional<std::string>* cached = row_cache_.Find(key)) return *cached;
   ASSIGN_OR_RETURN(std::optional<std::string> value, GetRaw(model_cf_, key));
   row_cache_.Put(std::string(key), value);
   return value;
+}
+
+absl::StatusOr<std::optional<absl::string_view>> ProjectionStore::LatestRowView(
+    absl::string_view key, std::string& scratch) {
+  const std::optional<std::string>* row = nullptr;
+  if (in_flight_active_) row = in_flight_->FindWrite(key);
+  if (row == nullptr) row = row_cache_.Find(key);
+  if (row != nullptr) {
+    if (!*row) return std::nullopt;
+    return absl::string_view(**row);
+  }
+  // Not cached: the batch's commit will put the row into the cache anyway.
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), model_cf_, ToSlice(key), &scratch);
+  if (s.IsNotFound()) return std::nullopt;
+  RETURN_IF_ERROR(FromRocks(s, "projection store get"));
+  return absl::string_view(scratch);
 }
 
 absl::StatusOr<std::optional<std::string>> ProjectionStore::GetRaw(rocksdb::ColumnFamilyHandle* cf,
@@ -341,7 +474,12 @@ absl::Status ProjectionStore::Scan(
   return FromRocks(it->status(), "read model scan");
 }
 
-absl::StatusOr<std::string> ProjectionStore::Checksum() {
+namespace {
+
+// Lowercase hex SHA-256 over the (key, value) pairs from `it`'s position on whose keys start
+// with `prefix`, each part length-prefixed; `count` (if given) gets their number.
+absl::StatusOr<std::string> HashEntries(rocksdb::Iterator& it, absl::string_view prefix,
+                                        uint64_t* count) {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
   if (ctx == nullptr || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
     return absl::InternalError("SHA-256 init failed");
@@ -352,19 +490,50 @@ absl::StatusOr<std::string> ProjectionStore::Checksum() {
     EVP_DigestUpdate(ctx.get(), length, sizeof(length));
     EVP_DigestUpdate(ctx.get(), part.data(), part.size());
   };
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), model_cf_));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    update_with_length(it->key());
-    update_with_length(it->value());
+  uint64_t entries = 0;
+  for (; it.Valid() && it.key().starts_with(ToSlice(prefix)); it.Next()) {
+    update_with_length(it.key());
+    update_with_length(it.value());
+    ++entries;
   }
-  RETURN_IF_ERROR(FromRocks(it->status(), "read model checksum"));
+  RETURN_IF_ERROR(FromRocks(it.status(), "checksum scan"));
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int digest_length = 0;
   if (EVP_DigestFinal_ex(ctx.get(), digest, &digest_length) != 1) {
     return absl::InternalError("SHA-256 final failed");
   }
+  if (count != nullptr) *count = entries;
   return absl::BytesToHexString(
       absl::string_view(reinterpret_cast<const char*>(digest), digest_length));
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> ProjectionStore::Checksum() {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), model_cf_));
+  it->SeekToFirst();
+  return HashEntries(*it, "", nullptr);
+}
+
+absl::StatusOr<StoreDigest> ProjectionStore::Digest() {
+  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+  rocksdb::ReadOptions read_options;
+  read_options.snapshot = snapshot;
+  StoreDigest digest;
+  std::unique_ptr<rocksdb::Iterator> model(db_->NewIterator(read_options, model_cf_));
+  model->SeekToFirst();
+  absl::StatusOr<std::string> model_hash = HashEntries(*model, "", nullptr);
+  std::unique_ptr<rocksdb::Iterator> marks(db_->NewIterator(read_options, runner_cf_));
+  marks->Seek(kMarkPrefix);
+  absl::StatusOr<std::string> marks_hash = HashEntries(*marks, kMarkPrefix, &digest.streams);
+  model.reset();
+  marks.reset();
+  db_->ReleaseSnapshot(snapshot);
+  RETURN_IF_ERROR(model_hash.status());
+  RETURN_IF_ERROR(marks_hash.status());
+  digest.model = *std::move(model_hash);
+  digest.marks = *std::move(marks_hash);
+  return digest;
 }
 
 }  // namespace sales::projection

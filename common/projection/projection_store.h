@@ -16,6 +16,10 @@
 //   RETURN_IF_ERROR(store->Commit(batch));
 //   ASSIGN_OR_RETURN(std::string sha, store->Checksum());
 //
+// Rows used through ProjectionTxn::Mutable live decoded in the batch (one hash-map entry each)
+// and are encoded into its writes when the batch is handed to the committer; from then on they
+// are ordinary writes (the next batch reads and loads them from there, as from any other write).
+//
 // Speed. A batch keeps its writes in hash maps (one entry per key, the latest value) and turns
 // them into a WriteBatch only at Commit, so a key written many times in a batch (a counter, a
 // stream's dedupe mark) costs one RocksDB write per batch. The store also keeps in memory the
@@ -25,9 +29,21 @@
 // commit: they never run ahead of (or behind) what is stored. After a failed commit they are
 // dropped.
 //
+// Pipelining. CommitInBackground hands a batch to the store's committer thread and returns at
+// once; the writer builds the next batch meanwhile, and that batch's reads see the in-flight
+// batch's changes (as if committed) until AwaitCommit has moved them into the caches. So batch
+// N+1 is applied while batch N is written, and what N+1 stores (rows, marks, offsets) is
+// computed on top of N. If N's write fails, N+1 was built on changes that are not stored: the
+// writer must discard it (StoreBatch::Clear). At most one batch is in flight.
+//
+//   RETURN_IF_ERROR(store->AwaitCommit());        // batch N-1
+//   RETURN_IF_ERROR(store->CommitInBackground(batch));  // batch N; `batch` is empty again
+//   ... fill `batch` with N+1 ...
+//
 // Thread-safety: Get, Scan, Checksum and the metadata reads may be called concurrently with
-// everything (queries read while the runner commits). Building StoreBatches and Commit are for
-// one writer thread at a time (they share the mark cache); a StoreBatch belongs to that thread.
+// everything (queries read while the runner commits). Building StoreBatches, Commit,
+// CommitInBackground, CommitSettled and AwaitCommit are for one writer thread at a time (they
+// share the caches and the in-flight batch); a StoreBatch belongs to that thread.
 #ifndef SALES_COMMON_PROJECTION_PROJECTION_STORE_H_
 #define SALES_COMMON_PROJECTION_PROJECTION_STORE_H_
 
@@ -42,6 +58,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/projection/internal/background_job.h"
 #include "common/projection/internal/bounded_cache.h"
 #include "common/projection/projection.h"
 #include "rocksdb/db.h"
@@ -61,6 +78,13 @@ struct ProjectionStoreOptions {
   size_t write_buffer_bytes = size_t{4} << 20;
 };
 
+// What a store has applied and built, as of one instant (ProjectionStore::Digest).
+struct StoreDigest {
+  std::string model;     // = Checksum()
+  std::string marks;     // hex SHA-256 over every dedupe mark (source, stream → version)
+  uint64_t streams = 0;  // number of dedupe marks
+};
+
 class ProjectionStore {
  public:
   // Opens (creating if needed) the database at `path`.
@@ -69,9 +93,21 @@ class ProjectionStore {
   ~ProjectionStore();
 
   StoreBatch NewBatch();
-  // Commits the batch atomically (WAL on) and leaves it empty for reuse. Refused while a save
-  // point is open. On failure nothing is written and the batch is unchanged.
+  // Commits the batch atomically (WAL on) and leaves it empty for reuse: CommitInBackground,
+  // then AwaitCommit. Refused while a save point is open or another batch is in flight.
   absl::Status Commit(StoreBatch& batch);
+
+  // Starts committing the batch atomically (WAL on) on the committer thread and leaves `batch`
+  // empty for reuse. Refused (and `batch` unchanged) while a save point is open or another batch
+  // is in flight. `landed`, if given, runs on the committer thread right after a successful
+  // write (before AwaitCommit returns): for quick, thread-safe bookkeeping such as counters.
+  absl::Status CommitInBackground(StoreBatch& batch, std::function<void()> landed = nullptr);
+  // True when AwaitCommit would not block: nothing in flight, or its write has ended.
+  bool CommitSettled();
+  // Waits for the batch in flight (OK when none) and returns the result of its write. On
+  // failure the in-flight changes are dropped and whether any reached the database is unknown
+  // until it is read again (the caches are dropped); batches built meanwhile must be cleared.
+  absl::Status AwaitCommit();
 
   // Committed runner metadata.
   absl::StatusOr<std::optional<std::string>> BrokerIdentity();
@@ -90,6 +126,9 @@ class ProjectionStore {
   // length-prefixed; runner metadata is not included, so a live model and a rebuild compare
   // byte for byte.
   absl::StatusOr<std::string> Checksum();
+  // The read model's Checksum and a checksum of the dedupe marks, from one consistent snapshot:
+  // two stores with equal marks have applied exactly the same events (see rebuild_check.h).
+  absl::StatusOr<StoreDigest> Digest();
 
  private:
   friend class StoreBatch;
@@ -98,10 +137,18 @@ class ProjectionStore {
                   ProjectionStoreOptions options);
   absl::StatusOr<std::optional<std::string>> GetRaw(rocksdb::ColumnFamilyHandle* cf,
                                                     absl::string_view key);
-  // The committed mark under `mark_key` (0 if none) and the committed read-model row under
-  // `key`: from the cache, else from RocksDB (and then cached). Writer thread only.
-  absl::StatusOr<uint64_t> CommittedMark(const std::string& mark_key);
-  absl::StatusOr<std::optional<std::string>> CommittedRow(absl::string_view key);
+  // The latest mark under `mark_key` (0 if none) and read-model row under `key` beneath the
+  // batch being built: the in-flight batch's, else from the cache, else from RocksDB (and then
+  // cached). Writer thread only.
+  absl::StatusOr<uint64_t> LatestMark(const std::string& mark_key);
+  absl::StatusOr<std::optional<std::string>> LatestRow(absl::string_view key);
+  // The same without copying or caching (for Mutable's one load per batch): a view of the
+  // in-flight write or the cached row, else of the row read from RocksDB into `scratch`. Valid
+  // until the caches or the in-flight batch change.
+  absl::StatusOr<std::optional<absl::string_view>> LatestRowView(absl::string_view key,
+                                                                 std::string& scratch);
+  // The committer thread's job: writes the in-flight batch.
+  absl::Status WriteInFlight();
 
   std::unique_ptr<rocksdb::DB> db_;
   rocksdb::ColumnFamilyHandle* model_cf_;
@@ -111,7 +158,13 @@ class ProjectionStore {
   // read-model key; nullopt: known absent) and Commit's reused WriteBatch.
   internal::BoundedCache<uint64_t> mark_cache_;
   internal::BoundedCache<std::optional<std::string>> row_cache_;
-  rocksdb::WriteBatch write_batch_;
+  // The batch handed to the committer (its changes; empty when none). While in_flight_active_,
+  // the committer thread and the writer thread both only read it.
+  std::unique_ptr<StoreBatch> in_flight_;
+  bool in_flight_active_ = false;                       // writer thread only
+  std::function<void()> landed_;                        // set with in_flight_
+  rocksdb::WriteBatch write_batch_;                     // committer thread only
+  std::unique_ptr<internal::BackgroundJob> committer_;  // writes in_flight_
 };
 
 // One atomic unit of change: the projection's writes (through txn()) plus runner metadata.
@@ -134,8 +187,11 @@ class StoreBatch {
 
   // Marks the current state of the read-model writes, so that a poison event's writes can be
   // discarded. Save points nest; each is ended by exactly one Rollback or Discard.
+  // Rows held through ProjectionTxn::Mutable are not covered: rolling back a save point after a
+  // Mutable call made since it is INTERNAL and fails the batch (it can then only be cleared:
+  // Commit refuses it), because the rolled-back event may have changed those rows.
   void SetSavePoint();
-  void RollbackToSavePoint();
+  absl::Status RollbackToSavePoint();
   void DiscardSavePoint();  // keeps the writes made since the save point
 
   // Discards every change (and any open save point); the batch can then be reused.
@@ -150,17 +206,28 @@ class StoreBatch {
   explicit StoreBatch(ProjectionStore* store);
   // The batch's own latest write of `key`; nullptr if it has not written it.
   const std::optional<std::string>* FindWrite(absl::string_view key) const;
+  // Encodes the rows held through Mutable into the batch's writes (their one encoding).
+  void EncodeAccumulated();
   // Appends every change of the batch to `out`.
   void WriteTo(rocksdb::WriteBatch& out) const;
+  // Exchanges the changes (not the save points: none may be open) with `other`'s.
+  void SwapChanges(StoreBatch& other);
 
   ProjectionStore* store_;
   // writes_[0] holds the batch's writes before the first open save point, writes_[i] those
   // since the i-th, for i ≤ open_save_points_; later elements are empty, kept for reuse.
   std::vector<Writes> writes_;
   size_t open_save_points_ = 0;
+  // Rows held through Mutable, by key; Mutable calls so far, and their number when each open
+  // save point was set (mutations_at_save_point_[i]: the (i+1)-th); set when a rollback failed.
+  absl::flat_hash_map<std::string, std::unique_ptr<AccumulatedRow>> accumulated_;
+  uint64_t mutations_ = 0;
+  std::vector<uint64_t> mutations_at_save_point_;
+  absl::Status failed_;
   absl::flat_hash_map<std::string, uint64_t> marks_;        // by runner-metadata key
   absl::flat_hash_map<std::string, std::string> metadata_;  // other runner-metadata writes
   std::string key_buffer_;  // reused to build mark keys without allocating
+  std::string row_buffer_;  // reused by Mutable to read rows from RocksDB
   std::unique_ptr<Txn> txn_;
 };
 

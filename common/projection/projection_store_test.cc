@@ -43,7 +43,7 @@ TEST(ProjectionStoreTest, RollbackToSavePointDiscardsOnlyLaterWrites) {
   batch.txn().Put("kept", "1");
   batch.SetSavePoint();
   batch.txn().Put("dropped", "2");
-  batch.RollbackToSavePoint();
+  ASSERT_TRUE(batch.RollbackToSavePoint().ok());
   ASSERT_TRUE(store->Commit(batch).ok());
   EXPECT_EQ(*store->Get("kept"), "1");
   EXPECT_EQ(*store->Get("dropped"), std::nullopt);
@@ -64,7 +64,7 @@ TEST(ProjectionStoreTest, NestedSavePointsAndDeletesAreReadYourWrites) {
   batch.SetSavePoint();
   batch.txn().Put("c", "3");
   EXPECT_EQ(*batch.txn().Get("c"), "3");
-  batch.RollbackToSavePoint();  // drops c only
+  ASSERT_TRUE(batch.RollbackToSavePoint().ok());  // drops c only
   EXPECT_EQ(*batch.txn().Get("c"), std::nullopt);
   EXPECT_EQ(*batch.txn().Get("gone"), std::nullopt);
   EXPECT_FALSE(store->Commit(batch).ok()) << "committed with an open save point";
@@ -178,6 +178,146 @@ TEST(ProjectionStoreTest, ScanVisitsThePrefixInKeyOrder) {
   EXPECT_EQ(keys, (std::vector<std::string>{"deal/1", "deal/2"}));
 }
 
+// A counter kept decoded through ProjectionTxn::Mutable; counts its loads and encodings.
+class CountingRow : public AccumulatedRow {
+ public:
+  static inline int loads = 0;
+  static inline int encodes = 0;
+
+  // Loads `key` into a CountingRow and adds `delta` (the row encodes as its decimal value,
+  // "" when 0, which deletes it).
+  static absl::Status Add(ProjectionTxn& txn, absl::string_view key, int64_t delta) {
+    absl::StatusOr<AccumulatedRow*> row =
+        txn.Mutable(key, [](std::optional<absl::string_view> stored)
+                             -> absl::StatusOr<std::unique_ptr<AccumulatedRow>> {
+          ++loads;
+          auto row = std::make_unique<CountingRow>();
+          if (stored && !absl::SimpleAtoi(*stored, &row->value_)) {
+            return absl::DataLossError("not a number");
+          }
+          return row;
+        });
+    if (!row.ok()) return row.status();
+    static_cast<CountingRow*>(*row)->value_ += delta;
+    return absl::OkStatus();
+  }
+
+  std::string Encode() const override {
+    ++encodes;
+    return value_ == 0 ? "" : absl::StrCat(value_);
+  }
+
+ private:
+  int64_t value_ = 0;
+};
+
+class ProjectionStoreMutableTest : public ::testing::Test {
+ protected:
+  void SetUp() override { CountingRow::loads = CountingRow::encodes = 0; }
+  sales::testing::TempDir dir_;
+  std::unique_ptr<ProjectionStore> store_ = OpenStore(dir_.path() + "/p");
+};
+
+TEST_F(ProjectionStoreMutableTest, ARowIsLoadedOnceAndEncodedOncePerBatch) {
+  StoreBatch batch = store_->NewBatch();
+  for (int event = 0; event < 100; ++event) {
+    batch.SetSavePoint();
+    ASSERT_TRUE(CountingRow::Add(batch.txn(), "count", 1).ok());
+    ASSERT_TRUE(CountingRow::Add(batch.txn(), "other", 2).ok());
+    batch.DiscardSavePoint();
+  }
+  EXPECT_EQ(CountingRow::loads, 2);
+  EXPECT_EQ(CountingRow::encodes, 0) << "nothing is encoded before the commit";
+  ASSERT_TRUE(store_->Commit(batch).ok());
+  EXPECT_EQ(CountingRow::encodes, 2);
+  EXPECT_EQ(*store_->Get("count"), "100");
+  EXPECT_EQ(*store_->Get("other"), "200");
+
+  // The next batch loads the committed bytes (once) and goes on from there.
+  ASSERT_TRUE(CountingRow::Add(batch.txn(), "count", 5).ok());
+  ASSERT_TRUE(CountingRow::Add(batch.txn(), "count", 5).ok());
+  EXPECT_EQ(CountingRow::loads, 3);
+  ASSERT_TRUE(store_->Commit(batch).ok());
+  EXPECT_EQ(*store_->Get("count"), "110");
+}
+
+TEST_F(ProjectionStoreMutableTest, StoresTheSameBytesAsPutAndDeletesOnEmpty) {
+  StoreBatch batch = store_->NewBatch();
+  ASSERT_TRUE(CountingRow::Add(batch.txn(), "a", 7).ok());
+  ASSERT_TRUE(CountingRow::Add(batch.txn(), "b", 1).ok());
+  ASSERT_TRUE(store_->Commit(batch).ok());
+  auto other = OpenStore(dir_.path() + "/q");
+  StoreBatch puts = other->NewBatch();
+  puts.txn().Put("a", "7");
+  ASSERT_TRUE(other->Commit(puts).ok());
+  EXPECT_NE(*store_->Checksum(), *other->Checksum());
+
+  ASSERT_TRUE(CountingRow::Add(batch.txn(), "b", -1).ok());  // back to 0: the row is deleted
+  ASSERT_TRUE(store_->Commit(batch).ok());
+  EXPECT_EQ(*store_->Get("b"), std::nullopt);
+  EXPECT_EQ(*store_->Checksum(), *other->Checksum());
+}
+
+TEST_F(ProjectionStoreMutableTest, AKeyIsUsedThroughMutableOrGetPutNeverBoth) {
+  StoreBatch batch = store_->NewBatch();
+  ASSERT_TRUE(CountingRow::Add(batch.txn(), "m", 1).ok());
+  EXPECT_EQ(batch.txn().Get("m").status().code(), absl::StatusCode::kFailedPrecondition);
+  batch.txn().Put("p", "1");
+  EXPECT_EQ(CountingRow::Add(batch.txn(), "p", 1).code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(ProjectionStoreMutableTest, ALoaderErrorIsReturned) {
+  StoreBatch setup = store_->NewBatch();
+  setup.txn().Put("bad", "x");
+  ASSERT_TRUE(store_->Commit(setup).ok());
+  StoreBatch batch = store_->NewBatch();
+  EXPECT_EQ(CountingRow::Add(batch.txn(), "bad", 1).code(), absl::StatusCode::kDataLoss);
+}
+
+TEST_F(ProjectionStoreMutableTest, RollingBackAfterAMutableCallFailsTheBatch) {
+  StoreBatch batch = store_->NewBatch();
+  batch.SetSavePoint();
+  batch.txn().Put("plain", "1");
+  EXPECT_TRUE(batch.RollbackToSavePoint().ok()) << "no Mutable call since the save point";
+  ASSERT_TRUE(CountingRow::Add(batch.txn(), "count", 1).ok());
+  batch.SetSavePoint();
+  batch.txn().Put("plain", "2");
+  EXPECT_TRUE(batch.RollbackToSavePoint().ok()) << "the Mutable call came before the save point";
+  batch.SetSavePoint();
+  ASSERT_TRUE(CountingRow::Add(batch.txn(), "count", 1).ok());
+  const absl::Status rollback = batch.RollbackToSavePoint();
+  EXPECT_EQ(rollback.code(), absl::StatusCode::kInternal);
+  EXPECT_NE(rollback.message().find("decide poison before"), absl::string_view::npos) << rollback;
+  EXPECT_EQ(store_->Commit(batch).code(), absl::StatusCode::kInternal) << "the batch is failed";
+  EXPECT_EQ(*store_->Get("count"), std::nullopt);
+
+  batch.Clear();  // what the runner does with a failed batch; the batch is usable again
+  ASSERT_TRUE(CountingRow::Add(batch.txn(), "count", 3).ok());
+  ASSERT_TRUE(store_->Commit(batch).ok());
+  EXPECT_EQ(*store_->Get("count"), "3");
+}
+
+TEST_F(ProjectionStoreMutableTest, ABatchBuiltWhileAnotherIsInFlightLoadsItsRows) {
+  StoreBatch first = store_->NewBatch();
+  ASSERT_TRUE(CountingRow::Add(first.txn(), "count", 4).ok());
+  ASSERT_TRUE(CountingRow::Add(first.txn(), "gone", 1).ok());
+  ASSERT_TRUE(store_->CommitInBackground(first).ok());
+  EXPECT_EQ(CountingRow::encodes, 2) << "encoded when handed over";
+
+  StoreBatch second = store_->NewBatch();
+  ASSERT_TRUE(CountingRow::Add(second.txn(), "count", 1).ok());  // loads "4" from in flight
+  ASSERT_TRUE(CountingRow::Add(second.txn(), "gone", -1).ok());
+  ASSERT_TRUE(store_->AwaitCommit().ok());
+  EXPECT_EQ(*store_->Get("count"), "4");
+  ASSERT_TRUE(CountingRow::Add(second.txn(), "count", 1).ok());  // still the batch's own row
+  EXPECT_EQ(CountingRow::loads, 4);
+  ASSERT_TRUE(store_->Commit(second).ok());
+  EXPECT_EQ(*store_->Get("count"), "6");
+  EXPECT_EQ(*store_->Get("gone"), std::nullopt);
+  // Read back as plain bytes by a later batch.
+  EXPECT_EQ(*store_->NewBatch().txn().Get("count"), "6");
+}
+
 // An event feed holding one stream's events, for the gap-fill path.
 class OneStreamFeed : public feed::EventFeedReader {
  public:
@@ -205,6 +345,74 @@ EventEnvelope Event(uint64_t version, const std::string& type = "t") {
   event.set_global_position(version);
   event.set_event_type(type);
   return event;
+}
+
+TEST(ProjectionStoreTest, ABatchBuiltWhileAnotherIsInFlightReadsItsChanges) {
+  sales::testing::TempDir dir;
+  auto store = OpenStore(dir.path() + "/p");
+  StoreBatch setup = store->NewBatch();
+  setup.txn().Put("n", "0");
+  setup.txn().Put("gone", "x");
+  setup.SetMark("topic", "s-1", 1);
+  ASSERT_TRUE(store->Commit(setup).ok());
+
+  StoreBatch first = store->NewBatch();
+  first.txn().Put("n", "1");
+  first.txn().Delete("gone");
+  first.SetMark("topic", "s-1", 2);
+  first.SetOffset("topic", 0, 10);
+  ASSERT_TRUE(store->CommitInBackground(first).ok());
+
+  StoreBatch second = store->NewBatch();
+  second.txn().Put("other", "y");
+  EXPECT_FALSE(store->CommitInBackground(second).ok()) << "two batches in flight";
+  EXPECT_EQ(*second.txn().Get("other"), "y");  // the refused batch is unchanged
+  // Built on top of the batch in flight, whether or not its write has ended yet.
+  EXPECT_EQ(*second.txn().Get("n"), "1");
+  EXPECT_EQ(*second.txn().Get("gone"), std::nullopt);
+  EXPECT_EQ(*second.Mark("topic", "s-1"), 2);
+  second.txn().Put("n", "2");
+  second.SetMark("topic", "s-1", 3);
+
+  ASSERT_TRUE(store->AwaitCommit().ok());
+  EXPECT_TRUE(store->CommitSettled());
+  EXPECT_EQ(*store->Get("n"), "1");
+  EXPECT_EQ(*store->Get("gone"), std::nullopt);
+  EXPECT_EQ(*store->Offset("topic", 0), 10);
+  EXPECT_EQ(*second.txn().Get("n"), "2");
+  EXPECT_EQ(*second.Mark("topic", "s-1"), 3);
+
+  ASSERT_TRUE(store->CommitInBackground(second).ok());
+  ASSERT_TRUE(store->AwaitCommit().ok());
+  EXPECT_EQ(*store->Get("n"), "2");
+  EXPECT_EQ(*store->Get("other"), "y");
+  EXPECT_EQ(*store->NewBatch().Mark("topic", "s-1"), 3);
+  EXPECT_TRUE(store->AwaitCommit().ok()) << "nothing in flight";
+}
+
+TEST(ProjectionStoreTest, ClosingTheStoreWithABatchInFlightLandsItWhole) {
+  sales::testing::TempDir dir;
+  const std::string path = dir.path() + "/p";
+  {
+    auto store = OpenStore(path);
+    StoreBatch batch = store->NewBatch();
+    for (int i = 0; i < 5000; ++i) batch.txn().Put(absl::StrCat("row-", i), "v");
+    batch.SetMark("topic", "s-1", 7);
+    batch.SetOffset("topic", 0, 5000);
+    ASSERT_TRUE(store->CommitInBackground(batch).ok());
+  }  // closed without AwaitCommit, most likely while the write is running
+  auto store = OpenStore(path);
+  EXPECT_EQ(*store->Offset("topic", 0), 5000);
+  EXPECT_EQ(*store->NewBatch().Mark("topic", "s-1"), 7);
+  int rows = 0;
+  ASSERT_TRUE(store
+                  ->Scan("row-",
+                         [&rows](absl::string_view, absl::string_view) {
+                           ++rows;
+                           return true;
+                         })
+                  .ok());
+  EXPECT_EQ(rows, 5000);
 }
 
 TEST(EventApplierTest, SkipsDuplicatesFillsGapsAndDeadLettersPoison) {

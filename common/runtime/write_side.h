@@ -32,6 +32,8 @@ namespace sales::runtime {
 
 // The Kafka topic of a context's events: "sales.<context>.v1.events" (versioned like the API).
 std::string TopicFor(absl::string_view context);
+// Where every projection parks the events it cannot apply (see kafka::DeadLetterPublisher).
+inline constexpr char kDeadLetterTopic[] = "sales.dlq.v1";
 
 struct WriteSideOptions {
   std::string context;            // "leads", …: lower-case letters only

@@ -1,0 +1,58 @@
+#include "common/projection/rebuild_check.h"
+
+#include <filesystem>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/projection/feed_catch_up.h"
+#include "common/status/status_macros.h"
+
+namespace sales::projection {
+
+absl::StatusOr<RebuildComparison> RebuildAndCompare(Projection& projection,
+                                                    ProjectionStore& live,
+                                                    const std::string& path,
+                                                    const std::vector<ProjectionSource>& sources,
+                                                    const RebuildCompareOptions& options) {
+  if (std::filesystem::exists(path)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("rebuild target ", path, " already exists; rebuild into a fresh directory"));
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<ProjectionStore> rebuilt, ProjectionStore::Open(path));
+  EventApplier applier(projection);
+  RebuildComparison result;
+  auto commit = [&](StoreBatch& batch, BatchOutcome& outcome) {
+    RETURN_IF_ERROR(rebuilt->Commit(batch));
+    result.events_applied += outcome.applied.size();
+    return absl::OkStatus();
+  };
+  const absl::Time deadline = absl::Now() + options.max_wait;
+  while (true) {
+    for (const ProjectionSource& source : sources) {
+      RETURN_IF_ERROR(CatchUpFromFeed(
+          *rebuilt, applier, source,
+          {.page_size = options.page_size, .stopping = options.cancelled}, commit));
+    }
+    ASSIGN_OR_RETURN(StoreDigest rebuilt_digest, rebuilt->Digest());
+    ASSIGN_OR_RETURN(StoreDigest live_digest, live.Digest());
+    if (live_digest.marks == rebuilt_digest.marks) {
+      result.streams = rebuilt_digest.streams;
+      result.live_checksum = live_digest.model;
+      result.rebuilt_checksum = rebuilt_digest.model;
+      result.identical = live_digest.model == rebuilt_digest.model;
+      return result;
+    }
+    if (absl::Now() >= deadline) {
+      return absl::DeadlineExceededError(absl::StrCat(
+          "the live read model did not reach the rebuilt one's events within ",
+          absl::FormatDuration(options.max_wait), " (live: ", live_digest.streams,
+          " streams, rebuilt: ", rebuilt_digest.streams,
+          "); it may be under constant load or stuck — see its consumer lag and last error"));
+    }
+    absl::SleepFor(options.poll_interval);
+    if (options.cancelled()) return absl::CancelledError("rebuild cancelled");
+  }
+}
+
+}  // namespace sales::projection
