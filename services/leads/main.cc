@@ -5,6 +5,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/synchronization/mutex.h"
 #include "common/log/log.h"
 #include "common/runtime/termination_signals.h"
 #include "services/leads/leads_server.h"
@@ -21,6 +22,9 @@ int main(int argc, char** argv) {
       "The leads service (LeadService + EventFeed over gRPC, /metrics) as its own process.\n"
       "Usage: leads --kafka_brokers=host:port [--data_dir=./data] [--grpc_port=50052] "
       "[--http_port=9465]");
+  // Debian's Abseil is built without NDEBUG, so every Mutex::Lock would also update a global
+  // lock-order graph (deadlock detection, a debugging aid) under a global lock: off in servers.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   absl::ParseCommandLine(argc, argv);
 
   sales::runtime::TerminationSignals signals;  // before any thread starts

@@ -260,6 +260,57 @@ absl::Status List(Session& session, const CommandArgs& args) {
   return absl::OkStatus();
 }
 
+// The lead's details with the given flags applied over them. LeadDetailsUpdated replaces the
+// details as a whole, so flags left out keep their current values (read with GetLead).
+absl::Status ApplyDetailFlags(const CommandArgs& args, v1::LeadDetails& details) {
+  auto set = [&](absl::string_view flag, auto setter) {
+    if (args.Has(flag)) setter(args.Get(flag));
+  };
+  set("contact", [&](const std::string& v) { details.mutable_contact()->set_name(v); });
+  set("email", [&](const std::string& v) { details.mutable_contact()->set_email(v); });
+  set("phone", [&](const std::string& v) { details.mutable_contact()->set_phone(v); });
+  set("company", [&](const std::string& v) { details.mutable_company()->set_name(v); });
+  set("industry", [&](const std::string& v) { details.mutable_company()->set_industry(v); });
+  set("region", [&](const std::string& v) { details.mutable_company()->set_region_id(v); });
+  set("product-line", [&](const std::string& v) { details.set_product_line_id(v); });
+  set("segment", [&](const std::string& v) { details.set_segment_id(v); });
+  if (args.Has("size")) {
+    ASSIGN_OR_RETURN(int size, EnumFlag(args, "size", *v1::CompanySize_descriptor()));
+    details.mutable_company()->set_size(static_cast<v1::CompanySize>(size));
+  }
+  if (args.Has("value")) {
+    ASSIGN_OR_RETURN(*details.mutable_estimated_value(), MoneyFlag(args, "value"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status UpdateDetails(Session& session, const CommandArgs& args) {
+  v1::UpdateLeadDetailsRequest request;
+  ASSIGN_OR_RETURN(*request.mutable_meta(), MetaFrom(session, args));
+  request.set_lead_id(args.Get("lead"));
+  v1::GetLeadRequest get;
+  get.set_lead_id(request.lead_id());
+  ASSIGN_OR_RETURN(v1::GetLeadResponse current, Call(session, &Stub::GetLead, get));
+  *request.mutable_details() = current.lead().details();
+  RETURN_IF_ERROR(ApplyDetailFlags(args, *request.mutable_details()));
+  // Read-modify-write: unless the caller pinned a version, pin the one read, so that a change
+  // made in between is refused (ABORTED) instead of being overwritten.
+  if (request.meta().expected_version() == 0) {
+    request.mutable_meta()->set_expected_version(current.stream_version());
+  }
+  return SendLeadCommand(session, &Stub::UpdateLeadDetails, request);
+}
+
+absl::Status ChangeSource(Session& session, const CommandArgs& args) {
+  v1::ChangeLeadSourceRequest request;
+  ASSIGN_OR_RETURN(*request.mutable_meta(), MetaFrom(session, args));
+  request.set_lead_id(args.Get("lead"));
+  ASSIGN_OR_RETURN(int source, EnumFlag(args, "source", *v1::LeadSource_descriptor()));
+  request.set_source(static_cast<v1::LeadSource>(source));
+  request.set_channel_id(args.Get("channel"));
+  return SendLeadCommand(session, &Stub::ChangeLeadSource, request);
+}
+
 absl::Status UpdateQualification(Session& session, const CommandArgs& args) {
   v1::UpdateQualificationRequest request;
   ASSIGN_OR_RETURN(*request.mutable_meta(), MetaFrom(session, args));
@@ -432,6 +483,29 @@ std::vector<Command> LeadsCommands() {
         {.name = "page-size", .help = "1–500 (default 50)"},
         {.name = "page-token", .help = "from the previous page"}},
        List},
+      {"update-details",
+       "change contact, company or territory details (flags left out keep their values)",
+       WithMetaFlags({kLeadFlag,
+                      {.name = "contact", .help = "contact name"},
+                      {.name = "email", .help = "contact e-mail"},
+                      {.name = "phone", .help = "contact phone"},
+                      {.name = "company", .help = "company name"},
+                      {.name = "industry", .help = "company industry"},
+                      {.name = "size", .help = "micro, small, medium, large, enterprise"},
+                      {.name = "region", .help = "region id"},
+                      {.name = "product-line", .help = "product line id"},
+                      {.name = "segment", .help = "customer segment id"},
+                      {.name = "value", .help = "estimated value, e.g. 120000.00"},
+                      kCurrencyFlag}),
+       UpdateDetails},
+      {"change-source", "correct where the lead came from",
+       WithMetaFlags({kLeadFlag,
+                      {.name = "source",
+                       .help = "campaign, referral, web, trade-show, ads, cold-outreach, "
+                               "partner-channel",
+                       .required = true},
+                      {.name = "channel", .help = "campaign, partner, show… that brought it"}}),
+       ChangeSource},
       {"update-qualification", "set need match and purchase intent (rescores the lead)",
        WithMetaFlags({kLeadFlag,
                       {.name = "need-match", .help = "0–100", .required = true},

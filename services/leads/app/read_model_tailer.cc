@@ -33,6 +33,7 @@ ReadModelTailer::~ReadModelTailer() {
 }
 
 void ReadModelTailer::Wake() {
+  if (wake_pending_.exchange(true, std::memory_order_acq_rel)) return;
   absl::MutexLock lock(&mu_);
   woken_ = true;
 }
@@ -62,6 +63,7 @@ absl::StatusOr<bool> ReadModelTailer::Step() {
 
 void ReadModelTailer::Run() {
   while (true) {
+    wake_pending_.exchange(false, std::memory_order_acq_rel);  // acquire: see the waker's commit
     absl::StatusOr<bool> progressed = Step();
     if (!progressed.ok()) {
       log::Error("leads.read_model.apply_failed", {{"position", model_->applied_position() + 1},
