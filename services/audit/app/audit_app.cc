@@ -1,0 +1,225 @@
+#include "services/audit/app/audit_app.h"
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/eventstore/event_store.h"
+#include "common/status/errors.h"
+#include "common/status/status_macros.h"
+#include "services/audit/app/history_page_builder.h"
+#include "services/audit/domain/history_keys.h"
+#include "services/audit/domain/payload_inspection.h"
+
+namespace sales::audit {
+namespace {
+
+// Events read from a store per page: enough to amortise the store's iterators, few enough that
+// a page's buffers stay small.
+constexpr size_t kStorePageSize = 256;
+
+}  // namespace
+
+absl::StatusOr<std::vector<std::string>> AuditApp::GetDealHistory(
+    const v1::GetDealHistoryRequest& request) const {
+  RETURN_IF_ERROR(ValidateDealId("deal_id", request.deal_id()));
+  std::vector<std::string> pages;
+  HistoryPageBuilder page;
+  ReasonReader reasons;
+  // Decoded only to check the row and read its payload; parsing into the same envelope reuses
+  // its strings. The entry embeds the row's bytes.
+  common::v1::EventEnvelope event;
+  uint64_t sequence = 0;
+  absl::Status failure;
+  RETURN_IF_ERROR(options_.index->Scan(
+      HistoryPrefix(request.deal_id()), [&](absl::string_view key, absl::string_view value) {
+        if (!event.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          failure = absl::DataLossError(
+              absl::StrCat("deal-history index row ", absl::CHexEscape(key), " does not decode"));
+          return false;
+        }
+        std::string json;
+        if (request.payload_json()) {
+          absl::StatusOr<std::string> rendered = PayloadJson(event.payload());
+          json = rendered.ok() ? *std::move(rendered) : std::string(rendered.status().message());
+        }
+        page.Add(++sequence, value, reasons.Read(event.payload()), json);
+        if (page.entries() == options_.history_page_size) pages.push_back(page.Take());
+        return true;
+      }));
+  RETURN_IF_ERROR(failure);
+  if (page.entries() > 0) pages.push_back(page.Take());
+  if (pages.empty())
+    return absl::NotFoundError(absl::StrCat("deal ", request.deal_id(), " not found"));
+  return pages;
+}
+
+absl::StatusOr<v1::GetDealAsOfResponse> AuditApp::GetDealAsOf(
+    const v1::GetDealAsOfRequest& request) const {
+  RETURN_IF_ERROR(ValidateDealId("deal_id", request.deal_id()));
+  if (!request.has_as_of()) return InvalidField("as_of", "required");
+  RETURN_IF_ERROR(ValidateInstant("as_of", request.as_of()));
+  ASSIGN_OR_RETURN(std::vector<StreamRef> streams, StreamsOf(request.deal_id()));
+  v1::GetDealAsOfResponse response;
+  response.set_deal_id(request.deal_id());
+  *response.mutable_as_of() = request.as_of();
+  for (const StreamRef& stream : streams) {
+    ASSIGN_OR_RETURN(v1::StreamState state, StreamAsOf(stream, FromTimestamp(request.as_of())));
+    if (state.version() == 0) continue;
+    response.set_events_folded(response.events_folded() + state.version());
+    *response.add_streams() = std::move(state);
+  }
+  if (response.streams_size() == 0) {
+    return absl::NotFoundError(
+        absl::StrCat("deal ", request.deal_id(), " had no event at ",
+                     absl::FormatTime(absl::RFC3339_full,
+                                      absl::FromUnixSeconds(request.as_of().seconds()) +
+                                          absl::Nanoseconds(request.as_of().nanos()),
+                                      absl::UTCTimeZone())));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::VerifyResponse> AuditApp::VerifyDeal(
+    const v1::VerifyDealRequest& request) const {
+  RETURN_IF_ERROR(ValidateDealId("deal_id", request.deal_id()));
+  ASSIGN_OR_RETURN(std::vector<StreamRef> streams, StreamsOf(request.deal_id()));
+  v1::VerifyResponse response;
+  response.set_intact(true);
+  for (const StreamRef& stream : streams) {
+    ASSIGN_OR_RETURN(v1::StreamVerification verification, Verify(stream));
+    if (!verification.intact()) response.set_intact(false);
+    *response.add_streams() = std::move(verification);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::VerifyResponse> AuditApp::VerifyStream(
+    const v1::VerifyStreamRequest& request) const {
+  if (request.service().empty()) return InvalidField("service", "required");
+  RETURN_IF_ERROR(eventstore::ValidateStreamId(request.stream_id()));
+  if (!options_.sources.contains(request.service())) {
+    return absl::NotFoundError(absl::StrCat("no event store of service ", request.service()));
+  }
+  ASSIGN_OR_RETURN(v1::StreamVerification verification,
+                   Verify({request.service(), request.stream_id()}));
+  if (verification.events_checked() == 0 && verification.intact()) {
+    return absl::NotFoundError(absl::StrCat("stream ", request.stream_id(), " of service ",
+                                            request.service(), " not found"));
+  }
+  v1::VerifyResponse response;
+  response.set_intact(verification.intact());
+  *response.add_streams() = std::move(verification);
+  return response;
+}
+
+absl::StatusOr<std::vector<AuditApp::StreamRef>> AuditApp::StreamsOf(
+    const std::string& deal_id) const {
+  const std::string prefix = DealStreamsPrefix(deal_id);
+  std::vector<StreamRef> streams;
+  absl::Status failure;
+  RETURN_IF_ERROR(options_.index->Scan(prefix, [&](absl::string_view key, absl::string_view) {
+    absl::StatusOr<StreamRef> stream = ParseDealStreamKey(prefix, key);
+    if (!stream.ok()) {
+      failure = absl::DataLossError(stream.status().message());
+      return false;
+    }
+    streams.push_back(*std::move(stream));
+    return true;
+  }));
+  RETURN_IF_ERROR(failure);
+  if (streams.empty()) return absl::NotFoundError(absl::StrCat("deal ", deal_id, " not found"));
+  return streams;
+}
+
+absl::StatusOr<StoredEventSource*> AuditApp::SourceFor(const std::string& service) const {
+  auto it = options_.sources.find(service);
+  if (it == options_.sources.end()) {
+    return absl::FailedPreconditionError(absl::StrCat("no event store of service ", service,
+                                                      " is reachable from the audit service"));
+  }
+  return it->second;
+}
+
+absl::StatusOr<v1::StreamState> AuditApp::StreamAsOf(const StreamRef& stream,
+                                                     const CausalTime& as_of) const {
+  ASSIGN_OR_RETURN(StoredEventSource * source, SourceFor(stream.first));
+  std::unique_ptr<DealStateFolder::StreamFold> fold;
+  if (auto folder = options_.folders.find(stream.first); folder != options_.folders.end()) {
+    fold = folder->second->Start();
+  }
+  // Folds the longest prefix of the stream whose causal times are ≤ as_of (causal times never go
+  // backwards within a stream, so the first later event ends it), one event at a time: parsing
+  // into the same envelope reuses its strings instead of allocating each event's anew.
+  common::v1::EventEnvelope envelope;
+  std::optional<CausalTime> last_time;
+  uint64_t version = 0;
+  bool ended = false;
+  while (!ended) {
+    ASSIGN_OR_RETURN(std::vector<eventstore::StoredEvent> page,
+                     source->ReadStreamRaw(stream.second, version + 1, kStorePageSize));
+    for (const eventstore::StoredEvent& stored : page) {
+      if (!envelope.ParseFromString(stored.bytes)) {
+        return absl::DataLossError(absl::StrCat("stream ", stream.second, " version ",
+                                                stored.stream_version, " does not decode"));
+      }
+      const CausalTime time = NextCausalTime(last_time, envelope);
+      if (as_of < time) {
+        ended = true;
+        break;
+      }
+      last_time = time;
+      ++version;
+      if (fold != nullptr) RETURN_IF_ERROR(fold->Add(envelope));
+    }
+    if (page.size() < kStorePageSize) ended = true;
+  }
+  v1::StreamState state;
+  state.set_service(stream.first);
+  state.set_stream_id(stream.second);
+  state.set_version(version);
+  if (version == 0) return state;
+  *state.mutable_last_event_at() = ToTimestamp(*last_time);
+  if (fold != nullptr) {
+    *state.mutable_state() = fold->State();
+    state.set_folded(true);
+  }
+  return state;
+}
+
+absl::StatusOr<v1::StreamVerification> AuditApp::Verify(const StreamRef& stream) const {
+  ASSIGN_OR_RETURN(StoredEventSource * source, SourceFor(stream.first));
+  ChainVerifier verifier(stream.second);
+  uint64_t next_version = 1;
+  bool checking = true;
+  while (checking) {
+    ASSIGN_OR_RETURN(std::vector<eventstore::StoredEvent> page,
+                     source->ReadStreamRaw(stream.second, next_version, kStorePageSize));
+    for (const eventstore::StoredEvent& stored : page) {
+      if (!verifier.Add(stored)) {
+        checking = false;
+        break;
+      }
+    }
+    next_version += page.size();
+    if (page.size() < kStorePageSize) checking = false;
+  }
+  ASSIGN_OR_RETURN(eventstore::StreamHead head, source->GetStreamHead(stream.second));
+  const StreamCheck check = verifier.Finish(head);
+  v1::StreamVerification verification;
+  verification.set_service(stream.first);
+  verification.set_stream_id(stream.second);
+  verification.set_events_checked(check.events_checked);
+  verification.set_intact(check.intact);
+  if (!check.intact) {
+    verification.set_first_bad_version(check.first_bad_version);
+    verification.set_first_bad_event_id(check.first_bad_event_id);
+    verification.set_problem(check.problem);
+  }
+  return verification;
+}
+
+}  // namespace sales::audit

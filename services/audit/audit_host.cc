@@ -1,0 +1,57 @@
+#include "services/audit/audit_host.h"
+
+#include <filesystem>
+#include <system_error>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace sales::audit {
+
+absl::StatusOr<std::unique_ptr<AuditHost>> AuditHost::Open(AuditHostOptions options) {
+  if (options.executor == nullptr || options.sources.empty()) {
+    return absl::InvalidArgumentError("AuditHost: executor and at least one source are required");
+  }
+  const std::string projections_dir = options.data_dir + "/projections";
+  std::error_code error;
+  std::filesystem::create_directories(projections_dir, error);
+  if (error) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot create ", projections_dir, ": ", error.message()));
+  }
+  auto host = std::unique_ptr<AuditHost>(new AuditHost());
+  AuditAppOptions app_options{.folders = std::move(options.folders)};
+  for (const auto& [service, store] : options.stores) {
+    host->stores_.push_back(std::make_unique<LocalStoredEventSource>(store));
+    app_options.sources[service] = host->stores_.back().get();
+  }
+  host->sources_ = options.sources;
+  absl::StatusOr<std::unique_ptr<projection::ProjectionRunner>> runner =
+      projection::ProjectionRunner::Create(
+          &host->projection_,
+          {.path = absl::StrCat(projections_dir, "/", DealHistoryProjection::kName),
+           .bootstrap_servers = std::move(options.bootstrap_servers),
+           .sources = std::move(options.sources),
+           .dead_letters = options.dead_letters,
+           .metrics = options.metrics});
+  if (!runner.ok()) return runner.status();
+  host->runner_ = *std::move(runner);
+  app_options.index = &host->runner_->store();
+  host->app_ = std::make_unique<AuditApp>(std::move(app_options));
+  host->service_ = std::make_unique<AuditServiceImpl>(host->app_.get(), options.executor);
+  host->runner_->Start();
+  return host;
+}
+
+projections::AdministeredProjection AuditHost::administered() const {
+  return {.name = DealHistoryProjection::kName,
+          .runner = runner_.get(),
+          .sources = sources_,
+          .make_projection = [] { return std::make_unique<DealHistoryProjection>(); }};
+}
+
+AuditHost::~AuditHost() {
+  if (runner_ != nullptr) runner_->Stop();
+}
+
+}  // namespace sales::audit

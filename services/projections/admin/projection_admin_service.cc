@@ -1,0 +1,137 @@
+#include "services/projections/admin/projection_admin_service.h"
+
+#include <filesystem>
+#include <system_error>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/ids/ids.h"
+#include "common/log/log.h"
+#include "common/projection/rebuild_check.h"
+#include "common/status/errors.h"
+#include "common/status/grpc_status.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace sales::projections {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+constexpr absl::Duration kDefaultMaxWait = absl::Seconds(30);
+constexpr absl::Duration kLongestMaxWait = absl::Minutes(10);
+
+void FillStatus(const AdministeredProjection& projection, v1::ProjectionStatus& status) {
+  const projection::RunnerStats stats = projection.runner->stats();
+  status.set_name(projection.name);
+  for (const projection::ProjectionSource& source : projection.sources) {
+    status.add_topics(source.topic);
+  }
+  status.set_applied(stats.applied);
+  status.set_duplicates(stats.duplicates);
+  status.set_dead_lettered(stats.dead_lettered);
+  status.set_catch_ups(stats.catch_ups);
+  status.set_consumer_lag(stats.consumer_lag);
+  if (stats.last_applied_at.has_value()) {
+    *status.mutable_last_applied_at() =
+        TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(*stats.last_applied_at));
+  }
+  if (!stats.last_error.ok()) status.set_last_error(stats.last_error.ToString());
+}
+
+absl::StatusOr<absl::Duration> MaxWait(const v1::RebuildRequest& request) {
+  if (!request.has_max_wait()) return kDefaultMaxWait;
+  const absl::Duration wait =
+      absl::Nanoseconds(TimeUtil::DurationToNanoseconds(request.max_wait()));
+  if (wait <= absl::ZeroDuration() || wait > kLongestMaxWait) {
+    return InvalidField("max_wait", "must be positive and at most 10 minutes");
+  }
+  return wait;
+}
+
+}  // namespace
+
+ProjectionAdminService::ProjectionAdminService(concurrency::Executor* executor,
+                                               std::string scratch_dir)
+    : executor_(executor), scratch_dir_(std::move(scratch_dir)) {}
+
+void ProjectionAdminService::Register(AdministeredProjection projection) {
+  projections_.push_back(std::move(projection));
+}
+
+const AdministeredProjection* ProjectionAdminService::Find(absl::string_view name) const {
+  for (const AdministeredProjection& projection : projections_) {
+    if (projection.name == name) return &projection;
+  }
+  return nullptr;
+}
+
+grpc::ServerUnaryReactor* ProjectionAdminService::ListProjections(
+    grpc::CallbackServerContext* context, const v1::ListProjectionsRequest*,
+    v1::ListProjectionsResponse* response) {
+  for (const AdministeredProjection& projection : projections_) {
+    FillStatus(projection, *response->add_projections());
+  }
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* ProjectionAdminService::Rebuild(grpc::CallbackServerContext* context,
+                                                          const v1::RebuildRequest* request,
+                                                          v1::RebuildResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (request->name().empty()) {
+    reactor->Finish(ToGrpcStatus(InvalidField("name", "required")));
+    return reactor;
+  }
+  const AdministeredProjection* projection = Find(request->name());
+  if (projection == nullptr) {
+    reactor->Finish(ToGrpcStatus(absl::NotFoundError(
+        absl::StrCat("field name: no projection \"", request->name(), "\" runs here"))));
+    return reactor;
+  }
+  absl::StatusOr<absl::Duration> max_wait = MaxWait(*request);
+  if (!max_wait.ok()) {
+    reactor->Finish(ToGrpcStatus(max_wait.status()));
+    return reactor;
+  }
+  absl::Status scheduled = executor_->Schedule([this, context, projection, request, response,
+                                                reactor, max_wait = *max_wait] {
+    const std::string path =
+        absl::StrCat(scratch_dir_, "/", projection->name, ".rebuild-", ids::NewUlid(absl::Now()));
+    const absl::Time started = absl::Now();
+    std::unique_ptr<projection::Projection> fresh = projection->make_projection();
+    absl::StatusOr<projection::RebuildComparison> result =
+        projection::RebuildAndCompare(*fresh, projection->runner->store(), path,
+                                      projection->sources,
+                                      {.max_wait = max_wait,
+                                       .cancelled = [context] { return context->IsCancelled(); }});
+    if (!request->keep_copy() || !result.ok()) {
+      std::error_code ignored;
+      std::filesystem::remove_all(path, ignored);
+    }
+    if (!result.ok()) {
+      log::Error("projection.rebuild.failed",
+                 {{"projection", projection->name}, {"error", result.status().ToString()}});
+      reactor->Finish(ToGrpcStatus(result.status()));
+      return;
+    }
+    response->set_name(projection->name);
+    response->set_events_applied(result->events_applied);
+    response->set_streams(result->streams);
+    response->set_live_checksum(result->live_checksum);
+    response->set_rebuilt_checksum(result->rebuilt_checksum);
+    response->set_identical(result->identical);
+    *response->mutable_took() =
+        TimeUtil::NanosecondsToDuration(absl::ToInt64Nanoseconds(absl::Now() - started));
+    if (request->keep_copy()) response->set_rebuilt_path(path);
+    log::Info("projection.rebuild.compared", {{"projection", projection->name},
+                                              {"events", result->events_applied},
+                                              {"identical", result->identical}});
+    reactor->Finish(grpc::Status::OK);
+  });
+  if (!scheduled.ok()) reactor->Finish(ToGrpcStatus(scheduled));
+  return reactor;
+}
+
+}  // namespace sales::projections

@@ -1,0 +1,64 @@
+// ProjectionAdminService: sales.projections.v1.ProjectionAdmin over the projections a process
+// runs — their progress (ListProjections) and a rebuild checked against the live read model
+// (Rebuild, see common/projection/rebuild_check.h).
+//
+//   ProjectionAdminService admin(&executor, "/data/projections");
+//   admin.Register({.name = "funnel", .runner = runner.get(), .sources = sources,
+//                   .make_projection = [] { return std::make_unique<FunnelProjection>(); }});
+//   services.push_back(&admin);  // then start the gRPC server
+//
+// A rebuild goes into <scratch_dir>/<name>.rebuild-<id> and is deleted afterwards unless the
+// request keeps it. Rebuilds run on the executor (they read whole logs); the live read model is
+// only read.
+//
+// Thread-safety: Register every projection before the service is served; the RPCs may then run
+// concurrently. The executor and every registered runner must outlive the gRPC server.
+#ifndef SALES_SERVICES_PROJECTIONS_ADMIN_PROJECTION_ADMIN_SERVICE_H_
+#define SALES_SERVICES_PROJECTIONS_ADMIN_PROJECTION_ADMIN_SERVICE_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/concurrency/executor.h"
+#include "common/projection/projection_runner.h"
+#include "grpcpp/grpcpp.h"
+#include "sales/projections/v1/admin.grpc.pb.h"
+
+namespace sales::projections {
+
+struct AdministeredProjection {
+  std::string name;  // the projection's name(): what clients pass to Rebuild
+  projection::ProjectionRunner* runner = nullptr;   // the live one; not owned
+  std::vector<projection::ProjectionSource> sources;  // as given to the runner
+  // A fresh instance for a rebuild (the live runner's instance stays its own).
+  std::function<std::unique_ptr<projection::Projection>()> make_projection;
+};
+
+class ProjectionAdminService final : public v1::ProjectionAdmin::CallbackService {
+ public:
+  static constexpr char kServiceName[] = "sales.projections.v1.ProjectionAdmin";
+
+  ProjectionAdminService(concurrency::Executor* executor, std::string scratch_dir);
+
+  void Register(AdministeredProjection projection);
+
+  grpc::ServerUnaryReactor* ListProjections(grpc::CallbackServerContext* context,
+                                            const v1::ListProjectionsRequest* request,
+                                            v1::ListProjectionsResponse* response) override;
+  grpc::ServerUnaryReactor* Rebuild(grpc::CallbackServerContext* context,
+                                    const v1::RebuildRequest* request,
+                                    v1::RebuildResponse* response) override;
+
+ private:
+  const AdministeredProjection* Find(absl::string_view name) const;
+
+  concurrency::Executor* const executor_;
+  const std::string scratch_dir_;
+  std::vector<AdministeredProjection> projections_;
+};
+
+}  // namespace sales::projections
+
+#endif  // SALES_SERVICES_PROJECTIONS_ADMIN_PROJECTION_ADMIN_SERVICE_H_

@@ -1,0 +1,70 @@
+#include "services/projections/funnel/api/funnel_service_impl.h"
+
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "common/grpc/latest_value_writer.h"
+#include "common/status/grpc_status.h"
+
+namespace sales::funnel {
+
+using ::sales::projections::v1::FunnelReport;
+using ::sales::projections::v1::FunnelUpdate;
+using ::sales::projections::v1::GetFunnelRequest;
+using ::sales::projections::v1::WatchFunnelRequest;
+
+FunnelServiceImpl::FunnelServiceImpl(const FunnelQuery* query, concurrency::Executor* executor,
+                                     projection::WatchHub<FunnelUpdate>* hub)
+    : query_(query), executor_(executor), hub_(hub) {}
+
+grpc::ServerUnaryReactor* FunnelServiceImpl::GetFunnel(grpc::CallbackServerContext* context,
+                                                       const GetFunnelRequest* request,
+                                                       FunnelReport* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (absl::Status valid = ValidateGetFunnelRequest(*request); !valid.ok()) {
+    reactor->Finish(ToGrpcStatus(valid));
+    return reactor;
+  }
+  absl::Status scheduled = executor_->Schedule([this, reactor, request, response] {
+    absl::StatusOr<FunnelReport> report = query_->GetFunnel(*request);
+    if (report.ok()) *response = *std::move(report);
+    reactor->Finish(ToGrpcStatus(report.status()));
+  });
+  if (!scheduled.ok()) reactor->Finish(ToGrpcStatus(scheduled));
+  return reactor;
+}
+
+grpc::ServerWriteReactor<FunnelUpdate>* FunnelServiceImpl::WatchFunnel(
+    grpc::CallbackServerContext* context, const WatchFunnelRequest* request) {
+  auto* writer = new grpc_server::LatestValueWriter<FunnelUpdate>();
+  if (absl::Status valid = ValidateGetFunnelRequest(request->query()); !valid.ok()) {
+    writer->Close(ToGrpcStatus(valid));
+    return writer;
+  }
+  const uint64_t id = hub_->Subscribe({
+      .compute = [this, query = request->query()]() -> absl::StatusOr<FunnelUpdate> {
+        absl::StatusOr<FunnelReport> report = query_->GetFunnel(query);
+        if (!report.ok()) return report.status();
+        FunnelUpdate update;
+        *update.mutable_report() = *std::move(report);
+        return update;
+      },
+      .deliver =
+          [writer](FunnelUpdate update, projection::WatchSent sent) {
+            writer->Offer(std::move(update), std::move(sent));
+          },
+      .end = [writer](absl::Status status) { writer->Close(ToGrpcStatus(status)); },
+      // Only the leads topic feeds the funnel.
+      .affected =
+          [](const projection::AppliedBatch& batch) {
+            for (const projection::EventEnvelope& event : batch.events) {
+              if (absl::StrContains(event.payload().type_url(), "/sales.leads.v1.")) return true;
+            }
+            return false;
+          },
+  });
+  writer->set_on_done([hub = hub_, id] { hub->Unsubscribe(id); });
+  return writer;
+}
+
+}  // namespace sales::funnel

@@ -1,0 +1,124 @@
+#include "services/projections/funnel/model/counter_row.h"
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+
+#include "common/status/status_macros.h"
+
+namespace sales::funnel {
+namespace {
+
+char* PutVarint(char* out, uint64_t value) {
+  while (value >= 0x80) {
+    *out++ = static_cast<char>(value | 0x80);
+    value >>= 7;
+  }
+  *out++ = static_cast<char>(value);
+  return out;
+}
+
+size_t VarintSize(uint64_t value) {
+  size_t size = 1;
+  for (; value >= 0x80; value >>= 7) ++size;
+  return size;
+}
+
+uint64_t ZigZag(int64_t value) {
+  return (static_cast<uint64_t>(value) << 1) ^ static_cast<uint64_t>(value >> 63);
+}
+
+bool GetVarint(absl::string_view& in, uint64_t& value) {
+  value = 0;
+  for (int shift = 0; shift < 64 && !in.empty(); shift += 7) {
+    const auto byte = static_cast<uint8_t>(in.front());
+    in.remove_prefix(1);
+    value |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if ((byte & 0x80) == 0) return true;
+  }
+  return false;
+}
+
+// A CounterRow held by a batch; an empty row encodes as "" (deleted).
+class AccumulatedCounterRow : public projection::AccumulatedRow {
+ public:
+  std::string Encode() const override { return row.Encode(); }
+  CounterRow row;
+};
+
+}  // namespace
+
+absl::StatusOr<CounterRow*> MutableCounterRow(projection::ProjectionTxn& txn,
+                                              absl::string_view key) {
+  ASSIGN_OR_RETURN(
+      projection::AccumulatedRow* const row,
+      txn.Mutable(key, [](std::optional<absl::string_view> stored)
+                           -> absl::StatusOr<std::unique_ptr<projection::AccumulatedRow>> {
+        auto loaded = std::make_unique<AccumulatedCounterRow>();
+        if (stored) RETURN_IF_ERROR(loaded->row.Decode(*stored));
+        return loaded;
+      }));
+  // Counter keys are only ever loaded by the loader above.
+  return &static_cast<AccumulatedCounterRow*>(row)->row;
+}
+
+absl::Status CounterRow::Decode(absl::string_view bytes) {
+  slots_.clear();
+  uint64_t slot = 0;
+  while (!bytes.empty()) {
+    uint64_t delta = 0;
+    uint64_t zigzag = 0;
+    if (!GetVarint(bytes, delta) || !GetVarint(bytes, zigzag) || (delta == 0 && !slots_.empty()) ||
+        slot + delta > UINT32_MAX) {
+      slots_.clear();
+      return absl::DataLossError("funnel counter row does not decode");
+    }
+    slot += delta;
+    const int64_t value = static_cast<int64_t>(zigzag >> 1) ^ -static_cast<int64_t>(zigzag & 1);
+    slots_.emplace_back(static_cast<uint32_t>(slot), value);
+  }
+  return absl::OkStatus();
+}
+
+std::string CounterRow::Encode() const {
+  // Sized exactly first: rows are encoded once per batch but can hold hundreds of slots.
+  size_t size = 0;
+  uint32_t previous = 0;
+  for (const auto& [slot, value] : slots_) {
+    size += VarintSize(slot - previous) + VarintSize(ZigZag(value));
+    previous = slot;
+  }
+  std::string out(size, '\0');
+  char* end = out.data();
+  previous = 0;
+  for (const auto& [slot, value] : slots_) {
+    end = PutVarint(end, slot - previous);
+    end = PutVarint(end, ZigZag(value));
+    previous = slot;
+  }
+  return out;
+}
+
+int64_t CounterRow::Get(uint32_t slot) const {
+  auto it = std::lower_bound(slots_.begin(), slots_.end(), slot,
+                             [](const auto& entry, uint32_t s) { return entry.first < s; });
+  return it != slots_.end() && it->first == slot ? it->second : 0;
+}
+
+void CounterRow::Add(uint32_t slot, int64_t delta) {
+  if (delta == 0) return;
+  auto it = std::lower_bound(slots_.begin(), slots_.end(), slot,
+                             [](const auto& entry, uint32_t s) { return entry.first < s; });
+  if (it != slots_.end() && it->first == slot) {
+    it->second += delta;
+    if (it->second == 0) slots_.erase(it);
+  } else {
+    slots_.insert(it, {slot, delta});
+  }
+}
+
+void CounterRow::AddAll(const CounterRow& other) {
+  for (const auto& [slot, value] : other.slots_) Add(slot, value);
+}
+
+}  // namespace sales::funnel

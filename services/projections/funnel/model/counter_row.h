@@ -1,0 +1,60 @@
+// CounterRow: the value of a funnel counter row — a sparse map slot → int64, kept sorted and
+// without zeros, so that its encoding is canonical: the same counts give the same bytes
+// whatever order the deltas came in (what makes a rebuild byte-identical to the live model).
+//
+// Encoding: for each non-zero slot in ascending order, varint(slot − previous slot) then
+// varint(zigzag(value)). An empty row is not stored at all (the key is deleted).
+//
+//   CounterRow row;
+//   RETURN_IF_ERROR(row.Decode(stored));
+//   row.Add(Slot(SlotKind::kEntries, node), 1);
+//   if (row.empty()) txn.Delete(key); else txn.Put(key, row.Encode());
+//
+// In a projection, MutableCounterRow keeps a row decoded for the rest of the runner's batch
+// (ProjectionTxn::Mutable): decoded once, changed in place, encoded once at commit.
+//
+//   ASSIGN_OR_RETURN(CounterRow* row, MutableCounterRow(txn, key));
+//   row->Add(Slot(SlotKind::kEntries, node), 1);
+//
+// Thread-compatible value type.
+#ifndef SALES_SERVICES_PROJECTIONS_FUNNEL_MODEL_COUNTER_ROW_H_
+#define SALES_SERVICES_PROJECTIONS_FUNNEL_MODEL_COUNTER_ROW_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "common/projection/projection.h"
+
+namespace sales::funnel {
+
+class CounterRow {
+ public:
+  // Replaces the content; DATA_LOSS for bytes that are not an encoding.
+  absl::Status Decode(absl::string_view bytes);
+  std::string Encode() const;
+
+  int64_t Get(uint32_t slot) const;
+  void Add(uint32_t slot, int64_t delta);
+  // Adds every slot of `other`.
+  void AddAll(const CounterRow& other);
+  bool empty() const { return slots_.empty(); }
+  // Sorted by slot, values non-zero.
+  const std::vector<std::pair<uint32_t, int64_t>>& slots() const { return slots_; }
+
+ private:
+  std::vector<std::pair<uint32_t, int64_t>> slots_;
+};
+
+// The batch's decoded counter row under `key` (see ProjectionTxn::Mutable): DATA_LOSS when the
+// stored bytes do not decode. Every key passed here must only ever be used through it.
+absl::StatusOr<CounterRow*> MutableCounterRow(projection::ProjectionTxn& txn,
+                                              absl::string_view key);
+
+}  // namespace sales::funnel
+
+#endif  // SALES_SERVICES_PROJECTIONS_FUNNEL_MODEL_COUNTER_ROW_H_

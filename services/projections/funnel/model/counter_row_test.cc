@@ -1,0 +1,43 @@
+#include "services/projections/funnel/model/counter_row.h"
+
+#include "gtest/gtest.h"
+
+namespace sales::funnel {
+namespace {
+
+TEST(CounterRowTest, RoundTripsAndDropsZeros) {
+  CounterRow row;
+  row.Add(5, 3);
+  row.Add(1u << 31, -7);
+  row.Add(2, 1);
+  row.Add(2, -1);  // back to zero: gone
+  EXPECT_EQ(row.slots().size(), 2u);
+  CounterRow decoded;
+  ASSERT_TRUE(decoded.Decode(row.Encode()).ok());
+  EXPECT_EQ(decoded.Get(5), 3);
+  EXPECT_EQ(decoded.Get(1u << 31), -7);
+  EXPECT_EQ(decoded.Get(2), 0);
+}
+
+TEST(CounterRowTest, EncodingIsCanonicalWhateverTheOrderOfDeltas) {
+  CounterRow a;
+  a.Add(9, 2);
+  a.Add(3, 1);
+  a.Add(4, 6);
+  a.Add(4, -6);
+  CounterRow b;
+  b.Add(3, 1);
+  b.Add(9, 1);
+  b.Add(9, 1);
+  EXPECT_EQ(a.Encode(), b.Encode());
+}
+
+TEST(CounterRowTest, RejectsGarbage) {
+  CounterRow row;
+  EXPECT_EQ(row.Decode("\x80").code(), absl::StatusCode::kDataLoss);  // truncated varint
+  EXPECT_EQ(row.Decode(std::string("\x01\x02\x00\x02", 4)).code(),
+            absl::StatusCode::kDataLoss);  // repeated slot
+}
+
+}  // namespace
+}  // namespace sales::funnel

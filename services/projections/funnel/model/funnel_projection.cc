@@ -1,0 +1,531 @@
+#include "services/projections/funnel/model/funnel_projection.h"
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/eventsourcing/event_codec.h"
+#include "common/status/errors.h"
+#include "common/status/status_macros.h"
+#include "sales/leads/v1/events.pb.h"
+#include "sales/projections/v1/funnel_state.pb.h"
+#include "services/projections/funnel/model/counter_row.h"
+#include "services/projections/funnel/model/keys.h"
+
+namespace sales::funnel {
+namespace {
+
+using ::google::protobuf::Timestamp;
+using ::sales::common::v1::Money;
+using ::sales::projection::EventEnvelope;
+using ::sales::projection::ProjectionTxn;
+
+constexpr absl::string_view kLeadsPackage = "sales.leads.v1.";
+// google.protobuf.Timestamp's range: 0001-01-01 to 9999-12-31.
+constexpr int64_t kMinSeconds = -62135596800;
+constexpr int64_t kMaxSeconds = 253402300799;
+
+absl::Status Poison(absl::string_view field, absl::string_view reason) {
+  return InvalidField(field, reason);
+}
+
+absl::StatusOr<int64_t> SecondsOf(const Timestamp& ts, absl::string_view field) {
+  if (ts.seconds() < kMinSeconds || ts.seconds() > kMaxSeconds || ts.nanos() < 0 ||
+      ts.nanos() >= 1000000000) {
+    return Poison(field, "not a valid timestamp");
+  }
+  return ts.seconds();
+}
+
+absl::Status CheckMoney(const Money& money, absl::string_view field) {
+  if (money.units() < 0) return Poison(field, "negative amount");
+  if (CurrencyCode(money.currency()) < 0 && !(money.units() == 0 && money.currency().empty())) {
+    return Poison(field, "currency must be three upper-case letters");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckStage(leads_v1::LeadStage stage, absl::string_view field) {
+  if (stage == leads_v1::LEAD_STAGE_UNSPECIFIED || !leads_v1::LeadStage_IsValid(stage)) {
+    return Poison(field, "unknown stage");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckStep(leads_v1::SalesStep step, absl::string_view field) {
+  if (step == leads_v1::SALES_STEP_UNSPECIFIED || !leads_v1::SalesStep_IsValid(step)) {
+    return Poison(field, "unknown sales step");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckPercent(int32_t percent, absl::string_view field) {
+  if (percent < 0 || percent > 100) return Poison(field, "must be 0–100");
+  return absl::OkStatus();
+}
+
+// The `at` of the event (when the fact happened), or the envelope's occurred_at without one.
+absl::StatusOr<int64_t> EventSeconds(const leads_v1::LeadEvent& event,
+                                     const EventEnvelope& envelope) {
+  const Timestamp* at = nullptr;
+  switch (event.event_case()) {
+    case leads_v1::LeadEvent::kLeadCaptured:
+      at = &event.lead_captured().at();
+      break;
+    case leads_v1::LeadEvent::kLeadStageChanged:
+      at = &event.lead_stage_changed().at();
+      break;
+    case leads_v1::LeadEvent::kConvertedToOpportunity:
+      at = &event.converted_to_opportunity().at();
+      break;
+    case leads_v1::LeadEvent::kSalesStepChanged:
+      at = &event.sales_step_changed().at();
+      break;
+    case leads_v1::LeadEvent::kFollowUpOverdue:
+      at = &event.follow_up_overdue().at();
+      break;
+    default:
+      break;
+  }
+  if (at != nullptr && (at->seconds() != 0 || at->nanos() != 0)) return SecondsOf(*at, "at");
+  if (!envelope.has_occurred_at()) return Poison("at", "required (or envelope occurred_at)");
+  return SecondsOf(envelope.occurred_at(), "occurred_at");
+}
+
+bool IsOpenStage(leads_v1::LeadStage stage) {
+  return stage >= leads_v1::LEAD_STAGE_CAPTURED && stage <= leads_v1::LEAD_STAGE_OPPORTUNITY;
+}
+
+v1::FunnelLeadState NewLeadState() {
+  v1::FunnelLeadState state;
+  for (int i = 0; i < kDimensionCount; ++i) state.mutable_dims()->add_values();
+  for (int i = 0; i < kNodeCount; ++i) state.add_nodes();
+  return state;
+}
+
+bool SameDims(const v1::FunnelDims& a, const v1::FunnelDims& b) {
+  return std::equal(a.values().begin(), a.values().end(), b.values().begin(), b.values().end());
+}
+
+// The value of dimension slice `d` (kAllDimension: "", the whole organisation).
+absl::string_view DimValue(const v1::FunnelDims& dims, int d) {
+  if (d == kAllDimension) return "";
+  return dims.values(d - 1);
+}
+
+// What one event changes for one lead: the state row in place, plus the counter deltas it
+// implies, written by Flush.
+class LeadUpdate {
+ public:
+  explicit LeadUpdate(v1::FunnelLeadState& state)
+      : state_(state), old_stock_(Stock()) {}
+
+  void SetDim(v1::FunnelDimension dimension, std::string value) {
+    if (!old_dims_) old_dims_ = state_.dims();
+    *state_.mutable_dims()->mutable_values(dimension - 1) = std::move(value);
+  }
+
+  // A visit of `node` begins at `t`.
+  void Enter(int node, int64_t t) {
+    const int dims = CurrentDims();
+    Flow(t, dims, Slot(SlotKind::kEntries, node), 1);
+    v1::FunnelNodeState& entered = *state_.mutable_nodes(node);
+    entered.set_entered_at(t);
+    if (entered.entered()) return;
+    entered.set_entered(true);
+    entered.set_first_entered_at(t);
+    entered.set_first_dims(dims);
+    Flow(t, dims, Slot(SlotKind::kCohort, node), 1);
+    // "Ever reached": this first entry completes the pairs with every node reached before, in
+    // either direction (the older node's cohort, or this node's cohort).
+    for (int other = 0; other < kNodeCount; ++other) {
+      const v1::FunnelNodeState& before = state_.nodes(other);
+      if (other == node || !before.entered()) continue;
+      if (IsConversionPair(other, node)) {
+        Flow(before.first_entered_at(), before.first_dims(),
+             Slot(SlotKind::kReached, other * 16 + node), 1);
+      }
+      if (IsConversionPair(node, other)) {
+        Flow(t, dims, Slot(SlotKind::kReached, node * 16 + other), 1);
+      }
+    }
+  }
+
+  // The current visit of `node` ends at `t`: its time-in-stage samples move here.
+  void Exit(int node, int64_t t) {
+    v1::FunnelNodeState& left = *state_.mutable_nodes(node);
+    if (!left.entered()) return;
+    if (left.exited()) {
+      Sample(left.last_exited_at(), left.exit_dims(), node, left.last_visit_seconds(),
+             left.cumulative_seconds(), -1);
+    }
+    const int64_t visit = std::max<int64_t>(0, t - left.entered_at());
+    left.set_exited(true);
+    left.set_last_exited_at(t);
+    left.set_exit_dims(CurrentDims());
+    left.set_last_visit_seconds(visit);
+    left.set_cumulative_seconds(left.cumulative_seconds() + visit);
+    Sample(t, left.exit_dims(), node, visit, left.cumulative_seconds(), 1);
+  }
+
+  void Count(int64_t t, SlotKind kind, int64_t value) { Flow(t, CurrentDims(), Slot(kind), value); }
+
+  // Adds the event's counter deltas to the rows they belong to (held decoded for the batch).
+  absl::Status Flush(ProjectionTxn& txn) {
+    for (const auto& [when, row] : flows_) {
+      RETURN_IF_ERROR(ForEachCell(kCellTable, when.first, state_.dims_snapshots(when.second),
+                                  [&](std::string& key) { return AddTo(txn, key, row, 1); }));
+    }
+    for (const auto& [when, row] : histograms_) {
+      const char node = static_cast<char>(std::get<2>(when));
+      RETURN_IF_ERROR(ForEachCell(kHistogramTable, std::get<0>(when),
+                                  state_.dims_snapshots(std::get<1>(when)),
+                                  [&](std::string& key) {
+                                    key.push_back('\0');
+                                    key.push_back(node);
+                                    return AddTo(txn, key, row, 1);
+                                  }));
+    }
+    const CounterRow new_stock = Stock();
+    const v1::FunnelDims& old_dims = old_dims_ ? *old_dims_ : state_.dims();
+    if (new_stock.slots() != old_stock_.slots() || !SameDims(old_dims, state_.dims())) {
+      for (int d = 0; d <= kDimensionCount; ++d) {
+        const absl::string_view old_value = DimValue(old_dims, d);
+        const absl::string_view new_value = DimValue(state_.dims(), d);
+        RETURN_IF_ERROR(AddTo(txn, StockKey(d, old_value), old_stock_, -1));
+        RETURN_IF_ERROR(AddTo(txn, StockKey(d, new_value), new_stock, 1));
+      }
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  // Calls `visit(key)` for the cells of the stored granularities (DAY and MONTH; the others
+  // are sums of these, see keys.h) × 8 dimension slices that an instant and values count in;
+  // `key` is BuildCellKey's, in a reused buffer. Stops at the first error.
+  template <typename Visit>
+  absl::Status ForEachCell(char table, int64_t seconds, const v1::FunnelDims& dims, Visit visit) {
+    const absl::Time t = absl::FromUnixSeconds(seconds);
+    for (v1::PeriodGranularity granularity : kStoredGranularities) {
+      const int64_t period = PeriodIndexOf(granularity, t);
+      for (int d = 0; d <= kDimensionCount; ++d) {
+        BuildCellKey(table, granularity, period, d, DimValue(dims, d), key_);
+        RETURN_IF_ERROR(visit(key_));
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  // Adds sign × `delta` to the counter row under `key`.
+  static absl::Status AddTo(ProjectionTxn& txn, absl::string_view key, const CounterRow& delta,
+                            int64_t sign) {
+    if (delta.empty()) return absl::OkStatus();
+    ASSIGN_OR_RETURN(CounterRow* const row, MutableCounterRow(txn, key));
+    for (const auto& [slot, value] : delta.slots()) row->Add(slot, sign * value);
+    return absl::OkStatus();
+  }
+
+  // This lead's contribution to the stock rows of its current dimension values.
+  CounterRow Stock() const {
+    CounterRow stock;
+    const leads_v1::LeadStage stage = state_.stage();
+    if (stage == leads_v1::LEAD_STAGE_UNSPECIFIED) return stock;
+    stock.Add(Slot(SlotKind::kOccupancy, StageNode(stage)), 1);
+    if (IsOpenStage(stage) && state_.overdue()) stock.Add(Slot(SlotKind::kOverdueNow), 1);
+    if (stage != leads_v1::LEAD_STAGE_OPPORTUNITY ||
+        state_.step() == leads_v1::SALES_STEP_UNSPECIFIED) {
+      return stock;
+    }
+    stock.Add(Slot(SlotKind::kOccupancy, StepNode(state_.step())), 1);
+    const int32_t currency = CurrencyCode(state_.amount().currency());
+    if (currency >= 0) {
+      const int64_t probability = state_.has_probability_override() ? state_.probability_override()
+                                                                    : state_.step_probability();
+      stock.Add(Slot(SlotKind::kPipeline, currency), state_.amount().units());
+      stock.Add(Slot(SlotKind::kWeighted, currency), state_.amount().units() * probability);
+    }
+    return stock;
+  }
+
+  // The index of the current dimension values among the state's snapshots (added if new).
+  int CurrentDims() {
+    for (int i = 0; i < state_.dims_snapshots_size(); ++i) {
+      if (SameDims(state_.dims_snapshots(i), state_.dims())) return i;
+    }
+    *state_.add_dims_snapshots() = state_.dims();
+    return state_.dims_snapshots_size() - 1;
+  }
+
+  void Sample(int64_t t, int dims, int node, int64_t latest, int64_t cumulative, int64_t sign) {
+    Flow(t, dims, Slot(SlotKind::kLatestCount, node), sign);
+    Flow(t, dims, Slot(SlotKind::kLatestSum, node), sign * latest);
+    Flow(t, dims, Slot(SlotKind::kCumulativeCount, node), sign);
+    Flow(t, dims, Slot(SlotKind::kCumulativeSum, node), sign * cumulative);
+    CounterRow& histogram = histograms_[{t, dims, node}];
+    histogram.Add(Slot(SlotKind::kLatestHist, HistogramBin(latest)), sign);
+    histogram.Add(Slot(SlotKind::kCumulativeHist, HistogramBin(cumulative)), sign);
+  }
+
+  void Flow(int64_t t, int dims, uint32_t slot, int64_t delta) {
+    flows_[{t, dims}].Add(slot, delta);
+  }
+
+  v1::FunnelLeadState& state_;
+  std::optional<v1::FunnelDims> old_dims_;  // copied before the first SetDim
+  const CounterRow old_stock_;
+  // Flow deltas by (instant, dimension snapshot): each expands to the 40 cells of that instant;
+  // histogram deltas likewise by (instant, dimension snapshot, node).
+  std::map<std::pair<int64_t, int>, CounterRow> flows_;
+  std::map<std::tuple<int64_t, int, int>, CounterRow> histograms_;
+  std::string key_;  // ForEachCell's key buffer
+};
+
+// Every poison check of a lead event (what makes it INVALID_ARGUMENT or UNIMPLEMENTED), made
+// before anything is changed, since the rows it changes are not covered by save points
+// (projection.h). Sets `t` to the event's time when it counts something in a period.
+absl::Status CheckLeadEvent(const leads_v1::LeadEvent& event, const EventEnvelope& envelope,
+                            int64_t& t) {
+  // Only the events that count something in a period need a valid time.
+  const auto time = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(t, EventSeconds(event, envelope));
+    return absl::OkStatus();
+  };
+  switch (event.event_case()) {
+    case leads_v1::LeadEvent::kLeadCaptured:
+      RETURN_IF_ERROR(time());
+      if (!leads_v1::LeadSource_IsValid(event.lead_captured().source())) {
+        return Poison("source", "unknown source");
+      }
+      return absl::OkStatus();
+    case leads_v1::LeadEvent::kLeadScored:
+      if (!leads_v1::Grade_IsValid(event.lead_scored().grade())) {
+        return Poison("grade", "unknown grade");
+      }
+      return absl::OkStatus();
+    case leads_v1::LeadEvent::kLeadSourceChanged:
+      if (!leads_v1::LeadSource_IsValid(event.lead_source_changed().source())) {
+        return Poison("source", "unknown source");
+      }
+      return absl::OkStatus();
+    case leads_v1::LeadEvent::kLeadStageChanged:
+      RETURN_IF_ERROR(time());
+      return CheckStage(event.lead_stage_changed().to(), "to");
+    case leads_v1::LeadEvent::kConvertedToOpportunity: {
+      const leads_v1::ConvertedToOpportunity& e = event.converted_to_opportunity();
+      RETURN_IF_ERROR(time());
+      RETURN_IF_ERROR(CheckStep(e.step(), "step"));
+      RETURN_IF_ERROR(CheckMoney(e.amount(), "amount"));
+      return CheckPercent(e.probability(), "probability");
+    }
+    case leads_v1::LeadEvent::kSalesStepChanged: {
+      const leads_v1::SalesStepChanged& e = event.sales_step_changed();
+      RETURN_IF_ERROR(time());
+      RETURN_IF_ERROR(CheckStep(e.to(), "to"));
+      return CheckPercent(e.default_probability(), "default_probability");
+    }
+    case leads_v1::LeadEvent::kDealProbabilityOverridden: {
+      const leads_v1::DealProbabilityOverridden& e = event.deal_probability_overridden();
+      return e.cleared() ? absl::OkStatus() : CheckPercent(e.probability(), "probability");
+    }
+    case leads_v1::LeadEvent::kDealAmountChanged:
+      return CheckMoney(event.deal_amount_changed().amount(), "amount");
+    case leads_v1::LeadEvent::kFollowUpOverdue:
+      return time();
+    case leads_v1::LeadEvent::kDealWon:
+      return event.deal_won().has_amount() ? CheckMoney(event.deal_won().amount(), "amount")
+                                           : absl::OkStatus();
+    case leads_v1::LeadEvent::kLeadDetailsUpdated:
+    case leads_v1::LeadEvent::kLeadAssigned:
+    case leads_v1::LeadEvent::kActivityLogged:
+    case leads_v1::LeadEvent::kLeadDisqualified:
+    case leads_v1::LeadEvent::kDealLost:
+    case leads_v1::LeadEvent::kDuplicateLeadMerged:
+    case leads_v1::LeadEvent::kLeadQualificationUpdated:
+      return absl::OkStatus();
+    case leads_v1::LeadEvent::EVENT_NOT_SET:
+      break;
+  }
+  return absl::UnimplementedError("funnel: empty lead event");
+}
+
+// The event's effect on the lead (CheckLeadEvent passed; `t` is the time it set).
+void ApplyLeadEvent(const leads_v1::LeadEvent& event, int64_t t, v1::FunnelLeadState& state,
+                    LeadUpdate& update) {
+  switch (event.event_case()) {
+    case leads_v1::LeadEvent::kLeadCaptured: {
+      const leads_v1::LeadCaptured& e = event.lead_captured();
+      if (state.captured()) return;  // a lead is captured once
+      state.set_captured(true);
+      state.set_captured_at(t);
+      update.SetDim(v1::FUNNEL_DIMENSION_REGION, e.details().company().region_id());
+      update.SetDim(v1::FUNNEL_DIMENSION_PRODUCT_LINE, e.details().product_line_id());
+      update.SetDim(v1::FUNNEL_DIMENSION_CHANNEL, e.channel_id());
+      update.SetDim(v1::FUNNEL_DIMENSION_SOURCE, e.source() == leads_v1::LEAD_SOURCE_UNSPECIFIED
+                                                     ? ""
+                                                     : leads_v1::LeadSource_Name(e.source()));
+      state.set_stage(leads_v1::LEAD_STAGE_CAPTURED);
+      update.Enter(StageNode(leads_v1::LEAD_STAGE_CAPTURED), t);
+      return;
+    }
+    case leads_v1::LeadEvent::kLeadScored: {
+      const leads_v1::Grade grade = event.lead_scored().grade();
+      update.SetDim(v1::FUNNEL_DIMENSION_GRADE,
+                    grade == leads_v1::GRADE_UNSPECIFIED ? "" : leads_v1::Grade_Name(grade));
+      return;
+    }
+    case leads_v1::LeadEvent::kLeadDetailsUpdated: {
+      const leads_v1::LeadDetails& details = event.lead_details_updated().details();
+      update.SetDim(v1::FUNNEL_DIMENSION_REGION, details.company().region_id());
+      update.SetDim(v1::FUNNEL_DIMENSION_PRODUCT_LINE, details.product_line_id());
+      return;
+    }
+    case leads_v1::LeadEvent::kLeadSourceChanged: {
+      const leads_v1::LeadSourceChanged& e = event.lead_source_changed();
+      update.SetDim(v1::FUNNEL_DIMENSION_SOURCE, e.source() == leads_v1::LEAD_SOURCE_UNSPECIFIED
+                                                     ? ""
+                                                     : leads_v1::LeadSource_Name(e.source()));
+      update.SetDim(v1::FUNNEL_DIMENSION_CHANNEL, e.channel_id());
+      return;
+    }
+    case leads_v1::LeadEvent::kLeadStageChanged: {
+      const leads_v1::LeadStage to = event.lead_stage_changed().to();
+      const leads_v1::LeadStage from = state.stage();
+      if (from != leads_v1::LEAD_STAGE_UNSPECIFIED) update.Exit(StageNode(from), t);
+      if (from == leads_v1::LEAD_STAGE_OPPORTUNITY && to != from &&
+          state.step() != leads_v1::SALES_STEP_UNSPECIFIED) {
+        update.Exit(StepNode(state.step()), t);  // closing ends the step visit too
+      }
+      state.set_stage(to);
+      update.Enter(StageNode(to), t);
+      if (to == leads_v1::LEAD_STAGE_WON && state.captured()) {
+        update.Count(t, SlotKind::kCycleCount, 1);
+        update.Count(t, SlotKind::kCycleSum, std::max<int64_t>(0, t - state.captured_at()));
+      }
+      return;
+    }
+    case leads_v1::LeadEvent::kConvertedToOpportunity: {
+      const leads_v1::ConvertedToOpportunity& e = event.converted_to_opportunity();
+      *state.mutable_amount() = e.amount();
+      state.set_step_probability(e.probability());
+      state.set_step(e.step());
+      update.Enter(StepNode(e.step()), t);
+      return;
+    }
+    case leads_v1::LeadEvent::kSalesStepChanged: {
+      const leads_v1::SalesStepChanged& e = event.sales_step_changed();
+      if (state.step() != leads_v1::SALES_STEP_UNSPECIFIED) update.Exit(StepNode(state.step()), t);
+      state.set_step(e.to());
+      state.set_step_probability(e.default_probability());
+      update.Enter(StepNode(e.to()), t);
+      return;
+    }
+    case leads_v1::LeadEvent::kDealProbabilityOverridden: {
+      const leads_v1::DealProbabilityOverridden& e = event.deal_probability_overridden();
+      if (e.cleared()) {
+        state.clear_probability_override();
+      } else {
+        state.set_probability_override(e.probability());
+      }
+      return;
+    }
+    case leads_v1::LeadEvent::kDealAmountChanged:
+      *state.mutable_amount() = event.deal_amount_changed().amount();
+      return;
+    case leads_v1::LeadEvent::kLeadAssigned:
+      update.SetDim(v1::FUNNEL_DIMENSION_REP, event.lead_assigned().rep_id());
+      update.SetDim(v1::FUNNEL_DIMENSION_TEAM, event.lead_assigned().team_id());
+      state.set_overdue(false);  // an assignment ends the overdue episode
+      return;
+    case leads_v1::LeadEvent::kActivityLogged:
+      state.set_overdue(false);
+      return;
+    case leads_v1::LeadEvent::kFollowUpOverdue:
+      state.set_overdue(true);
+      update.Count(t, SlotKind::kOverdueEvents, 1);
+      return;
+    case leads_v1::LeadEvent::kDealWon:
+      if (event.deal_won().has_amount()) *state.mutable_amount() = event.deal_won().amount();
+      return;
+    // The stage change before them carries what the funnel needs; a merged duplicate is, by
+    // design, not counted again; qualification inputs only matter through LeadScored.
+    case leads_v1::LeadEvent::kLeadDisqualified:
+    case leads_v1::LeadEvent::kDealLost:
+    case leads_v1::LeadEvent::kDuplicateLeadMerged:
+    case leads_v1::LeadEvent::kLeadQualificationUpdated:
+    case leads_v1::LeadEvent::EVENT_NOT_SET:
+      return;
+  }
+}
+
+// A lead's FunnelLeadState, held decoded by the batch (ProjectionTxn::Mutable).
+class LeadRow : public projection::AccumulatedRow {
+ public:
+  std::string Encode() const override { return state.SerializeAsString(); }
+  v1::FunnelLeadState state;
+};
+
+absl::StatusOr<v1::FunnelLeadState*> MutableLeadState(ProjectionTxn& txn,
+                                                       absl::string_view stream_id) {
+  ASSIGN_OR_RETURN(
+      projection::AccumulatedRow* const row,
+      txn.Mutable(LeadKey(stream_id),
+                  [&](std::optional<absl::string_view> stored)
+                      -> absl::StatusOr<std::unique_ptr<projection::AccumulatedRow>> {
+                    auto lead = std::make_unique<LeadRow>();
+                    if (!stored) {
+                      lead->state = NewLeadState();
+                    } else if (!lead->state.ParseFromArray(stored->data(),
+                                                           static_cast<int>(stored->size())) ||
+                               lead->state.dims().values_size() != kDimensionCount ||
+                               lead->state.nodes_size() != kNodeCount) {
+                      return absl::DataLossError(
+                          absl::StrCat("funnel: bad lead row for ", stream_id));
+                    }
+                    return lead;
+                  }));
+  return &static_cast<LeadRow*>(row)->state;  // lead keys are only loaded above
+}
+
+// Whether a sales.leads.v1 type is one the funnel deliberately ignores (org and claim streams).
+bool IsIgnoredLeadsType(absl::string_view full_name) {
+  static const leads_v1::OrgEvent& org = leads_v1::OrgEvent::default_instance();
+  static const leads_v1::DedupeKeyEvent& claims = leads_v1::DedupeKeyEvent::default_instance();
+  return eventsourcing::WrapperHolds(org, full_name) ||
+         eventsourcing::WrapperHolds(claims, full_name);
+}
+
+}  // namespace
+
+absl::Status FunnelProjection::Apply(const EventEnvelope& envelope, ProjectionTxn& txn) {
+  const absl::string_view type_url = envelope.payload().type_url();
+  const absl::string_view full_name = type_url.substr(type_url.rfind('/') + 1);
+  if (!absl::StartsWith(full_name, kLeadsPackage)) return absl::OkStatus();
+  if (!eventsourcing::WrapperHolds(leads_v1::LeadEvent::default_instance(), full_name)) {
+    if (IsIgnoredLeadsType(full_name)) return absl::OkStatus();
+    return absl::UnimplementedError(absl::StrCat("funnel: unknown leads event type ", full_name));
+  }
+  leads_v1::LeadEvent event;
+  if (absl::Status unpacked = eventsourcing::UnpackEvent(envelope.payload(), event);
+      !unpacked.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("funnel: ", unpacked.message()));
+  }
+  if (envelope.stream_id().empty()) return Poison("stream_id", "required");
+
+  int64_t t = 0;
+  RETURN_IF_ERROR(CheckLeadEvent(event, envelope, t));
+  // Poison is decided: from here on rows are changed in place.
+  ASSIGN_OR_RETURN(v1::FunnelLeadState* const state, MutableLeadState(txn, envelope.stream_id()));
+  LeadUpdate update(*state);
+  ApplyLeadEvent(event, t, *state, update);
+  RETURN_IF_ERROR(update.Flush(txn));
+  return absl::OkStatus();
+}
+
+}  // namespace sales::funnel

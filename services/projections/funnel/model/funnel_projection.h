@@ -1,0 +1,55 @@
+// FunnelProjection: the funnel read model (销售漏斗) from the leads topic's events.
+//
+// Per lead stream it keeps one FunnelLeadState row (current stage and step, the start of every
+// visit, first entries, the latest time-in-stage sample of every stage it left, amount,
+// probability, dimension values, overdue flag) and turns each event into deltas of counter rows
+// (keys.h): flow counters per (granularity, period, dimension value) — entries, cohorts,
+// conversions, time-in-stage sums and histograms, closes, sales cycles, overdue events — and
+// stock counters per dimension value — occupancy, pipeline, weighted pipeline, overdue now. The
+// definitions are in proto/sales/projections/v1/funnel.proto.
+//
+//   FunnelProjection funnel;
+//   ASSIGN_OR_RETURN(auto runner, ProjectionRunner::Create(&funnel, options));
+//
+// Why it keeps the projection contract (projection.h): a lead's row changes only with its own
+// stream's events, and every shared row is a sum of per-lead deltas (an event retracts what the
+// lead contributed before and adds what it contributes now), so the order in which different
+// streams interleave does not matter; counter rows drop zeros and empty rows are deleted, so
+// equal sums are equal bytes. Times come from the events (payload `at`), never from the clock.
+//
+// Cost per event: the lead row, plus for a flow event (capture, stage or step change, overdue)
+// 2 stored granularities (DAY, MONTH; keys.h) × 8 dimension slices = 16 small flow rows, plus 16
+// histogram rows per node whose visit it ends (more only when a first entry completes a
+// conversion of an older cohort, or a stage is left a second time), plus 16 stock rows when the
+// lead's stock contribution or dimension values change. Every row is held decoded for the
+// runner's batch (ProjectionTxn::Mutable): a row touched by many events of a batch is decoded
+// once, changed in place and encoded once. Every poison check runs before the first row is
+// touched, as Mutable requires.
+//
+// Outcomes: events of other topics and leads events the funnel does not need are applied as
+// no-ops (OK); a payload that does not decode or breaks the schema (unknown enum, bad time,
+// bad money, probability outside 0–100) is INVALID_ARGUMENT; a sales.leads.v1 type this binary
+// does not know is UNIMPLEMENTED.
+//
+// Thread-safety: stateless; Apply may be called from any thread.
+#ifndef SALES_SERVICES_PROJECTIONS_FUNNEL_MODEL_FUNNEL_PROJECTION_H_
+#define SALES_SERVICES_PROJECTIONS_FUNNEL_MODEL_FUNNEL_PROJECTION_H_
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "common/projection/projection.h"
+
+namespace sales::funnel {
+
+class FunnelProjection : public projection::Projection {
+ public:
+  static constexpr char kName[] = "funnel";
+
+  absl::string_view name() const override { return kName; }
+  absl::Status Apply(const projection::EventEnvelope& event,
+                     projection::ProjectionTxn& txn) override;
+};
+
+}  // namespace sales::funnel
+
+#endif  // SALES_SERVICES_PROJECTIONS_FUNNEL_MODEL_FUNNEL_PROJECTION_H_

@@ -1,0 +1,134 @@
+// The funnel read model's vocabulary and key layout: nodes (stages and steps), periods in the
+// business time zone, counter slots, the time-in-stage histogram bins and the row keys.
+//
+// Key layout of the "read_model" keyspace (every query is a point lookup or one prefix scan):
+//   "L" <stream id>                               FunnelLeadState of one lead (proto)
+//   "C" <gran:1> <period:8 BE> <dim:1> <value>    flow counters of one (period, dimension value)
+//   "H" <gran:1> <period:8 BE> <dim:1> <value> 0 <node:1>
+//                                                 time-in-stage histograms of one node there
+//   "O" <dim:1> <value>                           stock counters (occupancy, pipeline, overdue now)
+// Only DAY and MONTH cells are stored (kStoredGranularities): a WEEK is the sum of its 7 days, a
+// QUARTER of its 3 months and a YEAR of its 12 months (StoredPeriodsOf). Every counter is a sum
+// of per-event deltas placed by the event's instant, and those periods partition the larger
+// one, so the sums are exact; it saves 3/5 of the rows an event touches.
+// Values never hold a 0 byte (ids and enum names), so "H…<value>\0" prefixes one value's
+// histogram rows. Histograms live apart because they are the large part of a period's counters:
+// only an event that ends a visit touches them, and then only its node's rows.
+// dim 0 (kAllDimension) with value "" is the whole organisation; dims 1–7 are FunnelDimension.
+// Counter rows are CounterRow encodings (counter_row.h) of the slots below.
+//
+//   const int64_t month = PeriodIndexOf(v1::PERIOD_GRANULARITY_MONTH, absl::FromUnixSeconds(s));
+//   std::string key = CellKey(v1::PERIOD_GRANULARITY_MONTH, month, v1::FUNNEL_DIMENSION_REP,
+//   "R-01");
+//
+// Pure functions; thread-safe.
+#ifndef SALES_SERVICES_PROJECTIONS_FUNNEL_MODEL_KEYS_H_
+#define SALES_SERVICES_PROJECTIONS_FUNNEL_MODEL_KEYS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "sales/leads/v1/model.pb.h"
+#include "sales/projections/v1/funnel.pb.h"
+
+namespace sales::funnel {
+
+namespace v1 = ::sales::projections::v1;
+namespace leads_v1 = ::sales::leads::v1;
+
+// ---- Nodes: stages 0–6 (LeadStage − 1), steps 7–12 (SalesStep + 6). ----
+inline constexpr int kNodeCount = 13;
+inline constexpr int kFirstStepNode = 7;
+inline int StageNode(leads_v1::LeadStage stage) { return static_cast<int>(stage) - 1; }
+inline int StepNode(leads_v1::SalesStep step) { return static_cast<int>(step) + 6; }
+inline constexpr int kWonNode = leads_v1::LEAD_STAGE_WON - 1;
+
+// Conversion pairs recorded and reported (funnel.proto, Conversion).
+bool IsConversionPair(int from_node, int to_node);
+
+// ---- Dimensions ----
+inline constexpr int kAllDimension = 0;
+inline constexpr int kDimensionCount = 7;  // FunnelDimension 1–7
+
+// ---- Periods, cut in the business time zone (Asia/Shanghai). ----
+// The zone: Asia/Shanghai from the system's tzdata, else a fixed UTC+8 (equal since 1991).
+const absl::TimeZone& BusinessTimeZone();
+// An ordinal of the period holding `t`: DAY days since 1970-01-01, WEEK the day number of its
+// Monday, MONTH year×12 + month − 1, QUARTER year×4 + quarter − 1, YEAR the year.
+// `granularity` must be one of the five.
+int64_t PeriodIndexOf(v1::PeriodGranularity granularity, absl::Time t);
+// The period's key, start and end (see funnel.proto, Period).
+v1::Period DescribePeriod(v1::PeriodGranularity granularity, int64_t index);
+inline constexpr v1::PeriodGranularity kGranularities[] = {
+    v1::PERIOD_GRANULARITY_DAY, v1::PERIOD_GRANULARITY_WEEK, v1::PERIOD_GRANULARITY_MONTH,
+    v1::PERIOD_GRANULARITY_QUARTER, v1::PERIOD_GRANULARITY_YEAR};
+// The granularities whose flow and histogram cells are stored.
+inline constexpr v1::PeriodGranularity kStoredGranularities[] = {v1::PERIOD_GRANULARITY_DAY,
+                                                                 v1::PERIOD_GRANULARITY_MONTH};
+// The stored periods whose cells add up to one period's: `count` consecutive periods of
+// `granularity` (DAY or MONTH) from `first`.
+struct StoredPeriods {
+  v1::PeriodGranularity granularity;
+  int64_t first;
+  int count;
+};
+StoredPeriods StoredPeriodsOf(v1::PeriodGranularity granularity, int64_t period);
+
+// ---- Counter slots: kind << 20 | sub. ----
+enum class SlotKind : uint32_t {
+  kEntries = 1,          // sub: node
+  kCohort = 2,           // sub: node (first entries)
+  kReached = 3,          // sub: from × 16 + to (cohort of `from` that ever reached `to`)
+  kLatestCount = 4,      // sub: node
+  kLatestSum = 5,        // sub: node (seconds)
+  kCumulativeCount = 6,  // sub: node
+  kCumulativeSum = 7,    // sub: node (seconds)
+  kLatestHist = 8,       // sub: node × 512 + bin
+  kCumulativeHist = 9,   // sub: node × 512 + bin
+  kCycleCount = 10,      // sub: 0
+  kCycleSum = 11,        // sub: 0 (seconds)
+  kOverdueEvents = 12,   // sub: 0
+  // Stock rows ("O"):
+  kOccupancy = 13,   // sub: node
+  kOverdueNow = 14,  // sub: 0
+  kPipeline = 15,    // sub: currency code (CurrencyCode); minor units
+  kWeighted = 16,    // sub: currency code; minor units × percent
+};
+inline uint32_t Slot(SlotKind kind, uint32_t sub = 0) {
+  return (static_cast<uint32_t>(kind) << 20) | sub;
+}
+inline SlotKind KindOf(uint32_t slot) { return static_cast<SlotKind>(slot >> 20); }
+inline uint32_t SubOf(uint32_t slot) { return slot & ((1u << 20) - 1); }
+
+// Three upper-case letters ↔ 15 bits; -1 for anything else.
+int32_t CurrencyCode(absl::string_view currency);
+std::string CurrencyName(uint32_t code);
+
+// ---- Time-in-stage histogram: 0–7 s one bin each, then 8 bins per power of two. ----
+inline constexpr int kHistogramBins = 512;  // bins used: 0 … 487
+int HistogramBin(int64_t seconds);          // seconds < 0 count as 0
+// The middle of the bin, in seconds (what p90 reports).
+double HistogramBinMiddle(int bin);
+
+// ---- Keys ----
+inline constexpr char kCellTable = 'C';
+inline constexpr char kHistogramTable = 'H';
+// CellKey (table kCellTable) or the part of HistogramKey before "\0<node>" (kHistogramTable),
+// built into `out` (its buffer reused).
+void BuildCellKey(char table, v1::PeriodGranularity granularity, int64_t period, int dimension,
+                  absl::string_view value, std::string& out);
+std::string LeadKey(absl::string_view stream_id);
+std::string CellPrefix(v1::PeriodGranularity granularity, int64_t period, int dimension);
+std::string CellKey(v1::PeriodGranularity granularity, int64_t period, int dimension,
+                    absl::string_view value);
+std::string HistogramPrefix(v1::PeriodGranularity granularity, int64_t period, int dimension);
+std::string HistogramKey(v1::PeriodGranularity granularity, int64_t period, int dimension,
+                         absl::string_view value, int node);
+std::string StockPrefix(int dimension);
+std::string StockKey(int dimension, absl::string_view value);
+
+}  // namespace sales::funnel
+
+#endif  // SALES_SERVICES_PROJECTIONS_FUNNEL_MODEL_KEYS_H_

@@ -1,0 +1,45 @@
+// FunnelQuery: answers GetFunnel from the committed funnel read model (model/keys.h) — per
+// stored period (1 for a DAY or MONTH, the 7 days of a WEEK, the 3 or 12 months of a QUARTER or
+// YEAR) one point lookup and one short scan for a whole-organisation or filtered report, two
+// prefix scans for a grouped one, plus the stock row(s) — and turns counters into figures by the definitions in
+// proto/sales/projections/v1/funnel.proto.
+//
+//   FunnelQuery query(&runner->store());
+//   ASSIGN_OR_RETURN(v1::FunnelReport report, query.GetFunnel(request));
+//
+// Errors: INVALID_ARGUMENT "field <name>: <reason>" for a bad request (ValidateGetFunnelRequest);
+// DATA_LOSS for a row that does not decode; RocksDB errors as they come.
+//
+// Thread-safety: thread-safe (reads only; the store allows reads concurrent with commits). A
+// report reads its rows one by one, so while the runner commits it may mix two consecutive
+// commits' rows of different keys.
+#ifndef SALES_SERVICES_PROJECTIONS_FUNNEL_QUERY_FUNNEL_QUERY_H_
+#define SALES_SERVICES_PROJECTIONS_FUNNEL_QUERY_FUNNEL_QUERY_H_
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "common/projection/projection_store.h"
+#include "sales/projections/v1/funnel.pb.h"
+
+namespace sales::funnel {
+
+// INVALID_ARGUMENT naming the field: granularity and period_at required and valid; a filter
+// needs a known dimension and a value that is "" or an id (SOURCE and GRADE: an enum name);
+// group_by a known dimension; not both filter and group_by.
+absl::Status ValidateGetFunnelRequest(const projections::v1::GetFunnelRequest& request);
+
+class FunnelQuery {
+ public:
+  // `store` (not owned) must outlive the query.
+  explicit FunnelQuery(projection::ProjectionStore* store) : store_(store) {}
+
+  absl::StatusOr<projections::v1::FunnelReport> GetFunnel(
+      const projections::v1::GetFunnelRequest& request) const;
+
+ private:
+  projection::ProjectionStore* const store_;
+};
+
+}  // namespace sales::funnel
+
+#endif  // SALES_SERVICES_PROJECTIONS_FUNNEL_QUERY_FUNNEL_QUERY_H_
