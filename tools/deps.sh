@@ -8,7 +8,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librdkafka-dev librocksdb-dev libabsl-dev libssl-dev libcivetweb-dev libxxhash-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  kcat tzdata
+  kcat tzdata curl
 )
 
 missing=()

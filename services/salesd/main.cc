@@ -7,6 +7,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "common/log/log.h"
 #include "common/runtime/termination_signals.h"
 #include "services/salesd/salesd.h"
@@ -40,6 +41,9 @@ int main(int argc, char** argv) {
       "The sales platform, all in one process: embedded Kafka broker, every service and "
       "projection, gRPC and /metrics.\nUsage: salesd [--data_dir=./data] [--grpc_port=50051] "
       "[--http_port=9464] [--kafka_brokers=host:port] [--demo_data=false]");
+  // Debian's Abseil is built without NDEBUG, so every Mutex::Lock would also update a global
+  // lock-order graph (deadlock detection, a debugging aid) under a global lock: off in servers.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   absl::ParseCommandLine(argc, argv);
 
   sales::runtime::TerminationSignals signals;  // before any thread starts
@@ -58,6 +62,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   const std::string kafka = (*salesd)->kafka_bootstrap();
+  const std::string salesctl =
+      absl::StrCat(SalesctlCommand(argv[0]), " --server ", (*salesd)->grpc_address());
   std::cout << "salesd: gRPC     " << (*salesd)->grpc_address()
             << "   (gRPC health checking and server reflection on)\n"
             << "salesd: Kafka    " << kafka
@@ -70,8 +76,9 @@ int main(int argc, char** argv) {
                     ? absl::StrCat("   (demo data: ", (*salesd)->demo_leads_seeded(), " leads)")
                     : "")
             << "\n"
-            << "salesd: try      " << SalesctlCommand(argv[0]) << " --server "
-            << (*salesd)->grpc_address() << " leads list\n"
+            << "salesd: try      " << salesctl << " leads list\n"
+            << "salesd:          " << salesctl << " funnel show --by team\n"
+            << "salesd:          " << salesctl << " audit history D-2026-001\n"
             << "salesd: running; Ctrl-C stops it" << std::endl;
 
   sales::log::Info("salesd.signal", {{"signal", signals.Wait()}});

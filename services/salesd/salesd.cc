@@ -18,6 +18,7 @@ absl::StatusOr<std::unique_ptr<Salesd>> Salesd::Start(const SalesdOptions& optio
     for (const std::string& context : options.contexts) {
       broker_options.topics.push_back({runtime::TopicFor(context), options.kafka_partitions});
     }
+    broker_options.topics.push_back({runtime::kDeadLetterTopic, 1});
     ASSIGN_OR_RETURN(salesd->broker_, kafka::EmbeddedBroker::Start(std::move(broker_options)));
     salesd->kafka_bootstrap_ = salesd->broker_->bootstrap_servers();
   } else {
@@ -35,6 +36,7 @@ absl::StatusOr<std::unique_ptr<Salesd>> Salesd::Start(const SalesdOptions& optio
 
   if (runtime::WriteSide* leads = salesd->context("leads"); leads != nullptr) {
     RETURN_IF_ERROR(salesd->StartLeads(*leads));
+    if (options.read_side) RETURN_IF_ERROR(salesd->StartReadSide(*leads));
   }
 
   ASSIGN_OR_RETURN(salesd->http_,
@@ -44,9 +46,19 @@ absl::StatusOr<std::unique_ptr<Salesd>> Salesd::Start(const SalesdOptions& optio
   std::vector<grpc::Service*> services;
   for (const auto& side : salesd->contexts_) services.push_back(side->feed_service());
   if (salesd->leads_ != nullptr) services.push_back(salesd->leads_->service());
+  if (salesd->funnel_ != nullptr) {
+    services.insert(services.end(), {salesd->funnel_->service(), salesd->audit_->service(),
+                                     salesd->admin_.get()});
+  }
   ASSIGN_OR_RETURN(salesd->grpc_, grpc_server::GrpcServer::Start(
                                       {.host = options.host, .port = options.grpc_port}, services));
   if (salesd->leads_ != nullptr) salesd->grpc_->SetServing(leads::LeadsHost::kServiceName, true);
+  if (salesd->funnel_ != nullptr) {
+    for (const char* name : {funnel::FunnelHost::kServiceName, audit::AuditHost::kServiceName,
+                             projections::ProjectionAdminService::kServiceName}) {
+      salesd->grpc_->SetServing(name, true);
+    }
+  }
   metrics::MetricsRegistry& registry = metrics::MetricsRegistry::Default();
   registry
       .GetGauge("process_start_time_seconds", "Start time of the process since the Unix epoch.")
@@ -80,15 +92,49 @@ absl::Status Salesd::StartLeads(runtime::WriteSide& side) {
   return absl::OkStatus();
 }
 
+absl::Status Salesd::StartReadSide(runtime::WriteSide& leads) {
+  leads_feed_ = std::make_unique<feed::LocalEventFeedReader>(leads.store());
+  ASSIGN_OR_RETURN(dead_letters_, kafka::DeadLetterPublisher::Create(
+                                      kafka_bootstrap_, std::string(runtime::kDeadLetterTopic)));
+  const std::vector<projection::ProjectionSource> sources = {
+      {.topic = leads.topic(), .feed = leads_feed_.get()}};
+  metrics::MetricsRegistry* metrics = &metrics::MetricsRegistry::Default();
+  ASSIGN_OR_RETURN(funnel_, funnel::FunnelHost::Open({.data_dir = options_.data_dir,
+                                                      .bootstrap_servers = kafka_bootstrap_,
+                                                      .sources = sources,
+                                                      .dead_letters = dead_letters_.get(),
+                                                      .executor = &executor_,
+                                                      .metrics = metrics}));
+  ASSIGN_OR_RETURN(audit_, audit::AuditHost::Open({.data_dir = options_.data_dir,
+                                                   .bootstrap_servers = kafka_bootstrap_,
+                                                   .sources = sources,
+                                                   .stores = {{"leads", leads.store()}},
+                                                   .folders = {{"leads", &lead_folder_}},
+                                                   .dead_letters = dead_letters_.get(),
+                                                   .executor = &executor_,
+                                                   .metrics = metrics}));
+  admin_ = std::make_unique<projections::ProjectionAdminService>(
+      &executor_, absl::StrCat(options_.data_dir, "/projections"));
+  admin_->Register(funnel_->administered());
+  admin_->Register(audit_->administered());
+  return absl::OkStatus();
+}
+
 Salesd::~Salesd() { Shutdown(); }
 
 void Salesd::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
-  // Order: stop taking calls, then the write sides (relays publish what they can), then the
+  // Order: stop taking calls, then the read side, then the write sides (relays publish what they can), then the
   // broker they publish to.
   const bool was_serving = grpc_ != nullptr;
+  if (funnel_ != nullptr) funnel_->EndWatches();  // open watches would hold the shutdown
   if (was_serving) grpc_->Shutdown(absl::Now() + absl::Seconds(5));
+  admin_.reset();
+  audit_.reset();  // the read side reads the leads store through its feed
+  funnel_.reset();
+  dead_letters_.reset();
+  leads_feed_.reset();
   leads_.reset();  // uses the leads store
   contexts_.clear();
   http_.reset();

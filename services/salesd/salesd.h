@@ -27,7 +27,13 @@
 #include "common/kafka/embedded_broker.h"
 #include "common/metrics/metrics_http_server.h"
 #include "common/runtime/write_side.h"
+#include "common/feed/local_event_feed_reader.h"
+#include "common/kafka/dead_letter_publisher.h"
+#include "services/audit/audit_host.h"
+#include "services/audit/folders/lead_state_folder.h"
 #include "services/leads/leads_server.h"
+#include "services/projections/admin/projection_admin_service.h"
+#include "services/projections/funnel_host.h"
 #include "services/salesd/data_dir_lock.h"
 #include "services/salesd/demo_data.h"
 
@@ -46,6 +52,9 @@ struct SalesdOptions {
   std::vector<std::string> contexts = {"leads"};
   // Seed the demo organisation and leads when the leads store is empty at start.
   bool demo_data = true;
+  // Host the read side (funnel and deal-history projections, their services, ProjectionAdmin)
+  // over the leads topic when "leads" is hosted. Off only to measure the write side alone.
+  bool read_side = true;
 };
 
 class Salesd {
@@ -65,6 +74,9 @@ class Salesd {
   runtime::WriteSide* context(absl::string_view name) const;
   // The leads service's app when "leads" is hosted, else nullptr.
   leads::LeadsApp* leads() const { return leads_ == nullptr ? nullptr : leads_->app(); }
+  // The read side when "leads" is hosted (the projections follow the leads topic), else nullptr.
+  funnel::FunnelHost* funnel() const { return funnel_.get(); }
+  audit::AuditHost* audit() const { return audit_.get(); }
   // Leads the demo data captured at this start (0: not seeded).
   int demo_leads_seeded() const { return demo_leads_seeded_; }
 
@@ -72,6 +84,8 @@ class Salesd {
   explicit Salesd(SalesdOptions options);
   // Opens the leads service over `side` and seeds demo data if asked and the store is empty.
   absl::Status StartLeads(runtime::WriteSide& side);
+  // Starts the projections over the leads topic (funnel, deal-history index) and their admin.
+  absl::Status StartReadSide(runtime::WriteSide& leads);
 
   const SalesdOptions options_;
   std::unique_ptr<DataDirLock> lock_;
@@ -82,6 +96,13 @@ class Salesd {
   DemoClock clock_;  // the leads service's clock: real time except while seeding demo data
   std::unique_ptr<leads::LeadsHost> leads_;
   int demo_leads_seeded_ = 0;
+  // The read side (see StartReadSide); the feed reads the leads store in process.
+  std::unique_ptr<feed::LocalEventFeedReader> leads_feed_;
+  std::unique_ptr<kafka::DeadLetterPublisher> dead_letters_;
+  audit::LeadStateFolder lead_folder_;
+  std::unique_ptr<funnel::FunnelHost> funnel_;
+  std::unique_ptr<audit::AuditHost> audit_;
+  std::unique_ptr<projections::ProjectionAdminService> admin_;
   std::unique_ptr<metrics::MetricsHttpServer> http_;
   std::unique_ptr<grpc_server::GrpcServer> grpc_;
   bool shut_down_ = false;

@@ -264,6 +264,33 @@ TEST(LeadsEndToEndTest, LeadToWonDealThroughSalesdAndSalesctl) {
   EXPECT_THAT(table, HasSubstr("won"));
   EXPECT_EQ(RunCommand(salesctl + " leads get L-404 2>/dev/null").first, 1);
   EXPECT_EQ(RunCommand(salesctl + " leads list --stage nowhere 2>/dev/null").first, 2);
+
+  // Details and source of an open lead: flags left out keep their values.
+  v1::CaptureLeadRequest second = Capture();
+  second.set_lead_id("L-3");
+  second.mutable_details()->mutable_contact()->set_email("li.na@example.cn");
+  second.mutable_details()->mutable_company()->set_name("苏州青禾贸易有限公司");
+  ASSERT_TRUE(Call(*stub, &Stub::CaptureLead, second, &captured).ok());
+  ASSERT_FALSE(captured.merged_as_duplicate());
+  auto [details_exit, details_out] =
+      RunCommand(salesctl + " leads update-details L-3 --phone \"+86 138 0013 8000\"");
+  EXPECT_EQ(details_exit, 0) << details_out;
+  EXPECT_THAT(details_out,
+              HasSubstr(absl::StrCat("lead L-3 at version ", captured.stream_version() + 1)));
+  auto [source_exit, source_json] =
+      RunCommand(salesctl + " --json leads change-source L-3 --source web");
+  ASSERT_EQ(source_exit, 0) << source_json;
+  v1::CommandResponse changed;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(source_json, &changed).ok())
+      << source_json;
+  EXPECT_GT(changed.stream_version(), captured.stream_version() + 1);  // a rescore may follow
+  get.set_lead_id("L-3");
+  ASSERT_TRUE(Call(*stub, &Stub::GetLead, get, &lead).ok());
+  EXPECT_EQ(lead.lead().details().contact().phone(), "+86 138 0013 8000");
+  EXPECT_EQ(lead.lead().details().contact().email(), "li.na@example.cn");
+  EXPECT_EQ(lead.lead().source(), v1::LEAD_SOURCE_WEB);
+  EXPECT_EQ(RunCommand(salesctl + " leads change-source L-3 --source nowhere 2>/dev/null").first,
+            2);
 }
 
 // salesd stops mid-journey and starts again on the same data directory (with a new, empty

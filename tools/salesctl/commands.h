@@ -53,6 +53,9 @@ struct Command {
 
 std::vector<Command> LeadsCommands();
 std::vector<Command> OrgCommands();
+std::vector<Command> AuditCommands();
+std::vector<Command> FunnelCommands();
+std::vector<Command> ProjectionCommands();
 
 // Writes `message` as JSON (proto3 mapping, enums by name), one object followed by '\n'.
 absl::Status PrintJson(Session& session, const google::protobuf::Message& message);

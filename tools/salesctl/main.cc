@@ -33,7 +33,12 @@ struct Group {
 std::vector<Group> Groups() {
   return {{"leads", "leads and deals through the funnel", LeadsCommands()},
           {"org", "the sales organisation: regions, teams, reps, territories, settings",
-           OrgCommands()}};
+           OrgCommands()},
+          {"audit", "a deal's history, its state as of an instant, tamper checks", AuditCommands()},
+          {"funnel", "the funnel dashboard by period and dimension (FunnelService)",
+           FunnelCommands()},
+          {"projection", "read models: progress, rebuild checked against the live one",
+           ProjectionCommands()}};
 }
 
 void PrintCommands(const Group& group) {
@@ -47,7 +52,7 @@ void PrintCommands(const Group& group) {
 void PrintHelp(const std::vector<Group>& groups) {
   std::cout << "usage: salesctl [--server=127.0.0.1:50051] [--json] [--actor=user:NAME] "
                "<group> <command> [flags]\n\n"
-               "  --server  the salesd or leads gRPC address\n"
+               "  --server  the salesd, leads or projections gRPC address\n"
                "  --json    print responses as JSON instead of tables\n"
                "  --actor   who issues commands (default user:$USER)\n\n";
   for (const Group& group : groups) {

@@ -1,0 +1,263 @@
+// The read side as deployed: salesd with its demo data hosts the funnel and deal-history
+// projections, the FunnelService (incl. WatchFunnel) and ProjectionAdmin; a second replica runs
+// as the `projections` process role (ProjectionsServer) against salesd's broker and EventFeed.
+// Checked over real gRPC: the funnel agrees with the leads themselves, two replicas answer every
+// query identically, a watch sees a new capture, rebuilds equal the live read models, and the
+// built salesctl prints all of it.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/testing/temp_dir.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "google/protobuf/util/time_util.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "sales/leads/v1/leads.grpc.pb.h"
+#include "sales/projections/v1/admin.grpc.pb.h"
+#include "sales/projections/v1/funnel.grpc.pb.h"
+#include "services/projections/projections_server.h"
+#include "services/salesd/salesd.h"
+
+namespace sales {
+namespace {
+
+namespace leads_v1 = ::sales::leads::v1;
+namespace v1 = ::sales::projections::v1;
+using google::protobuf::util::MessageDifferencer;
+using google::protobuf::util::TimeUtil;
+using ::testing::HasSubstr;
+
+constexpr absl::Duration kPatience = absl::Seconds(30);
+
+bool WaitFor(const std::function<bool()>& done) {
+  const absl::Time deadline = absl::Now() + kPatience;
+  while (absl::Now() < deadline) {
+    if (done()) return true;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  return done();
+}
+
+std::unique_ptr<grpc::ClientContext> Context() {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(absl::ToChronoTime(absl::Now() + kPatience));
+  return context;
+}
+
+std::pair<int, std::string> RunCommand(const std::string& command) {
+  std::string out;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return {-1, ""};
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) out.append(buffer, n);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+v1::GetFunnelRequest MonthNow() {
+  v1::GetFunnelRequest request;
+  request.set_granularity(v1::PERIOD_GRANULARITY_MONTH);
+  *request.mutable_period_at() = TimeUtil::GetCurrentTime();
+  return request;
+}
+
+class ReadSideTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto salesd = salesd::Salesd::Start(
+        {.data_dir = dir_.path() + "/salesd", .grpc_port = 0, .http_port = 0});
+    ASSERT_TRUE(salesd.ok()) << salesd.status();
+    salesd_ = *std::move(salesd);
+    ASSERT_GT(salesd_->demo_leads_seeded(), 0);
+    channel_ = grpc::CreateChannel(salesd_->grpc_address(), grpc::InsecureChannelCredentials());
+    funnel_ = v1::FunnelService::NewStub(channel_);
+    admin_ = v1::ProjectionAdmin::NewStub(channel_);
+    leads_ = leads_v1::LeadService::NewStub(channel_);
+    ASSERT_TRUE(WaitUntilCaughtUp(*salesd_->funnel()->runner()));
+  }
+
+  // True once `runner` has applied every event of the leads store (a fresh store: applied from
+  // the beginning).
+  bool WaitUntilCaughtUp(projection::ProjectionRunner& runner) {
+    const uint64_t head = salesd_->context("leads")->store()->HeadPosition();
+    return WaitFor([&] { return runner.stats().applied >= head; });
+  }
+
+  v1::FunnelReport GetFunnel(v1::FunnelService::Stub& stub, const v1::GetFunnelRequest& request) {
+    v1::FunnelReport report;
+    grpc::Status status = stub.GetFunnel(Context().get(), request, &report);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return report;
+  }
+
+  // Open leads per stage, as the leads service lists them.
+  std::map<int, int64_t> LeadsPerStage() {
+    std::map<int, int64_t> counts;
+    leads_v1::ListLeadsRequest request;
+    request.set_page_size(500);
+    leads_v1::ListLeadsResponse response;
+    grpc::Status status = leads_->ListLeads(Context().get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    for (const auto& lead : response.leads()) ++counts[lead.lead().stage()];
+    return counts;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<salesd::Salesd> salesd_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::FunnelService::Stub> funnel_;
+  std::unique_ptr<v1::ProjectionAdmin::Stub> admin_;
+  std::unique_ptr<leads_v1::LeadService::Stub> leads_;
+};
+
+TEST_F(ReadSideTest, FunnelOccupancyIsWhatTheLeadsServiceLists) {
+  const v1::FunnelReport report = GetFunnel(*funnel_, MonthNow());
+  ASSERT_EQ(report.rows_size(), 1);
+  const std::map<int, int64_t> expected = LeadsPerStage();
+  int64_t total = 0;
+  for (const v1::StageFigures& stage : report.rows(0).stages()) {
+    const auto it = expected.find(stage.stage());
+    EXPECT_EQ(stage.occupancy(), it == expected.end() ? 0 : it->second)
+        << leads_v1::LeadStage_Name(stage.stage());
+    total += stage.occupancy();
+  }
+  EXPECT_EQ(total, salesd_->demo_leads_seeded());
+}
+
+TEST_F(ReadSideTest, ASecondReplicaAnswersEveryQueryIdentically) {
+  auto replica = projections::ProjectionsServer::Start({.data_dir = dir_.path() + "/replica",
+                                                        .grpc_port = 0,
+                                                        .http_port = 0,
+                                                        .kafka_brokers = salesd_->kafka_bootstrap(),
+                                                        .leads_feed = salesd_->grpc_address()});
+  ASSERT_TRUE(replica.ok()) << replica.status();
+  ASSERT_TRUE(WaitUntilCaughtUp(*(*replica)->funnel()->runner()));
+  auto replica_funnel = v1::FunnelService::NewStub(
+      grpc::CreateChannel((*replica)->grpc_address(), grpc::InsecureChannelCredentials()));
+
+  int compared = 0;
+  for (int granularity = v1::PERIOD_GRANULARITY_DAY; granularity <= v1::PERIOD_GRANULARITY_YEAR;
+       ++granularity) {
+    v1::GetFunnelRequest request = MonthNow();
+    request.set_granularity(static_cast<v1::PeriodGranularity>(granularity));
+    for (int by = 0; by <= v1::FUNNEL_DIMENSION_GRADE; ++by) {
+      if (by == 0) {
+        request.clear_group_by();
+      } else {
+        request.set_group_by(static_cast<v1::FunnelDimension>(by));
+      }
+      const v1::FunnelReport live = GetFunnel(*funnel_, request);
+      const v1::FunnelReport other = GetFunnel(*replica_funnel, request);
+      EXPECT_TRUE(MessageDifferencer::Equals(live, other)) << request.ShortDebugString();
+      EXPECT_GT(live.rows_size(), 0) << request.ShortDebugString();
+      ++compared;
+    }
+  }
+  EXPECT_EQ(compared, 5 * 8);
+  EXPECT_EQ(*salesd_->funnel()->runner()->Checksum(), *(*replica)->funnel()->runner()->Checksum());
+}
+
+TEST_F(ReadSideTest, AWatchSeesTheSnapshotThenANewCapture) {
+  v1::WatchFunnelRequest request;
+  *request.mutable_query() = MonthNow();
+  grpc::ClientContext context;
+  auto reader = funnel_->WatchFunnel(&context, request);
+  v1::FunnelUpdate snapshot;
+  ASSERT_TRUE(reader->Read(&snapshot));
+  const int64_t captured_before = snapshot.report().rows(0).stages(0).entries();
+
+  leads_v1::CaptureLeadRequest capture;
+  capture.mutable_meta()->set_actor("user:test");
+  capture.set_lead_id("L-WATCH");
+  capture.set_source(leads_v1::LEAD_SOURCE_WEB);
+  capture.mutable_details()->mutable_contact()->set_name("Watcher");
+  capture.mutable_details()->mutable_contact()->set_email("watch@example.cn");
+  capture.mutable_details()->mutable_company()->set_name("Watch Co");
+  capture.mutable_details()->mutable_company()->set_region_id("east");
+  capture.mutable_details()->mutable_company()->set_size(leads_v1::COMPANY_SIZE_SMALL);
+  capture.mutable_details()->set_product_line_id("crm");
+  capture.mutable_details()->set_segment_id("smb");
+  leads_v1::CaptureLeadResponse captured;
+  grpc::Status status = leads_->CaptureLead(Context().get(), capture, &captured);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  const absl::Time acked = absl::Now();
+  v1::FunnelUpdate update;
+  bool seen = false;
+  while (!seen && reader->Read(&update)) {
+    seen = update.report().rows(0).stages(0).entries() == captured_before + 1;
+  }
+  EXPECT_TRUE(seen);
+  EXPECT_LT(absl::Now() - acked, kPatience);
+  context.TryCancel();
+  reader->Finish();
+}
+
+TEST_F(ReadSideTest, AdminListsAndRebuildsEveryProjectionIdentically) {
+  v1::ListProjectionsResponse list;
+  ASSERT_TRUE(admin_->ListProjections(Context().get(), {}, &list).ok());
+  std::vector<std::string> names;
+  for (const auto& projection : list.projections()) names.push_back(projection.name());
+  EXPECT_THAT(names, ::testing::UnorderedElementsAre("funnel", "deal-history"));
+
+  for (const std::string& name : names) {
+    v1::RebuildRequest request;
+    request.set_name(name);
+    v1::RebuildResponse response;
+    grpc::Status status = admin_->Rebuild(Context().get(), request, &response);
+    ASSERT_TRUE(status.ok()) << name << ": " << status.error_message();
+    EXPECT_TRUE(response.identical()) << name;
+    EXPECT_EQ(response.live_checksum(), response.rebuilt_checksum()) << name;
+    EXPECT_GT(response.events_applied(), 0) << name;
+  }
+
+  v1::RebuildRequest unknown;
+  unknown.set_name("forecast");
+  v1::RebuildResponse ignored;
+  EXPECT_EQ(admin_->Rebuild(Context().get(), unknown, &ignored).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(admin_->Rebuild(Context().get(), v1::RebuildRequest(), &ignored).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(ReadSideTest, SalesctlPrintsTheFunnelAndARebuildComparison) {
+  const std::string salesctl = absl::StrCat(SALESCTL_PATH, " --server ", salesd_->grpc_address());
+  auto [show_exit, show] = RunCommand(salesctl + " funnel show --period year");
+  EXPECT_EQ(show_exit, 0) << show;
+  EXPECT_THAT(show, HasSubstr("captured"));
+  EXPECT_THAT(show, HasSubstr("win rate"));
+  auto [by_exit, by_rep] = RunCommand(salesctl + " funnel show --by team");
+  EXPECT_EQ(by_exit, 0) << by_rep;
+  EXPECT_THAT(by_rep, HasSubstr("by team"));
+  auto [bad_exit, bad] = RunCommand(salesctl + " funnel show --period fortnight 2>&1");
+  EXPECT_EQ(bad_exit, 2) << bad;
+  auto [json_exit, json] = RunCommand(salesctl + " --json funnel show");
+  EXPECT_EQ(json_exit, 0) << json;
+  EXPECT_THAT(json, HasSubstr("\"rows\""));
+  auto [watch_exit, watch] = RunCommand(salesctl + " funnel watch --updates 1");
+  EXPECT_EQ(watch_exit, 0) << watch;
+  EXPECT_THAT(watch, HasSubstr("update 1"));
+  auto [rebuild_exit, rebuild] = RunCommand(salesctl + " projection rebuild funnel");
+  EXPECT_EQ(rebuild_exit, 0) << rebuild;
+  EXPECT_THAT(rebuild, HasSubstr("identical"));
+  auto [list_exit, listed] = RunCommand(salesctl + " projection list");
+  EXPECT_EQ(list_exit, 0) << listed;
+  EXPECT_THAT(listed, HasSubstr("deal-history"));
+}
+
+TEST_F(ReadSideTest, MetricsShowEachProjectionsProgressAndLag) {
+  auto [exit_code, metrics] = RunCommand(absl::StrCat("curl -s ", salesd_->metrics_url()));
+  ASSERT_EQ(exit_code, 0);
+  EXPECT_THAT(metrics, HasSubstr("sales_projection_events_applied_total{projection=\"funnel\"}"));
+  EXPECT_THAT(metrics, HasSubstr("sales_projection_consumer_lag{projection=\"funnel\"}"));
+  EXPECT_THAT(metrics,
+              HasSubstr("sales_projection_events_applied_total{projection=\"deal-history\"}"));
+}
+
+}  // namespace
+}  // namespace sales
