@@ -23,9 +23,8 @@
 
 namespace sales::audit {
 
-class AuditServiceImpl final
-    : public v1::AuditService::WithRawCallbackMethod_GetDealHistory<
-          v1::AuditService::CallbackService> {
+class AuditServiceImpl final : public v1::AuditService::WithRawCallbackMethod_GetDealHistory<
+                                   v1::AuditService::CallbackService> {
  public:
   static constexpr char kServiceName[] = "sales.audit.v1.AuditService";
 
