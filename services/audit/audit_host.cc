@@ -1,7 +1,5 @@
 #include "services/audit/audit_host.h"
 
-#include <filesystem>
-#include <system_error>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -11,13 +9,6 @@ namespace sales::audit {
 absl::StatusOr<std::unique_ptr<AuditHost>> AuditHost::Open(AuditHostOptions options) {
   if (options.executor == nullptr || options.sources.empty()) {
     return absl::InvalidArgumentError("AuditHost: executor and at least one source are required");
-  }
-  const std::string projections_dir = options.data_dir + "/projections";
-  std::error_code error;
-  std::filesystem::create_directories(projections_dir, error);
-  if (error) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot create ", projections_dir, ": ", error.message()));
   }
   auto host = std::unique_ptr<AuditHost>(new AuditHost());
   AuditAppOptions app_options{.folders = std::move(options.folders)};
@@ -29,7 +20,7 @@ absl::StatusOr<std::unique_ptr<AuditHost>> AuditHost::Open(AuditHostOptions opti
   absl::StatusOr<std::unique_ptr<projection::ProjectionRunner>> runner =
       projection::ProjectionRunner::Create(
           &host->projection_,
-          {.path = absl::StrCat(projections_dir, "/", DealHistoryProjection::kName),
+          {.path = absl::StrCat(options.data_dir, "/projections/", DealHistoryProjection::kName),
            .bootstrap_servers = std::move(options.bootstrap_servers),
            .sources = std::move(options.sources),
            .dead_letters = options.dead_letters,
