@@ -10,8 +10,7 @@
 
 namespace sales::projection {
 
-absl::StatusOr<RebuildComparison> RebuildAndCompare(Projection& projection,
-                                                    ProjectionStore& live,
+absl::StatusOr<RebuildComparison> RebuildAndCompare(Projection& projection, ProjectionStore& live,
                                                     const std::string& path,
                                                     const std::vector<ProjectionSource>& sources,
                                                     const RebuildCompareOptions& options) {
@@ -30,9 +29,9 @@ absl::StatusOr<RebuildComparison> RebuildAndCompare(Projection& projection,
   const absl::Time deadline = absl::Now() + options.max_wait;
   while (true) {
     for (const ProjectionSource& source : sources) {
-      RETURN_IF_ERROR(CatchUpFromFeed(
-          *rebuilt, applier, source,
-          {.page_size = options.page_size, .stopping = options.cancelled}, commit));
+      RETURN_IF_ERROR(
+          CatchUpFromFeed(*rebuilt, applier, source,
+                          {.page_size = options.page_size, .stopping = options.cancelled}, commit));
     }
     ASSIGN_OR_RETURN(StoreDigest rebuilt_digest, rebuilt->Digest());
     ASSIGN_OR_RETURN(StoreDigest live_digest, live.Digest());

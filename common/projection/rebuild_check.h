@@ -16,8 +16,8 @@
 // The live store is only read (one consistent snapshot per comparison). `projection` must be an
 // object the live runner is not using (projections hold no state, so a second instance is
 // equivalent). Errors: FAILED_PRECONDITION if `path` exists; DEADLINE_EXCEEDED when the marks do
-// not agree within max_wait; CANCELLED when `cancelled` says so (constant load, or a live runner that is stuck — see its stats).
-// Thread-safety: a free function; run one per `path`.
+// not agree within max_wait; CANCELLED when `cancelled` says so (constant load, or a live runner
+// that is stuck — see its stats). Thread-safety: a free function; run one per `path`.
 #ifndef SALES_COMMON_PROJECTION_REBUILD_CHECK_H_
 #define SALES_COMMON_PROJECTION_REBUILD_CHECK_H_
 
@@ -51,8 +51,7 @@ struct RebuildComparison {
   bool identical = false;
 };
 
-absl::StatusOr<RebuildComparison> RebuildAndCompare(Projection& projection,
-                                                    ProjectionStore& live,
+absl::StatusOr<RebuildComparison> RebuildAndCompare(Projection& projection, ProjectionStore& live,
                                                     const std::string& path,
                                                     const std::vector<ProjectionSource>& sources,
                                                     const RebuildCompareOptions& options = {});

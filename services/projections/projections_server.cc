@@ -29,22 +29,20 @@ absl::StatusOr<std::unique_ptr<ProjectionsServer>> ProjectionsServer::Start(
                    kafka::DeadLetterPublisher::Create(options.kafka_brokers,
                                                       std::string(runtime::kDeadLetterTopic)));
   ASSIGN_OR_RETURN(server->funnel_,
-                   funnel::FunnelHost::Open(
-                       {.data_dir = options.data_dir,
-                        .bootstrap_servers = options.kafka_brokers,
-                        .sources = {{.topic = runtime::TopicFor("leads"),
-                                     .feed = server->leads_feed_.get()}},
-                        .dead_letters = server->dead_letters_.get(),
-                        .executor = &server->executor_,
-                        .metrics = &metrics::MetricsRegistry::Default()}));
+                   funnel::FunnelHost::Open({.data_dir = options.data_dir,
+                                             .bootstrap_servers = options.kafka_brokers,
+                                             .sources = {{.topic = runtime::TopicFor("leads"),
+                                                          .feed = server->leads_feed_.get()}},
+                                             .dead_letters = server->dead_letters_.get(),
+                                             .executor = &server->executor_,
+                                             .metrics = &metrics::MetricsRegistry::Default()}));
   server->admin_ = std::make_unique<ProjectionAdminService>(
       &server->executor_, absl::StrCat(options.data_dir, "/projections"));
   server->admin_->Register(server->funnel_->administered());
   ASSIGN_OR_RETURN(server->http_,
                    metrics::MetricsHttpServer::Start(&metrics::MetricsRegistry::Default(),
                                                      options.host, options.http_port));
-  const std::vector<grpc::Service*> services = {server->funnel_->service(),
-                                                server->admin_.get()};
+  const std::vector<grpc::Service*> services = {server->funnel_->service(), server->admin_.get()};
   ASSIGN_OR_RETURN(server->grpc_, grpc_server::GrpcServer::Start(
                                       {.host = options.host, .port = options.grpc_port}, services));
   server->grpc_->SetServing(funnel::FunnelHost::kServiceName, true);

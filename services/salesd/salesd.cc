@@ -47,8 +47,8 @@ absl::StatusOr<std::unique_ptr<Salesd>> Salesd::Start(const SalesdOptions& optio
   for (const auto& side : salesd->contexts_) services.push_back(side->feed_service());
   if (salesd->leads_ != nullptr) services.push_back(salesd->leads_->service());
   if (salesd->funnel_ != nullptr) {
-    services.insert(services.end(), {salesd->funnel_->service(), salesd->audit_->service(),
-                                     salesd->admin_.get()});
+    services.insert(services.end(),
+                    {salesd->funnel_->service(), salesd->audit_->service(), salesd->admin_.get()});
   }
   ASSIGN_OR_RETURN(salesd->grpc_, grpc_server::GrpcServer::Start(
                                       {.host = options.host, .port = options.grpc_port}, services));
@@ -125,8 +125,8 @@ Salesd::~Salesd() { Shutdown(); }
 void Salesd::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
-  // Order: stop taking calls, then the read side, then the write sides (relays publish what they can), then the
-  // broker they publish to.
+  // Order: stop taking calls, then the read side, then the write sides (relays publish what they
+  // can), then the broker they publish to.
   const bool was_serving = grpc_ != nullptr;
   if (funnel_ != nullptr) funnel_->EndWatches();  // open watches would hold the shutdown
   if (was_serving) grpc_->Shutdown(absl::Now() + absl::Seconds(5));

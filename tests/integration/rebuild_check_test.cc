@@ -54,11 +54,10 @@ class RebuildCheckTest : public ::testing::Test {
   // Brings the live read model up to the end of the log, as a runner would.
   void CatchUpLive(Projection& projection) {
     EventApplier applier(projection);
-    ASSERT_TRUE(CatchUpFromFeed(*live_, applier, sources_[0], {},
-                                [&](StoreBatch& batch, BatchOutcome&) {
-                                  return live_->Commit(batch);
-                                })
-                    .ok());
+    ASSERT_TRUE(
+        CatchUpFromFeed(*live_, applier, sources_[0], {}, [&](StoreBatch& batch, BatchOutcome&) {
+          return live_->Commit(batch);
+        }).ok());
   }
 
   std::string RebuildPath() { return absl::StrCat(dir_.path(), "/rebuild-", ++rebuilds_); }

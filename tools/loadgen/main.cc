@@ -198,8 +198,8 @@ int Run() {
         AddRows(table, result.mode, result.commands, "ALL COMMANDS");
         AddRows(table, result.mode, result.empty_rpc, "ALL");
         if (result.watch.ok_count() + result.watch.error_count() > 0) {
-          AddRows(table, result.mode, PhaseResult{.stats = result.watch,
-                                                  .measured = result.commands.measured},
+          AddRows(table, result.mode,
+                  PhaseResult{.stats = result.watch, .measured = result.commands.measured},
                   "WATCH");
         }
         for (const PhaseResult* phase : {&result.commands, &result.empty_rpc}) {

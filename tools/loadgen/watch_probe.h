@@ -47,8 +47,8 @@ class WatchProbe {
   const LatencyStats& stats() const { return stats_; }
 
  private:
-  void ReadWatch();   // the watch reader thread
-  void RunProbes();   // the capturing thread
+  void ReadWatch();  // the watch reader thread
+  void RunProbes();  // the capturing thread
   // Captures probe lead `n`; OK when acknowledged.
   grpc::Status Capture(int64_t n);
 

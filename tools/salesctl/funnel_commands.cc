@@ -25,12 +25,9 @@ using google::protobuf::util::TimeUtil;
 // The dimension flags, in the order of FunnelDimension.
 const std::vector<std::pair<std::string, v1::FunnelDimension>>& DimensionFlags() {
   static const auto* flags = new std::vector<std::pair<std::string, v1::FunnelDimension>>{
-      {"region", v1::FUNNEL_DIMENSION_REGION},
-      {"team", v1::FUNNEL_DIMENSION_TEAM},
-      {"rep", v1::FUNNEL_DIMENSION_REP},
-      {"channel", v1::FUNNEL_DIMENSION_CHANNEL},
-      {"source", v1::FUNNEL_DIMENSION_SOURCE},
-      {"product-line", v1::FUNNEL_DIMENSION_PRODUCT_LINE},
+      {"region", v1::FUNNEL_DIMENSION_REGION}, {"team", v1::FUNNEL_DIMENSION_TEAM},
+      {"rep", v1::FUNNEL_DIMENSION_REP},       {"channel", v1::FUNNEL_DIMENSION_CHANNEL},
+      {"source", v1::FUNNEL_DIMENSION_SOURCE}, {"product-line", v1::FUNNEL_DIMENSION_PRODUCT_LINE},
       {"grade", v1::FUNNEL_DIMENSION_GRADE}};
   return *flags;
 }
@@ -39,13 +36,14 @@ std::vector<FlagSpec> QueryFlags() {
   std::vector<FlagSpec> flags = {
       {.name = "period", .help = "day, week, month (default), quarter or year"},
       {.name = "at", .help = "a day inside the period, e.g. 2026-11-20 (default: now)"},
-      {.name = "by", .help = "one row per value of: region, team, rep, channel, source, "
-                             "product-line, grade"}};
+      {.name = "by",
+       .help = "one row per value of: region, team, rep, channel, source, "
+               "product-line, grade"}};
   for (const auto& [name, dimension] : DimensionFlags()) {
     flags.push_back({.name = name,
                      .help = name == "source"  ? "only leads from this source, e.g. web"
                              : name == "grade" ? "only leads of this grade: a, b or c"
-                                               : absl::StrCat("only this ", name, " id")}); 
+                                               : absl::StrCat("only this ", name, " id")});
   }
   return flags;
 }
@@ -77,8 +75,8 @@ absl::StatusOr<v1::GetFunnelRequest> QueryFrom(const Session& session, const Com
                    ParseEnum(*v1::PeriodGranularity_descriptor(), period, "--period"));
   request.set_granularity(static_cast<v1::PeriodGranularity>(granularity));
   if (args.Has("at")) {
-    ASSIGN_OR_RETURN(*request.mutable_period_at(), ParseTime(args.Get("at"), session.zone.zone,
-                                                             "--at"));
+    ASSIGN_OR_RETURN(*request.mutable_period_at(),
+                     ParseTime(args.Get("at"), session.zone.zone, "--at"));
   } else {
     *request.mutable_period_at() = TimeUtil::GetCurrentTime();
   }
@@ -152,10 +150,10 @@ std::string RowDetail(const v1::FunnelRow& row) {
                        "AVG TOTAL", "P90 TOTAL"});
   for (size_t c = 1; c < 9; ++c) stages.AlignRight(c);
   for (const v1::StageFigures& stage : row.stages()) {
-    std::vector<std::string> cells = {EnumShortName(*leads_v1::LeadStage_descriptor(),
-                                                    stage.stage()),
-                                      absl::StrCat(stage.entries()), absl::StrCat(stage.cohort()),
-                                      absl::StrCat(stage.occupancy())};
+    std::vector<std::string> cells = {
+        EnumShortName(*leads_v1::LeadStage_descriptor(), stage.stage()),
+        absl::StrCat(stage.entries()), absl::StrCat(stage.cohort()),
+        absl::StrCat(stage.occupancy())};
     for (std::string& cell : TimeCells(stage.latest_visit(), stage.cumulative())) {
       cells.push_back(std::move(cell));
     }
@@ -166,8 +164,7 @@ std::string RowDetail(const v1::FunnelRow& row) {
                       "AVG TOTAL", "P90 TOTAL"});
   for (size_t c = 1; c < 9; ++c) steps.AlignRight(c);
   for (const v1::StepFigures& step : row.steps()) {
-    std::vector<std::string> cells = {EnumShortName(*leads_v1::SalesStep_descriptor(),
-                                                    step.step()),
+    std::vector<std::string> cells = {EnumShortName(*leads_v1::SalesStep_descriptor(), step.step()),
                                       absl::StrCat(step.entries()), absl::StrCat(step.cohort()),
                                       absl::StrCat(step.occupancy())};
     for (std::string& cell : TimeCells(step.latest_visit(), step.cumulative())) {
@@ -288,12 +285,13 @@ absl::Status Watch(Session& session, const CommandArgs& args) {
 
 std::vector<Command> FunnelCommands() {
   std::vector<FlagSpec> watch_flags = QueryFlags();
-  watch_flags.push_back({.name = "updates", .help = "stop after this many reports (default: "
-                                                    "until interrupted)"});
-  return {{"show", "the funnel for a period: stages, steps, conversions, win rate, pipeline",
-           QueryFlags(), Show},
-          {"watch", "the funnel, printed again each time it changes", std::move(watch_flags),
-           Watch}};
+  watch_flags.push_back({.name = "updates",
+                         .help = "stop after this many reports (default: "
+                                 "until interrupted)"});
+  return {
+      {"show", "the funnel for a period: stages, steps, conversions, win rate, pipeline",
+       QueryFlags(), Show},
+      {"watch", "the funnel, printed again each time it changes", std::move(watch_flags), Watch}};
 }
 
 }  // namespace sales::salesctl

@@ -31,14 +31,13 @@ struct Group {
 };
 
 std::vector<Group> Groups() {
-  return {{"leads", "leads and deals through the funnel", LeadsCommands()},
-          {"org", "the sales organisation: regions, teams, reps, territories, settings",
-           OrgCommands()},
-          {"audit", "a deal's history, its state as of an instant, tamper checks", AuditCommands()},
-          {"funnel", "the funnel dashboard by period and dimension (FunnelService)",
-           FunnelCommands()},
-          {"projection", "read models: progress, rebuild checked against the live one",
-           ProjectionCommands()}};
+  return {
+      {"leads", "leads and deals through the funnel", LeadsCommands()},
+      {"org", "the sales organisation: regions, teams, reps, territories, settings", OrgCommands()},
+      {"audit", "a deal's history, its state as of an instant, tamper checks", AuditCommands()},
+      {"funnel", "the funnel dashboard by period and dimension (FunnelService)", FunnelCommands()},
+      {"projection", "read models: progress, rebuild checked against the live one",
+       ProjectionCommands()}};
 }
 
 void PrintCommands(const Group& group) {

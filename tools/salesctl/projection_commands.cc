@@ -48,9 +48,10 @@ absl::Status Rebuild(Session& session, const CommandArgs& args) {
   auto stub = v1::ProjectionAdmin::NewStub(session.channel);
   ASSIGN_OR_RETURN(v1::RebuildResponse response, Call(session, *stub, &Stub::Rebuild, request));
   if (session.json) return PrintJson(session, response);
-  *session.out << "rebuilt " << response.name() << " from the event feeds: "
-               << response.events_applied() << " events, " << response.streams()
-               << " streams, in " << TimeUtil::DurationToMilliseconds(response.took()) << " ms\n"
+  *session.out << "rebuilt " << response.name()
+               << " from the event feeds: " << response.events_applied() << " events, "
+               << response.streams() << " streams, in "
+               << TimeUtil::DurationToMilliseconds(response.took()) << " ms\n"
                << "live     " << response.live_checksum() << "\n"
                << "rebuilt  " << response.rebuilt_checksum() << "\n"
                << (response.identical() ? "identical: the live read model equals its rebuild\n"
@@ -71,17 +72,16 @@ absl::Status Rebuild(Session& session, const CommandArgs& args) {
 }  // namespace
 
 std::vector<Command> ProjectionCommands() {
-  return {{"list", "the read models this server runs and their progress", {}, List},
-          {"rebuild",
-           "rebuild a read model from the event stores and compare it with the live one",
-           {{.name = "name",
-             .help = "funnel or deal-history",
-             .required = true,
-             .positional = true},
-            {.name = "keep", .help = "keep the rebuilt copy", .boolean = true},
-            {.name = "max-wait", .help = "seconds to wait for the live model to catch up "
-                                         "(default 30)"}},
-           Rebuild}};
+  return {
+      {"list", "the read models this server runs and their progress", {}, List},
+      {"rebuild",
+       "rebuild a read model from the event stores and compare it with the live one",
+       {{.name = "name", .help = "funnel or deal-history", .required = true, .positional = true},
+        {.name = "keep", .help = "keep the rebuilt copy", .boolean = true},
+        {.name = "max-wait",
+         .help = "seconds to wait for the live model to catch up "
+                 "(default 30)"}},
+       Rebuild}};
 }
 
 }  // namespace sales::salesctl

@@ -101,11 +101,9 @@ grpc::ServerUnaryReactor* ProjectionAdminService::Rebuild(grpc::CallbackServerCo
         absl::StrCat(scratch_dir_, "/", projection->name, ".rebuild-", ids::NewUlid(absl::Now()));
     const absl::Time started = absl::Now();
     std::unique_ptr<projection::Projection> fresh = projection->make_projection();
-    absl::StatusOr<projection::RebuildComparison> result =
-        projection::RebuildAndCompare(*fresh, projection->runner->store(), path,
-                                      projection->sources,
-                                      {.max_wait = max_wait,
-                                       .cancelled = [context] { return context->IsCancelled(); }});
+    absl::StatusOr<projection::RebuildComparison> result = projection::RebuildAndCompare(
+        *fresh, projection->runner->store(), path, projection->sources,
+        {.max_wait = max_wait, .cancelled = [context] { return context->IsCancelled(); }});
     if (!request->keep_copy() || !result.ok()) {
       std::error_code ignored;
       std::filesystem::remove_all(path, ignored);

@@ -30,7 +30,7 @@ namespace sales::projections {
 
 struct AdministeredProjection {
   std::string name;  // the projection's name(): what clients pass to Rebuild
-  projection::ProjectionRunner* runner = nullptr;   // the live one; not owned
+  projection::ProjectionRunner* runner = nullptr;     // the live one; not owned
   std::vector<projection::ProjectionSource> sources;  // as given to the runner
   // A fresh instance for a rebuild (the live runner's instance stays its own).
   std::function<std::unique_ptr<projection::Projection>()> make_projection;
