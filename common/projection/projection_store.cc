@@ -1,7 +1,5 @@
 #include "common/projection/projection_store.h"
 
-#include <filesystem>
-
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -110,19 +108,26 @@ class StoreBatch::Txn : public ProjectionTxn {
     auto it = batch_->accumulated_.find(key);
     if (it != batch_->accumulated_.end()) return it->second.get();
     if (batch_->FindWrite(key) != nullptr) return MixedUse(key);
+    ProjectionStore& store = *batch_->store_;
+    if (std::optional<ProjectionStore::DecodedRow> decoded = store.decoded_cache_.Take(key)) {
+      return batch_->accumulated_.emplace(std::string(key), std::move(decoded->row))
+          .first->second.get();
+    }
     // Beneath this batch: the in-flight batch's write, the cache or RocksDB, as for Get.
     ASSIGN_OR_RETURN(const std::optional<absl::string_view> stored,
-                     batch_->store_->LatestRowView(key, batch_->row_buffer_));
+                     store.LatestRowView(key, batch_->row_buffer_));
     ASSIGN_OR_RETURN(std::unique_ptr<AccumulatedRow> row, load(stored));
     if (row == nullptr) {
-      return absl::InternalError(absl::StrCat("projection row loader returned no row for ",
-                                              absl::CEscape(key)));
+      return absl::InternalError(
+          absl::StrCat("projection row loader returned no row for ", absl::CEscape(key)));
     }
     return batch_->accumulated_.emplace(std::string(key), std::move(row)).first->second.get();
   }
 
  private:
   void Write(absl::string_view key, std::optional<absl::string_view> value) {
+    internal::BoundedCache<ProjectionStore::DecodedRow>& decoded = batch_->store_->decoded_cache_;
+    if (decoded.size() != 0) decoded.Take(key);  // it would no longer be the latest state
     StoreBatch::Writes& writes = batch_->writes_[batch_->open_save_points_];
     auto it = writes.find(key);
     if (it == writes.end()) it = writes.try_emplace(std::string(key)).first;
@@ -239,12 +244,13 @@ void StoreBatch::EncodeAccumulated() {
   for (auto it = accumulated_.begin(); it != accumulated_.end();) {
     auto node = accumulated_.extract(it++);
     std::string bytes = node.mapped()->Encode();
-    std::optional<std::string>& value = writes[std::move(node.key())];
     if (bytes.empty()) {
-      value.reset();
-    } else {
-      value = std::move(bytes);
+      writes[std::move(node.key())].reset();
+      continue;  // not kept decoded: an empty row need not equal what loading "absent" gives
     }
+    const size_t decoded_bytes = 2 * bytes.size();
+    store_->decoded_cache_.Put(node.key(), {std::move(node.mapped()), decoded_bytes});
+    writes[std::move(node.key())] = std::move(bytes);
   }
 }
 
@@ -317,6 +323,7 @@ ProjectionStore::ProjectionStore(std::unique_ptr<rocksdb::DB> db,
       handles_(handles),
       mark_cache_(options.mark_cache_bytes),
       row_cache_(options.row_cache_bytes),
+      decoded_cache_(options.decoded_row_cache_bytes),
       in_flight_(new StoreBatch(this)),
       committer_(std::make_unique<internal::BackgroundJob>([this] { return WriteInFlight(); })) {}
 
@@ -371,6 +378,7 @@ absl::Status ProjectionStore::AwaitCommit() {
     // caches, so that they are filled again from what is really stored.
     mark_cache_.Clear();
     row_cache_.Clear();
+    decoded_cache_.Clear();
     in_flight_->Clear();
     return status;
   }

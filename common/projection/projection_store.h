@@ -18,7 +18,11 @@
 //
 // Rows used through ProjectionTxn::Mutable live decoded in the batch (one hash-map entry each)
 // and are encoded into its writes when the batch is handed to the committer; from then on they
-// are ordinary writes (the next batch reads and loads them from there, as from any other write).
+// are ordinary writes (Get reads them as any other). The decoded objects themselves move into a
+// cache of decoded rows, from which a later batch's Mutable takes them back instead of decoding
+// the bytes again; like the other caches it only ever holds the state of what is committed or in
+// flight (a Put or Delete of the key drops its entry, a failed commit drops them all), so a key
+// must always be loaded into the same row type.
 //
 // Speed. A batch keeps its writes in hash maps (one entry per key, the latest value) and turns
 // them into a WriteBatch only at Commit, so a key written many times in a batch (a counter, a
@@ -73,6 +77,10 @@ struct ProjectionStoreOptions {
   // batches' reads (0: none). Beyond them entries are dropped and read again from RocksDB.
   size_t mark_cache_bytes = size_t{32} << 20;
   size_t row_cache_bytes = size_t{64} << 20;
+  // Rows held through ProjectionTxn::Mutable stay decoded after their batch was handed to its
+  // commit, for the next batches to take up again without decoding (estimated at twice their
+  // encoded size; 0: none).
+  size_t decoded_row_cache_bytes = size_t{64} << 20;
   // RocksDB memtable size of each column family (see PointLookupOptions in the .cc: smaller
   // memtables made the benchmark's commits faster; 2–64 MiB measured).
   size_t write_buffer_bytes = size_t{4} << 20;
@@ -147,6 +155,12 @@ class ProjectionStore {
   // until the caches or the in-flight batch change.
   absl::StatusOr<std::optional<absl::string_view>> LatestRowView(absl::string_view key,
                                                                  std::string& scratch);
+  // A decoded row of a handed-over batch, estimated at twice its encoded size (DecodedRowCache).
+  struct DecodedRow {
+    std::unique_ptr<AccumulatedRow> row;
+    size_t bytes = 0;
+  };
+  friend size_t ValueBytes(const DecodedRow& decoded) { return decoded.bytes; }
   // The committer thread's job: writes the in-flight batch.
   absl::Status WriteInFlight();
 
@@ -158,6 +172,7 @@ class ProjectionStore {
   // read-model key; nullopt: known absent) and Commit's reused WriteBatch.
   internal::BoundedCache<uint64_t> mark_cache_;
   internal::BoundedCache<std::optional<std::string>> row_cache_;
+  internal::BoundedCache<DecodedRow> decoded_cache_;
   // The batch handed to the committer (its changes; empty when none). While in_flight_active_,
   // the committer thread and the writer thread both only read it.
   std::unique_ptr<StoreBatch> in_flight_;

@@ -56,6 +56,16 @@ class BoundedCache {
     if (bytes_ > max_bytes_) Shrink();
   }
 
+  // Removes the entry and returns its value (nullopt when absent).
+  std::optional<Value> Take(absl::string_view key) {
+    auto it = entries_.find(key);
+    if (it == entries_.end()) return std::nullopt;
+    bytes_ -= kCacheEntryOverhead + it->first.size() + ValueBytes(it->second);
+    std::optional<Value> value(std::move(it->second));
+    entries_.erase(it);
+    return value;
+  }
+
   void Clear() {
     entries_.clear();
     bytes_ = 0;

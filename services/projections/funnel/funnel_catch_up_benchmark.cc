@@ -69,8 +69,7 @@ void Check(const absl::Status& status) {
 // own order kept: its events' times never decrease and the sort is stable).
 std::vector<EventEnvelope> LeadsHistory(int count) {
   std::mt19937_64 rng(2026);
-  const absl::Time year =
-      absl::FromCivil(absl::CivilDay(2026, 1, 1), funnel::BusinessTimeZone());
+  const absl::Time year = absl::FromCivil(absl::CivilDay(2026, 1, 1), funnel::BusinessTimeZone());
   std::vector<EventEnvelope> history;
   for (int lead = 0; static_cast<int>(history.size()) < count; ++lead) {
     const absl::Time start = year + absl::Seconds(rng() % (365 * 86400));
@@ -102,7 +101,8 @@ class Fixture {
     auto broker = kafka::EmbeddedBroker::Start({.topics = {{kTopic, kPartitions}}});
     Check(broker.status());
     broker_ = *std::move(broker);
-    auto store = eventstore::EventStore::Open({.path = dir_.path() + "/events", .service = "leads"});
+    auto store =
+        eventstore::EventStore::Open({.path = dir_.path() + "/events", .service = "leads"});
     Check(store.status());
     store_ = *std::move(store);
     feed_ = std::make_unique<feed::LocalEventFeedReader>(store_.get());
@@ -242,12 +242,12 @@ void BM_RunnerFromKafka(benchmark::State& state) {
       for (int p = 0; p < kPartitions; ++p) batch.SetOffset(kTopic, p, 0);
       Check((*store)->Commit(batch));
     }
-    auto runner = ProjectionRunner::Create(
-        &projection, {.path = path,
-                      .bootstrap_servers = fixture.bootstrap(),
-                      .sources = {{.topic = kTopic, .feed = fixture.feed()}},
-                      .max_batch_events = static_cast<size_t>(batch_events),
-                      .feed_page_size = static_cast<size_t>(batch_events)});
+    auto runner = ProjectionRunner::Create(&projection,
+                                           {.path = path,
+                                            .bootstrap_servers = fixture.bootstrap(),
+                                            .sources = {{.topic = kTopic, .feed = fixture.feed()}},
+                                            .max_batch_events = static_cast<size_t>(batch_events),
+                                            .feed_page_size = static_cast<size_t>(batch_events)});
     Check(runner.status());
     RunAndReport(state, "kafka", **runner);
     if ((*runner)->stats().catch_ups != 0) Check(absl::InternalError("unexpected catch-up"));
@@ -259,12 +259,12 @@ void BM_RunnerCatchUp(benchmark::State& state) {
   Fixture& fixture = Fixture::Get();
   funnel::FunnelProjection projection;
   for (auto _ : state) {
-    auto runner = ProjectionRunner::Create(
-        &projection, {.path = fixture.NewPath(),
-                      .bootstrap_servers = fixture.bootstrap(),
-                      .sources = {{.topic = kTopic, .feed = fixture.feed()}},
-                      .max_batch_events = static_cast<size_t>(batch_events),
-                      .feed_page_size = static_cast<size_t>(batch_events)});
+    auto runner = ProjectionRunner::Create(&projection,
+                                           {.path = fixture.NewPath(),
+                                            .bootstrap_servers = fixture.bootstrap(),
+                                            .sources = {{.topic = kTopic, .feed = fixture.feed()}},
+                                            .max_batch_events = static_cast<size_t>(batch_events),
+                                            .feed_page_size = static_cast<size_t>(batch_events)});
     Check(runner.status());
     RunAndReport(state, "feed", **runner);
   }

@@ -50,14 +50,14 @@ class AccumulatedCounterRow : public projection::AccumulatedRow {
 
 absl::StatusOr<CounterRow*> MutableCounterRow(projection::ProjectionTxn& txn,
                                               absl::string_view key) {
-  ASSIGN_OR_RETURN(
-      projection::AccumulatedRow* const row,
-      txn.Mutable(key, [](std::optional<absl::string_view> stored)
-                           -> absl::StatusOr<std::unique_ptr<projection::AccumulatedRow>> {
-        auto loaded = std::make_unique<AccumulatedCounterRow>();
-        if (stored) RETURN_IF_ERROR(loaded->row.Decode(*stored));
-        return loaded;
-      }));
+  ASSIGN_OR_RETURN(projection::AccumulatedRow* const row,
+                   txn.Mutable(key,
+                               [](std::optional<absl::string_view> stored)
+                                   -> absl::StatusOr<std::unique_ptr<projection::AccumulatedRow>> {
+                                 auto loaded = std::make_unique<AccumulatedCounterRow>();
+                                 if (stored) RETURN_IF_ERROR(loaded->row.Decode(*stored));
+                                 return loaded;
+                               }));
   // Counter keys are only ever loaded by the loader above.
   return &static_cast<AccumulatedCounterRow*>(row)->row;
 }

@@ -124,8 +124,7 @@ absl::string_view DimValue(const v1::FunnelDims& dims, int d) {
 // implies, written by Flush.
 class LeadUpdate {
  public:
-  explicit LeadUpdate(v1::FunnelLeadState& state)
-      : state_(state), old_stock_(Stock()) {}
+  explicit LeadUpdate(v1::FunnelLeadState& state) : state_(state), old_stock_(Stock()) {}
 
   void SetDim(v1::FunnelDimension dimension, std::string value) {
     if (!old_dims_) old_dims_ = state_.dims();
@@ -186,8 +185,7 @@ class LeadUpdate {
     for (const auto& [when, row] : histograms_) {
       const char node = static_cast<char>(std::get<2>(when));
       RETURN_IF_ERROR(ForEachCell(kHistogramTable, std::get<0>(when),
-                                  state_.dims_snapshots(std::get<1>(when)),
-                                  [&](std::string& key) {
+                                  state_.dims_snapshots(std::get<1>(when)), [&](std::string& key) {
                                     key.push_back('\0');
                                     key.push_back(node);
                                     return AddTo(txn, key, row, 1);
@@ -207,9 +205,9 @@ class LeadUpdate {
   }
 
  private:
-  // Calls `visit(key)` for the cells of the stored granularities (DAY and MONTH; the others
-  // are sums of these, see keys.h) × 8 dimension slices that an instant and values count in;
-  // `key` is BuildCellKey's, in a reused buffer. Stops at the first error.
+  // Calls `visit(key)` for the cells of the stored granularities (DAY, MONTH, YEAR; weeks and
+  // quarters are sums of these, see keys.h) × 8 dimension slices that an instant and values count
+  // in; `key` is BuildCellKey's, in a reused buffer. Stops at the first error.
   template <typename Visit>
   absl::Status ForEachCell(char table, int64_t seconds, const v1::FunnelDims& dims, Visit visit) {
     const absl::Time t = absl::FromUnixSeconds(seconds);
@@ -472,24 +470,23 @@ class LeadRow : public projection::AccumulatedRow {
 };
 
 absl::StatusOr<v1::FunnelLeadState*> MutableLeadState(ProjectionTxn& txn,
-                                                       absl::string_view stream_id) {
-  ASSIGN_OR_RETURN(
-      projection::AccumulatedRow* const row,
-      txn.Mutable(LeadKey(stream_id),
-                  [&](std::optional<absl::string_view> stored)
-                      -> absl::StatusOr<std::unique_ptr<projection::AccumulatedRow>> {
-                    auto lead = std::make_unique<LeadRow>();
-                    if (!stored) {
-                      lead->state = NewLeadState();
-                    } else if (!lead->state.ParseFromArray(stored->data(),
-                                                           static_cast<int>(stored->size())) ||
-                               lead->state.dims().values_size() != kDimensionCount ||
-                               lead->state.nodes_size() != kNodeCount) {
-                      return absl::DataLossError(
-                          absl::StrCat("funnel: bad lead row for ", stream_id));
-                    }
-                    return lead;
-                  }));
+                                                      absl::string_view stream_id) {
+  ASSIGN_OR_RETURN(projection::AccumulatedRow* const row,
+                   txn.Mutable(LeadKey(stream_id),
+                               [&](std::optional<absl::string_view> stored)
+                                   -> absl::StatusOr<std::unique_ptr<projection::AccumulatedRow>> {
+                                 auto lead = std::make_unique<LeadRow>();
+                                 if (!stored) {
+                                   lead->state = NewLeadState();
+                                 } else if (!lead->state.ParseFromArray(
+                                                stored->data(), static_cast<int>(stored->size())) ||
+                                            lead->state.dims().values_size() != kDimensionCount ||
+                                            lead->state.nodes_size() != kNodeCount) {
+                                   return absl::DataLossError(
+                                       absl::StrCat("funnel: bad lead row for ", stream_id));
+                                 }
+                                 return lead;
+                               }));
   return &static_cast<LeadRow*>(row)->state;  // lead keys are only loaded above
 }
 

@@ -18,8 +18,8 @@
 // equal sums are equal bytes. Times come from the events (payload `at`), never from the clock.
 //
 // Cost per event: the lead row, plus for a flow event (capture, stage or step change, overdue)
-// 2 stored granularities (DAY, MONTH; keys.h) × 8 dimension slices = 16 small flow rows, plus 16
-// histogram rows per node whose visit it ends (more only when a first entry completes a
+// 3 stored granularities (DAY, MONTH, YEAR; keys.h) × 8 dimension slices = 24 small flow rows,
+// plus 24 histogram rows per node whose visit it ends (more only when a first entry completes a
 // conversion of an older cohort, or a stage is left a second time), plus 16 stock rows when the
 // lead's stock contribution or dimension values change. Every row is held decoded for the
 // runner's batch (ProjectionTxn::Mutable): a row touched by many events of a batch is decoded

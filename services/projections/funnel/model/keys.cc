@@ -105,9 +105,7 @@ StoredPeriods StoredPeriodsOf(v1::PeriodGranularity granularity, int64_t period)
       return {v1::PERIOD_GRANULARITY_DAY, period, 7};
     case v1::PERIOD_GRANULARITY_QUARTER:  // year × 4 + quarter − 1
       return {v1::PERIOD_GRANULARITY_MONTH, period / 4 * 12 + period % 4 * 3, 3};
-    case v1::PERIOD_GRANULARITY_YEAR:
-      return {v1::PERIOD_GRANULARITY_MONTH, period * 12, 12};
-    default:  // DAY and MONTH are stored
+    default:  // DAY, MONTH and YEAR are stored
       return {granularity, period, 1};
   }
 }

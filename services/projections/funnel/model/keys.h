@@ -7,10 +7,11 @@
 //   "H" <gran:1> <period:8 BE> <dim:1> <value> 0 <node:1>
 //                                                 time-in-stage histograms of one node there
 //   "O" <dim:1> <value>                           stock counters (occupancy, pipeline, overdue now)
-// Only DAY and MONTH cells are stored (kStoredGranularities): a WEEK is the sum of its 7 days, a
-// QUARTER of its 3 months and a YEAR of its 12 months (StoredPeriodsOf). Every counter is a sum
-// of per-event deltas placed by the event's instant, and those periods partition the larger
-// one, so the sums are exact; it saves 3/5 of the rows an event touches.
+// Only DAY, MONTH and YEAR cells are stored (kStoredGranularities): a WEEK is the sum of its 7
+// days, a QUARTER of its 3 months (StoredPeriodsOf). Every counter is a sum of per-event deltas
+// placed by the event's instant, and those periods partition the larger one, so the sums are
+// exact; it saves 2/5 of the rows an event touches. YEAR stays stored because a grouped yearly
+// report would otherwise scan and add up 12 months of every value's rows.
 // Values never hold a 0 byte (ids and enum names), so "H…<value>\0" prefixes one value's
 // histogram rows. Histograms live apart because they are the large part of a period's counters:
 // only an event that ends a visit touches them, and then only its node's rows.
@@ -65,10 +66,10 @@ inline constexpr v1::PeriodGranularity kGranularities[] = {
     v1::PERIOD_GRANULARITY_DAY, v1::PERIOD_GRANULARITY_WEEK, v1::PERIOD_GRANULARITY_MONTH,
     v1::PERIOD_GRANULARITY_QUARTER, v1::PERIOD_GRANULARITY_YEAR};
 // The granularities whose flow and histogram cells are stored.
-inline constexpr v1::PeriodGranularity kStoredGranularities[] = {v1::PERIOD_GRANULARITY_DAY,
-                                                                 v1::PERIOD_GRANULARITY_MONTH};
+inline constexpr v1::PeriodGranularity kStoredGranularities[] = {
+    v1::PERIOD_GRANULARITY_DAY, v1::PERIOD_GRANULARITY_MONTH, v1::PERIOD_GRANULARITY_YEAR};
 // The stored periods whose cells add up to one period's: `count` consecutive periods of
-// `granularity` (DAY or MONTH) from `first`.
+// `granularity` (DAY, MONTH or YEAR) from `first`.
 struct StoredPeriods {
   v1::PeriodGranularity granularity;
   int64_t first;

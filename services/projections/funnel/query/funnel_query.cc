@@ -226,7 +226,7 @@ absl::StatusOr<v1::FunnelReport> FunnelQuery::GetFunnel(const v1::GetFunnelReque
   const int dimension = request.has_group_by()
                             ? request.group_by()
                             : (request.has_filter() ? request.filter().dimension() : kAllDimension);
-  // Flow and histogram cells are stored per DAY and MONTH only; a WEEK, QUARTER or YEAR adds up
+  // Flow and histogram cells are stored per DAY, MONTH and YEAR only; a WEEK or QUARTER adds up
   // its days or months (keys.h). A filtered (or whole-organisation) report reads its value's rows
   // only: a point lookup per stored period, one for stock, and one short scan of its histogram
   // rows per stored period; a grouped one scans the dimension's rows of each stored period.
@@ -269,8 +269,8 @@ absl::StatusOr<v1::FunnelReport> FunnelQuery::GetFunnel(const v1::GetFunnelReque
           // The key's rest is <value> 0 <node> (or just <node> under a one-value prefix).
           const int node = rest.empty() ? kNodeCount : static_cast<uint8_t>(rest.back());
           rest.remove_suffix(rest.empty() ? 0 : 1);
-          if (node >= kNodeCount || (request.has_group_by() &&
-                                     !absl::ConsumeSuffix(&rest, absl::string_view("\0", 1)))) {
+          if (node >= kNodeCount ||
+              (request.has_group_by() && !absl::ConsumeSuffix(&rest, absl::string_view("\0", 1)))) {
             return absl::DataLossError("funnel: bad histogram key");
           }
           const std::string value =

@@ -1,7 +1,7 @@
 // FunnelQuery: answers GetFunnel from the committed funnel read model (model/keys.h) — per
-// stored period (1 for a DAY or MONTH, the 7 days of a WEEK, the 3 or 12 months of a QUARTER or
-// YEAR) one point lookup and one short scan for a whole-organisation or filtered report, two
-// prefix scans for a grouped one, plus the stock row(s) — and turns counters into figures by the definitions in
+// stored period (1 for a DAY, MONTH or YEAR, the 7 days of a WEEK, the 3 months of a QUARTER) one
+// point lookup and one short scan for a whole-organisation or filtered report, two prefix scans for
+// a grouped one, plus the stock row(s) — and turns counters into figures by the definitions in
 // proto/sales/projections/v1/funnel.proto.
 //
 //   FunnelQuery query(&runner->store());

@@ -1,8 +1,8 @@
 // Latency of FunnelQuery::GetFunnel on a funnel read model of 10^5 and 10^6 applied events.
 // The events are random lead histories (testing/random_history.h) starting across 2026, 200
 // reps, merged in time order and applied straight through pipelined ProjectionStore batches of
-// 1000 (no Kafka: this measures the queries, not the runner). Per (size, query) it prints p50 / p99 / max over the iterations;
-// the build time and apply rate of each model are printed too.
+// 1000 (no Kafka: this measures the queries, not the runner). Per (size, query) it prints p50 / p99
+// / max over the iterations; the build time and apply rate of each model are printed too.
 //
 //   ninja -C build funnel_query_benchmark &&
 //   build/services/projections/funnel/query/funnel_query_benchmark
