@@ -256,7 +256,10 @@ TEST(AuditTest, DealJourneyHistoryAsOfTamperAndRebuild) {
                                        .http_port = 0,
                                        .kafka_partitions = 4,
                                        .contexts = {"leads"},
-                                       .demo_data = false});
+                                       .demo_data = false,
+                                       // This test composes its own AuditHost beside the write
+                                       // side, so that it can tamper with the stores it reads.
+                                       .read_side = false});
   ASSERT_TRUE(salesd.ok()) << salesd.status();
   runtime::WriteSide* leads_side = (*salesd)->context("leads");
   ASSERT_NE(leads_side, nullptr);
