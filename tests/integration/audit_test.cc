@@ -14,6 +14,7 @@
 #include "common/grpc/grpc_server.h"
 #include "common/projection/projection_runner.h"
 #include "common/projection/projection_store.h"
+#include "common/testing/run_command.h"
 #include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/time_util.h"
@@ -28,6 +29,8 @@
 
 namespace sales {
 namespace {
+
+using ::sales::testing::RunCommand;
 
 namespace leads_v1 = ::sales::leads::v1;
 namespace audit_v1 = ::sales::audit::v1;
@@ -45,17 +48,6 @@ leads_v1::CommandMeta Meta() {
   return meta;
 }
 
-// Runs a command line; its exit status and stdout.
-std::pair<int, std::string> RunCommand(const std::string& command) {
-  std::string out;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return {-1, ""};
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) out.append(buffer, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
 
 // The instants between the journey's steps, for as-of checks.
 struct Checkpoints {

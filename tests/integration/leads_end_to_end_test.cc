@@ -10,6 +10,7 @@
 #include "common/kafka/embedded_broker.h"
 #include "common/kafka/test_consumer.h"
 #include "common/testing/grpc_health.h"
+#include "common/testing/run_command.h"
 #include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
@@ -22,6 +23,8 @@
 
 namespace sales {
 namespace {
+
+using ::sales::testing::RunCommand;
 
 namespace v1 = ::sales::leads::v1;
 using ::testing::HasSubstr;
@@ -63,17 +66,6 @@ grpc::Status Call(v1::LeadService::Stub& stub,
   return status;
 }
 
-// Runs a command line; its exit status and stdout.
-std::pair<int, std::string> RunCommand(const std::string& command) {
-  std::string out;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return {-1, ""};
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) out.append(buffer, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
 
 // The organisation of the journey: one region, product line, segment, team of two reps and a
 // rule routing everything to the team.

@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/testing/run_command.h"
 #include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -24,6 +25,8 @@
 
 namespace sales {
 namespace {
+
+using ::sales::testing::RunCommand;
 
 namespace leads_v1 = ::sales::leads::v1;
 namespace v1 = ::sales::projections::v1;
@@ -48,16 +51,6 @@ std::unique_ptr<grpc::ClientContext> Context() {
   return context;
 }
 
-std::pair<int, std::string> RunCommand(const std::string& command) {
-  std::string out;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return {-1, ""};
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) out.append(buffer, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
 
 v1::GetFunnelRequest MonthNow() {
   v1::GetFunnelRequest request;
