@@ -143,36 +143,41 @@ std::vector<std::string> TimeCells(const v1::TimeInStage& latest, const v1::Time
           FormatDuration(total.p90(), total.has_p90())};
 }
 
+// The stages' or the sales steps' table: entries, cohort, occupancy and time in them.
+// `name_of` names a row's stage or step.
+template <typename Figures, typename NameOf>
+std::string FiguresTable(const std::string& title,
+                         const google::protobuf::RepeatedPtrField<Figures>& figures,
+                         NameOf name_of) {
+  TablePrinter table({title, "ENTRIES", "COHORT", "NOW", "LEFT", "AVG VISIT", "P90 VISIT",
+                      "AVG TOTAL", "P90 TOTAL"});
+  for (size_t c = 1; c < 9; ++c) table.AlignRight(c);
+  for (const Figures& node : figures) {
+    std::vector<std::string> cells = {name_of(node), absl::StrCat(node.entries()),
+                                      absl::StrCat(node.cohort()), absl::StrCat(node.occupancy())};
+    for (std::string& cell : TimeCells(node.latest_visit(), node.cumulative())) {
+      cells.push_back(std::move(cell));
+    }
+    table.AddRow(std::move(cells));
+  }
+  return table.Render();
+}
+
 // One row in full: stages, steps, conversions and the totals.
 std::string RowDetail(const v1::FunnelRow& row) {
   std::string out;
-  TablePrinter stages({"STAGE", "ENTRIES", "COHORT", "NOW", "LEFT", "AVG VISIT", "P90 VISIT",
-                       "AVG TOTAL", "P90 TOTAL"});
-  for (size_t c = 1; c < 9; ++c) stages.AlignRight(c);
-  for (const v1::StageFigures& stage : row.stages()) {
-    std::vector<std::string> cells = {
-        EnumShortName(*leads_v1::LeadStage_descriptor(), stage.stage()),
-        absl::StrCat(stage.entries()), absl::StrCat(stage.cohort()),
-        absl::StrCat(stage.occupancy())};
-    for (std::string& cell : TimeCells(stage.latest_visit(), stage.cumulative())) {
-      cells.push_back(std::move(cell));
-    }
-    stages.AddRow(std::move(cells));
-  }
-  absl::StrAppend(&out, stages.Render(), "\n");
-  TablePrinter steps({"SALES STEP", "ENTRIES", "COHORT", "NOW", "LEFT", "AVG VISIT", "P90 VISIT",
-                      "AVG TOTAL", "P90 TOTAL"});
-  for (size_t c = 1; c < 9; ++c) steps.AlignRight(c);
-  for (const v1::StepFigures& step : row.steps()) {
-    std::vector<std::string> cells = {EnumShortName(*leads_v1::SalesStep_descriptor(), step.step()),
-                                      absl::StrCat(step.entries()), absl::StrCat(step.cohort()),
-                                      absl::StrCat(step.occupancy())};
-    for (std::string& cell : TimeCells(step.latest_visit(), step.cumulative())) {
-      cells.push_back(std::move(cell));
-    }
-    steps.AddRow(std::move(cells));
-  }
-  absl::StrAppend(&out, steps.Render(), "\n");
+  absl::StrAppend(
+      &out,
+      FiguresTable("STAGE", row.stages(),
+                   [](const v1::StageFigures& stage) {
+                     return EnumShortName(*leads_v1::LeadStage_descriptor(), stage.stage());
+                   }),
+      "\n",
+      FiguresTable("SALES STEP", row.steps(),
+                   [](const v1::StepFigures& step) {
+                     return EnumShortName(*leads_v1::SalesStep_descriptor(), step.step());
+                   }),
+      "\n");
   TablePrinter conversions({"CONVERSION", "ENTERED", "REACHED", "RATE"});
   for (size_t c = 1; c < 4; ++c) conversions.AlignRight(c);
   for (const v1::Conversion& conversion : row.conversions()) {
