@@ -1,0 +1,173 @@
+#include "common/projection/testing/catch_up_benchmarking.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <optional>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "common/kafka/client_config.h"
+#include "common/kafka/cluster_identity.h"
+#include "common/kafka/topic_info.h"
+#include "common/metrics/metrics_registry.h"
+#include "common/outbox/outbox_relay.h"
+#include "common/projection/projection_store.h"
+#include "common/status/status_macros.h"
+
+namespace sales::projection::testing {
+namespace {
+
+absl::Duration CpuTime(clockid_t clock) {
+  timespec ts;
+  clock_gettime(clock, &ts);
+  return absl::DurationFromTimespec(ts);
+}
+
+}  // namespace
+
+void Check(const absl::Status& status) {
+  if (!status.ok()) {
+    std::fprintf(stderr, "benchmark setup failed: %s\n", status.ToString().c_str());
+    std::abort();
+  }
+}
+
+absl::StatusOr<std::unique_ptr<PublishedHistory>> PublishedHistory::Create(
+    Options options, const std::function<absl::Status(eventstore::EventStore&)>& append) {
+  std::unique_ptr<PublishedHistory> history(new PublishedHistory(std::move(options)));
+  const Options& opts = history->options_;
+  ASSIGN_OR_RETURN(history->broker_,
+                   kafka::EmbeddedBroker::Start({.topics = {{opts.topic, opts.partitions}}}));
+  ASSIGN_OR_RETURN(history->store_,
+                   eventstore::EventStore::Open(
+                       {.path = history->dir_.path() + "/events", .service = opts.service}));
+  history->feed_ = std::make_unique<feed::LocalEventFeedReader>(history->store_.get());
+  RETURN_IF_ERROR(append(*history->store_));
+  RETURN_IF_ERROR(history->Publish());
+  RETURN_IF_ERROR(history->CheckNothingEvicted());
+  return history;
+}
+
+absl::Status PublishedHistory::Publish() {
+  metrics::MetricsRegistry metrics;
+  ASSIGN_OR_RETURN(std::unique_ptr<outbox::OutboxRelay> relay,
+                   outbox::OutboxRelay::Start(store_.get(), {.bootstrap_servers = bootstrap(),
+                                                             .topic = options_.topic,
+                                                             .metrics = &metrics}));
+  const absl::Time deadline = absl::Now() + options_.publish_timeout;
+  while (relay->backlog() > 0 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(20));
+  RETURN_IF_ERROR(relay->Stop());
+  if (store_->OutboxSize() > 0) return absl::DeadlineExceededError("relay did not publish");
+  return absl::OkStatus();
+}
+
+absl::Status PublishedHistory::CheckNothingEvicted() const {
+  ASSIGN_OR_RETURN(kafka::ConfPtr conf, kafka::ConsumerConfig(bootstrap(), ""));
+  ASSIGN_OR_RETURN(kafka::KafkaHandle consumer, kafka::NewConsumer(std::move(conf)));
+  ASSIGN_OR_RETURN(std::vector<kafka::PartitionWatermarks> watermarks,
+                   kafka::QueryWatermarks(consumer.get(), options_.topic, absl::Seconds(10)));
+  for (const kafka::PartitionWatermarks& marks : watermarks) {
+    if (marks.low > 0) return absl::ResourceExhaustedError("the broker evicted events");
+  }
+  return absl::OkStatus();
+}
+
+std::string PublishedHistory::NewPath() { return absl::StrCat(dir_.path(), "/run-", ++runs_); }
+
+absl::StatusOr<std::string> PublishedHistory::NewPathTrustingKafka() {
+  std::string path = NewPath();
+  ASSIGN_OR_RETURN(std::unique_ptr<ProjectionStore> store, ProjectionStore::Open(path));
+  ASSIGN_OR_RETURN(std::string identity,
+                   kafka::FetchClusterIdentity(bootstrap(), absl::Seconds(10)));
+  StoreBatch batch = store->NewBatch();
+  batch.SetBrokerIdentity(identity);
+  for (int p = 0; p < options_.partitions; ++p) batch.SetOffset(options_.topic, p, 0);
+  RETURN_IF_ERROR(store->Commit(batch));
+  return path;
+}
+
+Instant::Instant()
+    : wall(absl::Now()),
+      process_cpu(CpuTime(CLOCK_PROCESS_CPUTIME_ID)),
+      thread_cpu(CpuTime(CLOCK_THREAD_CPUTIME_ID)) {}
+
+Rates Report(benchmark::State& state, int events, const Instant& first, const Instant& last,
+             int first_count) {
+  const double wall = absl::ToDoubleSeconds(last.wall - first.wall);
+  state.SetIterationTime(wall);
+  const int counted = events - first_count;
+  return {.wall = counted / wall,
+          .process_cpu = counted / absl::ToDoubleSeconds(last.process_cpu - first.process_cpu),
+          .thread_cpu = counted / absl::ToDoubleSeconds(last.thread_cpu - first.thread_cpu)};
+}
+
+Rates RawConsume(benchmark::State& state, const PublishedHistory& history, int events) {
+  kafka::KafkaHandle consumer = CheckedValue(
+      kafka::NewConsumer(CheckedValue(kafka::ConsumerConfig(history.bootstrap(), ""))));
+  kafka::PartitionListPtr list(rd_kafka_topic_partition_list_new(history.partitions()));
+  for (int p = 0; p < history.partitions(); ++p) {
+    rd_kafka_topic_partition_list_add(list.get(), history.topic().c_str(), p)->offset =
+        RD_KAFKA_OFFSET_BEGINNING;
+  }
+  Check(kafka::KafkaError(rd_kafka_assign(consumer.get(), list.get()), "assign"));
+  Instant first;
+  int received = 0;
+  while (received < events) {
+    kafka::MessagePtr message(rd_kafka_consumer_poll(consumer.get(), 100));
+    if (message == nullptr || message->err != RD_KAFKA_RESP_ERR_NO_ERROR) continue;
+    if (received++ == 0) first = Instant();
+  }
+  return Report(state, events, first, Instant(), 1);
+}
+
+Rates RunAndReport(benchmark::State& state, ProjectionRunner& runner, int events) {
+  absl::Mutex mu;
+  std::optional<Instant> first;
+  Instant last;
+  int first_count = 0;
+  runner.Subscribe([&](const AppliedBatch& batch) {
+    absl::MutexLock lock(&mu);
+    if (!first) {
+      first.emplace();
+      first_count = static_cast<int>(batch.events.size());
+    }
+    last = Instant();
+  });
+  runner.Start();
+  while (runner.stats().applied < static_cast<uint64_t>(events)) {
+    absl::SleepFor(absl::Microseconds(200));
+  }
+  runner.Stop();
+  return Report(state, events, *first, last, first_count);
+}
+
+bool TakeIntFlags(int& argc, char** argv,
+                  std::initializer_list<std::pair<absl::string_view, int*>> flags) {
+  int kept = 1;
+  for (int i = 1; i < argc; ++i) {
+    const absl::string_view arg(argv[i]);
+    int* target = nullptr;
+    absl::string_view value;
+    for (const auto& [prefix, var] : flags) {
+      if (absl::StartsWith(arg, prefix)) {
+        target = var;
+        value = arg.substr(prefix.size());
+      }
+    }
+    if (target == nullptr) {
+      argv[kept++] = argv[i];
+    } else if (!absl::SimpleAtoi(value, target) || *target <= 0) {
+      std::fprintf(stderr, "bad flag %s\n", argv[i]);
+      return false;
+    }
+  }
+  argc = kept;
+  return true;
+}
+
+}  // namespace sales::projection::testing

@@ -1,0 +1,134 @@
+// Shared machinery of the catch-up benchmarks (projection_runner_benchmark,
+// funnel_catch_up_benchmark), which compare a ProjectionRunner's rate, from Kafka and from the
+// event feed, with a raw librdkafka consumer of the same topic:
+//   * PublishedHistory: an embedded broker and an event store whose events were all relayed to one
+//     topic, checked to be still whole on the broker;
+//   * Instant / Rates: wall, process-CPU and thread-CPU clocks, turned into events per second;
+//   * RawConsume / RunAndReport: one timed benchmark iteration of each kind of consumer.
+// Setup failures are not recoverable in a benchmark: Check and CheckedValue abort with the status.
+//
+//   static PublishedHistory& history = *CheckedValue(PublishedHistory::Create(
+//       {.topic = "sales.bench.v1", .partitions = 8, .service = "b"}, AppendMyEvents));
+//   for (auto _ : state) {
+//     auto runner = CheckedValue(ProjectionRunner::Create(&projection, {...}));
+//     rates["feed"] = RunAndReport(state, *runner, events);
+//   }
+//
+// Thread-safety: PublishedHistory's accessors are const and safe to share; NewPath (and the
+// benchmark functions, which set the iteration time of `state`) belong to the benchmark thread.
+#ifndef SALES_COMMON_PROJECTION_TESTING_CATCH_UP_BENCHMARKING_H_
+#define SALES_COMMON_PROJECTION_TESTING_CATCH_UP_BENCHMARKING_H_
+
+#include <benchmark/benchmark.h>
+
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "common/eventstore/event_store.h"
+#include "common/feed/local_event_feed_reader.h"
+#include "common/kafka/embedded_broker.h"
+#include "common/projection/projection_runner.h"
+#include "common/testing/temp_dir.h"
+
+namespace sales::projection::testing {
+
+// Aborts the benchmark, printing `status`, unless it is OK.
+void Check(const absl::Status& status);
+
+template <typename T>
+T CheckedValue(absl::StatusOr<T> value) {
+  Check(value.status());
+  return *std::move(value);
+}
+
+// One embedded broker and one event store, every event of which was published to one topic by
+// the OutboxRelay before Create returns.
+class PublishedHistory {
+ public:
+  struct Options {
+    std::string topic;
+    int partitions = 1;
+    std::string service;  // the event store's service name
+    absl::Duration publish_timeout = absl::Seconds(60);
+  };
+
+  // Starts the broker with `options.topic`, lets `append` fill the store, relays the outbox to
+  // the topic and fails if it is not empty within `publish_timeout` or if the broker evicted any
+  // of it (the embedded broker keeps ~5 MiB per partition; beyond that the runner would catch up
+  // from the feed and the Kafka figures would be meaningless).
+  static absl::StatusOr<std::unique_ptr<PublishedHistory>> Create(
+      Options options, const std::function<absl::Status(eventstore::EventStore&)>& append);
+
+  const std::string& bootstrap() const { return broker_->bootstrap_servers(); }
+  const std::string& topic() const { return options_.topic; }
+  int partitions() const { return options_.partitions; }
+  feed::EventFeedReader* feed() const { return feed_.get(); }
+
+  // A fresh projection store path under the history's temporary directory.
+  std::string NewPath();
+  // NewPath, holding a projection store that trusts this broker from offset 0 of every partition
+  // (so a runner on it reads all of Kafka and never catches up from the feed).
+  absl::StatusOr<std::string> NewPathTrustingKafka();
+
+ private:
+  explicit PublishedHistory(Options options) : options_(std::move(options)) {}
+  absl::Status Publish();
+  absl::Status CheckNothingEvicted() const;
+
+  Options options_;
+  sales::testing::TempDir dir_;
+  std::unique_ptr<kafka::EmbeddedBroker> broker_;
+  std::unique_ptr<eventstore::EventStore> store_;
+  std::unique_ptr<feed::LocalEventFeedReader> feed_;
+  int runs_ = 0;
+};
+
+// A point in wall time, process CPU time (all threads: librdkafka's, RocksDB's, the runner's) and
+// the calling thread's CPU time.
+struct Instant {
+  Instant();
+
+  absl::Time wall;
+  absl::Duration process_cpu;
+  absl::Duration thread_cpu;
+};
+
+// Events per second of wall time, of process CPU time and of the consuming thread's CPU time.
+// The CPU rates are what to compare on a busy machine.
+struct Rates {
+  double wall = 0;
+  double process_cpu = 0;
+  double thread_cpu = 0;
+};
+
+// The rates of `events` events of which `first_count` came with the first delivery at `first`
+// and the last at `last`: timing from the first delivery leaves out client start-up
+// (connections, the runner's sync). Sets the wall time as `state`'s iteration time.
+Rates Report(benchmark::State& state, int events, const Instant& first, const Instant& last,
+             int first_count);
+
+// One iteration: a plain librdkafka consumer reads `events` messages of the history's topic from
+// the beginning of every partition (no decoding, no RocksDB).
+Rates RawConsume(benchmark::State& state, const PublishedHistory& history, int events);
+
+// One iteration: starts `runner`, waits until it applied `events` events and stops it, timing
+// from its first committed batch to its last (observers run on the runner thread, so the thread
+// CPU time is the runner's).
+Rates RunAndReport(benchmark::State& state, ProjectionRunner& runner, int events);
+
+// Takes each argument `<prefix>N` (a prefix like "--events=" of `flags`, N > 0) out of argv into
+// the prefix's int, leaving the rest for Google Benchmark; false (after printing the culprit) on
+// a bad value.
+bool TakeIntFlags(int& argc, char** argv,
+                  std::initializer_list<std::pair<absl::string_view, int*>> flags);
+
+}  // namespace sales::projection::testing
+
+#endif  // SALES_COMMON_PROJECTION_TESTING_CATCH_UP_BENCHMARKING_H_
