@@ -30,10 +30,12 @@ class LeadsAppTest : public ::testing::Test {
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
   }
-  void OpenApp(const std::string& read_model = "read_model") {
+  void OpenApp(const std::string& read_model = "read_model",
+               size_t list_scan_limit = LeadsAppOptions().list_scan_limit) {
     auto app = LeadsApp::Create({.store = store_.get(),
                                  .read_model_path = dir_.path() + "/" + read_model,
-                                 .clock = [this] { return Now(); }});
+                                 .clock = [this] { return Now(); },
+                                 .list_scan_limit = list_scan_limit});
     ASSERT_TRUE(app.ok()) << app.status();
     app_ = *std::move(app);
   }

@@ -714,7 +714,7 @@ absl::StatusOr<std::unique_ptr<LeadsApp>> LeadsApp::Create(LeadsAppOptions optio
     return absl::InvalidArgumentError("LeadsApp: overdue_scan_interval must be positive");
   }
   ASSIGN_OR_RETURN(std::unique_ptr<LeadsReadModel> model,
-                   LeadsReadModel::Open(options.read_model_path));
+                   LeadsReadModel::Open(options.read_model_path, options.list_scan_limit));
   return std::make_unique<LeadsAppImpl>(std::move(options), std::move(model));
 }
 

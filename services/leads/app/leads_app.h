@@ -48,6 +48,8 @@ struct LeadsAppOptions {
   std::string read_model_path;              // RocksDB directory of the service's read model
   std::function<absl::Time()> clock = [] { return absl::Now(); };
   size_t aggregate_cache_capacity = 100'000;
+  // Index entries one ListLeads page examines at most (leads.proto, ListLeadsResponse).
+  size_t list_scan_limit = 10'000;
   // How often the overdue scanner runs when started with StartOverdueScanner().
   absl::Duration overdue_scan_interval = absl::Minutes(1);
 };

@@ -183,5 +183,35 @@ TEST_F(LeadsAppQueriesTest, PipelineBoardTotalsAndWeightedAmounts) {
   EXPECT_EQ(app_->GetPipelineBoard(request).status().code(), absl::StatusCode::kNotFound);
 }
 
+// One page examines at most list_scan_limit index entries: with a filter that matches few leads,
+// pages come back short (even empty) but carry a token, and paging to the end finds every match.
+TEST_F(LeadsAppQueriesTest, ListLeadsBoundsTheScanOfAPageAndStillFindsEveryMatch) {
+  app_.reset();
+  OpenApp("bounded_read_model", /*list_scan_limit=*/3);
+  SetUpOrganisation();
+  for (int i = 1; i <= 8; ++i) CaptureOk(Capture("L" + std::to_string(i), i));
+  CaptureOk(Capture("L9", 9, "west"));  // the one match, behind 8 entries that do not match
+  WaitForReadModel();
+
+  v1::ListLeadsRequest request;
+  request.mutable_territory()->set_region_id("west");  // no index: every lead row is examined
+  request.set_page_size(10);
+  std::vector<std::string> found;
+  int pages = 0;
+  int short_pages_with_token = 0;
+  do {
+    auto page = app_->ListLeads(request);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const auto& row : page->leads()) found.push_back(row.lead().lead_id());
+    if (page->leads_size() < 10 && !page->next_page_token().empty()) ++short_pages_with_token;
+    request.set_page_token(page->next_page_token());
+    ASSERT_LT(++pages, 10) << "paging does not end";
+  } while (!request.page_token().empty());
+
+  EXPECT_THAT(found, UnorderedElementsAre("L9"));
+  EXPECT_GE(pages, 3);  // 9 lead rows, at most 3 examined per page
+  EXPECT_GE(short_pages_with_token, 2);
+}
+
 }  // namespace
 }  // namespace sales::leads::testing

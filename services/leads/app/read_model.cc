@@ -30,7 +30,6 @@ using storage::ToView;
 constexpr absl::string_view kPositionKey = "m/position";
 constexpr absl::string_view kOrgKey = "org";
 constexpr absl::string_view kLeadStreamPrefix = "lead-";
-constexpr size_t kMaxScannedPerPage = 10'000;
 constexpr v1::LeadStage kOpenStages[] = {v1::LEAD_STAGE_CAPTURED, v1::LEAD_STAGE_NURTURING,
                                          v1::LEAD_STAGE_QUALIFIED, v1::LEAD_STAGE_OPPORTUNITY};
 
@@ -189,12 +188,17 @@ class LeadsReadModel::Batch {
   std::map<std::string, int64_t> open_loads_;  // counter key -> count, written at Commit
 };
 
-absl::StatusOr<std::unique_ptr<LeadsReadModel>> LeadsReadModel::Open(const std::string& path) {
+absl::StatusOr<std::unique_ptr<LeadsReadModel>> LeadsReadModel::Open(const std::string& path,
+                                                                     size_t max_scanned_per_page) {
+  if (max_scanned_per_page == 0) {
+    return absl::InvalidArgumentError("read model: max_scanned_per_page must be positive");
+  }
   rocksdb::Options options;
   options.create_if_missing = true;
   rocksdb::DB* raw = nullptr;
   RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(options, path, &raw), "read model: open " + path));
-  std::unique_ptr<LeadsReadModel> model(new LeadsReadModel(std::unique_ptr<rocksdb::DB>(raw)));
+  std::unique_ptr<LeadsReadModel> model(
+      new LeadsReadModel(std::unique_ptr<rocksdb::DB>(raw), max_scanned_per_page));
   RETURN_IF_ERROR(model->Load());
   return model;
 }
@@ -324,7 +328,7 @@ absl::StatusOr<LeadPage> LeadsReadModel::List(const v1::ListLeadsRequest& reques
     const absl::string_view key = ToView(it->key());
     if (key == start && !request.page_token().empty()) continue;
     if (!end.empty() && key >= end) break;
-    if (page.rows.size() == page_size || scanned == kMaxScannedPerPage) {
+    if (page.rows.size() == page_size || scanned == max_scanned_per_page_) {
       page.next_page_token = absl::WebSafeBase64Escape(last_key);
       break;
     }

@@ -4,7 +4,7 @@
 // ReadModelTailer) and folds them with the domain's Evolve, so a row is exactly the aggregate
 // as of the applied position.
 //
-//   ASSIGN_OR_RETURN(std::unique_ptr<LeadsReadModel> model, LeadsReadModel::Open(path));
+//   ASSIGN_OR_RETURN(std::unique_ptr<LeadsReadModel> model, LeadsReadModel::Open(path, 10000));
 //   RETURN_IF_ERROR(model->Apply(events));  // events from position model->applied_position()+1
 //   ASSIGN_OR_RETURN(LeadPage page, model->List(request, settings, now));
 //
@@ -53,7 +53,10 @@ struct LeadPage {
 
 class LeadsReadModel {
  public:
-  static absl::StatusOr<std::unique_ptr<LeadsReadModel>> Open(const std::string& path);
+  // `max_scanned_per_page` bounds the index entries one List call examines (see
+  // ListLeadsResponse in leads.proto): a page may then hold fewer rows and still have a token.
+  static absl::StatusOr<std::unique_ptr<LeadsReadModel>> Open(const std::string& path,
+                                                              size_t max_scanned_per_page);
 
   // The global position of the last event applied (0: none).
   uint64_t applied_position() const { return applied_.load(std::memory_order_acquire); }
@@ -80,13 +83,15 @@ class LeadsReadModel {
   absl::StatusOr<std::vector<std::string>> UnreportedDueLeads(absl::Time now, size_t limit) const;
 
  private:
-  explicit LeadsReadModel(std::unique_ptr<rocksdb::DB> db) : db_(std::move(db)) {}
+  LeadsReadModel(std::unique_ptr<rocksdb::DB> db, size_t max_scanned_per_page)
+      : db_(std::move(db)), max_scanned_per_page_(max_scanned_per_page) {}
   class Batch;
 
   absl::Status Load();
   absl::Status ReindexAllLeads(Batch& batch);
 
   std::unique_ptr<rocksdb::DB> db_;
+  const size_t max_scanned_per_page_;
   std::atomic<uint64_t> applied_{0};
   v1::SalesOrganisation org_;  // only touched by Apply (one thread)
 };
