@@ -14,7 +14,12 @@
 //                    Append / this isolates the cost of the store's own machinery.
 // The figures of merit are items_per_second(Append) / items_per_second(RawPut) for the same N.
 // Both use the WAL without fsync (Durability::kProcessCrash); /sync variants fsync each write.
+// BM_ReadOutboxCaughtUp/delivered:N  ReadOutbox(head + 1, 1000) — an idle relay's poll — after
+//                    N single-event appends were all delivered (deleted from the outbox): its
+//                    cost must not grow with N.
 #include <benchmark/benchmark.h>
+
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/eventstore/event_store.h"
@@ -142,6 +147,35 @@ void BM_AppendSyncConcurrent(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_AppendSyncConcurrent)->Threads(1)->Threads(8)->UseRealTime();
+
+void BM_ReadOutboxCaughtUp(benchmark::State& state) {
+  const int delivered = static_cast<int>(state.range(0));
+  testing::TempDir dir;
+  auto store = EventStore::Open({.path = dir.path(), .service = "bench"});
+  if (!store.ok()) {
+    state.SkipWithError(std::string(store.status().message()).c_str());
+    return;
+  }
+  const EventEnvelope prototype = testing::TextEvent(Payload());
+  std::vector<uint64_t> positions;
+  for (int i = 0; i < delivered; ++i) {
+    AppendRequest request{.stream_id = absl::StrCat("stream-", i % 1000)};
+    request.events.push_back(prototype);
+    auto result = (*store)->Append(std::move(request));
+    if (!result.ok()) {
+      state.SkipWithError(std::string(result.status().message()).c_str());
+      return;
+    }
+    positions.push_back(result->first_position);
+  }
+  if (!(*store)->DeleteOutbox(positions).ok()) state.SkipWithError("delete failed");
+  const uint64_t from = (*store)->HeadPosition() + 1;
+  for (auto _ : state) {
+    auto rows = (*store)->ReadOutbox(from, 1000);
+    if (!rows.ok() || !rows->empty()) state.SkipWithError("outbox not empty");
+  }
+}
+BENCHMARK(BM_ReadOutboxCaughtUp)->ArgNames({"delivered"})->Arg(1000)->Arg(10000)->Arg(100000);
 
 }  // namespace
 }  // namespace sales::eventstore

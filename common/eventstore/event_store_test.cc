@@ -214,6 +214,44 @@ TEST_F(EventStoreTest, MultiEventRowIsDeletedOnlyWhenAllItsEventsAreDelivered) {
   EXPECT_TRUE(store_->ReadOutbox(0, 10)->empty());
 }
 
+// Delivered rows leave tombstones in RocksDB's outbox column family; a caught-up relay's poll
+// (from head + 1) must neither see them nor miss a row appended after them, before and after a
+// reopen.
+TEST_F(EventStoreTest, OutboxAfterManyDeliveredRowsFindsOnlyWaitingRows) {
+  constexpr int kDelivered = 5000;
+  std::vector<uint64_t> positions;
+  for (int i = 0; i < kDelivered; ++i) {
+    auto result = AppendText(absl::StrCat("s", i % 10), kAnyVersion, {absl::StrCat(i)});
+    ASSERT_TRUE(result.ok()) << result.status();
+    positions.push_back(result->first_position);
+  }
+  ASSERT_TRUE(store_->DeleteOutbox(positions).ok());
+  EXPECT_EQ(store_->OutboxSize(), 0u);
+  const uint64_t head = store_->HeadPosition();
+  auto caught_up = store_->ReadOutbox(head + 1, 100);
+  ASSERT_TRUE(caught_up.ok()) << caught_up.status();
+  EXPECT_TRUE(caught_up->empty());
+
+  ASSERT_TRUE(AppendText("late", kNoStream, {"x", "y"}).ok());
+  auto late = store_->ReadOutbox(head + 1, 100);
+  ASSERT_TRUE(late.ok()) << late.status();
+  ASSERT_EQ(late->size(), 2u);
+  EXPECT_EQ((*late)[0].position, head + 1);
+  EXPECT_EQ((*late)[1].stream_id, "late");
+  ASSERT_TRUE(store_->DeleteOutbox({head + 1}).ok());  // half of the late row
+
+  Reopen();
+  EXPECT_EQ(store_->OutboxSize(), 2u);
+  auto all = store_->ReadOutbox(0, 100);
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(all->size(), 2u);  // the deleted rows stay deleted; the late row is whole again
+  EXPECT_EQ((*all)[0].position, head + 1);
+  EXPECT_EQ((*all)[1].position, head + 2);
+  ASSERT_TRUE(store_->DeleteOutbox({head + 1, head + 2}).ok());
+  EXPECT_EQ(store_->OutboxSize(), 0u);
+  EXPECT_TRUE(store_->ReadOutbox(0, 100)->empty());
+}
+
 TEST_F(EventStoreTest, ReadStreamSpansAppendsFromAnyVersion) {
   ASSERT_TRUE(AppendText("s", kNoStream, {"1", "2", "3"}).ok());
   ASSERT_TRUE(AppendText("other", kNoStream, {"x"}).ok());

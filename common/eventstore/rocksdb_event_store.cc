@@ -11,6 +11,13 @@
 // In-memory state (stream heads, next position, in-flight idempotency keys) is only advanced
 // under `mu_` as appends are prepared. If a group write fails, that state no longer matches the
 // disk, so the store refuses every later append until it is reopened (which reloads it).
+//
+// Outbox. Every append writes one outbox row per stream (key: first position, value: last
+// position); the relay deletes a row once all its events were delivered. Reads and deletes go
+// through `outbox_`, an in-memory index of the waiting rows (internal/outbox_index.h), never
+// through an iterator on the outbox column family: deleted rows leave tombstones there, and a
+// seek into a region holding only tombstones (the caught-up relay polling from head + 1) walks
+// all of them. The index is loaded at open and gains a group's rows once its write landed.
 
 #include <atomic>
 #include <condition_variable>
@@ -26,6 +33,7 @@
 #include "common/eventstore/event_store.h"
 #include "common/eventstore/internal/idempotency.h"
 #include "common/eventstore/internal/keys.h"
+#include "common/eventstore/internal/outbox_index.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
 #include "common/storage/rocksdb_util.h"
@@ -147,7 +155,7 @@ class RocksDbEventStore final : public EventStore {
     for (rocksdb::ColumnFamilyHandle* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
   }
 
-  // Loads the head position and outbox size from disk.
+  // Loads the head position and the outbox index from disk: the store's one outbox scan.
   absl::Status LoadCounters() {
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, handles_[kLog]));
     it->SeekToLast();
@@ -156,14 +164,11 @@ class RocksDbEventStore final : public EventStore {
     next_position_ = head + 1;
     committed_position_.store(head);
     std::unique_ptr<rocksdb::Iterator> outbox(db_->NewIterator({}, handles_[kOutbox]));
-    int64_t waiting = 0;
     for (outbox->SeekToFirst(); outbox->Valid(); outbox->Next()) {
-      waiting += static_cast<int64_t>(DecodeBigEndian64(ToView(outbox->value())) -
-                                      DecodeBigEndian64(ToView(outbox->key())) + 1);
+      outbox_.Add(DecodeBigEndian64(ToView(outbox->key())),
+                  DecodeBigEndian64(ToView(outbox->value())));
     }
-    RETURN_IF_ERROR(FromRocks(outbox->status(), "event store open (outbox)"));
-    outbox_size_.store(waiting);
-    return absl::OkStatus();
+    return FromRocks(outbox->status(), "event store open (outbox)");
   }
 
   absl::StatusOr<AppendResult> Append(AppendRequest request) override {
@@ -301,54 +306,29 @@ class RocksDbEventStore final : public EventStore {
   absl::StatusOr<std::vector<StoredEvent>> ReadOutbox(uint64_t from_position,
                                                       size_t max_count) override {
     std::vector<StoredEvent> events;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, handles_[kOutbox]));
-    // Start at the row holding from_position, if any, else at the next one.
-    it->SeekForPrev(EncodeBigEndian64(from_position));
-    if (!it->Valid() || DecodeBigEndian64(ToView(it->value())) < from_position) {
-      it->Seek(EncodeBigEndian64(from_position));
+    for (const internal::PositionRange& range : outbox_.RangesFrom(from_position, max_count)) {
+      RETURN_IF_ERROR(ReadLogRange(range.first, range.last - range.first + 1, events));
     }
-    for (; it->Valid() && events.size() < max_count; it->Next()) {
-      const uint64_t first = std::max(DecodeBigEndian64(ToView(it->key())), from_position);
-      const uint64_t last = DecodeBigEndian64(ToView(it->value()));
-      RETURN_IF_ERROR(ReadLogRange(
-          first, std::min<uint64_t>(last - first + 1, max_count - events.size()), events));
-    }
-    RETURN_IF_ERROR(FromRocks(it->status(), "event store read outbox"));
     RETURN_IF_ERROR(FillStreamCoordinates(events));
     return events;
   }
 
   absl::Status DeleteOutbox(const std::vector<uint64_t>& positions) override {
-    std::lock_guard lock(outbox_mu_);
+    // Rows leave the index only after their delete landed; if it fails they stay, and the
+    // next delivery of any of their positions names them again (see MarkDelivered).
+    const std::vector<uint64_t> complete_rows = outbox_.MarkDelivered(positions);
+    if (complete_rows.empty()) return absl::OkStatus();
     rocksdb::WriteBatch batch;
-    int64_t removed_events = 0;
-    std::vector<uint64_t> removed_rows;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, handles_[kOutbox]));
-    for (uint64_t position : positions) {
-      it->SeekForPrev(EncodeBigEndian64(position));
-      if (!it->Valid()) continue;
-      const uint64_t first = DecodeBigEndian64(ToView(it->key()));
-      const uint64_t last = DecodeBigEndian64(ToView(it->value()));
-      if (position > last) continue;  // not in the outbox (already delivered)
-      absl::flat_hash_set<uint64_t>& delivered = partially_delivered_[first];
-      delivered.insert(position);
-      if (delivered.size() < last - first + 1) continue;
-      partially_delivered_.erase(first);
-      RETURN_IF_ERROR(
-          FromRocks(batch.Delete(handles_[kOutbox], it->key()), "event store delete outbox"));
-      removed_events += static_cast<int64_t>(last - first + 1);
+    for (uint64_t first : complete_rows) {
+      RETURN_IF_ERROR(FromRocks(batch.Delete(handles_[kOutbox], EncodeBigEndian64(first)),
+                                "event store delete outbox"));
     }
-    RETURN_IF_ERROR(FromRocks(it->status(), "event store read outbox"));
-    if (removed_events == 0) return absl::OkStatus();
     RETURN_IF_ERROR(FromRocks(db_->Write({}, &batch), "event store delete outbox"));
-    outbox_size_.fetch_sub(removed_events);
+    outbox_.Remove(complete_rows);
     return absl::OkStatus();
   }
 
-  uint64_t OutboxSize() const override {
-    // A relay may delete rows of a group before the group's writer counted them: clamp.
-    return static_cast<uint64_t>(std::max<int64_t>(outbox_size_.load(), 0));
-  }
+  uint64_t OutboxSize() const override { return outbox_.WaitingEvents(); }
 
  private:
   // One append waiting in a commit group.
@@ -433,7 +413,6 @@ class RocksDbEventStore final : public EventStore {
     const google::protobuf::Timestamp recorded_at = ToProtoTime(options_.clock());
     std::vector<StreamHead> new_heads;
     uint64_t position = next_position_;
-    uint64_t events = 0;
     results.assign(request.appends.size(), AppendResult{});
     // Writes go straight into the open group's batch; a failure rolls them back.
     open_batch_.SetSavePoint();
@@ -441,7 +420,6 @@ class RocksDbEventStore final : public EventStore {
     for (size_t i = 0; i < request.appends.size() && status.ok(); ++i) {
       new_heads.push_back(*heads[i]);
       status = AddWrites(request.appends[i], recorded_at, new_heads.back(), position, results[i]);
-      events += request.appends[i].events.size();
     }
     if (status.ok() && !request.idempotency_key.empty()) {
       status = FromRocks(open_batch_.Put(handles_[kIdempotency], request.idempotency_key,
@@ -453,7 +431,9 @@ class RocksDbEventStore final : public EventStore {
       return status;
     }
     open_batch_.PopSavePoint().PermitUncheckedError();
-    open_batch_events_ += events;
+    for (const AppendResult& result : results) {
+      open_batch_outbox_rows_.push_back({result.first_position, result.last_position});
+    }
     for (size_t i = 0; i < heads.size(); ++i) {
       static_cast<StreamHead&>(*heads[i]) = std::move(new_heads[i]);
       heads[i]->last_position = results[i].last_position;
@@ -522,14 +502,18 @@ class RocksDbEventStore final : public EventStore {
       group.swap(open_group_);
       rocksdb::WriteBatch batch(std::move(open_batch_));
       open_batch_.Clear();
-      const uint64_t events = std::exchange(open_batch_events_, 0);
+      const std::vector<internal::PositionRange> outbox_rows =
+          std::exchange(open_batch_outbox_rows_, {});
       const uint64_t last_position = next_position_ - 1;
       lock.unlock();
       absl::Status status = FromRocks(db_->Write(write_options_, &batch), "event store write");
+      if (status.ok()) {
+        // Before the position is published: a relay that sees the head sees its rows.
+        for (const internal::PositionRange& row : outbox_rows) outbox_.Add(row.first, row.last);
+      }
       lock.lock();
       if (status.ok()) {
         committed_position_.store(last_position);
-        outbox_size_.fetch_add(static_cast<int64_t>(events));
       } else {
         failed_ = absl::InternalError(
             absl::StrCat(status.message(), " (store refuses appends until reopened)"));
@@ -596,16 +580,15 @@ class RocksDbEventStore final : public EventStore {
   uint64_t next_position_ = 1;                                    // guarded by mu_
   std::vector<std::shared_ptr<PendingAppend>> open_group_;        // guarded by mu_
   rocksdb::WriteBatch open_batch_;                                // guarded by mu_
-  uint64_t open_batch_events_ = 0;                                // guarded by mu_
-  bool writing_ = false;                                          // guarded by mu_
-  std::string encode_buffer_;                                     // guarded by mu_
+  // The outbox rows of open_batch_, for outbox_ once the batch is written.
+  std::vector<internal::PositionRange> open_batch_outbox_rows_;  // guarded by mu_
+  bool writing_ = false;                                         // guarded by mu_
+  std::string encode_buffer_;                                    // guarded by mu_
 
   std::atomic<uint64_t> committed_position_{0};
-  std::atomic<int64_t> outbox_size_{0};
-  std::mutex outbox_mu_;
-  // Outbox rows some of whose events were delivered: row key -> delivered positions. Lost on
-  // restart, which only means the row is published again (duplicates are allowed).
-  absl::flat_hash_map<uint64_t, absl::flat_hash_set<uint64_t>> partially_delivered_;  // outbox_mu_
+  // The waiting outbox rows; one map entry per undelivered append (see outbox_index.h for the
+  // memory this costs while the relay is behind). Has its own mutex.
+  internal::OutboxIndex outbox_;
 };
 
 }  // namespace
