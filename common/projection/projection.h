@@ -43,6 +43,10 @@
 // outcome (INVALID_ARGUMENT, UNIMPLEMENTED) before its first Mutable call for that event; a poison
 // outcome after one fails the whole batch with INTERNAL (see ProjectionTxn::Mutable).
 //
+// Changes too frequent even for that (e.g. every event bumps a counter in 24 cells) can be
+// gathered by the projection's own BatchAccumulator (ProjectionTxn::Accumulator) in whatever
+// form is cheapest to update, and turned into row changes once per batch. Same poison rule.
+//
 // Thread-safety: the runner calls Apply from one thread at a time.
 #ifndef SALES_COMMON_PROJECTION_PROJECTION_H_
 #define SALES_COMMON_PROJECTION_PROJECTION_H_
@@ -61,6 +65,8 @@ namespace sales::projection {
 
 using ::sales::common::v1::EventEnvelope;
 
+class ProjectionTxn;
+
 // A read-model row kept decoded by ProjectionTxn::Mutable for the rest of a batch.
 class AccumulatedRow {
  public:
@@ -68,6 +74,19 @@ class AccumulatedRow {
   // The row's stored bytes; "" deletes the row. Must be canonical (equal content, equal bytes:
   // the read model's checksum covers them) and must not change the row.
   virtual std::string Encode() const = 0;
+};
+
+// A projection's own gathering of changes for one batch (ProjectionTxn::Accumulator), for
+// writes too frequent for a row lookup each: e.g. counter deltas kept under compact ids and
+// added to their rows once per batch. It holds only the batch's changes, never state of its own
+// beyond the batch (the projection contract above).
+class BatchAccumulator {
+ public:
+  virtual ~BatchAccumulator() = default;
+  // Turns everything gathered into row changes through `txn` (typically Mutable rows). Called
+  // once, when the batch is handed to its commit; the object is destroyed afterwards. An error
+  // fails the batch (it is then discarded and retried).
+  virtual absl::Status FoldInto(ProjectionTxn& txn) = 0;
 };
 
 // The projection's view of its keyspace during one batch: reads see the committed read model
@@ -92,6 +111,14 @@ class ProjectionTxn {
   using RowLoader = absl::FunctionRef<absl::StatusOr<std::unique_ptr<AccumulatedRow>>(
       std::optional<absl::string_view> stored)>;
   virtual absl::StatusOr<AccumulatedRow*> Mutable(absl::string_view key, RowLoader load) = 0;
+
+  // The batch's accumulator named `name`: made by `make` on its first use in the batch, then the
+  // same object for every later event of the batch; folded into rows (FoldInto) when the batch
+  // is handed to its commit, accumulators in name order, before the Mutable rows are encoded.
+  // Apply must not read (Get or Mutable) rows an accumulator folds into: it would not see the
+  // batch's gathered changes. Not covered by save points, like Mutable: decide poison before.
+  using AccumulatorMaker = absl::FunctionRef<std::unique_ptr<BatchAccumulator>()>;
+  virtual BatchAccumulator& Accumulator(absl::string_view name, AccumulatorMaker make) = 0;
 };
 
 class Projection {

@@ -124,6 +124,15 @@ class StoreBatch::Txn : public ProjectionTxn {
     return batch_->accumulated_.emplace(std::string(key), std::move(row)).first->second.get();
   }
 
+  BatchAccumulator& Accumulator(absl::string_view name, AccumulatorMaker make) override {
+    ++batch_->mutations_;
+    auto it = batch_->accumulators_.find(name);
+    if (it == batch_->accumulators_.end()) {
+      it = batch_->accumulators_.emplace(std::string(name), make()).first;
+    }
+    return *it->second;
+  }
+
  private:
   void Write(absl::string_view key, std::optional<absl::string_view> value) {
     internal::BoundedCache<ProjectionStore::DecodedRow>& decoded = batch_->store_->decoded_cache_;
@@ -157,6 +166,7 @@ StoreBatch::StoreBatch(StoreBatch&& other)
       writes_(std::move(other.writes_)),
       open_save_points_(other.open_save_points_),
       accumulated_(std::move(other.accumulated_)),
+      accumulators_(std::move(other.accumulators_)),
       mutations_(other.mutations_),
       mutations_at_save_point_(std::move(other.mutations_at_save_point_)),
       failed_(std::move(other.failed_)),
@@ -239,6 +249,20 @@ void StoreBatch::DiscardSavePoint() {
   }
 }
 
+absl::Status StoreBatch::FoldAccumulators() {
+  // Taken out first: a fold's Mutable calls must not see the accumulators being folded.
+  std::map<std::string, std::unique_ptr<BatchAccumulator>, std::less<>> accumulators;
+  accumulators.swap(accumulators_);
+  for (auto& [name, accumulator] : accumulators) {
+    if (absl::Status folded = accumulator->FoldInto(*txn_); !folded.ok()) {
+      failed_ = absl::Status(folded.code(),
+                             absl::StrCat("projection accumulator ", name, ": ", folded.message()));
+      return failed_;
+    }
+  }
+  return absl::OkStatus();
+}
+
 void StoreBatch::EncodeAccumulated() {
   Writes& writes = writes_[0];
   for (auto it = accumulated_.begin(); it != accumulated_.end();) {
@@ -282,6 +306,7 @@ void StoreBatch::Clear() {
   for (Writes& layer : writes_) EraseAll(layer);
   open_save_points_ = 0;
   EraseAll(accumulated_);
+  accumulators_.clear();
   mutations_ = 0;
   mutations_at_save_point_.clear();
   failed_ = absl::OkStatus();
@@ -349,6 +374,7 @@ absl::Status ProjectionStore::CommitInBackground(StoreBatch& batch, std::functio
     return absl::FailedPreconditionError("a projection batch is already being committed");
   }
   RETURN_IF_ERROR(batch.failed_);
+  RETURN_IF_ERROR(batch.FoldAccumulators());
   batch.EncodeAccumulated();
   batch.mutations_ = 0;
   in_flight_->SwapChanges(batch);  // `batch` gets the emptied tables of the previous one

@@ -17,7 +17,8 @@
 //   ASSIGN_OR_RETURN(std::string sha, store->Checksum());
 //
 // Rows used through ProjectionTxn::Mutable live decoded in the batch (one hash-map entry each)
-// and are encoded into its writes when the batch is handed to the committer; from then on they
+// and are encoded into its writes when the batch is handed to the committer, right after the
+// batch's accumulators (ProjectionTxn::Accumulator) were folded into them; from then on they
 // are ordinary writes (Get reads them as any other). The decoded objects themselves move into a
 // cache of decoded rows, from which a later batch's Mutable takes them back instead of decoding
 // the bytes again; like the other caches it only ever holds the state of what is committed or in
@@ -53,6 +54,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -221,6 +223,8 @@ class StoreBatch {
   explicit StoreBatch(ProjectionStore* store);
   // The batch's own latest write of `key`; nullptr if it has not written it.
   const std::optional<std::string>* FindWrite(absl::string_view key) const;
+  // Folds the accumulators into rows (and drops them); an error fails the batch.
+  absl::Status FoldAccumulators();
   // Encodes the rows held through Mutable into the batch's writes (their one encoding).
   void EncodeAccumulated();
   // Appends every change of the batch to `out`.
@@ -236,6 +240,8 @@ class StoreBatch {
   // Rows held through Mutable, by key; Mutable calls so far, and their number when each open
   // save point was set (mutations_at_save_point_[i]: the (i+1)-th); set when a rollback failed.
   absl::flat_hash_map<std::string, std::unique_ptr<AccumulatedRow>> accumulated_;
+  // The batch's accumulators, by name (folded in name order).
+  std::map<std::string, std::unique_ptr<BatchAccumulator>, std::less<>> accumulators_;
   uint64_t mutations_ = 0;
   std::vector<uint64_t> mutations_at_save_point_;
   absl::Status failed_;

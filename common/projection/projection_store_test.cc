@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/projection/event_applier.h"
 #include "common/projection/testing/stream_chain_projection.h"
+#include "common/status/status_macros.h"
 #include "common/testing/temp_dir.h"
 #include "gtest/gtest.h"
 
@@ -316,6 +317,92 @@ TEST_F(ProjectionStoreMutableTest, RollingBackAfterAMutableCallFailsTheBatch) {
   ASSERT_TRUE(CountingRow::Add(batch.txn(), "count", 3).ok());
   ASSERT_TRUE(store_->Commit(batch).ok());
   EXPECT_EQ(*store_->Get("count"), "3");
+}
+
+// Gathers deltas per key and adds them to CountingRows when folded; logs the order of folds.
+class SummingAccumulator : public BatchAccumulator {
+ public:
+  static inline std::vector<std::string> folds;
+  static inline absl::Status fold_status = absl::OkStatus();
+
+  static SummingAccumulator& Of(ProjectionTxn& txn, absl::string_view name) {
+    return static_cast<SummingAccumulator&>(txn.Accumulator(
+        name, [name] { return std::make_unique<SummingAccumulator>(std::string(name)); }));
+  }
+  explicit SummingAccumulator(std::string name) : name_(std::move(name)) {}
+  void Add(const std::string& key, int64_t delta) { deltas_[key] += delta; }
+
+  absl::Status FoldInto(ProjectionTxn& txn) override {
+    folds.push_back(name_);
+    RETURN_IF_ERROR(fold_status);
+    for (const auto& [key, delta] : deltas_) RETURN_IF_ERROR(CountingRow::Add(txn, key, delta));
+    return absl::OkStatus();
+  }
+
+ private:
+  std::string name_;
+  std::map<std::string, int64_t> deltas_;
+};
+
+class ProjectionStoreAccumulatorTest : public ProjectionStoreMutableTest {
+ protected:
+  void SetUp() override {
+    ProjectionStoreMutableTest::SetUp();
+    SummingAccumulator::folds.clear();
+    SummingAccumulator::fold_status = absl::OkStatus();
+  }
+};
+
+TEST_F(ProjectionStoreAccumulatorTest, GathersTheBatchAndFoldsItOnceInNameOrder) {
+  StoreBatch batch = store_->NewBatch();
+  for (int event = 0; event < 50; ++event) {
+    SummingAccumulator::Of(batch.txn(), "z-second").Add("count", 1);
+    SummingAccumulator::Of(batch.txn(), "a-first").Add("count", 2);
+  }
+  EXPECT_TRUE(SummingAccumulator::folds.empty()) << "nothing is folded before the commit";
+  ASSERT_TRUE(store_->Commit(batch).ok());
+  EXPECT_EQ(SummingAccumulator::folds, (std::vector<std::string>{"a-first", "z-second"}));
+  EXPECT_EQ(*store_->Get("count"), "150");
+  EXPECT_EQ(CountingRow::loads, 1) << "both folds change the one decoded row";
+
+  // The next batch starts with fresh accumulators.
+  SummingAccumulator::Of(batch.txn(), "a-first").Add("count", -150);
+  ASSERT_TRUE(store_->Commit(batch).ok());
+  EXPECT_EQ(*store_->Get("count"), std::nullopt);
+}
+
+TEST_F(ProjectionStoreAccumulatorTest, AFoldErrorFailsTheBatchUntilItIsCleared) {
+  StoreBatch batch = store_->NewBatch();
+  SummingAccumulator::Of(batch.txn(), "sum").Add("count", 1);
+  SummingAccumulator::fold_status = absl::DataLossError("bad row");
+  const absl::Status commit = store_->Commit(batch);
+  EXPECT_EQ(commit.code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(commit.message().find("accumulator sum"), absl::string_view::npos) << commit;
+  EXPECT_EQ(store_->Commit(batch).code(), absl::StatusCode::kDataLoss) << "the batch is failed";
+  EXPECT_EQ(*store_->Get("count"), std::nullopt);
+
+  SummingAccumulator::fold_status = absl::OkStatus();
+  batch.Clear();
+  SummingAccumulator::Of(batch.txn(), "sum").Add("count", 4);
+  ASSERT_TRUE(store_->Commit(batch).ok());
+  EXPECT_EQ(*store_->Get("count"), "4") << "the failed batch's delta is gone";
+}
+
+TEST_F(ProjectionStoreAccumulatorTest, ClearDropsWhatWasGathered) {
+  StoreBatch batch = store_->NewBatch();
+  SummingAccumulator::Of(batch.txn(), "sum").Add("count", 5);
+  batch.Clear();
+  ASSERT_TRUE(store_->Commit(batch).ok());
+  EXPECT_TRUE(SummingAccumulator::folds.empty());
+  EXPECT_EQ(*store_->Get("count"), std::nullopt);
+}
+
+TEST_F(ProjectionStoreAccumulatorTest, RollingBackAfterUsingAnAccumulatorFailsTheBatch) {
+  StoreBatch batch = store_->NewBatch();
+  batch.SetSavePoint();
+  SummingAccumulator::Of(batch.txn(), "sum").Add("count", 1);
+  EXPECT_EQ(batch.RollbackToSavePoint().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(store_->Commit(batch).code(), absl::StatusCode::kInternal);
 }
 
 TEST_F(ProjectionStoreMutableTest, ABatchBuiltWhileAnotherIsInFlightLoadsItsRows) {

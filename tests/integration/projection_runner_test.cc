@@ -233,13 +233,15 @@ TEST_F(ProjectionRunnerTest, LiveEventsAreAppliedExactlyOnceAndMatchARebuild) {
 
   for (int s = 0; s < 6; ++s) Append(absl::StrCat("lead-", s), 20);
   WaitForExpectedCounts();
+  // Observers run once the runner thread has seen the commit land, just after the rows are
+  // readable: wait for them too.
+  ASSERT_TRUE(WaitFor([&] { return observed_total.load() == 120; })) << observed_total.load();
 
   const RunnerStats stats = runner_->stats();
   EXPECT_EQ(stats.applied, 120);
   EXPECT_EQ(stats.duplicates, 0);
   EXPECT_EQ(stats.dead_lettered, 0);
   EXPECT_TRUE(stats.last_applied_at.has_value());
-  EXPECT_EQ(observed_total.load(), 120);
   EXPECT_THAT(metrics_.RenderPrometheus(),
               HasSubstr("sales_projection_events_applied_total{projection=\"stream-chain\"} 120"));
   runner_->Stop();  // observers ran on the (now joined) runner thread

@@ -1,5 +1,8 @@
 #include "services/projections/funnel/model/counter_row.h"
 
+#include <utility>
+#include <vector>
+
 #include "gtest/gtest.h"
 
 namespace sales::funnel {
@@ -17,6 +20,22 @@ TEST(CounterRowTest, RoundTripsAndDropsZeros) {
   EXPECT_EQ(decoded.Get(5), 3);
   EXPECT_EQ(decoded.Get(1u << 31), -7);
   EXPECT_EQ(decoded.Get(2), 0);
+}
+
+TEST(CounterRowTest, AddSortedMergesLikeAddsOneByOne) {
+  CounterRow merged;
+  CounterRow one_by_one;
+  for (uint32_t slot : {2u, 4u, 6u, 8u}) {
+    merged.Add(slot, 10);
+    one_by_one.Add(slot, 10);
+  }
+  const std::vector<std::pair<uint32_t, int64_t>> deltas = {{1, 5}, {2, -10}, {4, 1},
+                                                            {5, 7}, {8, -3},  {9, 2}};
+  merged.AddSorted(deltas);
+  for (const auto& [slot, delta] : deltas) one_by_one.Add(slot, delta);
+  EXPECT_EQ(merged.slots(), one_by_one.slots());
+  EXPECT_EQ(merged.Get(2), 0) << "a slot summing to zero is dropped";
+  EXPECT_EQ(merged.slots().size(), 6u);  // 1 4 5 6 8 9
 }
 
 TEST(CounterRowTest, EncodingIsCanonicalWhateverTheOrderOfDeltas) {

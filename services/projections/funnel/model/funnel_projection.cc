@@ -2,12 +2,11 @@
 
 #include <algorithm>
 #include <array>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
-#include <tuple>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -16,6 +15,7 @@
 #include "common/status/status_macros.h"
 #include "sales/leads/v1/events.pb.h"
 #include "sales/projections/v1/funnel_state.pb.h"
+#include "services/projections/funnel/model/cell_deltas.h"
 #include "services/projections/funnel/model/counter_row.h"
 #include "services/projections/funnel/model/keys.h"
 
@@ -176,58 +176,60 @@ class LeadUpdate {
 
   void Count(int64_t t, SlotKind kind, int64_t value) { Flow(t, CurrentDims(), Slot(kind), value); }
 
-  // Adds the event's counter deltas to the rows they belong to (held decoded for the batch).
-  absl::Status Flush(ProjectionTxn& txn) {
-    for (const auto& [when, row] : flows_) {
-      RETURN_IF_ERROR(ForEachCell(kCellTable, when.first, state_.dims_snapshots(when.second),
-                                  [&](std::string& key) { return AddTo(txn, key, row, 1); }));
+  // Adds the event's counter deltas to the batch's CellDeltas (folded into rows per batch).
+  void Flush(CellDeltas& cells) {
+    for (const FlowDelta& flow : flows_) {
+      AddToCells(cells, kCellTable, flow.at, ValueIds(cells, flow.dims), 0, flow.row);
     }
-    for (const auto& [when, row] : histograms_) {
-      const char node = static_cast<char>(std::get<2>(when));
-      RETURN_IF_ERROR(ForEachCell(kHistogramTable, std::get<0>(when),
-                                  state_.dims_snapshots(std::get<1>(when)), [&](std::string& key) {
-                                    key.push_back('\0');
-                                    key.push_back(node);
-                                    return AddTo(txn, key, row, 1);
-                                  }));
+    for (const HistogramDelta& histogram : histograms_) {
+      AddToCells(cells, kHistogramTable, histogram.at, ValueIds(cells, histogram.dims),
+                 histogram.node, histogram.row);
     }
     const CounterRow new_stock = Stock();
     const v1::FunnelDims& old_dims = old_dims_ ? *old_dims_ : state_.dims();
     if (new_stock.slots() != old_stock_.slots() || !SameDims(old_dims, state_.dims())) {
       for (int d = 0; d <= kDimensionCount; ++d) {
-        const absl::string_view old_value = DimValue(old_dims, d);
-        const absl::string_view new_value = DimValue(state_.dims(), d);
-        RETURN_IF_ERROR(AddTo(txn, StockKey(d, old_value), old_stock_, -1));
-        RETURN_IF_ERROR(AddTo(txn, StockKey(d, new_value), new_stock, 1));
+        cells.AddToStock(d, cells.ValueId(DimValue(old_dims, d)), old_stock_, -1);
+        cells.AddToStock(d, cells.ValueId(DimValue(state_.dims(), d)), new_stock, 1);
       }
     }
-    return absl::OkStatus();
   }
 
  private:
-  // Calls `visit(key)` for the cells of the stored granularities (DAY, MONTH, YEAR; weeks and
-  // quarters are sums of these, see keys.h) × 8 dimension slices that an instant and values count
-  // in; `key` is BuildCellKey's, in a reused buffer. Stops at the first error.
-  template <typename Visit>
-  absl::Status ForEachCell(char table, int64_t seconds, const v1::FunnelDims& dims, Visit visit) {
-    const absl::Time t = absl::FromUnixSeconds(seconds);
-    for (v1::PeriodGranularity granularity : kStoredGranularities) {
-      const int64_t period = PeriodIndexOf(granularity, t);
-      for (int d = 0; d <= kDimensionCount; ++d) {
-        BuildCellKey(table, granularity, period, d, DimValue(dims, d), key_);
-        RETURN_IF_ERROR(visit(key_));
-      }
+  // Flow deltas by (instant, dimension snapshot), each for the cells of that instant; histogram
+  // deltas likewise by (instant, dimension snapshot, node). An event has one to a few of each.
+  struct FlowDelta {
+    int64_t at;
+    int dims;
+    CounterRow row;
+  };
+  struct HistogramDelta {
+    int64_t at;
+    int dims;
+    int node;
+    CounterRow row;
+  };
+
+  // The batch's ids of the 8 dimension slices' values (CellDeltas::ValueId) of snapshot `dims`.
+  using ValueIdsOfSlices = std::array<uint32_t, kDimensionCount + 1>;
+  const ValueIdsOfSlices& ValueIds(CellDeltas& cells, int dims) {
+    for (const auto& [index, ids] : value_ids_) {
+      if (index == dims) return ids;
     }
-    return absl::OkStatus();
+    ValueIdsOfSlices& ids = value_ids_.emplace_back(dims, ValueIdsOfSlices{}).second;
+    for (int d = 0; d <= kDimensionCount; ++d) {
+      ids[d] = cells.ValueId(DimValue(state_.dims_snapshots(dims), d));
+    }
+    return ids;
   }
 
-  // Adds sign × `delta` to the counter row under `key`.
-  static absl::Status AddTo(ProjectionTxn& txn, absl::string_view key, const CounterRow& delta,
-                            int64_t sign) {
-    if (delta.empty()) return absl::OkStatus();
-    ASSIGN_OR_RETURN(CounterRow* const row, MutableCounterRow(txn, key));
-    for (const auto& [slot, value] : delta.slots()) row->Add(slot, sign * value);
-    return absl::OkStatus();
+  // Adds `row` to the 8 dimension slices' cells of the instant's day (and so of its month and
+  // year: CellDeltas::AddToDay; weeks and quarters are sums of these, keys.h).
+  static void AddToCells(CellDeltas& cells, char table, int64_t seconds,
+                         const ValueIdsOfSlices& values, int node, const CounterRow& row) {
+    if (row.empty()) return;
+    const int64_t day = PeriodIndexOf(v1::PERIOD_GRANULARITY_DAY, absl::FromUnixSeconds(seconds));
+    for (int d = 0; d <= kDimensionCount; ++d) cells.AddToDay(table, day, d, values[d], node, row);
   }
 
   // This lead's contribution to the stock rows of its current dimension values.
@@ -266,23 +268,34 @@ class LeadUpdate {
     Flow(t, dims, Slot(SlotKind::kLatestSum, node), sign * latest);
     Flow(t, dims, Slot(SlotKind::kCumulativeCount, node), sign);
     Flow(t, dims, Slot(SlotKind::kCumulativeSum, node), sign * cumulative);
-    CounterRow& histogram = histograms_[{t, dims, node}];
+    CounterRow& histogram = HistogramAt(t, dims, node);
     histogram.Add(Slot(SlotKind::kLatestHist, HistogramBin(latest)), sign);
     histogram.Add(Slot(SlotKind::kCumulativeHist, HistogramBin(cumulative)), sign);
   }
 
   void Flow(int64_t t, int dims, uint32_t slot, int64_t delta) {
-    flows_[{t, dims}].Add(slot, delta);
+    for (FlowDelta& flow : flows_) {
+      if (flow.at == t && flow.dims == dims) return flow.row.Add(slot, delta);
+    }
+    flows_.push_back({t, dims, CounterRow()});
+    flows_.back().row.Add(slot, delta);
+  }
+
+  CounterRow& HistogramAt(int64_t t, int dims, int node) {
+    for (HistogramDelta& histogram : histograms_) {
+      if (histogram.at == t && histogram.dims == dims && histogram.node == node) {
+        return histogram.row;
+      }
+    }
+    return histograms_.emplace_back(HistogramDelta{t, dims, node, CounterRow()}).row;
   }
 
   v1::FunnelLeadState& state_;
   std::optional<v1::FunnelDims> old_dims_;  // copied before the first SetDim
   const CounterRow old_stock_;
-  // Flow deltas by (instant, dimension snapshot): each expands to the 40 cells of that instant;
-  // histogram deltas likewise by (instant, dimension snapshot, node).
-  std::map<std::pair<int64_t, int>, CounterRow> flows_;
-  std::map<std::tuple<int64_t, int, int>, CounterRow> histograms_;
-  std::string key_;  // ForEachCell's key buffer
+  std::vector<FlowDelta> flows_;
+  std::vector<HistogramDelta> histograms_;
+  std::vector<std::pair<int, ValueIdsOfSlices>> value_ids_;  // by snapshot index
 };
 
 // Every poison check of a lead event (what makes it INVALID_ARGUMENT or UNIMPLEMENTED), made
@@ -521,7 +534,7 @@ absl::Status FunnelProjection::Apply(const EventEnvelope& envelope, ProjectionTx
   ASSIGN_OR_RETURN(v1::FunnelLeadState* const state, MutableLeadState(txn, envelope.stream_id()));
   LeadUpdate update(*state);
   ApplyLeadEvent(event, t, *state, update);
-  RETURN_IF_ERROR(update.Flush(txn));
+  update.Flush(CellDeltas::Of(txn));
   return absl::OkStatus();
 }
 

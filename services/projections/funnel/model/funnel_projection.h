@@ -17,14 +17,14 @@
 // streams interleave does not matter; counter rows drop zeros and empty rows are deleted, so
 // equal sums are equal bytes. Times come from the events (payload `at`), never from the clock.
 //
-// Cost per event: the lead row, plus for a flow event (capture, stage or step change, overdue)
-// 3 stored granularities (DAY, MONTH, YEAR; keys.h) × 8 dimension slices = 24 small flow rows,
-// plus 24 histogram rows per node whose visit it ends (more only when a first entry completes a
-// conversion of an older cohort, or a stage is left a second time), plus 16 stock rows when the
-// lead's stock contribution or dimension values change. Every row is held decoded for the
-// runner's batch (ProjectionTxn::Mutable): a row touched by many events of a batch is decoded
-// once, changed in place and encoded once. Every poison check runs before the first row is
-// touched, as Mutable requires.
+// Cost per event: the lead row (held decoded for the runner's batch, ProjectionTxn::Mutable),
+// plus deltas for the shared counter rows, gathered in the batch's CellDeltas (cell_deltas.h)
+// and added to the rows once per batch: for a flow event (capture, stage or step change,
+// overdue) 3 stored granularities (DAY, MONTH, YEAR; keys.h) × 8 dimension slices = 24 cells,
+// plus 24 histogram cells per node whose visit it ends (more only when a first entry completes a
+// conversion of an older cohort, or a stage is left a second time), plus 16 stock cells when the
+// lead's stock contribution or dimension values change. Every poison check runs before the lead
+// row or a cell is touched, as Mutable and accumulators require.
 //
 // Outcomes: events of other topics and leads events the funnel does not need are applied as
 // no-ops (OK); a payload that does not decode or breaks the schema (unknown enum, bad time,

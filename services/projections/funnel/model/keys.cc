@@ -39,11 +39,16 @@ const absl::TimeZone& BusinessTimeZone() {
 
 int64_t PeriodIndexOf(v1::PeriodGranularity granularity, absl::Time t) {
   const absl::CivilDay day(absl::ToCivilSecond(t, BusinessTimeZone()));
+  return PeriodOfDay(granularity, day - kEpochDay);
+}
+
+int64_t PeriodOfDay(v1::PeriodGranularity granularity, int64_t day_index) {
+  const absl::CivilDay day = kEpochDay + day_index;
   switch (granularity) {
     case v1::PERIOD_GRANULARITY_DAY:
-      return day - kEpochDay;
+      return day_index;
     case v1::PERIOD_GRANULARITY_WEEK:
-      return (day - kEpochDay) - static_cast<int>(absl::GetWeekday(day));  // Monday = 0
+      return day_index - static_cast<int>(absl::GetWeekday(day));  // Monday = 0
     case v1::PERIOD_GRANULARITY_MONTH:
       return day.year() * 12 + day.month() - 1;
     case v1::PERIOD_GRANULARITY_QUARTER:

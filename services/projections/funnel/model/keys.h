@@ -60,6 +60,8 @@ const absl::TimeZone& BusinessTimeZone();
 // Monday, MONTH year×12 + month − 1, QUARTER year×4 + quarter − 1, YEAR the year.
 // `granularity` must be one of the five.
 int64_t PeriodIndexOf(v1::PeriodGranularity granularity, absl::Time t);
+// The same for the day whose DAY index is `day_index`.
+int64_t PeriodOfDay(v1::PeriodGranularity granularity, int64_t day_index);
 // The period's key, start and end (see funnel.proto, Period).
 v1::Period DescribePeriod(v1::PeriodGranularity granularity, int64_t index);
 inline constexpr v1::PeriodGranularity kGranularities[] = {
