@@ -213,6 +213,7 @@ absl::Status ProjectionRunner::Sync() {
 
   RETURN_IF_ERROR(consumer->Assign(starts));
   positions_.clear();
+  in_flight_offsets_.clear();  // FinishInFlight above moved them into the old positions_
   for (const PartitionStart& start : starts) {
     positions_[{start.topic, start.partition}] = start.offset;
   }
@@ -227,17 +228,28 @@ absl::Status ProjectionRunner::ConsumeBatch(bool& resync) {
   RecycleEnvelopes(outcome.applied);                  // those of a failed batch
   outcome = {.applied = std::move(outcome.applied)};  // keeps the vector's capacity
   std::map<std::pair<const ProjectionSource*, int32_t>, int64_t> next_offsets;
-  const absl::Time deadline = absl::Now() + options_.max_batch_wait;
+  const bool catching_up = backlog_ >= static_cast<int64_t>(options_.max_batch_events);
+  const size_t max_events =
+      catching_up ? options_.catch_up_batch_events : options_.max_batch_events;
+  const absl::Time started = absl::Now();
+  const absl::Time deadline =
+      started + (catching_up ? options_.catch_up_batch_wait : options_.max_batch_wait);
+  absl::Time last_message_at = started;
   size_t consumed = 0;
-  while (consumed < options_.max_batch_events && !stopping_) {
+  while (consumed < max_events && !stopping_) {
     // The batch in flight is finished as soon as it has landed (observers, lag), not only when
     // this one is complete; meanwhile polls are kept short so that it is noticed.
     if (in_flight_ && store_->CommitSettled()) RETURN_IF_ERROR(FinishInFlight());
-    absl::Duration remaining = deadline - absl::Now();
+    const absl::Time now = absl::Now();
+    absl::Duration remaining = deadline - now;
     if (remaining <= absl::ZeroDuration()) break;
+    // A catch-up batch also ends once the backlog is drained (no message for a live batch's wait).
+    if (catching_up && now - last_message_at >= options_.max_batch_wait) break;
+    if (catching_up) remaining = std::min(remaining, options_.max_batch_wait);
     if (in_flight_) remaining = std::min(remaining, absl::Milliseconds(1));
     kafka::MessagePtr message(rd_kafka_consumer_poll(consumer_->handle(), ToMillis(remaining)));
     if (message == nullptr) continue;
+    last_message_at = absl::Now();
     if (message->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) {
       // An offset fell out of the log (auto.offset.reset=error): what was read so far is still
       // a contiguous prefix, so commit it, then sync (which will catch up from the feed).
@@ -284,12 +296,17 @@ absl::Status ProjectionRunner::HandleMessage(const rd_kafka_message_t& message,
 }
 
 void ProjectionRunner::UpdateLag() {
-  int64_t lag = 0;
+  int64_t lag = 0;      // behind what is committed: the exported figure
+  int64_t backlog = 0;  // behind what was consumed (the batch in flight included)
   for (const auto& [partition, offset] : positions_) {
-    lag += std::max<int64_t>(
-        0, consumer_->CachedHighWatermark(partition.first, partition.second) - offset);
+    const int64_t high = consumer_->CachedHighWatermark(partition.first, partition.second);
+    const auto in_flight = in_flight_offsets_.find(partition);
+    const int64_t consumed = in_flight != in_flight_offsets_.end() ? in_flight->second : offset;
+    lag += std::max<int64_t>(0, high - offset);
+    backlog += std::max<int64_t>(0, high - consumed);
   }
   counters_->SetLag(lag);
+  backlog_ = backlog;
 }
 
 absl::Status ProjectionRunner::StartCommit(StoreBatch& batch, BatchOutcome& outcome,
@@ -354,7 +371,7 @@ EventEnvelope ProjectionRunner::TakeSpareEnvelope() {
 
 void ProjectionRunner::RecycleEnvelopes(std::vector<EventEnvelope>& envelopes) {
   for (EventEnvelope& envelope : envelopes) {
-    if (spare_envelopes_.size() >= options_.max_batch_events) break;
+    if (spare_envelopes_.size() >= options_.max_batch_events) break;  // a live batch's worth
     spare_envelopes_.push_back(std::move(envelope));
   }
   envelopes.clear();

@@ -22,7 +22,8 @@
 //     EventFeedReader::ReadAll (from the stored feed position), then stores H and the new
 //     identity and assigns Kafka at H: whatever was published before H was committed to the
 //     event store before, so ReadAll saw it; whatever comes after is deduplicated by the marks.
-//   * Consume. Polls up to max_batch_events messages or max_batch_wait, decodes each
+//   * Consume. Polls up to max_batch_events messages or max_batch_wait (catch_up_batch_events
+//     or catch_up_batch_wait while the consumer lags by a batch or more), decodes each
 //     EventEnvelope and offers it to the EventApplier (dedupe, gap fill, apply). Then ONE
 //     RocksDB write holds the projection's writes, the next offset per partition and the new
 //     dedupe marks; dead letters are published (and acknowledged) before that write.
@@ -80,9 +81,18 @@ struct ProjectionRunnerOptions {
   std::string bootstrap_servers;
   std::vector<ProjectionSource> sources;               // at least one; distinct topics
   kafka::DeadLetterPublisher* dead_letters = nullptr;  // not owned; see "Poison" above
+  // A batch ends after max_batch_events messages or max_batch_wait, whichever comes first: what
+  // bounds how long a live event waits to become visible.
   size_t max_batch_events = 1000;
   absl::Duration max_batch_wait = absl::Milliseconds(20);
-  size_t feed_page_size = 1000;  // events per ReadAll page (and per catch-up commit)
+  // When a batch starts with at least max_batch_events messages waiting in Kafka beyond those
+  // consumed, the runner is catching up and these bounds apply instead (and the batch also ends
+  // when no message came for max_batch_wait: the backlog is drained). Larger batches spread the
+  // per-batch work (folds, row encodings, one RocksDB write) over more events, and those events
+  // waited for the backlog anyway.
+  size_t catch_up_batch_events = 20000;
+  absl::Duration catch_up_batch_wait = absl::Seconds(1);
+  size_t feed_page_size = 20000;  // events per ReadAll page (and per catch-up commit)
   absl::Duration kafka_timeout = absl::Seconds(5);
   absl::Duration retry_backoff = absl::Milliseconds(200);
   // Applied over the platform's consumer defaults (kafka::ConsumerConfig); e.g.
@@ -166,7 +176,7 @@ class ProjectionRunner {
   // its strings' buffers instead of allocating new ones.
   EventEnvelope TakeSpareEnvelope();
   void RecycleEnvelopes(std::vector<EventEnvelope>& envelopes);  // leaves `envelopes` empty
-  // Consumer lag from the high watermarks last seen in fetch responses.
+  // Consumer lag and backlog_ from the high watermarks last seen in fetch responses.
   void UpdateLag();
   const ProjectionSource* SourceFor(absl::string_view topic) const;
   void RecordError(const absl::Status& status);
@@ -187,6 +197,9 @@ class ProjectionRunner {
   std::unique_ptr<Consumer> consumer_;  // runner thread only
   // Next offset per (topic, partition) as committed: the consumer lag's base. Runner thread only.
   Positions positions_;
+  // Messages waiting in Kafka beyond those consumed, as of the last batch (UpdateLag): a batch
+  // or more means the runner is catching up (catch_up_batch_events).
+  int64_t backlog_ = 0;
   std::unique_ptr<Counters> counters_;
 
   std::atomic<bool> stopping_{false};

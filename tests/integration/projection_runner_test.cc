@@ -4,6 +4,7 @@
 // StreamChainProjection's checksum changes under any double, skipped or reordered application.
 #include "common/projection/projection_runner.h"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <memory>
@@ -13,6 +14,7 @@
 
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -115,18 +117,20 @@ class ProjectionRunnerTest : public ::testing::Test {
     relay_.reset();
   }
 
-  void StartRunner(size_t max_batch_events = 1000) {
-    auto runner =
-        ProjectionRunner::Create(runner_projection_, {.path = dir_.path() + "/projection",
-                                                      .bootstrap_servers = bootstrap(),
-                                                      .sources = sources(),
-                                                      .dead_letters = dead_letters_.get(),
-                                                      .max_batch_events = max_batch_events,
-                                                      .retry_backoff = absl::Milliseconds(50),
-                                                      .consumer_overrides = consumer_overrides_,
-                                                      .metrics = &metrics_});
+  void StartRunner(size_t max_batch_events = 1000, size_t catch_up_batch_events = 20000) {
+    auto runner = ProjectionRunner::Create(runner_projection_,
+                                           {.path = dir_.path() + "/projection",
+                                            .bootstrap_servers = bootstrap(),
+                                            .sources = sources(),
+                                            .dead_letters = dead_letters_.get(),
+                                            .max_batch_events = max_batch_events,
+                                            .catch_up_batch_events = catch_up_batch_events,
+                                            .retry_backoff = absl::Milliseconds(50),
+                                            .consumer_overrides = consumer_overrides_,
+                                            .metrics = &metrics_});
     ASSERT_TRUE(runner.ok()) << runner.status();
     runner_ = *std::move(runner);
+    if (observer_) runner_->Subscribe(observer_);
     runner_->Start();
   }
 
@@ -216,6 +220,8 @@ class ProjectionRunnerTest : public ::testing::Test {
   Projection* runner_projection_ = &projection_;
   kafka::ConfigOverrides consumer_overrides_;
   std::unique_ptr<ProjectionRunner> runner_;
+  // Subscribed by StartRunner before the runner starts, when set.
+  std::function<void(const AppliedBatch&)> observer_;
   std::map<std::string, uint64_t> expected_;
   int rebuilds_ = 0;
 };
@@ -247,6 +253,44 @@ TEST_F(ProjectionRunnerTest, LiveEventsAreAppliedExactlyOnceAndMatchARebuild) {
   runner_->Stop();  // observers ran on the (now joined) runner thread
   EXPECT_EQ(observed, 120);
   ExpectEqualsRebuild();
+}
+
+// A backlog in Kafka is applied in catch-up batches (larger than live ones); once it is
+// drained, live events go in live batches again.
+TEST_F(ProjectionRunnerTest, ABacklogIsAppliedInCatchUpBatchesThenLiveEventsInLiveBatches) {
+  StartBroker(/*partitions=*/1);
+  StartRelay();
+  StartRunnerAndWaitForSync();
+  runner_.reset();  // the offsets are stored: the next runner resumes from Kafka
+  for (int s = 0; s < 10; ++s) Append(absl::StrCat("lead-", s), 60);
+  ASSERT_TRUE(WaitFor([&] { return relay_->backlog() == 0; }));
+
+  absl::Mutex mu;
+  std::vector<size_t> batch_sizes;
+  observer_ = [&](const AppliedBatch& batch) {
+    absl::MutexLock lock(&mu);
+    batch_sizes.push_back(batch.events.size());
+  };
+  StartRunner(/*max_batch_events=*/20, /*catch_up_batch_events=*/200);
+  WaitForExpectedCounts();
+  EXPECT_EQ(runner_->stats().catch_ups, 0) << "resumed from the stored offsets";
+  size_t largest = 0;
+  {
+    absl::MutexLock lock(&mu);
+    for (size_t size : batch_sizes) largest = std::max(largest, size);
+    batch_sizes.clear();
+  }
+  EXPECT_GT(largest, 20u) << "the backlog went in catch-up batches";
+  EXPECT_LE(largest, 200u);
+
+  for (int round = 0; round < 5; ++round) {
+    Append("live", 3);
+    WaitForExpectedCounts();
+  }
+  absl::MutexLock lock(&mu);
+  ASSERT_FALSE(batch_sizes.empty());
+  for (size_t size : batch_sizes) EXPECT_LE(size, 20u) << "live events go in live batches";
+  EXPECT_EQ(runner_->stats().applied, 615);
 }
 
 TEST_F(ProjectionRunnerTest, RedeliveredMessagesAreAppliedOnce) {

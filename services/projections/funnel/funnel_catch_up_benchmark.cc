@@ -13,7 +13,7 @@
 //
 //   ninja -C build funnel_catch_up_benchmark &&
 //   build/services/projections/funnel/funnel_catch_up_benchmark [--events=200000]
-//       [--batch=1000]
+//       [--batch=N]  (catch-up batches and feed pages of N events; default: the runner's)
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -43,8 +43,9 @@ using testing::CheckedValue;
 constexpr char kTopic[] = "sales.leads.v1";
 constexpr int kPartitions = 12;  // the embedded broker keeps ~5 MiB per partition
 constexpr int kReps = 200;
-int events = 200000;      // --events (the history has at least this many)
-int batch_events = 1000;  // --batch: the runner's max_batch_events and feed_page_size
+int events = 200000;  // --events (the history has at least this many)
+// --batch: the runner's catch_up_batch_events and feed_page_size (catch-up batches and pages).
+int batch_events = ProjectionRunnerOptions().catch_up_batch_events;
 
 // Random leads starting across 2026 until `count` events, merged in time order (each stream's
 // own order kept: its events' times never decrease and the sort is stable).
@@ -96,7 +97,7 @@ ProjectionRunnerOptions RunnerOptions(testing::PublishedHistory& history, std::s
   return {.path = std::move(path),
           .bootstrap_servers = history.bootstrap(),
           .sources = {{.topic = kTopic, .feed = history.feed()}},
-          .max_batch_events = static_cast<size_t>(batch_events),
+          .catch_up_batch_events = static_cast<size_t>(batch_events),
           .feed_page_size = static_cast<size_t>(batch_events)};
 }
 
@@ -147,7 +148,8 @@ int main(int argc, char** argv) {
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
-  std::printf("%d leads-topic events, funnel projection, batches of %d\n", events, batch_events);
+  std::printf("%d leads-topic events, funnel projection, catch-up batches of up to %d\n", events,
+              batch_events);
   if (rates.count("raw") == 0) return 0;
   const sales::projection::testing::Rates& raw = rates["raw"];
   for (const char* name : {"kafka", "feed"}) {
