@@ -40,8 +40,8 @@ void CellDeltas::AddToStock(int dimension, uint32_t value, const CounterRow& del
   for (const auto& [slot, amount] : delta.slots()) sums[slot] += sign * amount;
 }
 
-void CellDeltas::RollUpDays() {
-  Cells larger;  // apart: cells_ must not grow while it is iterated
+CellDeltas::Cells CellDeltas::RollUpDays() const {
+  Cells larger;
   for (const auto& [cell, sums] : cells_) {
     if (cell.table == kStockTable) continue;
     for (const v1::PeriodGranularity granularity :
@@ -53,7 +53,7 @@ void CellDeltas::RollUpDays() {
       for (const auto& [slot, amount] : sums) holder_sums[slot] += amount;
     }
   }
-  cells_.merge(larger);  // no key is in both: cells_ held DAY and stock cells only
+  return larger;
 }
 
 void CellDeltas::BuildKey(const Cell& cell, std::string& key) const {
@@ -73,10 +73,14 @@ void CellDeltas::BuildKey(const Cell& cell, std::string& key) const {
 }
 
 absl::Status CellDeltas::FoldInto(projection::ProjectionTxn& txn) {
-  RollUpDays();
+  RETURN_IF_ERROR(FoldCells(cells_, txn));
+  return FoldCells(RollUpDays(), txn);
+}
+
+absl::Status CellDeltas::FoldCells(const Cells& cells, projection::ProjectionTxn& txn) const {
   std::string key;
   std::vector<std::pair<uint32_t, int64_t>> deltas;
-  for (const auto& [cell, sums] : cells_) {
+  for (const auto& [cell, sums] : cells) {
     deltas.clear();
     for (const auto& [slot, sum] : sums) {
       if (sum != 0) deltas.emplace_back(slot, sum);

@@ -82,11 +82,13 @@ class CellDeltas : public projection::BatchAccumulator {
   using Cells = absl::flat_hash_map<Cell, Sums>;
 
   CellDeltas();
-  // Adds the DAY cells' sums to the MONTH and YEAR cells holding their days.
-  void RollUpDays();
+  // The MONTH and YEAR cells holding the DAY cells' days, with the sums of their days.
+  Cells RollUpDays() const;
+  // Adds each cell's sums to its row.
+  absl::Status FoldCells(const Cells& cells, projection::ProjectionTxn& txn) const;
   void BuildKey(const Cell& cell, std::string& key) const;
 
-  Cells cells_;
+  Cells cells_;                     // DAY and stock cells
   std::deque<std::string> values_;  // by id; a deque keeps the strings (and views) in place
   absl::flat_hash_map<absl::string_view, uint32_t> ids_;
 };
