@@ -242,7 +242,10 @@ class RocksDbEventStore final : public EventStore {
 
   absl::StatusOr<std::vector<EventEnvelope>> ReadAll(uint64_t from_position,
                                                      size_t max_count) override {
-    ASSIGN_OR_RETURN(std::vector<StoredEvent> raw, ReadAllRaw(from_position, max_count));
+    // Not through ReadAllRaw: decoding the envelopes gives their stream coordinates, so each is
+    // parsed once (the feed tailers call this for every event).
+    std::vector<StoredEvent> raw;
+    RETURN_IF_ERROR(ReadLogRange(std::max<uint64_t>(from_position, 1), max_count, raw));
     return DecodeAll(raw);
   }
 

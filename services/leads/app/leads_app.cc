@@ -53,6 +53,8 @@ constexpr int kMaxCaptureAttempts = 8;
 constexpr absl::Duration kCaptureRetryBackoff = absl::Milliseconds(1);
 constexpr size_t kMaxOverduePerScan = 10'000;
 constexpr absl::Duration kReadModelPoll = absl::Milliseconds(20);
+// How long the read model lets acknowledged commands gather before applying them together.
+constexpr absl::Duration kReadModelBatchDelay = absl::Milliseconds(2);
 constexpr absl::Duration kLoadsCatchUpTimeout = absl::Seconds(1);
 constexpr v1::SalesStep kSteps[] = {v1::SALES_STEP_VISIT,           v1::SALES_STEP_NEEDS_ANALYSIS,
                                     v1::SALES_STEP_SOLUTION_DESIGN, v1::SALES_STEP_QUOTE,
@@ -154,6 +156,50 @@ class MoneyTotals {
   std::map<std::string, Sums> by_currency_;
 };
 
+// The organisation as last folded, shared read-only by every command and query: a load checks
+// that no org event was committed since (for a known stream head, an in-memory lookup in the
+// store, no RocksDB read) and shares the snapshot instead of copying the whole organisation.
+// A newer org is folded through `cache` (which org commands keep current) into a new snapshot;
+// a snapshot is never changed in place. Thread-safety: Load may be called concurrently.
+class OrgSnapshots {
+ public:
+  using Org = std::shared_ptr<const v1::SalesOrganisation>;
+
+  OrgSnapshots(eventstore::EventStore& store, AggregateCache<v1::SalesOrganisation>& cache)
+      : store_(store), cache_(cache) {}
+
+  absl::StatusOr<Org> Load() {
+    Snapshot current;
+    {
+      absl::MutexLock lock(&mu_);
+      current = latest_;
+    }
+    const std::string stream_id(kOrgStreamId);
+    ASSIGN_OR_RETURN(std::vector<EventEnvelope> newer,
+                     store_.ReadStream(stream_id, current.version + 1, 1));
+    if (newer.empty()) return current.org;
+    ASSIGN_OR_RETURN(LoadedAggregate<v1::SalesOrganisation> loaded,
+                     eventsourcing::LoadAggregate<v1::OrgEvent>(
+                         store_, stream_id, v1::SalesOrganisation(), &EvolveOrg, {}, &cache_));
+    Snapshot folded{std::make_shared<const v1::SalesOrganisation>(std::move(loaded.state)),
+                    loaded.version};
+    absl::MutexLock lock(&mu_);
+    if (folded.version > latest_.version) latest_ = folded;
+    return folded.org;
+  }
+
+ private:
+  struct Snapshot {
+    Org org = std::make_shared<const v1::SalesOrganisation>();
+    uint64_t version = 0;
+  };
+
+  eventstore::EventStore& store_;
+  AggregateCache<v1::SalesOrganisation>& cache_;
+  absl::Mutex mu_;
+  Snapshot latest_ ABSL_GUARDED_BY(mu_);
+};
+
 class LeadsAppImpl final : public LeadsApp {
  public:
   LeadsAppImpl(LeadsAppOptions options, std::unique_ptr<LeadsReadModel> model)
@@ -161,9 +207,11 @@ class LeadsAppImpl final : public LeadsApp {
         store_(*options_.store),
         model_(std::move(model)),
         feed_(options_.store),
-        tailer_(std::make_unique<ReadModelTailer>(model_.get(), &feed_, kReadModelPoll)),
+        tailer_(std::make_unique<ReadModelTailer>(model_.get(), &feed_, kReadModelPoll,
+                                                  kReadModelBatchDelay)),
         lead_cache_(options_.aggregate_cache_capacity),
-        org_cache_(1) {}
+        org_cache_(1),
+        orgs_(store_, org_cache_) {}
 
   ~LeadsAppImpl() override {
     {
@@ -297,18 +345,18 @@ class LeadsAppImpl final : public LeadsApp {
     if (lead.version == 0) {
       return absl::NotFoundError(absl::StrCat("lead '", request.lead_id(), "' not found"));
     }
-    ASSIGN_OR_RETURN(LoadedAggregate<v1::SalesOrganisation> org, LoadOrg());
+    ASSIGN_OR_RETURN(OrgSnapshots::Org org, LoadOrg());
     v1::GetLeadResponse response;
     *response.mutable_lead() = std::move(lead.state);
     response.set_stream_version(lead.version);
-    Describe(response, EffectiveSettings(org.state), options_.clock());
+    Describe(response, EffectiveSettings(*org), options_.clock());
     return response;
   }
 
   absl::StatusOr<v1::ListLeadsResponse> ListLeads(const v1::ListLeadsRequest& request) override {
     RETURN_IF_ERROR(ValidateListRequest(request));
-    ASSIGN_OR_RETURN(LoadedAggregate<v1::SalesOrganisation> org, LoadOrg());
-    const v1::PipelineSettings& settings = EffectiveSettings(org.state);
+    ASSIGN_OR_RETURN(OrgSnapshots::Org org, LoadOrg());
+    const v1::PipelineSettings& settings = EffectiveSettings(*org);
     const absl::Time now = options_.clock();
     ASSIGN_OR_RETURN(LeadPage page, model_->List(request, settings, now));
     v1::ListLeadsResponse response;
@@ -323,11 +371,11 @@ class LeadsAppImpl final : public LeadsApp {
   absl::StatusOr<v1::PipelineBoard> GetPipelineBoard(
       const v1::GetPipelineBoardRequest& request) override {
     RETURN_IF_ERROR(ValidateId("team_id", request.team_id()));
-    ASSIGN_OR_RETURN(LoadedAggregate<v1::SalesOrganisation> org, LoadOrg());
-    if (FindTeam(org.state, request.team_id()) == nullptr) {
+    ASSIGN_OR_RETURN(OrgSnapshots::Org org, LoadOrg());
+    if (FindTeam(*org, request.team_id()) == nullptr) {
       return absl::NotFoundError(absl::StrCat("team '", request.team_id(), "' not found"));
     }
-    const v1::PipelineSettings& settings = EffectiveSettings(org.state);
+    const v1::PipelineSettings& settings = EffectiveSettings(*org);
     const absl::Time now = options_.clock();
     ASSIGN_OR_RETURN(std::vector<v1::GetLeadResponse> rows,
                      model_->OpenLeadsOfTeam(request.team_id()));
@@ -370,15 +418,15 @@ class LeadsAppImpl final : public LeadsApp {
 
   absl::StatusOr<v1::SalesOrganisation> GetOrganisation(
       const v1::GetOrganisationRequest&) override {
-    ASSIGN_OR_RETURN(LoadedAggregate<v1::SalesOrganisation> org, LoadOrg());
-    return std::move(org.state);
+    ASSIGN_OR_RETURN(OrgSnapshots::Org org, LoadOrg());
+    return *org;
   }
 
   absl::StatusOr<v1::ListTerritoryGapsResponse> ListTerritoryGaps(
       const v1::ListTerritoryGapsRequest&) override {
-    ASSIGN_OR_RETURN(LoadedAggregate<v1::SalesOrganisation> org, LoadOrg());
+    ASSIGN_OR_RETURN(OrgSnapshots::Org org, LoadOrg());
     v1::ListTerritoryGapsResponse response;
-    for (v1::TerritoryKey& gap : TerritoryGaps(org.state)) *response.add_gaps() = std::move(gap);
+    for (v1::TerritoryKey& gap : TerritoryGaps(*org)) *response.add_gaps() = std::move(gap);
     return response;
   }
 
@@ -388,8 +436,8 @@ class LeadsAppImpl final : public LeadsApp {
     ASSIGN_OR_RETURN(std::vector<std::string> due,
                      model_->UnreportedDueLeads(now, kMaxOverduePerScan));
     if (due.empty()) return 0;
-    ASSIGN_OR_RETURN(LoadedAggregate<v1::SalesOrganisation> org, LoadOrg());
-    const v1::PipelineSettings& settings = EffectiveSettings(org.state);
+    ASSIGN_OR_RETURN(OrgSnapshots::Org org, LoadOrg());
+    const v1::PipelineSettings& settings = EffectiveSettings(*org);
     int appended = 0;
     for (const std::string& lead_id : due) {
       CommandOptions options{.stream_id = LeadStreamId(lead_id),
@@ -450,10 +498,7 @@ class LeadsAppImpl final : public LeadsApp {
         ->Increment();
   }
 
-  absl::StatusOr<LoadedAggregate<v1::SalesOrganisation>> LoadOrg() {
-    return eventsourcing::LoadAggregate<v1::OrgEvent>(
-        store_, std::string(kOrgStreamId), v1::SalesOrganisation(), &EvolveOrg, {}, &org_cache_);
-  }
+  absl::StatusOr<OrgSnapshots::Org> LoadOrg() { return orgs_.Load(); }
 
   absl::StatusOr<LoadedAggregate<v1::Lead>> LoadLead(const std::string& lead_id) {
     return eventsourcing::LoadAggregate<v1::LeadEvent>(store_, LeadStreamId(lead_id), v1::Lead(),
@@ -503,7 +548,7 @@ class LeadsAppImpl final : public LeadsApp {
   absl::StatusOr<CommandOutcome<v1::Lead>> DecideOnLead(const Command& command,
                                                         const CommandOptions& options) {
     RETURN_IF_ERROR(ValidateId("lead_id", LeadIdOf(command)));
-    ASSIGN_OR_RETURN(LoadedAggregate<v1::SalesOrganisation> org, LoadOrg());
+    ASSIGN_OR_RETURN(OrgSnapshots::Org org, LoadOrg());
     RepLoads loads;
     if constexpr (std::is_same_v<Command, v1::AssignLeadRequest>) {
       if (command.rep_id().empty()) {
@@ -513,12 +558,12 @@ class LeadsAppImpl final : public LeadsApp {
           log::Warn("leads.assign.loads_behind", {{"error", caught_up.ToString()}});
         }
         std::vector<std::string> reps;
-        for (const v1::Rep& rep : org.state.reps()) reps.push_back(rep.rep_id());
+        for (const v1::Rep& rep : org->reps()) reps.push_back(rep.rep_id());
         ASSIGN_OR_RETURN(loads, model_->OpenLoads(reps));
       }
     }
     const absl::Time now = options_.clock();
-    const LeadContext context{now, CommandActor(command), org.state, loads};
+    const LeadContext context{now, CommandActor(command), *org, loads};
     absl::MutexLock lock(&StreamLock(options.stream_id));
     return eventsourcing::ExecuteCommand<v1::LeadEvent>(
         store_, options, v1::Lead(), &EvolveLead,
@@ -547,10 +592,10 @@ class LeadsAppImpl final : public LeadsApp {
                                                       const std::string& fingerprint,
                                                       const CallOrigin& origin) {
     RETURN_IF_ERROR(ValidateId("lead_id", capture.lead_id()));
-    ASSIGN_OR_RETURN(LoadedAggregate<v1::SalesOrganisation> org, LoadOrg());
+    ASSIGN_OR_RETURN(OrgSnapshots::Org org, LoadOrg());
     const absl::Time now = options_.clock();
     const RepLoads no_loads;
-    const LeadContext context{now, capture.meta().actor(), org.state, no_loads};
+    const LeadContext context{now, capture.meta().actor(), *org, no_loads};
     // Decided on a new lead first, so that bad input is refused before any key is looked at.
     ASSIGN_OR_RETURN(LeadEvents events, Decide(v1::Lead(), capture, context));
     const std::vector<std::string> keys = DedupeKeys(capture.details());
@@ -692,6 +737,7 @@ class LeadsAppImpl final : public LeadsApp {
   std::unique_ptr<ReadModelTailer> tailer_;
   AggregateCache<v1::Lead> lead_cache_;
   AggregateCache<v1::SalesOrganisation> org_cache_;
+  OrgSnapshots orgs_;
 
   // Commands on one stream are serialised inside the process. Without this, the loser of an
   // optimistic race may reload the stream before the winner's commit group is readable (the

@@ -70,8 +70,8 @@ struct Row {
 };
 
 std::string EncodeRow(const Row& row) {
-  std::string bytes = row.summary.SerializeAsString();
-  std::string out = absl::StrCat(bytes.size(), "\n", bytes);
+  std::string out = absl::StrCat(row.summary.ByteSizeLong(), "\n");
+  row.summary.AppendToString(&out);
   for (const std::string& key : row.index_keys) absl::StrAppend(&out, key, "\n");
   return out;
 }
@@ -132,13 +132,15 @@ class LeadsReadModel::Batch {
   // Rewrites the row and only the index keys that changed (an unchanged key is neither deleted
   // nor re-put, so scans do not wade through tombstones), keeping the open-lead counters of the
   // reps whose "xo/" keys came or went.
-  absl::Status PutRow(const Row& old_row, Row row, const v1::PipelineSettings& settings) {
+  // `old_index_keys`: the keys of the row as it was before (empty for a new row).
+  absl::Status PutRow(const std::vector<std::string>& old_index_keys, Row row,
+                      const v1::PipelineSettings& settings) {
     row.index_keys = IndexKeys(row.summary.lead(), settings);
-    const absl::flat_hash_set<absl::string_view> old_keys(old_row.index_keys.begin(),
-                                                          old_row.index_keys.end());
+    const absl::flat_hash_set<absl::string_view> old_keys(old_index_keys.begin(),
+                                                          old_index_keys.end());
     const absl::flat_hash_set<absl::string_view> new_keys(row.index_keys.begin(),
                                                           row.index_keys.end());
-    for (const std::string& key : old_row.index_keys) {
+    for (const std::string& key : old_index_keys) {
       if (new_keys.contains(key)) continue;
       batch_.Delete(key);
       if (absl::StartsWith(key, "xo/")) RETURN_IF_ERROR(AddToOpenLoad(key, -1));
@@ -241,13 +243,13 @@ absl::Status LeadsReadModel::Apply(const std::vector<eventstore::EventEnvelope>&
       v1::LeadEvent event;
       RETURN_IF_ERROR(eventsourcing::UnpackEvent(envelope.payload(), event));
       const std::string lead_id(absl::string_view(stream).substr(kLeadStreamPrefix.size()));
-      ASSIGN_OR_RETURN(Row old_row, batch.GetRow(lead_id));
-      Row row = old_row;
+      ASSIGN_OR_RETURN(Row row, batch.GetRow(lead_id));
+      const std::vector<std::string> old_index_keys = row.index_keys;
       *row.summary.mutable_lead() = Evolve(std::move(*row.summary.mutable_lead()), event);
       row.summary.set_stream_version(envelope.stream_version());
       // An event that folds into nothing (not a capture first) leaves no row behind.
       if (!row.summary.lead().lead_id().empty()) {
-        RETURN_IF_ERROR(batch.PutRow(old_row, std::move(row), EffectiveSettings(org_)));
+        RETURN_IF_ERROR(batch.PutRow(old_index_keys, std::move(row), EffectiveSettings(org_)));
       }
     }
     position = envelope.global_position();
@@ -261,9 +263,9 @@ absl::Status LeadsReadModel::ReindexAllLeads(Batch& batch) {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}));
   for (it->Seek("l/"); it->Valid() && it->key().starts_with("l/"); it->Next()) {
     // Through the batch: the lead may have changed earlier in it.
-    ASSIGN_OR_RETURN(Row old_row, batch.GetRow(std::string(ToView(it->key()).substr(2))));
-    Row row = old_row;
-    RETURN_IF_ERROR(batch.PutRow(old_row, std::move(row), EffectiveSettings(org_)));
+    ASSIGN_OR_RETURN(Row row, batch.GetRow(std::string(ToView(it->key()).substr(2))));
+    const std::vector<std::string> old_index_keys = row.index_keys;
+    RETURN_IF_ERROR(batch.PutRow(old_index_keys, std::move(row), EffectiveSettings(org_)));
   }
   return FromRocks(it->status(), "read model: scan leads");
 }

@@ -14,10 +14,11 @@ constexpr size_t kPageSize = 512;
 }  // namespace
 
 ReadModelTailer::ReadModelTailer(LeadsReadModel* model, feed::EventFeedReader* feed,
-                                 absl::Duration poll)
+                                 absl::Duration poll, absl::Duration batch_delay)
     : model_(model),
       feed_(feed),
       poll_(poll),
+      batch_delay_(batch_delay),
       lag_(metrics::MetricsRegistry::Default().GetGauge(
           "sales_leads_read_model_lag_events",
           "Events committed to the leads store and not yet applied to its read model.")),
@@ -41,6 +42,7 @@ void ReadModelTailer::Wake() {
 absl::Status ReadModelTailer::WaitFor(uint64_t position, absl::Duration timeout) {
   absl::MutexLock lock(&mu_);
   woken_ = true;
+  urgent_ = true;
   auto reached = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return applied_ >= position; };
   if (!mu_.AwaitWithTimeout(absl::Condition(&reached), timeout)) {
     return absl::DeadlineExceededError(
@@ -58,23 +60,31 @@ absl::StatusOr<bool> ReadModelTailer::Step() {
   lag_->Set(head > applied ? static_cast<double>(head - applied) : 0);
   absl::MutexLock lock(&mu_);
   applied_ = applied;
-  return !page.empty();
+  return page.size() == kPageSize;
+}
+
+void ReadModelTailer::AwaitBatch() {
+  auto cut_short = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stop_ || urgent_; };
+  mu_.AwaitWithTimeout(absl::Condition(&cut_short), batch_delay_);
 }
 
 void ReadModelTailer::Run() {
   while (true) {
     wake_pending_.exchange(false, std::memory_order_acq_rel);  // acquire: see the waker's commit
-    absl::StatusOr<bool> progressed = Step();
-    if (!progressed.ok()) {
+    absl::StatusOr<bool> more = Step();
+    if (!more.ok()) {
       log::Error("leads.read_model.apply_failed", {{"position", model_->applied_position() + 1},
-                                                   {"error", progressed.status().ToString()}});
+                                                   {"error", more.status().ToString()}});
     }
     absl::MutexLock lock(&mu_);
-    if (progressed.ok() && *progressed && !stop_) continue;
+    if (more.ok() && *more && !stop_) continue;
+    // Caught up: what was committed after the read began has set woken_ (see Wake).
     auto wake = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stop_ || woken_; };
     mu_.AwaitWithTimeout(absl::Condition(&wake), poll_);
+    if (woken_ && more.ok()) AwaitBatch();
     if (stop_) return;
     woken_ = false;
+    urgent_ = false;
   }
 }
 
