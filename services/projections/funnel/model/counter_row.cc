@@ -62,22 +62,32 @@ absl::StatusOr<CounterRow*> MutableCounterRow(projection::ProjectionTxn& txn,
   return &static_cast<AccumulatedCounterRow*>(row)->row;
 }
 
+bool CounterRowCursor::Next() {
+  if (rest_.empty() || corrupt_) return false;
+  uint64_t delta = 0;
+  uint64_t zigzag = 0;
+  // A slot delta of 0 only for a first slot 0: slots are strictly ascending.
+  if (!GetVarint(rest_, delta) || !GetVarint(rest_, zigzag) || (delta == 0 && started_) ||
+      slot_ + delta > UINT32_MAX) {
+    corrupt_ = true;
+    return false;
+  }
+  started_ = true;
+  slot_ = static_cast<uint32_t>(slot_ + delta);
+  value_ = static_cast<int64_t>(zigzag >> 1) ^ -static_cast<int64_t>(zigzag & 1);
+  return true;
+}
+
+absl::Status CounterRowCursor::status() const {
+  return corrupt_ ? absl::DataLossError("funnel counter row does not decode") : absl::OkStatus();
+}
+
 absl::Status CounterRow::Decode(absl::string_view bytes) {
   slots_.clear();
-  uint64_t slot = 0;
-  while (!bytes.empty()) {
-    uint64_t delta = 0;
-    uint64_t zigzag = 0;
-    if (!GetVarint(bytes, delta) || !GetVarint(bytes, zigzag) || (delta == 0 && !slots_.empty()) ||
-        slot + delta > UINT32_MAX) {
-      slots_.clear();
-      return absl::DataLossError("funnel counter row does not decode");
-    }
-    slot += delta;
-    const int64_t value = static_cast<int64_t>(zigzag >> 1) ^ -static_cast<int64_t>(zigzag & 1);
-    slots_.emplace_back(static_cast<uint32_t>(slot), value);
-  }
-  return absl::OkStatus();
+  CounterRowCursor cursor(bytes);
+  while (cursor.Next()) slots_.emplace_back(cursor.slot(), cursor.value());
+  if (!cursor.status().ok()) slots_.clear();
+  return cursor.status();
 }
 
 std::string CounterRow::Encode() const {

@@ -10,13 +10,20 @@
 //   row.Add(Slot(SlotKind::kEntries, node), 1);
 //   if (row.empty()) txn.Delete(key); else txn.Put(key, row.Encode());
 //
+// A query that walks a stored row once (e.g. to find a histogram's percentile) reads it with a
+// CounterRowCursor instead, without materialising it:
+//
+//   CounterRowCursor cursor(stored);
+//   while (cursor.Next()) Use(cursor.slot(), cursor.value());
+//   RETURN_IF_ERROR(cursor.status());
+//
 // In a projection, MutableCounterRow keeps a row decoded for the rest of the runner's batch
 // (ProjectionTxn::Mutable): decoded once, changed in place, encoded once at commit.
 //
 //   ASSIGN_OR_RETURN(CounterRow* row, MutableCounterRow(txn, key));
 //   row->Add(Slot(SlotKind::kEntries, node), 1);
 //
-// Thread-compatible value type.
+// Thread-compatible value types.
 #ifndef SALES_SERVICES_PROJECTIONS_FUNNEL_MODEL_COUNTER_ROW_H_
 #define SALES_SERVICES_PROJECTIONS_FUNNEL_MODEL_COUNTER_ROW_H_
 
@@ -32,6 +39,27 @@
 #include "common/projection/projection.h"
 
 namespace sales::funnel {
+
+// Reads an encoding slot by slot, in ascending slot order. `bytes` must outlive the cursor.
+class CounterRowCursor {
+ public:
+  explicit CounterRowCursor(absl::string_view bytes) : rest_(bytes) {}
+
+  // Moves to the next slot: false at the end, or when the bytes are not an encoding (then
+  // status() is DATA_LOSS).
+  bool Next();
+  // The current slot and its value; valid after Next() returned true.
+  uint32_t slot() const { return slot_; }
+  int64_t value() const { return value_; }
+  absl::Status status() const;
+
+ private:
+  absl::string_view rest_;
+  uint32_t slot_ = 0;
+  int64_t value_ = 0;
+  bool started_ = false;
+  bool corrupt_ = false;
+};
 
 class CounterRow {
  public:

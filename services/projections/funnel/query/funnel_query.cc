@@ -1,15 +1,18 @@
 #include "services/projections/funnel/query/funnel_query.h"
 
-#include <array>
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
 #include "services/projections/funnel/model/counter_row.h"
@@ -68,42 +71,115 @@ google::protobuf::Duration ToProto(absl::Duration d) {
   return out;
 }
 
-// A period's counters for one dimension value: flows, stock and each node's histograms.
+// Where one histogram row ("H", keys.h) of a node is in the query's copy of the rows' bytes.
+struct HistogramRow {
+  int node;
+  size_t offset;
+  size_t size;
+};
+
+// A dimension value's counters over the report's stored periods: the flow and stock rows added
+// up, and each stored period's histogram rows as bytes. Histograms are not added up into rows:
+// only their p90s are needed, found in one merged pass over the encodings (FindP90Bins), which
+// is what keeps a grouped report over hundreds of values × 13 nodes cheap.
 struct Counters {
   CounterRow flows;
   CounterRow stock;
-  std::array<CounterRow, kNodeCount> histograms;
+  std::vector<HistogramRow> histograms;
 };
 
-void FillTimeInStage(const Counters& counters, int node, SlotKind count_kind, SlotKind sum_kind,
-                     SlotKind hist_kind, v1::TimeInStage& out) {
-  const int64_t count = counters.flows.Get(Slot(count_kind, node));
-  out.set_samples(count);
-  if (count <= 0) return;
-  *out.mutable_average() = ToProto(absl::Seconds(counters.flows.Get(Slot(sum_kind, node))) / count);
-  // p90: the bin holding the ceil(0.9 n)-th smallest sample (slots are in bin order).
-  const int64_t rank = (9 * count + 9) / 10;
-  int64_t seen = 0;
-  for (const auto& [slot, value] : counters.histograms[node].slots()) {
-    if (KindOf(slot) != hist_kind) continue;
-    seen += value;
-    if (seen >= rank) {
-      *out.mutable_p90() =
-          ToProto(absl::Seconds(HistogramBinMiddle(static_cast<int>(SubOf(slot)))));
-      return;
+// The histogram bins holding the p90 of a node's latest-visit and cumulative samples, -1 where
+// there is none.
+struct P90Bins {
+  int latest = -1;
+  int cumulative = -1;
+};
+
+// The p90 sample of n is the ceil(0.9 n)-th smallest.
+int64_t P90Rank(int64_t samples) { return (9 * samples + 9) / 10; }
+
+// Walks the sum of a node's histogram rows `rows` (one per stored period, so at most 7) in slot
+// order, i.e. bin order within each kind, merging the encodings as it goes; the p90 bin of a
+// kind is the one where the running count of that kind first reaches P90Rank of its number of
+// samples (from the flow row: the histogram holds one bin per sample). DATA_LOSS for bytes that
+// are not an encoding.
+absl::StatusOr<P90Bins> FindP90Bins(absl::Span<const absl::string_view> rows,
+                                    int64_t latest_samples, int64_t cumulative_samples) {
+  P90Bins bins;
+  const int64_t latest_rank = P90Rank(latest_samples);
+  const int64_t cumulative_rank = P90Rank(cumulative_samples);
+  int64_t latest_seen = 0;
+  int64_t cumulative_seen = 0;
+  absl::InlinedVector<CounterRowCursor, 7> cursors;  // the rows not read to their end
+  for (absl::string_view bytes : rows) {
+    CounterRowCursor cursor(bytes);
+    if (cursor.Next()) {
+      cursors.push_back(cursor);
+    } else {
+      RETURN_IF_ERROR(cursor.status());
     }
   }
+  const bool want_latest = latest_samples > 0;
+  const bool want_cumulative = cumulative_samples > 0;
+  while (!cursors.empty() &&
+         ((want_latest && bins.latest < 0) || (want_cumulative && bins.cumulative < 0))) {
+    uint32_t slot = cursors.front().slot();
+    for (const CounterRowCursor& cursor : cursors) slot = std::min(slot, cursor.slot());
+    int64_t count = 0;
+    for (size_t i = 0; i < cursors.size();) {
+      if (cursors[i].slot() != slot) {
+        ++i;
+        continue;
+      }
+      count += cursors[i].value();
+      if (cursors[i].Next()) {
+        ++i;
+        continue;
+      }
+      RETURN_IF_ERROR(cursors[i].status());
+      cursors.erase(cursors.begin() + i);
+    }
+    const int bin = static_cast<int>(SubOf(slot));
+    if (KindOf(slot) == SlotKind::kLatestHist && want_latest && bins.latest < 0) {
+      latest_seen += count;
+      if (latest_seen >= latest_rank) bins.latest = bin;
+    } else if (KindOf(slot) == SlotKind::kCumulativeHist && want_cumulative &&
+               bins.cumulative < 0) {
+      cumulative_seen += count;
+      if (cumulative_seen >= cumulative_rank) bins.cumulative = bin;
+    }
+  }
+  return bins;
+}
+
+void FillTimeInStage(const CounterRow& flows, int node, SlotKind count_kind, SlotKind sum_kind,
+                     int p90_bin, v1::TimeInStage& out) {
+  const int64_t count = flows.Get(Slot(count_kind, node));
+  out.set_samples(count);
+  if (count <= 0) return;
+  *out.mutable_average() = ToProto(absl::Seconds(flows.Get(Slot(sum_kind, node))) / count);
+  if (p90_bin >= 0) *out.mutable_p90() = ToProto(absl::Seconds(HistogramBinMiddle(p90_bin)));
 }
 
 template <typename Figures>
-void FillNode(const Counters& counters, int node, Figures& figures) {
-  figures.set_entries(counters.flows.Get(Slot(SlotKind::kEntries, node)));
-  figures.set_cohort(counters.flows.Get(Slot(SlotKind::kCohort, node)));
+absl::Status FillNode(const Counters& counters, absl::string_view histogram_bytes, int node,
+                      Figures& figures) {
+  const CounterRow& flows = counters.flows;
+  figures.set_entries(flows.Get(Slot(SlotKind::kEntries, node)));
+  figures.set_cohort(flows.Get(Slot(SlotKind::kCohort, node)));
   figures.set_occupancy(counters.stock.Get(Slot(SlotKind::kOccupancy, node)));
-  FillTimeInStage(counters, node, SlotKind::kLatestCount, SlotKind::kLatestSum,
-                  SlotKind::kLatestHist, *figures.mutable_latest_visit());
-  FillTimeInStage(counters, node, SlotKind::kCumulativeCount, SlotKind::kCumulativeSum,
-                  SlotKind::kCumulativeHist, *figures.mutable_cumulative());
+  absl::InlinedVector<absl::string_view, 7> rows;
+  for (const HistogramRow& row : counters.histograms) {
+    if (row.node == node) rows.push_back(histogram_bytes.substr(row.offset, row.size));
+  }
+  ASSIGN_OR_RETURN(const P90Bins bins,
+                   FindP90Bins(rows, flows.Get(Slot(SlotKind::kLatestCount, node)),
+                               flows.Get(Slot(SlotKind::kCumulativeCount, node))));
+  FillTimeInStage(flows, node, SlotKind::kLatestCount, SlotKind::kLatestSum, bins.latest,
+                  *figures.mutable_latest_visit());
+  FillTimeInStage(flows, node, SlotKind::kCumulativeCount, SlotKind::kCumulativeSum,
+                  bins.cumulative, *figures.mutable_cumulative());
+  return absl::OkStatus();
 }
 
 void SetNode(int node, v1::FunnelNode& out) {
@@ -126,21 +202,22 @@ int64_t PercentOf(int64_t units_times_percent) {
   return quotient;
 }
 
-v1::FunnelRow BuildRow(int dimension, absl::string_view value, const Counters& counters) {
+// `histogram_bytes` holds the rows that counters.histograms point into.
+absl::Status BuildRow(int dimension, absl::string_view value, const Counters& counters,
+                      absl::string_view histogram_bytes, v1::FunnelRow& row) {
   const CounterRow& flows = counters.flows;
   const CounterRow& stock = counters.stock;
-  v1::FunnelRow row;
   row.set_dimension(static_cast<v1::FunnelDimension>(dimension));
   row.set_value(std::string(value));
   for (int stage = leads_v1::LeadStage_MIN + 1; stage <= leads_v1::LeadStage_MAX; ++stage) {
     v1::StageFigures& figures = *row.add_stages();
     figures.set_stage(static_cast<leads_v1::LeadStage>(stage));
-    FillNode(counters, StageNode(figures.stage()), figures);
+    RETURN_IF_ERROR(FillNode(counters, histogram_bytes, StageNode(figures.stage()), figures));
   }
   for (int step = leads_v1::SalesStep_MIN + 1; step <= leads_v1::SalesStep_MAX; ++step) {
     v1::StepFigures& figures = *row.add_steps();
     figures.set_step(static_cast<leads_v1::SalesStep>(step));
-    FillNode(counters, StepNode(figures.step()), figures);
+    RETURN_IF_ERROR(FillNode(counters, histogram_bytes, StepNode(figures.step()), figures));
   }
   for (int from = 0; from < kNodeCount; ++from) {
     for (int to = 0; to < kNodeCount; ++to) {
@@ -177,7 +254,7 @@ v1::FunnelRow BuildRow(int dimension, absl::string_view value, const Counters& c
   }
   row.set_overdue_now(stock.Get(Slot(SlotKind::kOverdueNow)));
   row.set_overdue_events(flows.Get(Slot(SlotKind::kOverdueEvents)));
-  return row;
+  return absl::OkStatus();
 }
 
 // Calls `decode(rest of the key after prefix, value)` for every row under `prefix`; stops at the
@@ -236,7 +313,7 @@ absl::StatusOr<v1::FunnelReport> FunnelQuery::GetFunnel(const v1::GetFunnelReque
   CounterRow decoded;
   auto add_decoded = [&decoded](absl::string_view bytes, CounterRow& sum) -> absl::Status {
     RETURN_IF_ERROR(decoded.Decode(bytes));
-    sum.AddAll(decoded);
+    sum.AddSorted(decoded.slots());
     return absl::OkStatus();
   };
   if (!request.has_group_by()) {
@@ -262,7 +339,11 @@ absl::StatusOr<v1::FunnelReport> FunnelQuery::GetFunnel(const v1::GetFunnelReque
                                return rows[std::string(value)].stock.Decode(bytes);
                              }));
   }
+  // The histogram rows are kept as bytes (a copy: the store's views end with the scan step).
+  std::string histogram_bytes;
   for (int64_t p = stored.first; p < stored.first + stored.count; ++p) {
+    // A scan is value-major: the value's entry is looked up once per value, not once per row.
+    auto current = rows.end();
     RETURN_IF_ERROR(ScanRows(
         *store_, HistogramPrefix(stored.granularity, p, dimension) + only,
         [&](absl::string_view rest, absl::string_view bytes) {
@@ -273,13 +354,18 @@ absl::StatusOr<v1::FunnelReport> FunnelQuery::GetFunnel(const v1::GetFunnelReque
               (request.has_group_by() && !absl::ConsumeSuffix(&rest, absl::string_view("\0", 1)))) {
             return absl::DataLossError("funnel: bad histogram key");
           }
-          const std::string value =
-              request.has_group_by() ? std::string(rest) : request.filter().value();
-          return add_decoded(bytes, rows[value].histograms[node]);
+          const absl::string_view value =
+              request.has_group_by() ? rest : absl::string_view(request.filter().value());
+          if (current == rows.end() || current->first != value) {
+            current = rows.try_emplace(std::string(value)).first;
+          }
+          current->second.histograms.push_back({node, histogram_bytes.size(), bytes.size()});
+          histogram_bytes.append(bytes.data(), bytes.size());
+          return absl::OkStatus();
         }));
   }
   for (const auto& [value, counters] : rows) {
-    *report.add_rows() = BuildRow(dimension, value, counters);
+    RETURN_IF_ERROR(BuildRow(dimension, value, counters, histogram_bytes, *report.add_rows()));
   }
   return report;
 }

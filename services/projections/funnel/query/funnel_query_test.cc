@@ -335,6 +335,14 @@ TEST_F(FunnelQueryTest, OtherGranularities) {
   const v1::FunnelReport week = Get(v1::PERIOD_GRANULARITY_WEEK, At(11, 4, 0));
   EXPECT_EQ(week.period().key(), "2026-W45");  // 11-02 … 11-08: all five November captures
   EXPECT_EQ(Stage(week.rows(0), leads_v1::LEAD_STAGE_CAPTURED).entries(), 5);
+  // The week's p90 merges four days' histogram rows: captured left 11-02 (L6 3d), 11-03 (L1
+  // 1d), 11-04 (L2 2d, L3 1d), 11-08 (L4 4d); the 5th of 5 is 4d. Nurturing's cumulative: L1 2d
+  // (11-05), L3 3d (11-08): the 2nd of 2 is 3d.
+  EXPECT_EQ(Stage(week.rows(0), leads_v1::LEAD_STAGE_CAPTURED).latest_visit().samples(), 5);
+  EXPECT_EQ(Seconds(Stage(week.rows(0), leads_v1::LEAD_STAGE_CAPTURED).latest_visit().p90()),
+            BinMiddle(4 * kDay));
+  EXPECT_EQ(Seconds(Stage(week.rows(0), leads_v1::LEAD_STAGE_NURTURING).cumulative().p90()),
+            BinMiddle(3 * kDay));
   // L7 was captured 11-30 17:00 UTC, which is December in Shanghai.
   const v1::FunnelReport december = Get(v1::PERIOD_GRANULARITY_MONTH, At(12, 1, 12));
   EXPECT_EQ(december.period().key(), "2026-12");
