@@ -56,6 +56,7 @@ absl::StatusOr<LoadedAggregate<State>> LoadAggregate(eventstore::EventStore& sto
       loaded = {std::move(cached->first), cached->second};
     }
   }
+  const uint64_t cached_version = loaded.version;
   Wrapper event;
   while (true) {
     ASSIGN_OR_RETURN(std::vector<eventstore::EventEnvelope> page,
@@ -77,7 +78,10 @@ absl::StatusOr<LoadedAggregate<State>> LoadAggregate(eventstore::EventStore& sto
     }
     if (page.size() < kLoadPageSize) break;
   }
-  if (cache != nullptr && loaded.version > 0) cache->Put(stream_id, loaded.state, loaded.version);
+  // Only a state that moved on is cached again (a copy of the whole state).
+  if (cache != nullptr && loaded.version > cached_version) {
+    cache->Put(stream_id, loaded.state, loaded.version);
+  }
   return loaded;
 }
 

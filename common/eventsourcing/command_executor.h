@@ -117,7 +117,7 @@ absl::StatusOr<CommandOutcome<State>> ExecuteCommand(
                                       .expected_version = static_cast<int64_t>(outcome.version),
                                       .idempotency_key = options.idempotency_key,
                                       .idempotency_fingerprint = options.idempotency_fingerprint};
-    State next = outcome.state;
+    State next = std::move(outcome.state);  // `outcome` is not used again: no copy
     for (const Wrapper& event : decided) {
       next = evolve(std::move(next), event);
       eventstore::EventEnvelope& envelope = request.events.emplace_back();
