@@ -39,6 +39,7 @@ function(sales_cc_benchmark)
   add_executable(${ARG_NAME} ${ARG_SRCS})
   target_compile_options(${ARG_NAME} PRIVATE ${SALES_WARNING_FLAGS})
   target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS} benchmark::benchmark)
+  sales_link_malloc(${ARG_NAME})
 endfunction()
 
 function(sales_cc_binary)
@@ -46,6 +47,13 @@ function(sales_cc_binary)
   add_executable(${ARG_NAME} ${ARG_SRCS})
   target_compile_options(${ARG_NAME} PRIVATE ${SALES_WARNING_FLAGS})
   target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS})
+  sales_link_malloc(${ARG_NAME})
+endfunction()
+
+# Links tcmalloc so that it replaces glibc's malloc in the executable (kept even where the
+# linker drops libraries no symbol was taken from: tcmalloc is used through malloc itself).
+function(sales_link_malloc target)
+  target_link_libraries(${target} PRIVATE -Wl,--no-as-needed PkgConfig::TCMALLOC -Wl,--as-needed)
 endfunction()
 
 # Generates C++ from .proto files under proto/ (import root = proto/).

@@ -7,6 +7,7 @@ PACKAGES=(
   cmake ninja-build g++ pkg-config ccache
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librdkafka-dev librocksdb-dev libabsl-dev libssl-dev libcivetweb-dev libxxhash-dev
+  libgoogle-perftools-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   kcat tzdata curl
 )
