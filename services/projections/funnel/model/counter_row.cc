@@ -127,10 +127,6 @@ void CounterRow::Add(uint32_t slot, int64_t delta) {
   }
 }
 
-void CounterRow::AddAll(const CounterRow& other) {
-  for (const auto& [slot, value] : other.slots_) Add(slot, value);
-}
-
 void CounterRow::AddSorted(absl::Span<const std::pair<uint32_t, int64_t>> deltas) {
   if (deltas.empty()) return;
   std::vector<std::pair<uint32_t, int64_t>> merged;

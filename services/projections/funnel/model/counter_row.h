@@ -69,8 +69,6 @@ class CounterRow {
 
   int64_t Get(uint32_t slot) const;
   void Add(uint32_t slot, int64_t delta);
-  // Adds every slot of `other`.
-  void AddAll(const CounterRow& other);
   // Adds `deltas`, which are sorted by slot with each slot once (one merge pass: for rows with
   // many slots and many deltas, much cheaper than an Add each).
   void AddSorted(absl::Span<const std::pair<uint32_t, int64_t>> deltas);
