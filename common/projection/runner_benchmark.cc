@@ -152,16 +152,6 @@ int main(int argc, char** argv) {
   benchmark::Shutdown();
   std::printf("%d events, %d streams, funnel projection (2 reads + 2 writes per event)\n", events,
               streams);
-  if (rates.count("raw") == 0) return 0;
-  const sales::projection::testing::Rates& raw = rates["raw"];
-  for (const char* name : {"kafka", "feed"}) {
-    if (rates.count(name) == 0) continue;
-    const sales::projection::testing::Rates& rate = rates[name];
-    std::printf(
-        "runner from %-5s: %7.0f events/s = %.2f x raw consume (%.0f/s); per CPU-second: "
-        "process %7.0f = %.2f x raw's, consuming thread %7.0f = %.2f x raw's\n",
-        name, rate.wall, rate.wall / raw.wall, raw.wall, rate.process_cpu,
-        rate.process_cpu / raw.process_cpu, rate.thread_cpu, rate.thread_cpu / raw.thread_cpu);
-  }
+  sales::projection::testing::PrintRatesToRaw("runner", rates);
   return 0;
 }

@@ -146,6 +146,23 @@ Rates RunAndReport(benchmark::State& state, ProjectionRunner& runner, int events
   return Report(state, events, *first, last, first_count);
 }
 
+void PrintRatesToRaw(absl::string_view label, const std::map<std::string, Rates>& rates) {
+  const auto raw = rates.find("raw");
+  if (raw == rates.end()) return;
+  for (const char* name : {"kafka", "feed"}) {
+    const auto rate = rates.find(name);
+    if (rate == rates.end()) continue;
+    const Rates& r = rate->second;
+    const Rates& w = raw->second;
+    std::printf(
+        "%.*s from %-5s: %7.0f events/s = %.2f x raw consume (%.0f/s); per CPU-second: "
+        "process %7.0f = %.2f x raw's, consuming thread %7.0f = %.2f x raw's (%.2f us/event)\n",
+        static_cast<int>(label.size()), label.data(), name, r.wall, r.wall / w.wall, w.wall,
+        r.process_cpu, r.process_cpu / w.process_cpu, r.thread_cpu, r.thread_cpu / w.thread_cpu,
+        1e6 / r.thread_cpu);
+  }
+}
+
 bool TakeIntFlags(int& argc, char** argv,
                   std::initializer_list<std::pair<absl::string_view, int*>> flags) {
   int kept = 1;

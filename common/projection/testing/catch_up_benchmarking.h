@@ -23,6 +23,7 @@
 
 #include <functional>
 #include <initializer_list>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -122,6 +123,12 @@ Rates RawConsume(benchmark::State& state, const PublishedHistory& history, int e
 // from its first committed batch to its last (observers run on the runner thread, so the thread
 // CPU time is the runner's).
 Rates RunAndReport(benchmark::State& state, ProjectionRunner& runner, int events);
+
+// Prints, for the "kafka" and "feed" entries of `rates` (by source), the rate and its ratio to
+// the "raw" entry's, and events per CPU-second of the process and of the consuming thread (with
+// their ratios to raw's, and µs per event on that thread). `label` names the projection's lines.
+// Prints nothing without a "raw" entry (e.g. a filtered run).
+void PrintRatesToRaw(absl::string_view label, const std::map<std::string, Rates>& rates);
 
 // Takes each argument `<prefix>N` (a prefix like "--events=" of `flags`, N > 0) out of argv into
 // the prefix's int, leaving the rest for Google Benchmark; false (after printing the culprit) on

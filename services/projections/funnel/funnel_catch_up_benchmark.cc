@@ -14,6 +14,8 @@
 //   ninja -C build funnel_catch_up_benchmark &&
 //   build/services/projections/funnel/funnel_catch_up_benchmark [--events=200000]
 //       [--batch=N]  (catch-up batches and feed pages of N events; default: the runner's)
+// The timing runs from the first committed batch to the last: with --events below a few
+// batches' worth (default 20,000 per catch-up batch and feed page), pass a smaller --batch.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -150,16 +152,6 @@ int main(int argc, char** argv) {
   benchmark::Shutdown();
   std::printf("%d leads-topic events, funnel projection, catch-up batches of up to %d\n", events,
               batch_events);
-  if (rates.count("raw") == 0) return 0;
-  const sales::projection::testing::Rates& raw = rates["raw"];
-  for (const char* name : {"kafka", "feed"}) {
-    if (rates.count(name) == 0) continue;
-    const sales::projection::testing::Rates& rate = rates[name];
-    std::printf(
-        "funnel from %-5s: %7.0f events/s = %.2f x raw consume (%.0f/s); per CPU-second: "
-        "process %7.0f, runner thread %7.0f (%.2f us/event)\n",
-        name, rate.wall, rate.wall / raw.wall, raw.wall, rate.process_cpu, rate.thread_cpu,
-        1e6 / rate.thread_cpu);
-  }
+  sales::projection::testing::PrintRatesToRaw("funnel", rates);
   return 0;
 }
