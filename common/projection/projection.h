@@ -79,13 +79,16 @@ class AccumulatedRow {
 // A projection's own gathering of changes for one batch (ProjectionTxn::Accumulator), for
 // writes too frequent for a row lookup each: e.g. counter deltas kept under compact ids and
 // added to their rows once per batch. It holds only the batch's changes, never state of its own
-// beyond the batch (the projection contract above).
+// beyond the batch (the projection contract above), and shares nothing mutable with the
+// projection: it is folded on another thread while Apply goes on with the next batch.
 class BatchAccumulator {
  public:
   virtual ~BatchAccumulator() = default;
   // Turns everything gathered into row changes through `txn` (typically Mutable rows). Called
-  // once, when the batch is handed to its commit; the object is destroyed afterwards. An error
-  // fails the batch (it is then discarded and retried).
+  // once, on the store's committer thread as the first step of the batch's write (after every
+  // earlier batch was written); the object is destroyed afterwards. `txn` reads what is stored
+  // plus the fold's own writes; it has no accumulators (using one fails the batch). An error
+  // fails the batch: nothing of it is stored, and the runner retries.
   virtual absl::Status FoldInto(ProjectionTxn& txn) = 0;
 };
 
@@ -114,9 +117,10 @@ class ProjectionTxn {
 
   // The batch's accumulator named `name`: made by `make` on its first use in the batch, then the
   // same object for every later event of the batch; folded into rows (FoldInto) when the batch
-  // is handed to its commit, accumulators in name order, before the Mutable rows are encoded.
-  // Apply must not read (Get or Mutable) rows an accumulator folds into: it would not see the
-  // batch's gathered changes. Not covered by save points, like Mutable: decide poison before.
+  // is written, accumulators in name order. Apply must never read or write (Get, Put, Delete,
+  // Mutable) rows an accumulator folds into: it would not see the gathered changes, nor those
+  // of the batch being folded meanwhile. Not covered by save points, like Mutable: decide poison
+  // before.
   using AccumulatorMaker = absl::FunctionRef<std::unique_ptr<BatchAccumulator>()>;
   virtual BatchAccumulator& Accumulator(absl::string_view name, AccumulatorMaker make) = 0;
 };
@@ -126,6 +130,10 @@ class Projection {
   virtual ~Projection() = default;
   // Stable identifier (metrics labels, logs): e.g. "funnel".
   virtual absl::string_view name() const = 0;
+  // The version of the read model's key layout and row encodings. Raise it with any change that
+  // would make rows written by the previous code read wrongly: the runner then drops a store
+  // built under another version (or under none recorded) and rebuilds it from the event feed.
+  virtual int layout_version() const { return 1; }
   // See the contract above.
   virtual absl::Status Apply(const EventEnvelope& event, ProjectionTxn& txn) = 0;
 };

@@ -9,6 +9,7 @@
 #include "common/kafka/cluster_identity.h"
 #include "common/kafka/handles.h"
 #include "common/kafka/topic_info.h"
+#include "common/log/log.h"
 #include "common/projection/feed_catch_up.h"
 #include "common/status/status_macros.h"
 
@@ -118,6 +119,13 @@ absl::StatusOr<std::unique_ptr<ProjectionRunner>> ProjectionRunner::Create(
   }
   ASSIGN_OR_RETURN(std::unique_ptr<ProjectionStore> store,
                    ProjectionStore::Open(options.path, options.store));
+  ASSIGN_OR_RETURN(const bool emptied, store->EnsureLayout(projection->layout_version()));
+  if (emptied) {
+    log::Warn("projection.layout_changed.rebuilding",
+              {{"projection", projection->name()},
+               {"layout_version", projection->layout_version()},
+               {"path", options.path}});
+  }
   return std::unique_ptr<ProjectionRunner>(
       new ProjectionRunner(projection, std::move(options), std::move(store)));
 }
@@ -374,7 +382,10 @@ EventEnvelope ProjectionRunner::TakeSpareEnvelope() {
 
 void ProjectionRunner::RecycleEnvelopes(std::vector<EventEnvelope>& envelopes) {
   for (EventEnvelope& envelope : envelopes) {
-    if (spare_envelopes_.size() >= options_.max_batch_events) break;  // a live batch's worth
+    if (spare_envelopes_.size() >=
+        std::max(options_.max_batch_events, options_.catch_up_batch_events)) {
+      break;
+    }
     spare_envelopes_.push_back(std::move(envelope));
   }
   envelopes.clear();

@@ -172,8 +172,8 @@ class ProjectionRunner {
   // committer thread), notifies observers, advances positions_ and recycles its envelopes. On
   // failure its outcome is dropped.
   absl::Status FinishInFlight();
-  // Envelopes are recycled (up to max_batch_events): decoding into a recycled envelope reuses
-  // its strings' buffers instead of allocating new ones.
+  // Envelopes are recycled (up to a batch's worth, catch-up batches included): decoding into a
+  // recycled envelope reuses its strings' buffers instead of allocating new ones.
   EventEnvelope TakeSpareEnvelope();
   void RecycleEnvelopes(std::vector<EventEnvelope>& envelopes);  // leaves `envelopes` empty
   // Consumer lag and backlog_ from the high watermarks last seen in fetch responses.

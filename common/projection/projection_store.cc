@@ -27,6 +27,7 @@ constexpr char kRunnerFamily[] = "runner";
 
 // Runner-metadata keys. Topic and source names never contain NUL, so it separates the parts.
 constexpr char kBrokerKey[] = "broker";
+constexpr char kLayoutKey[] = "layout";
 
 std::string OffsetKey(absl::string_view topic, int32_t partition) {
   return absl::StrCat("offset/", topic, absl::string_view("\0", 1), partition);
@@ -86,7 +87,114 @@ std::vector<const typename Map::value_type*> SortedByKey(const Map& map) {
   return entries;
 }
 
+// Read-model writes by key (nullopt: deleted); the type of StoreBatch::Writes.
+using RowWrites = absl::flat_hash_map<std::string, std::optional<std::string>>;
+
+// Appends `writes` to `out` in key order: RocksDB's memtable inserts a run of ascending keys
+// faster than random ones (it resumes each search where the previous insertion ended).
+void AppendRows(const RowWrites& writes, rocksdb::ColumnFamilyHandle* family,
+                rocksdb::WriteBatch& out) {
+  for (const auto* row : SortedByKey(writes)) {
+    const auto& [key, value] = *row;
+    rocksdb::Status s = value ? out.Put(family, key, *value) : out.Delete(family, key);
+    s.PermitUncheckedError();  // a WriteBatch in memory fails only beyond its size limit (none)
+  }
+}
+
+absl::Status MixedUse(absl::string_view key) {
+  return absl::FailedPreconditionError(
+      absl::StrCat("projection row ", absl::CEscape(key),
+                   " used through both Mutable and Get/Put/Delete in one batch"));
+}
+
 }  // namespace
+
+// The accumulators' ProjectionTxn, on the committer thread during a batch's write: reads see the
+// fold's own writes, then what is stored — every earlier batch has been written by this thread,
+// in order, and Apply never writes an accumulator's rows (projection.h).
+class ProjectionStore::FoldTxn : public ProjectionTxn {
+ public:
+  explicit FoldTxn(ProjectionStore* store) : store_(store) {}
+
+  // Folds `accumulators` in name order, then encodes the rows they changed (keeping the decoded
+  // objects in the store's folded_cache_). The accumulators are left to be destroyed with the
+  // in-flight batch by the writer thread, which allocated them: freeing memory on the thread
+  // that allocated it keeps the allocator's per-thread caches warm (tcmalloc).
+  absl::Status Fold(
+      std::map<std::string, std::unique_ptr<BatchAccumulator>, std::less<>>& accumulators) {
+    for (auto& [name, accumulator] : accumulators) {
+      absl::Status folded = accumulator->FoldInto(*this);
+      if (folded.ok()) folded = misuse_;
+      if (!folded.ok()) {
+        return absl::Status(folded.code(),
+                            absl::StrCat("projection accumulator ", name, ": ", folded.message()));
+      }
+    }
+    EncodeRows(rows_, writes_, store_->folded_cache_);
+    return absl::OkStatus();
+  }
+
+  void WriteTo(rocksdb::WriteBatch& out) const { AppendRows(writes_, store_->model_cf_, out); }
+
+  // Forgets the fold (its rows are moved out by Fold, or dropped after a failure).
+  void Clear() {
+    EraseAll(rows_);
+    EraseAll(writes_);
+    late_accumulators_.clear();
+    misuse_ = absl::OkStatus();
+  }
+
+  absl::StatusOr<std::optional<std::string>> Get(absl::string_view key) override {
+    if (auto it = writes_.find(key); it != writes_.end()) return it->second;
+    if (rows_.contains(key)) return MixedUse(key);
+    return store_->GetRaw(store_->model_cf_, key);
+  }
+  void Put(absl::string_view key, absl::string_view value) override {
+    Write(key, std::string(value));
+  }
+  void Delete(absl::string_view key) override { Write(key, std::nullopt); }
+
+  absl::StatusOr<AccumulatedRow*> Mutable(absl::string_view key, RowLoader load) override {
+    if (auto it = rows_.find(key); it != rows_.end()) return it->second.get();
+    if (writes_.contains(key)) return MixedUse(key);
+    if (std::optional<DecodedRow> decoded = store_->folded_cache_.Take(key)) {
+      return rows_.emplace(std::string(key), std::move(decoded->row)).first->second.get();
+    }
+    std::optional<absl::string_view> stored;
+    rocksdb::Status s =
+        store_->db_->Get(rocksdb::ReadOptions(), store_->model_cf_, ToSlice(key), &scratch_);
+    if (!s.IsNotFound()) {
+      RETURN_IF_ERROR(FromRocks(s, "projection store get"));
+      stored = scratch_;
+    }
+    ASSIGN_OR_RETURN(std::unique_ptr<AccumulatedRow> row, load(stored));
+    if (row == nullptr) {
+      return absl::InternalError(
+          absl::StrCat("projection row loader returned no row for ", absl::CEscape(key)));
+    }
+    return rows_.emplace(std::string(key), std::move(row)).first->second.get();
+  }
+
+  // Accumulators gather Apply's changes; a fold using one would never see it folded.
+  BatchAccumulator& Accumulator(absl::string_view name, AccumulatorMaker make) override {
+    misuse_ = absl::FailedPreconditionError(
+        absl::StrCat("a fold used accumulator ", name, ", which only Apply may use"));
+    return *late_accumulators_.emplace_back(make());
+  }
+
+ private:
+  void Write(absl::string_view key, std::optional<std::string> value) {
+    if (store_->folded_cache_.size() != 0) store_->folded_cache_.Take(key);
+    writes_[key] = std::move(value);
+  }
+
+  ProjectionStore* store_;
+  DecodedRows rows_;  // the rows changed through Mutable by this fold
+  RowWrites writes_;  // this fold's Put/Delete, then its encoded rows
+  std::string scratch_;
+  std::vector<std::unique_ptr<BatchAccumulator>> late_accumulators_;  // misuse, kept alive
+  absl::Status misuse_;
+};
 
 // ProjectionTxn over the batch: reads see the batch's writes first, then the committed model.
 class StoreBatch::Txn : public ProjectionTxn {
@@ -147,12 +255,6 @@ class StoreBatch::Txn : public ProjectionTxn {
     } else {
       it->second.reset();
     }
-  }
-
-  static absl::Status MixedUse(absl::string_view key) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("projection row ", absl::CEscape(key),
-                     " used through both Mutable and Get/Put/Delete in one batch"));
   }
 
   StoreBatch* batch_;
@@ -249,44 +351,23 @@ void StoreBatch::DiscardSavePoint() {
   }
 }
 
-absl::Status StoreBatch::FoldAccumulators() {
-  // Taken out first: a fold's Mutable calls must not see the accumulators being folded.
-  std::map<std::string, std::unique_ptr<BatchAccumulator>, std::less<>> accumulators;
-  accumulators.swap(accumulators_);
-  for (auto& [name, accumulator] : accumulators) {
-    if (absl::Status folded = accumulator->FoldInto(*txn_); !folded.ok()) {
-      failed_ = absl::Status(folded.code(),
-                             absl::StrCat("projection accumulator ", name, ": ", folded.message()));
-      return failed_;
-    }
-  }
-  return absl::OkStatus();
-}
-
-void StoreBatch::EncodeAccumulated() {
-  Writes& writes = writes_[0];
-  for (auto it = accumulated_.begin(); it != accumulated_.end();) {
-    auto node = accumulated_.extract(it++);
+void ProjectionStore::EncodeRows(DecodedRows& rows, RowWrites& writes,
+                                 internal::BoundedCache<DecodedRow>& keep) {
+  for (auto it = rows.begin(); it != rows.end();) {
+    auto node = rows.extract(it++);
     std::string bytes = node.mapped()->Encode();
     if (bytes.empty()) {
       writes[std::move(node.key())].reset();
       continue;  // not kept decoded: an empty row need not equal what loading "absent" gives
     }
     const size_t decoded_bytes = 2 * bytes.size();
-    store_->decoded_cache_.Put(node.key(), {std::move(node.mapped()), decoded_bytes});
+    keep.Put(node.key(), {std::move(node.mapped()), decoded_bytes});
     writes[std::move(node.key())] = std::move(bytes);
   }
 }
 
 void StoreBatch::WriteTo(rocksdb::WriteBatch& out) const {
-  // In key order: RocksDB's memtable inserts a run of ascending keys faster than random ones
-  // (it resumes each search where the previous insertion ended).
-  for (const auto* row : SortedByKey(writes_[0])) {
-    const auto& [key, value] = *row;
-    rocksdb::Status s =
-        value ? out.Put(store_->model_cf_, key, *value) : out.Delete(store_->model_cf_, key);
-    s.PermitUncheckedError();  // a WriteBatch in memory fails only beyond its size limit (none)
-  }
+  AppendRows(writes_[0], store_->model_cf_, out);
   for (const auto* mark : SortedByKey(marks_)) {
     const absl::AlphaNum digits(mark->second);  // formats into its own buffer: no allocation
     out.Put(store_->runner_cf_, mark->first, ToSlice(digits.Piece())).PermitUncheckedError();
@@ -298,6 +379,7 @@ void StoreBatch::WriteTo(rocksdb::WriteBatch& out) const {
 
 void StoreBatch::SwapChanges(StoreBatch& other) {
   writes_[0].swap(other.writes_[0]);
+  accumulators_.swap(other.accumulators_);
   marks_.swap(other.marks_);
   metadata_.swap(other.metadata_);
 }
@@ -349,6 +431,8 @@ ProjectionStore::ProjectionStore(std::unique_ptr<rocksdb::DB> db,
       mark_cache_(options.mark_cache_bytes),
       row_cache_(options.row_cache_bytes),
       decoded_cache_(options.decoded_row_cache_bytes),
+      folded_cache_(options.decoded_row_cache_bytes),
+      fold_txn_(std::make_unique<FoldTxn>(this)),
       in_flight_(new StoreBatch(this)),
       committer_(std::make_unique<internal::BackgroundJob>([this] { return WriteInFlight(); })) {}
 
@@ -374,8 +458,7 @@ absl::Status ProjectionStore::CommitInBackground(StoreBatch& batch, std::functio
     return absl::FailedPreconditionError("a projection batch is already being committed");
   }
   RETURN_IF_ERROR(batch.failed_);
-  RETURN_IF_ERROR(batch.FoldAccumulators());
-  batch.EncodeAccumulated();
+  EncodeRows(batch.accumulated_, batch.writes_[0], decoded_cache_);
   batch.mutations_ = 0;
   in_flight_->SwapChanges(batch);  // `batch` gets the emptied tables of the previous one
   landed_ = std::move(landed);
@@ -387,8 +470,19 @@ absl::Status ProjectionStore::CommitInBackground(StoreBatch& batch, std::functio
 bool ProjectionStore::CommitSettled() { return !in_flight_active_ || committer_->Finished(); }
 
 absl::Status ProjectionStore::WriteInFlight() {
+  const absl::Status status = FoldAndWrite();
+  // The fold's rows were changed in place (or are encoded into a write that failed): what is
+  // stored is unknown, so they are dropped and loaded again.
+  if (!status.ok()) folded_cache_.Clear();
+  fold_txn_->Clear();
+  return status;
+}
+
+absl::Status ProjectionStore::FoldAndWrite() {
+  RETURN_IF_ERROR(fold_txn_->Fold(in_flight_->accumulators_));
   write_batch_.Clear();
   in_flight_->WriteTo(write_batch_);
+  fold_txn_->WriteTo(write_batch_);
   rocksdb::WriteOptions options;  // WAL on (the default)
   RETURN_IF_ERROR(FromRocks(db_->Write(options, &write_batch_), "commit projection batch"));
   if (landed_) landed_();
@@ -405,7 +499,7 @@ absl::Status ProjectionStore::AwaitCommit() {
     mark_cache_.Clear();
     row_cache_.Clear();
     decoded_cache_.Clear();
-    in_flight_->Clear();
+    in_flight_->Clear();  // the committer is idle (and cleared its own side)
     return status;
   }
   // Now committed: move (not copy) the batch's rows and marks into the caches.
@@ -471,6 +565,48 @@ absl::StatusOr<std::optional<std::string>> ProjectionStore::GetRaw(rocksdb::Colu
   if (s.IsNotFound()) return std::nullopt;
   RETURN_IF_ERROR(FromRocks(s, "projection store get"));
   return value;
+}
+
+absl::StatusOr<bool> ProjectionStore::EnsureLayout(int version) {
+  if (in_flight_active_) {
+    return absl::FailedPreconditionError("projection layout checked while a batch is in flight");
+  }
+  ASSIGN_OR_RETURN(const std::optional<std::string> stored, GetRaw(runner_cf_, kLayoutKey));
+  const std::string wanted = absl::StrCat(version);
+  if (stored == wanted) return false;
+  const bool reset = stored.has_value() || !FamilyEmpty(model_cf_) || !FamilyEmpty(runner_cf_);
+  if (reset) {
+    RETURN_IF_ERROR(DeleteAll(model_cf_));
+    RETURN_IF_ERROR(DeleteAll(runner_cf_));
+    mark_cache_.Clear();
+    row_cache_.Clear();
+    decoded_cache_.Clear();
+    folded_cache_.Clear();  // the committer is idle: nothing in flight
+  }
+  RETURN_IF_ERROR(FromRocks(db_->Put(rocksdb::WriteOptions(), runner_cf_, kLayoutKey, wanted),
+                            "record projection layout"));
+  return reset;
+}
+
+bool ProjectionStore::FamilyEmpty(rocksdb::ColumnFamilyHandle* cf) {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf));
+  it->SeekToFirst();
+  return !it->Valid();
+}
+
+absl::Status ProjectionStore::DeleteAll(rocksdb::ColumnFamilyHandle* cf) {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf));
+  it->SeekToLast();
+  RETURN_IF_ERROR(FromRocks(it->status(), "find the last projection key"));
+  if (!it->Valid()) return absl::OkStatus();
+  // Every key sorts before the last key followed by a 0 byte.
+  std::string end = it->key().ToString();
+  end.push_back('\0');
+  it.reset();
+  RETURN_IF_ERROR(FromRocks(db_->DeleteRange(rocksdb::WriteOptions(), cf, "", end),
+                            "delete the projection's keys"));
+  return FromRocks(db_->CompactRange(rocksdb::CompactRangeOptions(), cf, nullptr, nullptr),
+                   "compact the emptied projection store");
 }
 
 absl::StatusOr<std::optional<std::string>> ProjectionStore::BrokerIdentity() {

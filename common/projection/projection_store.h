@@ -17,13 +17,20 @@
 //   ASSIGN_OR_RETURN(std::string sha, store->Checksum());
 //
 // Rows used through ProjectionTxn::Mutable live decoded in the batch (one hash-map entry each)
-// and are encoded into its writes when the batch is handed to the committer, right after the
-// batch's accumulators (ProjectionTxn::Accumulator) were folded into them; from then on they
+// and are encoded into its writes when the batch is handed to the committer; from then on they
 // are ordinary writes (Get reads them as any other). The decoded objects themselves move into a
 // cache of decoded rows, from which a later batch's Mutable takes them back instead of decoding
 // the bytes again; like the other caches it only ever holds the state of what is committed or in
 // flight (a Put or Delete of the key drops its entry, a failed commit drops them all), so a key
 // must always be loaded into the same row type.
+//
+// Accumulators (ProjectionTxn::Accumulator) are folded on the committer thread, as the first
+// step of their batch's write, through a ProjectionTxn of their own: its reads see what earlier
+// batches stored (the committer wrote them, in order) and the fold's own writes; its Mutable rows
+// are kept decoded across batches in a cache of the committer thread's (same budget). That
+// takes the fold off the writer's thread, which meanwhile applies the next batch — sound because
+// Apply never reads the rows an accumulator folds into (projection.h). A fold error fails the
+// batch's write like a RocksDB error: AwaitCommit returns it and nothing of the batch is stored.
 //
 // Speed. A batch keeps its writes in hash maps (one entry per key, the latest value) and turns
 // them into a WriteBatch only at Commit, so a key written many times in a batch (a counter, a
@@ -81,7 +88,7 @@ struct ProjectionStoreOptions {
   size_t row_cache_bytes = size_t{64} << 20;
   // Rows held through ProjectionTxn::Mutable stay decoded after their batch was handed to its
   // commit, for the next batches to take up again without decoding (estimated at twice their
-  // encoded size; 0: none).
+  // encoded size; 0: none). Accumulators' rows have a budget of the same size of their own.
   size_t decoded_row_cache_bytes = size_t{64} << 20;
   // RocksDB memtable size of each column family (see PointLookupOptions in the .cc: smaller
   // memtables made the benchmark's commits faster; 2–64 MiB measured).
@@ -107,17 +114,25 @@ class ProjectionStore {
   // then AwaitCommit. Refused while a save point is open or another batch is in flight.
   absl::Status Commit(StoreBatch& batch);
 
-  // Starts committing the batch atomically (WAL on) on the committer thread and leaves `batch`
-  // empty for reuse. Refused (and `batch` unchanged) while a save point is open or another batch
-  // is in flight. `landed`, if given, runs on the committer thread right after a successful
-  // write (before AwaitCommit returns): for quick, thread-safe bookkeeping such as counters.
+  // Starts committing the batch atomically (WAL on) on the committer thread — which first folds
+  // its accumulators — and leaves `batch` empty for reuse. Refused (and `batch` unchanged) while
+  // a save point is open or another batch is in flight. `landed`, if given, runs on the
+  // committer thread right after a successful write (before AwaitCommit returns): for quick,
+  // thread-safe bookkeeping such as counters.
   absl::Status CommitInBackground(StoreBatch& batch, std::function<void()> landed = nullptr);
   // True when AwaitCommit would not block: nothing in flight, or its write has ended.
   bool CommitSettled();
-  // Waits for the batch in flight (OK when none) and returns the result of its write. On
-  // failure the in-flight changes are dropped and whether any reached the database is unknown
+  // Waits for the batch in flight (OK when none) and returns the result of its fold and write.
+  // On failure the in-flight changes are dropped and whether any reached the database is unknown
   // until it is read again (the caches are dropped); batches built meanwhile must be cleared.
   absl::Status AwaitCommit();
+
+  // Makes sure the store holds a read model of layout `version` (Projection::layout_version):
+  // a new store records it; a store recorded under another version, or holding anything without
+  // a recorded version (built before versions were recorded), is emptied — read model and runner
+  // metadata, so that the runner rebuilds it from the event feed — and records `version`.
+  // Returns whether it emptied the store. Nothing may be in flight.
+  absl::StatusOr<bool> EnsureLayout(int version);
 
   // Committed runner metadata.
   absl::StatusOr<std::optional<std::string>> BrokerIdentity();
@@ -142,11 +157,16 @@ class ProjectionStore {
 
  private:
   friend class StoreBatch;
+  class FoldTxn;
   ProjectionStore(std::unique_ptr<rocksdb::DB> db,
                   std::vector<rocksdb::ColumnFamilyHandle*> handles,
                   ProjectionStoreOptions options);
   absl::StatusOr<std::optional<std::string>> GetRaw(rocksdb::ColumnFamilyHandle* cf,
                                                     absl::string_view key);
+  // Whether the family holds no key.
+  bool FamilyEmpty(rocksdb::ColumnFamilyHandle* cf);
+  // Deletes every key of the family.
+  absl::Status DeleteAll(rocksdb::ColumnFamilyHandle* cf);
   // The latest mark under `mark_key` (0 if none) and read-model row under `key` beneath the
   // batch being built: the in-flight batch's, else from the cache, else from RocksDB (and then
   // cached). Writer thread only.
@@ -163,8 +183,15 @@ class ProjectionStore {
     size_t bytes = 0;
   };
   friend size_t ValueBytes(const DecodedRow& decoded) { return decoded.bytes; }
-  // The committer thread's job: writes the in-flight batch.
+  // Rows held decoded through Mutable, by key.
+  using DecodedRows = absl::flat_hash_map<std::string, std::unique_ptr<AccumulatedRow>>;
+  // Encodes `rows` into `writes` (their one encoding) and moves the decoded objects into `keep`.
+  static void EncodeRows(DecodedRows& rows,
+                         absl::flat_hash_map<std::string, std::optional<std::string>>& writes,
+                         internal::BoundedCache<DecodedRow>& keep);
+  // The committer thread's job: folds the in-flight batch's accumulators, then writes it.
   absl::Status WriteInFlight();
+  absl::Status FoldAndWrite();
 
   std::unique_ptr<rocksdb::DB> db_;
   rocksdb::ColumnFamilyHandle* model_cf_;
@@ -175,6 +202,9 @@ class ProjectionStore {
   internal::BoundedCache<uint64_t> mark_cache_;
   internal::BoundedCache<std::optional<std::string>> row_cache_;
   internal::BoundedCache<DecodedRow> decoded_cache_;
+  // Committer thread only: the accumulators' decoded rows across batches, and the fold's txn.
+  internal::BoundedCache<DecodedRow> folded_cache_;
+  std::unique_ptr<FoldTxn> fold_txn_;
   // The batch handed to the committer (its changes; empty when none). While in_flight_active_,
   // the committer thread and the writer thread both only read it.
   std::unique_ptr<StoreBatch> in_flight_;
@@ -223,13 +253,10 @@ class StoreBatch {
   explicit StoreBatch(ProjectionStore* store);
   // The batch's own latest write of `key`; nullptr if it has not written it.
   const std::optional<std::string>* FindWrite(absl::string_view key) const;
-  // Folds the accumulators into rows (and drops them); an error fails the batch.
-  absl::Status FoldAccumulators();
-  // Encodes the rows held through Mutable into the batch's writes (their one encoding).
-  void EncodeAccumulated();
   // Appends every change of the batch to `out`.
   void WriteTo(rocksdb::WriteBatch& out) const;
-  // Exchanges the changes (not the save points: none may be open) with `other`'s.
+  // Exchanges the changes and accumulators (not the save points: none may be open) with
+  // `other`'s.
   void SwapChanges(StoreBatch& other);
 
   ProjectionStore* store_;
@@ -239,8 +266,8 @@ class StoreBatch {
   size_t open_save_points_ = 0;
   // Rows held through Mutable, by key; Mutable calls so far, and their number when each open
   // save point was set (mutations_at_save_point_[i]: the (i+1)-th); set when a rollback failed.
-  absl::flat_hash_map<std::string, std::unique_ptr<AccumulatedRow>> accumulated_;
-  // The batch's accumulators, by name (folded in name order).
+  ProjectionStore::DecodedRows accumulated_;
+  // The batch's accumulators, by name (folded in name order, on the committer thread).
   std::map<std::string, std::unique_ptr<BatchAccumulator>, std::less<>> accumulators_;
   uint64_t mutations_ = 0;
   std::vector<uint64_t> mutations_at_save_point_;

@@ -162,6 +162,42 @@ TEST(ProjectionStoreTest, ChecksumCoversTheReadModelOnly) {
   EXPECT_NE(*a->Checksum(), *b->Checksum());
 }
 
+TEST(ProjectionStoreTest, AStoreOfAnotherLayoutIsEmptiedAndRecordsTheNewOne) {
+  sales::testing::TempDir dir;
+  auto store = OpenStore(dir.path() + "/p");
+  ASSERT_EQ(*store->EnsureLayout(1), false) << "a new store only records its layout";
+  StoreBatch batch = store->NewBatch();
+  batch.txn().Put("row", "v1");
+  batch.SetMark("leads", "lead-1", 7);
+  batch.SetOffset("sales.leads.v1", 0, 42);
+  batch.SetBrokerIdentity("cluster-a");
+  ASSERT_TRUE(store->Commit(batch).ok());
+  EXPECT_EQ(*store->EnsureLayout(1), false) << "same layout: kept";
+  EXPECT_EQ(*store->Get("row"), "v1");
+
+  EXPECT_EQ(*store->EnsureLayout(2), true);
+  EXPECT_EQ(*store->Get("row"), std::nullopt);
+  EXPECT_EQ(*store->NewBatch().Mark("leads", "lead-1"), 0u) << "marks are gone, cache included";
+  EXPECT_EQ(*store->Offset("sales.leads.v1", 0), std::nullopt);
+  EXPECT_EQ(*store->BrokerIdentity(), std::nullopt);
+  EXPECT_EQ(*store->FeedPosition("leads"), 1u) << "so the runner catches up from the start";
+
+  store.reset();
+  store = OpenStore(dir.path() + "/p");
+  EXPECT_EQ(*store->EnsureLayout(2), false) << "the new layout was recorded";
+}
+
+TEST(ProjectionStoreTest, AStoreWithoutARecordedLayoutIsEmptiedUnlessNew) {
+  sales::testing::TempDir dir;
+  auto store = OpenStore(dir.path() + "/p");
+  StoreBatch batch = store->NewBatch();
+  batch.txn().Put("row", "built before layouts were recorded");
+  ASSERT_TRUE(store->Commit(batch).ok());
+  EXPECT_EQ(*store->EnsureLayout(1), true);
+  EXPECT_EQ(*store->Get("row"), std::nullopt);
+  EXPECT_EQ(*store->Checksum(), *OpenStore(dir.path() + "/fresh")->Checksum());
+}
+
 TEST(ProjectionStoreTest, ScanVisitsThePrefixInKeyOrder) {
   sales::testing::TempDir dir;
   auto store = OpenStore(dir.path() + "/p");
@@ -371,21 +407,61 @@ TEST_F(ProjectionStoreAccumulatorTest, GathersTheBatchAndFoldsItOnceInNameOrder)
   EXPECT_EQ(*store_->Get("count"), std::nullopt);
 }
 
-TEST_F(ProjectionStoreAccumulatorTest, AFoldErrorFailsTheBatchUntilItIsCleared) {
+TEST_F(ProjectionStoreAccumulatorTest, AFoldErrorFailsTheWriteAndNothingOfTheBatchIsStored) {
   StoreBatch batch = store_->NewBatch();
   SummingAccumulator::Of(batch.txn(), "sum").Add("count", 1);
+  ASSERT_TRUE(store_->Commit(batch).ok());
+  EXPECT_EQ(CountingRow::loads, 1);
+
+  SummingAccumulator::Of(batch.txn(), "sum").Add("count", 10);
+  batch.txn().Put("plain", "x");
+  batch.SetMark("leads", "lead-1", 3);
   SummingAccumulator::fold_status = absl::DataLossError("bad row");
-  const absl::Status commit = store_->Commit(batch);
+  ASSERT_TRUE(store_->CommitInBackground(batch).ok()) << "the fold runs on the committer thread";
+  const absl::Status commit = store_->AwaitCommit();
   EXPECT_EQ(commit.code(), absl::StatusCode::kDataLoss);
   EXPECT_NE(commit.message().find("accumulator sum"), absl::string_view::npos) << commit;
-  EXPECT_EQ(store_->Commit(batch).code(), absl::StatusCode::kDataLoss) << "the batch is failed";
-  EXPECT_EQ(*store_->Get("count"), std::nullopt);
+  EXPECT_EQ(*store_->Get("count"), "1");
+  EXPECT_EQ(*store_->Get("plain"), std::nullopt);
+  EXPECT_EQ(*batch.Mark("leads", "lead-1"), 0u);
 
   SummingAccumulator::fold_status = absl::OkStatus();
-  batch.Clear();
   SummingAccumulator::Of(batch.txn(), "sum").Add("count", 4);
   ASSERT_TRUE(store_->Commit(batch).ok());
-  EXPECT_EQ(*store_->Get("count"), "4") << "the failed batch's delta is gone";
+  EXPECT_EQ(*store_->Get("count"), "5") << "the failed batch's delta is gone";
+  EXPECT_EQ(CountingRow::loads, 2) << "the failed fold's decoded rows were dropped and reloaded";
+}
+
+TEST_F(ProjectionStoreAccumulatorTest, TheNextBatchIsAppliedWhileTheFoldRuns) {
+  StoreBatch batch = store_->NewBatch();
+  SummingAccumulator::Of(batch.txn(), "sum").Add("count", 2);
+  ASSERT_TRUE(store_->CommitInBackground(batch).ok());
+  // The next batch gathers on top of the one being folded; the folds add up in batch order.
+  SummingAccumulator::Of(batch.txn(), "sum").Add("count", 3);
+  batch.txn().Put("plain", "y");
+  ASSERT_TRUE(store_->AwaitCommit().ok());
+  ASSERT_TRUE(store_->Commit(batch).ok());
+  EXPECT_EQ(*store_->Get("count"), "5");
+  EXPECT_EQ(*store_->Get("plain"), "y");
+  EXPECT_EQ(CountingRow::loads, 1) << "the folded row stays decoded across batches";
+}
+
+// Uses another accumulator from its fold, which only Apply may do.
+class NestingAccumulator : public BatchAccumulator {
+ public:
+  absl::Status FoldInto(ProjectionTxn& txn) override {
+    SummingAccumulator::Of(txn, "inner").Add("count", 1);
+    return absl::OkStatus();
+  }
+};
+
+TEST_F(ProjectionStoreAccumulatorTest, AFoldUsingAnAccumulatorFailsTheBatch) {
+  StoreBatch batch = store_->NewBatch();
+  batch.txn().Accumulator("outer", [] { return std::make_unique<NestingAccumulator>(); });
+  const absl::Status commit = store_->Commit(batch);
+  EXPECT_EQ(commit.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(commit.message().find("accumulator inner"), absl::string_view::npos) << commit;
+  EXPECT_EQ(*store_->Get("count"), std::nullopt);
 }
 
 TEST_F(ProjectionStoreAccumulatorTest, ClearDropsWhatWasGathered) {

@@ -110,7 +110,7 @@ void BM_RunnerFromKafka(benchmark::State& state) {
   FunnelProjection projection;
   for (auto _ : state) {
     auto runner = CheckedValue(ProjectionRunner::Create(
-        &projection, {.path = CheckedValue(history.NewPathTrustingKafka()),
+        &projection, {.path = CheckedValue(history.NewPathTrustingKafka(projection)),
                       .bootstrap_servers = history.bootstrap(),
                       .sources = {{.topic = kTopic, .feed = history.feed()}}}));
     rates["kafka"] = testing::RunAndReport(state, *runner, events);

@@ -427,6 +427,44 @@ TEST_F(ProjectionRunnerTest, EvictedOffsetsAreCaughtUpFromTheFeed) {
   ExpectEqualsRebuild();
 }
 
+// The same projection under a new layout version (as after an upgrade that changed its rows).
+class RelaidProjection : public StreamChainProjection {
+ public:
+  int layout_version() const override { return 2; }
+};
+
+TEST_F(ProjectionRunnerTest, AStoreOfAnOlderLayoutIsRebuiltFromTheFeed) {
+  StartBroker();
+  StartRelay();
+  StartRunnerAndWaitForSync();
+  Append("a", 4);
+  Append("b", 3);
+  WaitForExpectedCounts();
+  runner_->Stop();
+  runner_.reset();
+  // A row the new layout would misread, if it were kept.
+  {
+    auto store = ProjectionStore::Open(dir_.path() + "/projection");
+    ASSERT_TRUE(store.ok()) << store.status();
+    StoreBatch batch = (*store)->NewBatch();
+    batch.txn().Put("stale-row-of-layout-1", "x");
+    ASSERT_TRUE((*store)->Commit(batch).ok());
+  }
+
+  RelaidProjection relaid;
+  runner_projection_ = &relaid;
+  StartRunner();
+  WaitForExpectedCounts();
+  EXPECT_TRUE(WaitFor([&] { return runner_->stats().catch_ups == 1; }))
+      << "the emptied store is caught up from the feed, not resumed from its offsets";
+  EXPECT_EQ(*runner_->store().Get("stale-row-of-layout-1"), std::nullopt);
+  ExpectEqualsRebuild();
+  Append("a", 2);  // then Kafka is followed
+  WaitForExpectedCounts();
+  ExpectEqualsRebuild();
+  runner_.reset();  // before `relaid` goes
+}
+
 TEST_F(ProjectionRunnerTest, OffsetsEvictedWhileConsumingAreCaughtUpFromTheFeed) {
   StartBroker(/*partitions=*/1);
   StartRelay();

@@ -79,9 +79,10 @@ absl::Status PublishedHistory::CheckNothingEvicted() const {
 
 std::string PublishedHistory::NewPath() { return absl::StrCat(dir_.path(), "/run-", ++runs_); }
 
-absl::StatusOr<std::string> PublishedHistory::NewPathTrustingKafka() {
+absl::StatusOr<std::string> PublishedHistory::NewPathTrustingKafka(const Projection& projection) {
   std::string path = NewPath();
   ASSIGN_OR_RETURN(std::unique_ptr<ProjectionStore> store, ProjectionStore::Open(path));
+  RETURN_IF_ERROR(store->EnsureLayout(projection.layout_version()).status());
   ASSIGN_OR_RETURN(std::string identity,
                    kafka::FetchClusterIdentity(bootstrap(), absl::Seconds(10)));
   StoreBatch batch = store->NewBatch();

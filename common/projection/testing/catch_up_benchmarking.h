@@ -75,8 +75,9 @@ class PublishedHistory {
   // A fresh projection store path under the history's temporary directory.
   std::string NewPath();
   // NewPath, holding a projection store that trusts this broker from offset 0 of every partition
-  // (so a runner on it reads all of Kafka and never catches up from the feed).
-  absl::StatusOr<std::string> NewPathTrustingKafka();
+  // (so a runner on it reads all of Kafka and never catches up from the feed), recorded under
+  // `projection`'s layout version.
+  absl::StatusOr<std::string> NewPathTrustingKafka(const Projection& projection);
 
  private:
   explicit PublishedHistory(Options options) : options_(std::move(options)) {}

@@ -114,7 +114,8 @@ void BM_RunnerFromKafka(benchmark::State& state) {
   funnel::FunnelProjection projection;
   for (auto _ : state) {
     auto runner = CheckedValue(ProjectionRunner::Create(
-        &projection, RunnerOptions(history, CheckedValue(history.NewPathTrustingKafka()))));
+        &projection,
+        RunnerOptions(history, CheckedValue(history.NewPathTrustingKafka(projection)))));
     rates["kafka"] = testing::RunAndReport(state, *runner, events);
     if (runner->stats().catch_ups != 0) Check(absl::InternalError("unexpected catch-up"));
   }
