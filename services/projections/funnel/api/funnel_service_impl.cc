@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "common/grpc/latest_value_writer.h"
 #include "common/status/grpc_status.h"
+#include "google/protobuf/arena.h"
 
 namespace sales::funnel {
 
@@ -13,9 +14,33 @@ using ::sales::projections::v1::FunnelUpdate;
 using ::sales::projections::v1::GetFunnelRequest;
 using ::sales::projections::v1::WatchFunnelRequest;
 
+namespace {
+
+// One call's request and response on an Arena that the call's end (Release) frees.
+class ArenaMessages final : public grpc::MessageHolder<GetFunnelRequest, FunnelReport> {
+ public:
+  ArenaMessages() {
+    set_request(google::protobuf::Arena::CreateMessage<GetFunnelRequest>(&arena_));
+    set_response(google::protobuf::Arena::CreateMessage<FunnelReport>(&arena_));
+  }
+  void Release() override { delete this; }
+
+ private:
+  google::protobuf::Arena arena_;
+};
+
+}  // namespace
+
+grpc::MessageHolder<GetFunnelRequest, FunnelReport>*
+FunnelServiceImpl::ArenaAllocator::AllocateMessages() {
+  return new ArenaMessages();
+}
+
 FunnelServiceImpl::FunnelServiceImpl(const FunnelQuery* query, concurrency::Executor* executor,
                                      projection::WatchHub<FunnelUpdate>* hub)
-    : query_(query), executor_(executor), hub_(hub) {}
+    : query_(query), executor_(executor), hub_(hub) {
+  SetMessageAllocatorFor_GetFunnel(&allocator_);
+}
 
 grpc::ServerUnaryReactor* FunnelServiceImpl::GetFunnel(grpc::CallbackServerContext* context,
                                                        const GetFunnelRequest* request,
@@ -26,9 +51,7 @@ grpc::ServerUnaryReactor* FunnelServiceImpl::GetFunnel(grpc::CallbackServerConte
     return reactor;
   }
   absl::Status scheduled = executor_->Schedule([this, reactor, request, response] {
-    absl::StatusOr<FunnelReport> report = query_->GetFunnel(*request);
-    if (report.ok()) *response = *std::move(report);
-    reactor->Finish(ToGrpcStatus(report.status()));
+    reactor->Finish(ToGrpcStatus(query_->GetFunnel(*request, *response)));
   });
   if (!scheduled.ok()) reactor->Finish(ToGrpcStatus(scheduled));
   return reactor;

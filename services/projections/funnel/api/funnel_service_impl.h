@@ -1,6 +1,8 @@
 // FunnelServiceImpl: the gRPC adapter of sales.projections.v1.FunnelService over the funnel read
 // model. GetFunnel validates the request on the reaction thread and runs FunnelQuery on the
-// executor (RocksDB reads must not run on gRPC's reaction threads). WatchFunnel subscribes the
+// executor (RocksDB reads must not run on gRPC's reaction threads), straight into the call's
+// response, which lives with its request on one protobuf Arena per call (ArenaAllocator: a
+// grouped report is tens of thousands of small messages, freed at once). WatchFunnel subscribes the
 // call to a WatchHub fed by the funnel runner's batches: the client gets the report at once,
 // then a new one after each committed batch that changed it; a slow client's updates coalesce
 // to the latest (common/projection/watch_hub.h, common/grpc/latest_value_writer.h).
@@ -27,6 +29,7 @@
 #include "common/concurrency/executor.h"
 #include "common/projection/watch_hub.h"
 #include "grpcpp/grpcpp.h"
+#include "grpcpp/support/message_allocator.h"
 #include "sales/projections/v1/funnel.grpc.pb.h"
 #include "services/projections/funnel/query/funnel_query.h"
 
@@ -48,6 +51,15 @@ class FunnelServiceImpl final : public projections::v1::FunnelService::CallbackS
       const projections::v1::WatchFunnelRequest* request) override;
 
  private:
+  // Allocates each GetFunnel call's request and response on an Arena of the call's own.
+  class ArenaAllocator final : public grpc::MessageAllocator<projections::v1::GetFunnelRequest,
+                                                             projections::v1::FunnelReport> {
+   public:
+    grpc::MessageHolder<projections::v1::GetFunnelRequest, projections::v1::FunnelReport>*
+    AllocateMessages() override;
+  };
+
+  ArenaAllocator allocator_;
   const FunnelQuery* const query_;
   concurrency::Executor* const executor_;
   projection::WatchHub<projections::v1::FunnelUpdate>* const hub_;

@@ -8,6 +8,21 @@
 #include "common/status/status_macros.h"
 
 namespace sales::funnel {
+namespace {
+
+constexpr uint64_t kStockBit = uint64_t{1} << 63;
+constexpr int kGranularityShift = 60;
+constexpr int kDimensionShift = 57;
+constexpr int kPeriodShift = 32;
+constexpr int64_t kPeriodBias = int64_t{1} << 24;
+constexpr uint64_t kPeriodMask = (uint64_t{1} << 25) - 1;
+constexpr size_t kSlotsOfANewCell = 14;  // an absl table of capacity 15
+
+int64_t PeriodOf(uint64_t cell) {
+  return static_cast<int64_t>((cell >> kPeriodShift) & kPeriodMask) - kPeriodBias;
+}
+
+}  // namespace
 
 CellDeltas::CellDeltas() { ValueId(""); }
 
@@ -26,55 +41,89 @@ uint32_t CellDeltas::ValueId(absl::string_view value) {
   return id;
 }
 
-void CellDeltas::AddToDay(char table, int64_t day, int dimension, uint32_t value, int node,
-                          const CounterRow& delta) {
-  if (delta.empty()) return;
-  Sums& sums = cells_[Cell{table, v1::PERIOD_GRANULARITY_DAY, static_cast<uint8_t>(dimension),
-                           static_cast<uint8_t>(node), day, value}];
-  for (const auto& [slot, amount] : delta.slots()) sums[slot] += amount;
+CellDeltas::CellId CellDeltas::DayCell(int64_t day, int dimension, uint32_t value) {
+  return WithPeriod(static_cast<uint64_t>(dimension) << kDimensionShift | value,
+                    v1::PERIOD_GRANULARITY_DAY, day);
 }
 
-void CellDeltas::AddToStock(int dimension, uint32_t value, const CounterRow& delta, int64_t sign) {
-  if (delta.empty()) return;
-  Sums& sums = cells_[Cell{kStockTable, 0, static_cast<uint8_t>(dimension), 0, 0, value}];
-  for (const auto& [slot, amount] : delta.slots()) sums[slot] += sign * amount;
+CellDeltas::CellId CellDeltas::StockCell(int dimension, uint32_t value) {
+  return kStockBit | static_cast<uint64_t>(dimension) << kDimensionShift | value;
 }
 
-CellDeltas::Cells CellDeltas::RollUpDays() const {
+CellDeltas::CellId CellDeltas::WithPeriod(CellId cell, v1::PeriodGranularity granularity,
+                                          int64_t period) {
+  constexpr uint64_t kKept = (uint64_t{7} << kDimensionShift) | 0xFFFFFFFFu;
+  return (cell & kKept) | static_cast<uint64_t>(granularity) << kGranularityShift |
+         static_cast<uint64_t>(period + kPeriodBias) << kPeriodShift;
+}
+
+void CellDeltas::AddToDay(int64_t day, const SliceValues& values, const CounterRow& delta) {
+  Record(/*stock=*/false, day, values, delta);
+}
+
+void CellDeltas::AddToStock(const SliceValues& values, const CounterRow& delta, int64_t sign) {
+  Record(/*stock=*/true, sign, values, delta);
+}
+
+void CellDeltas::Record(bool stock, int64_t day_or_sign, const SliceValues& values,
+                        const CounterRow& delta) {
+  if (delta.empty()) return;
+  const auto first = static_cast<uint32_t>(slots_.size());
+  slots_.insert(slots_.end(), delta.slots().begin(), delta.slots().end());
+  recorded_.push_back({stock, day_or_sign, values, first, static_cast<uint32_t>(slots_.size())});
+}
+
+CellDeltas::Cells CellDeltas::SumRecorded() const {
+  Cells cells;
+  for (const Recorded& recorded : recorded_) {
+    const int64_t sign = recorded.stock ? recorded.day_or_sign : 1;
+    for (int d = 0; d <= kDimensionCount; ++d) {
+      const CellId id = recorded.stock ? StockCell(d, recorded.values[d])
+                                       : DayCell(recorded.day_or_sign, d, recorded.values[d]);
+      auto [it, added] = cells.try_emplace(id);
+      Sums& sums = it->second;
+      // Room for an event or two at once: most DAY cells get no more, and growing a table step
+      // by step was a large share of the fold's allocations.
+      if (added) sums.reserve(kSlotsOfANewCell);
+      for (uint32_t i = recorded.first; i < recorded.end; ++i) {
+        sums[slots_[i].first] += sign * slots_[i].second;
+      }
+    }
+  }
+  return cells;
+}
+
+CellDeltas::Cells CellDeltas::RollUpDays(const Cells& days) {
   Cells larger;
-  for (const auto& [cell, sums] : cells_) {
-    if (cell.table == kStockTable) continue;
+  for (const auto& [cell, sums] : days) {
+    if (cell & kStockBit) continue;
     for (const v1::PeriodGranularity granularity :
          {v1::PERIOD_GRANULARITY_MONTH, v1::PERIOD_GRANULARITY_YEAR}) {
-      Cell holder = cell;
-      holder.granularity = granularity;
-      holder.period = PeriodOfDay(granularity, cell.period);
-      Sums& holder_sums = larger[holder];
+      Sums& holder_sums =
+          larger[WithPeriod(cell, granularity, PeriodOfDay(granularity, PeriodOf(cell)))];
       for (const auto& [slot, amount] : sums) holder_sums[slot] += amount;
     }
   }
   return larger;
 }
 
-void CellDeltas::BuildKey(const Cell& cell, std::string& key) const {
-  const std::string& value = values_[cell.value];
-  if (cell.table == kStockTable) {
-    key.assign(1, kStockTable);
-    key.push_back(static_cast<char>(cell.dimension));
+void CellDeltas::BuildKey(CellId cell, std::string& key) const {
+  const int dimension = static_cast<int>((cell >> kDimensionShift) & 7);
+  const std::string& value = values_[static_cast<uint32_t>(cell)];
+  if (cell & kStockBit) {
+    key.assign(1, 'O');  // keys.h: "O" <dim> <value>
+    key.push_back(static_cast<char>(dimension));
     key.append(value);
     return;
   }
-  BuildCellKey(cell.table, static_cast<v1::PeriodGranularity>(cell.granularity), cell.period,
-               cell.dimension, value, key);
-  if (cell.table == kHistogramTable) {
-    key.push_back('\0');
-    key.push_back(static_cast<char>(cell.node));
-  }
+  const auto granularity = static_cast<v1::PeriodGranularity>((cell >> kGranularityShift) & 7);
+  BuildCellKey(granularity, PeriodOf(cell), dimension, value, key);
 }
 
 absl::Status CellDeltas::FoldInto(projection::ProjectionTxn& txn) {
-  RETURN_IF_ERROR(FoldCells(cells_, txn));
-  return FoldCells(RollUpDays(), txn);
+  const Cells days_and_stock = SumRecorded();
+  RETURN_IF_ERROR(FoldCells(days_and_stock, txn));
+  return FoldCells(RollUpDays(days_and_stock), txn);
 }
 
 absl::Status CellDeltas::FoldCells(const Cells& cells, projection::ProjectionTxn& txn) const {

@@ -13,6 +13,7 @@
 #include "common/eventsourcing/event_codec.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
+#include "google/protobuf/arena.h"
 #include "sales/leads/v1/events.pb.h"
 #include "sales/projections/v1/funnel_state.pb.h"
 #include "services/projections/funnel/model/cell_deltas.h"
@@ -179,57 +180,48 @@ class LeadUpdate {
   // Adds the event's counter deltas to the batch's CellDeltas (folded into rows per batch).
   void Flush(CellDeltas& cells) {
     for (const FlowDelta& flow : flows_) {
-      AddToCells(cells, kCellTable, flow.at, ValueIds(cells, flow.dims), 0, flow.row);
-    }
-    for (const HistogramDelta& histogram : histograms_) {
-      AddToCells(cells, kHistogramTable, histogram.at, ValueIds(cells, histogram.dims),
-                 histogram.node, histogram.row);
+      // Weeks and quarters are sums of the day's (and so month's and year's) cells: keys.h.
+      if (flow.row.empty()) continue;
+      const int64_t day = PeriodIndexOf(v1::PERIOD_GRANULARITY_DAY, absl::FromUnixSeconds(flow.at));
+      cells.AddToDay(day, ValueIds(cells, flow.dims), flow.row);
     }
     const CounterRow new_stock = Stock();
     const v1::FunnelDims& old_dims = old_dims_ ? *old_dims_ : state_.dims();
     if (new_stock.slots() != old_stock_.slots() || !SameDims(old_dims, state_.dims())) {
-      for (int d = 0; d <= kDimensionCount; ++d) {
-        cells.AddToStock(d, cells.ValueId(DimValue(old_dims, d)), old_stock_, -1);
-        cells.AddToStock(d, cells.ValueId(DimValue(state_.dims(), d)), new_stock, 1);
-      }
+      const CellDeltas::SliceValues new_ids = CurrentValueIds(cells);
+      cells.AddToStock(old_dims_ ? ValueIdsOf(cells, *old_dims_) : new_ids, old_stock_, -1);
+      cells.AddToStock(new_ids, new_stock, 1);
     }
   }
 
  private:
-  // Flow deltas by (instant, dimension snapshot), each for the cells of that instant; histogram
-  // deltas likewise by (instant, dimension snapshot, node). An event has one to a few of each.
+  // Cell deltas (flows and histogram bins) by (instant, dimension snapshot), each for the cells
+  // of that instant. An event has one to a few.
   struct FlowDelta {
     int64_t at;
     int dims;
     CounterRow row;
   };
-  struct HistogramDelta {
-    int64_t at;
-    int dims;
-    int node;
-    CounterRow row;
-  };
 
   // The batch's ids of the 8 dimension slices' values (CellDeltas::ValueId) of snapshot `dims`.
-  using ValueIdsOfSlices = std::array<uint32_t, kDimensionCount + 1>;
-  const ValueIdsOfSlices& ValueIds(CellDeltas& cells, int dims) {
+  const CellDeltas::SliceValues& ValueIds(CellDeltas& cells, int dims) {
     for (const auto& [index, ids] : value_ids_) {
       if (index == dims) return ids;
     }
-    ValueIdsOfSlices& ids = value_ids_.emplace_back(dims, ValueIdsOfSlices{}).second;
-    for (int d = 0; d <= kDimensionCount; ++d) {
-      ids[d] = cells.ValueId(DimValue(state_.dims_snapshots(dims), d));
-    }
-    return ids;
+    return value_ids_.emplace_back(dims, ValueIdsOf(cells, state_.dims_snapshots(dims))).second;
   }
-
-  // Adds `row` to the 8 dimension slices' cells of the instant's day (and so of its month and
-  // year: CellDeltas::AddToDay; weeks and quarters are sums of these, keys.h).
-  static void AddToCells(CellDeltas& cells, char table, int64_t seconds,
-                         const ValueIdsOfSlices& values, int node, const CounterRow& row) {
-    if (row.empty()) return;
-    const int64_t day = PeriodIndexOf(v1::PERIOD_GRANULARITY_DAY, absl::FromUnixSeconds(seconds));
-    for (int d = 0; d <= kDimensionCount; ++d) cells.AddToDay(table, day, d, values[d], node, row);
+  // The ids of the current dimension values: those of a snapshot used by a flow when equal
+  // (comparing a few short strings is cheaper than looking up 8 ids).
+  CellDeltas::SliceValues CurrentValueIds(CellDeltas& cells) const {
+    for (const auto& [index, ids] : value_ids_) {
+      if (SameDims(state_.dims_snapshots(index), state_.dims())) return ids;
+    }
+    return ValueIdsOf(cells, state_.dims());
+  }
+  static CellDeltas::SliceValues ValueIdsOf(CellDeltas& cells, const v1::FunnelDims& dims) {
+    CellDeltas::SliceValues ids;
+    for (int d = 0; d <= kDimensionCount; ++d) ids[d] = cells.ValueId(DimValue(dims, d));
+    return ids;
   }
 
   // This lead's contribution to the stock rows of its current dimension values.
@@ -268,9 +260,9 @@ class LeadUpdate {
     Flow(t, dims, Slot(SlotKind::kLatestSum, node), sign * latest);
     Flow(t, dims, Slot(SlotKind::kCumulativeCount, node), sign);
     Flow(t, dims, Slot(SlotKind::kCumulativeSum, node), sign * cumulative);
-    CounterRow& histogram = HistogramAt(t, dims, node);
-    histogram.Add(Slot(SlotKind::kLatestHist, HistogramBin(latest)), sign);
-    histogram.Add(Slot(SlotKind::kCumulativeHist, HistogramBin(cumulative)), sign);
+    Flow(t, dims, Slot(SlotKind::kLatestHist, node * kHistogramBins + HistogramBin(latest)), sign);
+    Flow(t, dims, Slot(SlotKind::kCumulativeHist, node * kHistogramBins + HistogramBin(cumulative)),
+         sign);
   }
 
   void Flow(int64_t t, int dims, uint32_t slot, int64_t delta) {
@@ -281,21 +273,11 @@ class LeadUpdate {
     flows_.back().row.Add(slot, delta);
   }
 
-  CounterRow& HistogramAt(int64_t t, int dims, int node) {
-    for (HistogramDelta& histogram : histograms_) {
-      if (histogram.at == t && histogram.dims == dims && histogram.node == node) {
-        return histogram.row;
-      }
-    }
-    return histograms_.emplace_back(HistogramDelta{t, dims, node, CounterRow()}).row;
-  }
-
   v1::FunnelLeadState& state_;
   std::optional<v1::FunnelDims> old_dims_;  // copied before the first SetDim
   const CounterRow old_stock_;
   std::vector<FlowDelta> flows_;
-  std::vector<HistogramDelta> histograms_;
-  std::vector<std::pair<int, ValueIdsOfSlices>> value_ids_;  // by snapshot index
+  std::vector<std::pair<int, CellDeltas::SliceValues>> value_ids_;  // by snapshot index
 };
 
 // Every poison check of a lead event (what makes it INVALID_ARGUMENT or UNIMPLEMENTED), made
@@ -521,7 +503,14 @@ absl::Status FunnelProjection::Apply(const EventEnvelope& envelope, ProjectionTx
     if (IsIgnoredLeadsType(full_name)) return absl::OkStatus();
     return absl::UnimplementedError(absl::StrCat("funnel: unknown leads event type ", full_name));
   }
-  leads_v1::LeadEvent event;
+  // Parsed on an arena whose first block is on the stack, so that a lead event's submessages and
+  // strings cost no heap allocation (a typical event needs well under the block).
+  alignas(16) char first_block[4096];
+  google::protobuf::ArenaOptions arena_options;
+  arena_options.initial_block = first_block;
+  arena_options.initial_block_size = sizeof(first_block);
+  google::protobuf::Arena arena(arena_options);
+  auto& event = *google::protobuf::Arena::CreateMessage<leads_v1::LeadEvent>(&arena);
   if (absl::Status unpacked = eventsourcing::UnpackEvent(envelope.payload(), event);
       !unpacked.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("funnel: ", unpacked.message()));

@@ -46,6 +46,8 @@ class FunnelProjection : public projection::Projection {
   static constexpr char kName[] = "funnel";
 
   absl::string_view name() const override { return kName; }
+  // 2: histograms share their cell's row (keys.h); 1 kept them in rows of their own per node.
+  int layout_version() const override { return 2; }
   absl::Status Apply(const projection::EventEnvelope& event,
                      projection::ProjectionTxn& txn) override;
 };

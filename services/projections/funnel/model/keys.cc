@@ -155,10 +155,10 @@ std::string LeadKey(absl::string_view stream_id) {
   return key;
 }
 
-void BuildCellKey(char table, v1::PeriodGranularity granularity, int64_t period, int dimension,
+void BuildCellKey(v1::PeriodGranularity granularity, int64_t period, int dimension,
                   absl::string_view value, std::string& out) {
   out.clear();
-  out.push_back(table);
+  out.push_back('C');
   AppendPeriod(out, granularity, period);
   out.push_back(static_cast<char>(dimension));
   out.append(value.data(), value.size());
@@ -166,29 +166,14 @@ void BuildCellKey(char table, v1::PeriodGranularity granularity, int64_t period,
 
 std::string CellPrefix(v1::PeriodGranularity granularity, int64_t period, int dimension) {
   std::string key;
-  BuildCellKey(kCellTable, granularity, period, dimension, "", key);
+  BuildCellKey(granularity, period, dimension, "", key);
   return key;
 }
 
 std::string CellKey(v1::PeriodGranularity granularity, int64_t period, int dimension,
                     absl::string_view value) {
   std::string key;
-  BuildCellKey(kCellTable, granularity, period, dimension, value, key);
-  return key;
-}
-
-std::string HistogramPrefix(v1::PeriodGranularity granularity, int64_t period, int dimension) {
-  std::string key;
-  BuildCellKey(kHistogramTable, granularity, period, dimension, "", key);
-  return key;
-}
-
-std::string HistogramKey(v1::PeriodGranularity granularity, int64_t period, int dimension,
-                         absl::string_view value, int node) {
-  std::string key;
-  BuildCellKey(kHistogramTable, granularity, period, dimension, value, key);
-  key.push_back('\0');
-  key.push_back(static_cast<char>(node));
+  BuildCellKey(granularity, period, dimension, value, key);
   return key;
 }
 

@@ -3,18 +3,18 @@
 //
 // Key layout of the "read_model" keyspace (every query is a point lookup or one prefix scan):
 //   "L" <stream id>                               FunnelLeadState of one lead (proto)
-//   "C" <gran:1> <period:8 BE> <dim:1> <value>    flow counters of one (period, dimension value)
-//   "H" <gran:1> <period:8 BE> <dim:1> <value> 0 <node:1>
-//                                                 time-in-stage histograms of one node there
+//   "C" <gran:1> <period:8 BE> <dim:1> <value>    the counters of one (period, dimension value):
+//                                                 flows and every node's time-in-stage histograms
 //   "O" <dim:1> <value>                           stock counters (occupancy, pipeline, overdue now)
 // Only DAY, MONTH and YEAR cells are stored (kStoredGranularities): a WEEK is the sum of its 7
 // days, a QUARTER of its 3 months (StoredPeriodsOf). Every counter is a sum of per-event deltas
 // placed by the event's instant, and those periods partition the larger one, so the sums are
 // exact; it saves 2/5 of the rows an event touches. YEAR stays stored because a grouped yearly
 // report would otherwise scan and add up 12 months of every value's rows.
-// Values never hold a 0 byte (ids and enum names), so "H…<value>\0" prefixes one value's
-// histogram rows. Histograms live apart because they are the large part of a period's counters:
-// only an event that ends a visit touches them, and then only its node's rows.
+// The histograms share their cell's row: a visit's end adds its time-in-stage samples (flow
+// counters) and its histogram bins at the same instant and dimension values, so one row per
+// cell is loaded, merged and written per batch, and a report reads one row per stored period.
+// (Histogram rows of their own, one per node, were 3/4 of the rows a catch-up batch wrote.)
 // dim 0 (kAllDimension) with value "" is the whole organisation; dims 1–7 are FunnelDimension.
 // Counter rows are CounterRow encodings (counter_row.h) of the slots below.
 //
@@ -116,19 +116,13 @@ int HistogramBin(int64_t seconds);          // seconds < 0 count as 0
 double HistogramBinMiddle(int bin);
 
 // ---- Keys ----
-inline constexpr char kCellTable = 'C';
-inline constexpr char kHistogramTable = 'H';
-// CellKey (table kCellTable) or the part of HistogramKey before "\0<node>" (kHistogramTable),
-// built into `out` (its buffer reused).
-void BuildCellKey(char table, v1::PeriodGranularity granularity, int64_t period, int dimension,
+// CellKey, built into `out` (its buffer reused).
+void BuildCellKey(v1::PeriodGranularity granularity, int64_t period, int dimension,
                   absl::string_view value, std::string& out);
 std::string LeadKey(absl::string_view stream_id);
 std::string CellPrefix(v1::PeriodGranularity granularity, int64_t period, int dimension);
 std::string CellKey(v1::PeriodGranularity granularity, int64_t period, int dimension,
                     absl::string_view value);
-std::string HistogramPrefix(v1::PeriodGranularity granularity, int64_t period, int dimension);
-std::string HistogramKey(v1::PeriodGranularity granularity, int64_t period, int dimension,
-                         absl::string_view value, int node);
 std::string StockPrefix(int dimension);
 std::string StockKey(int dimension, absl::string_view value);
 

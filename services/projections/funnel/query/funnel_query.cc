@@ -10,7 +10,6 @@
 
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "common/status/errors.h"
@@ -63,55 +62,146 @@ absl::Status ValidateFilterValue(v1::FunnelDimension dimension, const std::strin
   return absl::OkStatus();
 }
 
-google::protobuf::Duration ToProto(absl::Duration d) {
-  google::protobuf::Duration out;
+struct DurationParts {
+  int64_t seconds;
+  int32_t nanos;
+};
+
+DurationParts PartsOf(absl::Duration d) {
   const int64_t seconds = absl::IDivDuration(d, absl::Seconds(1), &d);
-  out.set_seconds(seconds);
-  out.set_nanos(static_cast<int32_t>(absl::ToInt64Nanoseconds(d)));
-  return out;
+  return {seconds, static_cast<int32_t>(absl::ToInt64Nanoseconds(d))};
 }
 
-// Where one histogram row ("H", keys.h) of a node is in the query's copy of the rows' bytes.
-struct HistogramRow {
-  int node;
-  size_t offset;
-  size_t size;
-};
+void SetDuration(DurationParts parts, google::protobuf::Duration& out) {
+  out.set_seconds(parts.seconds);
+  out.set_nanos(parts.nanos);
+}
 
-// A dimension value's counters over the report's stored periods: the flow and stock rows added
-// up, and each stored period's histogram rows as bytes. Histograms are not added up into rows:
-// only their p90s are needed, found in one merged pass over the encodings (FindP90Bins), which
-// is what keeps a grouped report over hundreds of values × 13 nodes cheap.
-struct Counters {
-  CounterRow flows;
-  CounterRow stock;
-  std::vector<HistogramRow> histograms;
-};
+// absl::Seconds(sum_seconds) / count (count > 0) truncated to the nanosecond, as a proto. For a
+// sum ≥ 0 (every real one) in integers, which is the same: absl divides in quarter nanoseconds,
+// truncating, and floor(floor(x) / 4) = floor(x / 4).
+void SetMean(int64_t sum_seconds, int64_t count, google::protobuf::Duration& out) {
+  if (sum_seconds < 0) return SetDuration(PartsOf(absl::Seconds(sum_seconds) / count), out);
+  const auto nanos = static_cast<__int128>(sum_seconds % count) * 1000000000 / count;
+  SetDuration({sum_seconds / count, static_cast<int32_t>(nanos)}, out);
+}
 
-// The histogram bins holding the p90 of a node's latest-visit and cumulative samples, -1 where
-// there is none.
-struct P90Bins {
-  int latest = -1;
-  int cumulative = -1;
-};
+// The p90 reported for a histogram bin (0 ≤ bin < kHistogramBins): its middle
+// (HistogramBinMiddle), computed once per bin.
+DurationParts P90Of(int bin) {
+  static const auto* const middles = [] {
+    auto* all = new std::vector<DurationParts>();
+    for (int b = 0; b < kHistogramBins; ++b) {
+      all->push_back(PartsOf(absl::Seconds(HistogramBinMiddle(b))));
+    }
+    return all;
+  }();
+  return (*middles)[bin];
+}
 
 // The p90 sample of n is the ceil(0.9 n)-th smallest.
 int64_t P90Rank(int64_t samples) { return (9 * samples + 9) / 10; }
 
-// Walks the sum of a node's histogram rows `rows` (one per stored period, so at most 7) in slot
-// order, i.e. bin order within each kind, merging the encodings as it goes; the p90 bin of a
-// kind is the one where the running count of that kind first reaches P90Rank of its number of
-// samples (from the flow row: the histogram holds one bin per sample). DATA_LOSS for bytes that
-// are not an encoding.
-absl::StatusOr<P90Bins> FindP90Bins(absl::Span<const absl::string_view> rows,
-                                    int64_t latest_samples, int64_t cumulative_samples) {
-  P90Bins bins;
-  const int64_t latest_rank = P90Rank(latest_samples);
-  const int64_t cumulative_rank = P90Rank(cumulative_samples);
-  int64_t latest_seen = 0;
-  int64_t cumulative_seen = 0;
+// Finds the histogram bin holding the p90 of one node's samples of one kind: fed the node's bin
+// counts in bin order, it is the bin where the running count first reaches P90Rank of the
+// number of samples (from the flow counters: the histogram holds one bin per sample).
+class P90Bin {
+ public:
+  void Add(int bin, int64_t count, int64_t samples) {
+    if (bin_ >= 0 || samples <= 0) return;
+    seen_ += count;
+    if (seen_ >= P90Rank(samples)) bin_ = bin;
+  }
+  // -1 when there is no sample.
+  int bin() const { return bin_; }
+
+ private:
+  int64_t seen_ = 0;
+  int bin_ = -1;
+};
+
+// The counters of one dimension value's cells ("C" rows, keys.h) a report reads, summed over
+// the report's stored periods (exact, see StoredPeriodsOf), dense by node, with each node's p90
+// bins. Fed the summed slots in ascending order (AddCells), so each row is walked once and
+// nothing is decoded into rows, merged or looked up figure by figure; and a node's sample counts
+// (kinds 4 and 6) are final before its histogram bins (kinds 8 and 9) arrive.
+struct CellCounters {
+  int64_t entries[kNodeCount] = {};
+  int64_t cohort[kNodeCount] = {};
+  int64_t latest_count[kNodeCount] = {};
+  int64_t latest_sum[kNodeCount] = {};
+  int64_t cumulative_count[kNodeCount] = {};
+  int64_t cumulative_sum[kNodeCount] = {};
+  int64_t reached[kNodeCount][kNodeCount] = {};  // [from][to]
+  P90Bin latest_p90[kNodeCount];
+  P90Bin cumulative_p90[kNodeCount];
+  int64_t cycle_count = 0;
+  int64_t cycle_sum = 0;
+  int64_t overdue_events = 0;
+
+  // Slots no figure reads are skipped.
+  void Add(uint32_t slot, int64_t value) {
+    const uint32_t sub = SubOf(slot);
+    const bool node = sub < kNodeCount;
+    const uint32_t hist_node = sub / kHistogramBins;
+    const int bin = static_cast<int>(sub % kHistogramBins);
+    switch (KindOf(slot)) {
+      case SlotKind::kEntries:
+        if (node) entries[sub] += value;
+        break;
+      case SlotKind::kCohort:
+        if (node) cohort[sub] += value;
+        break;
+      case SlotKind::kReached:
+        if (sub / 16 < kNodeCount && sub % 16 < kNodeCount) reached[sub / 16][sub % 16] += value;
+        break;
+      case SlotKind::kLatestCount:
+        if (node) latest_count[sub] += value;
+        break;
+      case SlotKind::kLatestSum:
+        if (node) latest_sum[sub] += value;
+        break;
+      case SlotKind::kCumulativeCount:
+        if (node) cumulative_count[sub] += value;
+        break;
+      case SlotKind::kCumulativeSum:
+        if (node) cumulative_sum[sub] += value;
+        break;
+      case SlotKind::kLatestHist:
+        if (hist_node < kNodeCount) {
+          latest_p90[hist_node].Add(bin, value, latest_count[hist_node]);
+        }
+        break;
+      case SlotKind::kCumulativeHist:
+        if (hist_node < kNodeCount) {
+          cumulative_p90[hist_node].Add(bin, value, cumulative_count[hist_node]);
+        }
+        break;
+      case SlotKind::kCycleCount:
+        if (sub == 0) cycle_count += value;
+        break;
+      case SlotKind::kCycleSum:
+        if (sub == 0) cycle_sum += value;
+        break;
+      case SlotKind::kOverdueEvents:
+        if (sub == 0) overdue_events += value;
+        break;
+      default:
+        break;
+    }
+  }
+};
+
+// Feeds `counters` the sum of a value's cell rows `rows` (one per stored period, so at most 7)
+// in slot order, merging the encodings as it goes. DATA_LOSS for bytes that are not an encoding.
+absl::Status AddCells(absl::Span<const std::string> rows, CellCounters& counters) {
+  if (rows.size() == 1) {  // a DAY, MONTH or YEAR report: nothing to merge
+    CounterRowCursor cursor(rows.front());
+    while (cursor.Next()) counters.Add(cursor.slot(), cursor.value());
+    return cursor.status();
+  }
   absl::InlinedVector<CounterRowCursor, 7> cursors;  // the rows not read to their end
-  for (absl::string_view bytes : rows) {
+  for (const std::string& bytes : rows) {
     CounterRowCursor cursor(bytes);
     if (cursor.Next()) {
       cursors.push_back(cursor);
@@ -119,19 +209,16 @@ absl::StatusOr<P90Bins> FindP90Bins(absl::Span<const absl::string_view> rows,
       RETURN_IF_ERROR(cursor.status());
     }
   }
-  const bool want_latest = latest_samples > 0;
-  const bool want_cumulative = cumulative_samples > 0;
-  while (!cursors.empty() &&
-         ((want_latest && bins.latest < 0) || (want_cumulative && bins.cumulative < 0))) {
+  while (!cursors.empty()) {
     uint32_t slot = cursors.front().slot();
     for (const CounterRowCursor& cursor : cursors) slot = std::min(slot, cursor.slot());
-    int64_t count = 0;
+    int64_t sum = 0;
     for (size_t i = 0; i < cursors.size();) {
       if (cursors[i].slot() != slot) {
         ++i;
         continue;
       }
-      count += cursors[i].value();
+      sum += cursors[i].value();
       if (cursors[i].Next()) {
         ++i;
         continue;
@@ -139,47 +226,34 @@ absl::StatusOr<P90Bins> FindP90Bins(absl::Span<const absl::string_view> rows,
       RETURN_IF_ERROR(cursors[i].status());
       cursors.erase(cursors.begin() + i);
     }
-    const int bin = static_cast<int>(SubOf(slot));
-    if (KindOf(slot) == SlotKind::kLatestHist && want_latest && bins.latest < 0) {
-      latest_seen += count;
-      if (latest_seen >= latest_rank) bins.latest = bin;
-    } else if (KindOf(slot) == SlotKind::kCumulativeHist && want_cumulative &&
-               bins.cumulative < 0) {
-      cumulative_seen += count;
-      if (cumulative_seen >= cumulative_rank) bins.cumulative = bin;
-    }
+    counters.Add(slot, sum);
   }
-  return bins;
+  return absl::OkStatus();
 }
 
-void FillTimeInStage(const CounterRow& flows, int node, SlotKind count_kind, SlotKind sum_kind,
-                     int p90_bin, v1::TimeInStage& out) {
-  const int64_t count = flows.Get(Slot(count_kind, node));
+// A dimension value's rows as read: its cell row of each stored period that has one (copies:
+// the store's views end with the scan step) and its stock row, decoded.
+struct ValueRows {
+  std::vector<std::string> cells;
+  CounterRow stock;
+};
+
+void FillTimeInStage(int64_t count, int64_t sum_seconds, int p90_bin, v1::TimeInStage& out) {
   out.set_samples(count);
   if (count <= 0) return;
-  *out.mutable_average() = ToProto(absl::Seconds(flows.Get(Slot(sum_kind, node))) / count);
-  if (p90_bin >= 0) *out.mutable_p90() = ToProto(absl::Seconds(HistogramBinMiddle(p90_bin)));
+  SetMean(sum_seconds, count, *out.mutable_average());
+  if (p90_bin >= 0) SetDuration(P90Of(p90_bin), *out.mutable_p90());
 }
 
 template <typename Figures>
-absl::Status FillNode(const Counters& counters, absl::string_view histogram_bytes, int node,
-                      Figures& figures) {
-  const CounterRow& flows = counters.flows;
-  figures.set_entries(flows.Get(Slot(SlotKind::kEntries, node)));
-  figures.set_cohort(flows.Get(Slot(SlotKind::kCohort, node)));
-  figures.set_occupancy(counters.stock.Get(Slot(SlotKind::kOccupancy, node)));
-  absl::InlinedVector<absl::string_view, 7> rows;
-  for (const HistogramRow& row : counters.histograms) {
-    if (row.node == node) rows.push_back(histogram_bytes.substr(row.offset, row.size));
-  }
-  ASSIGN_OR_RETURN(const P90Bins bins,
-                   FindP90Bins(rows, flows.Get(Slot(SlotKind::kLatestCount, node)),
-                               flows.Get(Slot(SlotKind::kCumulativeCount, node))));
-  FillTimeInStage(flows, node, SlotKind::kLatestCount, SlotKind::kLatestSum, bins.latest,
+void FillNode(const CellCounters& flows, const CounterRow& stock, int node, Figures& figures) {
+  figures.set_entries(flows.entries[node]);
+  figures.set_cohort(flows.cohort[node]);
+  figures.set_occupancy(stock.Get(Slot(SlotKind::kOccupancy, node)));
+  FillTimeInStage(flows.latest_count[node], flows.latest_sum[node], flows.latest_p90[node].bin(),
                   *figures.mutable_latest_visit());
-  FillTimeInStage(flows, node, SlotKind::kCumulativeCount, SlotKind::kCumulativeSum,
-                  bins.cumulative, *figures.mutable_cumulative());
-  return absl::OkStatus();
+  FillTimeInStage(flows.cumulative_count[node], flows.cumulative_sum[node],
+                  flows.cumulative_p90[node].bin(), *figures.mutable_cumulative());
 }
 
 void SetNode(int node, v1::FunnelNode& out) {
@@ -188,6 +262,20 @@ void SetNode(int node, v1::FunnelNode& out) {
   } else {
     out.set_step(static_cast<leads_v1::SalesStep>(node - 6));
   }
+}
+
+// The (from, to) node pairs of a row's conversions, in report order.
+const std::vector<std::pair<int, int>>& ConversionPairs() {
+  static const auto* const pairs = [] {
+    auto* all = new std::vector<std::pair<int, int>>();
+    for (int from = 0; from < kNodeCount; ++from) {
+      for (int to = 0; to < kNodeCount; ++to) {
+        if (IsConversionPair(from, to)) all->emplace_back(from, to);
+      }
+    }
+    return all;
+  }();
+  return *pairs;
 }
 
 // Minor units × percent → minor units, rounded half-even.
@@ -202,45 +290,41 @@ int64_t PercentOf(int64_t units_times_percent) {
   return quotient;
 }
 
-// `histogram_bytes` holds the rows that counters.histograms point into.
-absl::Status BuildRow(int dimension, absl::string_view value, const Counters& counters,
-                      absl::string_view histogram_bytes, v1::FunnelRow& row) {
-  const CounterRow& flows = counters.flows;
-  const CounterRow& stock = counters.stock;
+// `row` is empty and may live on an Arena (then everything added to it does too).
+void BuildRow(int dimension, absl::string_view value, const CellCounters& flows,
+              const CounterRow& stock, v1::FunnelRow& row) {
   row.set_dimension(static_cast<v1::FunnelDimension>(dimension));
-  row.set_value(std::string(value));
+  row.set_value(value.data(), value.size());
+  row.mutable_stages()->Reserve(leads_v1::LeadStage_MAX);
   for (int stage = leads_v1::LeadStage_MIN + 1; stage <= leads_v1::LeadStage_MAX; ++stage) {
     v1::StageFigures& figures = *row.add_stages();
     figures.set_stage(static_cast<leads_v1::LeadStage>(stage));
-    RETURN_IF_ERROR(FillNode(counters, histogram_bytes, StageNode(figures.stage()), figures));
+    FillNode(flows, stock, StageNode(figures.stage()), figures);
   }
+  row.mutable_steps()->Reserve(leads_v1::SalesStep_MAX);
   for (int step = leads_v1::SalesStep_MIN + 1; step <= leads_v1::SalesStep_MAX; ++step) {
     v1::StepFigures& figures = *row.add_steps();
     figures.set_step(static_cast<leads_v1::SalesStep>(step));
-    RETURN_IF_ERROR(FillNode(counters, histogram_bytes, StepNode(figures.step()), figures));
+    FillNode(flows, stock, StepNode(figures.step()), figures);
   }
-  for (int from = 0; from < kNodeCount; ++from) {
-    for (int to = 0; to < kNodeCount; ++to) {
-      if (!IsConversionPair(from, to)) continue;
-      v1::Conversion& conversion = *row.add_conversions();
-      SetNode(from, *conversion.mutable_from());
-      SetNode(to, *conversion.mutable_to());
-      conversion.set_entered(flows.Get(Slot(SlotKind::kCohort, from)));
-      conversion.set_reached(flows.Get(Slot(SlotKind::kReached, from * 16 + to)));
-      if (conversion.entered() > 0) {
-        conversion.set_rate(static_cast<double>(conversion.reached()) / conversion.entered());
-      }
+  row.mutable_conversions()->Reserve(static_cast<int>(ConversionPairs().size()));
+  for (const auto& [from, to] : ConversionPairs()) {
+    v1::Conversion& conversion = *row.add_conversions();
+    SetNode(from, *conversion.mutable_from());
+    SetNode(to, *conversion.mutable_to());
+    conversion.set_entered(flows.cohort[from]);
+    conversion.set_reached(flows.reached[from][to]);
+    if (conversion.entered() > 0) {
+      conversion.set_rate(static_cast<double>(conversion.reached()) / conversion.entered());
     }
   }
-  row.set_won(flows.Get(Slot(SlotKind::kEntries, kWonNode)));
-  row.set_lost(flows.Get(Slot(SlotKind::kEntries, StageNode(leads_v1::LEAD_STAGE_LOST))));
+  row.set_won(flows.entries[kWonNode]);
+  row.set_lost(flows.entries[StageNode(leads_v1::LEAD_STAGE_LOST)]);
   if (row.won() + row.lost() > 0) {
     row.set_win_rate(static_cast<double>(row.won()) / (row.won() + row.lost()));
   }
-  const int64_t cycles = flows.Get(Slot(SlotKind::kCycleCount));
-  if (cycles > 0) {
-    *row.mutable_average_sales_cycle() =
-        ToProto(absl::Seconds(flows.Get(Slot(SlotKind::kCycleSum))) / cycles);
+  if (flows.cycle_count > 0) {
+    SetMean(flows.cycle_sum, flows.cycle_count, *row.mutable_average_sales_cycle());
   }
   for (const auto& [slot, units] : stock.slots()) {
     if (KindOf(slot) != SlotKind::kPipeline) continue;
@@ -253,8 +337,7 @@ absl::Status BuildRow(int dimension, absl::string_view value, const Counters& co
     weighted.set_currency(currency);
   }
   row.set_overdue_now(stock.Get(Slot(SlotKind::kOverdueNow)));
-  row.set_overdue_events(flows.Get(Slot(SlotKind::kOverdueEvents)));
-  return absl::OkStatus();
+  row.set_overdue_events(flows.overdue_events);
 }
 
 // Calls `decode(rest of the key after prefix, value)` for every row under `prefix`; stops at the
@@ -292,46 +375,46 @@ absl::Status ValidateGetFunnelRequest(const v1::GetFunnelRequest& request) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::FunnelReport> FunnelQuery::GetFunnel(const v1::GetFunnelRequest& request) const {
+absl::Status FunnelQuery::GetFunnel(const v1::GetFunnelRequest& request,
+                                    v1::FunnelReport& report) const {
+  report.Clear();
   RETURN_IF_ERROR(ValidateGetFunnelRequest(request));
   const v1::PeriodGranularity granularity = request.granularity();
   const int64_t period =
       PeriodIndexOf(granularity, absl::FromUnixSeconds(request.period_at().seconds()));
-  v1::FunnelReport report;
   *report.mutable_period() = DescribePeriod(granularity, period);
 
   const int dimension = request.has_group_by()
                             ? request.group_by()
                             : (request.has_filter() ? request.filter().dimension() : kAllDimension);
-  // Flow and histogram cells are stored per DAY, MONTH and YEAR only; a WEEK or QUARTER adds up
-  // its days or months (keys.h). A filtered (or whole-organisation) report reads its value's rows
-  // only: a point lookup per stored period, one for stock, and one short scan of its histogram
-  // rows per stored period; a grouped one scans the dimension's rows of each stored period.
-  const std::string only = request.has_group_by() ? "" : request.filter().value() + '\0';
+  // Cells are stored per DAY, MONTH and YEAR only; a WEEK or QUARTER adds up its days or months
+  // (keys.h). A filtered (or whole-organisation) report reads its value's rows only: a point
+  // lookup per stored period and one for stock; a grouped one scans the dimension's rows of each
+  // stored period and its stock rows.
   const StoredPeriods stored = StoredPeriodsOf(granularity, period);
-  std::map<std::string, Counters> rows;  // by dimension value
-  CounterRow decoded;
-  auto add_decoded = [&decoded](absl::string_view bytes, CounterRow& sum) -> absl::Status {
-    RETURN_IF_ERROR(decoded.Decode(bytes));
-    sum.AddSorted(decoded.slots());
-    return absl::OkStatus();
-  };
+  std::map<std::string, ValueRows> rows;  // by dimension value
   if (!request.has_group_by()) {
-    Counters& counters = rows[request.filter().value()];
+    ValueRows& value_rows = rows[request.filter().value()];
     for (int64_t p = stored.first; p < stored.first + stored.count; ++p) {
       ASSIGN_OR_RETURN(
-          std::optional<std::string> flows,
+          std::optional<std::string> cell,
           store_->Get(CellKey(stored.granularity, p, dimension, request.filter().value())));
-      if (flows) RETURN_IF_ERROR(add_decoded(*flows, counters.flows));
+      if (cell) value_rows.cells.push_back(*std::move(cell));
     }
     ASSIGN_OR_RETURN(std::optional<std::string> stock,
                      store_->Get(StockKey(dimension, request.filter().value())));
-    if (stock) RETURN_IF_ERROR(counters.stock.Decode(*stock));
+    if (stock) RETURN_IF_ERROR(value_rows.stock.Decode(*stock));
   } else {
     for (int64_t p = stored.first; p < stored.first + stored.count; ++p) {
+      // A scan is value-major: the value's entry is looked up once per value, not once per row.
+      auto current = rows.end();
       RETURN_IF_ERROR(ScanRows(*store_, CellPrefix(stored.granularity, p, dimension),
                                [&](absl::string_view value, absl::string_view bytes) {
-                                 return add_decoded(bytes, rows[std::string(value)].flows);
+                                 if (current == rows.end() || current->first != value) {
+                                   current = rows.try_emplace(std::string(value)).first;
+                                 }
+                                 current->second.cells.emplace_back(bytes.data(), bytes.size());
+                                 return absl::OkStatus();
                                }));
     }
     RETURN_IF_ERROR(ScanRows(*store_, StockPrefix(dimension),
@@ -339,34 +422,18 @@ absl::StatusOr<v1::FunnelReport> FunnelQuery::GetFunnel(const v1::GetFunnelReque
                                return rows[std::string(value)].stock.Decode(bytes);
                              }));
   }
-  // The histogram rows are kept as bytes (a copy: the store's views end with the scan step).
-  std::string histogram_bytes;
-  for (int64_t p = stored.first; p < stored.first + stored.count; ++p) {
-    // A scan is value-major: the value's entry is looked up once per value, not once per row.
-    auto current = rows.end();
-    RETURN_IF_ERROR(ScanRows(
-        *store_, HistogramPrefix(stored.granularity, p, dimension) + only,
-        [&](absl::string_view rest, absl::string_view bytes) {
-          // The key's rest is <value> 0 <node> (or just <node> under a one-value prefix).
-          const int node = rest.empty() ? kNodeCount : static_cast<uint8_t>(rest.back());
-          rest.remove_suffix(rest.empty() ? 0 : 1);
-          if (node >= kNodeCount ||
-              (request.has_group_by() && !absl::ConsumeSuffix(&rest, absl::string_view("\0", 1)))) {
-            return absl::DataLossError("funnel: bad histogram key");
-          }
-          const absl::string_view value =
-              request.has_group_by() ? rest : absl::string_view(request.filter().value());
-          if (current == rows.end() || current->first != value) {
-            current = rows.try_emplace(std::string(value)).first;
-          }
-          current->second.histograms.push_back({node, histogram_bytes.size(), bytes.size()});
-          histogram_bytes.append(bytes.data(), bytes.size());
-          return absl::OkStatus();
-        }));
+  report.mutable_rows()->Reserve(static_cast<int>(rows.size()));
+  for (const auto& [value, value_rows] : rows) {
+    CellCounters counters;
+    RETURN_IF_ERROR(AddCells(value_rows.cells, counters));
+    BuildRow(dimension, value, counters, value_rows.stock, *report.add_rows());
   }
-  for (const auto& [value, counters] : rows) {
-    RETURN_IF_ERROR(BuildRow(dimension, value, counters, histogram_bytes, *report.add_rows()));
-  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::FunnelReport> FunnelQuery::GetFunnel(const v1::GetFunnelRequest& request) const {
+  v1::FunnelReport report;
+  RETURN_IF_ERROR(GetFunnel(request, report));
   return report;
 }
 

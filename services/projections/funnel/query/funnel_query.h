@@ -1,11 +1,18 @@
 // FunnelQuery: answers GetFunnel from the committed funnel read model (model/keys.h) — per
 // stored period (1 for a DAY, MONTH or YEAR, the 7 days of a WEEK, the 3 months of a QUARTER) one
-// point lookup and one short scan for a whole-organisation or filtered report, two prefix scans for
-// a grouped one, plus the stock row(s) — and turns counters into figures by the definitions in
+// point lookup of the cell row for a whole-organisation or filtered report, one prefix scan for a
+// grouped one, plus the stock row(s) — and turns counters into figures by the definitions in
 // proto/sales/projections/v1/funnel.proto.
 //
 //   FunnelQuery query(&runner->store());
 //   ASSIGN_OR_RETURN(v1::FunnelReport report, query.GetFunnel(request));
+//
+// A grouped report is tens of thousands of small messages (≈190 a row): where it is served, build
+// it on a protobuf Arena, which allocates them by bumping a pointer and frees them at once:
+//
+//   google::protobuf::Arena arena;
+//   auto* report = google::protobuf::Arena::CreateMessage<v1::FunnelReport>(&arena);
+//   RETURN_IF_ERROR(query.GetFunnel(request, *report));
 //
 // Errors: INVALID_ARGUMENT "field <name>: <reason>" for a bad request (ValidateGetFunnelRequest);
 // DATA_LOSS for a row that does not decode; RocksDB errors as they come.
@@ -33,6 +40,11 @@ class FunnelQuery {
   // `store` (not owned) must outlive the query.
   explicit FunnelQuery(projection::ProjectionStore* store) : store_(store) {}
 
+  // Fills `report` (cleared first; on an error its content is unspecified). Its submessages are
+  // allocated on `report`'s Arena, if it has one.
+  absl::Status GetFunnel(const projections::v1::GetFunnelRequest& request,
+                         projections::v1::FunnelReport& report) const;
+  // The same into a new heap-allocated report.
   absl::StatusOr<projections::v1::FunnelReport> GetFunnel(
       const projections::v1::GetFunnelRequest& request) const;
 
