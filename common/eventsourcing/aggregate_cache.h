@@ -7,12 +7,17 @@
 // Safe by construction: an entry is a state the store really had at that version (it was folded
 // from the store, or is the result of an append the store acknowledged), and a load always reads
 // the events after the entry's version. Entries are evicted least-recently-used.
+//
+// States are held as immutable snapshots (shared_ptr<const State>): Get and Put share them
+// instead of copying the whole state, and a snapshot handed out stays valid after it is
+// replaced or evicted. A new state is always a new snapshot, never one changed in place.
 // Thread-safety: all methods may be called concurrently.
 #ifndef SALES_COMMON_EVENTSOURCING_AGGREGATE_CACHE_H_
 #define SALES_COMMON_EVENTSOURCING_AGGREGATE_CACHE_H_
 
 #include <cstdint>
 #include <list>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -25,10 +30,12 @@ namespace sales::eventsourcing {
 template <typename State>
 class AggregateCache {
  public:
+  using Snapshot = std::shared_ptr<const State>;
+
   explicit AggregateCache(size_t capacity) : capacity_(capacity) {}
 
   // The cached state and version of the stream, if any.
-  std::optional<std::pair<State, uint64_t>> Get(const std::string& stream_id) {
+  std::optional<std::pair<Snapshot, uint64_t>> Get(const std::string& stream_id) {
     std::lock_guard lock(mu_);
     auto it = index_.find(stream_id);
     if (it == index_.end()) return std::nullopt;
@@ -37,12 +44,13 @@ class AggregateCache {
   }
 
   // Records the stream's state at `version`, unless a later version is already cached.
-  void Put(const std::string& stream_id, State state, uint64_t version) {
+  void Put(const std::string& stream_id, Snapshot state, uint64_t version) {
     if (capacity_ == 0) return;
+    Snapshot replaced;  // released after the lock: the last owner frees the whole state
     std::lock_guard lock(mu_);
     if (auto it = index_.find(stream_id); it != index_.end()) {
       if (it->second->version > version) return;
-      it->second->state = std::move(state);
+      replaced = std::exchange(it->second->state, std::move(state));
       it->second->version = version;
       entries_.splice(entries_.begin(), entries_, it->second);
       return;
@@ -50,6 +58,7 @@ class AggregateCache {
     entries_.push_front({stream_id, std::move(state), version});
     index_[stream_id] = entries_.begin();
     if (entries_.size() > capacity_) {
+      replaced = std::move(entries_.back().state);
       index_.erase(entries_.back().stream_id);
       entries_.pop_back();
     }
@@ -63,7 +72,7 @@ class AggregateCache {
  private:
   struct Entry {
     std::string stream_id;
-    State state;
+    Snapshot state;
     uint64_t version;
   };
 

@@ -3,7 +3,7 @@
 //
 //   ASSIGN_OR_RETURN(auto lead, LoadAggregate<LeadEvent>(*store, "lead-42", LeadState{},
 //                                                         &leads::domain::Evolve));
-//   ASSIGN_OR_RETURN(auto events, leads::domain::Decide(lead.state, command, context));
+//   ASSIGN_OR_RETURN(auto events, leads::domain::Decide(*lead.state, command, context));
 //   // … append `events` with expected_version = lead.version
 //
 //   // As of an instant (audit): only events recorded at or before it are folded.
@@ -11,12 +11,17 @@
 //
 // `Wrapper` is the aggregate's event wrapper (see event_codec.h); `evolve` is callable as
 // State(State, const Wrapper&). With a cache (never for as-of loads), folding starts from the
-// cached state and the result is cached. Thread-safety: as the store's reads (any thread).
+// cached state and the result is cached. The state is an immutable snapshot shared with the
+// cache: a load that finds nothing newer than the cached version copies nothing, one that folds
+// newer events copies the cached state once. Thread-safety: as the store's reads (any thread).
 #ifndef SALES_COMMON_EVENTSOURCING_AGGREGATE_LOADER_H_
 #define SALES_COMMON_EVENTSOURCING_AGGREGATE_LOADER_H_
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "absl/status/statusor.h"
@@ -32,8 +37,8 @@ namespace sales::eventsourcing {
 
 template <typename State>
 struct LoadedAggregate {
-  State state;
-  uint64_t version = 0;  // the stream version folded up to (0: no event)
+  std::shared_ptr<const State> state;  // never null
+  uint64_t version = 0;                // the stream version folded up to (0: no event)
 };
 
 struct FoldLimit {
@@ -50,22 +55,30 @@ absl::StatusOr<LoadedAggregate<State>> LoadAggregate(eventstore::EventStore& sto
                                                      Evolve&& evolve, FoldLimit limit = {},
                                                      AggregateCache<State>* cache = nullptr) {
   if (limit.recorded_at_or_before.has_value()) cache = nullptr;  // a past state is not cached
-  LoadedAggregate<State> loaded{std::move(initial), 0};
+  std::shared_ptr<const State> cached;
+  uint64_t version = 0;
   if (cache != nullptr) {
-    if (auto cached = cache->Get(stream_id)) {
-      loaded = {std::move(cached->first), cached->second};
-    }
+    if (auto entry = cache->Get(stream_id)) std::tie(cached, version) = *std::move(entry);
   }
-  const uint64_t cached_version = loaded.version;
+  const uint64_t cached_version = version;
+  // Folded into only once a newer event turns up: until then `cached` is the answer.
+  std::optional<State> folded;
+  auto finish = [&]() -> LoadedAggregate<State> {
+    if (!folded.has_value()) {
+      if (cached == nullptr) cached = std::make_shared<const State>(std::move(initial));
+      return {std::move(cached), version};
+    }
+    return {std::make_shared<const State>(*std::move(folded)), version};
+  };
   Wrapper event;
   while (true) {
     ASSIGN_OR_RETURN(std::vector<eventstore::EventEnvelope> page,
-                     store.ReadStream(stream_id, loaded.version + 1, kLoadPageSize));
+                     store.ReadStream(stream_id, version + 1, kLoadPageSize));
     for (const eventstore::EventEnvelope& envelope : page) {
       if (limit.recorded_at_or_before.has_value() &&
           absl::FromUnixNanos(google::protobuf::util::TimeUtil::TimestampToNanoseconds(
               envelope.recorded_at())) > *limit.recorded_at_or_before) {
-        return loaded;
+        return finish();
       }
       absl::Status decoded = UnpackEvent(envelope.payload(), event);
       if (!decoded.ok()) {
@@ -73,12 +86,16 @@ absl::StatusOr<LoadedAggregate<State>> LoadAggregate(eventstore::EventStore& sto
             absl::StrCat("stream ", stream_id, " version ", envelope.stream_version(),
                          " cannot be folded: ", decoded.message()));
       }
-      loaded.state = evolve(std::move(loaded.state), event);
-      loaded.version = envelope.stream_version();
+      if (!folded.has_value()) {
+        folded.emplace(cached != nullptr ? State(*cached) : std::move(initial));
+      }
+      folded = evolve(*std::move(folded), event);
+      version = envelope.stream_version();
     }
     if (page.size() < kLoadPageSize) break;
   }
-  // Only a state that moved on is cached again (a copy of the whole state).
+  LoadedAggregate<State> loaded = finish();
+  // Only a state that moved on is cached again (the snapshot is shared, not copied).
   if (cache != nullptr && loaded.version > cached_version) {
     cache->Put(stream_id, loaded.state, loaded.version);
   }

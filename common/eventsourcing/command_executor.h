@@ -19,7 +19,9 @@
 //  - Every envelope gets the metadata, and deal_id = deal_id_of(state after that event), so the
 //    event that converts a lead into a deal already carries the deal id.
 //  - With a cache, loads fold only what was appended since the cached version, and the new state
-//    is cached after the append.
+//    is cached after the append. The state decided on is shared with the cache (see
+//    aggregate_loader.h); a command that appends copies it once, to fold its events into.
+//  - The outcome's state is an immutable snapshot (with a cache, the one the cache holds).
 //  - A replayed idempotency key returns the current state with deduplicated = true and writes
 //    nothing, even when the state moved on since (the key is looked up before deciding); the
 //    same key with another fingerprint is INVALID_ARGUMENT. A key needs a fingerprint.
@@ -29,6 +31,7 @@
 #define SALES_COMMON_EVENTSOURCING_COMMAND_EXECUTOR_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -62,9 +65,9 @@ struct CommandOptions {
 
 template <typename State>
 struct CommandOutcome {
-  State state;           // after the command (or current, when deduplicated)
-  uint64_t version = 0;  // the stream's version after the command
-  size_t appended = 0;   // events appended by this call
+  std::shared_ptr<const State> state;  // after the command (or current, when deduplicated)
+  uint64_t version = 0;                // the stream's version after the command
+  size_t appended = 0;                 // events appended by this call
   bool deduplicated = false;
 };
 
@@ -109,15 +112,15 @@ absl::StatusOr<CommandOutcome<State>> ExecuteCommand(
                                              ": expected version ", options.expected_version,
                                              ", actual ", loaded.version));
     }
-    ASSIGN_OR_RETURN(std::vector<Wrapper> decided, decide(loaded.state));
-    CommandOutcome<State> outcome{std::move(loaded.state), loaded.version};
-    if (decided.empty()) return outcome;
+    ASSIGN_OR_RETURN(std::vector<Wrapper> decided, decide(*loaded.state));
+    if (decided.empty()) return CommandOutcome<State>{std::move(loaded.state), loaded.version};
 
     eventstore::AppendRequest request{.stream_id = options.stream_id,
-                                      .expected_version = static_cast<int64_t>(outcome.version),
+                                      .expected_version = static_cast<int64_t>(loaded.version),
                                       .idempotency_key = options.idempotency_key,
                                       .idempotency_fingerprint = options.idempotency_fingerprint};
-    State next = std::move(outcome.state);  // `outcome` is not used again: no copy
+    State next = *loaded.state;  // the one copy: the loaded snapshot is shared with the cache
+    loaded.state.reset();
     for (const Wrapper& event : decided) {
       next = evolve(std::move(next), event);
       eventstore::EventEnvelope& envelope = request.events.emplace_back();
@@ -139,8 +142,10 @@ absl::StatusOr<CommandOutcome<State>> ExecuteCommand(
       return CommandOutcome<State>{std::move(current.state), current.version, 0, true};
     }
     if (appended.ok()) {
-      if (cache != nullptr) cache->Put(options.stream_id, next, appended->last_version);
-      return CommandOutcome<State>{std::move(next), appended->last_version, decided.size(), false};
+      auto snapshot = std::make_shared<const State>(std::move(next));
+      if (cache != nullptr) cache->Put(options.stream_id, snapshot, appended->last_version);
+      return CommandOutcome<State>{std::move(snapshot), appended->last_version, decided.size(),
+                                   false};
     }
     const bool retry = appended.status().code() == absl::StatusCode::kAborted &&
                        options.expected_version == 0 && attempt < options.max_attempts;

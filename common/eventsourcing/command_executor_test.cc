@@ -60,7 +60,7 @@ TEST_F(CommandExecutorTest, AppendsTheDecidedEventsWithMetadata) {
   ASSERT_TRUE(outcome.ok()) << outcome.status();
   EXPECT_EQ(outcome->version, 2u);
   EXPECT_EQ(outcome->appended, 2u);
-  EXPECT_EQ(outcome->state.value, 3);
+  EXPECT_EQ(outcome->state->value, 3);
   auto events = store_->ReadStream("counter-1", 1, 10);
   ASSERT_EQ(events->size(), 2u);
   EXPECT_EQ((*events)[1].event_type(), "sales.testing.v1.CounterIncremented");
@@ -97,7 +97,7 @@ TEST_F(CommandExecutorTest, ReplayedKeyReturnsCurrentStateAndWritesNothing) {
   auto replay = Run(options, IncrementBy(4));
   ASSERT_TRUE(replay.ok()) << replay.status();
   EXPECT_TRUE(replay->deduplicated);
-  EXPECT_EQ(replay->state.value, 4);
+  EXPECT_EQ(replay->state->value, 4);
   options.idempotency_fingerprint = "increment 5";
   EXPECT_EQ(Run(options, IncrementBy(5)).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(store_->HeadPosition(), 2u);
@@ -165,7 +165,7 @@ TEST_F(CommandExecutorTest, ConcurrentUnpinnedCommandsAreRetriedAndNoneIsLost) {
   EXPECT_EQ(failures.load(), 0);
   auto final_state = Run({.stream_id = "shared"}, IncrementBy(0));
   ASSERT_TRUE(final_state.ok());
-  EXPECT_EQ(final_state->state.value, kThreads * kCommands);
+  EXPECT_EQ(final_state->state->value, kThreads * kCommands);
 }
 
 TEST_F(CommandExecutorTest, CachedAggregatesSeeAppendsMadeByOthers) {
@@ -180,22 +180,34 @@ TEST_F(CommandExecutorTest, CachedAggregatesSeeAppendsMadeByOthers) {
   ASSERT_TRUE(Run({.stream_id = "c"}, IncrementBy(10)).ok());
   auto outcome = run_cached(100);
   ASSERT_TRUE(outcome.ok()) << outcome.status();
-  EXPECT_EQ(outcome->state.value, 111);
+  EXPECT_EQ(outcome->state->value, 111);
   EXPECT_EQ(outcome->version, 4u);
   EXPECT_EQ(cache.Get("c")->second, 4u);
 }
 
 TEST(AggregateCacheTest, EvictsLeastRecentlyUsedAndNeverGoesBack) {
   AggregateCache<int> cache(2);
-  cache.Put("a", 1, 1);
-  cache.Put("b", 2, 1);
+  auto state = [](int value) { return std::make_shared<const int>(value); };
+  cache.Put("a", state(1), 1);
+  cache.Put("b", state(2), 1);
   ASSERT_TRUE(cache.Get("a").has_value());  // a is now the most recent
-  cache.Put("c", 3, 1);                     // evicts b
+  cache.Put("c", state(3), 1);              // evicts b
   EXPECT_FALSE(cache.Get("b").has_value());
-  cache.Put("a", 10, 5);
-  cache.Put("a", 9, 4);  // an older version never replaces a newer one
-  EXPECT_EQ(cache.Get("a")->first, 10);
+  cache.Put("a", state(10), 5);
+  cache.Put("a", state(9), 4);  // an older version never replaces a newer one
+  EXPECT_EQ(*cache.Get("a")->first, 10);
   EXPECT_EQ(cache.size(), 2u);
+}
+
+TEST(AggregateCacheTest, SharesSnapshotsThatOutliveTheirEntry) {
+  AggregateCache<int> cache(1);
+  auto first = std::make_shared<const int>(7);
+  cache.Put("a", first, 1);
+  std::shared_ptr<const int> got = cache.Get("a")->first;
+  EXPECT_EQ(got.get(), first.get());                  // shared, not copied
+  cache.Put("b", std::make_shared<const int>(8), 1);  // evicts a
+  EXPECT_FALSE(cache.Get("a").has_value());
+  EXPECT_EQ(*got, 7);  // a reader's snapshot stays valid
 }
 
 }  // namespace

@@ -89,8 +89,8 @@ TEST(AggregateLoaderTest, FoldsTheWholeStreamAcrossPagesAndAsOfAnInstant) {
   auto loaded = LoadAggregate<CounterEvent>(**store, "counter-1", Counter{}, &Evolve);
   ASSERT_TRUE(loaded.ok()) << loaded.status();
   EXPECT_EQ(loaded->version, 2501u);
-  EXPECT_EQ(loaded->state.value, 2500);
-  EXPECT_EQ(loaded->state.name, "visits");
+  EXPECT_EQ(loaded->state->value, 2500);
+  EXPECT_EQ(loaded->state->name, "visits");
 
   // Recorded at t0 + 0 s (opened), + 1 s, … : as of t0 + 10 s the counter had 10 increments.
   auto then =
@@ -98,7 +98,7 @@ TEST(AggregateLoaderTest, FoldsTheWholeStreamAcrossPagesAndAsOfAnInstant) {
                                   {.recorded_at_or_before = absl::FromUnixSeconds(1'700'000'010)});
   ASSERT_TRUE(then.ok());
   EXPECT_EQ(then->version, 11u);
-  EXPECT_EQ(then->state.value, 10);
+  EXPECT_EQ(then->state->value, 10);
 
   auto missing = LoadAggregate<CounterEvent>(**store, "counter-2", Counter{}, &Evolve);
   ASSERT_TRUE(missing.ok());

@@ -245,7 +245,8 @@ class RocksDbEventStore final : public EventStore {
     // Not through ReadAllRaw: decoding the envelopes gives their stream coordinates, so each is
     // parsed once (the feed tailers call this for every event).
     std::vector<StoredEvent> raw;
-    RETURN_IF_ERROR(ReadLogRange(std::max<uint64_t>(from_position, 1), max_count, raw));
+    RETURN_IF_ERROR(
+        ReadLogRange(*NewLogIterator(), std::max<uint64_t>(from_position, 1), max_count, raw));
     return DecodeAll(raw);
   }
 
@@ -260,6 +261,7 @@ class RocksDbEventStore final : public EventStore {
     const std::string prefix = internal::StreamIndexPrefix(stream_id);
     std::vector<StoredEvent> events;
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, handles_[kStreamIndex]));
+    std::unique_ptr<rocksdb::Iterator> log;  // one for all the runs
     for (it->Seek(internal::StreamIndexKey(stream_id, from_version));
          it->Valid() && it->key().starts_with(prefix) && events.size() < max_count; it->Next()) {
       const internal::StreamRun run =
@@ -268,8 +270,9 @@ class RocksDbEventStore final : public EventStore {
       const uint64_t count =
           std::min<uint64_t>(run.last_version - first + 1, max_count - events.size());
       const size_t begin = events.size();
+      if (log == nullptr) log = NewLogIterator();
       RETURN_IF_ERROR(
-          ReadLogRange(run.first_position + (first - run.first_version), count, events));
+          ReadLogRange(*log, run.first_position + (first - run.first_version), count, events));
       for (size_t i = begin; i < events.size(); ++i) {
         events[i].stream_id = stream_id;
         events[i].stream_version = first + (i - begin);
@@ -282,7 +285,8 @@ class RocksDbEventStore final : public EventStore {
   absl::StatusOr<std::vector<StoredEvent>> ReadAllRaw(uint64_t from_position,
                                                       size_t max_count) override {
     std::vector<StoredEvent> events;
-    RETURN_IF_ERROR(ReadLogRange(std::max<uint64_t>(from_position, 1), max_count, events));
+    RETURN_IF_ERROR(
+        ReadLogRange(*NewLogIterator(), std::max<uint64_t>(from_position, 1), max_count, events));
     RETURN_IF_ERROR(FillStreamCoordinates(events));
     return events;
   }
@@ -309,8 +313,20 @@ class RocksDbEventStore final : public EventStore {
   absl::StatusOr<std::vector<StoredEvent>> ReadOutbox(uint64_t from_position,
                                                       size_t max_count) override {
     std::vector<StoredEvent> events;
-    for (const internal::PositionRange& range : outbox_.RangesFrom(from_position, max_count)) {
-      RETURN_IF_ERROR(ReadLogRange(range.first, range.last - range.first + 1, events));
+    // Rows are many short ranges (one per append), mostly adjacent: one iterator, one seek per
+    // run of adjacent rows.
+    std::vector<internal::PositionRange> runs;
+    for (const internal::PositionRange& row : outbox_.RangesFrom(from_position, max_count)) {
+      if (!runs.empty() && runs.back().last + 1 == row.first) {
+        runs.back().last = row.last;
+      } else {
+        runs.push_back(row);
+      }
+    }
+    if (runs.empty()) return events;
+    std::unique_ptr<rocksdb::Iterator> log = NewLogIterator();
+    for (const internal::PositionRange& run : runs) {
+      RETURN_IF_ERROR(ReadLogRange(*log, run.first, run.last - run.first + 1, events));
     }
     RETURN_IF_ERROR(FillStreamCoordinates(events));
     return events;
@@ -531,16 +547,20 @@ class RocksDbEventStore final : public EventStore {
     }
   }
 
-  // Appends up to `count` consecutive log entries from `first_position` to `out`.
-  absl::Status ReadLogRange(uint64_t first_position, uint64_t count,
-                            std::vector<StoredEvent>& out) {
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, handles_[kLog]));
+  std::unique_ptr<rocksdb::Iterator> NewLogIterator() {
+    return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator({}, handles_[kLog]));
+  }
+
+  // Appends up to `count` consecutive log entries from `first_position` to `out`, seeking `it`
+  // (an iterator on the log) there.
+  static absl::Status ReadLogRange(rocksdb::Iterator& it, uint64_t first_position, uint64_t count,
+                                   std::vector<StoredEvent>& out) {
     uint64_t read = 0;
-    for (it->Seek(EncodeBigEndian64(first_position)); it->Valid() && read < count;
-         it->Next(), ++read) {
-      out.push_back({DecodeBigEndian64(ToView(it->key())), "", 0, it->value().ToString()});
+    for (it.Seek(EncodeBigEndian64(first_position)); it.Valid() && read < count;
+         it.Next(), ++read) {
+      out.push_back({DecodeBigEndian64(ToView(it.key())), "", 0, it.value().ToString()});
     }
-    return FromRocks(it->status(), "event store read log");
+    return FromRocks(it.status(), "event store read log");
   }
 
   // Events from the log carry their stream coordinates inside the bytes; decode them cheaply.

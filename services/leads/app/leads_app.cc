@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -181,8 +182,7 @@ class OrgSnapshots {
     ASSIGN_OR_RETURN(LoadedAggregate<v1::SalesOrganisation> loaded,
                      eventsourcing::LoadAggregate<v1::OrgEvent>(
                          store_, stream_id, v1::SalesOrganisation(), &EvolveOrg, {}, &cache_));
-    Snapshot folded{std::make_shared<const v1::SalesOrganisation>(std::move(loaded.state)),
-                    loaded.version};
+    Snapshot folded{std::move(loaded.state), loaded.version};
     absl::MutexLock lock(&mu_);
     if (folded.version > latest_.version) latest_ = folded;
     return folded.org;
@@ -347,7 +347,7 @@ class LeadsAppImpl final : public LeadsApp {
     }
     ASSIGN_OR_RETURN(OrgSnapshots::Org org, LoadOrg());
     v1::GetLeadResponse response;
-    *response.mutable_lead() = std::move(lead.state);
+    *response.mutable_lead() = *lead.state;
     response.set_stream_version(lead.version);
     Describe(response, EffectiveSettings(*org), options_.clock());
     return response;
@@ -491,11 +491,30 @@ class LeadsAppImpl final : public LeadsApp {
     return stream_locks_[std::hash<std::string>{}(stream_id) % stream_locks_.size()];
   }
 
+  // sales_leads_commands_total{command, outcome}. The registry builds the label set on every
+  // lookup, so each command's "ok" series (the one counted per command) is looked up once.
   void Count(absl::string_view command, const absl::Status& status) {
-    metrics::MetricsRegistry::Default()
-        .GetCounter("sales_leads_commands_total", "Commands handled by the leads service.",
-                    {{"command", std::string(command)}, {"outcome", OutcomeLabel(status)}})
-        ->Increment();
+    if (status.ok()) {
+      {
+        absl::ReaderMutexLock lock(&ok_counters_mu_);
+        if (auto it = ok_counters_.find(command); it != ok_counters_.end()) {
+          it->second->Increment();
+          return;
+        }
+      }
+      metrics::Counter* counter = CommandCounter(command, status);
+      absl::MutexLock lock(&ok_counters_mu_);
+      ok_counters_.emplace(command, counter);
+      counter->Increment();
+      return;
+    }
+    CommandCounter(command, status)->Increment();
+  }
+
+  static metrics::Counter* CommandCounter(absl::string_view command, const absl::Status& status) {
+    return metrics::MetricsRegistry::Default().GetCounter(
+        "sales_leads_commands_total", "Commands handled by the leads service.",
+        {{"command", std::string(command)}, {"outcome", OutcomeLabel(status)}});
   }
 
   absl::StatusOr<OrgSnapshots::Org> LoadOrg() { return orgs_.Load(); }
@@ -539,7 +558,7 @@ class LeadsAppImpl final : public LeadsApp {
     if (outcome->appended > 0) tailer_->Wake();
     v1::CommandResponse response;
     response.set_lead_id(command.lead_id());
-    response.set_deal_id(outcome->state.deal_id());
+    response.set_deal_id(outcome->state->deal_id());
     response.set_stream_version(outcome->version);
     return response;
   }
@@ -635,7 +654,7 @@ class LeadsAppImpl final : public LeadsApp {
     if (appended.status().code() == absl::StatusCode::kAborted) {
       // The lead id itself is taken (ALREADY_EXISTS from Decide), or a key was claimed meanwhile.
       ASSIGN_OR_RETURN(LoadedAggregate<v1::Lead> existing, LoadLead(capture.lead_id()));
-      if (existing.version > 0) return Decide(existing.state, capture, context).status();
+      if (existing.version > 0) return Decide(*existing.state, capture, context).status();
       return appended.status();
     }
     if (!appended.ok()) return appended.status();
@@ -743,6 +762,9 @@ class LeadsAppImpl final : public LeadsApp {
   // optimistic race may reload the stream before the winner's commit group is readable (the
   // store refuses on its in-memory head first) and spend its retries on stale state.
   std::array<absl::Mutex, 64> stream_locks_;
+
+  absl::Mutex ok_counters_mu_;
+  absl::flat_hash_map<std::string, metrics::Counter*> ok_counters_ ABSL_GUARDED_BY(ok_counters_mu_);
 
   absl::Mutex scanner_mu_;
   bool scanner_stop_ ABSL_GUARDED_BY(scanner_mu_) = false;

@@ -1,10 +1,13 @@
 #include "services/leads/app/read_model.h"
 
+#include <list>
 #include <map>
 #include <optional>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/node_hash_map.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -30,6 +33,8 @@ using storage::ToView;
 constexpr absl::string_view kPositionKey = "m/position";
 constexpr absl::string_view kOrgKey = "org";
 constexpr absl::string_view kLeadStreamPrefix = "lead-";
+// Rows the read model keeps decoded in memory (RowCache), a few MB.
+constexpr size_t kCachedRows = 10'000;
 constexpr v1::LeadStage kOpenStages[] = {v1::LEAD_STAGE_CAPTURED, v1::LEAD_STAGE_NURTURING,
                                          v1::LEAD_STAGE_QUALIFIED, v1::LEAD_STAGE_OPPORTUNITY};
 
@@ -114,63 +119,123 @@ absl::string_view LeadIdOfIndexKey(absl::string_view key) { return key.substr(ke
 
 }  // namespace
 
-// A WriteBatch plus the rows it changed, so that several events of one lead in one batch fold
-// on each other.
+// The rows of the leads applied most recently, exactly as committed, so that a lead's next
+// events (which usually follow soon) do not read and decode its row again. A batch takes the
+// rows it touches out and puts them back once its write landed; a row whose write failed is
+// simply no longer cached. Least recently used rows are evicted. Apply's thread only.
+class LeadsReadModel::RowCache {
+ public:
+  explicit RowCache(size_t capacity) : capacity_(capacity) {}
+
+  std::optional<Row> Take(const std::string& lead_id) {
+    auto it = index_.find(lead_id);
+    if (it == index_.end()) return std::nullopt;
+    Row row = std::move(it->second->second);
+    entries_.erase(it->second);
+    index_.erase(it);
+    return row;
+  }
+
+  void Put(const std::string& lead_id, Row row) {
+    if (auto it = index_.find(lead_id); it != index_.end()) {
+      entries_.erase(it->second);
+      index_.erase(it);
+    }
+    entries_.emplace_front(lead_id, std::move(row));
+    index_.emplace(lead_id, entries_.begin());
+    if (entries_.size() > capacity_) {
+      index_.erase(entries_.back().first);
+      entries_.pop_back();
+    }
+  }
+
+ private:
+  const size_t capacity_;
+  std::list<std::pair<std::string, Row>> entries_;  // most recently put first
+  absl::flat_hash_map<std::string, std::list<std::pair<std::string, Row>>::iterator> index_;
+};
+
+// A WriteBatch plus the rows of the leads it touched. Each lead's row is read once per batch,
+// folded in memory by every event of the batch, and written once at Commit together with the
+// index keys that differ between the row as stored and as it ends the batch: a lead with several
+// events in a batch costs one row write, and an index key that comes and goes within the batch
+// is never written. The result is the same as writing the row after every event.
 class LeadsReadModel::Batch {
  public:
-  explicit Batch(rocksdb::DB& db) : db_(db) {}
+  Batch(rocksdb::DB& db, RowCache& cache) : db_(db), cache_(cache) {}
 
-  absl::StatusOr<Row> GetRow(const std::string& lead_id) {
-    if (auto it = rows_.find(lead_id); it != rows_.end()) return it->second;
-    std::string value;
-    rocksdb::Status s = db_.Get({}, LeadKey(lead_id), &value);
-    if (s.IsNotFound()) return Row{};
-    RETURN_IF_ERROR(FromRocks(s, "read model: read lead row"));
-    return DecodeRow(value);
+  // The lead's row as of the events applied so far in this batch (Row{} when it has none), to
+  // be changed in place; its index_keys stay those stored until Commit. The pointer is valid
+  // until Commit.
+  absl::StatusOr<Row*> Touch(const std::string& lead_id) {
+    auto it = rows_.find(lead_id);
+    if (it == rows_.end()) {
+      std::optional<Row> stored = cache_.Take(lead_id);
+      if (!stored.has_value()) {
+        stored.emplace();
+        std::string value;
+        rocksdb::Status s = db_.Get({}, LeadKey(lead_id), &value);
+        if (!s.IsNotFound()) {
+          RETURN_IF_ERROR(FromRocks(s, "read model: read lead row"));
+          ASSIGN_OR_RETURN(*stored, DecodeRow(value));
+        }
+      }
+      it = rows_.emplace(lead_id, *std::move(stored)).first;
+    }
+    return &it->second;
   }
 
-  // Rewrites the row and only the index keys that changed (an unchanged key is neither deleted
-  // nor re-put, so scans do not wade through tombstones), keeping the open-lead counters of the
-  // reps whose "xo/" keys came or went.
-  // `old_index_keys`: the keys of the row as it was before (empty for a new row).
-  absl::Status PutRow(const std::vector<std::string>& old_index_keys, Row row,
-                      const v1::PipelineSettings& settings) {
-    row.index_keys = IndexKeys(row.summary.lead(), settings);
-    const absl::flat_hash_set<absl::string_view> old_keys(old_index_keys.begin(),
-                                                          old_index_keys.end());
-    const absl::flat_hash_set<absl::string_view> new_keys(row.index_keys.begin(),
-                                                          row.index_keys.end());
-    for (const std::string& key : old_index_keys) {
-      if (new_keys.contains(key)) continue;
-      batch_.Delete(key);
-      if (absl::StartsWith(key, "xo/")) RETURN_IF_ERROR(AddToOpenLoad(key, -1));
-    }
-    for (const std::string& key : row.index_keys) {
-      if (old_keys.contains(key)) continue;
-      batch_.Put(key, "");
-      if (absl::StartsWith(key, "xo/")) RETURN_IF_ERROR(AddToOpenLoad(key, +1));
-    }
-    const std::string lead_id = row.summary.lead().lead_id();
-    batch_.Put(LeadKey(lead_id), EncodeRow(row));
-    rows_[lead_id] = std::move(row);
-    return absl::OkStatus();
-  }
+  // The row of `lead_id` (touched before) is to be written at Commit.
+  void MarkChanged(const std::string& lead_id) { changed_.insert(lead_id); }
 
   void Put(absl::string_view key, absl::string_view value) {
     batch_.Put(ToSlice(key), ToSlice(value));
   }
 
-  absl::Status Commit(uint64_t position) {
+  // Writes the changed rows, indexed with `settings`, and the position, in one WriteBatch.
+  absl::Status Commit(uint64_t position, const v1::PipelineSettings& settings) {
+    for (const std::string& lead_id : changed_) {
+      RETURN_IF_ERROR(WriteRow(rows_.at(lead_id), settings));
+    }
     for (const auto& [key, count] : open_loads_) batch_.Put(key, absl::StrCat(count));
-    open_loads_.clear();
     batch_.Put(ToSlice(kPositionKey), absl::StrCat(position));
     rocksdb::Status s = db_.Write({}, &batch_);
+    if (s.ok()) {
+      for (auto& [lead_id, row] : rows_) {
+        if (!row.summary.lead().lead_id().empty()) cache_.Put(lead_id, std::move(row));
+      }
+    }
     batch_.Clear();
     rows_.clear();
+    changed_.clear();
+    open_loads_.clear();
     return FromRocks(s, "read model: write batch");
   }
 
  private:
+  // Puts the row and only the index keys that changed (an unchanged key is neither deleted nor
+  // re-put, so scans do not wade through tombstones), keeping the open-lead counters of the reps
+  // whose "xo/" keys came or went. `row.index_keys` are the stored keys on entry.
+  absl::Status WriteRow(Row& row, const v1::PipelineSettings& settings) {
+    std::vector<std::string> index_keys = IndexKeys(row.summary.lead(), settings);
+    const absl::flat_hash_set<absl::string_view> old_keys(row.index_keys.begin(),
+                                                          row.index_keys.end());
+    const absl::flat_hash_set<absl::string_view> new_keys(index_keys.begin(), index_keys.end());
+    for (const std::string& key : row.index_keys) {
+      if (new_keys.contains(key)) continue;
+      batch_.Delete(key);
+      if (absl::StartsWith(key, "xo/")) RETURN_IF_ERROR(AddToOpenLoad(key, -1));
+    }
+    for (const std::string& key : index_keys) {
+      if (old_keys.contains(key)) continue;
+      batch_.Put(key, "");
+      if (absl::StartsWith(key, "xo/")) RETURN_IF_ERROR(AddToOpenLoad(key, +1));
+    }
+    row.index_keys = std::move(index_keys);
+    batch_.Put(LeadKey(row.summary.lead().lead_id()), EncodeRow(row));
+    return absl::OkStatus();
+  }
+
   // `index_key` is "xo/<rep>/<lead>"; the counter is "co/<rep>".
   absl::Status AddToOpenLoad(absl::string_view index_key, int64_t delta) {
     const absl::string_view rest = index_key.substr(3);
@@ -185,10 +250,19 @@ class LeadsReadModel::Batch {
   }
 
   rocksdb::DB& db_;
+  RowCache& cache_;
   rocksdb::WriteBatch batch_;
-  std::map<std::string, Row> rows_;
-  std::map<std::string, int64_t> open_loads_;  // counter key -> count, written at Commit
+  absl::node_hash_map<std::string, Row> rows_;  // node map: Touch's pointers stay valid
+  absl::flat_hash_set<std::string> changed_;    // keys of rows_ to write
+  std::map<std::string, int64_t> open_loads_;   // counter key -> count, written at Commit
 };
+
+LeadsReadModel::LeadsReadModel(std::unique_ptr<rocksdb::DB> db, size_t max_scanned_per_page)
+    : db_(std::move(db)),
+      max_scanned_per_page_(max_scanned_per_page),
+      row_cache_(std::make_unique<RowCache>(kCachedRows)) {}
+
+LeadsReadModel::~LeadsReadModel() = default;
 
 absl::StatusOr<std::unique_ptr<LeadsReadModel>> LeadsReadModel::Open(const std::string& path,
                                                                      size_t max_scanned_per_page) {
@@ -222,7 +296,7 @@ absl::Status LeadsReadModel::Load() {
 }
 
 absl::Status LeadsReadModel::Apply(const std::vector<eventstore::EventEnvelope>& events) {
-  Batch batch(*db_);
+  Batch batch(*db_, *row_cache_);
   uint64_t position = applied_position();
   for (const eventstore::EventEnvelope& envelope : events) {
     if (envelope.global_position() != position + 1) {
@@ -233,9 +307,11 @@ absl::Status LeadsReadModel::Apply(const std::vector<eventstore::EventEnvelope>&
     if (stream == kOrgStreamId) {
       v1::OrgEvent event;
       RETURN_IF_ERROR(eventsourcing::UnpackEvent(envelope.payload(), event));
-      // New settings change the due time of every open lead: commit what precedes them, so
-      // that the re-index reads every row from the database.
-      if (event.has_pipeline_settings_changed()) RETURN_IF_ERROR(batch.Commit(position));
+      // New settings change the due time of every open lead: commit what precedes them (indexed
+      // with the old settings), so that the re-index reads every row from the database.
+      if (event.has_pipeline_settings_changed()) {
+        RETURN_IF_ERROR(batch.Commit(position, EffectiveSettings(org_)));
+      }
       org_ = Evolve(std::move(org_), event);
       batch.Put(kOrgKey, org_.SerializeAsString());
       if (event.has_pipeline_settings_changed()) RETURN_IF_ERROR(ReindexAllLeads(batch));
@@ -243,18 +319,21 @@ absl::Status LeadsReadModel::Apply(const std::vector<eventstore::EventEnvelope>&
       v1::LeadEvent event;
       RETURN_IF_ERROR(eventsourcing::UnpackEvent(envelope.payload(), event));
       const std::string lead_id(absl::string_view(stream).substr(kLeadStreamPrefix.size()));
-      ASSIGN_OR_RETURN(Row row, batch.GetRow(lead_id));
-      const std::vector<std::string> old_index_keys = row.index_keys;
-      *row.summary.mutable_lead() = Evolve(std::move(*row.summary.mutable_lead()), event);
-      row.summary.set_stream_version(envelope.stream_version());
-      // An event that folds into nothing (not a capture first) leaves no row behind.
-      if (!row.summary.lead().lead_id().empty()) {
-        RETURN_IF_ERROR(batch.PutRow(old_index_keys, std::move(row), EffectiveSettings(org_)));
+      ASSIGN_OR_RETURN(Row * row, batch.Touch(lead_id));
+      *row->summary.mutable_lead() = Evolve(std::move(*row->summary.mutable_lead()), event);
+      row->summary.set_stream_version(envelope.stream_version());
+      if (!row->summary.lead().lead_id().empty()) {
+        batch.MarkChanged(lead_id);
+      } else {
+        // An event that folds into nothing (not a capture first) leaves no row behind. Only a
+        // lead without a row folds into one without an id: it stays without one.
+        *row = Row{};
       }
     }
     position = envelope.global_position();
   }
-  RETURN_IF_ERROR(batch.Commit(position));
+  // Settings changes were committed apart: every row of this batch is indexed with these.
+  RETURN_IF_ERROR(batch.Commit(position, EffectiveSettings(org_)));
   applied_.store(position, std::memory_order_release);
   return absl::OkStatus();
 }
@@ -262,10 +341,9 @@ absl::Status LeadsReadModel::Apply(const std::vector<eventstore::EventEnvelope>&
 absl::Status LeadsReadModel::ReindexAllLeads(Batch& batch) {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}));
   for (it->Seek("l/"); it->Valid() && it->key().starts_with("l/"); it->Next()) {
-    // Through the batch: the lead may have changed earlier in it.
-    ASSIGN_OR_RETURN(Row row, batch.GetRow(std::string(ToView(it->key()).substr(2))));
-    const std::vector<std::string> old_index_keys = row.index_keys;
-    RETURN_IF_ERROR(batch.PutRow(old_index_keys, std::move(row), EffectiveSettings(org_)));
+    const std::string lead_id(ToView(it->key()).substr(2));
+    RETURN_IF_ERROR(batch.Touch(lead_id).status());
+    batch.MarkChanged(lead_id);  // its index keys are recomputed at Commit
   }
   return FromRocks(it->status(), "read model: scan leads");
 }

@@ -25,6 +25,11 @@
 // Each row remembers its index keys, so a change rewrites them without recomputing the old ones
 // (due times depend on settings that may have changed since).
 //
+// Cost per Apply: each lead it touches is read once (from the rows of recently applied leads
+// kept decoded in memory, else from the database), folded by all of its events in the call, and
+// written once with only the index keys that differ from the stored ones — the same database as
+// applying the events one by one, for fewer writes when a lead has several events in a call.
+//
 // Thread-safety: Apply must be called by one thread at a time (the tailer); the queries may be
 // called concurrently with it and with each other.
 #ifndef SALES_SERVICES_LEADS_APP_READ_MODEL_H_
@@ -57,6 +62,7 @@ class LeadsReadModel {
   // ListLeadsResponse in leads.proto): a page may then hold fewer rows and still have a token.
   static absl::StatusOr<std::unique_ptr<LeadsReadModel>> Open(const std::string& path,
                                                               size_t max_scanned_per_page);
+  ~LeadsReadModel();
 
   // The global position of the last event applied (0: none).
   uint64_t applied_position() const { return applied_.load(std::memory_order_acquire); }
@@ -83,9 +89,9 @@ class LeadsReadModel {
   absl::StatusOr<std::vector<std::string>> UnreportedDueLeads(absl::Time now, size_t limit) const;
 
  private:
-  LeadsReadModel(std::unique_ptr<rocksdb::DB> db, size_t max_scanned_per_page)
-      : db_(std::move(db)), max_scanned_per_page_(max_scanned_per_page) {}
+  LeadsReadModel(std::unique_ptr<rocksdb::DB> db, size_t max_scanned_per_page);
   class Batch;
+  class RowCache;
 
   absl::Status Load();
   absl::Status ReindexAllLeads(Batch& batch);
@@ -93,7 +99,8 @@ class LeadsReadModel {
   std::unique_ptr<rocksdb::DB> db_;
   const size_t max_scanned_per_page_;
   std::atomic<uint64_t> applied_{0};
-  v1::SalesOrganisation org_;  // only touched by Apply (one thread)
+  v1::SalesOrganisation org_;            // only touched by Apply (one thread)
+  std::unique_ptr<RowCache> row_cache_;  // likewise
 };
 
 }  // namespace sales::leads
