@@ -62,15 +62,14 @@ absl::StatusOr<CounterRow*> MutableCounterRow(projection::ProjectionTxn& txn,
   return &static_cast<AccumulatedCounterRow*>(row)->row;
 }
 
-bool CounterRowCursor::Next() {
+bool CounterRowCursor::NextSlow() {
   if (rest_.empty() || corrupt_) return false;
   uint64_t delta = 0;
   uint64_t zigzag = 0;
   // A slot delta of 0 only for a first slot 0: slots are strictly ascending.
   if (!GetVarint(rest_, delta) || !GetVarint(rest_, zigzag) || (delta == 0 && started_) ||
       slot_ + delta > UINT32_MAX) {
-    corrupt_ = true;
-    return false;
+    return Corrupt();
   }
   started_ = true;
   slot_ = static_cast<uint32_t>(slot_ + delta);

@@ -187,10 +187,16 @@ class LeadUpdate {
     }
     const CounterRow new_stock = Stock();
     const v1::FunnelDims& old_dims = old_dims_ ? *old_dims_ : state_.dims();
-    if (new_stock.slots() != old_stock_.slots() || !SameDims(old_dims, state_.dims())) {
-      const CellDeltas::SliceValues new_ids = CurrentValueIds(cells);
-      cells.AddToStock(old_dims_ ? ValueIdsOf(cells, *old_dims_) : new_ids, old_stock_, -1);
-      cells.AddToStock(new_ids, new_stock, 1);
+    if (!SameDims(old_dims, state_.dims())) {
+      // Moved: the old values' stock loses the lead, the new values' gains it.
+      cells.AddToStock(ValueIdsOf(cells, old_dims), old_stock_, -1);
+      cells.AddToStock(CurrentValueIds(cells), new_stock, 1);
+    } else if (new_stock.slots() != old_stock_.slots()) {
+      // Same values: only the difference (e.g. occupancy from one node to the next; an unchanged
+      // pipeline amount cancels out).
+      CounterRow change = new_stock;
+      for (const auto& [slot, value] : old_stock_.slots()) change.Add(slot, -value);
+      cells.AddToStock(CurrentValueIds(cells), change, 1);
     }
   }
 
