@@ -22,6 +22,16 @@ int64_t PeriodOf(uint64_t cell) {
   return static_cast<int64_t>((cell >> kPeriodShift) & kPeriodMask) - kPeriodBias;
 }
 
+v1::PeriodGranularity GranularityOf(uint64_t cell) {
+  return static_cast<v1::PeriodGranularity>((cell >> kGranularityShift) & 7);
+}
+
+// The period of granularity `to` holding period `period` of `from` (DAY → MONTH, MONTH → YEAR).
+int64_t HoldingPeriod(v1::PeriodGranularity from, v1::PeriodGranularity to, int64_t period) {
+  if (from == v1::PERIOD_GRANULARITY_DAY) return PeriodOfDay(to, period);
+  return period / 12;  // a MONTH index is year × 12 + month − 1, years from 1 (keys.h)
+}
+
 }  // namespace
 
 CellDeltas::CellDeltas() { ValueId(""); }
@@ -93,16 +103,13 @@ CellDeltas::Cells CellDeltas::SumRecorded() const {
   return cells;
 }
 
-CellDeltas::Cells CellDeltas::RollUpDays(const Cells& days) {
+CellDeltas::Cells CellDeltas::RollUp(const Cells& cells, v1::PeriodGranularity from,
+                                     v1::PeriodGranularity to) {
   Cells larger;
-  for (const auto& [cell, sums] : days) {
-    if (cell & kStockBit) continue;
-    for (const v1::PeriodGranularity granularity :
-         {v1::PERIOD_GRANULARITY_MONTH, v1::PERIOD_GRANULARITY_YEAR}) {
-      Sums& holder_sums =
-          larger[WithPeriod(cell, granularity, PeriodOfDay(granularity, PeriodOf(cell)))];
-      for (const auto& [slot, amount] : sums) holder_sums[slot] += amount;
-    }
+  for (const auto& [cell, sums] : cells) {
+    if ((cell & kStockBit) || GranularityOf(cell) != from) continue;
+    Sums& holder_sums = larger[WithPeriod(cell, to, HoldingPeriod(from, to, PeriodOf(cell)))];
+    for (const auto& [slot, amount] : sums) holder_sums[slot] += amount;
   }
   return larger;
 }
@@ -123,7 +130,11 @@ void CellDeltas::BuildKey(CellId cell, std::string& key) const {
 absl::Status CellDeltas::FoldInto(projection::ProjectionTxn& txn) {
   const Cells days_and_stock = SumRecorded();
   RETURN_IF_ERROR(FoldCells(days_and_stock, txn));
-  return FoldCells(RollUpDays(days_and_stock), txn);
+  // Years from months: a batch has far fewer month cells than day cells.
+  const Cells months =
+      RollUp(days_and_stock, v1::PERIOD_GRANULARITY_DAY, v1::PERIOD_GRANULARITY_MONTH);
+  RETURN_IF_ERROR(FoldCells(months, txn));
+  return FoldCells(RollUp(months, v1::PERIOD_GRANULARITY_MONTH, v1::PERIOD_GRANULARITY_YEAR), txn);
 }
 
 absl::Status CellDeltas::FoldCells(const Cells& cells, projection::ProjectionTxn& txn) const {

@@ -8,8 +8,8 @@
 // stock, the 8 slices' value ids, the slots: appended to flat vectors), and the fold — on the
 // store's committer thread, while the runner applies the next batch — sums them into the 8 DAY
 // (or stock) cells each (a hash lookup on a 64-bit id), adds each DAY cell's sums to the MONTH
-// and YEAR cells holding that day, and changes every cell's row once per batch: the hottest (the
-// whole organisation's, a year's) are touched by nearly every event.
+// cell holding that day and each MONTH's to its YEAR, and changes every cell's row once per batch:
+// the hottest (the whole organisation's, a year's) are touched by nearly every event.
 //
 //   CellDeltas& cells = CellDeltas::Of(txn);
 //   CellDeltas::SliceValues values;  // the ValueId of each dimension slice's value
@@ -92,8 +92,9 @@ class CellDeltas : public projection::BatchAccumulator {
   void Record(bool stock, int64_t day_or_sign, const SliceValues& values, const CounterRow& delta);
   // The DAY and stock cells with the sums of what was recorded for them.
   Cells SumRecorded() const;
-  // The MONTH and YEAR cells holding the DAY cells' days, with the sums of their days.
-  static Cells RollUpDays(const Cells& days);
+  // The cells of granularity `to` holding the `from` cells among `cells` (DAY → MONTH or MONTH →
+  // YEAR), with the sums of the cells they hold.
+  static Cells RollUp(const Cells& cells, v1::PeriodGranularity from, v1::PeriodGranularity to);
   // Adds each cell's sums to its row.
   absl::Status FoldCells(const Cells& cells, projection::ProjectionTxn& txn) const;
   void BuildKey(CellId cell, std::string& key) const;
