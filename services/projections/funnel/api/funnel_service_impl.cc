@@ -19,7 +19,7 @@ namespace {
 // One call's request and response on an Arena that the call's end (Release) frees.
 class ArenaMessages final : public grpc::MessageHolder<GetFunnelRequest, FunnelReport> {
  public:
-  ArenaMessages() {
+  ArenaMessages() : arena_(ReportArenaOptions()) {
     set_request(google::protobuf::Arena::CreateMessage<GetFunnelRequest>(&arena_));
     set_response(google::protobuf::Arena::CreateMessage<FunnelReport>(&arena_));
   }

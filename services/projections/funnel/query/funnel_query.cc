@@ -375,6 +375,13 @@ absl::Status ValidateGetFunnelRequest(const v1::GetFunnelRequest& request) {
   return absl::OkStatus();
 }
 
+google::protobuf::ArenaOptions ReportArenaOptions() {
+  google::protobuf::ArenaOptions options;
+  options.start_block_size = 4 << 10;
+  options.max_block_size = 1 << 20;
+  return options;
+}
+
 absl::Status FunnelQuery::GetFunnel(const v1::GetFunnelRequest& request,
                                     v1::FunnelReport& report) const {
   report.Clear();

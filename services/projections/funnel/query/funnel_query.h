@@ -10,7 +10,7 @@
 // A grouped report is tens of thousands of small messages (≈190 a row): where it is served, build
 // it on a protobuf Arena, which allocates them by bumping a pointer and frees them at once:
 //
-//   google::protobuf::Arena arena;
+//   google::protobuf::Arena arena(ReportArenaOptions());
 //   auto* report = google::protobuf::Arena::CreateMessage<v1::FunnelReport>(&arena);
 //   RETURN_IF_ERROR(query.GetFunnel(request, *report));
 //
@@ -26,6 +26,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "common/projection/projection_store.h"
+#include "google/protobuf/arena.h"
 #include "sales/projections/v1/funnel.pb.h"
 
 namespace sales::funnel {
@@ -34,6 +35,10 @@ namespace sales::funnel {
 // needs a known dimension and a value that is "" or an id (SOURCE and GRADE: an enum name);
 // group_by a known dimension; not both filter and group_by.
 absl::Status ValidateGetFunnelRequest(const projections::v1::GetFunnelRequest& request);
+
+// Options of the Arena a report is built on: blocks grow to 1 MiB, so that a large grouped report
+// (tens of thousands of messages) takes a few blocks instead of hundreds.
+google::protobuf::ArenaOptions ReportArenaOptions();
 
 class FunnelQuery {
  public:

@@ -136,7 +136,7 @@ void BM_GetFunnel(benchmark::State& state) {
     absl::Status status;
     {
       // As FunnelServiceImpl serves it: the report on an Arena, freed within the timed span.
-      google::protobuf::Arena arena;
+      google::protobuf::Arena arena(ReportArenaOptions());
       auto* report = google::protobuf::Arena::CreateMessage<projections::v1::FunnelReport>(&arena);
       status = model.query->GetFunnel(request, *report);
       benchmark::DoNotOptimize(report);
