@@ -68,35 +68,30 @@ CellDeltas::CellId CellDeltas::WithPeriod(CellId cell, v1::PeriodGranularity gra
 }
 
 void CellDeltas::AddToDay(int64_t day, const SliceValues& values, const CounterRow& delta) {
-  Record(/*stock=*/false, day, values, delta);
-}
-
-void CellDeltas::AddToStock(const SliceValues& values, const CounterRow& delta, int64_t sign) {
-  Record(/*stock=*/true, sign, values, delta);
-}
-
-void CellDeltas::Record(bool stock, int64_t day_or_sign, const SliceValues& values,
-                        const CounterRow& delta) {
   if (delta.empty()) return;
   const auto first = static_cast<uint32_t>(slots_.size());
   slots_.insert(slots_.end(), delta.slots().begin(), delta.slots().end());
-  recorded_.push_back({stock, day_or_sign, values, first, static_cast<uint32_t>(slots_.size())});
+  recorded_.push_back({day, values, first, static_cast<uint32_t>(slots_.size())});
 }
 
-CellDeltas::Cells CellDeltas::SumRecorded() const {
+void CellDeltas::AddToStock(const SliceValues& values, const CounterRow& delta, int64_t sign) {
+  for (int d = 0; d <= kDimensionCount; ++d) {
+    Sums& sums = stock_[StockCell(d, values[d])];
+    for (const auto& [slot, amount] : delta.slots()) sums[slot] += sign * amount;
+  }
+}
+
+CellDeltas::Cells CellDeltas::SumDays() const {
   Cells cells;
   for (const Recorded& recorded : recorded_) {
-    const int64_t sign = recorded.stock ? recorded.day_or_sign : 1;
     for (int d = 0; d <= kDimensionCount; ++d) {
-      const CellId id = recorded.stock ? StockCell(d, recorded.values[d])
-                                       : DayCell(recorded.day_or_sign, d, recorded.values[d]);
-      auto [it, added] = cells.try_emplace(id);
+      auto [it, added] = cells.try_emplace(DayCell(recorded.day, d, recorded.values[d]));
       Sums& sums = it->second;
       // Room for an event or two at once: most DAY cells get no more, and growing a table step
       // by step was a large share of the fold's allocations.
       if (added) sums.reserve(kSlotsOfANewCell);
       for (uint32_t i = recorded.first; i < recorded.end; ++i) {
-        sums[slots_[i].first] += sign * slots_[i].second;
+        sums[slots_[i].first] += slots_[i].second;
       }
     }
   }
@@ -107,7 +102,7 @@ CellDeltas::Cells CellDeltas::RollUp(const Cells& cells, v1::PeriodGranularity f
                                      v1::PeriodGranularity to) {
   Cells larger;
   for (const auto& [cell, sums] : cells) {
-    if ((cell & kStockBit) || GranularityOf(cell) != from) continue;
+    if (GranularityOf(cell) != from) continue;
     Sums& holder_sums = larger[WithPeriod(cell, to, HoldingPeriod(from, to, PeriodOf(cell)))];
     for (const auto& [slot, amount] : sums) holder_sums[slot] += amount;
   }
@@ -128,11 +123,11 @@ void CellDeltas::BuildKey(CellId cell, std::string& key) const {
 }
 
 absl::Status CellDeltas::FoldInto(projection::ProjectionTxn& txn) {
-  const Cells days_and_stock = SumRecorded();
-  RETURN_IF_ERROR(FoldCells(days_and_stock, txn));
+  RETURN_IF_ERROR(FoldCells(stock_, txn));
+  const Cells days = SumDays();
+  RETURN_IF_ERROR(FoldCells(days, txn));
   // Years from months: a batch has far fewer month cells than day cells.
-  const Cells months =
-      RollUp(days_and_stock, v1::PERIOD_GRANULARITY_DAY, v1::PERIOD_GRANULARITY_MONTH);
+  const Cells months = RollUp(days, v1::PERIOD_GRANULARITY_DAY, v1::PERIOD_GRANULARITY_MONTH);
   RETURN_IF_ERROR(FoldCells(months, txn));
   return FoldCells(RollUp(months, v1::PERIOD_GRANULARITY_MONTH, v1::PERIOD_GRANULARITY_YEAR), txn);
 }

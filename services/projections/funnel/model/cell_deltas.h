@@ -4,12 +4,14 @@
 //
 // Why: every funnel event changes 24 or more cells (3 stored granularities × 8 dimension slices,
 // keys.h). Looking each one up as a row (key built, hashed as a string, decoded row found, sorted
-// slots searched) cost ~1 µs per cell. Here Apply only records an event's deltas (a day or the
-// stock, the 8 slices' value ids, the slots: appended to flat vectors), and the fold — on the
-// store's committer thread, while the runner applies the next batch — sums them into the 8 DAY
-// (or stock) cells each (a hash lookup on a 64-bit id), adds each DAY cell's sums to the MONTH
-// cell holding that day and each MONTH's to its YEAR, and changes every cell's row once per batch:
-// the hottest (the whole organisation's, a year's) are touched by nearly every event.
+// slots searched) cost ~1 µs per cell. Here Apply only records an event's cell deltas (the day,
+// the 8 slices' value ids, the slots: appended to flat vectors), and the fold — on the store's
+// committer thread, while the runner applies the next batch — sums them into the 8 DAY cells each
+// (a hash lookup on a 64-bit id), adds each DAY cell's sums to the MONTH cell holding that day and
+// each MONTH's to its YEAR, and changes every cell's row once per batch: the hottest (the whole
+// organisation's, a year's) are touched by nearly every event. Stock deltas are summed at once
+// into the few stock cells (a small, hot table), which keeps the two threads' shares of the
+// work about even.
 //
 //   CellDeltas& cells = CellDeltas::Of(txn);
 //   CellDeltas::SliceValues values;  // the ValueId of each dimension slice's value
@@ -79,19 +81,17 @@ class CellDeltas : public projection::BatchAccumulator {
   using Sums = absl::flat_hash_map<uint32_t, int64_t>;
   using Cells = absl::flat_hash_map<CellId, Sums>;
 
-  // One recorded AddToDay (stock = false) or AddToStock, its slots in slots_[first, end).
+  // One recorded AddToDay, its slots in slots_[first, end).
   struct Recorded {
-    bool stock;
-    int64_t day_or_sign;
+    int64_t day;
     SliceValues values;
     uint32_t first;
     uint32_t end;
   };
 
   CellDeltas();
-  void Record(bool stock, int64_t day_or_sign, const SliceValues& values, const CounterRow& delta);
-  // The DAY and stock cells with the sums of what was recorded for them.
-  Cells SumRecorded() const;
+  // The DAY cells with the sums of what was recorded for them.
+  Cells SumDays() const;
   // The cells of granularity `to` holding the `from` cells among `cells` (DAY → MONTH or MONTH →
   // YEAR), with the sums of the cells they hold.
   static Cells RollUp(const Cells& cells, v1::PeriodGranularity from, v1::PeriodGranularity to);
@@ -100,6 +100,7 @@ class CellDeltas : public projection::BatchAccumulator {
   void BuildKey(CellId cell, std::string& key) const;
 
   std::vector<Recorded> recorded_;
+  Cells stock_;  // stock cells, summed by AddToStock
   std::vector<std::pair<uint32_t, int64_t>> slots_;
   std::deque<std::string> values_;  // by id; a deque keeps the strings (and views) in place
   absl::flat_hash_map<absl::string_view, uint32_t> ids_;
