@@ -75,6 +75,7 @@ void CellDeltas::AddToDay(int64_t day, const SliceValues& values, const CounterR
 }
 
 void CellDeltas::AddToStock(const SliceValues& values, const CounterRow& delta, int64_t sign) {
+  if (delta.empty()) return;
   for (int d = 0; d <= kDimensionCount; ++d) {
     Sums& sums = stock_[StockCell(d, values[d])];
     for (const auto& [slot, amount] : delta.slots()) sums[slot] += sign * amount;

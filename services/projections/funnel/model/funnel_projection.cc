@@ -180,7 +180,8 @@ class LeadUpdate {
   // Adds the event's counter deltas to the batch's CellDeltas (folded into rows per batch).
   void Flush(CellDeltas& cells) {
     for (const FlowDelta& flow : flows_) {
-      // Weeks and quarters are sums of the day's (and so month's and year's) cells: keys.h.
+      // The day's cells, and so its month's and year's (weeks and quarters are sums of those:
+      // keys.h).
       if (flow.row.empty()) continue;
       const int64_t day = PeriodIndexOf(v1::PERIOD_GRANULARITY_DAY, absl::FromUnixSeconds(flow.at));
       cells.AddToDay(day, ValueIds(cells, flow.dims), flow.row);
