@@ -9,7 +9,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -491,30 +490,11 @@ class LeadsAppImpl final : public LeadsApp {
     return stream_locks_[std::hash<std::string>{}(stream_id) % stream_locks_.size()];
   }
 
-  // sales_leads_commands_total{command, outcome}. The registry builds the label set on every
-  // lookup, so each command's "ok" series (the one counted per command) is looked up once.
   void Count(absl::string_view command, const absl::Status& status) {
-    if (status.ok()) {
-      {
-        absl::ReaderMutexLock lock(&ok_counters_mu_);
-        if (auto it = ok_counters_.find(command); it != ok_counters_.end()) {
-          it->second->Increment();
-          return;
-        }
-      }
-      metrics::Counter* counter = CommandCounter(command, status);
-      absl::MutexLock lock(&ok_counters_mu_);
-      ok_counters_.emplace(command, counter);
-      counter->Increment();
-      return;
-    }
-    CommandCounter(command, status)->Increment();
-  }
-
-  static metrics::Counter* CommandCounter(absl::string_view command, const absl::Status& status) {
-    return metrics::MetricsRegistry::Default().GetCounter(
-        "sales_leads_commands_total", "Commands handled by the leads service.",
-        {{"command", std::string(command)}, {"outcome", OutcomeLabel(status)}});
+    metrics::MetricsRegistry::Default()
+        .GetCounter("sales_leads_commands_total", "Commands handled by the leads service.",
+                    {{"command", std::string(command)}, {"outcome", OutcomeLabel(status)}})
+        ->Increment();
   }
 
   absl::StatusOr<OrgSnapshots::Org> LoadOrg() { return orgs_.Load(); }
@@ -763,8 +743,6 @@ class LeadsAppImpl final : public LeadsApp {
   // store refuses on its in-memory head first) and spend its retries on stale state.
   std::array<absl::Mutex, 64> stream_locks_;
 
-  absl::Mutex ok_counters_mu_;
-  absl::flat_hash_map<std::string, metrics::Counter*> ok_counters_ ABSL_GUARDED_BY(ok_counters_mu_);
 
   absl::Mutex scanner_mu_;
   bool scanner_stop_ ABSL_GUARDED_BY(scanner_mu_) = false;
