@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -107,7 +108,12 @@ Rates Report(benchmark::State& state, int events, const Instant& first, const In
           .thread_cpu = counted / absl::ToDoubleSeconds(last.thread_cpu - first.thread_cpu)};
 }
 
-Rates RawConsume(benchmark::State& state, const PublishedHistory& history, int events) {
+namespace {
+
+// Reads `events` messages of the history's topic from the beginning of every partition, passing
+// each value to `each` (when set).
+Rates ConsumeEach(benchmark::State& state, const PublishedHistory& history, int events,
+                  const std::function<void(absl::string_view)>& each) {
   kafka::KafkaHandle consumer = CheckedValue(
       kafka::NewConsumer(CheckedValue(kafka::ConsumerConfig(history.bootstrap(), ""))));
   kafka::PartitionListPtr list(rd_kafka_topic_partition_list_new(history.partitions()));
@@ -122,8 +128,20 @@ Rates RawConsume(benchmark::State& state, const PublishedHistory& history, int e
     kafka::MessagePtr message(rd_kafka_consumer_poll(consumer.get(), 100));
     if (message == nullptr || message->err != RD_KAFKA_RESP_ERR_NO_ERROR) continue;
     if (received++ == 0) first = Instant();
+    if (each) each(absl::string_view(static_cast<const char*>(message->payload), message->len));
   }
   return Report(state, events, first, Instant(), 1);
+}
+
+}  // namespace
+
+Rates RawConsume(benchmark::State& state, const PublishedHistory& history, int events) {
+  return ConsumeEach(state, history, events, nullptr);
+}
+
+Rates DecodeConsume(benchmark::State& state, const PublishedHistory& history, int events,
+                    const std::function<void(absl::string_view)>& decode) {
+  return ConsumeEach(state, history, events, decode);
 }
 
 Rates RunAndReport(benchmark::State& state, ProjectionRunner& runner, int events) {
@@ -161,6 +179,15 @@ void PrintRatesToRaw(absl::string_view label, const std::map<std::string, Rates>
         static_cast<int>(label.size()), label.data(), name, r.wall, r.wall / w.wall, w.wall,
         r.process_cpu, r.process_cpu / w.process_cpu, r.thread_cpu, r.thread_cpu / w.thread_cpu,
         1e6 / r.thread_cpu);
+  }
+  if (const auto decode = rates.find("decode"); decode != rates.end()) {
+    const Rates& d = decode->second;
+    std::printf(
+        "%.*s decode only: %7.0f events/s = %.2f x raw consume; consuming thread %7.0f per "
+        "CPU-second = %.2f x raw's (%.2f us/event; raw %.2f us/event)\n",
+        static_cast<int>(label.size()), label.data(), d.wall, d.wall / raw->second.wall,
+        d.thread_cpu, d.thread_cpu / raw->second.thread_cpu, 1e6 / d.thread_cpu,
+        1e6 / raw->second.thread_cpu);
   }
 }
 

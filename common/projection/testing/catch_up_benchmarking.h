@@ -4,7 +4,8 @@
 //   * PublishedHistory: an embedded broker and an event store whose events were all relayed to one
 //     topic, checked to be still whole on the broker;
 //   * Instant / Rates: wall, process-CPU and thread-CPU clocks, turned into events per second;
-//   * RawConsume / RunAndReport: one timed benchmark iteration of each kind of consumer.
+//   * RawConsume / DecodeConsume / RunAndReport: one timed benchmark iteration of each kind of
+//   consumer.
 // Setup failures are not recoverable in a benchmark: Check and CheckedValue abort with the status.
 //
 //   static PublishedHistory& history = *CheckedValue(PublishedHistory::Create(
@@ -120,6 +121,11 @@ Rates Report(benchmark::State& state, int events, const Instant& first, const In
 // the beginning of every partition (no decoding, no RocksDB).
 Rates RawConsume(benchmark::State& state, const PublishedHistory& history, int events);
 
+// The same, passing each message's value to `decode`: the floor of any consumer that reads the
+// events (e.g. parsing the envelope and its payload), without state or RocksDB.
+Rates DecodeConsume(benchmark::State& state, const PublishedHistory& history, int events,
+                    const std::function<void(absl::string_view)>& decode);
+
 // One iteration: starts `runner`, waits until it applied `events` events and stops it, timing
 // from its first committed batch to its last (observers run on the runner thread, so the thread
 // CPU time is the runner's).
@@ -127,7 +133,8 @@ Rates RunAndReport(benchmark::State& state, ProjectionRunner& runner, int events
 
 // Prints, for the "kafka" and "feed" entries of `rates` (by source), the rate and its ratio to
 // the "raw" entry's, and events per CPU-second of the process and of the consuming thread (with
-// their ratios to raw's, and µs per event on that thread). `label` names the projection's lines.
+// their ratios to raw's, and µs per event on that thread), then the "decode" entry's, if any.
+// `label` names the projection's lines.
 // Prints nothing without a "raw" entry (e.g. a filtered run).
 void PrintRatesToRaw(absl::string_view label, const std::map<std::string, Rates>& rates);
 
