@@ -4,8 +4,8 @@
 //   * PublishedHistory: an embedded broker and an event store whose events were all relayed to one
 //     topic, checked to be still whole on the broker;
 //   * Instant / Rates: wall, process-CPU and thread-CPU clocks, turned into events per second;
-//   * RawConsume / DecodeConsume / RunAndReport: one timed benchmark iteration of each kind of
-//   consumer.
+//   * RawConsume / DecodeConsume / RunAndReport: one timed benchmark iteration of each kind
+//     of consumer.
 // Setup failures are not recoverable in a benchmark: Check and CheckedValue abort with the status.
 //
 //   static PublishedHistory& history = *CheckedValue(PublishedHistory::Create(
