@@ -1,4 +1,5 @@
-// EventFeedReader: how a projection reads a write service's log of record (its EventFeed).
+// EventFeedReader: how a projection reads a write service's log of record (its EventFeed), and
+// how the audit service reads the stored bytes its tamper check verifies.
 // Implementations: GrpcEventFeedReader (the EventFeed gRPC service of a remote or local
 // server, the shipped path) and LocalEventFeedReader (an EventStore in the same process).
 #ifndef SALES_COMMON_FEED_EVENT_FEED_READER_H_
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/eventstore/event_store.h"
 #include "sales/common/v1/envelope.pb.h"
 
 namespace sales::feed {
@@ -28,6 +30,12 @@ class EventFeedReader {
                                                                 uint64_t to_version) = 0;
   // Last committed position of the log.
   virtual absl::StatusOr<uint64_t> HeadPosition() = 0;
+  // Up to `max_count` events of the stream with version ≥ from_version, in order, exactly as
+  // stored (the bytes the stream's hash chain covers).
+  virtual absl::StatusOr<std::vector<eventstore::StoredEvent>> ReadStreamStored(
+      const std::string& stream_id, uint64_t from_version, size_t max_count) = 0;
+  // The stream's head as the store recorded it (version 0 for an unknown stream).
+  virtual absl::StatusOr<eventstore::StreamHead> GetStreamHead(const std::string& stream_id) = 0;
 };
 
 }  // namespace sales::feed

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/feed/feed_requests.h"
+#include "common/grpc/unary_call.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
 
@@ -17,6 +18,9 @@ namespace {
 
 using ::sales::common::v1::EventPage;
 using ::sales::common::v1::GetHeadRequest;
+using ::sales::common::v1::GetStreamHeadRequest;
+using ::sales::common::v1::GetStreamHeadResponse;
+using ::sales::common::v1::StoredEventPage;
 using ::sales::common::v1::GetHeadResponse;
 using ::sales::common::v1::ReadAllRequest;
 using ::sales::common::v1::ReadStreamRequest;
@@ -37,16 +41,30 @@ absl::Status AddToPage(const std::vector<StoredEvent>& stored, EventPage* page) 
   return absl::OkStatus();
 }
 
+// Copies stored events into the page as they are: no decode, the bytes the hash chain covers.
+absl::Status AddToPage(const std::vector<StoredEvent>& stored, StoredEventPage* page) {
+  page->mutable_events()->Reserve(static_cast<int>(stored.size()));
+  for (const StoredEvent& event : stored) {
+    sales::common::v1::StoredEvent* out = page->add_events();
+    out->set_position(event.position);
+    out->set_stream_id(event.stream_id);
+    out->set_stream_version(event.stream_version);
+    out->set_bytes(event.bytes);
+  }
+  return absl::OkStatus();
+}
+
 // Where a call is in the log and where it stops. Used by one page task at a time.
+template <typename Page>
 class PageCursor {
  public:
   virtual ~PageCursor() = default;
   // Fills the empty `page` with the next events (none at the end). Returns whether this is the
   // call's last page. May block on the store: call it on an executor only.
-  virtual absl::StatusOr<bool> ReadNext(EventPage* page) = 0;
+  virtual absl::StatusOr<bool> ReadNext(Page* page) = 0;
 };
 
-class ReadAllCursor final : public PageCursor {
+class ReadAllCursor final : public PageCursor<EventPage> {
  public:
   ReadAllCursor(EventStore* store, const ReadAllRequest& request)
       : store_(store),
@@ -77,7 +95,9 @@ class ReadAllCursor final : public PageCursor {
   const uint64_t page_size_;
 };
 
-class ReadStreamCursor final : public PageCursor {
+// Serves decoded envelopes (EventPage) or stored bytes (StoredEventPage).
+template <typename Page>
+class ReadStreamCursor final : public PageCursor<Page> {
  public:
   ReadStreamCursor(EventStore* store, const ReadStreamRequest& request)
       : store_(store),
@@ -86,7 +106,7 @@ class ReadStreamCursor final : public PageCursor {
         last_version_(request.to_version() == 0 ? kUnbounded : request.to_version()),
         page_size_(EffectivePageSize(request.page_size())) {}
 
-  absl::StatusOr<bool> ReadNext(EventPage* page) override {
+  absl::StatusOr<bool> ReadNext(Page* page) override {
     const uint64_t count = std::min<uint64_t>(page_size_, last_version_ - next_version_ + 1);
     ASSIGN_OR_RETURN(std::vector<StoredEvent> stored,
                      store_->ReadStreamRaw(stream_id_, next_version_, count));
@@ -107,10 +127,12 @@ class ReadStreamCursor final : public PageCursor {
 
 // Streams a cursor's pages, one in flight: read on the executor → StartWrite → OnWriteDone →
 // schedule the next read. Deletes itself in OnDone.
-class PageWriter final : public grpc::ServerWriteReactor<EventPage> {
+template <typename Page>
+class PageWriter final : public grpc::ServerWriteReactor<Page> {
  public:
   // Starts streaming, or refuses the call with `cursor`'s error.
-  PageWriter(concurrency::Executor* executor, absl::StatusOr<std::unique_ptr<PageCursor>> cursor)
+  PageWriter(concurrency::Executor* executor,
+             absl::StatusOr<std::unique_ptr<PageCursor<Page>>> cursor)
       : executor_(executor) {
     if (!cursor.ok()) {
       Finish(ToGrpcStatus(cursor.status()));
@@ -158,9 +180,13 @@ class PageWriter final : public grpc::ServerWriteReactor<EventPage> {
     }
   }
 
+  using grpc::ServerWriteReactor<Page>::Finish;
+  using grpc::ServerWriteReactor<Page>::StartWrite;
+  using grpc::ServerWriteReactor<Page>::StartWriteAndFinish;
+
   concurrency::Executor* const executor_;
-  std::unique_ptr<PageCursor> cursor_;
-  EventPage page_;  // the page in flight; reused (Clear keeps its allocations)
+  std::unique_ptr<PageCursor<Page>> cursor_;
+  Page page_;  // the page in flight; reused (Clear keeps its allocations)
   std::atomic<bool> cancelled_{false};
 };
 
@@ -168,15 +194,39 @@ class PageWriter final : public grpc::ServerWriteReactor<EventPage> {
 
 grpc::ServerWriteReactor<EventPage>* EventFeedService::ReadAll(grpc::CallbackServerContext*,
                                                                const ReadAllRequest* request) {
-  return new PageWriter(executor_, std::make_unique<ReadAllCursor>(store_, *request));
+  return new PageWriter<EventPage>(executor_, std::make_unique<ReadAllCursor>(store_, *request));
 }
 
 grpc::ServerWriteReactor<EventPage>* EventFeedService::ReadStream(
     grpc::CallbackServerContext*, const ReadStreamRequest* request) {
   absl::Status valid =
       ValidateStreamRange(request->stream_id(), request->from_version(), request->to_version());
-  if (!valid.ok()) return new PageWriter(executor_, valid);
-  return new PageWriter(executor_, std::make_unique<ReadStreamCursor>(store_, *request));
+  if (!valid.ok()) return new PageWriter<EventPage>(executor_, valid);
+  return new PageWriter<EventPage>(executor_,
+                                   std::make_unique<ReadStreamCursor<EventPage>>(store_, *request));
+}
+
+grpc::ServerWriteReactor<StoredEventPage>* EventFeedService::ReadStreamStored(
+    grpc::CallbackServerContext*, const ReadStreamRequest* request) {
+  absl::Status valid =
+      ValidateStreamRange(request->stream_id(), request->from_version(), request->to_version());
+  if (!valid.ok()) return new PageWriter<StoredEventPage>(executor_, valid);
+  return new PageWriter<StoredEventPage>(
+      executor_, std::make_unique<ReadStreamCursor<StoredEventPage>>(store_, *request));
+}
+
+grpc::ServerUnaryReactor* EventFeedService::GetStreamHead(grpc::CallbackServerContext* context,
+                                                          const GetStreamHeadRequest* request,
+                                                          GetStreamHeadResponse* response) {
+  // A RocksDB point read: on the executor, never on the reaction thread.
+  return grpc_server::FinishUnaryOnExecutor(
+      context, executor_, eventstore::ValidateStreamId(request->stream_id()),
+      [this, request, response]() -> absl::Status {
+        ASSIGN_OR_RETURN(eventstore::StreamHead head, store_->GetStreamHead(request->stream_id()));
+        response->set_version(head.version);
+        response->set_last_event_hash(head.last_event_hash);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* EventFeedService::GetHead(grpc::CallbackServerContext* context,

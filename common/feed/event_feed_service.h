@@ -7,7 +7,7 @@
 //   ...
 //   server->Shutdown(deadline);  // before the executor and the store go away
 //
-// ReadAll and ReadStream stream pages (default 500 events, at most 5000). Each page is read
+// ReadAll, ReadStream and ReadStreamStored stream pages (default 500 events, at most 5000). Each page is read
 // from the store on `executor`, never on a gRPC reaction thread, and only one page per call is
 // in flight: the next is read when the previous one has been written to the transport, so a
 // slow client holds back its own call and nothing else. A cancelled call stops at the next
@@ -41,6 +41,16 @@ class EventFeedService final : public sales::common::v1::EventFeed::CallbackServ
   grpc::ServerWriteReactor<sales::common::v1::EventPage>* ReadStream(
       grpc::CallbackServerContext* context,
       const sales::common::v1::ReadStreamRequest* request) override;
+
+  // The stream's stored bytes, paged like ReadStream (no decode).
+  grpc::ServerWriteReactor<sales::common::v1::StoredEventPage>* ReadStreamStored(
+      grpc::CallbackServerContext* context,
+      const sales::common::v1::ReadStreamRequest* request) override;
+
+  grpc::ServerUnaryReactor* GetStreamHead(
+      grpc::CallbackServerContext* context,
+      const sales::common::v1::GetStreamHeadRequest* request,
+      sales::common::v1::GetStreamHeadResponse* response) override;
 
   // Answered on the reaction thread: the head is an in-memory read that never blocks.
   grpc::ServerUnaryReactor* GetHead(grpc::CallbackServerContext* context,

@@ -1,5 +1,7 @@
 #include "common/feed/grpc_event_feed_reader.h"
 
+#include <algorithm>
+#include <limits>
 #include <utility>
 
 #include "absl/time/clock.h"
@@ -56,6 +58,50 @@ absl::StatusOr<std::vector<EventEnvelope>> GrpcEventFeedReader::ReadStream(
   grpc::ClientContext context;
   SetDeadline(&context);
   return CollectPages(*stub_->ReadStream(&context, request));
+}
+
+absl::StatusOr<std::vector<eventstore::StoredEvent>> GrpcEventFeedReader::ReadStreamStored(
+    const std::string& stream_id, uint64_t from_version, size_t max_count) {
+  if (max_count == 0) return std::vector<eventstore::StoredEvent>();
+  const uint64_t first = std::max<uint64_t>(from_version, 1);
+  sales::common::v1::ReadStreamRequest request;
+  request.set_stream_id(stream_id);
+  request.set_from_version(first);
+  // to_version is inclusive; a count that reaches past uint64 means "to the end" (0).
+  request.set_to_version(max_count > std::numeric_limits<uint64_t>::max() - first
+                             ? 0
+                             : first + max_count - 1);
+  request.set_page_size(options_.page_size);
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  std::unique_ptr<grpc::ClientReader<sales::common::v1::StoredEventPage>> reader =
+      stub_->ReadStreamStored(&context, request);
+  std::vector<eventstore::StoredEvent> events;
+  sales::common::v1::StoredEventPage page;
+  while (reader->Read(&page)) {
+    for (sales::common::v1::StoredEvent& event : *page.mutable_events()) {
+      events.push_back({.position = event.position(),
+                        .stream_id = std::move(*event.mutable_stream_id()),
+                        .stream_version = event.stream_version(),
+                        .bytes = std::move(*event.mutable_bytes())});
+    }
+  }
+  grpc::Status status = reader->Finish();
+  if (!status.ok()) return FromGrpcStatus(status);
+  return events;
+}
+
+absl::StatusOr<eventstore::StreamHead> GrpcEventFeedReader::GetStreamHead(
+    const std::string& stream_id) {
+  sales::common::v1::GetStreamHeadRequest request;
+  request.set_stream_id(stream_id);
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  sales::common::v1::GetStreamHeadResponse response;
+  grpc::Status status = stub_->GetStreamHead(&context, request, &response);
+  if (!status.ok()) return FromGrpcStatus(status);
+  return eventstore::StreamHead{.version = response.version(),
+                                .last_event_hash = std::move(*response.mutable_last_event_hash())};
 }
 
 absl::StatusOr<uint64_t> GrpcEventFeedReader::HeadPosition() {

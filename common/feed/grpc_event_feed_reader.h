@@ -45,6 +45,9 @@ class GrpcEventFeedReader final : public EventFeedReader {
                                                         uint64_t from_version,
                                                         uint64_t to_version) override;
   absl::StatusOr<uint64_t> HeadPosition() override;
+  absl::StatusOr<std::vector<eventstore::StoredEvent>> ReadStreamStored(
+      const std::string& stream_id, uint64_t from_version, size_t max_count) override;
+  absl::StatusOr<eventstore::StreamHead> GetStreamHead(const std::string& stream_id) override;
 
  private:
   void SetDeadline(grpc::ClientContext* context) const;

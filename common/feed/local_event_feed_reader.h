@@ -31,6 +31,13 @@ class LocalEventFeedReader final : public EventFeedReader {
                                                         uint64_t from_version,
                                                         uint64_t to_version) override;
   absl::StatusOr<uint64_t> HeadPosition() override;
+  absl::StatusOr<std::vector<eventstore::StoredEvent>> ReadStreamStored(
+      const std::string& stream_id, uint64_t from_version, size_t max_count) override {
+    return store_->ReadStreamRaw(stream_id, from_version, max_count);
+  }
+  absl::StatusOr<eventstore::StreamHead> GetStreamHead(const std::string& stream_id) override {
+    return store_->GetStreamHead(stream_id);
+  }
 
  private:
   eventstore::EventStore* const store_;

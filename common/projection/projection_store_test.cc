@@ -521,6 +521,14 @@ class OneStreamFeed : public feed::EventFeedReader {
     return out;
   }
   absl::StatusOr<uint64_t> HeadPosition() override { return events_.size(); }
+  absl::StatusOr<std::vector<eventstore::StoredEvent>> ReadStreamStored(const std::string&,
+                                                                        uint64_t,
+                                                                        size_t) override {
+    return absl::UnimplementedError("not used by the gap fill");
+  }
+  absl::StatusOr<eventstore::StreamHead> GetStreamHead(const std::string&) override {
+    return absl::UnimplementedError("not used by the gap fill");
+  }
 
  private:
   std::vector<EventEnvelope> events_;

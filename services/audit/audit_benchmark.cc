@@ -21,12 +21,13 @@
 #include "benchmark/benchmark.h"
 #include "common/eventsourcing/event_codec.h"
 #include "common/eventstore/event_store.h"
+#include "common/feed/local_event_feed_reader.h"
 #include "common/projection/projection_store.h"
 #include "common/testing/temp_dir.h"
 #include "sales/leads/v1/events.pb.h"
 #include "services/audit/app/audit_app.h"
 #include "services/audit/app/deal_history_projection.h"
-#include "services/audit/folders/lead_state_folder.h"
+#include "services/leads/domain/lead.h"
 
 namespace sales::audit {
 namespace {
@@ -97,8 +98,8 @@ struct World {
   std::unique_ptr<eventstore::EventStore> store;
   std::unique_ptr<projection::ProjectionStore> index;
   DealHistoryProjection projection;
-  LeadStateFolder folder;
-  std::unique_ptr<LocalStoredEventSource> source;
+  const eventsourcing::EvolveStateFolder<leads::v1::Lead, leads::v1::LeadEvent> folder{&leads::Evolve};
+  std::unique_ptr<feed::LocalEventFeedReader> source;
   std::unique_ptr<AuditApp> app;
 
   World() {
@@ -138,7 +139,7 @@ struct World {
     std::fprintf(stderr, "setup: event store %.1f s, index %.1f s, compactions settled %.1f s\n",
                  absl::ToDoubleSeconds(stored - start), absl::ToDoubleSeconds(indexed - stored),
                  absl::ToDoubleSeconds(settled));
-    source = std::make_unique<LocalStoredEventSource>(store.get());
+    source = std::make_unique<feed::LocalEventFeedReader>(store.get());
     app = std::make_unique<AuditApp>(AuditAppOptions{.index = index.get(),
                                                      .sources = {{"leads", source.get()}},
                                                      .folders = {{"leads", &folder}}});

@@ -11,11 +11,8 @@ absl::StatusOr<std::unique_ptr<AuditHost>> AuditHost::Open(AuditHostOptions opti
     return absl::InvalidArgumentError("AuditHost: executor and at least one source are required");
   }
   auto host = std::unique_ptr<AuditHost>(new AuditHost());
-  AuditAppOptions app_options{.folders = std::move(options.folders)};
-  for (const auto& [service, store] : options.stores) {
-    host->stores_.push_back(std::make_unique<LocalStoredEventSource>(store));
-    app_options.sources[service] = host->stores_.back().get();
-  }
+  AuditAppOptions app_options{.sources = std::move(options.feeds),
+                              .folders = std::move(options.folders)};
   host->sources_ = options.sources;
   absl::StatusOr<std::unique_ptr<projection::ProjectionRunner>> runner =
       projection::ProjectionRunner::Create(
@@ -34,7 +31,7 @@ absl::StatusOr<std::unique_ptr<AuditHost>> AuditHost::Open(AuditHostOptions opti
   return host;
 }
 
-projections::AdministeredProjection AuditHost::administered() const {
+projection::AdministeredProjection AuditHost::administered() const {
   return {.name = DealHistoryProjection::kName,
           .runner = runner_.get(),
           .sources = sources_,

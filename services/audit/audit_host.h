@@ -1,5 +1,4 @@
-// AuditHost: the audit service inside a process that can reach the write services' event
-// stores (salesd, tests): the DealHistoryProjection and the ProjectionRunner that keeps its
+// AuditHost: the audit service inside a process, in any topology: the DealHistoryProjection and the ProjectionRunner that keeps its
 // index (in <data_dir>/projections/deal-history) from every source topic, the AuditApp over the
 // index and the stores, and its gRPC adapter.
 //
@@ -16,8 +15,10 @@
 //   ... start the gRPC server ...
 //   server->SetServing(AuditHost::kServiceName, true);
 //
-// Adding orders, channels or incentives: add their topic to `sources`, their store to `stores`
-// and their folder to `folders`; nothing in the audit code changes.
+// The feeds may be local (LocalEventFeedReader) or another process's EventFeed over gRPC: the
+// tamper check reads the stored bytes and stream heads through them, so it runs outside the
+// process that owns a store. The audit module (audit_module.h) wires every context's feed and
+// folder; nothing in the audit code names a context.
 //
 // Thread-safety: accessors may be called from any thread. Destroy after the gRPC server serving
 // service() has shut down and before the stores, feeds and executor it was opened with.
@@ -31,16 +32,16 @@
 
 #include "absl/status/statusor.h"
 #include "common/concurrency/executor.h"
-#include "common/eventstore/event_store.h"
+#include "common/feed/event_feed_reader.h"
 #include "common/kafka/dead_letter_publisher.h"
 #include "common/metrics/metrics_registry.h"
 #include "common/projection/projection_runner.h"
 #include "services/audit/api/audit_service_impl.h"
 #include "services/audit/app/audit_app.h"
 #include "services/audit/app/deal_history_projection.h"
-#include "services/audit/app/stored_event_source.h"
-#include "services/audit/domain/deal_state_folder.h"
-#include "services/projections/admin/projection_admin_service.h"
+#include "common/feed/local_event_feed_reader.h"
+#include "common/eventsourcing/state_folder.h"
+#include "common/projection/admin/projection_admin_service.h"
 
 namespace sales::audit {
 
@@ -49,10 +50,11 @@ struct AuditHostOptions {
   std::string bootstrap_servers;
   // Every write service's topic and event feed (at least one); feeds must outlive the host.
   std::vector<projection::ProjectionSource> sources;
-  // Event stores by service name, for verification and as-of folds; must outlive the host.
-  std::map<std::string, eventstore::EventStore*> stores;
+  // Every write service's feed by service name, for verification and as-of folds; must outlive
+  // the host.
+  std::map<std::string, feed::EventFeedReader*> feeds;
   // How to fold each service's deal stream; not owned. See deal_state_folder.h.
-  DealStateFolders folders;
+  eventsourcing::StateFolders folders;
   kafka::DeadLetterPublisher* dead_letters = nullptr;  // poison events of the index; not owned
   concurrency::Executor* executor = nullptr;           // runs the RPCs; required
   metrics::MetricsRegistry* metrics = nullptr;         // the runner's metrics; null: none
@@ -70,7 +72,7 @@ class AuditHost {
   grpc::Service* service() const { return service_.get(); }
   projection::ProjectionRunner* runner() const { return runner_.get(); }
   // The index for the projection admin service (progress, rebuild checked against the live one).
-  projections::AdministeredProjection administered() const;
+  projection::AdministeredProjection administered() const;
 
  private:
   AuditHost() = default;
@@ -78,7 +80,6 @@ class AuditHost {
   // Declared in dependency order: destroyed service → app → runner → projection.
   DealHistoryProjection projection_;
   std::vector<projection::ProjectionSource> sources_;  // as given to the runner
-  std::vector<std::unique_ptr<LocalStoredEventSource>> stores_;
   std::unique_ptr<projection::ProjectionRunner> runner_;
   std::unique_ptr<AuditApp> app_;
   std::unique_ptr<AuditServiceImpl> service_;

@@ -39,7 +39,7 @@ FunnelHost::~FunnelHost() {
   runner_->Stop();
 }
 
-projections::AdministeredProjection FunnelHost::administered() const {
+projection::AdministeredProjection FunnelHost::administered() const {
   return {.name = FunnelProjection::kName,
           .runner = runner_.get(),
           .sources = sources_,

@@ -26,7 +26,7 @@
 #include "common/metrics/metrics_registry.h"
 #include "common/projection/projection_runner.h"
 #include "common/projection/watch_hub.h"
-#include "services/projections/admin/projection_admin_service.h"
+#include "common/projection/admin/projection_admin_service.h"
 #include "services/projections/funnel/api/funnel_service_impl.h"
 #include "services/projections/funnel/model/funnel_projection.h"
 #include "services/projections/funnel/query/funnel_query.h"
@@ -58,7 +58,7 @@ class FunnelHost {
   void EndWatches();
   projection::ProjectionRunner* runner() const { return runner_.get(); }
   // What the ProjectionAdmin service needs to report on and rebuild the funnel.
-  projections::AdministeredProjection administered() const;
+  projection::AdministeredProjection administered() const;
 
  private:
   FunnelHost() = default;

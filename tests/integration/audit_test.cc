@@ -24,8 +24,8 @@
 #include "sales/audit/v1/audit.grpc.pb.h"
 #include "sales/leads/v1/events.pb.h"
 #include "services/audit/audit_host.h"
-#include "services/audit/folders/lead_state_folder.h"
-#include "services/salesd/salesd.h"
+#include "services/leads/domain/lead.h"
+#include "tests/integration/platform_for_test.h"
 
 namespace sales {
 namespace {
@@ -243,27 +243,22 @@ void TamperWithEvent(const std::string& store_path, uint64_t position) {
 
 TEST(AuditTest, DealJourneyHistoryAsOfTamperAndRebuild) {
   sales::testing::TempDir dir;
-  auto salesd = salesd::Salesd::Start({.data_dir = dir.path() + "/salesd",
-                                       .grpc_port = 0,
-                                       .http_port = 0,
-                                       .kafka_partitions = 4,
-                                       .contexts = {"leads"},
-                                       .demo_data = false,
-                                       // This test composes its own AuditHost beside the write
-                                       // side, so that it can tamper with the stores it reads.
-                                       .read_side = false});
+  // Leads alone: this test composes its own AuditHost beside the write side, so that it can
+  // tamper with the stores it reads.
+  auto salesd = sales::testing::StartPlatform(
+      sales::testing::PlatformOptions(dir.path() + "/salesd", /*demo_data=*/false, {"leads"}));
   ASSERT_TRUE(salesd.ok()) << salesd.status();
-  runtime::WriteSide* leads_side = (*salesd)->context("leads");
+  runtime::WriteSide* leads_side = (*salesd)->write_side("leads");
   ASSERT_NE(leads_side, nullptr);
   feed::LocalEventFeedReader leads_feed(leads_side->store());
   const std::vector<projection::ProjectionSource> sources = {
       {.topic = leads_side->topic(), .feed = &leads_feed}};
   concurrency::Executor executor(2);
-  audit::LeadStateFolder lead_folder;
+  const eventsourcing::EvolveStateFolder<leads::v1::Lead, leads::v1::LeadEvent> lead_folder(&leads::Evolve);
   auto host = audit::AuditHost::Open({.data_dir = dir.path() + "/audit",
                                       .bootstrap_servers = (*salesd)->kafka_bootstrap(),
                                       .sources = sources,
-                                      .stores = {{"leads", leads_side->store()}},
+                                      .feeds = {{"leads", &leads_feed}},
                                       .folders = {{"leads", &lead_folder}},
                                       .executor = &executor});
   ASSERT_TRUE(host.ok()) << host.status();
@@ -272,7 +267,7 @@ TEST(AuditTest, DealJourneyHistoryAsOfTamperAndRebuild) {
   auto stub = audit_v1::AuditService::NewStub(
       grpc::CreateChannel((*server)->address(), grpc::InsecureChannelCredentials()));
 
-  leads::LeadsApp& leads = *(*salesd)->leads();
+  leads::LeadsApp& leads = *sales::testing::LeadsAppOf(**salesd);
   SetUpOrganisation(leads, {.correlation_id = "setup"});
   Checkpoints at;
   RunJourney(leads, at);
@@ -404,7 +399,7 @@ TEST(AuditTest, DealJourneyHistoryAsOfTamperAndRebuild) {
   ASSERT_TRUE(store.ok()) << store.status();
   auto index = projection::ProjectionStore::Open(dir.path() + "/audit/projections/deal-history");
   ASSERT_TRUE(index.ok()) << index.status();
-  audit::LocalStoredEventSource source(store->get());
+  feed::LocalEventFeedReader source(store->get());
   audit::AuditApp app({.index = index->get(), .sources = {{"leads", &source}}});
   audit_v1::VerifyStreamRequest request;
   request.set_service("leads");

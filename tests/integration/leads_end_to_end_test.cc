@@ -18,8 +18,8 @@
 #include "gtest/gtest.h"
 #include "sales/common/v1/envelope.pb.h"
 #include "sales/leads/v1/leads.grpc.pb.h"
-#include "services/leads/leads_server.h"
-#include "services/salesd/salesd.h"
+#include "services/leads/demo_data.h"
+#include "tests/integration/platform_for_test.h"
 
 namespace sales {
 namespace {
@@ -145,18 +145,13 @@ std::vector<uint64_t> VersionsOnKafka(const std::vector<kafka::KafkaRecord>& rec
   return versions;
 }
 
-salesd::SalesdOptions SalesdTestOptions(const std::string& data_dir, bool demo_data) {
-  return {.data_dir = data_dir,
-          .grpc_port = 0,
-          .http_port = 0,
-          .kafka_partitions = 4,
-          .contexts = {"leads"},
-          .demo_data = demo_data};
+runtime::ModuleHostOptions SalesdTestOptions(const std::string& data_dir, bool demo_data) {
+  return testing::PlatformOptions(data_dir, demo_data, {"leads"});
 }
 
 TEST(LeadsEndToEndTest, LeadToWonDealThroughSalesdAndSalesctl) {
   testing::TempDir dir;
-  auto salesd = salesd::Salesd::Start(SalesdTestOptions(dir.path(), /*demo_data=*/false));
+  auto salesd = testing::StartPlatform(SalesdTestOptions(dir.path(), /*demo_data=*/false));
   ASSERT_TRUE(salesd.ok()) << salesd.status();
   const std::string address = (*salesd)->grpc_address();
   EXPECT_EQ(HealthStatus(address, "sales.leads.v1.LeadService"), 1);
@@ -228,7 +223,7 @@ TEST(LeadsEndToEndTest, LeadToWonDealThroughSalesdAndSalesctl) {
   EXPECT_EQ(Call(*stub, &Stub::GetLead, missing, &lead).error_code(), grpc::StatusCode::NOT_FOUND);
 
   // Every event is published, keyed by the lead's stream.
-  const uint64_t appended = (*salesd)->context("leads")->store()->HeadPosition();
+  const uint64_t appended = (*salesd)->write_side("leads")->store()->HeadPosition();
   auto published = kafka::ReadTopic((*salesd)->kafka_bootstrap(), "sales.leads.v1.events",
                                     {.min_messages = appended, .timeout = kPatience});
   ASSERT_TRUE(published.ok()) << published.status();
@@ -239,7 +234,7 @@ TEST(LeadsEndToEndTest, LeadToWonDealThroughSalesdAndSalesctl) {
 
   // salesctl, the built binary, against the same server. The list comes from the read model,
   // a few milliseconds behind the commands.
-  ASSERT_TRUE((*salesd)->leads()->WaitForReadModel(kPatience).ok());
+  ASSERT_TRUE(testing::LeadsAppOf(**salesd)->WaitForReadModel(kPatience).ok());
   const std::string salesctl = absl::StrCat(SALESCTL_PATH, " --server ", address);
   auto [json_exit, json] = RunCommand(salesctl + " --json leads list --stage won");
   ASSERT_EQ(json_exit, 0) << json;
@@ -294,7 +289,7 @@ TEST(LeadsEndToEndTest, RestartMidJourneyLosesNothing) {
   v1::CommandResponse done;
   uint64_t version_before_restart = 0;
   {
-    auto salesd = salesd::Salesd::Start(SalesdTestOptions(dir.path(), /*demo_data=*/false));
+    auto salesd = testing::StartPlatform(SalesdTestOptions(dir.path(), /*demo_data=*/false));
     ASSERT_TRUE(salesd.ok()) << salesd.status();
     auto stub = Connect((*salesd)->grpc_address());
     SetUpOrganisation(*stub);
@@ -312,7 +307,7 @@ TEST(LeadsEndToEndTest, RestartMidJourneyLosesNothing) {
     version_before_restart = done.stream_version();
   }  // salesd shuts down here
 
-  auto salesd = salesd::Salesd::Start(SalesdTestOptions(dir.path(), /*demo_data=*/false));
+  auto salesd = testing::StartPlatform(SalesdTestOptions(dir.path(), /*demo_data=*/false));
   ASSERT_TRUE(salesd.ok()) << salesd.status();
   auto stub = Connect((*salesd)->grpc_address());
   v1::GetLeadRequest get;
@@ -322,7 +317,7 @@ TEST(LeadsEndToEndTest, RestartMidJourneyLosesNothing) {
   EXPECT_EQ(lead.stream_version(), version_before_restart);
   EXPECT_EQ(lead.lead().rep_id(), "rep-a");
   EXPECT_EQ(lead.lead().team_id(), "team-east");
-  ASSERT_TRUE((*salesd)->leads()->WaitForReadModel(kPatience).ok());
+  ASSERT_TRUE(testing::LeadsAppOf(**salesd)->WaitForReadModel(kPatience).ok());
   v1::ListLeadsRequest list;
   list.set_rep_id("rep-a");
   v1::ListLeadsResponse listed;
@@ -358,9 +353,9 @@ TEST(LeadsEndToEndTest, RestartMidJourneyLosesNothing) {
 TEST(LeadsEndToEndTest, DemoDataSeedsAnEmptyStoreOnlyOnce) {
   testing::TempDir dir;
   {
-    auto salesd = salesd::Salesd::Start(SalesdTestOptions(dir.path(), /*demo_data=*/true));
+    auto salesd = testing::StartPlatform(SalesdTestOptions(dir.path(), /*demo_data=*/true));
     ASSERT_TRUE(salesd.ok()) << salesd.status();
-    EXPECT_EQ((*salesd)->demo_leads_seeded(), salesd::kDemoLeadCount);
+    EXPECT_EQ((*salesd)->demo_seeded(), std::vector<std::string>{"30 leads"});
     auto stub = Connect((*salesd)->grpc_address());
 
     v1::ListTerritoryGapsResponse gaps;
@@ -382,12 +377,12 @@ TEST(LeadsEndToEndTest, DemoDataSeedsAnEmptyStoreOnlyOnce) {
     EXPECT_GT(first.lead().closed_at().seconds() - first.lead().captured_at().seconds(),
               14 * 24 * 3600);
 
-    ASSERT_TRUE((*salesd)->leads()->WaitForReadModel(kPatience).ok());
+    ASSERT_TRUE(testing::LeadsAppOf(**salesd)->WaitForReadModel(kPatience).ok());
     v1::ListLeadsRequest all;
     all.set_page_size(500);
     v1::ListLeadsResponse listed;
     ASSERT_TRUE(Call(*stub, &v1::LeadService::Stub::ListLeads, all, &listed).ok());
-    EXPECT_EQ(listed.leads_size(), salesd::kDemoLeadCount);
+    EXPECT_EQ(listed.leads_size(), leads::kDemoLeadCount);
     int stages_seen[8] = {};
     for (const v1::GetLeadResponse& item : listed.leads()) ++stages_seen[item.lead().stage()];
     for (int stage = v1::LEAD_STAGE_CAPTURED; stage <= v1::LEAD_STAGE_LOST; ++stage) {
@@ -395,30 +390,26 @@ TEST(LeadsEndToEndTest, DemoDataSeedsAnEmptyStoreOnlyOnce) {
     }
   }
   // Restart: the store is not empty, nothing is seeded twice.
-  auto salesd = salesd::Salesd::Start(SalesdTestOptions(dir.path(), /*demo_data=*/true));
+  auto salesd = testing::StartPlatform(SalesdTestOptions(dir.path(), /*demo_data=*/true));
   ASSERT_TRUE(salesd.ok()) << salesd.status();
-  EXPECT_EQ((*salesd)->demo_leads_seeded(), 0);
-  ASSERT_TRUE((*salesd)->leads()->WaitForReadModel(kPatience).ok());
+  EXPECT_TRUE((*salesd)->demo_seeded().empty());
+  ASSERT_TRUE(testing::LeadsAppOf(**salesd)->WaitForReadModel(kPatience).ok());
   v1::ListLeadsRequest all;
   all.set_page_size(500);
   v1::ListLeadsResponse listed;
   ASSERT_TRUE(
       Call(*Connect((*salesd)->grpc_address()), &v1::LeadService::Stub::ListLeads, all, &listed)
           .ok());
-  EXPECT_EQ(listed.leads_size(), salesd::kDemoLeadCount);
+  EXPECT_EQ(listed.leads_size(), leads::kDemoLeadCount);
 }
 
 TEST(LeadsEndToEndTest, LeadsRunsAsItsOwnProcessAgainstABroker) {
-  EXPECT_EQ(leads::LeadsServer::Start({.grpc_port = 0, .http_port = 0}).status().code(),
-            absl::StatusCode::kInvalidArgument);
-
   auto broker = kafka::EmbeddedBroker::Start({.topics = {{"sales.leads.v1.events", 4}}});
   ASSERT_TRUE(broker.ok()) << broker.status();
   testing::TempDir dir;
-  auto server = leads::LeadsServer::Start({.data_dir = dir.path(),
-                                           .grpc_port = 0,
-                                           .http_port = 0,
-                                           .kafka_brokers = (*broker)->bootstrap_servers()});
+  runtime::ModuleHostOptions options = SalesdTestOptions(dir.path(), /*demo_data=*/false);
+  options.kafka_brokers = (*broker)->bootstrap_servers();
+  auto server = testing::StartPlatform(options);
   ASSERT_TRUE(server.ok()) << server.status();
   EXPECT_EQ(HealthStatus((*server)->grpc_address(), "sales.leads.v1.LeadService"), 1);
   EXPECT_EQ(HealthStatus((*server)->grpc_address(), "sales.common.v1.EventFeed"), 1);

@@ -20,8 +20,8 @@
 #include "sales/leads/v1/leads.grpc.pb.h"
 #include "sales/projections/v1/admin.grpc.pb.h"
 #include "sales/projections/v1/funnel.grpc.pb.h"
-#include "services/projections/projections_server.h"
-#include "services/salesd/salesd.h"
+#include "services/leads/demo_data.h"
+#include "tests/integration/platform_for_test.h"
 
 namespace sales {
 namespace {
@@ -62,22 +62,22 @@ v1::GetFunnelRequest MonthNow() {
 class ReadSideTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto salesd = salesd::Salesd::Start(
-        {.data_dir = dir_.path() + "/salesd", .grpc_port = 0, .http_port = 0});
+    auto salesd =
+        testing::StartPlatform(testing::PlatformOptions(dir_.path() + "/salesd", /*demo_data=*/true));
     ASSERT_TRUE(salesd.ok()) << salesd.status();
     salesd_ = *std::move(salesd);
-    ASSERT_GT(salesd_->demo_leads_seeded(), 0);
+    ASSERT_EQ(salesd_->demo_seeded(), std::vector<std::string>{"30 leads"});
     channel_ = grpc::CreateChannel(salesd_->grpc_address(), grpc::InsecureChannelCredentials());
     funnel_ = v1::FunnelService::NewStub(channel_);
     admin_ = v1::ProjectionAdmin::NewStub(channel_);
     leads_ = leads_v1::LeadService::NewStub(channel_);
-    ASSERT_TRUE(WaitUntilCaughtUp(*salesd_->funnel()->runner()));
+    ASSERT_TRUE(WaitUntilCaughtUp(*testing::FunnelOf(*salesd_)->runner()));
   }
 
   // True once `runner` has applied every event of the leads store (a fresh store: applied from
   // the beginning).
   bool WaitUntilCaughtUp(projection::ProjectionRunner& runner) {
-    const uint64_t head = salesd_->context("leads")->store()->HeadPosition();
+    const uint64_t head = salesd_->write_side("leads")->store()->HeadPosition();
     return WaitFor([&] { return runner.stats().applied >= head; });
   }
 
@@ -101,7 +101,7 @@ class ReadSideTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
-  std::unique_ptr<salesd::Salesd> salesd_;
+  std::unique_ptr<runtime::ModuleHost> salesd_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::FunnelService::Stub> funnel_;
   std::unique_ptr<v1::ProjectionAdmin::Stub> admin_;
@@ -119,17 +119,18 @@ TEST_F(ReadSideTest, FunnelOccupancyIsWhatTheLeadsServiceLists) {
         << leads_v1::LeadStage_Name(stage.stage());
     total += stage.occupancy();
   }
-  EXPECT_EQ(total, salesd_->demo_leads_seeded());
+  EXPECT_EQ(total, leads::kDemoLeadCount);
 }
 
 TEST_F(ReadSideTest, ASecondReplicaAnswersEveryQueryIdentically) {
-  auto replica = projections::ProjectionsServer::Start({.data_dir = dir_.path() + "/replica",
-                                                        .grpc_port = 0,
-                                                        .http_port = 0,
-                                                        .kafka_brokers = salesd_->kafka_bootstrap(),
-                                                        .leads_feed = salesd_->grpc_address()});
+  // The read side as the `projections` process hosts it: fed by salesd's broker and EventFeed.
+  runtime::ModuleHostOptions options =
+      testing::PlatformOptions(dir_.path() + "/replica", /*demo_data=*/false, {"funnel", "audit"});
+  options.kafka_brokers = salesd_->kafka_bootstrap();
+  options.peers = {{"leads", salesd_->grpc_address()}};
+  auto replica = testing::StartPlatform(options);
   ASSERT_TRUE(replica.ok()) << replica.status();
-  ASSERT_TRUE(WaitUntilCaughtUp(*(*replica)->funnel()->runner()));
+  ASSERT_TRUE(WaitUntilCaughtUp(*testing::FunnelOf(**replica)->runner()));
   auto replica_funnel = v1::FunnelService::NewStub(
       grpc::CreateChannel((*replica)->grpc_address(), grpc::InsecureChannelCredentials()));
 
@@ -152,7 +153,7 @@ TEST_F(ReadSideTest, ASecondReplicaAnswersEveryQueryIdentically) {
     }
   }
   EXPECT_EQ(compared, 5 * 8);
-  EXPECT_EQ(*salesd_->funnel()->runner()->Checksum(), *(*replica)->funnel()->runner()->Checksum());
+  EXPECT_EQ(*testing::FunnelOf(*salesd_)->runner()->Checksum(), *testing::FunnelOf(**replica)->runner()->Checksum());
 }
 
 TEST_F(ReadSideTest, AWatchSeesTheSnapshotThenANewCapture) {

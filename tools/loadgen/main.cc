@@ -20,7 +20,9 @@
 #include "absl/synchronization/mutex.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
-#include "services/salesd/salesd.h"
+#include "common/runtime/module_host.h"
+#include "common/runtime/flags_usage.h"
+#include "services/modules/modules.h"
 #include "tools/loadgen/empty_rpc_client.h"
 #include "tools/loadgen/lead_workload.h"
 #include "tools/loadgen/phase_runner.h"
@@ -147,7 +149,7 @@ int Run() {
   // The in-process server, unless --server names one.
   std::string target = absl::GetFlag(FLAGS_server);
   std::string data_dir;
-  std::unique_ptr<salesd::Salesd> server;
+  std::unique_ptr<runtime::ModuleHost> server;
   if (target.empty()) {
     char dir_template[] = "/tmp/leads_loadgen.XXXXXX";
     if (mkdtemp(dir_template) == nullptr) {
@@ -155,12 +157,14 @@ int Run() {
       return 1;
     }
     data_dir = dir_template;
-    auto started = salesd::Salesd::Start({.data_dir = data_dir,
-                                          .grpc_port = 0,
-                                          .http_port = 0,
-                                          .contexts = {"leads"},
-                                          .demo_data = false,
-                                          .read_side = absl::GetFlag(FLAGS_watch_probe)});
+    // The leads context alone, or with the read side (every module, as salesd) for the probe.
+    auto started = runtime::ModuleHost::Start(
+        {.data_dir = data_dir,
+         .grpc_port = 0,
+         .http_port = 0,
+         .contexts = absl::GetFlag(FLAGS_watch_probe) ? modules::AllModuleNames()
+                                                     : std::vector<std::string>{"leads"}},
+        modules::AllModules());
     if (!started.ok()) {
       std::cerr << "leads_loadgen: starting salesd: " << started.status() << "\n";
       std::filesystem::remove_all(data_dir);
@@ -254,8 +258,10 @@ int Run() {
 }  // namespace sales::loadgen
 
 int main(int argc, char** argv) {
-  // As salesd's main does: Debian's Abseil checks lock order on every Mutex::Lock otherwise.
+  // As every process's main does (runtime::RunProcess): Debian's Abseil checks lock order on
+  // every Mutex::Lock otherwise.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  sales::runtime::ListAllFlagsInHelp();
   absl::ParseCommandLine(argc, argv);
   return sales::loadgen::Run();
 }

@@ -135,7 +135,7 @@ absl::StatusOr<std::vector<AuditApp::StreamRef>> AuditApp::StreamsOf(
   return streams;
 }
 
-absl::StatusOr<StoredEventSource*> AuditApp::SourceFor(const std::string& service) const {
+absl::StatusOr<feed::EventFeedReader*> AuditApp::SourceFor(const std::string& service) const {
   auto it = options_.sources.find(service);
   if (it == options_.sources.end()) {
     return absl::FailedPreconditionError(absl::StrCat("no event store of service ", service,
@@ -146,8 +146,8 @@ absl::StatusOr<StoredEventSource*> AuditApp::SourceFor(const std::string& servic
 
 absl::StatusOr<v1::StreamState> AuditApp::StreamAsOf(const StreamRef& stream,
                                                      const CausalTime& as_of) const {
-  ASSIGN_OR_RETURN(StoredEventSource * source, SourceFor(stream.first));
-  std::unique_ptr<DealStateFolder::StreamFold> fold;
+  ASSIGN_OR_RETURN(feed::EventFeedReader * source, SourceFor(stream.first));
+  std::unique_ptr<eventsourcing::StateFolder::StreamFold> fold;
   if (auto folder = options_.folders.find(stream.first); folder != options_.folders.end()) {
     fold = folder->second->Start();
   }
@@ -160,7 +160,7 @@ absl::StatusOr<v1::StreamState> AuditApp::StreamAsOf(const StreamRef& stream,
   bool ended = false;
   while (!ended) {
     ASSIGN_OR_RETURN(std::vector<eventstore::StoredEvent> page,
-                     source->ReadStreamRaw(stream.second, version + 1, kStorePageSize));
+                     source->ReadStreamStored(stream.second, version + 1, kStorePageSize));
     for (const eventstore::StoredEvent& stored : page) {
       if (!envelope.ParseFromString(stored.bytes)) {
         return absl::DataLossError(absl::StrCat("stream ", stream.second, " version ",
@@ -191,13 +191,13 @@ absl::StatusOr<v1::StreamState> AuditApp::StreamAsOf(const StreamRef& stream,
 }
 
 absl::StatusOr<v1::StreamVerification> AuditApp::Verify(const StreamRef& stream) const {
-  ASSIGN_OR_RETURN(StoredEventSource * source, SourceFor(stream.first));
+  ASSIGN_OR_RETURN(feed::EventFeedReader * source, SourceFor(stream.first));
   ChainVerifier verifier(stream.second);
   uint64_t next_version = 1;
   bool checking = true;
   while (checking) {
     ASSIGN_OR_RETURN(std::vector<eventstore::StoredEvent> page,
-                     source->ReadStreamRaw(stream.second, next_version, kStorePageSize));
+                     source->ReadStreamStored(stream.second, next_version, kStorePageSize));
     for (const eventstore::StoredEvent& stored : page) {
       if (!verifier.Add(stored)) {
         checking = false;

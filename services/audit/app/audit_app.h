@@ -9,7 +9,7 @@
 //   for (const std::string& page : pages) Send(page);  // each a serialized v1::DealHistoryPage
 //
 // Read-only: it reads the index (ProjectionStore::Get/Scan) and the stores through
-// StoredEventSource, which has no write method; no call changes any store.
+// EventFeedReader (local or over gRPC), which has no write method; no call changes any store.
 // Thread-safety: every method may be called concurrently. Methods block on RocksDB: call them
 // from an executor, not from a gRPC reaction thread.
 #ifndef SALES_SERVICES_AUDIT_APP_AUDIT_APP_H_
@@ -23,17 +23,17 @@
 #include "absl/status/statusor.h"
 #include "common/projection/projection_store.h"
 #include "sales/audit/v1/audit.pb.h"
-#include "services/audit/app/stored_event_source.h"
+#include "common/feed/event_feed_reader.h"
 #include "services/audit/domain/chain_verifier.h"
-#include "services/audit/domain/deal_state_folder.h"
+#include "common/eventsourcing/state_folder.h"
 #include "services/audit/domain/history_keys.h"
 
 namespace sales::audit {
 
 struct AuditAppOptions {
   projection::ProjectionStore* index = nullptr;       // the deal-history read model
-  std::map<std::string, StoredEventSource*> sources;  // by service; not owned
-  DealStateFolders folders;                           // by service; not owned
+  std::map<std::string, feed::EventFeedReader*> sources;  // by service; not owned
+  eventsourcing::StateFolders folders;                           // by service; not owned
   size_t history_page_size = 200;                     // entries per DealHistoryPage
 };
 
@@ -60,7 +60,7 @@ class AuditApp {
   using StreamRef = std::pair<std::string, std::string>;  // (service, stream id)
   // The deal's streams from the index; NOT_FOUND when none.
   absl::StatusOr<std::vector<StreamRef>> StreamsOf(const std::string& deal_id) const;
-  absl::StatusOr<StoredEventSource*> SourceFor(const std::string& service) const;
+  absl::StatusOr<feed::EventFeedReader*> SourceFor(const std::string& service) const;
   // The stream as of `as_of` (version 0 when no event was folded).
   absl::StatusOr<v1::StreamState> StreamAsOf(const StreamRef& stream,
                                              const CausalTime& as_of) const;

@@ -4,6 +4,7 @@
 
 #include "common/eventsourcing/event_codec.h"
 #include "common/eventstore/event_store.h"
+#include "common/feed/local_event_feed_reader.h"
 #include "common/projection/projection_store.h"
 #include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
@@ -11,7 +12,7 @@
 #include "sales/leads/v1/events.pb.h"
 #include "sales/leads/v1/model.pb.h"
 #include "services/audit/app/deal_history_projection.h"
-#include "services/audit/folders/lead_state_folder.h"
+#include "services/leads/domain/lead.h"
 
 namespace sales::audit {
 namespace {
@@ -83,7 +84,7 @@ class AuditAppTest : public ::testing::Test {
       ASSERT_TRUE(projection_.Apply(event, batch.txn()).ok());
     }
     ASSERT_TRUE(index_->Commit(batch).ok());
-    source_ = std::make_unique<LocalStoredEventSource>(store_.get());
+    source_ = std::make_unique<feed::LocalEventFeedReader>(store_.get());
     app_ = std::make_unique<AuditApp>(AuditAppOptions{.index = index_.get(),
                                                       .sources = {{"leads", source_.get()}},
                                                       .folders = {{"leads", &folder_}},
@@ -107,8 +108,8 @@ class AuditAppTest : public ::testing::Test {
   std::unique_ptr<eventstore::EventStore> store_;
   std::unique_ptr<projection::ProjectionStore> index_;
   DealHistoryProjection projection_;
-  LeadStateFolder folder_;
-  std::unique_ptr<LocalStoredEventSource> source_;
+  const eventsourcing::EvolveStateFolder<leads::v1::Lead, leads::v1::LeadEvent> folder_{&leads::Evolve};
+  std::unique_ptr<feed::LocalEventFeedReader> source_;
   std::unique_ptr<AuditApp> app_;
 };
 

@@ -1,4 +1,4 @@
-#include "services/salesd/data_dir_lock.h"
+#include "common/runtime/data_dir_lock.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 
-namespace sales::salesd {
+namespace sales::runtime {
 
 absl::StatusOr<std::unique_ptr<DataDirLock>> DataDirLock::Acquire(const std::string& data_dir) {
   std::error_code error;
@@ -43,4 +43,4 @@ absl::StatusOr<std::unique_ptr<DataDirLock>> DataDirLock::Acquire(const std::str
 
 DataDirLock::~DataDirLock() { close(fd_); }
 
-}  // namespace sales::salesd
+}  // namespace sales::runtime

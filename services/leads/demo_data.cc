@@ -1,4 +1,4 @@
-#include "services/salesd/demo_data.h"
+#include "services/leads/demo_data.h"
 
 #include <algorithm>
 #include <string>
@@ -9,7 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "common/status/status_macros.h"
 
-namespace sales::salesd {
+namespace sales::leads {
 namespace {
 
 namespace v1 = ::sales::leads::v1;
@@ -152,7 +152,7 @@ sales::common::v1::Money Yuan(int64_t yuan) {
 
 class Seeder {
  public:
-  Seeder(leads::LeadsApp& app, DemoClock& clock) : app_(app), clock_(clock) {}
+  Seeder(LeadsApp& app, runtime::DemoClock& clock) : app_(app), clock_(clock) {}
 
   absl::Status SeedOrganisation() {
     clock_.SetBehind(absl::Hours(24 * 35));
@@ -396,7 +396,7 @@ class Seeder {
  private:
   v1::CommandMeta Meta() const {
     v1::CommandMeta meta;
-    meta.set_actor(kDemoActor);
+    meta.set_actor(runtime::kDemoActor);
     return meta;
   }
   CallOrigin Origin() { return {.correlation_id = absl::StrCat("demo-", ++calls_)}; }
@@ -447,8 +447,8 @@ class Seeder {
     return Run(app_.ChangeSalesStep(request, Origin()));
   }
 
-  leads::LeadsApp& app_;
-  DemoClock& clock_;
+  LeadsApp& app_;
+  runtime::DemoClock& clock_;
   int calls_ = 0;
   std::string lead_id_;
   absl::Duration now_behind_;
@@ -457,7 +457,7 @@ class Seeder {
 
 }  // namespace
 
-absl::StatusOr<int> SeedDemoData(leads::LeadsApp& app, DemoClock& clock) {
+absl::StatusOr<int> SeedDemoData(LeadsApp& app, runtime::DemoClock& clock) {
   Seeder seeder(app, clock);
   absl::Status seeded = seeder.SeedOrganisation();
   // Leads arrive over four weeks, the latest about a week ago.
@@ -470,4 +470,4 @@ absl::StatusOr<int> SeedDemoData(leads::LeadsApp& app, DemoClock& clock) {
   return kDemoLeadCount;
 }
 
-}  // namespace sales::salesd
+}  // namespace sales::leads

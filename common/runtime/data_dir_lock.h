@@ -1,14 +1,14 @@
 // DataDirLock: an exclusive advisory lock (flock) on <data_dir>/LOCK, so that two processes never
 // open the same data directory. Released when destroyed or when the process dies.
-#ifndef SALES_SERVICES_SALESD_DATA_DIR_LOCK_H_
-#define SALES_SERVICES_SALESD_DATA_DIR_LOCK_H_
+#ifndef SALES_COMMON_RUNTIME_DATA_DIR_LOCK_H_
+#define SALES_COMMON_RUNTIME_DATA_DIR_LOCK_H_
 
 #include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
 
-namespace sales::salesd {
+namespace sales::runtime {
 
 class DataDirLock {
  public:
@@ -24,6 +24,6 @@ class DataDirLock {
   int fd_;
 };
 
-}  // namespace sales::salesd
+}  // namespace sales::runtime
 
-#endif  // SALES_SERVICES_SALESD_DATA_DIR_LOCK_H_
+#endif  // SALES_COMMON_RUNTIME_DATA_DIR_LOCK_H_

@@ -1,4 +1,4 @@
-#include "services/projections/admin/projection_admin_service.h"
+#include "common/projection/admin/projection_admin_service.h"
 
 #include <filesystem>
 #include <system_error>
@@ -12,7 +12,7 @@
 #include "common/status/grpc_status.h"
 #include "google/protobuf/util/time_util.h"
 
-namespace sales::projections {
+namespace sales::projection {
 namespace {
 
 using google::protobuf::util::TimeUtil;
@@ -20,10 +20,10 @@ using google::protobuf::util::TimeUtil;
 constexpr absl::Duration kDefaultMaxWait = absl::Seconds(30);
 constexpr absl::Duration kLongestMaxWait = absl::Minutes(10);
 
-void FillStatus(const AdministeredProjection& projection, v1::ProjectionStatus& status) {
+void FillStatus(const AdministeredProjection& projection, projections::v1::ProjectionStatus& status) {
   const projection::RunnerStats stats = projection.runner->stats();
   status.set_name(projection.name);
-  for (const projection::ProjectionSource& source : projection.sources) {
+  for (const ProjectionSource& source : projection.sources) {
     status.add_topics(source.topic);
   }
   status.set_applied(stats.applied);
@@ -38,7 +38,7 @@ void FillStatus(const AdministeredProjection& projection, v1::ProjectionStatus& 
   if (!stats.last_error.ok()) status.set_last_error(stats.last_error.ToString());
 }
 
-absl::StatusOr<absl::Duration> MaxWait(const v1::RebuildRequest& request) {
+absl::StatusOr<absl::Duration> MaxWait(const projections::v1::RebuildRequest& request) {
   if (!request.has_max_wait()) return kDefaultMaxWait;
   const absl::Duration wait =
       absl::Nanoseconds(TimeUtil::DurationToNanoseconds(request.max_wait()));
@@ -66,8 +66,8 @@ const AdministeredProjection* ProjectionAdminService::Find(absl::string_view nam
 }
 
 grpc::ServerUnaryReactor* ProjectionAdminService::ListProjections(
-    grpc::CallbackServerContext* context, const v1::ListProjectionsRequest*,
-    v1::ListProjectionsResponse* response) {
+    grpc::CallbackServerContext* context, const projections::v1::ListProjectionsRequest*,
+    projections::v1::ListProjectionsResponse* response) {
   for (const AdministeredProjection& projection : projections_) {
     FillStatus(projection, *response->add_projections());
   }
@@ -77,8 +77,8 @@ grpc::ServerUnaryReactor* ProjectionAdminService::ListProjections(
 }
 
 grpc::ServerUnaryReactor* ProjectionAdminService::Rebuild(grpc::CallbackServerContext* context,
-                                                          const v1::RebuildRequest* request,
-                                                          v1::RebuildResponse* response) {
+                                                          const projections::v1::RebuildRequest* request,
+                                                          projections::v1::RebuildResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   if (request->name().empty()) {
     reactor->Finish(ToGrpcStatus(InvalidField("name", "required")));
@@ -100,7 +100,7 @@ grpc::ServerUnaryReactor* ProjectionAdminService::Rebuild(grpc::CallbackServerCo
     const std::string path =
         absl::StrCat(scratch_dir_, "/", projection->name, ".rebuild-", ids::NewUlid(absl::Now()));
     const absl::Time started = absl::Now();
-    std::unique_ptr<projection::Projection> fresh = projection->make_projection();
+    std::unique_ptr<Projection> fresh = projection->make_projection();
     absl::StatusOr<projection::RebuildComparison> result = projection::RebuildAndCompare(
         *fresh, projection->runner->store(), path, projection->sources,
         {.max_wait = max_wait, .cancelled = [context] { return context->IsCancelled(); }});
@@ -132,4 +132,4 @@ grpc::ServerUnaryReactor* ProjectionAdminService::Rebuild(grpc::CallbackServerCo
   return reactor;
 }
 
-}  // namespace sales::projections
+}  // namespace sales::projection

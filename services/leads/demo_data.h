@@ -1,12 +1,12 @@
-// Demo data for a fresh salesd: a small realistic sales organisation (east and south China, two
-// product lines, two customer segments, three teams, six reps with managers, territory rules with
-// one deliberate gap) and 30 leads from every source pushed through the pipeline — scored,
+// Demo data for a fresh leads store (salesd seeds it through the leads module): a small realistic
+// sales organisation (east and south China, two product lines, two customer segments, three
+// teams, six reps with managers, territory rules with one deliberate gap) and 30 leads from every source pushed through the pipeline — scored,
 // assigned by rule (one manually, one reassigned), activities, stage moves (one backward with a
 // reason), conversions, steps, won and lost deals, a disqualification and one duplicate capture
 // merged. Everything goes through the LeadsApp API, the code path clients use, as actor
 // "system:demo".
 //
-//   DemoClock clock;                       // given to the LeadsApp as its clock
+//   runtime::DemoClock clock;              // given to the LeadsApp as its clock
 //   ... open the app with [&clock] { return clock.Now(); } ...
 //   if (store->HeadPosition() == 0) ASSIGN_OR_RETURN(int leads, SeedDemoData(*app, clock));
 //
@@ -16,39 +16,23 @@
 //
 // Thread-safety: DemoClock::Now may be called from any thread. SeedDemoData must not run
 // concurrently with other commands (call it before serving).
-#ifndef SALES_SERVICES_SALESD_DEMO_DATA_H_
-#define SALES_SERVICES_SALESD_DEMO_DATA_H_
-
-#include <atomic>
-#include <cstdint>
+#ifndef SALES_SERVICES_LEADS_DEMO_DATA_H_
+#define SALES_SERVICES_LEADS_DEMO_DATA_H_
 
 #include "absl/status/statusor.h"
-#include "absl/time/clock.h"
-#include "absl/time/time.h"
+#include "common/runtime/demo_clock.h"
 #include "services/leads/app/leads_app.h"
 
-namespace sales::salesd {
+namespace sales::leads {
 
-// The real clock, or a fixed distance behind it while demo data is written.
-class DemoClock {
- public:
-  absl::Time Now() const { return absl::Now() - absl::Milliseconds(behind_ms_.load()); }
-  void SetBehind(absl::Duration behind) { behind_ms_.store(absl::ToInt64Milliseconds(behind)); }
-
- private:
-  std::atomic<int64_t> behind_ms_{0};
-};
-
-// The actor of every demo command.
-inline constexpr char kDemoActor[] = "system:demo";
 // How many leads SeedDemoData captures (the duplicate capture is merged, not counted).
 inline constexpr int kDemoLeadCount = 30;
 
 // Writes the demo organisation and leads; returns the number of leads captured. Call it on an
 // empty leads store only (the caller checks): its fixed ids would collide with existing ones.
 // Stops at the first refused command and returns its error. Leaves `clock` at real time.
-absl::StatusOr<int> SeedDemoData(leads::LeadsApp& app, DemoClock& clock);
+absl::StatusOr<int> SeedDemoData(LeadsApp& app, runtime::DemoClock& clock);
 
-}  // namespace sales::salesd
+}  // namespace sales::leads
 
-#endif  // SALES_SERVICES_SALESD_DEMO_DATA_H_
+#endif  // SALES_SERVICES_LEADS_DEMO_DATA_H_

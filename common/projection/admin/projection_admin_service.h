@@ -13,8 +13,8 @@
 //
 // Thread-safety: Register every projection before the service is served; the RPCs may then run
 // concurrently. The executor and every registered runner must outlive the gRPC server.
-#ifndef SALES_SERVICES_PROJECTIONS_ADMIN_PROJECTION_ADMIN_SERVICE_H_
-#define SALES_SERVICES_PROJECTIONS_ADMIN_PROJECTION_ADMIN_SERVICE_H_
+#ifndef SALES_COMMON_PROJECTION_ADMIN_PROJECTION_ADMIN_SERVICE_H_
+#define SALES_COMMON_PROJECTION_ADMIN_PROJECTION_ADMIN_SERVICE_H_
 
 #include <functional>
 #include <memory>
@@ -26,17 +26,17 @@
 #include "grpcpp/grpcpp.h"
 #include "sales/projections/v1/admin.grpc.pb.h"
 
-namespace sales::projections {
+namespace sales::projection {
 
 struct AdministeredProjection {
   std::string name;  // the projection's name(): what clients pass to Rebuild
-  projection::ProjectionRunner* runner = nullptr;     // the live one; not owned
-  std::vector<projection::ProjectionSource> sources;  // as given to the runner
+  ProjectionRunner* runner = nullptr;     // the live one; not owned
+  std::vector<ProjectionSource> sources;  // as given to the runner
   // A fresh instance for a rebuild (the live runner's instance stays its own).
-  std::function<std::unique_ptr<projection::Projection>()> make_projection;
+  std::function<std::unique_ptr<Projection>()> make_projection;
 };
 
-class ProjectionAdminService final : public v1::ProjectionAdmin::CallbackService {
+class ProjectionAdminService final : public projections::v1::ProjectionAdmin::CallbackService {
  public:
   static constexpr char kServiceName[] = "sales.projections.v1.ProjectionAdmin";
 
@@ -45,11 +45,11 @@ class ProjectionAdminService final : public v1::ProjectionAdmin::CallbackService
   void Register(AdministeredProjection projection);
 
   grpc::ServerUnaryReactor* ListProjections(grpc::CallbackServerContext* context,
-                                            const v1::ListProjectionsRequest* request,
-                                            v1::ListProjectionsResponse* response) override;
+                                            const projections::v1::ListProjectionsRequest* request,
+                                            projections::v1::ListProjectionsResponse* response) override;
   grpc::ServerUnaryReactor* Rebuild(grpc::CallbackServerContext* context,
-                                    const v1::RebuildRequest* request,
-                                    v1::RebuildResponse* response) override;
+                                    const projections::v1::RebuildRequest* request,
+                                    projections::v1::RebuildResponse* response) override;
 
  private:
   const AdministeredProjection* Find(absl::string_view name) const;
@@ -59,6 +59,6 @@ class ProjectionAdminService final : public v1::ProjectionAdmin::CallbackService
   std::vector<AdministeredProjection> projections_;
 };
 
-}  // namespace sales::projections
+}  // namespace sales::projection
 
-#endif  // SALES_SERVICES_PROJECTIONS_ADMIN_PROJECTION_ADMIN_SERVICE_H_
+#endif  // SALES_COMMON_PROJECTION_ADMIN_PROJECTION_ADMIN_SERVICE_H_

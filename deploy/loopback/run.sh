@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# The platform as separate processes on 127.0.0.1 (DESIGN.md "Distributed", on one machine): a
+# broker process (salesd hosting no context: the embedded Kafka broker alone), the leads context in
+# its own process, and the read side (funnel + audit) in a third, fed by the leads process's
+# EventFeed. Each process has its own data directory and its own gRPC and /metrics ports.
+#
+#   deploy/loopback/run.sh [--dir DIR] [--bin BUILD_DIR] [--demo]
+#
+# --dir  where the processes keep their data and logs (default: a new temp dir)
+# --bin  the build directory holding the binaries (default: ./build)
+# --demo seed the leads process with the demo organisation and leads
+#
+# When every process is up it prints their addresses and writes them to DIR/addresses.env
+# (BROKER_KAFKA, LEADS_GRPC, READ_GRPC, … as shell assignments). Ctrl-C or SIGTERM stops them
+# all, the read side first. A process that fails to start stops the rest; its log is printed.
+set -euo pipefail
+
+dir="" bin="build" demo=false
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --dir) dir="$2"; shift 2 ;;
+    --bin) bin="$2"; shift 2 ;;
+    --demo) demo=true; shift ;;
+    *) echo "usage: $0 [--dir DIR] [--bin BUILD_DIR] [--demo]" >&2; exit 2 ;;
+  esac
+done
+[[ -n "$dir" ]] || dir=$(mktemp -d /tmp/sales-loopback.XXXXXX)
+mkdir -p "$dir"
+for binary in services/salesd/salesd services/leads/leads services/projections/projections; do
+  [[ -x "$bin/$binary" ]] || { echo "$0: $bin/$binary is missing (tools/build.sh)" >&2; exit 1; }
+done
+
+pids=()
+stop_all() {
+  # Reverse start order: the read side, then the context, then the broker.
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    kill -TERM "${pids[i]}" 2>/dev/null || true
+    wait "${pids[i]}" 2>/dev/null || true
+  done
+}
+trap 'stop_all; exit 0' INT TERM
+trap 'stop_all' EXIT
+
+# start NAME COMMAND…: runs a process with its output in DIR/NAME.log and waits for its banner.
+start() {
+  local name="$1"; shift
+  "$@" >"$dir/$name.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 300); do
+    grep -q "running; Ctrl-C stops it" "$dir/$name.log" && return 0
+    if ! kill -0 "${pids[-1]}" 2>/dev/null; then
+      echo "$0: $name did not start:" >&2; cat "$dir/$name.log" >&2; exit 1
+    fi
+    sleep 0.1
+  done
+  echo "$0: $name did not start within 30 s:" >&2; cat "$dir/$name.log" >&2; exit 1
+}
+# field NAME LABEL: the address a process's banner prints after LABEL ("gRPC", "Kafka", "metrics").
+field() { sed -n "s/^[a-z]*: $2 *\([^ ]*\).*/\1/p" "$dir/$1.log" | head -n 1; }
+
+start broker "$bin/services/salesd/salesd" --contexts= --data_dir="$dir/broker" \
+  --grpc_port=0 --http_port=0
+kafka=$(field broker Kafka)
+start leads "$bin/services/leads/leads" --kafka_brokers="$kafka" --data_dir="$dir/leads" \
+  --grpc_port=0 --http_port=0 --demo_data="$demo"
+leads_grpc=$(field leads gRPC)
+start read "$bin/services/projections/projections" --kafka_brokers="$kafka" \
+  --peers="leads=$leads_grpc" --data_dir="$dir/read" --grpc_port=0 --http_port=0
+
+cat >"$dir/addresses.env" <<ENV
+BROKER_KAFKA=$kafka
+BROKER_GRPC=$(field broker gRPC)
+LEADS_GRPC=$leads_grpc
+LEADS_METRICS=$(field leads metrics)
+READ_GRPC=$(field read gRPC)
+READ_METRICS=$(field read metrics)
+ENV
+echo "loopback: broker    Kafka $kafka   (kcat -b $kafka -L)"
+echo "loopback: leads     gRPC  $leads_grpc   (LeadService, EventFeed)"
+echo "loopback: read side gRPC  $(field read gRPC)   (FunnelService, AuditService, ProjectionAdmin)"
+echo "loopback: data and logs in $dir; addresses in $dir/addresses.env"
+echo "loopback: try       $bin/tools/salesctl/salesctl --server $leads_grpc leads list"
+echo "loopback:           $bin/tools/salesctl/salesctl --server $(field read gRPC) funnel show"
+echo "loopback: running; Ctrl-C stops every process"
+wait

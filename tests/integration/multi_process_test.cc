@@ -1,0 +1,127 @@
+// The platform as separate processes (deploy/loopback/run.sh): a broker process, the leads
+// context's own process and the read side's own process, talking only over Kafka and gRPC on
+// 127.0.0.1. The journey leads → funnel → audit crosses all three: a lead is captured and won in
+// the leads process, the read side's funnel counts it and its audit shows the deal's history and
+// verifies its hash chain against the leads store through the leads EventFeed.
+#include <signal.h>
+
+#include <fstream>
+#include <map>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "common/testing/run_command.h"
+#include "common/testing/temp_dir.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace sales {
+namespace {
+
+using ::sales::testing::RunCommand;
+using ::testing::HasSubstr;
+
+constexpr absl::Duration kPatience = absl::Seconds(60);
+
+// The script's addresses.env once every process is up; empty when it never appears.
+std::map<std::string, std::string> WaitForAddresses(const std::string& dir) {
+  for (const absl::Time until = absl::Now() + kPatience; absl::Now() < until;) {
+    std::ifstream file(dir + "/addresses.env");
+    std::map<std::string, std::string> addresses;
+    for (std::string line; std::getline(file, line);) {
+      std::pair<std::string, std::string> entry = absl::StrSplit(line, absl::MaxSplits('=', 1));
+      addresses[entry.first] = entry.second;
+    }
+    if (addresses.contains("READ_METRICS")) return addresses;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  return {};
+}
+
+// Runs `command` until its output contains `expected` (or the patience runs out); the last output.
+std::string PollUntil(const std::string& command, const std::string& expected) {
+  std::string out;
+  for (const absl::Time until = absl::Now() + kPatience; absl::Now() < until;) {
+    out = RunCommand(command + " 2>&1").second;
+    if (out.find(expected) != std::string::npos) break;
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+  return out;
+}
+
+class MultiProcessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // setsid: the script and its processes get a process group of their own to stop.
+    const std::string start =
+        absl::StrCat("setsid ", SOURCE_DIR, "/deploy/loopback/run.sh --dir ", dir_.path(),
+                     " --bin ", BUILD_DIR, " --demo > ", dir_.path(), "/script.log 2>&1 & echo $!");
+    auto [exit_code, pid] = RunCommand(start);
+    ASSERT_EQ(exit_code, 0);
+    script_pid_ = std::stoi(pid);
+    addresses_ = WaitForAddresses(dir_.path());
+    ASSERT_FALSE(addresses_.empty()) << RunCommand("cat " + dir_.path() + "/*.log").second;
+  }
+
+  void TearDown() override {
+    if (script_pid_ <= 0) return;
+    kill(script_pid_, SIGTERM);  // the script stops its processes, read side first
+    for (int i = 0; i < 300 && kill(script_pid_, 0) == 0; ++i) absl::SleepFor(absl::Milliseconds(50));
+    kill(-script_pid_, SIGKILL);  // whatever is left of the group
+  }
+
+  std::string Salesctl(const std::string& address_key) {
+    return absl::StrCat(SALESCTL_PATH, " --server ", addresses_[address_key]);
+  }
+
+  testing::TempDir dir_;
+  int script_pid_ = 0;
+  std::map<std::string, std::string> addresses_;
+};
+
+TEST_F(MultiProcessTest, LeadToFunnelToAuditAcrossProcesses) {
+  const std::string leads = Salesctl("LEADS_GRPC");
+  const std::string read = Salesctl("READ_GRPC");
+
+  // The demo deal, written by the leads process, is in the read side's index, and its tamper
+  // check reads the stored bytes from the leads process: something was checked, all intact.
+  EXPECT_THAT(PollUntil(read + " audit history D-2026-001", "LeadCaptured"),
+              HasSubstr("LeadCaptured"));
+  auto [verify_exit, verify] = RunCommand(read + " --json audit verify --deal D-2026-001 2>&1");
+  EXPECT_EQ(verify_exit, 0) << verify;
+  EXPECT_THAT(verify, HasSubstr("\"intact\": true"));
+  EXPECT_THAT(verify, ::testing::ContainsRegex("\"events_checked\": \"[1-9]"));
+
+  // A new lead through the pipeline in the leads process …
+  for (const std::string& command : {
+           std::string(" leads capture --lead-id L-900 --source web --company \"多进程测试\" "
+                       "--contact 王五 --email wang.wu@multi.example --region east "
+                       "--product-line erp --segment smb --size medium --value 120000"),
+           std::string(" leads assign L-900"),
+           std::string(" leads convert L-900 --deal-id D-MP-1"),
+           std::string(" leads win L-900 --reason signed"),
+       }) {
+    auto [exit_code, out] = RunCommand(leads + command + " 2>&1");
+    ASSERT_EQ(exit_code, 0) << command << "\n" << out;
+  }
+  // … reaches the read side's audit (and so its index) in the other process.
+  const std::string history = PollUntil(read + " audit history D-MP-1", "DealWon");
+  EXPECT_THAT(history, HasSubstr("DealWon"));
+  EXPECT_THAT(history, HasSubstr("LeadCaptured"));
+  auto [deal_exit, deal_verify] = RunCommand(read + " audit verify --deal D-MP-1 2>&1");
+  EXPECT_EQ(deal_exit, 0) << deal_verify;
+  EXPECT_THAT(deal_verify, HasSubstr("intact"));
+  // The funnel of the read side counts the won deal.
+  auto [funnel_exit, funnel] = RunCommand(read + " funnel show --period year 2>&1");
+  EXPECT_EQ(funnel_exit, 0) << funnel;
+  EXPECT_THAT(funnel, HasSubstr("won"));
+  auto [list_exit, listed] = RunCommand(read + " projection list 2>&1");
+  EXPECT_EQ(list_exit, 0) << listed;
+  EXPECT_THAT(listed, HasSubstr("funnel"));
+  EXPECT_THAT(listed, HasSubstr("deal-history"));
+}
+
+}  // namespace
+}  // namespace sales
