@@ -12,7 +12,9 @@
 //
 // Contracts:
 //  - `decide(state)` returns the wrappers to append (possibly none: nothing is written). It may be
-//    called more than once (once per attempt), so it must be pure.
+//    called more than once (once per attempt), so it must be pure. It checks the command's
+//    syntax before its state: an INVALID_ARGUMENT it gives on the initial (empty) state is the
+//    command's own, and is answered before a version conflict (validation before lookups).
 //  - expected_version 0 means the caller did not pin a version: a conflict (another append won
 //    the race) reloads and decides again, up to max_attempts; then ABORTED. A pinned version that
 //    is not the stream's current one is ABORTED at once, without deciding.
@@ -22,9 +24,11 @@
 //    is cached after the append. The state decided on is shared with the cache (see
 //    aggregate_loader.h); a command that appends copies it once, to fold its events into.
 //  - The outcome's state is an immutable snapshot (with a cache, the one the cache holds).
-//  - A replayed idempotency key returns the current state with deduplicated = true and writes
-//    nothing, even when the state moved on since (the key is looked up before deciding); the
-//    same key with another fingerprint is INVALID_ARGUMENT. A key needs a fingerprint.
+//  - A replayed idempotency key writes nothing and answers what the first call answered: the
+//    version its append produced (recorded with the key), deduplicated = true, even when the
+//    stream moved on since (the key is looked up before deciding), so that a client using it as
+//    expected_version still gets its conflict check. The state is the current one. The same key
+//    with another fingerprint is INVALID_ARGUMENT. A key needs a fingerprint.
 //  - `occurred_at_of(event)` (optional) gives the envelope's occurred_at, e.g. the event's own
 //    time; when it returns nullopt (or is not given) the store stamps its clock.
 #ifndef SALES_COMMON_EVENTSOURCING_COMMAND_EXECUTOR_H_
@@ -97,17 +101,24 @@ absl::StatusOr<CommandOutcome<State>> ExecuteCommand(
     }
     ASSIGN_OR_RETURN(auto earlier, store.FindIdempotentAppend(options.idempotency_key,
                                                               options.idempotency_fingerprint));
-    if (earlier.has_value()) {
+    if (earlier.has_value() && !earlier->empty()) {
       ASSIGN_OR_RETURN(
           LoadedAggregate<State> current,
           LoadAggregate<Wrapper>(store, options.stream_id, initial, evolve, {}, cache));
-      return CommandOutcome<State>{std::move(current.state), current.version, 0, true};
+      return CommandOutcome<State>{std::move(current.state), earlier->front().last_version, 0,
+                                   true};
     }
   }
   for (int attempt = 1;; ++attempt) {
     ASSIGN_OR_RETURN(LoadedAggregate<State> loaded,
                      LoadAggregate<Wrapper>(store, options.stream_id, initial, evolve, {}, cache));
     if (options.expected_version != 0 && options.expected_version != loaded.version) {
+      // A malformed command is refused as such, not as a conflict (the decision on the initial
+      // state checks syntax only before it looks at anything the state holds).
+      absl::StatusOr<std::vector<Wrapper>> on_initial = decide(initial);
+      if (on_initial.status().code() == absl::StatusCode::kInvalidArgument) {
+        return on_initial.status();
+      }
       return absl::AbortedError(absl::StrCat("version conflict on stream ", options.stream_id,
                                              ": expected version ", options.expected_version,
                                              ", actual ", loaded.version));
@@ -135,11 +146,11 @@ absl::StatusOr<CommandOutcome<State>> ExecuteCommand(
     }
     absl::StatusOr<eventstore::AppendResult> appended = store.Append(std::move(request));
     if (appended.ok() && appended->deduplicated) {
-      // Someone (an earlier try of this very request) already did it: report the present.
+      // Someone (an earlier try of this very request) already did it: answer as it was answered.
       ASSIGN_OR_RETURN(
           LoadedAggregate<State> current,
           LoadAggregate<Wrapper>(store, options.stream_id, initial, evolve, {}, cache));
-      return CommandOutcome<State>{std::move(current.state), current.version, 0, true};
+      return CommandOutcome<State>{std::move(current.state), appended->last_version, 0, true};
     }
     if (appended.ok()) {
       auto snapshot = std::make_shared<const State>(std::move(next));

@@ -78,15 +78,16 @@ TEST_F(CommandExecutorTest, NothingDecidedWritesNothingAndRefusalsPropagate) {
   EXPECT_EQ(store_->HeadPosition(), 2u);
 }
 
-TEST_F(CommandExecutorTest, PinnedVersionMismatchIsAbortedWithoutDeciding) {
+TEST_F(CommandExecutorTest, PinnedVersionMismatchIsAbortedWithoutDecidingOnTheStream) {
   ASSERT_TRUE(Run({.stream_id = "c"}, IncrementBy(1)).ok());
-  int decisions = 0;
+  int decisions_on_the_stream = 0;
   auto stale = Run({.stream_id = "c", .expected_version = 1}, [&](const Counter& c) {
-    ++decisions;
+    // The one decision allowed is on the initial state, for the command's syntax.
+    if (c.open) ++decisions_on_the_stream;
     return IncrementBy(1)(c);
   });
   EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
-  EXPECT_EQ(decisions, 0);
+  EXPECT_EQ(decisions_on_the_stream, 0);
   EXPECT_TRUE(Run({.stream_id = "c", .expected_version = 2}, IncrementBy(1)).ok());
 }
 
@@ -101,6 +102,34 @@ TEST_F(CommandExecutorTest, ReplayedKeyReturnsCurrentStateAndWritesNothing) {
   options.idempotency_fingerprint = "increment 5";
   EXPECT_EQ(Run(options, IncrementBy(5)).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(store_->HeadPosition(), 2u);
+}
+
+// Regression: an empty AddRegion with an expected version got ABORTED; a malformed command is
+// INVALID_ARGUMENT whatever the version says.
+TEST_F(CommandExecutorTest, AMalformedCommandIsInvalidBeforeAVersionConflict) {
+  ASSERT_TRUE(Run({.stream_id = "c"}, IncrementBy(1)).ok());
+  auto malformed = [](const Counter&) -> absl::StatusOr<std::vector<CounterEvent>> {
+    return absl::InvalidArgumentError("field by: required");
+  };
+  EXPECT_EQ(Run({.stream_id = "c", .expected_version = 7}, malformed).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Run({.stream_id = "c", .expected_version = 7}, IncrementBy(1)).status().code(),
+            absl::StatusCode::kAborted);
+}
+
+// Regression: a replay answered the stream's current version (18) instead of the first call's
+// (17), so a client using it as expected_version skipped a conflict check.
+TEST_F(CommandExecutorTest, ReplayedKeyAnswersTheFirstCallsVersionAfterTheStreamMovedOn) {
+  CommandOptions options{
+      .stream_id = "c", .idempotency_key = "k1", .idempotency_fingerprint = "increment 1"};
+  auto first = Run(options, IncrementBy(1));
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_TRUE(Run({.stream_id = "c"}, IncrementBy(1)).ok());  // another event lands
+  auto replay = Run(options, IncrementBy(1));
+  ASSERT_TRUE(replay.ok()) << replay.status();
+  EXPECT_TRUE(replay->deduplicated);
+  EXPECT_EQ(replay->version, first->version);
+  EXPECT_EQ(replay->version, 2u);  // the first call appended 2 events (IncrementBy(1))
 }
 
 TEST_F(CommandExecutorTest, ReplayedKeyIsRecognisedEvenWhenTheRetryWouldBeRefused) {

@@ -74,9 +74,9 @@ class EvolveStateFolder final : public StateFolder {
     absl::Status Add(const common::v1::EventEnvelope& envelope) override {
       absl::Status decoded = UnpackEvent(envelope.payload(), event_);
       if (!decoded.ok()) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "stream ", envelope.stream_id(), " version ", envelope.stream_version(),
-            " cannot be folded: ", decoded.message()));
+        return absl::FailedPreconditionError(
+            absl::StrCat("stream ", envelope.stream_id(), " version ", envelope.stream_version(),
+                         " cannot be folded: ", decoded.message()));
       }
       state_ = evolve_(std::move(state_), event_);
       return absl::OkStatus();

@@ -8,8 +8,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/feed/feed_requests.h"
 #include "common/grpc/unary_call.h"
+#include "common/status/errors.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
 
@@ -18,12 +20,12 @@ namespace {
 
 using ::sales::common::v1::EventPage;
 using ::sales::common::v1::GetHeadRequest;
+using ::sales::common::v1::GetHeadResponse;
 using ::sales::common::v1::GetStreamHeadRequest;
 using ::sales::common::v1::GetStreamHeadResponse;
-using ::sales::common::v1::StoredEventPage;
-using ::sales::common::v1::GetHeadResponse;
 using ::sales::common::v1::ReadAllRequest;
 using ::sales::common::v1::ReadStreamRequest;
+using ::sales::common::v1::StoredEventPage;
 using ::sales::eventstore::EventStore;
 using ::sales::eventstore::StoredEvent;
 
@@ -192,37 +194,61 @@ class PageWriter final : public grpc::ServerWriteReactor<Page> {
 
 }  // namespace
 
+absl::StatusOr<EventStore*> EventFeedService::StoreFor(const std::string& context) const {
+  if (context.empty()) {
+    if (stores_.size() == 1) return stores_.begin()->second;
+    std::vector<std::string> names;
+    for (const auto& [name, store] : stores_) names.push_back(name);
+    return InvalidField("context",
+                        absl::StrCat("required: this server hosts ", absl::StrJoin(names, ", ")));
+  }
+  auto it = stores_.find(context);
+  if (it == stores_.end()) {
+    return absl::NotFoundError(absl::StrCat("context ", Quoted(context), " is not hosted here"));
+  }
+  return it->second;
+}
+
 grpc::ServerWriteReactor<EventPage>* EventFeedService::ReadAll(grpc::CallbackServerContext*,
                                                                const ReadAllRequest* request) {
-  return new PageWriter<EventPage>(executor_, std::make_unique<ReadAllCursor>(store_, *request));
+  absl::StatusOr<EventStore*> store = StoreFor(request->context());
+  if (!store.ok()) return new PageWriter<EventPage>(executor_, store.status());
+  return new PageWriter<EventPage>(executor_, std::make_unique<ReadAllCursor>(*store, *request));
 }
 
 grpc::ServerWriteReactor<EventPage>* EventFeedService::ReadStream(
     grpc::CallbackServerContext*, const ReadStreamRequest* request) {
   absl::Status valid =
       ValidateStreamRange(request->stream_id(), request->from_version(), request->to_version());
-  if (!valid.ok()) return new PageWriter<EventPage>(executor_, valid);
+  absl::StatusOr<EventStore*> store =
+      valid.ok() ? StoreFor(request->context()) : absl::StatusOr<EventStore*>(valid);
+  if (!store.ok()) return new PageWriter<EventPage>(executor_, store.status());
   return new PageWriter<EventPage>(executor_,
-                                   std::make_unique<ReadStreamCursor<EventPage>>(store_, *request));
+                                   std::make_unique<ReadStreamCursor<EventPage>>(*store, *request));
 }
 
 grpc::ServerWriteReactor<StoredEventPage>* EventFeedService::ReadStreamStored(
     grpc::CallbackServerContext*, const ReadStreamRequest* request) {
   absl::Status valid =
       ValidateStreamRange(request->stream_id(), request->from_version(), request->to_version());
-  if (!valid.ok()) return new PageWriter<StoredEventPage>(executor_, valid);
+  absl::StatusOr<EventStore*> store =
+      valid.ok() ? StoreFor(request->context()) : absl::StatusOr<EventStore*>(valid);
+  if (!store.ok()) return new PageWriter<StoredEventPage>(executor_, store.status());
   return new PageWriter<StoredEventPage>(
-      executor_, std::make_unique<ReadStreamCursor<StoredEventPage>>(store_, *request));
+      executor_, std::make_unique<ReadStreamCursor<StoredEventPage>>(*store, *request));
 }
 
 grpc::ServerUnaryReactor* EventFeedService::GetStreamHead(grpc::CallbackServerContext* context,
                                                           const GetStreamHeadRequest* request,
                                                           GetStreamHeadResponse* response) {
+  absl::Status valid = eventstore::ValidateStreamId(request->stream_id());
+  absl::StatusOr<EventStore*> store =
+      valid.ok() ? StoreFor(request->context()) : absl::StatusOr<EventStore*>(valid);
   // A RocksDB point read: on the executor, never on the reaction thread.
   return grpc_server::FinishUnaryOnExecutor(
-      context, executor_, eventstore::ValidateStreamId(request->stream_id()),
-      [this, request, response]() -> absl::Status {
-        ASSIGN_OR_RETURN(eventstore::StreamHead head, store_->GetStreamHead(request->stream_id()));
+      context, executor_, store.status(), [store, request, response]() -> absl::Status {
+        ASSIGN_OR_RETURN(eventstore::StreamHead head,
+                         (*store)->GetStreamHead(request->stream_id()));
         response->set_version(head.version);
         response->set_last_event_hash(head.last_event_hash);
         return absl::OkStatus();
@@ -230,11 +256,12 @@ grpc::ServerUnaryReactor* EventFeedService::GetStreamHead(grpc::CallbackServerCo
 }
 
 grpc::ServerUnaryReactor* EventFeedService::GetHead(grpc::CallbackServerContext* context,
-                                                    const GetHeadRequest*,
+                                                    const GetHeadRequest* request,
                                                     GetHeadResponse* response) {
-  response->set_head_position(store_->HeadPosition());
+  absl::StatusOr<EventStore*> store = StoreFor(request->context());
+  if (store.ok()) response->set_head_position((*store)->HeadPosition());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(grpc::Status::OK);
+  reactor->Finish(ToGrpcStatus(store.status()));
   return reactor;
 }
 

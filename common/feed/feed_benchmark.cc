@@ -34,7 +34,8 @@ struct FeedFixture {
       for (int j = 0; j < 100; ++j) request.events.push_back(testing::TextEvent(payload));
       if (!store->Append(std::move(request)).ok()) std::abort();
     }
-    service = std::make_unique<EventFeedService>(store.get(), &executor);
+    service = std::make_unique<EventFeedService>(EventFeedService::Stores{{"bench", store.get()}},
+                                                 &executor);
     server = *grpc_server::GrpcServer::Start({}, {service.get()});
     channel = grpc::CreateChannel(server->address(), grpc::InsecureChannelCredentials());
   }

@@ -43,6 +43,7 @@ absl::StatusOr<std::vector<EventEnvelope>> GrpcEventFeedReader::ReadAll(uint64_t
   request.set_from_position(from_position);
   request.set_max_events(max_count);
   request.set_page_size(options_.page_size);
+  request.set_context(options_.context);
   grpc::ClientContext context;
   SetDeadline(&context);
   return CollectPages(*stub_->ReadAll(&context, request));
@@ -55,6 +56,7 @@ absl::StatusOr<std::vector<EventEnvelope>> GrpcEventFeedReader::ReadStream(
   request.set_from_version(from_version);
   request.set_to_version(to_version);
   request.set_page_size(options_.page_size);
+  request.set_context(options_.context);
   grpc::ClientContext context;
   SetDeadline(&context);
   return CollectPages(*stub_->ReadStream(&context, request));
@@ -68,10 +70,10 @@ absl::StatusOr<std::vector<eventstore::StoredEvent>> GrpcEventFeedReader::ReadSt
   request.set_stream_id(stream_id);
   request.set_from_version(first);
   // to_version is inclusive; a count that reaches past uint64 means "to the end" (0).
-  request.set_to_version(max_count > std::numeric_limits<uint64_t>::max() - first
-                             ? 0
-                             : first + max_count - 1);
+  request.set_to_version(
+      max_count > std::numeric_limits<uint64_t>::max() - first ? 0 : first + max_count - 1);
   request.set_page_size(options_.page_size);
+  request.set_context(options_.context);
   grpc::ClientContext context;
   SetDeadline(&context);
   std::unique_ptr<grpc::ClientReader<sales::common::v1::StoredEventPage>> reader =
@@ -95,6 +97,7 @@ absl::StatusOr<eventstore::StreamHead> GrpcEventFeedReader::GetStreamHead(
     const std::string& stream_id) {
   sales::common::v1::GetStreamHeadRequest request;
   request.set_stream_id(stream_id);
+  request.set_context(options_.context);
   grpc::ClientContext context;
   SetDeadline(&context);
   sales::common::v1::GetStreamHeadResponse response;
@@ -107,8 +110,10 @@ absl::StatusOr<eventstore::StreamHead> GrpcEventFeedReader::GetStreamHead(
 absl::StatusOr<uint64_t> GrpcEventFeedReader::HeadPosition() {
   grpc::ClientContext context;
   SetDeadline(&context);
+  sales::common::v1::GetHeadRequest request;
+  request.set_context(options_.context);
   sales::common::v1::GetHeadResponse response;
-  grpc::Status status = stub_->GetHead(&context, sales::common::v1::GetHeadRequest(), &response);
+  grpc::Status status = stub_->GetHead(&context, request, &response);
   if (!status.ok()) return FromGrpcStatus(status);
   return response.head_position();
 }

@@ -32,6 +32,8 @@ struct GrpcEventFeedReaderOptions {
   absl::Duration call_timeout = absl::Seconds(30);
   // Events per page asked of the server; 0 leaves it to the server (500, at most 5000).
   uint32_t page_size = 0;
+  // The context whose store to read, when the server hosts several ("" = its only one).
+  std::string context;
 };
 
 class GrpcEventFeedReader final : public EventFeedReader {

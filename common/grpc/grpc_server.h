@@ -2,7 +2,7 @@
 // checking service (grpc.health.v1.Health) and server reflection enabled, as every server of
 // the platform must have.
 //
-//   EventFeedService feed(store.get(), &executor);
+//   EventFeedService feed({{"leads", store.get()}}, &executor);
 //   ASSIGN_OR_RETURN(std::unique_ptr<GrpcServer> server,
 //                    GrpcServer::Start({.port = 0}, {&feed}));
 //   server->SetServing("sales.common.v1.EventFeed", true);

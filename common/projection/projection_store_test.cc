@@ -522,8 +522,7 @@ class OneStreamFeed : public feed::EventFeedReader {
   }
   absl::StatusOr<uint64_t> HeadPosition() override { return events_.size(); }
   absl::StatusOr<std::vector<eventstore::StoredEvent>> ReadStreamStored(const std::string&,
-                                                                        uint64_t,
-                                                                        size_t) override {
+                                                                        uint64_t, size_t) override {
     return absl::UnimplementedError("not used by the gap fill");
   }
   absl::StatusOr<eventstore::StreamHead> GetStreamHead(const std::string&) override {

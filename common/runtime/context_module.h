@@ -69,9 +69,9 @@ struct HostedService {
 
 // A context that owns a store, as a module sees it from wherever it runs.
 struct ContextEndpoint {
-  std::string name;                                   // "leads"
-  std::string topic;                                  // TopicFor(name)
-  feed::EventFeedReader* feed = nullptr;              // local or over gRPC; never null here
+  std::string name;                                    // "leads"
+  std::string topic;                                   // TopicFor(name)
+  feed::EventFeedReader* feed = nullptr;               // local or over gRPC; never null here
   const eventsourcing::StateFolder* folder = nullptr;  // null: the context folds no deal state
 };
 
@@ -89,14 +89,14 @@ class ContextDirectory {
 
 // What a process gives a module at Start. Every pointer outlives the module.
 struct ModuleEnvironment {
-  std::string data_dir;           // the module's files go in <data_dir>/<its name>/…
-  std::string bootstrap_servers;  // Kafka
-  concurrency::Executor* executor = nullptr;              // runs RPCs and feed reads
-  metrics::MetricsRegistry* metrics = nullptr;            // the process's registry
-  kafka::DeadLetterPublisher* dead_letters = nullptr;     // poison events of its projections
-  std::function<absl::Time()> clock;                      // the process's (demo) clock
-  WriteSide* write_side = nullptr;                        // its own, when owns_store()
-  const ContextDirectory* contexts = nullptr;             // other contexts' topics and feeds
+  std::string data_dir;                       // the module's files go in <data_dir>/<its name>/…
+  std::string bootstrap_servers;              // Kafka
+  concurrency::Executor* executor = nullptr;  // runs RPCs and feed reads
+  metrics::MetricsRegistry* metrics = nullptr;         // the process's registry
+  kafka::DeadLetterPublisher* dead_letters = nullptr;  // poison events of its projections
+  std::function<absl::Time()> clock;                   // the process's (demo) clock
+  WriteSide* write_side = nullptr;                     // its own, when owns_store()
+  const ContextDirectory* contexts = nullptr;          // other contexts' topics and feeds
 };
 
 class ContextModule {

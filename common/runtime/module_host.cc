@@ -37,10 +37,9 @@ class ModuleHost::Directory final : public ContextDirectory {
     if (std::find(registered_.begin(), registered_.end(), name) == registered_.end()) {
       return absl::NotFoundError(absl::StrCat("no context named \"", name, "\" is registered"));
     }
-    return absl::FailedPreconditionError(
-        absl::StrCat("context ", name, " is needed but not reachable: host it in this process (--",
-                     "contexts=…,", name, ") or give its process's address (--peers=", name,
-                     "=HOST:PORT)"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "context ", name, " is needed but not reachable: host it in this process (--",
+        "contexts=…,", name, ") or give its process's address (--peers=", name, "=HOST:PORT)"));
   }
 
   std::vector<ContextEndpoint> Reachable() const override { return endpoints_; }
@@ -61,8 +60,8 @@ absl::StatusOr<std::unique_ptr<ModuleHost>> ModuleHost::Start(
     if (!known) {
       std::vector<std::string> names;
       for (const auto& module : modules) names.emplace_back(module->name());
-      return InvalidField("contexts", absl::StrCat("unknown context \"", name, "\" (known: ",
-                                                   absl::StrJoin(names, ", "), ")"));
+      return InvalidField("contexts", absl::StrCat("unknown context \"", name,
+                                                   "\" (known: ", absl::StrJoin(names, ", "), ")"));
     }
     if (options.peers.contains(name)) {
       return InvalidField("peers", absl::StrCat(name, " is hosted here and cannot be a peer"));
@@ -116,23 +115,13 @@ absl::Status ModuleHost::StartBroker() {
 
 absl::Status ModuleHost::OpenWriteSides() {
   directory_ = std::make_unique<Directory>();
-  int stores = 0;
-  for (ContextModule* module : hosted_) stores += module->owns_store() ? 1 : 0;
-  if (stores > 1) {
-    // Each write side serves its own sales.common.v1.EventFeed; one gRPC server cannot register
-    // that service twice, and the feed has no context selector yet.
-    return absl::UnimplementedError(
-        "hosting more than one store-owning context in one process needs a multiplexed "
-        "EventFeed, which is not built yet");
-  }
   for (ContextModule* module : hosted_) {
     if (!module->owns_store()) continue;
     ASSIGN_OR_RETURN(std::unique_ptr<WriteSide> side,
                      WriteSide::Open({.context = std::string(module->name()),
                                       .data_dir = options_.data_dir,
                                       .bootstrap_servers = kafka_bootstrap_,
-                                      .durability = options_.durability},
-                                     &executor_));
+                                      .durability = options_.durability}));
     write_sides_[std::string(module->name())] = std::move(side);
   }
   return absl::OkStatus();
@@ -156,8 +145,10 @@ absl::Status ModuleHost::ConnectPeers() {
     if (auto side = write_sides_.find(name); side != write_sides_.end()) {
       directory_->Add(*module, std::make_unique<feed::LocalEventFeedReader>(side->second->store()));
     } else if (auto peer = options_.peers.find(name); peer != options_.peers.end()) {
-      directory_->Add(*module, std::make_unique<feed::GrpcEventFeedReader>(grpc::CreateChannel(
-                                   peer->second, grpc::InsecureChannelCredentials())));
+      directory_->Add(*module,
+                      std::make_unique<feed::GrpcEventFeedReader>(
+                          grpc::CreateChannel(peer->second, grpc::InsecureChannelCredentials()),
+                          feed::GrpcEventFeedReaderOptions{.context = name}));
     }
   }
   return absl::OkStatus();
@@ -179,8 +170,7 @@ absl::Status ModuleHost::StartModules() {
         .contexts = directory_.get(),
     });
     if (!started.ok()) {
-      return absl::Status(started.code(),
-                          absl::StrCat(module->name(), ": ", started.message()));
+      return absl::Status(started.code(), absl::StrCat(module->name(), ": ", started.message()));
     }
   }
   return absl::OkStatus();
@@ -212,8 +202,11 @@ absl::Status ModuleHost::StartServers() {
                                                             options_.host, options_.http_port));
   std::vector<grpc::Service*> services;
   std::vector<std::string> health_names;
-  for (const auto& [name, side] : write_sides_) {
-    services.push_back(side->feed_service());
+  if (!write_sides_.empty()) {
+    feed::EventFeedService::Stores stores;
+    for (const auto& [name, side] : write_sides_) stores[name] = side->store();
+    feed_ = std::make_unique<feed::EventFeedService>(std::move(stores), &executor_);
+    services.push_back(feed_.get());
     health_names.push_back(kEventFeedServiceName);
   }
   std::vector<projection::AdministeredProjection> administered;
@@ -256,6 +249,7 @@ void ModuleHost::Shutdown() {
   for (ContextModule* module : hosted_) module->EndStreams();  // open watches would hold it
   if (was_serving) grpc_->Shutdown(absl::Now() + absl::Seconds(5));
   admin_.reset();
+  feed_.reset();
   // Reverse order: the read side reads the stores through their feeds.
   for (auto it = hosted_.rbegin(); it != hosted_.rend(); ++it) (*it)->Stop();
   dead_letters_.reset();

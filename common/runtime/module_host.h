@@ -38,6 +38,7 @@
 #include "absl/status/statusor.h"
 #include "common/concurrency/executor.h"
 #include "common/eventstore/event_store.h"
+#include "common/feed/event_feed_service.h"
 #include "common/grpc/grpc_server.h"
 #include "common/kafka/dead_letter_publisher.h"
 #include "common/kafka/embedded_broker.h"
@@ -124,6 +125,7 @@ class ModuleHost {
   std::unique_ptr<Directory> directory_;
   std::unique_ptr<kafka::DeadLetterPublisher> dead_letters_;
   std::vector<std::string> demo_seeded_;
+  std::unique_ptr<feed::EventFeedService> feed_;  // every hosted store
   std::unique_ptr<projection::ProjectionAdminService> admin_;
   std::unique_ptr<metrics::MetricsHttpServer> http_;
   std::unique_ptr<grpc_server::GrpcServer> grpc_;

@@ -17,6 +17,7 @@
 #include "common/log/log.h"
 #include "common/runtime/flags_usage.h"
 #include "common/runtime/module_host.h"
+#include "common/runtime/protobuf_log.h"
 #include "common/runtime/termination_signals.h"
 
 ABSL_FLAG(std::string, data_dir, "./data", "Directory holding every store of this process.");
@@ -88,14 +89,14 @@ void PrintBanner(const std::string& program, const char* argv0, const ModuleHost
                     ? ""
                     : absl::StrCat("   (demo data: ", absl::StrJoin(host.demo_seeded(), ", "), ")"))
             << "\n"
-            << prefix << "hosts    " << (hosted.empty() ? "(no context)" : absl::StrJoin(hosted, ", "))
-            << "\n";
+            << prefix << "hosts    "
+            << (hosted.empty() ? "(no context)" : absl::StrJoin(hosted, ", ")) << "\n";
   const std::string salesctl =
       absl::StrCat(SalesctlCommand(argv0), " --server ", host.grpc_address());
   const std::vector<std::string> commands = host.try_commands();
   for (size_t i = 0; i < commands.size(); ++i) {
-    std::cout << prefix << (i == 0 ? "try      " : "         ") << salesctl << " "
-              << commands[i] << "\n";
+    std::cout << prefix << (i == 0 ? "try      " : "         ") << salesctl << " " << commands[i]
+              << "\n";
   }
   std::cout << prefix << "running; Ctrl-C stops it" << std::endl;
 }
@@ -116,6 +117,7 @@ int RunProcess(int argc, char** argv, const ProcessDefaults& defaults, ModuleReg
   // lock-order graph (deadlock detection, a debugging aid) under a global lock: off in servers.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   absl::ParseCommandLine(argc, argv);
+  RouteProtobufLogs();
 
   const std::string name = defaults.program;
   absl::StatusOr<std::map<std::string, std::string>> peers = ParsePeers(absl::GetFlag(FLAGS_peers));

@@ -12,8 +12,7 @@ std::string TopicFor(absl::string_view context) {
   return absl::StrCat("sales.", context, ".v1.events");
 }
 
-absl::StatusOr<std::unique_ptr<WriteSide>> WriteSide::Open(const WriteSideOptions& options,
-                                                           concurrency::Executor* executor) {
+absl::StatusOr<std::unique_ptr<WriteSide>> WriteSide::Open(const WriteSideOptions& options) {
   if (options.context.empty() || !std::all_of(options.context.begin(), options.context.end(),
                                               [](char c) { return c >= 'a' && c <= 'z'; })) {
     return InvalidField("context", "lower-case letters only, e.g. \"leads\"");
@@ -35,7 +34,6 @@ absl::StatusOr<std::unique_ptr<WriteSide>> WriteSide::Open(const WriteSideOption
                                               {.bootstrap_servers = options.bootstrap_servers,
                                                .topic = side->topic_,
                                                .metrics = options.metrics}));
-  side->feed_ = std::make_unique<feed::EventFeedService>(side->store_.get(), executor);
   return side;
 }
 

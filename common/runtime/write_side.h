@@ -1,6 +1,7 @@
 // WriteSide: the write-side runtime of one bounded context (leads, orders, channels,
-// incentives): its event store (the log of record), the outbox relay that publishes the store to
-// the context's Kafka topic, and the EventFeed gRPC service that serves the store to projections.
+// incentives): its event store (the log of record) and the outbox relay that publishes the store
+// to the context's Kafka topic. The process's one EventFeed service serves every hosted store
+// (ModuleHost).
 // Both salesd (every context in one process) and a context's own process use it, so the two
 // deployments run the same code.
 //
@@ -9,12 +10,11 @@
 //                                                 .bootstrap_servers =
 //                                                 broker->bootstrap_servers()},
 //                                                &executor));
-//   services.push_back(leads->feed_service());     // served by the process's GrpcServer
 //   leads->store()->Append(...);  leads->relay()->Wake();
 //
 // Layout: the store lives in <data_dir>/<context>/events; the topic is TopicFor(context).
 // Thread-safety: the accessors may be used from any thread; destroy after the gRPC server that
-// serves feed_service() has shut down.
+// serves the store's feed has shut down.
 #ifndef SALES_COMMON_RUNTIME_WRITE_SIDE_H_
 #define SALES_COMMON_RUNTIME_WRITE_SIDE_H_
 
@@ -22,9 +22,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "common/concurrency/executor.h"
 #include "common/eventstore/event_store.h"
-#include "common/feed/event_feed_service.h"
 #include "common/metrics/metrics_registry.h"
 #include "common/outbox/outbox_relay.h"
 
@@ -45,16 +43,13 @@ struct WriteSideOptions {
 
 class WriteSide {
  public:
-  // Opens the store and starts the relay. `executor` runs the feed service's reads and must
-  // outlive this object.
-  static absl::StatusOr<std::unique_ptr<WriteSide>> Open(const WriteSideOptions& options,
-                                                         concurrency::Executor* executor);
+  // Opens the store and starts the relay.
+  static absl::StatusOr<std::unique_ptr<WriteSide>> Open(const WriteSideOptions& options);
   // Stops the relay (publishing what it can within a few seconds), then closes the store.
   ~WriteSide();
 
   eventstore::EventStore* store() const { return store_.get(); }
   outbox::OutboxRelay* relay() const { return relay_.get(); }
-  feed::EventFeedService* feed_service() const { return feed_.get(); }
   const std::string& topic() const { return topic_; }
 
  private:
@@ -63,7 +58,6 @@ class WriteSide {
   std::string topic_;
   std::unique_ptr<eventstore::EventStore> store_;
   std::unique_ptr<outbox::OutboxRelay> relay_;
-  std::unique_ptr<feed::EventFeedService> feed_;
 };
 
 }  // namespace sales::runtime

@@ -10,6 +10,8 @@
 #ifndef SALES_COMMON_STATUS_ERRORS_H_
 #define SALES_COMMON_STATUS_ERRORS_H_
 
+#include <string>
+
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
@@ -20,6 +22,10 @@ absl::Status InvalidField(absl::string_view field, absl::string_view reason);
 
 // FAILED_PRECONDITION naming the domain rule: "rule <rule>: <detail>".
 absl::Status RuleViolated(absl::string_view rule, absl::string_view detail);
+
+// A caller's value as an error message may quote it: at most 64 characters (then "…"), so that
+// an error never echoes unbounded input (a status message travels in HTTP/2 headers).
+std::string Quoted(absl::string_view value);
 
 }  // namespace sales
 

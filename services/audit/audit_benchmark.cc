@@ -98,7 +98,8 @@ struct World {
   std::unique_ptr<eventstore::EventStore> store;
   std::unique_ptr<projection::ProjectionStore> index;
   DealHistoryProjection projection;
-  const eventsourcing::EvolveStateFolder<leads::v1::Lead, leads::v1::LeadEvent> folder{&leads::Evolve};
+  const eventsourcing::EvolveStateFolder<leads::v1::Lead, leads::v1::LeadEvent> folder{
+      &leads::Evolve};
   std::unique_ptr<feed::LocalEventFeedReader> source;
   std::unique_ptr<AuditApp> app;
 

@@ -1,6 +1,6 @@
-// AuditHost: the audit service inside a process, in any topology: the DealHistoryProjection and the ProjectionRunner that keeps its
-// index (in <data_dir>/projections/deal-history) from every source topic, the AuditApp over the
-// index and the stores, and its gRPC adapter.
+// AuditHost: the audit service inside a process, in any topology: the DealHistoryProjection and the
+// ProjectionRunner that keeps its index (in <data_dir>/projections/deal-history) from every source
+// topic, the AuditApp over the index and the stores, and its gRPC adapter.
 //
 //   LeadStateFolder lead_folder;
 //   ASSIGN_OR_RETURN(auto audit, AuditHost::Open({
@@ -32,16 +32,16 @@
 
 #include "absl/status/statusor.h"
 #include "common/concurrency/executor.h"
+#include "common/eventsourcing/state_folder.h"
 #include "common/feed/event_feed_reader.h"
+#include "common/feed/local_event_feed_reader.h"
 #include "common/kafka/dead_letter_publisher.h"
 #include "common/metrics/metrics_registry.h"
+#include "common/projection/admin/projection_admin_service.h"
 #include "common/projection/projection_runner.h"
 #include "services/audit/api/audit_service_impl.h"
 #include "services/audit/app/audit_app.h"
 #include "services/audit/app/deal_history_projection.h"
-#include "common/feed/local_event_feed_reader.h"
-#include "common/eventsourcing/state_folder.h"
-#include "common/projection/admin/projection_admin_service.h"
 
 namespace sales::audit {
 

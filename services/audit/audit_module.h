@@ -18,9 +18,7 @@ namespace sales::audit {
 class AuditModule final : public runtime::ContextModule {
  public:
   absl::string_view name() const override { return "audit"; }
-  std::vector<std::string> try_commands() const override {
-    return {"audit history D-2026-001"};
-  }
+  std::vector<std::string> try_commands() const override { return {"audit history D-2026-001"}; }
 
   // FAILED_PRECONDITION when no store-owning context is reachable.
   absl::Status Start(const runtime::ModuleEnvironment& env) override;

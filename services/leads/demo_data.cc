@@ -394,8 +394,8 @@ class Seeder {
   }
 
  private:
-  v1::CommandMeta Meta() const {
-    v1::CommandMeta meta;
+  common::v1::CommandMeta Meta() const {
+    common::v1::CommandMeta meta;
     meta.set_actor(runtime::kDemoActor);
     return meta;
   }

@@ -1,10 +1,10 @@
 // Demo data for a fresh leads store (salesd seeds it through the leads module): a small realistic
 // sales organisation (east and south China, two product lines, two customer segments, three
-// teams, six reps with managers, territory rules with one deliberate gap) and 30 leads from every source pushed through the pipeline — scored,
-// assigned by rule (one manually, one reassigned), activities, stage moves (one backward with a
-// reason), conversions, steps, won and lost deals, a disqualification and one duplicate capture
-// merged. Everything goes through the LeadsApp API, the code path clients use, as actor
-// "system:demo".
+// teams, six reps with managers, territory rules with one deliberate gap) and 30 leads from every
+// source pushed through the pipeline — scored, assigned by rule (one manually, one reassigned),
+// activities, stage moves (one backward with a reason), conversions, steps, won and lost deals, a
+// disqualification and one duplicate capture merged. Everything goes through the LeadsApp API, the
+// code path clients use, as actor "system:demo".
 //
 //   runtime::DemoClock clock;              // given to the LeadsApp as its clock
 //   ... open the app with [&clock] { return clock.Now(); } ...

@@ -42,12 +42,11 @@ google::protobuf::Timestamp ToProto(absl::Time time) {
   return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(time));
 }
 
-leads_v1::CommandMeta Meta() {
-  leads_v1::CommandMeta meta;
+sales::common::v1::CommandMeta Meta() {
+  sales::common::v1::CommandMeta meta;
   meta.set_actor("user:li");
   return meta;
 }
-
 
 // The instants between the journey's steps, for as-of checks.
 struct Checkpoints {
@@ -254,7 +253,8 @@ TEST(AuditTest, DealJourneyHistoryAsOfTamperAndRebuild) {
   const std::vector<projection::ProjectionSource> sources = {
       {.topic = leads_side->topic(), .feed = &leads_feed}};
   concurrency::Executor executor(2);
-  const eventsourcing::EvolveStateFolder<leads::v1::Lead, leads::v1::LeadEvent> lead_folder(&leads::Evolve);
+  const eventsourcing::EvolveStateFolder<leads::v1::Lead, leads::v1::LeadEvent> lead_folder(
+      &leads::Evolve);
   auto host = audit::AuditHost::Open({.data_dir = dir.path() + "/audit",
                                       .bootstrap_servers = (*salesd)->kafka_bootstrap(),
                                       .sources = sources,

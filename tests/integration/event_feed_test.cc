@@ -39,7 +39,8 @@ class EventFeedTest : public ::testing::Test {
     auto store = eventstore::EventStore::Open({.path = dir_.path() + "/events", .service = "test"});
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
-    service_ = std::make_unique<EventFeedService>(store_.get(), &executor_);
+    service_ = std::make_unique<EventFeedService>(EventFeedService::Stores{{"test", store_.get()}},
+                                                  &executor_);
     auto server = grpc_server::GrpcServer::Start({}, {service_.get()});
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
@@ -213,6 +214,75 @@ TEST_F(EventFeedTest, ReadStreamRejectsBadArgumentsNamingTheField) {
   auto backwards = reader.ReadStream("lead-1", 10, 9);
   EXPECT_EQ(backwards.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(backwards.status().message(), HasSubstr("to_version"));
+}
+
+TEST_F(EventFeedTest, StoredBytesAndStreamHeadsAreTheStoresOwn) {
+  FillStream("deal-1", 250);
+  GrpcEventFeedReader reader = Reader(/*page_size=*/100);
+  auto remote = reader.ReadStreamStored("deal-1", 2, 1000);
+  ASSERT_TRUE(remote.ok()) << remote.status();
+  auto local = store_->ReadStreamRaw("deal-1", 2, 1000);
+  ASSERT_TRUE(local.ok()) << local.status();
+  ASSERT_EQ(remote->size(), 249u);
+  for (size_t i = 0; i < local->size(); ++i) {
+    EXPECT_EQ((*remote)[i].bytes, (*local)[i].bytes);
+    EXPECT_EQ((*remote)[i].position, (*local)[i].position);
+    EXPECT_EQ((*remote)[i].stream_version, i + 2);
+  }
+  auto bounded = reader.ReadStreamStored("deal-1", 1, 10);
+  ASSERT_TRUE(bounded.ok()) << bounded.status();
+  EXPECT_EQ(bounded->size(), 10u);
+
+  auto head = reader.GetStreamHead("deal-1");
+  ASSERT_TRUE(head.ok()) << head.status();
+  EXPECT_EQ(head->version, 250u);
+  EXPECT_EQ(head->last_event_hash, eventstore::EventHash(local->back().bytes));
+  auto unknown = reader.GetStreamHead("nobody");
+  ASSERT_TRUE(unknown.ok()) << unknown.status();
+  EXPECT_EQ(unknown->version, 0u);
+  EXPECT_EQ(reader.GetStreamHead("").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(EventFeedStoresTest, OneServiceServesSeveralStoresByContext) {
+  TempDir dir;
+  auto leads = eventstore::EventStore::Open({.path = dir.path() + "/leads", .service = "leads"});
+  auto org = eventstore::EventStore::Open({.path = dir.path() + "/org", .service = "org"});
+  ASSERT_TRUE(leads.ok() && org.ok());
+  for (int i = 0; i < 3; ++i) {
+    eventstore::AppendRequest request{.stream_id = "lead-1"};
+    request.events.push_back(TextEvent(absl::StrCat("lead ", i)));
+    ASSERT_TRUE((*leads)->Append(std::move(request)).ok());
+  }
+  eventstore::AppendRequest request{.stream_id = "org"};
+  request.events.push_back(TextEvent("org 0"));
+  ASSERT_TRUE((*org)->Append(std::move(request)).ok());
+
+  concurrency::Executor executor(2);
+  EventFeedService service({{"leads", leads->get()}, {"org", org->get()}}, &executor);
+  auto server = grpc_server::GrpcServer::Start({}, {&service});
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto channel = grpc::CreateChannel((*server)->address(), grpc::InsecureChannelCredentials());
+  GrpcEventFeedReader leads_feed(channel, {.context = "leads"});
+  GrpcEventFeedReader org_feed(channel, {.context = "org"});
+  auto lead_events = leads_feed.ReadAll(0, 100);
+  ASSERT_TRUE(lead_events.ok()) << lead_events.status();
+  EXPECT_EQ(lead_events->size(), 3u);
+  auto org_events = org_feed.ReadAll(0, 100);
+  ASSERT_TRUE(org_events.ok()) << org_events.status();
+  ASSERT_EQ(org_events->size(), 1u);
+  EXPECT_EQ(sales::testing::TextOf(org_events->front()), "org 0");
+  EXPECT_EQ(*org_feed.HeadPosition(), 1u);
+
+  // Unnamed while several are served: the caller must say which, and is told the choice.
+  GrpcEventFeedReader unnamed(channel);
+  EXPECT_EQ(unnamed.ReadAll(0, 10).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(unnamed.HeadPosition().status().message(), HasSubstr("leads, org"));
+  // A context not served here is NOT_FOUND, and a huge name is not echoed whole.
+  GrpcEventFeedReader elsewhere(channel, {.context = std::string(9000, 'x')});
+  absl::Status missing = elsewhere.ReadStream("lead-1", 1, 0).status();
+  EXPECT_EQ(missing.code(), absl::StatusCode::kNotFound);
+  EXPECT_LT(missing.message().size(), 200u);
+  (*server)->Shutdown(absl::Now() + absl::Seconds(5));
 }
 
 TEST_F(EventFeedTest, GetHeadReportsTheLastCommittedPosition) {

@@ -41,8 +41,8 @@ int HealthStatus(const std::string& address, const std::string& service) {
   return status.ok() ? serving : -1;
 }
 
-v1::CommandMeta Meta() {
-  v1::CommandMeta meta;
+common::v1::CommandMeta Meta() {
+  common::v1::CommandMeta meta;
   meta.set_actor("user:test");
   return meta;
 }
@@ -65,7 +65,6 @@ grpc::Status Call(v1::LeadService::Stub& stub,
   }
   return status;
 }
-
 
 // The organisation of the journey: one region, product line, segment, team of two reps and a
 // rule routing everything to the team.

@@ -146,8 +146,8 @@ TEST(ModuleHostTest, ABrokerAloneHostsNoContextAndServesEveryTopic) {
   ASSERT_TRUE(context.ok()) << context.status();
   EXPECT_FALSE((*context)->embedded_broker());
   ASSERT_TRUE(AppendDemo(**context, "deal-1", 3).ok());
-  auto published = kafka::ReadTopic((*broker)->kafka_bootstrap(), "sales.demo.v1.events",
-                                    {.min_messages = 3});
+  auto published =
+      kafka::ReadTopic((*broker)->kafka_bootstrap(), "sales.demo.v1.events", {.min_messages = 3});
   ASSERT_TRUE(published.ok()) << published.status();
   EXPECT_EQ(published->size(), 3u);
 }

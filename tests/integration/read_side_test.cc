@@ -51,7 +51,6 @@ std::unique_ptr<grpc::ClientContext> Context() {
   return context;
 }
 
-
 v1::GetFunnelRequest MonthNow() {
   v1::GetFunnelRequest request;
   request.set_granularity(v1::PERIOD_GRANULARITY_MONTH);
@@ -62,8 +61,8 @@ v1::GetFunnelRequest MonthNow() {
 class ReadSideTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto salesd =
-        testing::StartPlatform(testing::PlatformOptions(dir_.path() + "/salesd", /*demo_data=*/true));
+    auto salesd = testing::StartPlatform(
+        testing::PlatformOptions(dir_.path() + "/salesd", /*demo_data=*/true));
     ASSERT_TRUE(salesd.ok()) << salesd.status();
     salesd_ = *std::move(salesd);
     ASSERT_EQ(salesd_->demo_seeded(), std::vector<std::string>{"30 leads"});
@@ -153,7 +152,8 @@ TEST_F(ReadSideTest, ASecondReplicaAnswersEveryQueryIdentically) {
     }
   }
   EXPECT_EQ(compared, 5 * 8);
-  EXPECT_EQ(*testing::FunnelOf(*salesd_)->runner()->Checksum(), *testing::FunnelOf(**replica)->runner()->Checksum());
+  EXPECT_EQ(*testing::FunnelOf(*salesd_)->runner()->Checksum(),
+            *testing::FunnelOf(**replica)->runner()->Checksum());
 }
 
 TEST_F(ReadSideTest, AWatchSeesTheSnapshotThenANewCapture) {

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
 
 namespace sales::loadgen {
@@ -20,9 +21,10 @@ constexpr int kDuplicatePercent = 2;
 constexpr int kRepsPerTeam = 2;
 
 absl::Status ToAbsl(const grpc::Status& status, absl::string_view what) {
-  if (status.ok()) return absl::OkStatus();
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                      absl::StrCat("setting up ", what, ": ", status.error_message()));
+  absl::Status converted = FromGrpcStatus(status);
+  if (converted.ok()) return converted;
+  return absl::Status(converted.code(),
+                      absl::StrCat("setting up ", what, ": ", converted.message()));
 }
 
 template <typename Request>

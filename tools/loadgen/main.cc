@@ -18,10 +18,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
+#include "common/runtime/flags_usage.h"
+#include "common/runtime/module_host.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
-#include "common/runtime/module_host.h"
-#include "common/runtime/flags_usage.h"
 #include "services/modules/modules.h"
 #include "tools/loadgen/empty_rpc_client.h"
 #include "tools/loadgen/lead_workload.h"
@@ -163,7 +163,7 @@ int Run() {
          .grpc_port = 0,
          .http_port = 0,
          .contexts = absl::GetFlag(FLAGS_watch_probe) ? modules::AllModuleNames()
-                                                     : std::vector<std::string>{"leads"}},
+                                                      : std::vector<std::string>{"leads"}},
         modules::AllModules());
     if (!started.ok()) {
       std::cerr << "leads_loadgen: starting salesd: " << started.status() << "\n";

@@ -4,12 +4,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status/errors.h"
+#include "common/status/grpc_status.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace sales::salesctl {
 
 absl::Status RpcError(const grpc::Status& status, const grpc::ClientContext& context) {
-  absl::Status error(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+  absl::Status error = FromGrpcStatus(status);
   error.SetPayload(kRpcErrorPayload, absl::Cord(context.peer()));
   return error;
 }
@@ -34,9 +35,9 @@ std::vector<FlagSpec> WithMetaFlags(std::vector<FlagSpec> flags) {
   return flags;
 }
 
-absl::StatusOr<sales::leads::v1::CommandMeta> MetaFrom(const Session& session,
-                                                       const CommandArgs& args) {
-  sales::leads::v1::CommandMeta meta;
+absl::StatusOr<sales::common::v1::CommandMeta> MetaFrom(const Session& session,
+                                                        const CommandArgs& args) {
+  sales::common::v1::CommandMeta meta;
   meta.set_actor(session.actor);
   meta.set_idempotency_key(args.Get("idempotency-key"));
   auto version = args.GetInt("expected-version", 0);

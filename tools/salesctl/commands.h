@@ -62,8 +62,8 @@ absl::Status PrintJson(Session& session, const google::protobuf::Message& messag
 
 // Flags every command takes (idempotency key, expected version) and the meta they fill.
 std::vector<FlagSpec> WithMetaFlags(std::vector<FlagSpec> flags);
-absl::StatusOr<sales::leads::v1::CommandMeta> MetaFrom(const Session& session,
-                                                       const CommandArgs& args);
+absl::StatusOr<sales::common::v1::CommandMeta> MetaFrom(const Session& session,
+                                                        const CommandArgs& args);
 
 // A failed RPC as the status salesctl reports (its code and message, with kRpcErrorPayload).
 absl::Status RpcError(const grpc::Status& status, const grpc::ClientContext& context);

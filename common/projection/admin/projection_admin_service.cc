@@ -2,14 +2,18 @@
 
 #include <filesystem>
 #include <system_error>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/grpc/unary_call.h"
 #include "common/ids/ids.h"
 #include "common/log/log.h"
 #include "common/projection/rebuild_check.h"
 #include "common/status/errors.h"
 #include "common/status/grpc_status.h"
+#include "common/status/status_macros.h"
+#include "common/validation/field_validation.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace sales::projection {
@@ -20,7 +24,8 @@ using google::protobuf::util::TimeUtil;
 constexpr absl::Duration kDefaultMaxWait = absl::Seconds(30);
 constexpr absl::Duration kLongestMaxWait = absl::Minutes(10);
 
-void FillStatus(const AdministeredProjection& projection, projections::v1::ProjectionStatus& status) {
+void FillStatus(const AdministeredProjection& projection,
+                projections::v1::ProjectionStatus& status) {
   const projection::RunnerStats stats = projection.runner->stats();
   status.set_name(projection.name);
   for (const ProjectionSource& source : projection.sources) {
@@ -52,7 +57,21 @@ absl::StatusOr<absl::Duration> MaxWait(const projections::v1::RebuildRequest& re
 
 ProjectionAdminService::ProjectionAdminService(concurrency::Executor* executor,
                                                std::string scratch_dir)
-    : executor_(executor), scratch_dir_(std::move(scratch_dir)) {}
+    : executor_(executor), scratch_dir_(std::move(scratch_dir)) {
+  RemoveAbandonedRebuilds();
+}
+
+void ProjectionAdminService::RemoveAbandonedRebuilds() const {
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(scratch_dir_, error)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find(kRebuildInfix) == std::string::npos) continue;
+    std::error_code removed;
+    std::filesystem::remove_all(entry.path(), removed);
+    log::Info("projection.rebuild.abandoned_removed",
+              {{"path", entry.path().string()}, {"error", removed.message()}});
+  }
+}
 
 void ProjectionAdminService::Register(AdministeredProjection projection) {
   projections_.push_back(std::move(projection));
@@ -76,60 +95,61 @@ grpc::ServerUnaryReactor* ProjectionAdminService::ListProjections(
   return reactor;
 }
 
-grpc::ServerUnaryReactor* ProjectionAdminService::Rebuild(grpc::CallbackServerContext* context,
-                                                          const projections::v1::RebuildRequest* request,
-                                                          projections::v1::RebuildResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (request->name().empty()) {
-    reactor->Finish(ToGrpcStatus(InvalidField("name", "required")));
-    return reactor;
-  }
-  const AdministeredProjection* projection = Find(request->name());
+// Validates the request on the reaction thread: the name first (its length before anything
+// echoes it), then the projection, then the wait.
+absl::StatusOr<std::pair<const AdministeredProjection*, absl::Duration>>
+ProjectionAdminService::CheckRebuild(const projections::v1::RebuildRequest& request) const {
+  if (request.name().empty()) return InvalidField("name", "required");
+  if (request.name().size() > kMaxIdLength)
+    return InvalidField("name", "longer than 128 characters");
+  ASSIGN_OR_RETURN(absl::Duration max_wait, MaxWait(request));
+  const AdministeredProjection* projection = Find(request.name());
   if (projection == nullptr) {
-    reactor->Finish(ToGrpcStatus(absl::NotFoundError(
-        absl::StrCat("field name: no projection \"", request->name(), "\" runs here"))));
-    return reactor;
+    return absl::NotFoundError(
+        absl::StrCat("field name: no projection ", Quoted(request.name()), " runs here"));
   }
-  absl::StatusOr<absl::Duration> max_wait = MaxWait(*request);
-  if (!max_wait.ok()) {
-    reactor->Finish(ToGrpcStatus(max_wait.status()));
-    return reactor;
-  }
-  absl::Status scheduled = executor_->Schedule([this, context, projection, request, response,
-                                                reactor, max_wait = *max_wait] {
-    const std::string path =
-        absl::StrCat(scratch_dir_, "/", projection->name, ".rebuild-", ids::NewUlid(absl::Now()));
-    const absl::Time started = absl::Now();
-    std::unique_ptr<Projection> fresh = projection->make_projection();
-    absl::StatusOr<projection::RebuildComparison> result = projection::RebuildAndCompare(
-        *fresh, projection->runner->store(), path, projection->sources,
-        {.max_wait = max_wait, .cancelled = [context] { return context->IsCancelled(); }});
-    if (!request->keep_copy() || !result.ok()) {
-      std::error_code ignored;
-      std::filesystem::remove_all(path, ignored);
-    }
-    if (!result.ok()) {
-      log::Error("projection.rebuild.failed",
-                 {{"projection", projection->name}, {"error", result.status().ToString()}});
-      reactor->Finish(ToGrpcStatus(result.status()));
-      return;
-    }
-    response->set_name(projection->name);
-    response->set_events_applied(result->events_applied);
-    response->set_streams(result->streams);
-    response->set_live_checksum(result->live_checksum);
-    response->set_rebuilt_checksum(result->rebuilt_checksum);
-    response->set_identical(result->identical);
-    *response->mutable_took() =
-        TimeUtil::NanosecondsToDuration(absl::ToInt64Nanoseconds(absl::Now() - started));
-    if (request->keep_copy()) response->set_rebuilt_path(path);
-    log::Info("projection.rebuild.compared", {{"projection", projection->name},
-                                              {"events", result->events_applied},
-                                              {"identical", result->identical}});
-    reactor->Finish(grpc::Status::OK);
-  });
-  if (!scheduled.ok()) reactor->Finish(ToGrpcStatus(scheduled));
-  return reactor;
+  return std::make_pair(projection, max_wait);
+}
+
+grpc::ServerUnaryReactor* ProjectionAdminService::Rebuild(
+    grpc::CallbackServerContext* context, const projections::v1::RebuildRequest* request,
+    projections::v1::RebuildResponse* response) {
+  absl::StatusOr<std::pair<const AdministeredProjection*, absl::Duration>> checked =
+      CheckRebuild(*request);
+  return grpc_server::FinishUnaryOnExecutor(
+      context, executor_, checked.status(),
+      [this, context, checked, request, response]() -> absl::Status {
+        const auto [projection, max_wait] = *checked;
+        const std::string path = absl::StrCat(scratch_dir_, "/", projection->name, kRebuildInfix,
+                                              ids::NewUlid(absl::Now()));
+        const absl::Time started = absl::Now();
+        std::unique_ptr<Projection> fresh = projection->make_projection();
+        absl::StatusOr<projection::RebuildComparison> result = projection::RebuildAndCompare(
+            *fresh, projection->runner->store(), path, projection->sources,
+            {.max_wait = max_wait, .cancelled = [context] { return context->IsCancelled(); }});
+        if (!request->keep_copy() || !result.ok()) {
+          std::error_code ignored;
+          std::filesystem::remove_all(path, ignored);
+        }
+        if (!result.ok()) {
+          log::Error("projection.rebuild.failed",
+                     {{"projection", projection->name}, {"error", result.status().ToString()}});
+          return result.status();
+        }
+        response->set_name(projection->name);
+        response->set_events_applied(result->events_applied);
+        response->set_streams(result->streams);
+        response->set_live_checksum(result->live_checksum);
+        response->set_rebuilt_checksum(result->rebuilt_checksum);
+        response->set_identical(result->identical);
+        *response->mutable_took() =
+            TimeUtil::NanosecondsToDuration(absl::ToInt64Nanoseconds(absl::Now() - started));
+        if (request->keep_copy()) response->set_rebuilt_path(path);
+        log::Info("projection.rebuild.compared", {{"projection", projection->name},
+                                                  {"events", result->events_applied},
+                                                  {"identical", result->identical}});
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace sales::projection

@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/concurrency/executor.h"
@@ -29,7 +30,7 @@
 namespace sales::projection {
 
 struct AdministeredProjection {
-  std::string name;  // the projection's name(): what clients pass to Rebuild
+  std::string name;                       // the projection's name(): what clients pass to Rebuild
   ProjectionRunner* runner = nullptr;     // the live one; not owned
   std::vector<ProjectionSource> sources;  // as given to the runner
   // A fresh instance for a rebuild (the live runner's instance stays its own).
@@ -40,19 +41,26 @@ class ProjectionAdminService final : public projections::v1::ProjectionAdmin::Ca
  public:
   static constexpr char kServiceName[] = "sales.projections.v1.ProjectionAdmin";
 
+  // Removes what interrupted rebuilds left in `scratch_dir` (a kill -9 during Rebuild).
   ProjectionAdminService(concurrency::Executor* executor, std::string scratch_dir);
 
   void Register(AdministeredProjection projection);
 
-  grpc::ServerUnaryReactor* ListProjections(grpc::CallbackServerContext* context,
-                                            const projections::v1::ListProjectionsRequest* request,
-                                            projections::v1::ListProjectionsResponse* response) override;
+  grpc::ServerUnaryReactor* ListProjections(
+      grpc::CallbackServerContext* context, const projections::v1::ListProjectionsRequest* request,
+      projections::v1::ListProjectionsResponse* response) override;
   grpc::ServerUnaryReactor* Rebuild(grpc::CallbackServerContext* context,
                                     const projections::v1::RebuildRequest* request,
                                     projections::v1::RebuildResponse* response) override;
 
  private:
+  // A rebuild's scratch store is <scratch_dir>/<name><kRebuildInfix><ulid>.
+  static constexpr char kRebuildInfix[] = ".rebuild-";
+
+  void RemoveAbandonedRebuilds() const;
   const AdministeredProjection* Find(absl::string_view name) const;
+  absl::StatusOr<std::pair<const AdministeredProjection*, absl::Duration>> CheckRebuild(
+      const projections::v1::RebuildRequest& request) const;
 
   concurrency::Executor* const executor_;
   const std::string scratch_dir_;

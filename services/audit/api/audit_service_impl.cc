@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/grpc/unary_call.h"
 #include "common/status/grpc_status.h"
 
 namespace sales::audit {
@@ -82,14 +83,12 @@ template <typename Request, typename Response>
 grpc::ServerUnaryReactor* AuditServiceImpl::Unary(
     grpc::CallbackServerContext* context, const Request* request, Response* response,
     absl::StatusOr<Response> (AuditApp::*method)(const Request&) const) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::Status scheduled = executor_->Schedule([this, reactor, request, response, method] {
-    absl::StatusOr<Response> result = (app_->*method)(*request);
-    if (result.ok()) *response = *std::move(result);
-    reactor->Finish(ToGrpcStatus(result.status()));
-  });
-  if (!scheduled.ok()) reactor->Finish(ToGrpcStatus(scheduled));
-  return reactor;
+  return grpc_server::FinishUnaryOnExecutor(
+      context, executor_, absl::OkStatus(), [this, request, response, method]() -> absl::Status {
+        absl::StatusOr<Response> result = (app_->*method)(*request);
+        if (result.ok()) *response = *std::move(result);
+        return result.status();
+      });
 }
 
 grpc::ServerUnaryReactor* AuditServiceImpl::GetDealAsOf(grpc::CallbackServerContext* context,

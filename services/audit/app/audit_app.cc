@@ -53,7 +53,7 @@ absl::StatusOr<std::vector<std::string>> AuditApp::GetDealHistory(
   RETURN_IF_ERROR(failure);
   if (page.entries() > 0) pages.push_back(page.Take());
   if (pages.empty())
-    return absl::NotFoundError(absl::StrCat("deal ", request.deal_id(), " not found"));
+    return absl::NotFoundError(absl::StrCat("deal ", Quoted(request.deal_id()), " not found"));
   return pages;
 }
 
@@ -74,7 +74,7 @@ absl::StatusOr<v1::GetDealAsOfResponse> AuditApp::GetDealAsOf(
   }
   if (response.streams_size() == 0) {
     return absl::NotFoundError(
-        absl::StrCat("deal ", request.deal_id(), " had no event at ",
+        absl::StrCat("deal ", Quoted(request.deal_id()), " had no event at ",
                      absl::FormatTime(absl::RFC3339_full,
                                       absl::FromUnixSeconds(request.as_of().seconds()) +
                                           absl::Nanoseconds(request.as_of().nanos()),
@@ -102,13 +102,14 @@ absl::StatusOr<v1::VerifyResponse> AuditApp::VerifyStream(
   if (request.service().empty()) return InvalidField("service", "required");
   RETURN_IF_ERROR(eventstore::ValidateStreamId(request.stream_id()));
   if (!options_.sources.contains(request.service())) {
-    return absl::NotFoundError(absl::StrCat("no event store of service ", request.service()));
+    return absl::NotFoundError(
+        absl::StrCat("no event store of service ", Quoted(request.service())));
   }
   ASSIGN_OR_RETURN(v1::StreamVerification verification,
                    Verify({request.service(), request.stream_id()}));
   if (verification.events_checked() == 0 && verification.intact()) {
-    return absl::NotFoundError(absl::StrCat("stream ", request.stream_id(), " of service ",
-                                            request.service(), " not found"));
+    return absl::NotFoundError(absl::StrCat("stream ", Quoted(request.stream_id()), " of service ",
+                                            Quoted(request.service()), " not found"));
   }
   v1::VerifyResponse response;
   response.set_intact(verification.intact());
@@ -131,7 +132,8 @@ absl::StatusOr<std::vector<AuditApp::StreamRef>> AuditApp::StreamsOf(
     return true;
   }));
   RETURN_IF_ERROR(failure);
-  if (streams.empty()) return absl::NotFoundError(absl::StrCat("deal ", deal_id, " not found"));
+  if (streams.empty())
+    return absl::NotFoundError(absl::StrCat("deal ", Quoted(deal_id), " not found"));
   return streams;
 }
 

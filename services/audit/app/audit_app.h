@@ -21,20 +21,20 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/eventsourcing/state_folder.h"
+#include "common/feed/event_feed_reader.h"
 #include "common/projection/projection_store.h"
 #include "sales/audit/v1/audit.pb.h"
-#include "common/feed/event_feed_reader.h"
 #include "services/audit/domain/chain_verifier.h"
-#include "common/eventsourcing/state_folder.h"
 #include "services/audit/domain/history_keys.h"
 
 namespace sales::audit {
 
 struct AuditAppOptions {
-  projection::ProjectionStore* index = nullptr;       // the deal-history read model
+  projection::ProjectionStore* index = nullptr;           // the deal-history read model
   std::map<std::string, feed::EventFeedReader*> sources;  // by service; not owned
-  eventsourcing::StateFolders folders;                           // by service; not owned
-  size_t history_page_size = 200;                     // entries per DealHistoryPage
+  eventsourcing::StateFolders folders;                    // by service; not owned
+  size_t history_page_size = 200;                         // entries per DealHistoryPage
 };
 
 class AuditApp {

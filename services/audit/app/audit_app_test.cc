@@ -108,7 +108,8 @@ class AuditAppTest : public ::testing::Test {
   std::unique_ptr<eventstore::EventStore> store_;
   std::unique_ptr<projection::ProjectionStore> index_;
   DealHistoryProjection projection_;
-  const eventsourcing::EvolveStateFolder<leads::v1::Lead, leads::v1::LeadEvent> folder_{&leads::Evolve};
+  const eventsourcing::EvolveStateFolder<leads::v1::Lead, leads::v1::LeadEvent> folder_{
+      &leads::Evolve};
   std::unique_ptr<feed::LocalEventFeedReader> source_;
   std::unique_ptr<AuditApp> app_;
 };

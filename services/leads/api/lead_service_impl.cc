@@ -4,90 +4,41 @@
 #include <string>
 #include <utility>
 
-#include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "common/status/grpc_status.h"
+#include "common/grpc/command_call.h"
+#include "common/grpc/unary_call.h"
 #include "common/status/status_macros.h"
 #include "services/leads/domain/validation.h"
 
 namespace sales::leads {
-namespace {
 
-std::string NewCorrelationId() {
-  thread_local absl::BitGen bits;
-  return absl::StrFormat("%016x%016x", absl::Uniform<uint64_t>(bits),
-                         absl::Uniform<uint64_t>(bits));
-}
-
-// The value of `key`, or "" when absent.
-std::string MetadataValue(const std::multimap<grpc::string_ref, grpc::string_ref>& metadata,
-                          absl::string_view key) {
-  auto it = metadata.find(grpc::string_ref(key.data(), key.size()));
-  if (it == metadata.end()) return "";
-  return std::string(it->second.data(), it->second.size());
-}
-
-}  // namespace
-
-absl::StatusOr<CallOrigin> CallOriginFromMetadata(
-    const std::multimap<grpc::string_ref, grpc::string_ref>& metadata) {
-  CallOrigin origin{.correlation_id = MetadataValue(metadata, kCorrelationIdKey),
-                    .causation_id = MetadataValue(metadata, kCausationIdKey)};
-  RETURN_IF_ERROR(
-      ValidateOptionalId(absl::StrCat("metadata ", kCorrelationIdKey), origin.correlation_id));
-  RETURN_IF_ERROR(
-      ValidateOptionalId(absl::StrCat("metadata ", kCausationIdKey), origin.causation_id));
-  if (origin.correlation_id.empty()) origin.correlation_id = NewCorrelationId();
-  return origin;
-}
+using grpc_server::FinishCommandOnExecutor;
+using grpc_server::FinishUnaryOnExecutor;
 
 LeadServiceImpl::LeadServiceImpl(LeadsApp* app, concurrency::Executor* executor)
     : app_(app), executor_(executor) {}
-
-template <typename Response>
-grpc::ServerUnaryReactor* LeadServiceImpl::RunOnExecutor(
-    grpc::CallbackServerContext* context, absl::Status precheck, Response* response,
-    absl::AnyInvocable<absl::StatusOr<Response>(const CallOrigin&)> work) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::StatusOr<CallOrigin> origin = CallOriginFromMetadata(context->client_metadata());
-  if (!origin.ok()) {
-    reactor->Finish(ToGrpcStatus(origin.status()));
-    return reactor;
-  }
-  // Trailing metadata reaches the client on success and on error alike.
-  context->AddTrailingMetadata(kCorrelationIdKey, origin->correlation_id);
-  if (!precheck.ok()) {
-    reactor->Finish(ToGrpcStatus(precheck));
-    return reactor;
-  }
-  absl::Status scheduled = executor_->Schedule(
-      [reactor, response, origin = *std::move(origin), work = std::move(work)]() mutable {
-        absl::StatusOr<Response> result = work(origin);
-        if (result.ok()) *response = *std::move(result);
-        reactor->Finish(ToGrpcStatus(result.status()));
-      });
-  if (!scheduled.ok()) reactor->Finish(ToGrpcStatus(scheduled));
-  return reactor;
-}
 
 template <typename Request, typename Response>
 grpc::ServerUnaryReactor* LeadServiceImpl::Command(grpc::CallbackServerContext* context,
                                                    const Request* request, Response* response,
                                                    CommandMethod<Request, Response> method) {
-  return RunOnExecutor<Response>(context, ValidateId("meta.actor", request->meta().actor()),
-                                 response, [this, request, method](const CallOrigin& origin) {
-                                   return (app_->*method)(*request, origin);
-                                 });
+  return FinishCommandOnExecutor<Response>(context, executor_, ValidateCommandMeta(request->meta()),
+                                           response,
+                                           [this, request, method](const CallOrigin& origin) {
+                                             return (app_->*method)(*request, origin);
+                                           });
 }
 
 template <typename Request, typename Response>
 grpc::ServerUnaryReactor* LeadServiceImpl::Query(grpc::CallbackServerContext* context,
                                                  const Request* request, Response* response,
                                                  QueryMethod<Request, Response> method) {
-  return RunOnExecutor<Response>(
-      context, absl::OkStatus(), response,
-      [this, request, method](const CallOrigin&) { return (app_->*method)(*request); });
+  return FinishUnaryOnExecutor(context, executor_, absl::OkStatus(),
+                               [this, request, response, method]() -> absl::Status {
+                                 absl::StatusOr<Response> result = (app_->*method)(*request);
+                                 if (result.ok()) *response = *std::move(result);
+                                 return result.status();
+                               });
 }
 
 grpc::ServerUnaryReactor* LeadServiceImpl::AddRegion(grpc::CallbackServerContext* context,

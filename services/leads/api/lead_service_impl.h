@@ -8,14 +8,13 @@
 //   ASSIGN_OR_RETURN(auto server, grpc_server::GrpcServer::Start({.port = 0}, {&service}));
 //   server->SetServing(LeadServiceImpl::kServiceName, true);
 //
-// Metadata: "x-correlation-id" and "x-causation-id" from the client become the CallOrigin of the
-// command (ids of at most 128 characters of [A-Za-z0-9._:-], else INVALID_ARGUMENT). A call
-// without a correlation id gets a generated one. Every answer, success or error, carries the
-// correlation id used as trailing metadata "x-correlation-id".
+// Commands go through grpc_server::FinishCommandOnExecutor (the call origin from the
+// "x-correlation-id"/"x-causation-id" metadata, the correlation id echoed) and queries through
+// FinishUnaryOnExecutor, as in every context.
 //
 // Input checked here, because neither the domain nor the transport sees it: every command's
-// `meta.actor` is required (INVALID_ARGUMENT "field meta.actor: required") and must be an id —
-// it is the actor recorded in every event's envelope.
+// meta (ValidateCommandMeta: `meta.actor` required, an id — it is the actor recorded in every
+// event's envelope).
 //
 // Thread-safety: thread-compatible with gRPC's use (methods are called concurrently by gRPC).
 // `app` and `executor` must outlive the server that serves this service.
@@ -32,10 +31,6 @@
 #include "services/leads/app/leads_app.h"
 
 namespace sales::leads {
-
-// Metadata keys of the call origin (gRPC metadata keys are lower case).
-inline constexpr char kCorrelationIdKey[] = "x-correlation-id";
-inline constexpr char kCausationIdKey[] = "x-causation-id";
 
 class LeadServiceImpl final : public v1::LeadService::CallbackService {
  public:
@@ -143,21 +138,10 @@ class LeadServiceImpl final : public v1::LeadService::CallbackService {
   template <typename Request, typename Response>
   grpc::ServerUnaryReactor* Query(grpc::CallbackServerContext* context, const Request* request,
                                   Response* response, QueryMethod<Request, Response> method);
-  // The one "unary on the executor" path: takes the origin from the metadata and echoes its
-  // correlation id; refuses the call with a bad origin or a failed `precheck`; else runs `work`
-  // on the executor and finishes the call with its result.
-  template <typename Response>
-  grpc::ServerUnaryReactor* RunOnExecutor(
-      grpc::CallbackServerContext* context, absl::Status precheck, Response* response,
-      absl::AnyInvocable<absl::StatusOr<Response>(const CallOrigin&)> work);
 
   LeadsApp* const app_;
   concurrency::Executor* const executor_;
 };
-
-// The origin of a call from its client metadata (see the file comment). Exposed for tests.
-absl::StatusOr<CallOrigin> CallOriginFromMetadata(
-    const std::multimap<grpc::string_ref, grpc::string_ref>& metadata);
 
 }  // namespace sales::leads
 

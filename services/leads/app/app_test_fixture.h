@@ -52,8 +52,8 @@ class LeadsAppTest : public ::testing::Test {
 
   // Request builders, also for free helper functions of the tests.
  public:
-  static v1::CommandMeta Meta(const std::string& key = "", uint64_t expected_version = 0) {
-    v1::CommandMeta meta;
+  static common::v1::CommandMeta Meta(const std::string& key = "", uint64_t expected_version = 0) {
+    common::v1::CommandMeta meta;
     meta.set_actor("user:test");
     meta.set_idempotency_key(key);
     meta.set_expected_version(expected_version);

@@ -23,8 +23,7 @@
 #include "common/metrics/metrics_registry.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "common/time/proto_time.h"
 #include "sales/leads/v1/events.pb.h"
 #include "services/leads/app/read_model.h"
 #include "services/leads/app/read_model_tailer.h"
@@ -32,7 +31,6 @@
 #include "services/leads/domain/lead.h"
 #include "services/leads/domain/normalize.h"
 #include "services/leads/domain/org.h"
-#include "services/leads/domain/proto_time.h"
 #include "services/leads/domain/settings.h"
 #include "services/leads/domain/validation.h"
 
@@ -40,9 +38,14 @@ namespace sales::leads {
 namespace {
 
 using eventsourcing::AggregateCache;
+using eventsourcing::ClaimStreamId;
 using eventsourcing::CommandOptions;
 using eventsourcing::CommandOutcome;
+using eventsourcing::GeneratedId;
 using eventsourcing::LoadedAggregate;
+using eventsourcing::OccurredAtOfEvent;
+using eventsourcing::OptionsFor;
+using eventsourcing::RequestFingerprint;
 using eventstore::EventEnvelope;
 using google::protobuf::Timestamp;
 
@@ -60,51 +63,6 @@ constexpr v1::SalesStep kSteps[] = {v1::SALES_STEP_VISIT,           v1::SALES_ST
                                     v1::SALES_STEP_SOLUTION_DESIGN, v1::SALES_STEP_QUOTE,
                                     v1::SALES_STEP_NEGOTIATION,     v1::SALES_STEP_SIGNING};
 
-// What identifies "the same request" for an idempotency key: its type and deterministic bytes.
-std::string Fingerprint(const google::protobuf::Message& request) {
-  std::string out = absl::StrCat(request.GetDescriptor()->full_name(), "\n");
-  {
-    google::protobuf::io::StringOutputStream stream(&out);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    request.SerializeToCodedStream(&coded);
-  }
-  return out;
-}
-
-// An id for a caller who left it empty: derived from the idempotency key when there is one, so
-// that a retried request decides the very same events.
-std::string GeneratedId(absl::string_view prefix, const v1::CommandMeta& meta) {
-  if (meta.idempotency_key().empty()) return ids::NewId(prefix);
-  return ids::IdFromKey(prefix, meta.idempotency_key());
-}
-
-// The `at` field of the event a wrapper holds, if it has one.
-std::optional<Timestamp> EventTime(const google::protobuf::Message& wrapper) {
-  const google::protobuf::Descriptor* descriptor = wrapper.GetDescriptor();
-  const google::protobuf::Reflection* reflection = wrapper.GetReflection();
-  if (descriptor->oneof_decl_count() == 0) return std::nullopt;
-  const google::protobuf::FieldDescriptor* set =
-      reflection->GetOneofFieldDescriptor(wrapper, descriptor->oneof_decl(0));
-  if (set == nullptr || set->message_type() == nullptr) return std::nullopt;
-  const google::protobuf::Message& event = reflection->GetMessage(wrapper, set);
-  const google::protobuf::FieldDescriptor* at = event.GetDescriptor()->FindFieldByName("at");
-  if (at == nullptr || at->message_type() != Timestamp::descriptor() ||
-      !event.GetReflection()->HasField(event, at)) {
-    return std::nullopt;
-  }
-  Timestamp out;
-  out.CopyFrom(event.GetReflection()->GetMessage(event, at));
-  return out;
-}
-
-// occurred_at_of for ExecuteCommand: the event's own time, else the command's clock.
-auto OccurredAt(absl::Time now) {
-  return [now](const google::protobuf::Message& wrapper) -> std::optional<Timestamp> {
-    return EventTime(wrapper).value_or(ToTimestamp(now));
-  };
-}
-
 v1::Lead EvolveLead(v1::Lead lead, const v1::LeadEvent& event) {
   return Evolve(std::move(lead), event);
 }
@@ -113,20 +71,6 @@ v1::SalesOrganisation EvolveOrg(v1::SalesOrganisation org, const v1::OrgEvent& e
 }
 std::string DealIdOf(const v1::Lead& lead) { return lead.deal_id(); }
 std::string NoDeal(const v1::SalesOrganisation&) { return ""; }
-
-// The claim stream of a dedupe key; keys that would not make a valid stream id (too long) are
-// replaced by their SHA-256. Not "lead-…", so that it never collides with a lead's stream.
-std::string ClaimStreamId(absl::string_view key) {
-  std::string id = absl::StrCat(kClaimStreamPrefix, key);
-  if (eventstore::ValidateStreamId(id).ok()) return id;
-  return absl::StrCat(kClaimStreamPrefix,
-                      "sha256:", absl::BytesToHexString(eventstore::EventHash(key)));
-}
-
-std::string OutcomeLabel(const absl::Status& status) {
-  if (status.ok()) return "ok";
-  return absl::AsciiStrToLower(absl::StatusCodeToString(status.code()));
-}
 
 // Adds amount × weight_percent / 100 to the per-currency totals (rounded once, at the end).
 class MoneyTotals {
@@ -263,7 +207,7 @@ class LeadsAppImpl final : public LeadsApp {
                                                       const CallOrigin& origin) override {
     v1::CaptureLeadRequest capture = request;
     if (capture.lead_id().empty()) capture.set_lead_id(GeneratedId("L-", request.meta()));
-    const std::string fingerprint = Fingerprint(request);
+    const std::string fingerprint = RequestFingerprint(request);
     absl::StatusOr<v1::CaptureLeadResponse> result;
     absl::Duration backoff = kCaptureRetryBackoff;
     for (int attempt = 1; attempt <= kMaxCaptureAttempts; ++attempt) {
@@ -300,7 +244,7 @@ class LeadsAppImpl final : public LeadsApp {
                                                            const CallOrigin& o) override {
     v1::ConvertToOpportunityRequest command = r;
     if (command.deal_id().empty()) command.set_deal_id(GeneratedId("D-", r.meta()));
-    return LeadCommand("ConvertToOpportunity", command, o, Fingerprint(r));
+    return LeadCommand("ConvertToOpportunity", command, o, RequestFingerprint(r));
   }
   absl::StatusOr<v1::CommandResponse> ChangeSalesStep(const v1::ChangeSalesStepRequest& r,
                                                       const CallOrigin& o) override {
@@ -322,7 +266,7 @@ class LeadsAppImpl final : public LeadsApp {
                                                   const CallOrigin& o) override {
     v1::LogActivityRequest command = r;
     if (command.activity_id().empty()) command.set_activity_id(GeneratedId("A-", r.meta()));
-    return LeadCommand("LogActivity", command, o, Fingerprint(r));
+    return LeadCommand("LogActivity", command, o, RequestFingerprint(r));
   }
   absl::StatusOr<v1::CommandResponse> DisqualifyLead(const v1::DisqualifyLeadRequest& r,
                                                      const CallOrigin& o) override {
@@ -451,7 +395,7 @@ class LeadsAppImpl final : public LeadsApp {
             }
             return events;
           },
-          &DealIdOf, &lead_cache_, OccurredAt(now));
+          &DealIdOf, &lead_cache_, OccurredAtOfEvent(now));
       Count("DetectOverdue", outcome.status());
       if (!outcome.ok()) {
         log::Error("leads.overdue_scan.failed",
@@ -475,26 +419,9 @@ class LeadsAppImpl final : public LeadsApp {
   }
 
  private:
-  CommandOptions Options(std::string stream_id, const v1::CommandMeta& meta,
-                         const CallOrigin& origin, std::string fingerprint) const {
-    return CommandOptions{.stream_id = std::move(stream_id),
-                          .expected_version = meta.expected_version(),
-                          .idempotency_key = meta.idempotency_key(),
-                          .idempotency_fingerprint = std::move(fingerprint),
-                          .metadata = {.actor = meta.actor(),
-                                       .correlation_id = origin.correlation_id,
-                                       .causation_id = origin.causation_id}};
-  }
-
-  absl::Mutex& StreamLock(const std::string& stream_id) {
-    return stream_locks_[std::hash<std::string>{}(stream_id) % stream_locks_.size()];
-  }
-
+  absl::Mutex& StreamLock(const std::string& stream_id) { return stream_locks_.For(stream_id); }
   void Count(absl::string_view command, const absl::Status& status) {
-    metrics::MetricsRegistry::Default()
-        .GetCounter("sales_leads_commands_total", "Commands handled by the leads service.",
-                    {{"command", std::string(command)}, {"outcome", OutcomeLabel(status)}})
-        ->Increment();
+    counter_.Count(command, status);
   }
 
   absl::StatusOr<OrgSnapshots::Org> LoadOrg() { return orgs_.Load(); }
@@ -509,10 +436,11 @@ class LeadsAppImpl final : public LeadsApp {
                                                     const CallOrigin& origin) {
     absl::ReleasableMutexLock lock(&StreamLock(std::string(kOrgStreamId)));
     auto outcome = eventsourcing::ExecuteCommand<v1::OrgEvent>(
-        store_, Options(std::string(kOrgStreamId), request.meta(), origin, Fingerprint(request)),
+        store_,
+        OptionsFor(std::string(kOrgStreamId), request.meta(), origin, RequestFingerprint(request)),
         v1::SalesOrganisation(), &EvolveOrg,
         [&](const v1::SalesOrganisation& org) { return Decide(org, request); }, &NoDeal,
-        &org_cache_, OccurredAt(options_.clock()));
+        &org_cache_, OccurredAtOfEvent(options_.clock()));
     lock.Release();
     Count(name, outcome.status());
     if (!outcome.ok()) return outcome.status();
@@ -529,10 +457,10 @@ class LeadsAppImpl final : public LeadsApp {
   absl::StatusOr<v1::CommandResponse> LeadCommand(absl::string_view name, const Request& command,
                                                   const CallOrigin& origin,
                                                   std::string fingerprint = "") {
-    if (fingerprint.empty()) fingerprint = Fingerprint(command);
-    absl::StatusOr<CommandOutcome<v1::Lead>> outcome = DecideOnLead(
-        command,
-        Options(LeadStreamId(command.lead_id()), command.meta(), origin, std::move(fingerprint)));
+    if (fingerprint.empty()) fingerprint = RequestFingerprint(command);
+    absl::StatusOr<CommandOutcome<v1::Lead>> outcome =
+        DecideOnLead(command, OptionsFor(LeadStreamId(command.lead_id()), command.meta(), origin,
+                                         std::move(fingerprint)));
     Count(name, outcome.status());
     if (!outcome.ok()) return outcome.status();
     if (outcome->appended > 0) tailer_->Wake();
@@ -567,7 +495,7 @@ class LeadsAppImpl final : public LeadsApp {
     return eventsourcing::ExecuteCommand<v1::LeadEvent>(
         store_, options, v1::Lead(), &EvolveLead,
         [&](const v1::Lead& lead) { return Decide(lead, command, context); }, &DealIdOf,
-        &lead_cache_, OccurredAt(now));
+        &lead_cache_, OccurredAtOfEvent(now));
   }
 
   static const std::string& LeadIdOf(const MergeDuplicateCommand& command) {
@@ -606,7 +534,7 @@ class LeadsAppImpl final : public LeadsApp {
     }
 
     const CommandOptions options =
-        Options(LeadStreamId(capture.lead_id()), capture.meta(), origin, fingerprint);
+        OptionsFor(LeadStreamId(capture.lead_id()), capture.meta(), origin, fingerprint);
     eventstore::MultiAppendRequest request{.idempotency_key = options.idempotency_key,
                                            .idempotency_fingerprint = fingerprint};
     eventstore::AppendRequest& lead_append = request.appends.emplace_back();
@@ -615,11 +543,11 @@ class LeadsAppImpl final : public LeadsApp {
     for (const v1::LeadEvent& event : events) {
       EventEnvelope& envelope = lead_append.events.emplace_back();
       ASSIGN_OR_RETURN(*envelope.mutable_payload(), eventsourcing::PackEvent(event));
-      Stamp(envelope, options.metadata, OccurredAt(now)(event).value());
+      Stamp(envelope, options.metadata, OccurredAtOfEvent(now)(event).value());
     }
     for (const std::string& key : keys) {
       eventstore::AppendRequest& claim = request.appends.emplace_back();
-      claim.stream_id = ClaimStreamId(key);
+      claim.stream_id = ClaimStreamId(kClaimStreamPrefix, key);
       claim.expected_version = eventstore::kNoStream;
       v1::DedupeKeyClaimed claimed;
       claimed.set_key(key);
@@ -651,9 +579,9 @@ class LeadsAppImpl final : public LeadsApp {
                                                     const CallOrigin& origin) {
     MergeDuplicateCommand merge{key, capture};
     merge.capture.set_lead_id(lead_id);
-    ASSIGN_OR_RETURN(
-        CommandOutcome<v1::Lead> outcome,
-        DecideOnLead(merge, Options(LeadStreamId(lead_id), capture.meta(), origin, fingerprint)));
+    ASSIGN_OR_RETURN(CommandOutcome<v1::Lead> outcome,
+                     DecideOnLead(merge, OptionsFor(LeadStreamId(lead_id), capture.meta(), origin,
+                                                    fingerprint)));
     v1::CaptureLeadResponse response;
     response.set_lead_id(lead_id);
     response.set_merged_as_duplicate(true);
@@ -664,7 +592,8 @@ class LeadsAppImpl final : public LeadsApp {
 
   // The lead that claimed `key`, or "" when none did.
   absl::StatusOr<std::string> ClaimantOf(const std::string& key) {
-    ASSIGN_OR_RETURN(std::vector<EventEnvelope> claim, store_.ReadStream(ClaimStreamId(key), 1, 1));
+    ASSIGN_OR_RETURN(std::vector<EventEnvelope> claim,
+                     store_.ReadStream(ClaimStreamId(kClaimStreamPrefix, key), 1, 1));
     if (claim.empty()) return std::string();
     v1::DedupeKeyClaimed claimed;
     if (!claim.front().payload().UnpackTo(&claimed)) {
@@ -738,11 +667,8 @@ class LeadsAppImpl final : public LeadsApp {
   AggregateCache<v1::SalesOrganisation> org_cache_;
   OrgSnapshots orgs_;
 
-  // Commands on one stream are serialised inside the process. Without this, the loser of an
-  // optimistic race may reload the stream before the winner's commit group is readable (the
-  // store refuses on its in-memory head first) and spend its retries on stale state.
-  std::array<absl::Mutex, 64> stream_locks_;
-
+  eventsourcing::StreamLocks stream_locks_;
+  const eventsourcing::CommandCounter counter_{"leads"};
 
   absl::Mutex scanner_mu_;
   bool scanner_stop_ ABSL_GUARDED_BY(scanner_mu_) = false;

@@ -16,7 +16,7 @@ using ::testing::StartsWith;
 
 v1::MoveLeadStageRequest Move(const std::string& id, v1::LeadStage to,
                               const std::string& reason = "",
-                              const v1::CommandMeta& meta = LeadsAppTest::Meta()) {
+                              const common::v1::CommandMeta& meta = LeadsAppTest::Meta()) {
   v1::MoveLeadStageRequest r;
   *r.mutable_meta() = meta;
   r.set_lead_id(id);
@@ -36,7 +36,7 @@ v1::AssignLeadRequest Assign(const std::string& id, const std::string& rep = "",
 }
 
 v1::LogActivityRequest Activity(const std::string& id,
-                                const v1::CommandMeta& meta = LeadsAppTest::Meta()) {
+                                const common::v1::CommandMeta& meta = LeadsAppTest::Meta()) {
   v1::LogActivityRequest r;
   *r.mutable_meta() = meta;
   r.set_lead_id(id);

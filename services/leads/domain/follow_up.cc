@@ -1,7 +1,7 @@
 #include "services/leads/domain/follow_up.h"
 
+#include "common/time/proto_time.h"
 #include "services/leads/domain/lead.h"
-#include "services/leads/domain/proto_time.h"
 #include "services/leads/domain/settings.h"
 
 namespace sales::leads {

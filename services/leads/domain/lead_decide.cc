@@ -6,10 +6,10 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
+#include "common/time/proto_time.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "services/leads/domain/lead.h"
 #include "services/leads/domain/org.h"
-#include "services/leads/domain/proto_time.h"
 #include "services/leads/domain/scoring.h"
 #include "services/leads/domain/settings.h"
 #include "services/leads/domain/validation.h"
@@ -406,10 +406,7 @@ absl::StatusOr<LeadEvents> Decide(const v1::Lead& lead, const v1::WinDealRequest
   if (c.has_amount()) RETURN_IF_ERROR(ValidateMoney("amount", c.amount()));
   RETURN_IF_ERROR(ValidateText("reason", c.reason(), kMaxReasonLength, false));
   RETURN_IF_ERROR(RequireOpen(lead, c.lead_id()));
-  if (lead.stage() != v1::LEAD_STAGE_OPPORTUNITY) {
-    return IllegalMove(v1::LeadStage_Name(lead.stage()), "LEAD_STAGE_WON",
-                       "only an opportunity can be won");
-  }
+  RETURN_IF_ERROR(RequireOpportunity(lead));  // only an opportunity can be won
   LeadEvents events;
   AppendStageChange(lead, v1::LEAD_STAGE_WON, false, c.reason(), ctx, events);
   v1::DealWon* won = events.emplace_back().mutable_deal_won();
@@ -426,10 +423,8 @@ absl::StatusOr<LeadEvents> Decide(const v1::Lead& lead, const v1::LoseDealReques
   RETURN_IF_ERROR(ValidateText("reason", c.reason(), kMaxReasonLength, true));
   RETURN_IF_ERROR(ValidateText("competitor", c.competitor(), kMaxNameLength, false));
   RETURN_IF_ERROR(RequireOpen(lead, c.lead_id()));
-  if (lead.stage() != v1::LEAD_STAGE_OPPORTUNITY) {
-    return IllegalMove(v1::LeadStage_Name(lead.stage()), "LEAD_STAGE_LOST",
-                       "only an opportunity can be lost; disqualify a lead instead");
-  }
+  // Only an opportunity can be lost; a lead is disqualified instead.
+  RETURN_IF_ERROR(RequireOpportunity(lead));
   LeadEvents events;
   AppendStageChange(lead, v1::LEAD_STAGE_LOST, false, c.reason(), ctx, events);
   v1::DealLost* lost = events.emplace_back().mutable_deal_lost();

@@ -2,8 +2,8 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/time/proto_time.h"
 #include "services/leads/domain/lead.h"
-#include "services/leads/domain/proto_time.h"
 #include "services/leads/domain/settings.h"
 
 namespace sales::leads {

@@ -2,9 +2,9 @@
 
 #include <string>
 
+#include "common/time/proto_time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/leads/domain/proto_time.h"
 #include "services/leads/domain/settings.h"
 #include "services/leads/domain/test_fixtures.h"
 
@@ -403,9 +403,11 @@ TEST_F(LeadTest, LoseRecordsReasonAndCompetitor) {
   EXPECT_EQ(EffectiveProbability(h_.lead(), DefaultPipelineSettings()), 0);
 }
 
+// Regression: WinDeal on a lead that is no opportunity named illegal_stage_move, not the rule
+// the API documents.
 TEST_F(LeadTest, ExitsOnlyFromTheRightStages) {
-  EXPECT_EQ(RuleOf(h_.Decide(Win()).status()), "illegal_stage_move");
-  EXPECT_EQ(RuleOf(h_.Decide(Lose()).status()), "illegal_stage_move");
+  EXPECT_EQ(RuleOf(h_.Decide(Win()).status()), "not_an_opportunity");
+  EXPECT_EQ(RuleOf(h_.Decide(Lose()).status()), "not_an_opportunity");
   v1::LoseDealRequest no_reason = Lose();
   no_reason.clear_reason();
   EXPECT_EQ(h_.Decide(no_reason).status().code(), absl::StatusCode::kInvalidArgument);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 #include <tuple>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -20,7 +21,7 @@ bool ContainsId(const List& list, absl::string_view id, IdOf id_of) {
 }
 
 absl::Status AlreadyExists(absl::string_view kind, absl::string_view id) {
-  return RuleViolated("already_exists", absl::StrCat(kind, " '", id, "' already exists"));
+  return absl::AlreadyExistsError(absl::StrCat(kind, " '", id, "' already exists"));
 }
 
 absl::Status NotFound(absl::string_view kind, absl::string_view id) {
@@ -38,12 +39,6 @@ bool DimensionCovers(absl::string_view rule_value, absl::string_view value) {
 std::string Describe(const v1::TerritoryRule& r) {
   return absl::StrFormat("%s (%s, %s, %s)", r.rule_id(), r.region_id(), r.product_line_id(),
                          r.segment_id());
-}
-
-absl::Status ValidateNamed(absl::string_view prefix, absl::string_view id_field,
-                           absl::string_view id, absl::string_view name) {
-  RETURN_IF_ERROR(ValidateId(absl::StrCat(prefix, ".", id_field), id));
-  return ValidateText(absl::StrCat(prefix, ".name"), name, kMaxNameLength, true);
 }
 
 // A territory dimension: kAny, or an id the org knows.
@@ -133,6 +128,9 @@ absl::StatusOr<OrgEvents> Decide(const v1::SalesOrganisation& org,
 absl::StatusOr<OrgEvents> Decide(const v1::SalesOrganisation& org, const v1::CreateTeamRequest& c) {
   const v1::Team& t = c.team();
   RETURN_IF_ERROR(ValidateNamed("team", "team_id", t.team_id(), t.name()));
+  RETURN_IF_ERROR(ValidateOptionalId("team.region_id", t.region_id()));
+  RETURN_IF_ERROR(ValidateOptionalId("team.product_line_id", t.product_line_id()));
+  RETURN_IF_ERROR(ValidateOptionalId("team.segment_id", t.segment_id()));
   RETURN_IF_ERROR(ValidateOptionalRef("team.region_id", t.region_id(), "region",
                                       HasRegion(org, t.region_id())));
   RETURN_IF_ERROR(ValidateOptionalRef("team.product_line_id", t.product_line_id(), "product line",
@@ -182,7 +180,15 @@ absl::StatusOr<OrgEvents> Decide(const v1::SalesOrganisation& org, const v1::Mov
 absl::StatusOr<OrgEvents> Decide(const v1::SalesOrganisation& org,
                                  const v1::AddTerritoryRuleRequest& c) {
   const v1::TerritoryRule& rule = c.rule();
+  // Every field's syntax before any lookup: a malformed field is INVALID_ARGUMENT even when
+  // another one names something unknown.
   RETURN_IF_ERROR(ValidateId("rule.rule_id", rule.rule_id()));
+  for (const auto& [field, value] : {std::pair{"rule.region_id", rule.region_id()},
+                                     std::pair{"rule.product_line_id", rule.product_line_id()},
+                                     std::pair{"rule.segment_id", rule.segment_id()}}) {
+    if (value != kAny) RETURN_IF_ERROR(ValidateId(field, value));
+  }
+  RETURN_IF_ERROR(ValidateId("rule.team_id", rule.team_id()));
   RETURN_IF_ERROR(ValidateDimension("rule.region_id", rule.region_id(), "region",
                                     HasRegion(org, rule.region_id())));
   RETURN_IF_ERROR(ValidateDimension("rule.product_line_id", rule.product_line_id(), "product line",

@@ -28,7 +28,8 @@ inline constexpr absl::string_view kAny = "*";
 
 using OrgEvents = std::vector<v1::OrgEvent>;
 
-// Ids must be new (rule "already_exists"); references must exist (NOT_FOUND).
+// Ids must be new (ALREADY_EXISTS); references must exist (NOT_FOUND); every field is checked
+// for syntax (INVALID_ARGUMENT) before any reference is looked up.
 absl::StatusOr<OrgEvents> Decide(const v1::SalesOrganisation& org, const v1::AddRegionRequest& c);
 absl::StatusOr<OrgEvents> Decide(const v1::SalesOrganisation& org,
                                  const v1::AddProductLineRequest& c);

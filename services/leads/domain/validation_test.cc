@@ -4,11 +4,11 @@
 #include <functional>
 #include <string>
 
+#include "common/time/proto_time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/leads/domain/lead.h"
 #include "services/leads/domain/org.h"
-#include "services/leads/domain/proto_time.h"
 #include "services/leads/domain/test_fixtures.h"
 
 namespace sales::leads {

@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "common/grpc/latest_value_writer.h"
+#include "common/grpc/unary_call.h"
 #include "common/status/grpc_status.h"
 #include "google/protobuf/arena.h"
 
@@ -45,16 +46,9 @@ FunnelServiceImpl::FunnelServiceImpl(const FunnelQuery* query, concurrency::Exec
 grpc::ServerUnaryReactor* FunnelServiceImpl::GetFunnel(grpc::CallbackServerContext* context,
                                                        const GetFunnelRequest* request,
                                                        FunnelReport* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (absl::Status valid = ValidateGetFunnelRequest(*request); !valid.ok()) {
-    reactor->Finish(ToGrpcStatus(valid));
-    return reactor;
-  }
-  absl::Status scheduled = executor_->Schedule([this, reactor, request, response] {
-    reactor->Finish(ToGrpcStatus(query_->GetFunnel(*request, *response)));
-  });
-  if (!scheduled.ok()) reactor->Finish(ToGrpcStatus(scheduled));
-  return reactor;
+  return grpc_server::FinishUnaryOnExecutor(
+      context, executor_, ValidateGetFunnelRequest(*request),
+      [this, request, response] { return query_->GetFunnel(*request, *response); });
 }
 
 grpc::ServerWriteReactor<FunnelUpdate>* FunnelServiceImpl::WatchFunnel(

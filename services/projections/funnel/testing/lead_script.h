@@ -16,9 +16,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/time/proto_time.h"
 #include "sales/common/v1/envelope.pb.h"
 #include "sales/leads/v1/events.pb.h"
-#include "services/leads/domain/proto_time.h"
 #include "services/leads/domain/settings.h"
 
 namespace sales::funnel::testing {
@@ -48,20 +48,20 @@ class LeadScript {
     e.set_channel_id(fields.channel);
     e.mutable_details()->mutable_company()->set_region_id(fields.region);
     e.mutable_details()->set_product_line_id(fields.product_line);
-    *e.mutable_at() = leads::ToTimestamp(at);
+    *e.mutable_at() = sales::ToTimestamp(at);
     return Emit(at);
   }
   LeadScript& Score(absl::Time at, leads_v1::Grade grade) {
     leads_v1::LeadScored& e = *Next().mutable_lead_scored();
     e.set_grade(grade);
-    *e.mutable_at() = leads::ToTimestamp(at);
+    *e.mutable_at() = sales::ToTimestamp(at);
     return Emit(at);
   }
   LeadScript& Assign(absl::Time at, absl::string_view rep, absl::string_view team) {
     leads_v1::LeadAssigned& e = *Next().mutable_lead_assigned();
     e.set_rep_id(std::string(rep));
     e.set_team_id(std::string(team));
-    *e.mutable_at() = leads::ToTimestamp(at);
+    *e.mutable_at() = sales::ToTimestamp(at);
     return Emit(at);
   }
   // A move among the open stages before conversion.
@@ -76,7 +76,7 @@ class LeadScript {
     e.mutable_amount()->set_currency(std::string(currency));
     e.set_step(leads_v1::SALES_STEP_VISIT);
     e.set_probability(DefaultProbability(leads_v1::SALES_STEP_VISIT));
-    *e.mutable_at() = leads::ToTimestamp(at);
+    *e.mutable_at() = sales::ToTimestamp(at);
     step_ = leads_v1::SALES_STEP_VISIT;
     return Emit(at);
   }
@@ -86,7 +86,7 @@ class LeadScript {
     e.set_to(to);
     e.set_backward(to < step_);
     e.set_default_probability(DefaultProbability(to));
-    *e.mutable_at() = leads::ToTimestamp(at);
+    *e.mutable_at() = sales::ToTimestamp(at);
     step_ = to;
     return Emit(at);
   }
@@ -94,38 +94,38 @@ class LeadScript {
     leads_v1::DealProbabilityOverridden& e = *Next().mutable_deal_probability_overridden();
     e.set_probability(percent);
     e.set_reason("test");
-    *e.mutable_at() = leads::ToTimestamp(at);
+    *e.mutable_at() = sales::ToTimestamp(at);
     return Emit(at);
   }
   LeadScript& Amount(absl::Time at, int64_t units, absl::string_view currency) {
     leads_v1::DealAmountChanged& e = *Next().mutable_deal_amount_changed();
     e.mutable_amount()->set_units(units);
     e.mutable_amount()->set_currency(std::string(currency));
-    *e.mutable_at() = leads::ToTimestamp(at);
+    *e.mutable_at() = sales::ToTimestamp(at);
     return Emit(at);
   }
   LeadScript& Activity(absl::Time at) {
     leads_v1::ActivityLogged& e = *Next().mutable_activity_logged();
     e.set_type(leads_v1::ACTIVITY_TYPE_CALL);
-    *e.mutable_occurred_at() = leads::ToTimestamp(at);
-    *e.mutable_at() = leads::ToTimestamp(at);
+    *e.mutable_occurred_at() = sales::ToTimestamp(at);
+    *e.mutable_at() = sales::ToTimestamp(at);
     return Emit(at);
   }
   LeadScript& Overdue(absl::Time at) {
-    *Next().mutable_follow_up_overdue()->mutable_at() = leads::ToTimestamp(at);
+    *Next().mutable_follow_up_overdue()->mutable_at() = sales::ToTimestamp(at);
     return Emit(at);
   }
   LeadScript& MergeDuplicate(absl::Time at) {
     leads_v1::DuplicateLeadMerged& e = *Next().mutable_duplicate_lead_merged();
     e.set_matched_key("email:dup@example.com");
-    *e.mutable_captured_at() = leads::ToTimestamp(at);
+    *e.mutable_captured_at() = sales::ToTimestamp(at);
     return Emit(at);
   }
   LeadScript& Win(absl::Time at) {
     StageChange(at, leads_v1::LEAD_STAGE_WON, false);
     leads_v1::DealWon& e = *Next().mutable_deal_won();
     e.set_deal_id(absl::StrCat("deal-", lead_id_));
-    *e.mutable_at() = leads::ToTimestamp(at);
+    *e.mutable_at() = sales::ToTimestamp(at);
     return Emit(at);
   }
   LeadScript& Lose(absl::Time at) {
@@ -133,14 +133,14 @@ class LeadScript {
     leads_v1::DealLost& e = *Next().mutable_deal_lost();
     e.set_deal_id(absl::StrCat("deal-", lead_id_));
     e.set_reason("price");
-    *e.mutable_at() = leads::ToTimestamp(at);
+    *e.mutable_at() = sales::ToTimestamp(at);
     return Emit(at);
   }
   LeadScript& Disqualify(absl::Time at) {
     StageChange(at, leads_v1::LEAD_STAGE_DISQUALIFIED, false);
     leads_v1::LeadDisqualified& e = *Next().mutable_lead_disqualified();
     e.set_reason("no budget");
-    *e.mutable_at() = leads::ToTimestamp(at);
+    *e.mutable_at() = sales::ToTimestamp(at);
     return Emit(at);
   }
 
@@ -155,7 +155,7 @@ class LeadScript {
     e.set_to(to);
     e.set_backward(backward);
     if (backward) e.set_reason("test");
-    *e.mutable_at() = leads::ToTimestamp(at);
+    *e.mutable_at() = sales::ToTimestamp(at);
     stage_ = to;
     return Emit(at);
   }
@@ -177,7 +177,7 @@ class LeadScript {
     envelope.set_service("leads");
     envelope.set_event_type(concrete.GetDescriptor()->full_name());
     envelope.set_actor("test");
-    *envelope.mutable_occurred_at() = leads::ToTimestamp(at);
+    *envelope.mutable_occurred_at() = sales::ToTimestamp(at);
     envelope.mutable_payload()->PackFrom(concrete);
     if (stage_ == leads_v1::LEAD_STAGE_OPPORTUNITY || step_ != leads_v1::SALES_STEP_UNSPECIFIED) {
       envelope.set_deal_id(absl::StrCat("deal-", lead_id_));

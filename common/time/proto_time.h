@@ -1,16 +1,16 @@
-// Conversions between absl::Time and google.protobuf.Timestamp for the leads domain.
+// Conversions between absl::Time and google.protobuf.Timestamp, for every context.
 //
 //   google::protobuf::Timestamp ts = ToTimestamp(absl::UnixEpoch() + absl::Hours(1));
 //   absl::Time t = FromTimestamp(ts);
 //
 // Pure functions; thread-safe.
-#ifndef SALES_SERVICES_LEADS_DOMAIN_PROTO_TIME_H_
-#define SALES_SERVICES_LEADS_DOMAIN_PROTO_TIME_H_
+#ifndef SALES_COMMON_TIME_PROTO_TIME_H_
+#define SALES_COMMON_TIME_PROTO_TIME_H_
 
 #include "absl/time/time.h"
 #include "google/protobuf/timestamp.pb.h"
 
-namespace sales::leads {
+namespace sales {
 
 google::protobuf::Timestamp ToTimestamp(absl::Time time);
 
@@ -20,6 +20,6 @@ absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp);
 // The range google.protobuf.Timestamp allows: 0001-01-01 to 9999-12-31, nanos in [0, 1e9).
 bool IsValidTimestamp(const google::protobuf::Timestamp& timestamp);
 
-}  // namespace sales::leads
+}  // namespace sales
 
-#endif  // SALES_SERVICES_LEADS_DOMAIN_PROTO_TIME_H_
+#endif  // SALES_COMMON_TIME_PROTO_TIME_H_

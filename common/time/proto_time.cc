@@ -1,8 +1,8 @@
-#include "services/leads/domain/proto_time.h"
+#include "common/time/proto_time.h"
 
 #include <cstdint>
 
-namespace sales::leads {
+namespace sales {
 
 google::protobuf::Timestamp ToTimestamp(absl::Time time) {
   const int64_t seconds = absl::ToUnixSeconds(time);
@@ -24,4 +24,4 @@ bool IsValidTimestamp(const google::protobuf::Timestamp& timestamp) {
          timestamp.nanos() >= 0 && timestamp.nanos() < 1000000000;
 }
 
-}  // namespace sales::leads
+}  // namespace sales
