@@ -65,6 +65,11 @@ struct CommandOptions {
   std::string idempotency_fingerprint;
   EnvelopeMetadata metadata;
   int max_attempts = 8;
+  // Unique keys the command takes (ClaimStreamId, command_support.h): each a new stream
+  // (expected_version kNoStream) appended in one AppendAll with the decided events, and only
+  // when the decision appends events. A claim already taken refuses the command with
+  // ALREADY_EXISTS naming its stream, and nothing is written.
+  std::vector<eventstore::AppendRequest> claims;
 };
 
 template <typename State>
@@ -82,6 +87,32 @@ struct StoreStampsOccurredAt {
     return std::nullopt;
   }
 };
+
+// The command's append and its claims in one AppendAll; the command stream's result. ABORTED
+// from the store becomes ALREADY_EXISTS when a claim is the stream that exists.
+inline absl::StatusOr<eventstore::AppendResult> AppendWithClaims(
+    eventstore::EventStore& store, eventstore::AppendRequest request,
+    const std::vector<eventstore::AppendRequest>& claims) {
+  eventstore::MultiAppendRequest multi{
+      .idempotency_key = std::move(request.idempotency_key),
+      .idempotency_fingerprint = std::move(request.idempotency_fingerprint)};
+  request.idempotency_key.clear();
+  request.idempotency_fingerprint.clear();
+  multi.appends.push_back(std::move(request));
+  for (const eventstore::AppendRequest& claim : claims) multi.appends.push_back(claim);
+  absl::StatusOr<std::vector<eventstore::AppendResult>> appended =
+      store.AppendAll(std::move(multi));
+  if (appended.ok()) return appended->front();
+  if (appended.status().code() == absl::StatusCode::kAborted) {
+    for (const eventstore::AppendRequest& claim : claims) {
+      ASSIGN_OR_RETURN(eventstore::StreamHead head, store.GetStreamHead(claim.stream_id));
+      if (head.version > 0) {
+        return absl::AlreadyExistsError(absl::StrCat(claim.stream_id, " is already claimed"));
+      }
+    }
+  }
+  return appended.status();
+}
 
 template <typename Wrapper, typename State, typename Evolve, typename DecideFn, typename DealIdOf,
           typename OccurredAtOf = StoreStampsOccurredAt>
@@ -144,7 +175,9 @@ absl::StatusOr<CommandOutcome<State>> ExecuteCommand(
         *envelope.mutable_occurred_at() = *at;
       }
     }
-    absl::StatusOr<eventstore::AppendResult> appended = store.Append(std::move(request));
+    absl::StatusOr<eventstore::AppendResult> appended =
+        options.claims.empty() ? store.Append(std::move(request))
+                               : AppendWithClaims(store, std::move(request), options.claims);
     if (appended.ok() && appended->deduplicated) {
       // Someone (an earlier try of this very request) already did it: answer as it was answered.
       ASSIGN_OR_RETURN(

@@ -1,7 +1,6 @@
-// Demo data for a fresh leads store (salesd seeds it through the leads module): a small realistic
-// sales organisation (east and south China, two product lines, two customer segments, three
-// teams, six reps with managers, territory rules with one deliberate gap) and 30 leads from every
-// source pushed through the pipeline — scored, assigned by rule (one manually, one reassigned),
+// Demo data for a fresh leads store (salesd seeds it through the leads module, once its org
+// replica holds the demo organisation of services/org/demo_data.h): 30 leads from every source
+// pushed through the pipeline — scored, assigned by rule (one manually, one reassigned),
 // activities, stage moves (one backward with a reason), conversions, steps, won and lost deals, a
 // disqualification and one duplicate capture merged. Everything goes through the LeadsApp API, the
 // code path clients use, as actor "system:demo".
@@ -28,7 +27,7 @@ namespace sales::leads {
 // How many leads SeedDemoData captures (the duplicate capture is merged, not counted).
 inline constexpr int kDemoLeadCount = 30;
 
-// Writes the demo organisation and leads; returns the number of leads captured. Call it on an
+// Writes the demo leads; returns the number of leads captured. Call it on an
 // empty leads store only (the caller checks): its fixed ids would collide with existing ones.
 // Stops at the first refused command and returns its error. Leaves `clock` at real time.
 absl::StatusOr<int> SeedDemoData(LeadsApp& app, runtime::DemoClock& clock);

@@ -6,8 +6,29 @@
 
 namespace sales::leads {
 
+namespace {
+
+// How long demo seeding waits for the org replica to hold the demo organisation.
+constexpr absl::Duration kDemoOrgWait = absl::Seconds(30);
+
+}  // namespace
+
 absl::Status LeadsModule::Start(const runtime::ModuleEnvironment& env) {
+  ASSIGN_OR_RETURN(eventstore::StreamHead old_org, env.write_side->store()->GetStreamHead("org"));
+  if (old_org.version > 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the leads store in ", env.data_dir,
+        " was written by an earlier layout (the organisation inside leads); the organisation is "
+        "now the org context's: start on a new --data_dir"));
+  }
+  ASSIGN_OR_RETURN(runtime::ContextEndpoint org, env.contexts->Find("org"));
+  ASSIGN_OR_RETURN(org_, org::OrgReplica::Open({.path = env.data_dir + "/leads/org-replica",
+                                                .bootstrap_servers = env.bootstrap_servers,
+                                                .source = {.topic = org.topic, .feed = org.feed},
+                                                .dead_letters = env.dead_letters,
+                                                .metrics = env.metrics}));
   ASSIGN_OR_RETURN(app_, LeadsApp::Create({.store = env.write_side->store(),
+                                           .org = org_.get(),
                                            .read_model_path = env.data_dir + "/leads/read_model",
                                            .clock = env.clock}));
   service_ = std::make_unique<LeadServiceImpl>(app_.get(), env.executor);
@@ -19,7 +40,17 @@ std::vector<runtime::HostedService> LeadsModule::services() const {
   return {{service_.get(), LeadServiceImpl::kServiceName}};
 }
 
+std::vector<projection::AdministeredProjection> LeadsModule::projections() const {
+  return {org_->administered("org-replica@leads")};
+}
+
 absl::StatusOr<std::string> LeadsModule::SeedDemoData(runtime::DemoClock& clock) {
+  // The demo leads name the demo organisation's regions, teams and reps.
+  RETURN_IF_ERROR(org_->CatchUp(kDemoOrgWait));
+  if (org_->Current().version == 0) {
+    return absl::FailedPreconditionError(
+        "no organisation to seed demo leads into (seed org first)");
+  }
   ASSIGN_OR_RETURN(int leads, leads::SeedDemoData(*app_, clock));
   return absl::StrCat(leads, " leads");
 }
@@ -27,6 +58,7 @@ absl::StatusOr<std::string> LeadsModule::SeedDemoData(runtime::DemoClock& clock)
 void LeadsModule::Stop() {
   service_.reset();
   app_.reset();  // stops the overdue scanner
+  org_.reset();
 }
 
 }  // namespace sales::leads

@@ -1,8 +1,12 @@
 // LeadsModule: the leads bounded context as a module (common/runtime/context_module.h) — its
-// event store (opened by the host), the LeadsApp with its read model in
-// <data_dir>/leads/read_model, the LeadService adapter, the overdue follow-up scanner, the audit
-// folder of the lead/deal stream (leads::Evolve) and the demo organisation and leads. salesd hosts
-// it beside the other modules; the `leads` process hosts it alone.
+// event store (opened by the host), its replica of the org (<data_dir>/leads/org-replica, from the
+// org topic and feed), the LeadsApp with its read model in <data_dir>/leads/read_model, the
+// LeadService adapter, the overdue follow-up scanner, the audit folder of the lead/deal stream
+// (leads::Evolve) and the demo leads. salesd hosts it beside the other modules; the `leads`
+// process hosts it alone and reads the org through --peers=org=HOST:PORT.
+//
+// A leads store written by the layout before org became its own context (an "org" stream inside
+// the leads store) is refused at Start with FAILED_PRECONDITION: there is nothing to migrate.
 //
 // Thread-safety: see ContextModule; app() may be used from any thread after Start.
 #ifndef SALES_SERVICES_LEADS_LEADS_MODULE_H_
@@ -19,6 +23,7 @@
 #include "services/leads/api/lead_service_impl.h"
 #include "services/leads/app/leads_app.h"
 #include "services/leads/domain/lead.h"
+#include "services/org/replica/org_replica.h"
 
 namespace sales::leads {
 
@@ -33,6 +38,7 @@ class LeadsModule final : public runtime::ContextModule {
 
   absl::Status Start(const runtime::ModuleEnvironment& env) override;
   std::vector<runtime::HostedService> services() const override;
+  std::vector<projection::AdministeredProjection> projections() const override;
   absl::StatusOr<std::string> SeedDemoData(runtime::DemoClock& clock) override;
   void Stop() override;
 
@@ -41,6 +47,7 @@ class LeadsModule final : public runtime::ContextModule {
 
  private:
   const eventsourcing::EvolveStateFolder<v1::Lead, v1::LeadEvent> folder_{&Evolve};
+  std::unique_ptr<org::OrgReplica> org_;
   std::unique_ptr<LeadsApp> app_;
   std::unique_ptr<LeadServiceImpl> service_;
 };

@@ -2,13 +2,15 @@
 
 #include "services/audit/audit_module.h"
 #include "services/leads/leads_module.h"
+#include "services/org/org_module.h"
 #include "services/projections/funnel_module.h"
 
 namespace sales::modules {
 
 std::vector<std::unique_ptr<runtime::ContextModule>> AllModules() {
   std::vector<std::unique_ptr<runtime::ContextModule>> modules;
-  // Bounded contexts (write sides), then the read side.
+  // Bounded contexts (write sides) in dependency order, then the read side.
+  modules.push_back(std::make_unique<org::OrgModule>());
   modules.push_back(std::make_unique<leads::LeadsModule>());
   modules.push_back(std::make_unique<funnel::FunnelModule>());
   modules.push_back(std::make_unique<audit::AuditModule>());

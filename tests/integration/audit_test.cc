@@ -33,6 +33,7 @@ namespace {
 using ::sales::testing::RunCommand;
 
 namespace leads_v1 = ::sales::leads::v1;
+namespace org_v1 = ::sales::org::v1;
 namespace audit_v1 = ::sales::audit::v1;
 using ::testing::HasSubstr;
 
@@ -58,36 +59,36 @@ struct Checkpoints {
 
 // An organisation of one region, product line, segment and team with reps rep-a, rep-b, and a
 // rule routing everything to the team.
-void SetUpOrganisation(leads::LeadsApp& app, const leads::CallOrigin& origin) {
-  leads_v1::AddRegionRequest region;
+void SetUpOrganisation(org::OrgApp& app, const eventsourcing::CallOrigin& origin) {
+  org_v1::AddRegionRequest region;
   *region.mutable_meta() = Meta();
   region.mutable_region()->set_region_id("east");
   region.mutable_region()->set_name("East China");
   ASSERT_TRUE(app.AddRegion(region, origin).ok());
-  leads_v1::AddProductLineRequest line;
+  org_v1::AddProductLineRequest line;
   *line.mutable_meta() = Meta();
   line.mutable_product_line()->set_product_line_id("crm");
   line.mutable_product_line()->set_name("CRM");
   ASSERT_TRUE(app.AddProductLine(line, origin).ok());
-  leads_v1::AddCustomerSegmentRequest segment;
+  org_v1::AddCustomerSegmentRequest segment;
   *segment.mutable_meta() = Meta();
   segment.mutable_segment()->set_segment_id("smb");
   segment.mutable_segment()->set_name("SMB");
   ASSERT_TRUE(app.AddCustomerSegment(segment, origin).ok());
-  leads_v1::CreateTeamRequest team;
+  org_v1::CreateTeamRequest team;
   *team.mutable_meta() = Meta();
   team.mutable_team()->set_team_id("team-east");
   team.mutable_team()->set_name("East");
   ASSERT_TRUE(app.CreateTeam(team, origin).ok());
   for (const char* rep_id : {"rep-a", "rep-b"}) {
-    leads_v1::AddRepRequest rep;
+    org_v1::AddRepRequest rep;
     *rep.mutable_meta() = Meta();
     rep.mutable_rep()->set_rep_id(rep_id);
     rep.mutable_rep()->set_name(rep_id);
     rep.mutable_rep()->set_team_id("team-east");
     ASSERT_TRUE(app.AddRep(rep, origin).ok());
   }
-  leads_v1::AddTerritoryRuleRequest rule;
+  org_v1::AddTerritoryRuleRequest rule;
   *rule.mutable_meta() = Meta();
   rule.mutable_rule()->set_rule_id("all-east");
   rule.mutable_rule()->set_region_id("east");
@@ -244,8 +245,8 @@ TEST(AuditTest, DealJourneyHistoryAsOfTamperAndRebuild) {
   sales::testing::TempDir dir;
   // Leads alone: this test composes its own AuditHost beside the write side, so that it can
   // tamper with the stores it reads.
-  auto salesd = sales::testing::StartPlatform(
-      sales::testing::PlatformOptions(dir.path() + "/salesd", /*demo_data=*/false, {"leads"}));
+  auto salesd = sales::testing::StartPlatform(sales::testing::PlatformOptions(
+      dir.path() + "/salesd", /*demo_data=*/false, {"org", "leads"}));
   ASSERT_TRUE(salesd.ok()) << salesd.status();
   runtime::WriteSide* leads_side = (*salesd)->write_side("leads");
   ASSERT_NE(leads_side, nullptr);
@@ -268,7 +269,7 @@ TEST(AuditTest, DealJourneyHistoryAsOfTamperAndRebuild) {
       grpc::CreateChannel((*server)->address(), grpc::InsecureChannelCredentials()));
 
   leads::LeadsApp& leads = *sales::testing::LeadsAppOf(**salesd);
-  SetUpOrganisation(leads, {.correlation_id = "setup"});
+  SetUpOrganisation(*sales::testing::OrgAppOf(**salesd), {.correlation_id = "setup"});
   Checkpoints at;
   RunJourney(leads, at);
   // The index has caught up when it applied every stored event and the deal's history is whole.

@@ -1,7 +1,8 @@
-// The platform as separate processes (deploy/loopback/run.sh): a broker process, the leads
-// context's own process and the read side's own process, talking only over Kafka and gRPC on
-// 127.0.0.1. The journey leads → funnel → audit crosses all three: a lead is captured and won in
-// the leads process, the read side's funnel counts it and its audit shows the deal's history and
+// The platform as separate processes (deploy/loopback/run.sh): a broker process, the org and the
+// leads contexts' own processes and the read side's own process, talking only over Kafka and
+// gRPC on 127.0.0.1. The journey org → leads → funnel → audit crosses all four: a rep is added in
+// the org process and a lead is captured, assigned to that rep and won in the leads process (on
+// its org replica), the read side's funnel counts it and its audit shows the deal's history and
 // verifies its hash chain against the leads store through the leads EventFeed.
 #include <signal.h>
 
@@ -83,6 +84,7 @@ class MultiProcessTest : public ::testing::Test {
 };
 
 TEST_F(MultiProcessTest, LeadToFunnelToAuditAcrossProcesses) {
+  const std::string org = Salesctl("ORG_GRPC");
   const std::string leads = Salesctl("LEADS_GRPC");
   const std::string read = Salesctl("READ_GRPC");
 
@@ -95,12 +97,16 @@ TEST_F(MultiProcessTest, LeadToFunnelToAuditAcrossProcesses) {
   EXPECT_THAT(verify, HasSubstr("\"intact\": true"));
   EXPECT_THAT(verify, ::testing::ContainsRegex("\"events_checked\": \"[1-9]"));
 
-  // A new lead through the pipeline in the leads process …
+  // A new rep in the org process …
+  auto [rep_exit, rep] = RunCommand(
+      org + " org add-rep --id mp.rep --name 多进程 --team east-smb --manager li.xue 2>&1");
+  ASSERT_EQ(rep_exit, 0) << rep;
+  // … and a new lead through the pipeline in the leads process, assigned to that rep.
   for (const std::string& command : {
            std::string(" leads capture --lead-id L-900 --source web --company \"多进程测试\" "
                        "--contact 王五 --email wang.wu@multi.example --region east "
                        "--product-line erp --segment smb --size medium --value 120000"),
-           std::string(" leads assign L-900"),
+           std::string(" leads assign L-900 --rep mp.rep"),
            std::string(" leads convert L-900 --deal-id D-MP-1"),
            std::string(" leads win L-900 --reason signed"),
        }) {

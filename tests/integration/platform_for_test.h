@@ -14,6 +14,7 @@
 #include "services/audit/audit_module.h"
 #include "services/leads/leads_module.h"
 #include "services/modules/modules.h"
+#include "services/org/org_module.h"
 #include "services/projections/funnel_module.h"
 
 namespace sales::testing {
@@ -38,6 +39,10 @@ inline absl::StatusOr<std::unique_ptr<runtime::ModuleHost>> StartPlatform(
 // The hosted module's insides; nullptr when it is not hosted.
 inline leads::LeadsApp* LeadsAppOf(const runtime::ModuleHost& host) {
   auto* module = host.module<leads::LeadsModule>();
+  return module == nullptr ? nullptr : module->app();
+}
+inline org::OrgApp* OrgAppOf(const runtime::ModuleHost& host) {
+  auto* module = host.module<org::OrgModule>();
   return module == nullptr ? nullptr : module->app();
 }
 inline funnel::FunnelHost* FunnelOf(const runtime::ModuleHost& host) {

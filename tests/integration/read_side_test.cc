@@ -65,7 +65,7 @@ class ReadSideTest : public ::testing::Test {
         testing::PlatformOptions(dir_.path() + "/salesd", /*demo_data=*/true));
     ASSERT_TRUE(salesd.ok()) << salesd.status();
     salesd_ = *std::move(salesd);
-    ASSERT_EQ(salesd_->demo_seeded(), std::vector<std::string>{"30 leads"});
+    ASSERT_THAT(salesd_->demo_seeded(), ::testing::Contains("30 leads"));
     channel_ = grpc::CreateChannel(salesd_->grpc_address(), grpc::InsecureChannelCredentials());
     funnel_ = v1::FunnelService::NewStub(channel_);
     admin_ = v1::ProjectionAdmin::NewStub(channel_);
@@ -126,7 +126,7 @@ TEST_F(ReadSideTest, ASecondReplicaAnswersEveryQueryIdentically) {
   runtime::ModuleHostOptions options =
       testing::PlatformOptions(dir_.path() + "/replica", /*demo_data=*/false, {"funnel", "audit"});
   options.kafka_brokers = salesd_->kafka_bootstrap();
-  options.peers = {{"leads", salesd_->grpc_address()}};
+  options.peers = {{"org", salesd_->grpc_address()}, {"leads", salesd_->grpc_address()}};
   auto replica = testing::StartPlatform(options);
   ASSERT_TRUE(replica.ok()) << replica.status();
   ASSERT_TRUE(WaitUntilCaughtUp(*testing::FunnelOf(**replica)->runner()));
@@ -197,7 +197,8 @@ TEST_F(ReadSideTest, AdminListsAndRebuildsEveryProjectionIdentically) {
   ASSERT_TRUE(admin_->ListProjections(Context().get(), {}, &list).ok());
   std::vector<std::string> names;
   for (const auto& projection : list.projections()) names.push_back(projection.name());
-  EXPECT_THAT(names, ::testing::UnorderedElementsAre("funnel", "deal-history"));
+  EXPECT_THAT(names,
+              ::testing::UnorderedElementsAre("org-replica@leads", "funnel", "deal-history"));
 
   for (const std::string& name : names) {
     v1::RebuildRequest request;

@@ -31,6 +31,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "sales/leads/v1/leads.grpc.pb.h"
+#include "sales/org/v1/org.grpc.pb.h"
 #include "tools/loadgen/call_outcome.h"
 
 namespace sales::loadgen {
@@ -45,7 +46,7 @@ struct Organisation {
 };
 
 // `run_digits`: 6 decimal digits unique to the run; ids are prefixed with "lg<run_digits>".
-absl::StatusOr<Organisation> SetUpOrganisation(sales::leads::v1::LeadService::Stub& stub,
+absl::StatusOr<Organisation> SetUpOrganisation(sales::org::v1::OrgService::Stub& stub,
                                                absl::string_view run_digits);
 
 class LeadClient {

@@ -157,13 +157,14 @@ int Run() {
       return 1;
     }
     data_dir = dir_template;
-    // The leads context alone, or with the read side (every module, as salesd) for the probe.
+    // The org and leads contexts alone, or with the read side (every module, as salesd) for the
+    // probe.
     auto started = runtime::ModuleHost::Start(
         {.data_dir = data_dir,
          .grpc_port = 0,
          .http_port = 0,
          .contexts = absl::GetFlag(FLAGS_watch_probe) ? modules::AllModuleNames()
-                                                      : std::vector<std::string>{"leads"}},
+                                                      : std::vector<std::string>{"org", "leads"}},
         modules::AllModules());
     if (!started.ok()) {
       std::cerr << "leads_loadgen: starting salesd: " << started.status() << "\n";
@@ -177,7 +178,7 @@ int Run() {
 
   int exit_code = 0;
   {
-    auto setup_stub = leads::v1::LeadService::NewStub(
+    auto setup_stub = org::v1::OrgService::NewStub(
         grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
     absl::StatusOr<Organisation> org = SetUpOrganisation(*setup_stub, RunDigits());
     if (!org.ok()) {

@@ -3,8 +3,10 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
 #include "tools/salesctl/commands.h"
@@ -443,10 +445,85 @@ absl::Status Board(Session& session, const CommandArgs& args) {
   return absl::OkStatus();
 }
 
+std::string SettingsText(const v1::PipelineSettings& settings) {
+  TablePrinter table({"SETTING", "VALUE"});
+  table.AddRow(
+      {"weights (source/need/intent)",
+       absl::StrCat(settings.weights().source_reliability(), "/", settings.weights().need_match(),
+                    "/", settings.weights().purchase_intent())});
+  table.AddRow({"grade A from score", absl::StrCat(settings.grade_a_min_score())});
+  table.AddRow({"grade B from score", absl::StrCat(settings.grade_b_min_score())});
+  table.AddRow({"overdue after days", absl::StrCat(settings.overdue_after_days())});
+  for (const v1::GradeDays& days : settings.overdue_after_days_by_grade()) {
+    table.AddRow({absl::StrCat("overdue after days, grade ",
+                               EnumShortName(*v1::Grade_descriptor(), days.grade())),
+                  absl::StrCat(days.days())});
+  }
+  for (const v1::SourceReliability& source : settings.source_reliability()) {
+    table.AddRow({absl::StrCat("reliability, source ",
+                               EnumShortName(*v1::LeadSource_descriptor(), source.source())),
+                  absl::StrCat(source.score())});
+  }
+  for (const v1::StepProbability& step : settings.step_probabilities()) {
+    table.AddRow({absl::StrCat("probability, step ",
+                               EnumShortName(*v1::SalesStep_descriptor(), step.step())),
+                  absl::StrCat(step.percent(), "%")});
+  }
+  return table.Render();
+}
+
+// Without flags prints the settings; with flags changes the given ones and keeps the rest
+// (SetPipelineSettings replaces the settings as a whole).
+absl::Status Settings(Session& session, const CommandArgs& args) {
+  ASSIGN_OR_RETURN(v1::GetPipelineSettingsResponse current,
+                   Call(session, &Stub::GetPipelineSettings, v1::GetPipelineSettingsRequest()));
+  const bool change =
+      args.Has("weights") || args.Has("grade-a") || args.Has("grade-b") || args.Has("overdue-days");
+  if (!change) {
+    if (session.json) return PrintJson(session, current);
+    *session.out << SettingsText(current.settings())
+                 << (current.defaults() ? "(the built-in defaults: never configured)\n" : "");
+    return absl::OkStatus();
+  }
+  v1::SetPipelineSettingsRequest request;
+  ASSIGN_OR_RETURN(*request.mutable_meta(), MetaFrom(session, args));
+  v1::PipelineSettings& settings = *request.mutable_settings();
+  settings = current.settings();
+  if (args.Has("weights")) {
+    std::vector<std::string> parts = absl::StrSplit(args.Get("weights"), ',');
+    int32_t weights[3];
+    if (parts.size() != 3 || !absl::SimpleAtoi(parts[0], &weights[0]) ||
+        !absl::SimpleAtoi(parts[1], &weights[1]) || !absl::SimpleAtoi(parts[2], &weights[2])) {
+      return InvalidField("--weights", "expected SOURCE,NEED,INTENT, e.g. 30,40,30");
+    }
+    settings.mutable_weights()->set_source_reliability(weights[0]);
+    settings.mutable_weights()->set_need_match(weights[1]);
+    settings.mutable_weights()->set_purchase_intent(weights[2]);
+  }
+  ASSIGN_OR_RETURN(int64_t grade_a, args.GetInt("grade-a", settings.grade_a_min_score()));
+  ASSIGN_OR_RETURN(int64_t grade_b, args.GetInt("grade-b", settings.grade_b_min_score()));
+  ASSIGN_OR_RETURN(int64_t overdue, args.GetInt("overdue-days", settings.overdue_after_days()));
+  settings.set_grade_a_min_score(static_cast<int32_t>(grade_a));
+  settings.set_grade_b_min_score(static_cast<int32_t>(grade_b));
+  settings.set_overdue_after_days(static_cast<int32_t>(overdue));
+  ASSIGN_OR_RETURN(v1::SettingsResponse response,
+                   Call(session, &Stub::SetPipelineSettings, request));
+  if (session.json) return PrintJson(session, response);
+  *session.out << "settings changed; settings at version " << response.stream_version() << "\n";
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::vector<Command> LeadsCommands() {
   return {
+      {"settings", "show the pipeline settings, or change the ones given",
+       WithMetaFlags({{.name = "weights", .help = "SOURCE,NEED,INTENT summing to 100"},
+                      {.name = "grade-a", .help = "lowest score of grade A"},
+                      {.name = "grade-b", .help = "lowest score of grade B"},
+                      {.name = "overdue-days", .help = "days without activity until overdue"}}),
+       Settings},
+
       {"capture", "capture a lead (merged into an existing lead when it is a duplicate)",
        WithMetaFlags({{.name = "source",
                        .help = "campaign, referral, web, trade-show, ads, cold-outreach, "

@@ -1,4 +1,4 @@
-// The `salesctl org …` commands: the sales organisation and the pipeline settings.
+// The `salesctl org …` commands: the sales organisation (sales.org.v1.OrgService).
 #include <string>
 #include <vector>
 
@@ -7,15 +7,25 @@
 #include "absl/strings/str_split.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
-#include "services/leads/domain/settings.h"
+#include "sales/org/v1/org.grpc.pb.h"
 #include "tools/salesctl/commands.h"
 #include "tools/salesctl/table_printer.h"
 
 namespace sales::salesctl {
 namespace {
 
-namespace v1 = ::sales::leads::v1;
-using Stub = v1::LeadService::Stub;
+namespace v1 = ::sales::org::v1;
+using Stub = v1::OrgService::Stub;
+
+// One unary call on the OrgService of the session's server.
+template <typename Request, typename Response>
+absl::StatusOr<Response> Call(Session& session,
+                              grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                           Response*),
+                              const Request& request) {
+  std::unique_ptr<Stub> stub = v1::OrgService::NewStub(session.channel);
+  return salesctl::Call(session, *stub, method, request);
+}
 
 std::string OrDash(const std::string& text) { return text.empty() ? "-" : text; }
 
@@ -28,33 +38,6 @@ absl::Status SendOrgCommand(Session& session,
   if (session.json) return PrintJson(session, response);
   *session.out << done << "; organisation at version " << response.stream_version() << "\n";
   return absl::OkStatus();
-}
-
-std::string SettingsText(const v1::PipelineSettings& settings) {
-  TablePrinter table({"SETTING", "VALUE"});
-  table.AddRow(
-      {"weights (source/need/intent)",
-       absl::StrCat(settings.weights().source_reliability(), "/", settings.weights().need_match(),
-                    "/", settings.weights().purchase_intent())});
-  table.AddRow({"grade A from score", absl::StrCat(settings.grade_a_min_score())});
-  table.AddRow({"grade B from score", absl::StrCat(settings.grade_b_min_score())});
-  table.AddRow({"overdue after days", absl::StrCat(settings.overdue_after_days())});
-  for (const v1::GradeDays& days : settings.overdue_after_days_by_grade()) {
-    table.AddRow({absl::StrCat("overdue after days, grade ",
-                               EnumShortName(*v1::Grade_descriptor(), days.grade())),
-                  absl::StrCat(days.days())});
-  }
-  for (const v1::SourceReliability& source : settings.source_reliability()) {
-    table.AddRow({absl::StrCat("reliability, source ",
-                               EnumShortName(*v1::LeadSource_descriptor(), source.source())),
-                  absl::StrCat(source.score())});
-  }
-  for (const v1::StepProbability& step : settings.step_probabilities()) {
-    table.AddRow({absl::StrCat("probability, step ",
-                               EnumShortName(*v1::SalesStep_descriptor(), step.step())),
-                  absl::StrCat(step.percent(), "%")});
-  }
-  return table.Render();
 }
 
 std::string OrganisationText(const v1::SalesOrganisation& org) {
@@ -90,13 +73,13 @@ std::string OrganisationText(const v1::SalesOrganisation& org) {
                   rule.team_id()});
   }
   absl::StrAppend(&out, "\n", rules.Render());
-  absl::StrAppend(&out, "\n", SettingsText(leads::EffectiveSettings(org)));
   return out;
 }
 
 absl::Status Show(Session& session, const CommandArgs&) {
-  ASSIGN_OR_RETURN(v1::SalesOrganisation org,
+  ASSIGN_OR_RETURN(v1::GetOrganisationResponse response,
                    Call(session, &Stub::GetOrganisation, v1::GetOrganisationRequest()));
+  const v1::SalesOrganisation& org = response.organisation();
   if (session.json) return PrintJson(session, org);
   *session.out << OrganisationText(org);
   return absl::OkStatus();
@@ -189,44 +172,6 @@ absl::Status Gaps(Session& session, const CommandArgs&) {
   return absl::OkStatus();
 }
 
-// Without flags prints the settings; with flags changes the given ones and keeps the rest
-// (SetPipelineSettings replaces the settings as a whole).
-absl::Status Settings(Session& session, const CommandArgs& args) {
-  ASSIGN_OR_RETURN(v1::SalesOrganisation org,
-                   Call(session, &Stub::GetOrganisation, v1::GetOrganisationRequest()));
-  const bool change =
-      args.Has("weights") || args.Has("grade-a") || args.Has("grade-b") || args.Has("overdue-days");
-  if (!change) {
-    const v1::PipelineSettings& effective = leads::EffectiveSettings(org);
-    if (session.json) return PrintJson(session, effective);
-    *session.out << SettingsText(effective)
-                 << (org.has_settings() ? "" : "(the built-in defaults: never configured)\n");
-    return absl::OkStatus();
-  }
-  v1::SetPipelineSettingsRequest request;
-  ASSIGN_OR_RETURN(*request.mutable_meta(), MetaFrom(session, args));
-  v1::PipelineSettings& settings = *request.mutable_settings();
-  settings = leads::EffectiveSettings(org);
-  if (args.Has("weights")) {
-    std::vector<std::string> parts = absl::StrSplit(args.Get("weights"), ',');
-    int32_t weights[3];
-    if (parts.size() != 3 || !absl::SimpleAtoi(parts[0], &weights[0]) ||
-        !absl::SimpleAtoi(parts[1], &weights[1]) || !absl::SimpleAtoi(parts[2], &weights[2])) {
-      return InvalidField("--weights", "expected SOURCE,NEED,INTENT, e.g. 30,40,30");
-    }
-    settings.mutable_weights()->set_source_reliability(weights[0]);
-    settings.mutable_weights()->set_need_match(weights[1]);
-    settings.mutable_weights()->set_purchase_intent(weights[2]);
-  }
-  ASSIGN_OR_RETURN(int64_t grade_a, args.GetInt("grade-a", settings.grade_a_min_score()));
-  ASSIGN_OR_RETURN(int64_t grade_b, args.GetInt("grade-b", settings.grade_b_min_score()));
-  ASSIGN_OR_RETURN(int64_t overdue, args.GetInt("overdue-days", settings.overdue_after_days()));
-  settings.set_grade_a_min_score(static_cast<int32_t>(grade_a));
-  settings.set_grade_b_min_score(static_cast<int32_t>(grade_b));
-  settings.set_overdue_after_days(static_cast<int32_t>(overdue));
-  return SendOrgCommand(session, &Stub::SetPipelineSettings, request, "settings changed");
-}
-
 FlagSpec Required(absl::string_view name, absl::string_view help) {
   return {.name = std::string(name), .help = std::string(help), .required = true};
 }
@@ -237,7 +182,7 @@ std::vector<Command> OrgCommands() {
   const FlagSpec id = Required("id", "id");
   const FlagSpec name = Required("name", "display name");
   return {
-      {"show", "regions, product lines, segments, teams, reps, rules, settings", {}, Show},
+      {"show", "regions, product lines, segments, teams, reps, territory rules", {}, Show},
       {"add-region", "add a region", WithMetaFlags({id, name}), AddRegion},
       {"add-product-line", "add a product line", WithMetaFlags({id, name}), AddProductLine},
       {"add-segment", "add a customer segment", WithMetaFlags({id, name}), AddSegment},
@@ -263,12 +208,6 @@ std::vector<Command> OrgCommands() {
        AddRule},
       {"remove-rule", "remove a territory rule", WithMetaFlags({id}), RemoveRule},
       {"gaps", "territory combinations no rule covers", {}, Gaps},
-      {"settings", "show the pipeline settings, or change the ones given",
-       WithMetaFlags({{.name = "weights", .help = "SOURCE,NEED,INTENT summing to 100"},
-                      {.name = "grade-a", .help = "lowest score of grade A"},
-                      {.name = "grade-b", .help = "lowest score of grade B"},
-                      {.name = "overdue-days", .help = "days without activity until overdue"}}),
-       Settings},
   };
 }
 

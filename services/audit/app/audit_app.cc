@@ -91,6 +91,14 @@ absl::StatusOr<v1::VerifyResponse> AuditApp::VerifyDeal(
   response.set_intact(true);
   for (const StreamRef& stream : streams) {
     ASSIGN_OR_RETURN(v1::StreamVerification verification, Verify(stream));
+    if (verification.intact() && verification.events_checked() == 0) {
+      // The index serves events of this stream that its owning store does not hold: nothing was
+      // checked, which is no evidence of integrity (e.g. an index fed by another store).
+      verification.set_intact(false);
+      verification.set_first_bad_version(1);
+      verification.set_problem(
+          "nothing checked: the owning store holds no event of a stream the index serves");
+    }
     if (!verification.intact()) response.set_intact(false);
     *response.add_streams() = std::move(verification);
   }

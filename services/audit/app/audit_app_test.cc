@@ -185,5 +185,24 @@ TEST_F(AuditAppTest, VerifyFindsTheIntactChainAndRefusesUnknownStreams) {
   EXPECT_EQ(app_->VerifyStream(stream).status().code(), absl::StatusCode::kNotFound);
 }
 
+// Regression: with the index fed by another process's store, VerifyDeal answered intact after
+// checking 0 events. Nothing checked is a failure.
+TEST_F(AuditAppTest, VerifyingAgainstAStoreWithoutTheStreamIsNoEvidence) {
+  auto empty = eventstore::EventStore::Open({.path = dir_.path() + "/empty", .service = "leads"});
+  ASSERT_TRUE(empty.ok()) << empty.status();
+  feed::LocalEventFeedReader empty_source(empty->get());
+  AuditApp other(AuditAppOptions{.index = index_.get(),
+                                 .sources = {{"leads", &empty_source}},
+                                 .folders = {{"leads", &folder_}}});
+  v1::VerifyDealRequest deal;
+  deal.set_deal_id("D-1");
+  auto verified = other.VerifyDeal(deal);
+  ASSERT_TRUE(verified.ok()) << verified.status();
+  EXPECT_FALSE(verified->intact());
+  ASSERT_EQ(verified->streams_size(), 1);
+  EXPECT_EQ(verified->streams(0).events_checked(), 0u);
+  EXPECT_THAT(verified->streams(0).problem(), ::testing::HasSubstr("nothing checked"));
+}
+
 }  // namespace
 }  // namespace sales::audit

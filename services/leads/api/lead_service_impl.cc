@@ -41,58 +41,16 @@ grpc::ServerUnaryReactor* LeadServiceImpl::Query(grpc::CallbackServerContext* co
                                });
 }
 
-grpc::ServerUnaryReactor* LeadServiceImpl::AddRegion(grpc::CallbackServerContext* context,
-                                                     const v1::AddRegionRequest* request,
-                                                     v1::OrgCommandResponse* response) {
-  return Command(context, request, response, &LeadsApp::AddRegion);
-}
-
-grpc::ServerUnaryReactor* LeadServiceImpl::AddProductLine(grpc::CallbackServerContext* context,
-                                                          const v1::AddProductLineRequest* request,
-                                                          v1::OrgCommandResponse* response) {
-  return Command(context, request, response, &LeadsApp::AddProductLine);
-}
-
-grpc::ServerUnaryReactor* LeadServiceImpl::AddCustomerSegment(
-    grpc::CallbackServerContext* context, const v1::AddCustomerSegmentRequest* request,
-    v1::OrgCommandResponse* response) {
-  return Command(context, request, response, &LeadsApp::AddCustomerSegment);
-}
-
-grpc::ServerUnaryReactor* LeadServiceImpl::CreateTeam(grpc::CallbackServerContext* context,
-                                                      const v1::CreateTeamRequest* request,
-                                                      v1::OrgCommandResponse* response) {
-  return Command(context, request, response, &LeadsApp::CreateTeam);
-}
-
-grpc::ServerUnaryReactor* LeadServiceImpl::AddRep(grpc::CallbackServerContext* context,
-                                                  const v1::AddRepRequest* request,
-                                                  v1::OrgCommandResponse* response) {
-  return Command(context, request, response, &LeadsApp::AddRep);
-}
-
-grpc::ServerUnaryReactor* LeadServiceImpl::MoveRep(grpc::CallbackServerContext* context,
-                                                   const v1::MoveRepRequest* request,
-                                                   v1::OrgCommandResponse* response) {
-  return Command(context, request, response, &LeadsApp::MoveRep);
-}
-
-grpc::ServerUnaryReactor* LeadServiceImpl::AddTerritoryRule(
-    grpc::CallbackServerContext* context, const v1::AddTerritoryRuleRequest* request,
-    v1::OrgCommandResponse* response) {
-  return Command(context, request, response, &LeadsApp::AddTerritoryRule);
-}
-
-grpc::ServerUnaryReactor* LeadServiceImpl::RemoveTerritoryRule(
-    grpc::CallbackServerContext* context, const v1::RemoveTerritoryRuleRequest* request,
-    v1::OrgCommandResponse* response) {
-  return Command(context, request, response, &LeadsApp::RemoveTerritoryRule);
-}
-
 grpc::ServerUnaryReactor* LeadServiceImpl::SetPipelineSettings(
     grpc::CallbackServerContext* context, const v1::SetPipelineSettingsRequest* request,
-    v1::OrgCommandResponse* response) {
+    v1::SettingsResponse* response) {
   return Command(context, request, response, &LeadsApp::SetPipelineSettings);
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::GetPipelineSettings(
+    grpc::CallbackServerContext* context, const v1::GetPipelineSettingsRequest* request,
+    v1::GetPipelineSettingsResponse* response) {
+  return Query(context, request, response, &LeadsApp::GetPipelineSettings);
 }
 
 grpc::ServerUnaryReactor* LeadServiceImpl::CaptureLead(grpc::CallbackServerContext* context,
@@ -195,18 +153,6 @@ grpc::ServerUnaryReactor* LeadServiceImpl::GetPipelineBoard(
     grpc::CallbackServerContext* context, const v1::GetPipelineBoardRequest* request,
     v1::PipelineBoard* response) {
   return Query(context, request, response, &LeadsApp::GetPipelineBoard);
-}
-
-grpc::ServerUnaryReactor* LeadServiceImpl::GetOrganisation(
-    grpc::CallbackServerContext* context, const v1::GetOrganisationRequest* request,
-    v1::SalesOrganisation* response) {
-  return Query(context, request, response, &LeadsApp::GetOrganisation);
-}
-
-grpc::ServerUnaryReactor* LeadServiceImpl::ListTerritoryGaps(
-    grpc::CallbackServerContext* context, const v1::ListTerritoryGapsRequest* request,
-    v1::ListTerritoryGapsResponse* response) {
-  return Query(context, request, response, &LeadsApp::ListTerritoryGaps);
 }
 
 }  // namespace sales::leads

@@ -39,33 +39,12 @@ class LeadServiceImpl final : public v1::LeadService::CallbackService {
 
   LeadServiceImpl(LeadsApp* app, concurrency::Executor* executor);
 
-  grpc::ServerUnaryReactor* AddRegion(grpc::CallbackServerContext* context,
-                                      const v1::AddRegionRequest* request,
-                                      v1::OrgCommandResponse* response) override;
-  grpc::ServerUnaryReactor* AddProductLine(grpc::CallbackServerContext* context,
-                                           const v1::AddProductLineRequest* request,
-                                           v1::OrgCommandResponse* response) override;
-  grpc::ServerUnaryReactor* AddCustomerSegment(grpc::CallbackServerContext* context,
-                                               const v1::AddCustomerSegmentRequest* request,
-                                               v1::OrgCommandResponse* response) override;
-  grpc::ServerUnaryReactor* CreateTeam(grpc::CallbackServerContext* context,
-                                       const v1::CreateTeamRequest* request,
-                                       v1::OrgCommandResponse* response) override;
-  grpc::ServerUnaryReactor* AddRep(grpc::CallbackServerContext* context,
-                                   const v1::AddRepRequest* request,
-                                   v1::OrgCommandResponse* response) override;
-  grpc::ServerUnaryReactor* MoveRep(grpc::CallbackServerContext* context,
-                                    const v1::MoveRepRequest* request,
-                                    v1::OrgCommandResponse* response) override;
-  grpc::ServerUnaryReactor* AddTerritoryRule(grpc::CallbackServerContext* context,
-                                             const v1::AddTerritoryRuleRequest* request,
-                                             v1::OrgCommandResponse* response) override;
-  grpc::ServerUnaryReactor* RemoveTerritoryRule(grpc::CallbackServerContext* context,
-                                                const v1::RemoveTerritoryRuleRequest* request,
-                                                v1::OrgCommandResponse* response) override;
   grpc::ServerUnaryReactor* SetPipelineSettings(grpc::CallbackServerContext* context,
                                                 const v1::SetPipelineSettingsRequest* request,
-                                                v1::OrgCommandResponse* response) override;
+                                                v1::SettingsResponse* response) override;
+  grpc::ServerUnaryReactor* GetPipelineSettings(grpc::CallbackServerContext* context,
+                                                const v1::GetPipelineSettingsRequest* request,
+                                                v1::GetPipelineSettingsResponse* response) override;
 
   grpc::ServerUnaryReactor* CaptureLead(grpc::CallbackServerContext* context,
                                         const v1::CaptureLeadRequest* request,
@@ -119,12 +98,6 @@ class LeadServiceImpl final : public v1::LeadService::CallbackService {
   grpc::ServerUnaryReactor* GetPipelineBoard(grpc::CallbackServerContext* context,
                                              const v1::GetPipelineBoardRequest* request,
                                              v1::PipelineBoard* response) override;
-  grpc::ServerUnaryReactor* GetOrganisation(grpc::CallbackServerContext* context,
-                                            const v1::GetOrganisationRequest* request,
-                                            v1::SalesOrganisation* response) override;
-  grpc::ServerUnaryReactor* ListTerritoryGaps(grpc::CallbackServerContext* context,
-                                              const v1::ListTerritoryGapsRequest* request,
-                                              v1::ListTerritoryGapsResponse* response) override;
 
  private:
   template <typename Request, typename Response>

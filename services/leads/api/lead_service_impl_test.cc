@@ -23,24 +23,10 @@ using ::testing::SizeIs;
 
 class MockLeadsApp : public LeadsApp {
  public:
-  MOCK_METHOD(absl::StatusOr<v1::OrgCommandResponse>, AddRegion,
-              (const v1::AddRegionRequest&, const CallOrigin&), (override));
-  MOCK_METHOD(absl::StatusOr<v1::OrgCommandResponse>, AddProductLine,
-              (const v1::AddProductLineRequest&, const CallOrigin&), (override));
-  MOCK_METHOD(absl::StatusOr<v1::OrgCommandResponse>, AddCustomerSegment,
-              (const v1::AddCustomerSegmentRequest&, const CallOrigin&), (override));
-  MOCK_METHOD(absl::StatusOr<v1::OrgCommandResponse>, CreateTeam,
-              (const v1::CreateTeamRequest&, const CallOrigin&), (override));
-  MOCK_METHOD(absl::StatusOr<v1::OrgCommandResponse>, AddRep,
-              (const v1::AddRepRequest&, const CallOrigin&), (override));
-  MOCK_METHOD(absl::StatusOr<v1::OrgCommandResponse>, MoveRep,
-              (const v1::MoveRepRequest&, const CallOrigin&), (override));
-  MOCK_METHOD(absl::StatusOr<v1::OrgCommandResponse>, AddTerritoryRule,
-              (const v1::AddTerritoryRuleRequest&, const CallOrigin&), (override));
-  MOCK_METHOD(absl::StatusOr<v1::OrgCommandResponse>, RemoveTerritoryRule,
-              (const v1::RemoveTerritoryRuleRequest&, const CallOrigin&), (override));
-  MOCK_METHOD(absl::StatusOr<v1::OrgCommandResponse>, SetPipelineSettings,
+  MOCK_METHOD(absl::StatusOr<v1::SettingsResponse>, SetPipelineSettings,
               (const v1::SetPipelineSettingsRequest&, const CallOrigin&), (override));
+  MOCK_METHOD(absl::StatusOr<v1::GetPipelineSettingsResponse>, GetPipelineSettings,
+              (const v1::GetPipelineSettingsRequest&), (override));
   MOCK_METHOD(absl::StatusOr<v1::CaptureLeadResponse>, CaptureLead,
               (const v1::CaptureLeadRequest&, const CallOrigin&), (override));
   MOCK_METHOD(absl::StatusOr<v1::CommandResponse>, UpdateLeadDetails,
@@ -75,10 +61,6 @@ class MockLeadsApp : public LeadsApp {
               (override));
   MOCK_METHOD(absl::StatusOr<v1::PipelineBoard>, GetPipelineBoard,
               (const v1::GetPipelineBoardRequest&), (override));
-  MOCK_METHOD(absl::StatusOr<v1::SalesOrganisation>, GetOrganisation,
-              (const v1::GetOrganisationRequest&), (override));
-  MOCK_METHOD(absl::StatusOr<v1::ListTerritoryGapsResponse>, ListTerritoryGaps,
-              (const v1::ListTerritoryGapsRequest&), (override));
   MOCK_METHOD(absl::StatusOr<int>, ScanOverdue, (), (override));
   MOCK_METHOD(void, StartOverdueScanner, (), (override));
   MOCK_METHOD(absl::Status, WaitForReadModel, (absl::Duration), (override));
@@ -238,13 +220,15 @@ TEST_F(LeadServiceImplTest, TheAppRunsOnTheExecutorNotOnAReactionThread) {
   found.WaitForNotification();
 
   std::thread::id ran_on;
-  EXPECT_CALL(app_, GetOrganisation(_)).WillOnce(Invoke([&](const v1::GetOrganisationRequest&) {
-    ran_on = std::this_thread::get_id();
-    return v1::SalesOrganisation();
-  }));
+  EXPECT_CALL(app_, GetPipelineSettings(_))
+      .WillOnce(Invoke([&](const v1::GetPipelineSettingsRequest&) {
+        ran_on = std::this_thread::get_id();
+        return v1::GetPipelineSettingsResponse();
+      }));
   grpc::ClientContext context;
-  v1::SalesOrganisation org;
-  ASSERT_TRUE(stub_->GetOrganisation(&context, v1::GetOrganisationRequest(), &org).ok());
+  v1::GetPipelineSettingsResponse settings;
+  ASSERT_TRUE(
+      stub_->GetPipelineSettings(&context, v1::GetPipelineSettingsRequest(), &settings).ok());
   EXPECT_EQ(ran_on, worker);
 }
 

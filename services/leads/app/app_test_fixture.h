@@ -12,6 +12,8 @@
 #include "common/testing/temp_dir.h"
 #include "gtest/gtest.h"
 #include "services/leads/app/leads_app.h"
+#include "services/org/domain/test_org.h"
+#include "services/org/replica/org_view.h"
 
 namespace sales::leads::testing {
 
@@ -33,6 +35,7 @@ class LeadsAppTest : public ::testing::Test {
   void OpenApp(const std::string& read_model = "read_model",
                size_t list_scan_limit = LeadsAppOptions().list_scan_limit) {
     auto app = LeadsApp::Create({.store = store_.get(),
+                                 .org = &org_,
                                  .read_model_path = dir_.path() + "/" + read_model,
                                  .clock = [this] { return Now(); },
                                  .list_scan_limit = list_scan_limit});
@@ -64,61 +67,7 @@ class LeadsAppTest : public ::testing::Test {
   // Regions east/west, product lines laptops/servers, segments smb/enterprise; team t-east with
   // reps r1, r2 (managed by r1), team t-west with r3; rules (east,*,*) → t-east and
   // (west,*,*) → t-west.
-  void SetUpOrganisation() {
-    for (const char* id : {"east", "west"}) {
-      v1::AddRegionRequest r;
-      *r.mutable_meta() = Meta();
-      r.mutable_region()->set_region_id(id);
-      r.mutable_region()->set_name(id);
-      ASSERT_TRUE(app_->AddRegion(r, origin_).ok());
-    }
-    for (const char* id : {"laptops", "servers"}) {
-      v1::AddProductLineRequest r;
-      *r.mutable_meta() = Meta();
-      r.mutable_product_line()->set_product_line_id(id);
-      r.mutable_product_line()->set_name(id);
-      ASSERT_TRUE(app_->AddProductLine(r, origin_).ok());
-    }
-    for (const char* id : {"smb", "enterprise"}) {
-      v1::AddCustomerSegmentRequest r;
-      *r.mutable_meta() = Meta();
-      r.mutable_segment()->set_segment_id(id);
-      r.mutable_segment()->set_name(id);
-      ASSERT_TRUE(app_->AddCustomerSegment(r, origin_).ok());
-    }
-    for (const char* id : {"t-east", "t-west"}) {
-      v1::CreateTeamRequest r;
-      *r.mutable_meta() = Meta();
-      r.mutable_team()->set_team_id(id);
-      r.mutable_team()->set_name(id);
-      ASSERT_TRUE(app_->CreateTeam(r, origin_).ok());
-    }
-    for (auto [id, team, manager] :
-         {std::tuple{"r1", "t-east", ""}, std::tuple{"r2", "t-east", "r1"},
-          std::tuple{"r3", "t-west", ""}}) {
-      v1::AddRepRequest r;
-      *r.mutable_meta() = Meta();
-      r.mutable_rep()->set_rep_id(id);
-      r.mutable_rep()->set_name(id);
-      r.mutable_rep()->set_team_id(team);
-      r.mutable_rep()->set_manager_rep_id(manager);
-      auto added = app_->AddRep(r, origin_);
-      ASSERT_TRUE(added.ok()) << added.status();
-    }
-    for (auto [id, region, team] :
-         {std::tuple{"rule-east", "east", "t-east"}, std::tuple{"rule-west", "west", "t-west"}}) {
-      v1::AddTerritoryRuleRequest r;
-      *r.mutable_meta() = Meta();
-      v1::TerritoryRule* rule = r.mutable_rule();
-      rule->set_rule_id(id);
-      rule->set_region_id(region);
-      rule->set_product_line_id("*");
-      rule->set_segment_id("*");
-      rule->set_team_id(team);
-      auto added = app_->AddTerritoryRule(r, origin_);
-      ASSERT_TRUE(added.ok()) << added.status();
-    }
-  }
+  void SetUpOrganisation() { org_.Set(org::testing::TestOrg(), /*version=*/8); }
 
  public:
   // A valid capture; `n` varies the contact and company so that captures are not duplicates.
@@ -168,6 +117,7 @@ class LeadsAppTest : public ::testing::Test {
   sales::testing::TempDir dir_;
   std::atomic<int64_t> now_nanos_{absl::ToUnixNanos(kT0)};
   std::unique_ptr<eventstore::EventStore> store_;
+  org::StaticOrgView org_;  // the org replica: empty until SetUpOrganisation
   std::unique_ptr<LeadsApp> app_;
   CallOrigin origin_{.correlation_id = "corr-1", .causation_id = "cause-1"};
 };

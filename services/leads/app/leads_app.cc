@@ -30,9 +30,9 @@
 #include "services/leads/domain/follow_up.h"
 #include "services/leads/domain/lead.h"
 #include "services/leads/domain/normalize.h"
-#include "services/leads/domain/org.h"
 #include "services/leads/domain/settings.h"
 #include "services/leads/domain/validation.h"
+#include "services/org/domain/org.h"
 
 namespace sales::leads {
 namespace {
@@ -50,6 +50,7 @@ using eventstore::EventEnvelope;
 using google::protobuf::Timestamp;
 
 constexpr absl::string_view kClaimStreamPrefix = "dedupe-key-";
+constexpr absl::string_view kDealIdClaimPrefix = "deal-id-";
 constexpr absl::string_view kScannerActor = "system:overdue-scanner";
 // A capture that lost a race for a dedupe key is decided again (then as a merge).
 constexpr int kMaxCaptureAttempts = 8;
@@ -59,6 +60,8 @@ constexpr absl::Duration kReadModelPoll = absl::Milliseconds(20);
 // How long the read model lets acknowledged commands gather before applying them together.
 constexpr absl::Duration kReadModelBatchDelay = absl::Milliseconds(2);
 constexpr absl::Duration kLoadsCatchUpTimeout = absl::Seconds(1);
+// How long a command waits for the org replica when it names something the replica lacks.
+constexpr absl::Duration kOrgCatchUpTimeout = absl::Seconds(2);
 constexpr v1::SalesStep kSteps[] = {v1::SALES_STEP_VISIT,           v1::SALES_STEP_NEEDS_ANALYSIS,
                                     v1::SALES_STEP_SOLUTION_DESIGN, v1::SALES_STEP_QUOTE,
                                     v1::SALES_STEP_NEGOTIATION,     v1::SALES_STEP_SIGNING};
@@ -66,11 +69,12 @@ constexpr v1::SalesStep kSteps[] = {v1::SALES_STEP_VISIT,           v1::SALES_ST
 v1::Lead EvolveLead(v1::Lead lead, const v1::LeadEvent& event) {
   return Evolve(std::move(lead), event);
 }
-v1::SalesOrganisation EvolveOrg(v1::SalesOrganisation org, const v1::OrgEvent& event) {
-  return Evolve(std::move(org), event);
+v1::PipelineSettingsState EvolveSettings(v1::PipelineSettingsState state,
+                                         const v1::SettingsEvent& event) {
+  return Evolve(std::move(state), event);
 }
 std::string DealIdOf(const v1::Lead& lead) { return lead.deal_id(); }
-std::string NoDeal(const v1::SalesOrganisation&) { return ""; }
+std::string NoDeal(const v1::PipelineSettingsState&) { return ""; }
 
 // Adds amount × weight_percent / 100 to the per-currency totals (rounded once, at the end).
 class MoneyTotals {
@@ -100,45 +104,51 @@ class MoneyTotals {
   std::map<std::string, Sums> by_currency_;
 };
 
-// The organisation as last folded, shared read-only by every command and query: a load checks
-// that no org event was committed since (for a known stream head, an in-memory lookup in the
-// store, no RocksDB read) and shares the snapshot instead of copying the whole organisation.
-// A newer org is folded through `cache` (which org commands keep current) into a new snapshot;
-// a snapshot is never changed in place. Thread-safety: Load may be called concurrently.
-class OrgSnapshots {
+// The pipeline settings as last folded, shared read-only by every command and query: a load
+// checks that no settings event was committed since (for a known stream head, an in-memory lookup
+// in the store, no RocksDB read) and shares the snapshot instead of copying it. Newer settings are
+// folded through `cache` (which settings commands keep current) into a new snapshot; a snapshot
+// is never changed in place. Thread-safety: Load may be called concurrently.
+class SettingsSnapshots {
  public:
-  using Org = std::shared_ptr<const v1::SalesOrganisation>;
+  using Settings = std::shared_ptr<const v1::PipelineSettingsState>;
 
-  OrgSnapshots(eventstore::EventStore& store, AggregateCache<v1::SalesOrganisation>& cache)
+  SettingsSnapshots(eventstore::EventStore& store, AggregateCache<v1::PipelineSettingsState>& cache)
       : store_(store), cache_(cache) {}
 
-  absl::StatusOr<Org> Load() {
+  absl::StatusOr<Settings> Load() {
     Snapshot current;
     {
       absl::MutexLock lock(&mu_);
       current = latest_;
     }
-    const std::string stream_id(kOrgStreamId);
+    const std::string stream_id(kSettingsStreamId);
     ASSIGN_OR_RETURN(std::vector<EventEnvelope> newer,
                      store_.ReadStream(stream_id, current.version + 1, 1));
-    if (newer.empty()) return current.org;
-    ASSIGN_OR_RETURN(LoadedAggregate<v1::SalesOrganisation> loaded,
-                     eventsourcing::LoadAggregate<v1::OrgEvent>(
-                         store_, stream_id, v1::SalesOrganisation(), &EvolveOrg, {}, &cache_));
+    if (newer.empty()) return current.settings;
+    ASSIGN_OR_RETURN(
+        LoadedAggregate<v1::PipelineSettingsState> loaded,
+        eventsourcing::LoadAggregate<v1::SettingsEvent>(
+            store_, stream_id, v1::PipelineSettingsState(), &EvolveSettings, {}, &cache_));
     Snapshot folded{std::move(loaded.state), loaded.version};
     absl::MutexLock lock(&mu_);
     if (folded.version > latest_.version) latest_ = folded;
-    return folded.org;
+    return folded.settings;
+  }
+
+  uint64_t version() {
+    absl::MutexLock lock(&mu_);
+    return latest_.version;
   }
 
  private:
   struct Snapshot {
-    Org org = std::make_shared<const v1::SalesOrganisation>();
+    Settings settings = std::make_shared<const v1::PipelineSettingsState>();
     uint64_t version = 0;
   };
 
   eventstore::EventStore& store_;
-  AggregateCache<v1::SalesOrganisation>& cache_;
+  AggregateCache<v1::PipelineSettingsState>& cache_;
   absl::Mutex mu_;
   Snapshot latest_ ABSL_GUARDED_BY(mu_);
 };
@@ -153,8 +163,8 @@ class LeadsAppImpl final : public LeadsApp {
         tailer_(std::make_unique<ReadModelTailer>(model_.get(), &feed_, kReadModelPoll,
                                                   kReadModelBatchDelay)),
         lead_cache_(options_.aggregate_cache_capacity),
-        org_cache_(1),
-        orgs_(store_, org_cache_) {}
+        settings_cache_(1),
+        settings_(store_, settings_cache_) {}
 
   ~LeadsAppImpl() override {
     {
@@ -164,42 +174,33 @@ class LeadsAppImpl final : public LeadsApp {
     if (scanner_.joinable()) scanner_.join();
   }
 
-  // ---- Organisation ----
-  absl::StatusOr<v1::OrgCommandResponse> AddRegion(const v1::AddRegionRequest& r,
-                                                   const CallOrigin& o) override {
-    return OrgCommand("AddRegion", r, o);
+  // ---- Pipeline settings ----
+  absl::StatusOr<v1::SettingsResponse> SetPipelineSettings(const v1::SetPipelineSettingsRequest& r,
+                                                           const CallOrigin& o) override {
+    const std::string stream_id(kSettingsStreamId);
+    absl::ReleasableMutexLock lock(&StreamLock(stream_id));
+    auto outcome = eventsourcing::ExecuteCommand<v1::SettingsEvent>(
+        store_, OptionsFor(stream_id, r.meta(), o, RequestFingerprint(r)),
+        v1::PipelineSettingsState(), &EvolveSettings,
+        [&](const v1::PipelineSettingsState& state) { return Decide(state, r); }, &NoDeal,
+        &settings_cache_, OccurredAtOfEvent(options_.clock()));
+    lock.Release();
+    Count("SetPipelineSettings", outcome.status());
+    if (!outcome.ok()) return outcome.status();
+    if (outcome->appended > 0) tailer_->Wake();
+    v1::SettingsResponse response;
+    response.set_stream_version(outcome->version);
+    return response;
   }
-  absl::StatusOr<v1::OrgCommandResponse> AddProductLine(const v1::AddProductLineRequest& r,
-                                                        const CallOrigin& o) override {
-    return OrgCommand("AddProductLine", r, o);
-  }
-  absl::StatusOr<v1::OrgCommandResponse> AddCustomerSegment(const v1::AddCustomerSegmentRequest& r,
-                                                            const CallOrigin& o) override {
-    return OrgCommand("AddCustomerSegment", r, o);
-  }
-  absl::StatusOr<v1::OrgCommandResponse> CreateTeam(const v1::CreateTeamRequest& r,
-                                                    const CallOrigin& o) override {
-    return OrgCommand("CreateTeam", r, o);
-  }
-  absl::StatusOr<v1::OrgCommandResponse> AddRep(const v1::AddRepRequest& r,
-                                                const CallOrigin& o) override {
-    return OrgCommand("AddRep", r, o);
-  }
-  absl::StatusOr<v1::OrgCommandResponse> MoveRep(const v1::MoveRepRequest& r,
-                                                 const CallOrigin& o) override {
-    return OrgCommand("MoveRep", r, o);
-  }
-  absl::StatusOr<v1::OrgCommandResponse> AddTerritoryRule(const v1::AddTerritoryRuleRequest& r,
-                                                          const CallOrigin& o) override {
-    return OrgCommand("AddTerritoryRule", r, o);
-  }
-  absl::StatusOr<v1::OrgCommandResponse> RemoveTerritoryRule(
-      const v1::RemoveTerritoryRuleRequest& r, const CallOrigin& o) override {
-    return OrgCommand("RemoveTerritoryRule", r, o);
-  }
-  absl::StatusOr<v1::OrgCommandResponse> SetPipelineSettings(
-      const v1::SetPipelineSettingsRequest& r, const CallOrigin& o) override {
-    return OrgCommand("SetPipelineSettings", r, o);
+
+  absl::StatusOr<v1::GetPipelineSettingsResponse> GetPipelineSettings(
+      const v1::GetPipelineSettingsRequest&) override {
+    ASSIGN_OR_RETURN(SettingsSnapshots::Settings settings, settings_.Load());
+    v1::GetPipelineSettingsResponse response;
+    *response.mutable_settings() = EffectiveSettings(*settings);
+    response.set_defaults(!settings->has_settings());
+    response.set_stream_version(settings_.version());
+    return response;
   }
 
   // ---- Leads and deals ----
@@ -211,7 +212,7 @@ class LeadsAppImpl final : public LeadsApp {
     absl::StatusOr<v1::CaptureLeadResponse> result;
     absl::Duration backoff = kCaptureRetryBackoff;
     for (int attempt = 1; attempt <= kMaxCaptureAttempts; ++attempt) {
-      result = CaptureOnce(capture, fingerprint, origin);
+      result = WithOrgCatchUp([&] { return CaptureOnce(capture, fingerprint, origin); });
       if (result.status().code() != absl::StatusCode::kAborted || attempt == kMaxCaptureAttempts) {
         break;
       }
@@ -244,7 +245,10 @@ class LeadsAppImpl final : public LeadsApp {
                                                            const CallOrigin& o) override {
     v1::ConvertToOpportunityRequest command = r;
     if (command.deal_id().empty()) command.set_deal_id(GeneratedId("D-", r.meta()));
-    return LeadCommand("ConvertToOpportunity", command, o, RequestFingerprint(r));
+    // The deal id is claimed with the conversion, atomically: another lead's deal id is
+    // ALREADY_EXISTS (the deal's audit history would mix two leads).
+    return LeadCommand("ConvertToOpportunity", command, o, RequestFingerprint(r),
+                       command.deal_id());
   }
   absl::StatusOr<v1::CommandResponse> ChangeSalesStep(const v1::ChangeSalesStepRequest& r,
                                                       const CallOrigin& o) override {
@@ -288,18 +292,18 @@ class LeadsAppImpl final : public LeadsApp {
     if (lead.version == 0) {
       return absl::NotFoundError(absl::StrCat("lead '", request.lead_id(), "' not found"));
     }
-    ASSIGN_OR_RETURN(OrgSnapshots::Org org, LoadOrg());
+    ASSIGN_OR_RETURN(SettingsSnapshots::Settings settings, settings_.Load());
     v1::GetLeadResponse response;
     *response.mutable_lead() = *lead.state;
     response.set_stream_version(lead.version);
-    Describe(response, EffectiveSettings(*org), options_.clock());
+    Describe(response, EffectiveSettings(*settings), options_.clock());
     return response;
   }
 
   absl::StatusOr<v1::ListLeadsResponse> ListLeads(const v1::ListLeadsRequest& request) override {
     RETURN_IF_ERROR(ValidateListRequest(request));
-    ASSIGN_OR_RETURN(OrgSnapshots::Org org, LoadOrg());
-    const v1::PipelineSettings& settings = EffectiveSettings(*org);
+    ASSIGN_OR_RETURN(SettingsSnapshots::Settings state, settings_.Load());
+    const v1::PipelineSettings& settings = EffectiveSettings(*state);
     const absl::Time now = options_.clock();
     ASSIGN_OR_RETURN(LeadPage page, model_->List(request, settings, now));
     v1::ListLeadsResponse response;
@@ -314,11 +318,14 @@ class LeadsAppImpl final : public LeadsApp {
   absl::StatusOr<v1::PipelineBoard> GetPipelineBoard(
       const v1::GetPipelineBoardRequest& request) override {
     RETURN_IF_ERROR(ValidateId("team_id", request.team_id()));
-    ASSIGN_OR_RETURN(OrgSnapshots::Org org, LoadOrg());
-    if (FindTeam(*org, request.team_id()) == nullptr) {
+    // A team the replica does not know yet may be a moment old: catch up once before NOT_FOUND.
+    if (org::FindTeam(*options_.org->Current().organisation, request.team_id()) == nullptr &&
+        (!options_.org->CatchUp(kOrgCatchUpTimeout).ok() ||
+         org::FindTeam(*options_.org->Current().organisation, request.team_id()) == nullptr)) {
       return absl::NotFoundError(absl::StrCat("team '", request.team_id(), "' not found"));
     }
-    const v1::PipelineSettings& settings = EffectiveSettings(*org);
+    ASSIGN_OR_RETURN(SettingsSnapshots::Settings state, settings_.Load());
+    const v1::PipelineSettings& settings = EffectiveSettings(*state);
     const absl::Time now = options_.clock();
     ASSIGN_OR_RETURN(std::vector<v1::GetLeadResponse> rows,
                      model_->OpenLeadsOfTeam(request.team_id()));
@@ -359,28 +366,14 @@ class LeadsAppImpl final : public LeadsApp {
     return board;
   }
 
-  absl::StatusOr<v1::SalesOrganisation> GetOrganisation(
-      const v1::GetOrganisationRequest&) override {
-    ASSIGN_OR_RETURN(OrgSnapshots::Org org, LoadOrg());
-    return *org;
-  }
-
-  absl::StatusOr<v1::ListTerritoryGapsResponse> ListTerritoryGaps(
-      const v1::ListTerritoryGapsRequest&) override {
-    ASSIGN_OR_RETURN(OrgSnapshots::Org org, LoadOrg());
-    v1::ListTerritoryGapsResponse response;
-    for (v1::TerritoryKey& gap : TerritoryGaps(*org)) *response.add_gaps() = std::move(gap);
-    return response;
-  }
-
   // ---- Follow-ups ----
   absl::StatusOr<int> ScanOverdue() override {
     const absl::Time now = options_.clock();
     ASSIGN_OR_RETURN(std::vector<std::string> due,
                      model_->UnreportedDueLeads(now, kMaxOverduePerScan));
     if (due.empty()) return 0;
-    ASSIGN_OR_RETURN(OrgSnapshots::Org org, LoadOrg());
-    const v1::PipelineSettings& settings = EffectiveSettings(*org);
+    ASSIGN_OR_RETURN(SettingsSnapshots::Settings state, settings_.Load());
+    const v1::PipelineSettings& settings = EffectiveSettings(*state);
     int appended = 0;
     for (const std::string& lead_id : due) {
       CommandOptions options{.stream_id = LeadStreamId(lead_id),
@@ -420,47 +413,47 @@ class LeadsAppImpl final : public LeadsApp {
 
  private:
   absl::Mutex& StreamLock(const std::string& stream_id) { return stream_locks_.For(stream_id); }
+
+  // Runs `decide` (callable as absl::StatusOr<T>()); when it answers NOT_FOUND (a region, team,
+  // rep… the replica may not have yet), catches the org replica up and runs it once more.
+  template <typename Decide>
+  auto WithOrgCatchUp(Decide decide) -> decltype(decide()) {
+    auto result = decide();
+    if (result.status().code() != absl::StatusCode::kNotFound) return result;
+    const uint64_t before = options_.org->Current().version;
+    if (!options_.org->CatchUp(kOrgCatchUpTimeout).ok()) return result;
+    if (options_.org->Current().version == before) return result;
+    return decide();
+  }
   void Count(absl::string_view command, const absl::Status& status) {
     counter_.Count(command, status);
   }
-
-  absl::StatusOr<OrgSnapshots::Org> LoadOrg() { return orgs_.Load(); }
 
   absl::StatusOr<LoadedAggregate<v1::Lead>> LoadLead(const std::string& lead_id) {
     return eventsourcing::LoadAggregate<v1::LeadEvent>(store_, LeadStreamId(lead_id), v1::Lead(),
                                                        &EvolveLead, {}, &lead_cache_);
   }
 
-  template <typename Request>
-  absl::StatusOr<v1::OrgCommandResponse> OrgCommand(absl::string_view name, const Request& request,
-                                                    const CallOrigin& origin) {
-    absl::ReleasableMutexLock lock(&StreamLock(std::string(kOrgStreamId)));
-    auto outcome = eventsourcing::ExecuteCommand<v1::OrgEvent>(
-        store_,
-        OptionsFor(std::string(kOrgStreamId), request.meta(), origin, RequestFingerprint(request)),
-        v1::SalesOrganisation(), &EvolveOrg,
-        [&](const v1::SalesOrganisation& org) { return Decide(org, request); }, &NoDeal,
-        &org_cache_, OccurredAtOfEvent(options_.clock()));
-    lock.Release();
-    Count(name, outcome.status());
-    if (!outcome.ok()) return outcome.status();
-    if (outcome->appended > 0) tailer_->Wake();
-    v1::OrgCommandResponse response;
-    response.set_stream_version(outcome->version);
-    return response;
-  }
-
-  // Load the org (and, for an assignment by rule, the reps' open loads), then ExecuteCommand on
-  // the lead with Decide(lead, command, context). `fingerprint` identifies the caller's request
-  // when `command` was completed with generated ids.
+  // The org replica and the settings (and, for an assignment by rule, the reps' open loads),
+  // then ExecuteCommand on the lead with Decide(lead, command, context). A NOT_FOUND decided on
+  // the replica may be the org moments ahead of it: the replica catches up once and the command
+  // is decided again. `fingerprint` identifies the caller's request when `command` was completed
+  // with generated ids; `deal_id_claim` is a deal id the command takes (a conversion).
   template <typename Request>
   absl::StatusOr<v1::CommandResponse> LeadCommand(absl::string_view name, const Request& command,
                                                   const CallOrigin& origin,
-                                                  std::string fingerprint = "") {
+                                                  std::string fingerprint = "",
+                                                  const std::string& deal_id_claim = "") {
     if (fingerprint.empty()) fingerprint = RequestFingerprint(command);
+    CommandOptions options =
+        OptionsFor(LeadStreamId(command.lead_id()), command.meta(), origin, std::move(fingerprint));
+    if (!deal_id_claim.empty()) {
+      ASSIGN_OR_RETURN(eventstore::AppendRequest claim,
+                       DealIdClaim(deal_id_claim, command.lead_id(), options.metadata));
+      options.claims.push_back(std::move(claim));
+    }
     absl::StatusOr<CommandOutcome<v1::Lead>> outcome =
-        DecideOnLead(command, OptionsFor(LeadStreamId(command.lead_id()), command.meta(), origin,
-                                         std::move(fingerprint)));
+        WithOrgCatchUp([&] { return DecideOnLead(command, options); });
     Count(name, outcome.status());
     if (!outcome.ok()) return outcome.status();
     if (outcome->appended > 0) tailer_->Wake();
@@ -475,7 +468,8 @@ class LeadsAppImpl final : public LeadsApp {
   absl::StatusOr<CommandOutcome<v1::Lead>> DecideOnLead(const Command& command,
                                                         const CommandOptions& options) {
     RETURN_IF_ERROR(ValidateId("lead_id", LeadIdOf(command)));
-    ASSIGN_OR_RETURN(OrgSnapshots::Org org, LoadOrg());
+    const org::OrgView::Snapshot org = options_.org->Current();
+    ASSIGN_OR_RETURN(SettingsSnapshots::Settings settings, settings_.Load());
     RepLoads loads;
     if constexpr (std::is_same_v<Command, v1::AssignLeadRequest>) {
       if (command.rep_id().empty()) {
@@ -485,12 +479,17 @@ class LeadsAppImpl final : public LeadsApp {
           log::Warn("leads.assign.loads_behind", {{"error", caught_up.ToString()}});
         }
         std::vector<std::string> reps;
-        for (const v1::Rep& rep : org->reps()) reps.push_back(rep.rep_id());
+        for (const org::v1::Rep& rep : org.organisation->reps()) reps.push_back(rep.rep_id());
         ASSIGN_OR_RETURN(loads, model_->OpenLoads(reps));
       }
     }
     const absl::Time now = options_.clock();
-    const LeadContext context{now, CommandActor(command), *org, loads};
+    const LeadContext context{.now = now,
+                              .actor = CommandActor(command),
+                              .org = *org.organisation,
+                              .org_version = org.version,
+                              .settings = EffectiveSettings(*settings),
+                              .open_loads = loads};
     absl::MutexLock lock(&StreamLock(options.stream_id));
     return eventsourcing::ExecuteCommand<v1::LeadEvent>(
         store_, options, v1::Lead(), &EvolveLead,
@@ -519,10 +518,16 @@ class LeadsAppImpl final : public LeadsApp {
                                                       const std::string& fingerprint,
                                                       const CallOrigin& origin) {
     RETURN_IF_ERROR(ValidateId("lead_id", capture.lead_id()));
-    ASSIGN_OR_RETURN(OrgSnapshots::Org org, LoadOrg());
+    const org::OrgView::Snapshot org = options_.org->Current();
+    ASSIGN_OR_RETURN(SettingsSnapshots::Settings settings, settings_.Load());
     const absl::Time now = options_.clock();
     const RepLoads no_loads;
-    const LeadContext context{now, capture.meta().actor(), *org, no_loads};
+    const LeadContext context{.now = now,
+                              .actor = capture.meta().actor(),
+                              .org = *org.organisation,
+                              .org_version = org.version,
+                              .settings = EffectiveSettings(*settings),
+                              .open_loads = no_loads};
     // Decided on a new lead first, so that bad input is refused before any key is looked at.
     ASSIGN_OR_RETURN(LeadEvents events, Decide(v1::Lead(), capture, context));
     const std::vector<std::string> keys = DedupeKeys(capture.details());
@@ -588,6 +593,23 @@ class LeadsAppImpl final : public LeadsApp {
     response.set_matched_key(key);
     response.set_stream_version(outcome.version);
     return response;
+  }
+
+  // The claim of `deal_id` by `lead_id` (a new "deal-id-<id>" stream), stamped like the command.
+  absl::StatusOr<eventstore::AppendRequest> DealIdClaim(
+      const std::string& deal_id, const std::string& lead_id,
+      const eventsourcing::EnvelopeMetadata& meta) {
+    RETURN_IF_ERROR(ValidateId("deal_id", deal_id));
+    eventstore::AppendRequest claim{.stream_id = ClaimStreamId(kDealIdClaimPrefix, deal_id),
+                                    .expected_version = eventstore::kNoStream};
+    v1::DealIdClaimed claimed;
+    claimed.set_deal_id(deal_id);
+    claimed.set_lead_id(lead_id);
+    *claimed.mutable_at() = ToTimestamp(options_.clock());
+    EventEnvelope& envelope = claim.events.emplace_back();
+    envelope.mutable_payload()->PackFrom(claimed);
+    Stamp(envelope, meta, claimed.at());
+    return claim;
   }
 
   // The lead that claimed `key`, or "" when none did.
@@ -664,8 +686,8 @@ class LeadsAppImpl final : public LeadsApp {
   feed::LocalEventFeedReader feed_;
   std::unique_ptr<ReadModelTailer> tailer_;
   AggregateCache<v1::Lead> lead_cache_;
-  AggregateCache<v1::SalesOrganisation> org_cache_;
-  OrgSnapshots orgs_;
+  AggregateCache<v1::PipelineSettingsState> settings_cache_;
+  SettingsSnapshots settings_;
 
   eventsourcing::StreamLocks stream_locks_;
   const eventsourcing::CommandCounter counter_{"leads"};
@@ -679,6 +701,7 @@ class LeadsAppImpl final : public LeadsApp {
 
 absl::StatusOr<std::unique_ptr<LeadsApp>> LeadsApp::Create(LeadsAppOptions options) {
   if (options.store == nullptr) return absl::InvalidArgumentError("LeadsApp: store is required");
+  if (options.org == nullptr) return absl::InvalidArgumentError("LeadsApp: org is required");
   if (options.read_model_path.empty()) {
     return absl::InvalidArgumentError("LeadsApp: read_model_path is required");
   }

@@ -14,7 +14,11 @@
 // over the lead stream and one claim stream per key, each expected to be new); a capture whose
 // key is already claimed is merged into the claiming lead instead (DuplicateLeadMerged).
 //
-// Queries: GetLead and GetOrganisation read the aggregate itself (read-your-writes).
+// The organisation (regions, teams, reps, territory rules) is the org context's: the app decides
+// on its replica (options.org), and a command naming something the replica lacks waits for it to
+// catch up once before NOT_FOUND. Captures and assignments record the replica's org version.
+//
+// Queries: GetLead and GetPipelineSettings read the aggregate itself (read-your-writes).
 // ListLeads, GetPipelineBoard and the open-lead loads used by assignment come from the service's
 // own read model, kept by tailing the local event store (the same Evolve), and are at most a few
 // milliseconds behind a command's acknowledgement; `WaitForReadModel` waits until it caught up.
@@ -35,6 +39,7 @@
 #include "common/eventsourcing/command_support.h"
 #include "common/eventstore/event_store.h"
 #include "sales/leads/v1/leads.pb.h"
+#include "services/org/replica/org_view.h"
 
 namespace sales::leads {
 
@@ -43,7 +48,8 @@ using eventsourcing::CallOrigin;
 
 struct LeadsAppOptions {
   eventstore::EventStore* store = nullptr;  // the leads event store; must outlive the app
-  std::string read_model_path;              // RocksDB directory of the service's read model
+  org::OrgView* org = nullptr;  // the org replica (reps, teams, territories); must outlive it
+  std::string read_model_path;  // RocksDB directory of the service's read model
   std::function<absl::Time()> clock = [] { return absl::Now(); };
   size_t aggregate_cache_capacity = 100'000;
   // Index entries one ListLeads page examines at most (leads.proto, ListLeadsResponse).
@@ -57,25 +63,11 @@ class LeadsApp {
   static absl::StatusOr<std::unique_ptr<LeadsApp>> Create(LeadsAppOptions options);
   virtual ~LeadsApp() = default;
 
-  // ---- Organisation ----
-  virtual absl::StatusOr<v1::OrgCommandResponse> AddRegion(const v1::AddRegionRequest&,
-                                                           const CallOrigin&) = 0;
-  virtual absl::StatusOr<v1::OrgCommandResponse> AddProductLine(const v1::AddProductLineRequest&,
-                                                                const CallOrigin&) = 0;
-  virtual absl::StatusOr<v1::OrgCommandResponse> AddCustomerSegment(
-      const v1::AddCustomerSegmentRequest&, const CallOrigin&) = 0;
-  virtual absl::StatusOr<v1::OrgCommandResponse> CreateTeam(const v1::CreateTeamRequest&,
-                                                            const CallOrigin&) = 0;
-  virtual absl::StatusOr<v1::OrgCommandResponse> AddRep(const v1::AddRepRequest&,
-                                                        const CallOrigin&) = 0;
-  virtual absl::StatusOr<v1::OrgCommandResponse> MoveRep(const v1::MoveRepRequest&,
-                                                         const CallOrigin&) = 0;
-  virtual absl::StatusOr<v1::OrgCommandResponse> AddTerritoryRule(
-      const v1::AddTerritoryRuleRequest&, const CallOrigin&) = 0;
-  virtual absl::StatusOr<v1::OrgCommandResponse> RemoveTerritoryRule(
-      const v1::RemoveTerritoryRuleRequest&, const CallOrigin&) = 0;
-  virtual absl::StatusOr<v1::OrgCommandResponse> SetPipelineSettings(
+  // ---- Pipeline settings ----
+  virtual absl::StatusOr<v1::SettingsResponse> SetPipelineSettings(
       const v1::SetPipelineSettingsRequest&, const CallOrigin&) = 0;
+  virtual absl::StatusOr<v1::GetPipelineSettingsResponse> GetPipelineSettings(
+      const v1::GetPipelineSettingsRequest&) = 0;
 
   // ---- Leads and deals ----
   virtual absl::StatusOr<v1::CaptureLeadResponse> CaptureLead(const v1::CaptureLeadRequest&,
@@ -112,10 +104,6 @@ class LeadsApp {
   virtual absl::StatusOr<v1::ListLeadsResponse> ListLeads(const v1::ListLeadsRequest&) = 0;
   virtual absl::StatusOr<v1::PipelineBoard> GetPipelineBoard(
       const v1::GetPipelineBoardRequest&) = 0;
-  virtual absl::StatusOr<v1::SalesOrganisation> GetOrganisation(
-      const v1::GetOrganisationRequest&) = 0;
-  virtual absl::StatusOr<v1::ListTerritoryGapsResponse> ListTerritoryGaps(
-      const v1::ListTerritoryGapsRequest&) = 0;
 
   // ---- Follow-ups ----
   // Appends FollowUpOverdue for every open lead whose follow-up is overdue at clock() and whose

@@ -171,6 +171,57 @@ TEST_F(LeadsAppTest, IdempotentRetryReturnsTheSameResultAndWritesNothing) {
   EXPECT_EQ(GetLead("L1").activity_count(), 1);
 }
 
+// Regression: a WinDeal replayed with its key after another event landed on the stream answered
+// the stream's current version instead of the version the first call answered.
+TEST_F(LeadsAppTest, AReplayAnswersTheFirstCallsVersionAfterTheStreamMovedOn) {
+  SetUpOrganisation();
+  CaptureOk(Capture("L1"));
+  ASSERT_TRUE(app_->MoveLeadStage(Move("L1", v1::LEAD_STAGE_QUALIFIED), origin_).ok());
+  v1::ConvertToOpportunityRequest convert;
+  *convert.mutable_meta() = Meta();
+  convert.set_lead_id("L1");
+  ASSERT_TRUE(app_->ConvertToOpportunity(convert, origin_).ok());
+  v1::WinDealRequest win;
+  *win.mutable_meta() = Meta("win-1");
+  win.set_lead_id("L1");
+  auto first = app_->WinDeal(win, origin_);
+  ASSERT_TRUE(first.ok()) << first.status();
+  // Another event lands on the stream: a duplicate capture merged into the (won) lead.
+  v1::CaptureLeadRequest duplicate = Capture("L9");
+  auto merged = app_->CaptureLead(duplicate, origin_);
+  ASSERT_TRUE(merged.ok()) << merged.status();
+  ASSERT_TRUE(merged->merged_as_duplicate());
+  ASSERT_GT(merged->stream_version(), first->stream_version());
+  auto replay = app_->WinDeal(win, origin_);
+  ASSERT_TRUE(replay.ok()) << replay.status();
+  EXPECT_EQ(replay->stream_version(), first->stream_version());
+}
+
+// Regression: ConvertToOpportunity with another lead's deal id was accepted, and the deal's audit
+// history then mixed two leads.
+TEST_F(LeadsAppTest, ADealIdIsTakenOnce) {
+  SetUpOrganisation();
+  CaptureOk(Capture("L1", 1));
+  CaptureOk(Capture("L2", 2));
+  for (const char* id : {"L1", "L2"}) {
+    ASSERT_TRUE(app_->MoveLeadStage(Move(id, v1::LEAD_STAGE_QUALIFIED), origin_).ok());
+  }
+  v1::ConvertToOpportunityRequest convert;
+  *convert.mutable_meta() = Meta();
+  convert.set_lead_id("L1");
+  convert.set_deal_id("D-2026-001");
+  ASSERT_TRUE(app_->ConvertToOpportunity(convert, origin_).ok());
+  const uint64_t head = store_->HeadPosition();
+  convert.set_lead_id("L2");
+  auto taken = app_->ConvertToOpportunity(convert, origin_);
+  EXPECT_EQ(taken.status().code(), absl::StatusCode::kAlreadyExists) << taken.status();
+  EXPECT_TRUE(absl::StrContains(taken.status().message(), "D-2026-001"));
+  EXPECT_EQ(store_->HeadPosition(), head);  // nothing written
+  EXPECT_EQ(GetLead("L2").stage(), v1::LEAD_STAGE_QUALIFIED);
+  convert.set_deal_id("D-2026-002");
+  EXPECT_TRUE(app_->ConvertToOpportunity(convert, origin_).ok());
+}
+
 TEST_F(LeadsAppTest, PinnedExpectedVersionConflictIsAborted) {
   SetUpOrganisation();
   CaptureOk(Capture("L1"));  // version 2
@@ -255,6 +306,7 @@ TEST_F(LeadsAppTest, OverdueIsReportedOncePerEpisodeAndAnActivityEndsIt) {
 TEST_F(LeadsAppTest, BackgroundScannerReportsOverdueLeads) {
   app_.reset();
   auto app = LeadsApp::Create({.store = store_.get(),
+                               .org = &org_,
                                .read_model_path = dir_.path() + "/read_model",
                                .clock = [this] { return Now(); },
                                .overdue_scan_interval = absl::Milliseconds(10)});
@@ -378,18 +430,6 @@ TEST_F(LeadsAppTest, BadInputsAreRefusedWithTheDomainsCodesAndWriteNothing) {
          return app.LogActivity(a, o).status();
        },
        absl::StatusCode::kInvalidArgument, "notes"},
-      {"overlapping territory",
-       [](LeadsApp& app, const CallOrigin& o) {
-         v1::AddTerritoryRuleRequest r;
-         *r.mutable_meta() = Meta();
-         r.mutable_rule()->set_rule_id("rule-x");
-         r.mutable_rule()->set_region_id("east");
-         r.mutable_rule()->set_product_line_id("laptops");
-         r.mutable_rule()->set_segment_id("*");
-         r.mutable_rule()->set_team_id("t-west");
-         return app.AddTerritoryRule(r, o).status();
-       },
-       absl::StatusCode::kFailedPrecondition, "territory_overlap"},
       {"list with a huge page",
        [](LeadsApp& app, const CallOrigin&) {
          v1::ListLeadsRequest r;

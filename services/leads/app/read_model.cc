@@ -20,7 +20,6 @@
 #include "rocksdb/write_batch.h"
 #include "services/leads/domain/follow_up.h"
 #include "services/leads/domain/lead.h"
-#include "services/leads/domain/org.h"
 #include "services/leads/domain/settings.h"
 
 namespace sales::leads {
@@ -31,7 +30,7 @@ using storage::ToSlice;
 using storage::ToView;
 
 constexpr absl::string_view kPositionKey = "m/position";
-constexpr absl::string_view kOrgKey = "org";
+constexpr absl::string_view kSettingsKey = "settings";
 constexpr absl::string_view kLeadStreamPrefix = "lead-";
 // Rows the read model keeps decoded in memory (RowCache), a few MB.
 constexpr size_t kCachedRows = 10'000;
@@ -288,10 +287,12 @@ absl::Status LeadsReadModel::Load() {
     if (!absl::SimpleAtoi(value, &position)) return absl::DataLossError("read model: position");
     applied_.store(position, std::memory_order_release);
   }
-  s = db_->Get({}, ToSlice(kOrgKey), &value);
+  s = db_->Get({}, ToSlice(kSettingsKey), &value);
   if (s.IsNotFound()) return absl::OkStatus();
-  RETURN_IF_ERROR(FromRocks(s, "read model: read org"));
-  if (!org_.ParseFromString(value)) return absl::DataLossError("read model: corrupt org row");
+  RETURN_IF_ERROR(FromRocks(s, "read model: read settings"));
+  if (!settings_.ParseFromString(value)) {
+    return absl::DataLossError("read model: corrupt settings row");
+  }
   return absl::OkStatus();
 }
 
@@ -304,16 +305,16 @@ absl::Status LeadsReadModel::Apply(const std::vector<eventstore::EventEnvelope>&
           "read model: expected position ", position + 1, ", got ", envelope.global_position()));
     }
     const std::string& stream = envelope.stream_id();
-    if (stream == kOrgStreamId) {
-      v1::OrgEvent event;
+    if (stream == kSettingsStreamId) {
+      v1::SettingsEvent event;
       RETURN_IF_ERROR(eventsourcing::UnpackEvent(envelope.payload(), event));
       // New settings change the due time of every open lead: commit what precedes them (indexed
       // with the old settings), so that the re-index reads every row from the database.
       if (event.has_pipeline_settings_changed()) {
-        RETURN_IF_ERROR(batch.Commit(position, EffectiveSettings(org_)));
+        RETURN_IF_ERROR(batch.Commit(position, EffectiveSettings(settings_)));
       }
-      org_ = Evolve(std::move(org_), event);
-      batch.Put(kOrgKey, org_.SerializeAsString());
+      settings_ = Evolve(std::move(settings_), event);
+      batch.Put(kSettingsKey, settings_.SerializeAsString());
       if (event.has_pipeline_settings_changed()) RETURN_IF_ERROR(ReindexAllLeads(batch));
     } else if (absl::StartsWith(stream, kLeadStreamPrefix)) {
       v1::LeadEvent event;
@@ -333,7 +334,7 @@ absl::Status LeadsReadModel::Apply(const std::vector<eventstore::EventEnvelope>&
     position = envelope.global_position();
   }
   // Settings changes were committed apart: every row of this batch is indexed with these.
-  RETURN_IF_ERROR(batch.Commit(position, EffectiveSettings(org_)));
+  RETURN_IF_ERROR(batch.Commit(position, EffectiveSettings(settings_)));
   applied_.store(position, std::memory_order_release);
   return absl::OkStatus();
 }
@@ -384,7 +385,7 @@ absl::StatusOr<LeadPage> LeadsReadModel::List(const v1::ListLeadsRequest& reques
     start = token;
   }
 
-  const v1::TerritoryKey& territory = request.territory();
+  const org::v1::TerritoryKey& territory = request.territory();
   auto matches = [&](const v1::Lead& lead) {
     const v1::LeadDetails& d = lead.details();
     return (request.stage() == v1::LEAD_STAGE_UNSPECIFIED || lead.stage() == request.stage()) &&

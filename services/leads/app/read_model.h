@@ -11,7 +11,7 @@
 // Layout (one key space, '/'-separated; ids cannot contain '/'; numbers are fixed-width decimal
 // so that keys sort numerically):
 //   m/position                     last applied global position (same WriteBatch as the rows)
-//   org                            the folded SalesOrganisation (settings for due times)
+//   settings                       the folded PipelineSettingsState (for due times)
 //   l/<lead>                       the row: GetLeadResponse(lead, stream_version) + its index keys
 //   xs/<stage>/<lead>              by stage            xr/<rep>/<lead>       by rep
 //   xt/<team>/<stage>/<lead>       by team and stage   xg/<grade>/<lead>     by grade
@@ -68,8 +68,8 @@ class LeadsReadModel {
   uint64_t applied_position() const { return applied_.load(std::memory_order_acquire); }
 
   // Applies `events`, which must continue the applied position densely, and records the new
-  // position in the same WriteBatch. Events of streams other than "org" and "lead-…" only
-  // advance the position.
+  // position in the same WriteBatch. Events of streams other than "pipeline-settings" and "lead-…"
+  // only advance the position.
   absl::Status Apply(const std::vector<eventstore::EventEnvelope>& events);
 
   // The leads matching `request`'s filters (validated by the caller), in index order, a page at a
@@ -99,7 +99,7 @@ class LeadsReadModel {
   std::unique_ptr<rocksdb::DB> db_;
   const size_t max_scanned_per_page_;
   std::atomic<uint64_t> applied_{0};
-  v1::SalesOrganisation org_;            // only touched by Apply (one thread)
+  v1::PipelineSettingsState settings_;   // only touched by Apply (one thread)
   std::unique_ptr<RowCache> row_cache_;  // likewise
 };
 

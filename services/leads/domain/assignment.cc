@@ -4,25 +4,25 @@
 
 #include "absl/strings/str_format.h"
 #include "common/status/errors.h"
-#include "services/leads/domain/org.h"
+#include "services/org/domain/org.h"
 
 namespace sales::leads {
 
-absl::StatusOr<Assignee> ChooseAssignee(const v1::SalesOrganisation& org, const v1::Lead& lead,
+absl::StatusOr<Assignee> ChooseAssignee(const org::v1::SalesOrganisation& org, const v1::Lead& lead,
                                         const RepLoads& open_loads) {
-  v1::TerritoryKey key;
+  org::v1::TerritoryKey key;
   key.set_region_id(lead.details().company().region_id());
   key.set_product_line_id(lead.details().product_line_id());
   key.set_segment_id(lead.details().segment_id());
-  const v1::TerritoryRule* rule = FindTerritoryRule(org, key);
+  const org::v1::TerritoryRule* rule = org::FindTerritoryRule(org, key);
   if (rule == nullptr) {
     return RuleViolated("no_territory",
                         absl::StrFormat("no territory rule covers (%s, %s, %s)", key.region_id(),
                                         key.product_line_id(), key.segment_id()));
   }
-  const v1::Rep* best = nullptr;
+  const org::v1::Rep* best = nullptr;
   int64_t best_load = 0;
-  for (const v1::Rep& rep : org.reps()) {
+  for (const org::v1::Rep& rep : org.reps()) {
     if (rep.team_id() != rule->team_id()) continue;
     auto it = open_loads.find(rep.rep_id());
     const int64_t load = it == open_loads.end() ? 0 : it->second;

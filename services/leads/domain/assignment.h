@@ -19,6 +19,7 @@
 
 #include "absl/status/statusor.h"
 #include "sales/leads/v1/model.pb.h"
+#include "sales/org/v1/model.pb.h"
 
 namespace sales::leads {
 
@@ -30,7 +31,7 @@ struct Assignee {
   std::string team_id;
 };
 
-absl::StatusOr<Assignee> ChooseAssignee(const v1::SalesOrganisation& org, const v1::Lead& lead,
+absl::StatusOr<Assignee> ChooseAssignee(const org::v1::SalesOrganisation& org, const v1::Lead& lead,
                                         const RepLoads& open_loads);
 
 }  // namespace sales::leads

@@ -19,7 +19,7 @@ v1::Lead LeadIn(const std::string& region, const std::string& line, const std::s
 }
 
 TEST(ChooseAssigneeTest, LoadBalancingTable) {
-  const v1::SalesOrganisation org = testing::TestOrg();  // t-east: r1, r2; t-west: r3
+  const org::v1::SalesOrganisation org = testing::TestOrg();  // t-east: r1, r2; t-west: r3
   struct Case {
     RepLoads loads;
     std::string expected;
@@ -42,7 +42,7 @@ TEST(ChooseAssigneeTest, LoadBalancingTable) {
 }
 
 TEST(ChooseAssigneeTest, SpecificRuleRoutesToItsTeam) {
-  v1::SalesOrganisation org = testing::TestOrg();
+  org::v1::SalesOrganisation org = testing::TestOrg();
   org.mutable_territory_rules()->RemoveLast();
   *org.add_territory_rules() = testing::Rule("w1", "west", "laptops", "*", "t-west");
   *org.add_territory_rules() = testing::Rule("w2", "west", "servers", "*", "t-east");
@@ -51,7 +51,7 @@ TEST(ChooseAssigneeTest, SpecificRuleRoutesToItsTeam) {
 }
 
 TEST(ChooseAssigneeTest, NoTerritoryNamesTheKey) {
-  v1::SalesOrganisation org = testing::TestOrg();
+  org::v1::SalesOrganisation org = testing::TestOrg();
   org.mutable_territory_rules()->RemoveLast();
   absl::Status status = ChooseAssignee(org, LeadIn("west", "servers", "smb"), {}).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
@@ -60,7 +60,7 @@ TEST(ChooseAssigneeTest, NoTerritoryNamesTheKey) {
 }
 
 TEST(ChooseAssigneeTest, TeamWithoutReps) {
-  v1::SalesOrganisation org = testing::TestOrg();
+  org::v1::SalesOrganisation org = testing::TestOrg();
   org.mutable_reps()->RemoveLast();  // r3, the only rep of t-west
   EXPECT_THAT(ChooseAssignee(org, LeadIn("west", "servers", "smb"), {}).status().message(),
               HasSubstr("rule team_has_no_reps"));

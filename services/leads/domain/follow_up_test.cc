@@ -23,7 +23,8 @@ v1::LogActivityRequest Activity(const std::string& id) {
 
 // Runs the overdue scanner at `now` and folds what it emits; returns whether it emitted.
 bool Scan(LeadHarness& h, absl::Time now) {
-  std::optional<v1::LeadEvent> event = DetectOverdue(h.lead(), EffectiveSettings(h.org()), now);
+  std::optional<v1::LeadEvent> event =
+      DetectOverdue(h.lead(), EffectiveSettings(h.settings()), now);
   if (!event.has_value()) return false;
   h.lead() = Evolve(std::move(h.lead()), *event);
   return true;
@@ -32,7 +33,7 @@ bool Scan(LeadHarness& h, absl::Time now) {
 TEST(FollowUpTest, DefaultThreeDaysFromCaptureOncePerEpisode) {
   LeadHarness h;
   h.Apply(testing::ValidCapture());
-  const v1::PipelineSettings& s = EffectiveSettings(h.org());
+  const v1::PipelineSettings& s = EffectiveSettings(h.settings());
   EXPECT_EQ(FollowUpDue(h.lead(), s), kT0 + 3 * kDay);
   EXPECT_FALSE(Scan(h, kT0 + 3 * kDay - absl::Seconds(1)));
   EXPECT_FALSE(IsOverdue(h.lead(), s, kT0 + 3 * kDay - absl::Seconds(1)));
@@ -66,7 +67,7 @@ TEST(FollowUpTest, ExplicitNextFollowUpDueWins) {
   v1::LogActivityRequest a = Activity("a1");
   *a.mutable_next_follow_up_due() = ToTimestamp(kT0 + 10 * kDay);
   h.Apply(a);
-  const v1::PipelineSettings& s = EffectiveSettings(h.org());
+  const v1::PipelineSettings& s = EffectiveSettings(h.settings());
   EXPECT_EQ(FollowUpDue(h.lead(), s), kT0 + 10 * kDay);
   EXPECT_FALSE(Scan(h, kT0 + 9 * kDay));  // past the 3-day threshold, but the rep set a date
   EXPECT_TRUE(Scan(h, kT0 + 10 * kDay));
@@ -84,7 +85,7 @@ TEST(FollowUpTest, ThresholdByGrade) {
     entry->set_grade(grade);
     entry->set_days(days);
   }
-  *h.org().mutable_settings() = settings;
+  *h.settings().mutable_settings() = settings;
   h.Apply(testing::ValidCapture());  // grade B: general threshold 3 days
   EXPECT_EQ(FollowUpDue(h.lead(), settings), kT0 + 3 * kDay);
   v1::UpdateQualificationRequest q;
@@ -110,7 +111,7 @@ TEST(FollowUpTest, AssignmentRestartsTheClockAndTheEpisode) {
   assign.set_rep_id("r1");
   h.Apply(assign);
   EXPECT_FALSE(h.lead().overdue_reported());
-  EXPECT_EQ(FollowUpDue(h.lead(), EffectiveSettings(h.org())), kT0 + 7 * kDay);
+  EXPECT_EQ(FollowUpDue(h.lead(), EffectiveSettings(h.settings())), kT0 + 7 * kDay);
   EXPECT_FALSE(Scan(h, kT0 + 6 * kDay));
   EXPECT_TRUE(Scan(h, kT0 + 7 * kDay));
 }

@@ -1,7 +1,7 @@
 // The Lead aggregate, stream "lead-<lead id>": a lead through the funnel and, after conversion,
 // the deal (opportunity) it became — the same stream continues under the deal id.
 //
-//   LeadContext ctx{now, "user:li", org, open_loads};
+//   LeadContext ctx{now, "user:li", org_replica, org_version, settings, open_loads};
 //   ASSIGN_OR_RETURN(LeadEvents events, Decide(lead, capture_request, ctx));
 //   for (const v1::LeadEvent& e : events) lead = Evolve(std::move(lead), e);
 //
@@ -11,9 +11,10 @@
 // the context. Rules:
 //   lead_closed: WON, LOST and DISQUALIFIED leads refuse every command except MergeDuplicate.
 //   illegal_stage_move: MoveLeadStage only among CAPTURED/NURTURING/QUALIFIED (forward skips
-//     allowed); ConvertToOpportunity and DisqualifyLead only before OPPORTUNITY; WinDeal,
-//     LoseDeal only from OPPORTUNITY; moving to the current stage/step.
-//   not_an_opportunity: sales-step, probability and amount commands before conversion.
+//     allowed); ConvertToOpportunity and DisqualifyLead only before OPPORTUNITY; moving to the
+//     current stage/step.
+//   not_an_opportunity: WinDeal, LoseDeal, sales-step, probability and amount commands before
+//     conversion (or after the deal closed).
 //   backward_move_requires_reason, reassignment_requires_reason, already_assigned,
 //   no_territory / team_has_no_reps (assignment by rule).
 // The funnel stage always changes through a LeadStageChanged event (then the specific event:
@@ -33,18 +34,22 @@
 #include "sales/leads/v1/events.pb.h"
 #include "sales/leads/v1/leads.pb.h"
 #include "sales/leads/v1/model.pb.h"
+#include "sales/org/v1/model.pb.h"
 #include "services/leads/domain/assignment.h"
 
 namespace sales::leads {
 
 using LeadEvents = std::vector<v1::LeadEvent>;
 
-// What Decide may know besides the lead: the clock, the caller and the organisation (settings,
-// reps, territories). `open_loads` is used only by assignment by rule.
+// What Decide may know besides the lead: the clock, the caller, the organisation (reps, teams,
+// territories: the org replica, at org_version, which captures and assignments record) and the
+// pipeline settings in force. `open_loads` is used only by assignment by rule.
 struct LeadContext {
   absl::Time now;
   std::string actor;
-  const v1::SalesOrganisation& org;
+  const org::v1::SalesOrganisation& org;
+  uint64_t org_version = 0;
+  const v1::PipelineSettings& settings;
   const RepLoads& open_loads;
 };
 

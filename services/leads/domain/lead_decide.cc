@@ -9,10 +9,10 @@
 #include "common/time/proto_time.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "services/leads/domain/lead.h"
-#include "services/leads/domain/org.h"
 #include "services/leads/domain/scoring.h"
 #include "services/leads/domain/settings.h"
 #include "services/leads/domain/validation.h"
+#include "services/org/domain/org.h"
 
 namespace sales::leads {
 namespace {
@@ -58,20 +58,22 @@ absl::Status IllegalMove(absl::string_view from, absl::string_view to, absl::str
   return RuleViolated("illegal_stage_move", absl::StrCat(from, " -> ", to, ": ", why));
 }
 
-absl::Status ValidateOrgReferences(const v1::LeadDetails& d, const v1::SalesOrganisation& org) {
-  if (!HasRegion(org, d.company().region_id())) {
+absl::Status ValidateOrgReferences(const v1::LeadDetails& d,
+                                   const org::v1::SalesOrganisation& org) {
+  if (!org::HasRegion(org, d.company().region_id())) {
     return absl::NotFoundError(absl::StrCat("region '", d.company().region_id(), "' not found"));
   }
-  if (!HasProductLine(org, d.product_line_id())) {
+  if (!org::HasProductLine(org, d.product_line_id())) {
     return absl::NotFoundError(absl::StrCat("product line '", d.product_line_id(), "' not found"));
   }
-  if (!HasSegment(org, d.segment_id())) {
+  if (!org::HasSegment(org, d.segment_id())) {
     return absl::NotFoundError(absl::StrCat("segment '", d.segment_id(), "' not found"));
   }
   return absl::OkStatus();
 }
 
-absl::Status ValidateCapture(const v1::CaptureLeadRequest& c, const v1::SalesOrganisation& org) {
+absl::Status ValidateCapture(const v1::CaptureLeadRequest& c,
+                             const org::v1::SalesOrganisation& org) {
   RETURN_IF_ERROR(ValidateEnum("source", c.source(), v1::LeadSource_IsValid));
   RETURN_IF_ERROR(ValidateOptionalId("channel_id", c.channel_id()));
   RETURN_IF_ERROR(ValidateLeadDetails("details", c.details()));
@@ -83,7 +85,7 @@ absl::Status ValidateCapture(const v1::CaptureLeadRequest& c, const v1::SalesOrg
 // LeadScored for the given inputs, or nothing when score and grade stay as they are.
 void AppendScoreIfChanged(const v1::Lead& lead, const ScoreInputs& inputs, const LeadContext& ctx,
                           LeadEvents& events) {
-  const ScoreResult result = Score(inputs, EffectiveSettings(ctx.org));
+  const ScoreResult result = Score(inputs, ctx.settings);
   if (result.score == lead.score() && result.grade == lead.grade()) return;
   v1::LeadScored* scored = events.emplace_back().mutable_lead_scored();
   scored->set_score(result.score);
@@ -118,6 +120,7 @@ absl::StatusOr<LeadEvents> Decide(const v1::Lead& lead, const v1::CaptureLeadReq
   LeadEvents events;
   v1::LeadCaptured* captured = events.emplace_back().mutable_lead_captured();
   captured->set_lead_id(c.lead_id());
+  captured->set_org_version(ctx.org_version);
   captured->set_source(c.source());
   captured->set_channel_id(c.channel_id());
   *captured->mutable_details() = c.details();
@@ -238,7 +241,7 @@ absl::StatusOr<LeadEvents> Decide(const v1::Lead& lead, const v1::ConvertToOppor
   converted->set_deal_id(c.deal_id());
   *converted->mutable_amount() = c.has_amount() ? c.amount() : lead.details().estimated_value();
   converted->set_step(v1::SALES_STEP_VISIT);
-  converted->set_probability(StepProbabilityOf(EffectiveSettings(ctx.org), v1::SALES_STEP_VISIT));
+  converted->set_probability(StepProbabilityOf(ctx.settings, v1::SALES_STEP_VISIT));
   *converted->mutable_at() = ToTimestamp(ctx.now);
   return events;
 }
@@ -263,7 +266,7 @@ absl::StatusOr<LeadEvents> Decide(const v1::Lead& lead, const v1::ChangeSalesSte
   changed->set_to(c.to_step());
   changed->set_backward(backward);
   changed->set_reason(c.reason());
-  changed->set_default_probability(StepProbabilityOf(EffectiveSettings(ctx.org), c.to_step()));
+  changed->set_default_probability(StepProbabilityOf(ctx.settings, c.to_step()));
   *changed->mutable_at() = ToTimestamp(ctx.now);
   return events;
 }
@@ -319,7 +322,7 @@ absl::StatusOr<LeadEvents> Decide(const v1::Lead& lead, const v1::AssignLeadRequ
     ASSIGN_OR_RETURN(assignee, ChooseAssignee(ctx.org, lead, ctx.open_loads));
     method = v1::ASSIGNMENT_METHOD_RULE;
   } else {
-    const v1::Rep* rep = FindRep(ctx.org, c.rep_id());
+    const org::v1::Rep* rep = org::FindRep(ctx.org, c.rep_id());
     if (rep == nullptr)
       return absl::NotFoundError(absl::StrCat("rep '", c.rep_id(), "' not found"));
     assignee = {rep->rep_id(), rep->team_id()};
@@ -336,6 +339,7 @@ absl::StatusOr<LeadEvents> Decide(const v1::Lead& lead, const v1::AssignLeadRequ
   }
   LeadEvents events;
   v1::LeadAssigned* assigned = events.emplace_back().mutable_lead_assigned();
+  assigned->set_org_version(ctx.org_version);
   assigned->set_rep_id(assignee.rep_id);
   assigned->set_team_id(assignee.team_id);
   assigned->set_previous_rep_id(lead.rep_id());

@@ -77,7 +77,7 @@ TEST(SettingsTest, Defaults) {
   EXPECT_EQ(CadenceDaysFor(s, v1::GRADE_B), 14);
   EXPECT_EQ(CadenceDaysFor(s, v1::GRADE_C), 30);
   EXPECT_TRUE(ValidatePipelineSettings(s).ok());
-  EXPECT_EQ(&EffectiveSettings(v1::SalesOrganisation()), &s);
+  EXPECT_EQ(&EffectiveSettings(v1::PipelineSettingsState()), &s);
 }
 
 TEST(SettingsTest, ConfiguredOverridesFallBackPerEntry) {

@@ -81,8 +81,23 @@ const v1::PipelineSettings& DefaultPipelineSettings() {
   return *kDefaults;
 }
 
-const v1::PipelineSettings& EffectiveSettings(const v1::SalesOrganisation& org) {
-  return org.has_settings() ? org.settings() : DefaultPipelineSettings();
+const v1::PipelineSettings& EffectiveSettings(const v1::PipelineSettingsState& state) {
+  return state.has_settings() ? state.settings() : DefaultPipelineSettings();
+}
+
+absl::StatusOr<std::vector<v1::SettingsEvent>> Decide(const v1::PipelineSettingsState&,
+                                                      const v1::SetPipelineSettingsRequest& c) {
+  RETURN_IF_ERROR(ValidatePipelineSettings(c.settings()));
+  std::vector<v1::SettingsEvent> events;
+  *events.emplace_back().mutable_pipeline_settings_changed()->mutable_settings() = c.settings();
+  return events;
+}
+
+v1::PipelineSettingsState Evolve(v1::PipelineSettingsState state, const v1::SettingsEvent& event) {
+  if (event.has_pipeline_settings_changed()) {
+    *state.mutable_settings() = event.pipeline_settings_changed().settings();
+  }
+  return state;
 }
 
 absl::Status ValidatePipelineSettings(const v1::PipelineSettings& s) {

@@ -1,10 +1,11 @@
-// Pipeline settings of the sales organisation: scoring weights and grade thresholds, source
-// reliability, default win probability per sales step, and follow-up thresholds and cadence.
+// Pipeline settings of the leads context (stream "pipeline-settings"): scoring weights and grade
+// thresholds, source reliability, default win probability per sales step, and follow-up
+// thresholds and cadence.
 //
-//   const v1::PipelineSettings& settings = EffectiveSettings(org);
+//   const v1::PipelineSettings& settings = EffectiveSettings(state);
 //   int32_t p = StepProbabilityOf(settings, v1::SALES_STEP_QUOTE);  // 60 by default
 //
-// Defaults (used when the org never set its settings, and for entries missing from a list):
+// Defaults (used when no settings were ever set, and for entries missing from a list):
 //   weights: source reliability 30, need match 40, purchase intent 30; grade A ≥ 80, B ≥ 50.
 //   source reliability: referral 90, partner channel 80, trade show 70, campaign 60, web 50,
 //     ads 40, cold outreach 30.
@@ -16,16 +17,27 @@
 #define SALES_SERVICES_LEADS_DOMAIN_SETTINGS_H_
 
 #include <cstdint>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "sales/leads/v1/events.pb.h"
+#include "sales/leads/v1/leads.pb.h"
 #include "sales/leads/v1/model.pb.h"
 
 namespace sales::leads {
 
+inline constexpr char kSettingsStreamId[] = "pipeline-settings";
+
 const v1::PipelineSettings& DefaultPipelineSettings();
 
-// The org's settings, or the defaults when it never set any.
-const v1::PipelineSettings& EffectiveSettings(const v1::SalesOrganisation& org);
+// The settings set last, or the defaults when none were ever set.
+const v1::PipelineSettings& EffectiveSettings(const v1::PipelineSettingsState& state);
+
+// SetPipelineSettings replaces the settings as a whole (ValidatePipelineSettings first).
+absl::StatusOr<std::vector<v1::SettingsEvent>> Decide(const v1::PipelineSettingsState& state,
+                                                      const v1::SetPipelineSettingsRequest& c);
+v1::PipelineSettingsState Evolve(v1::PipelineSettingsState state, const v1::SettingsEvent& event);
 
 // INVALID_ARGUMENT under "settings.…": weights 0–100 summing to 100; 0 ≤ B < A ≤ 100;
 // list entries with known, non-repeated keys and values 0–100 (days 1–365).

@@ -10,62 +10,16 @@
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "services/leads/domain/lead.h"
-#include "services/leads/domain/org.h"
+#include "services/leads/domain/settings.h"
+#include "services/org/domain/org.h"
+#include "services/org/domain/test_org.h"
 
 namespace sales::leads::testing {
 
 inline const absl::Time kT0 = absl::FromUnixSeconds(1'700'000'000);
 
-inline v1::TerritoryRule Rule(const std::string& id, const std::string& region,
-                              const std::string& line, const std::string& segment,
-                              const std::string& team) {
-  v1::TerritoryRule rule;
-  rule.set_rule_id(id);
-  rule.set_region_id(region);
-  rule.set_product_line_id(line);
-  rule.set_segment_id(segment);
-  rule.set_team_id(team);
-  return rule;
-}
-
-// Regions east/west, product lines laptops/servers, segments smb/enterprise; team t-east with
-// reps r1 and r2 (managed by r1), team t-west with r3; rules (east,*,*) → t-east and
-// (west,*,*) → t-west.
-inline v1::SalesOrganisation TestOrg() {
-  v1::SalesOrganisation org;
-  for (const char* id : {"east", "west"}) {
-    v1::Region* r = org.add_regions();
-    r->set_region_id(id);
-    r->set_name(id);
-  }
-  for (const char* id : {"laptops", "servers"}) {
-    v1::ProductLine* p = org.add_product_lines();
-    p->set_product_line_id(id);
-    p->set_name(id);
-  }
-  for (const char* id : {"smb", "enterprise"}) {
-    v1::CustomerSegment* s = org.add_segments();
-    s->set_segment_id(id);
-    s->set_name(id);
-  }
-  for (const char* id : {"t-east", "t-west"}) {
-    v1::Team* t = org.add_teams();
-    t->set_team_id(id);
-    t->set_name(id);
-  }
-  const std::pair<const char*, const char*> reps[] = {
-      {"r1", "t-east"}, {"r2", "t-east"}, {"r3", "t-west"}};
-  for (const auto& [id, team] : reps) {
-    v1::Rep* rep = org.add_reps();
-    rep->set_rep_id(id);
-    rep->set_name(id);
-    rep->set_team_id(team);
-  }
-  org.mutable_reps(1)->set_manager_rep_id("r1");
-  *org.add_territory_rules() = Rule("rule-east", "east", "*", "*", "t-east");
-  *org.add_territory_rules() = Rule("rule-west", "west", "*", "*", "t-west");
-  return org;
-}
+using org::testing::Rule;
+using org::testing::TestOrg;
 
 inline v1::CaptureLeadRequest ValidCapture(const std::string& lead_id = "lead-1") {
   v1::CaptureLeadRequest c;
@@ -89,17 +43,25 @@ inline v1::CaptureLeadRequest ValidCapture(const std::string& lead_id = "lead-1"
   return c;
 }
 
-// Decide + Evolve against a fixed org; time is set by the test.
+// Decide + Evolve against a fixed org and settings; time is set by the test.
 class LeadHarness {
  public:
   LeadHarness() : org_(TestOrg()) {}
 
-  v1::SalesOrganisation& org() { return org_; }
+  org::v1::SalesOrganisation& org() { return org_; }
+  v1::PipelineSettingsState& settings() { return settings_; }
   RepLoads& loads() { return loads_; }
   v1::Lead& lead() { return lead_; }
   absl::Time now() const { return now_; }
   void Advance(absl::Duration d) { now_ += d; }
-  LeadContext Context() const { return LeadContext{now_, "user:test", org_, loads_}; }
+  LeadContext Context() const {
+    return LeadContext{.now = now_,
+                       .actor = "user:test",
+                       .org = org_,
+                       .org_version = 7,
+                       .settings = EffectiveSettings(settings_),
+                       .open_loads = loads_};
+  }
 
   template <typename Command>
   absl::StatusOr<LeadEvents> Decide(const Command& c) const {
@@ -117,7 +79,8 @@ class LeadHarness {
   }
 
  private:
-  v1::SalesOrganisation org_;
+  org::v1::SalesOrganisation org_;
+  v1::PipelineSettingsState settings_;
   RepLoads loads_;
   v1::Lead lead_;
   absl::Time now_ = kT0;

@@ -492,9 +492,10 @@ absl::StatusOr<v1::FunnelLeadState*> MutableLeadState(ProjectionTxn& txn,
   return &static_cast<LeadRow*>(row)->state;  // lead keys are only loaded above
 }
 
-// Whether a sales.leads.v1 type is one the funnel deliberately ignores (org and claim streams).
+// Whether a sales.leads.v1 type is one the funnel deliberately ignores (settings and claim
+// streams).
 bool IsIgnoredLeadsType(absl::string_view full_name) {
-  static const leads_v1::OrgEvent& org = leads_v1::OrgEvent::default_instance();
+  static const leads_v1::SettingsEvent& org = leads_v1::SettingsEvent::default_instance();
   static const leads_v1::DedupeKeyEvent& claims = leads_v1::DedupeKeyEvent::default_instance();
   return eventsourcing::WrapperHolds(org, full_name) ||
          eventsourcing::WrapperHolds(claims, full_name);

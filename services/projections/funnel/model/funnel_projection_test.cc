@@ -116,10 +116,14 @@ TEST_F(FunnelProjectionTest, IgnoresOtherTopicsAndTheLeadsTypesItDoesNotNeed) {
   other.set_stream_id("order-1");
   other.mutable_payload()->set_type_url("type.googleapis.com/sales.orders.v1.OrderPlaced");
   EXPECT_TRUE(ApplyOne(other).ok());
-  EventEnvelope org;
-  org.set_stream_id("org");
-  org.mutable_payload()->PackFrom(leads_v1::RegionAdded());
-  EXPECT_TRUE(ApplyOne(org).ok());
+  EventEnvelope settings;
+  settings.set_stream_id("pipeline-settings");
+  settings.mutable_payload()->PackFrom(leads_v1::PipelineSettingsChanged());
+  EXPECT_TRUE(ApplyOne(settings).ok());
+  EventEnvelope claim;
+  claim.set_stream_id("deal-id-D-1");
+  claim.mutable_payload()->PackFrom(leads_v1::DealIdClaimed());
+  EXPECT_TRUE(ApplyOne(claim).ok());
 }
 
 TEST_F(FunnelProjectionTest, UnknownLeadsTypeIsUnimplemented) {

@@ -1,13 +1,12 @@
-#include "services/leads/domain/org.h"
+#include "services/org/domain/org.h"
 
 #include <string>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/leads/domain/settings.h"
-#include "services/leads/domain/test_fixtures.h"
+#include "services/org/domain/test_org.h"
 
-namespace sales::leads {
+namespace sales::org {
 namespace {
 
 using ::testing::HasSubstr;
@@ -65,10 +64,6 @@ TEST(OrgTest, BuildsTheOrganisationThroughDecideAndEvolve) {
   move.set_to_team_id("t2");
   Apply(org, move);
   Apply(org, AddRule(Rule("rule-1", "east", "*", "smb", "t2")));
-  v1::SetPipelineSettingsRequest settings;
-  *settings.mutable_settings() = DefaultPipelineSettings();
-  settings.mutable_settings()->set_overdue_after_days(5);
-  Apply(org, settings);
 
   ASSERT_EQ(org.regions_size(), 1);
   EXPECT_EQ(org.regions(0).name(), "East China 华东");
@@ -77,7 +72,6 @@ TEST(OrgTest, BuildsTheOrganisationThroughDecideAndEvolve) {
   EXPECT_EQ(FindRep(org, "r1")->manager_rep_id(), "boss");
   EXPECT_EQ(FindRep(org, "boss")->team_id(), "t1");
   ASSERT_EQ(org.territory_rules_size(), 1);
-  EXPECT_EQ(EffectiveSettings(org).overdue_after_days(), 5);
 
   v1::RemoveTerritoryRuleRequest remove;
   remove.set_rule_id("rule-1");
@@ -185,9 +179,9 @@ TEST(OrgEvolveTest, EmptyEventChangesNothing) {
 }
 
 }  // namespace
-}  // namespace sales::leads
+}  // namespace sales::org
 
-namespace sales::leads {
+namespace sales::org {
 namespace {
 
 // Regression: a bad team id behind an unknown region got NOT_FOUND; every field's syntax is
@@ -210,4 +204,34 @@ TEST(OrgValidationOrderTest, AMalformedFieldIsInvalidBeforeAnUnknownReference) {
 }
 
 }  // namespace
-}  // namespace sales::leads
+}  // namespace sales::org
+
+namespace sales::org {
+namespace {
+
+TEST(OrgValidationTest, BadOrgCommandTable) {
+  const v1::SalesOrganisation org = testing::TestOrg();
+  v1::AddRegionRequest region;
+  region.mutable_region()->set_region_id("north");
+  v1::CreateTeamRequest team;
+  team.mutable_team()->set_name("x");
+  v1::AddRepRequest rep;
+  rep.mutable_rep()->set_rep_id("r9");
+  rep.mutable_rep()->set_name("n");
+  v1::AddTerritoryRuleRequest rule;
+  *rule.mutable_rule() = testing::Rule("r", "east", "", "smb", "t-east");
+  const std::pair<absl::Status, const char*> cases[] = {
+      {Decide(org, region).status(), "region.name"},
+      {Decide(org, team).status(), "team.team_id"},
+      {Decide(org, rep).status(), "rep.team_id"},
+      {Decide(org, rule).status(), "rule.product_line_id"},
+  };
+  for (const auto& [status, field] : cases) {
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+    EXPECT_THAT(std::string(status.message()),
+                ::testing::StartsWith(std::string("field ") + field + ":"));
+  }
+}
+
+}  // namespace
+}  // namespace sales::org

@@ -1,5 +1,6 @@
-// The SalesOrganisation aggregate (销售组织架构), stream "org": regions, product lines, customer
-// segments, teams, reps with managers, territory rules and the pipeline settings.
+// The SalesOrganisation aggregate (销售组织架构) of the org context, stream "org": regions,
+// product lines, customer segments, teams, reps with managers and territory rules. Other
+// contexts use the query functions below on their replica of it (services/org/replica/).
 //
 //   ASSIGN_OR_RETURN(std::vector<v1::OrgEvent> events, Decide(org, add_rule_request));
 //   for (const v1::OrgEvent& e : events) org = Evolve(std::move(org), e);
@@ -10,18 +11,18 @@
 // overlapping rule is refused (rule "territory_overlap"), so at most one rule matches a lead.
 // Decide reads no clock and does no I/O; Evolve is total (an unknown or empty event leaves the
 // state unchanged). Pure functions; thread-safe.
-#ifndef SALES_SERVICES_LEADS_DOMAIN_ORG_H_
-#define SALES_SERVICES_LEADS_DOMAIN_ORG_H_
+#ifndef SALES_SERVICES_ORG_DOMAIN_ORG_H_
+#define SALES_SERVICES_ORG_DOMAIN_ORG_H_
 
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "sales/leads/v1/events.pb.h"
-#include "sales/leads/v1/leads.pb.h"
-#include "sales/leads/v1/model.pb.h"
+#include "sales/org/v1/events.pb.h"
+#include "sales/org/v1/model.pb.h"
+#include "sales/org/v1/org.pb.h"
 
-namespace sales::leads {
+namespace sales::org {
 
 inline constexpr absl::string_view kOrgStreamId = "org";
 inline constexpr absl::string_view kAny = "*";
@@ -44,8 +45,6 @@ absl::StatusOr<OrgEvents> Decide(const v1::SalesOrganisation& org,
                                  const v1::AddTerritoryRuleRequest& c);
 absl::StatusOr<OrgEvents> Decide(const v1::SalesOrganisation& org,
                                  const v1::RemoveTerritoryRuleRequest& c);
-absl::StatusOr<OrgEvents> Decide(const v1::SalesOrganisation& org,
-                                 const v1::SetPipelineSettingsRequest& c);
 
 v1::SalesOrganisation Evolve(v1::SalesOrganisation org, const v1::OrgEvent& event);
 
@@ -63,6 +62,6 @@ bool HasRegion(const v1::SalesOrganisation& org, absl::string_view region_id);
 bool HasProductLine(const v1::SalesOrganisation& org, absl::string_view product_line_id);
 bool HasSegment(const v1::SalesOrganisation& org, absl::string_view segment_id);
 
-}  // namespace sales::leads
+}  // namespace sales::org
 
-#endif  // SALES_SERVICES_LEADS_DOMAIN_ORG_H_
+#endif  // SALES_SERVICES_ORG_DOMAIN_ORG_H_

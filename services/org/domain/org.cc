@@ -1,4 +1,4 @@
-#include "services/leads/domain/org.h"
+#include "services/org/domain/org.h"
 
 #include <algorithm>
 #include <string>
@@ -9,10 +9,9 @@
 #include "absl/strings/str_format.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
-#include "services/leads/domain/settings.h"
-#include "services/leads/domain/validation.h"
+#include "common/validation/field_validation.h"
 
-namespace sales::leads {
+namespace sales::org {
 namespace {
 
 template <typename List, typename IdOf>
@@ -223,14 +222,6 @@ absl::StatusOr<OrgEvents> Decide(const v1::SalesOrganisation& org,
   return One(std::move(event));
 }
 
-absl::StatusOr<OrgEvents> Decide(const v1::SalesOrganisation& org,
-                                 const v1::SetPipelineSettingsRequest& c) {
-  RETURN_IF_ERROR(ValidatePipelineSettings(c.settings()));
-  v1::OrgEvent event;
-  *event.mutable_pipeline_settings_changed()->mutable_settings() = c.settings();
-  return One(std::move(event));
-}
-
 v1::SalesOrganisation Evolve(v1::SalesOrganisation org, const v1::OrgEvent& event) {
   switch (event.event_case()) {
     case v1::OrgEvent::kRegionAdded:
@@ -267,9 +258,6 @@ v1::SalesOrganisation Evolve(v1::SalesOrganisation org, const v1::OrgEvent& even
                    rules->end());
       break;
     }
-    case v1::OrgEvent::kPipelineSettingsChanged:
-      *org.mutable_settings() = event.pipeline_settings_changed().settings();
-      break;
     case v1::OrgEvent::EVENT_NOT_SET:
       break;
   }
@@ -314,4 +302,4 @@ std::vector<v1::TerritoryKey> TerritoryGaps(const v1::SalesOrganisation& org) {
   return gaps;
 }
 
-}  // namespace sales::leads
+}  // namespace sales::org
