@@ -209,6 +209,13 @@ absl::StatusOr<EventStore*> EventFeedService::StoreFor(const std::string& contex
   return it->second;
 }
 
+absl::StatusOr<EventStore*> EventFeedService::StoreForStream(
+    const ReadStreamRequest& request) const {
+  RETURN_IF_ERROR(
+      ValidateStreamRange(request.stream_id(), request.from_version(), request.to_version()));
+  return StoreFor(request.context());
+}
+
 grpc::ServerWriteReactor<EventPage>* EventFeedService::ReadAll(grpc::CallbackServerContext*,
                                                                const ReadAllRequest* request) {
   absl::StatusOr<EventStore*> store = StoreFor(request->context());
@@ -218,10 +225,7 @@ grpc::ServerWriteReactor<EventPage>* EventFeedService::ReadAll(grpc::CallbackSer
 
 grpc::ServerWriteReactor<EventPage>* EventFeedService::ReadStream(
     grpc::CallbackServerContext*, const ReadStreamRequest* request) {
-  absl::Status valid =
-      ValidateStreamRange(request->stream_id(), request->from_version(), request->to_version());
-  absl::StatusOr<EventStore*> store =
-      valid.ok() ? StoreFor(request->context()) : absl::StatusOr<EventStore*>(valid);
+  absl::StatusOr<EventStore*> store = StoreForStream(*request);
   if (!store.ok()) return new PageWriter<EventPage>(executor_, store.status());
   return new PageWriter<EventPage>(executor_,
                                    std::make_unique<ReadStreamCursor<EventPage>>(*store, *request));
@@ -229,10 +233,7 @@ grpc::ServerWriteReactor<EventPage>* EventFeedService::ReadStream(
 
 grpc::ServerWriteReactor<StoredEventPage>* EventFeedService::ReadStreamStored(
     grpc::CallbackServerContext*, const ReadStreamRequest* request) {
-  absl::Status valid =
-      ValidateStreamRange(request->stream_id(), request->from_version(), request->to_version());
-  absl::StatusOr<EventStore*> store =
-      valid.ok() ? StoreFor(request->context()) : absl::StatusOr<EventStore*>(valid);
+  absl::StatusOr<EventStore*> store = StoreForStream(*request);
   if (!store.ok()) return new PageWriter<StoredEventPage>(executor_, store.status());
   return new PageWriter<StoredEventPage>(
       executor_, std::make_unique<ReadStreamCursor<StoredEventPage>>(*store, *request));

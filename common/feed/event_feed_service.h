@@ -69,6 +69,9 @@ class EventFeedService final : public sales::common::v1::EventFeed::CallbackServ
  private:
   // The store a request's `context` names.
   absl::StatusOr<eventstore::EventStore*> StoreFor(const std::string& context) const;
+  // The store of a stream read, once the stream range is valid.
+  absl::StatusOr<eventstore::EventStore*> StoreForStream(
+      const sales::common::v1::ReadStreamRequest& request) const;
 
   const Stores stores_;
   concurrency::Executor* const executor_;

@@ -50,12 +50,8 @@ grpc::ServerUnaryReactor* FinishCommandOnExecutor(
   }
   if (!origin.ok()) precheck = origin.status();
   return FinishUnaryOnExecutor(
-      context, executor, std::move(precheck),
-      [response, origin = std::move(origin), work = std::move(work)]() mutable -> absl::Status {
-        absl::StatusOr<Response> result = work(*origin);
-        if (result.ok()) *response = *std::move(result);
-        return result.status();
-      });
+      context, executor, std::move(precheck), response,
+      [origin = std::move(origin), work = std::move(work)]() mutable { return work(*origin); });
 }
 
 }  // namespace sales::grpc_server

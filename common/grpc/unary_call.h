@@ -12,6 +12,8 @@
 //                                  });
 //   }
 //
+// The second form takes work that returns the response and moves it into place.
+//
 // `precheck` not OK finishes the call at once with it (work never runs); an executor that is
 // shutting down finishes it with UNAVAILABLE. The work runs at most once, on an executor thread,
 // and must fill the response before it returns; the request and response stay valid until the
@@ -22,6 +24,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "common/concurrency/executor.h"
 #include "common/status/grpc_status.h"
 #include "grpcpp/server_context.h"
@@ -43,6 +46,21 @@ grpc::ServerUnaryReactor* FinishUnaryOnExecutor(grpc::CallbackServerContext* con
       [reactor, work = std::move(work)]() mutable { reactor->Finish(ToGrpcStatus(work())); });
   if (!scheduled.ok()) reactor->Finish(ToGrpcStatus(scheduled));
   return reactor;
+}
+
+// The same for work that produces the response (callable as absl::StatusOr<Response>()): on
+// success the response is moved into `response` before the call finishes.
+template <typename Response, typename Work>
+grpc::ServerUnaryReactor* FinishUnaryOnExecutor(grpc::CallbackServerContext* context,
+                                                concurrency::Executor* executor,
+                                                absl::Status precheck, Response* response,
+                                                Work work) {
+  return FinishUnaryOnExecutor(context, executor, std::move(precheck),
+                               [response, work = std::move(work)]() mutable -> absl::Status {
+                                 absl::StatusOr<Response> result = work();
+                                 if (result.ok()) *response = *std::move(result);
+                                 return result.status();
+                               });
 }
 
 }  // namespace sales::grpc_server

@@ -84,11 +84,8 @@ grpc::ServerUnaryReactor* AuditServiceImpl::Unary(
     grpc::CallbackServerContext* context, const Request* request, Response* response,
     absl::StatusOr<Response> (AuditApp::*method)(const Request&) const) {
   return grpc_server::FinishUnaryOnExecutor(
-      context, executor_, absl::OkStatus(), [this, request, response, method]() -> absl::Status {
-        absl::StatusOr<Response> result = (app_->*method)(*request);
-        if (result.ok()) *response = *std::move(result);
-        return result.status();
-      });
+      context, executor_, absl::OkStatus(), response,
+      [this, request, method] { return (app_->*method)(*request); });
 }
 
 grpc::ServerUnaryReactor* AuditServiceImpl::GetDealAsOf(grpc::CallbackServerContext* context,

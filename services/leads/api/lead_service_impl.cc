@@ -33,12 +33,8 @@ template <typename Request, typename Response>
 grpc::ServerUnaryReactor* LeadServiceImpl::Query(grpc::CallbackServerContext* context,
                                                  const Request* request, Response* response,
                                                  QueryMethod<Request, Response> method) {
-  return FinishUnaryOnExecutor(context, executor_, absl::OkStatus(),
-                               [this, request, response, method]() -> absl::Status {
-                                 absl::StatusOr<Response> result = (app_->*method)(*request);
-                                 if (result.ok()) *response = *std::move(result);
-                                 return result.status();
-                               });
+  return FinishUnaryOnExecutor(context, executor_, absl::OkStatus(), response,
+                               [this, request, method] { return (app_->*method)(*request); });
 }
 
 grpc::ServerUnaryReactor* LeadServiceImpl::SetPipelineSettings(
