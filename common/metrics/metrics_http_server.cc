@@ -76,8 +76,11 @@ absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
   std::call_once(init_library, [] { mg_init_library(0); });
 
   const std::string address = ListeningAddress(host, port);
-  const char* options[] = {"listening_ports",    address.c_str(), "num_threads", "2",
-                           "request_timeout_ms", "10000",         nullptr};
+  // Enough workers that slow or idle clients (each holds one until the request timeout, which
+  // is short: /metrics and /healthz answer at once) never starve the health probes.
+  const char* options[] = {
+      "listening_ports",       address.c_str(), "num_threads", "16", "request_timeout_ms", "2000",
+      "keep_alive_timeout_ms", "2000",          nullptr};
   mg_callbacks callbacks;
   std::memset(&callbacks, 0, sizeof(callbacks));
   callbacks.log_message = &MetricsHttpServer::OnCivetwebMessage;
