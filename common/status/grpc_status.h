@@ -17,7 +17,6 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 // The inverse, used by gRPC clients inside the platform.
 absl::Status FromGrpcStatus(const grpc::Status& status);
 
-
 }  // namespace sales
 
 #endif  // SALES_COMMON_STATUS_GRPC_STATUS_H_

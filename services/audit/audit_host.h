@@ -2,12 +2,13 @@
 // ProjectionRunner that keeps its index (in <data_dir>/projections/deal-history) from every source
 // topic, the AuditApp over the index and the stores, and its gRPC adapter.
 //
-//   LeadStateFolder lead_folder;
+//   const eventsourcing::EvolveStateFolder<leads::v1::Lead, leads::v1::LeadEvent> lead_folder(
+//       &leads::Evolve);
 //   ASSIGN_OR_RETURN(auto audit, AuditHost::Open({
 //       .data_dir = dir,
 //       .bootstrap_servers = kafka_bootstrap,
 //       .sources = {{.topic = leads_side->topic(), .feed = &leads_feed}},
-//       .stores = {{"leads", leads_side->store()}},
+//       .feeds = {{"leads", &leads_feed}},
 //       .folders = {{"leads", &lead_folder}},
 //       .dead_letters = dlq.get(),
 //       .executor = &executor}));

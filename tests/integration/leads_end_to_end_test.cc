@@ -1,6 +1,6 @@
 // The leads service end to end, as deployed: salesd (embedded broker, the leads write side,
 // LeadService on its gRPC server) driven through the real gRPC stub and the built `salesctl`
-// binary; the demo data; and the `leads` process role (LeadsServer) against a broker.
+// binary; the demo data; and the `leads` process role (reading the org process) against a broker.
 #include <cstdio>
 #include <string>
 #include <vector>

@@ -1,6 +1,7 @@
 // The read side as deployed: salesd with its demo data hosts the funnel and deal-history
 // projections, the FunnelService (incl. WatchFunnel) and ProjectionAdmin; a second replica runs
-// as the `projections` process role (ProjectionsServer) against salesd's broker and EventFeed.
+// as the `projections` process role (the funnel and audit modules) against salesd's broker and
+// EventFeeds.
 // Checked over real gRPC: the funnel agrees with the leads themselves, two replicas answer every
 // query identically, a watch sees a new capture, rebuilds equal the live read models, and the
 // built salesctl prints all of it.
