@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/kafka/client_config.h"
 #include "common/kafka/cluster_identity.h"
 #include "common/kafka/handles.h"
@@ -104,8 +105,11 @@ struct ProjectionRunner::Counters {
         counter("sales_projection_catch_ups_total", "Catch-ups from the event feed.");
     batches_failed.exported =
         counter("sales_projection_batches_failed_total", "Batches discarded after an error.");
-    lag_gauge = registry.GetGauge("sales_projection_consumer_lag",
-                                  "Kafka messages not yet consumed (all partitions).", labels);
+    lag_gauge = registry.GetGauge(
+        "sales_projection_consumer_lag",
+        "Events not yet applied: Kafka messages not consumed (all partitions), or in feed-only "
+        "mode events between the feeds' heads and the applied positions.",
+        labels);
   }
 };
 
@@ -145,12 +149,91 @@ ProjectionRunner::~ProjectionRunner() { Stop(); }
 
 void ProjectionRunner::Start() {
   if (thread_.joinable() || stopping_) return;
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] { feed_only() ? RunFromFeeds() : Run(); });
 }
 
 void ProjectionRunner::Stop() {
-  if (!stopping_.exchange(true)) stop_requested_.Notify();
+  if (!stopping_.exchange(true)) {
+    stop_requested_.Notify();
+    absl::MutexLock lock(&feed_mu_);  // the feed loop's waits re-check stopping_
+    woken_ = true;
+  }
   if (thread_.joinable()) thread_.join();
+}
+
+void ProjectionRunner::Wake() {
+  if (wake_pending_.exchange(true, std::memory_order_acq_rel)) return;
+  absl::MutexLock lock(&feed_mu_);
+  woken_ = true;
+}
+
+absl::Status ProjectionRunner::AwaitFeedHeads(absl::Duration timeout) {
+  if (!feed_only()) {
+    return absl::FailedPreconditionError("AwaitFeedHeads needs a feed-only runner");
+  }
+  std::vector<uint64_t> heads;
+  for (const ProjectionSource& source : options_.sources) {
+    ASSIGN_OR_RETURN(heads.emplace_back(), source.feed->HeadPosition());
+  }
+  absl::MutexLock lock(&feed_mu_);
+  woken_ = true;
+  urgent_ = true;
+  auto reached = [&]() ABSL_SHARED_LOCKS_REQUIRED(feed_mu_) {
+    for (size_t i = 0; i < heads.size(); ++i) {
+      if (fed_.size() <= i || fed_[i] < heads[i]) return false;
+    }
+    return true;
+  };
+  if (!feed_mu_.AwaitWithTimeout(absl::Condition(&reached), timeout)) {
+    return absl::DeadlineExceededError(absl::StrCat(
+        "projection ", projection_->name(), " has not applied its feeds up to position ",
+        absl::StrJoin(heads, ", "), " within ", absl::FormatDuration(timeout)));
+  }
+  return absl::OkStatus();
+}
+
+void ProjectionRunner::RunFromFeeds() {
+  while (!stopping_) {
+    wake_pending_.exchange(false, std::memory_order_acq_rel);  // acquire: see the waker's commit
+    const absl::Status status = FollowFeeds();
+    if (!status.ok() && !stopping_) RecordError(status);
+    absl::MutexLock lock(&feed_mu_);
+    // Caught up: what was committed after the read began has set woken_ (see Wake).
+    auto woken = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(feed_mu_) { return stopping_ || woken_; };
+    feed_mu_.AwaitWithTimeout(absl::Condition(&woken),
+                              status.ok() ? options_.feed_poll : options_.retry_backoff);
+    if (woken_ && status.ok()) {
+      auto cut_short = [&]()
+                           ABSL_EXCLUSIVE_LOCKS_REQUIRED(feed_mu_) { return stopping_ || urgent_; };
+      feed_mu_.AwaitWithTimeout(absl::Condition(&cut_short), options_.wake_batch_delay);
+    }
+    woken_ = false;
+    urgent_ = false;
+  }
+  if (absl::Status status = FinishInFlight(); !status.ok()) RecordError(status);
+}
+
+absl::Status ProjectionRunner::FollowFeeds() {
+  CatchUpOptions catch_up{.page_size = options_.feed_page_size,
+                          .stopping = [this] { return stopping_.load(); }};
+  for (const ProjectionSource& source : options_.sources) {
+    RETURN_IF_ERROR(CatchUpFromFeed(
+        *store_, applier_, source, catch_up,
+        [this](StoreBatch& batch, BatchOutcome& outcome) { return StartCommit(batch, outcome); }));
+  }
+  RETURN_IF_ERROR(FinishInFlight());
+  std::vector<uint64_t> fed;
+  int64_t lag = 0;
+  for (const ProjectionSource& source : options_.sources) {
+    ASSIGN_OR_RETURN(const uint64_t next, store_->FeedPosition(source.topic));
+    ASSIGN_OR_RETURN(const uint64_t head, source.feed->HeadPosition());
+    fed.push_back(next - 1);
+    lag += head >= next ? static_cast<int64_t>(head - next + 1) : 0;
+  }
+  counters_->SetLag(lag);
+  absl::MutexLock lock(&feed_mu_);
+  fed_ = std::move(fed);
+  return absl::OkStatus();
 }
 
 void ProjectionRunner::Run() {

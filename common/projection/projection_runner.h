@@ -40,6 +40,14 @@
 //     events are moved, not copied, through the batch, and their envelopes are then recycled
 //     for decoding the next messages.
 //
+// Feed-only mode (bootstrap_servers empty): for a read model of the process's own store, which
+// needs no broker round trip. The runner then follows each source's event feed (ReadAll from the
+// stored feed position) with the same applier and pipelined commits as a catch-up: whenever it is
+// woken (Wake, called by the writer after a commit) — after letting wake_batch_delay's worth of
+// further commits gather — and every feed_poll. AwaitFeedHeads gives read-your-writes to a caller
+// that just committed. The exported lag is then the events between the feeds' heads and what is
+// applied.
+//
 // Stop() (and the destructor) end the thread between steps: a batch being read is dropped, not
 // committed, and a batch being written is waited for (it lands whole or not at all), so for the
 // read model a stop is indistinguishable from a crash at that point, and a restart resumes from
@@ -77,8 +85,8 @@
 namespace sales::projection {
 
 struct ProjectionRunnerOptions {
-  std::string path;  // RocksDB directory of this projection; created if missing
-  std::string bootstrap_servers;
+  std::string path;               // RocksDB directory of this projection; created if missing
+  std::string bootstrap_servers;  // empty: feed-only mode (see above)
   std::vector<ProjectionSource> sources;               // at least one; distinct topics
   kafka::DeadLetterPublisher* dead_letters = nullptr;  // not owned; see "Poison" above
   // A batch ends after max_batch_events messages or max_batch_wait, whichever comes first: what
@@ -102,6 +110,10 @@ struct ProjectionRunnerOptions {
   // Where the runner's metrics are registered (labelled projection=<name>); null: nowhere.
   metrics::MetricsRegistry* metrics = nullptr;
   ProjectionStoreOptions store;  // caches and memtable size of the projection's database
+  // Feed-only mode: how often the feeds are read unprompted (events of other writers), and how
+  // long a Wake lets further commits gather before they are read together.
+  absl::Duration feed_poll = absl::Milliseconds(200);
+  absl::Duration wake_batch_delay = absl::Milliseconds(2);
 };
 
 struct RunnerStats {
@@ -137,6 +149,14 @@ class ProjectionRunner {
   // to kafka_timeout); idempotent.
   void Stop();
 
+  // Feed-only mode: new events may be in the feeds; read them soon. Cheap when called after every
+  // command: a wake already pending costs one atomic exchange.
+  void Wake();
+  // Feed-only mode: blocks until every source's feed is applied up to its head as of the call
+  // (skipping the wake batch delay); DEADLINE_EXCEEDED after `timeout`. FAILED_PRECONDITION in
+  // Kafka mode.
+  absl::Status AwaitFeedHeads(absl::Duration timeout);
+
   RunnerStats stats() const;
   // Checksum of the committed read model (ProjectionStore::Checksum).
   absl::StatusOr<std::string> Checksum() { return store_->Checksum(); }
@@ -157,6 +177,10 @@ class ProjectionRunner {
                    std::unique_ptr<ProjectionStore> store);
 
   void Run();
+  // Feed-only mode's loop, and one round of it: every source's feed read to its end.
+  void RunFromFeeds();
+  absl::Status FollowFeeds();
+  bool feed_only() const { return options_.bootstrap_servers.empty(); }
   // Makes the stored offsets trustworthy (catching up from the feed if needed) and assigns them.
   absl::Status Sync();
   // One poll-apply-commit step. Sets `resync` when Kafka reported an out-of-range offset.
@@ -204,7 +228,17 @@ class ProjectionRunner {
 
   std::atomic<bool> stopping_{false};
   absl::Notification stop_requested_;
-  std::thread thread_;
+
+  // Feed-only mode. Set by Wake, cleared by the thread just before it reads: a Wake that finds it
+  // set is covered by a read that has not started yet.
+  std::atomic<bool> wake_pending_{false};
+  absl::Mutex feed_mu_;
+  bool woken_ ABSL_GUARDED_BY(feed_mu_) = false;
+  bool urgent_ ABSL_GUARDED_BY(feed_mu_) = false;  // an AwaitFeedHeads is waiting: no delay
+  // Per source (as in options_.sources): the last feed position applied and committed.
+  std::vector<uint64_t> fed_ ABSL_GUARDED_BY(feed_mu_);
+
+  std::thread thread_;  // last: started by Start() once everything above is initialised
 
   mutable absl::Mutex mu_;
   absl::Status last_error_ ABSL_GUARDED_BY(mu_);

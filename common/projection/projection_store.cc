@@ -636,9 +636,15 @@ absl::StatusOr<std::optional<std::string>> ProjectionStore::Get(absl::string_vie
 absl::Status ProjectionStore::Scan(
     absl::string_view prefix,
     const std::function<bool(absl::string_view key, absl::string_view value)>& visit) {
+  return ScanFrom(prefix, prefix, visit);
+}
+
+absl::Status ProjectionStore::ScanFrom(
+    absl::string_view prefix, absl::string_view start,
+    const std::function<bool(absl::string_view key, absl::string_view value)>& visit) {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), model_cf_));
-  for (it->Seek(ToSlice(prefix)); it->Valid() && it->key().starts_with(ToSlice(prefix));
-       it->Next()) {
+  for (it->Seek(ToSlice(std::max(prefix, start)));
+       it->Valid() && it->key().starts_with(ToSlice(prefix)); it->Next()) {
     if (!visit(ToView(it->key()), ToView(it->value()))) break;
   }
   return FromRocks(it->status(), "read model scan");

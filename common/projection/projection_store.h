@@ -146,6 +146,10 @@ class ProjectionStore {
   absl::Status Scan(
       absl::string_view prefix,
       const std::function<bool(absl::string_view key, absl::string_view value)>& visit);
+  // The same from the first key at or after `start` (a key with `prefix`, e.g. a page token).
+  absl::Status ScanFrom(
+      absl::string_view prefix, absl::string_view start,
+      const std::function<bool(absl::string_view key, absl::string_view value)>& visit);
 
   // Lowercase hex SHA-256 over every (key, value) of the read model in key order, each part
   // length-prefixed; runner metadata is not included, so a live model and a rebuild compare

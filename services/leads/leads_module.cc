@@ -1,6 +1,10 @@
 #include "services/leads/leads_module.h"
 
+#include <filesystem>
+#include <string>
+
 #include "absl/strings/str_cat.h"
+#include "common/log/log.h"
 #include "common/status/status_macros.h"
 #include "services/leads/demo_data.h"
 
@@ -10,6 +14,20 @@ namespace {
 
 // How long demo seeding waits for the org replica to hold the demo organisation.
 constexpr absl::Duration kDemoOrgWait = absl::Seconds(30);
+
+// The read model of the layout before it ran on the projection runner: derived data, rebuilt
+// from the store in the new place, so the old directory is only removed.
+absl::Status RemoveEarlierReadModel(const std::string& path) {
+  std::error_code error;
+  if (!std::filesystem::exists(path, error)) return absl::OkStatus();
+  std::filesystem::remove_all(path, error);
+  if (error) {
+    return absl::InternalError(
+        absl::StrCat("cannot remove the earlier read model ", path, ": ", error.message()));
+  }
+  log::Info("leads.read_model.earlier_layout_removed", {{"path", path}});
+  return absl::OkStatus();
+}
 
 }  // namespace
 
@@ -27,9 +45,13 @@ absl::Status LeadsModule::Start(const runtime::ModuleEnvironment& env) {
                                                 .source = {.topic = org.topic, .feed = org.feed},
                                                 .dead_letters = env.dead_letters,
                                                 .metrics = env.metrics}));
+  RETURN_IF_ERROR(RemoveEarlierReadModel(env.data_dir + "/leads/read_model"));
   ASSIGN_OR_RETURN(app_, LeadsApp::Create({.store = env.write_side->store(),
                                            .org = org_.get(),
-                                           .read_model_path = env.data_dir + "/leads/read_model",
+                                           .read_model_path = env.data_dir + "/leads/read-model",
+                                           .topic = env.write_side->topic(),
+                                           .dead_letters = env.dead_letters,
+                                           .metrics = env.metrics,
                                            .clock = env.clock}));
   service_ = std::make_unique<LeadServiceImpl>(app_.get(), env.executor);
   app_->StartOverdueScanner();
@@ -41,7 +63,7 @@ std::vector<runtime::HostedService> LeadsModule::services() const {
 }
 
 std::vector<projection::AdministeredProjection> LeadsModule::projections() const {
-  return {org_->administered("org-replica@leads")};
+  return {app_->read_model(), org_->administered("org-replica@leads")};
 }
 
 absl::StatusOr<std::string> LeadsModule::SeedDemoData(runtime::DemoClock& clock) {

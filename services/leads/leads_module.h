@@ -1,6 +1,6 @@
 // LeadsModule: the leads bounded context as a module (common/runtime/context_module.h) — its
 // event store (opened by the host), its replica of the org (<data_dir>/leads/org-replica, from the
-// org topic and feed), the LeadsApp with its read model in <data_dir>/leads/read_model, the
+// org topic and feed), the LeadsApp with its read model in <data_dir>/leads/read-model, the
 // LeadService adapter, the overdue follow-up scanner, the audit folder of the lead/deal stream
 // (leads::Evolve) and the demo leads. salesd hosts it beside the other modules; the `leads`
 // process hosts it alone and reads the org through --peers=org=HOST:PORT.

@@ -198,8 +198,8 @@ TEST_F(ReadSideTest, AdminListsAndRebuildsEveryProjectionIdentically) {
   ASSERT_TRUE(admin_->ListProjections(Context().get(), {}, &list).ok());
   std::vector<std::string> names;
   for (const auto& projection : list.projections()) names.push_back(projection.name());
-  EXPECT_THAT(names,
-              ::testing::UnorderedElementsAre("org-replica@leads", "funnel", "deal-history"));
+  EXPECT_THAT(names, ::testing::UnorderedElementsAre("leads-read-model", "org-replica@leads",
+                                                     "funnel", "deal-history"));
 
   for (const std::string& name : names) {
     v1::RebuildRequest request;

@@ -64,6 +64,7 @@ class MockLeadsApp : public LeadsApp {
   MOCK_METHOD(absl::StatusOr<int>, ScanOverdue, (), (override));
   MOCK_METHOD(void, StartOverdueScanner, (), (override));
   MOCK_METHOD(absl::Status, WaitForReadModel, (absl::Duration), (override));
+  MOCK_METHOD(projection::AdministeredProjection, read_model, (), (const, override));
 };
 
 // Members in construction order; destruction stops the server before the executor.

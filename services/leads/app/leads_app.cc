@@ -21,12 +21,12 @@
 #include "common/ids/ids.h"
 #include "common/log/log.h"
 #include "common/metrics/metrics_registry.h"
+#include "common/projection/projection_runner.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
 #include "common/time/proto_time.h"
 #include "sales/leads/v1/events.pb.h"
 #include "services/leads/app/read_model.h"
-#include "services/leads/app/read_model_tailer.h"
 #include "services/leads/domain/follow_up.h"
 #include "services/leads/domain/lead.h"
 #include "services/leads/domain/normalize.h"
@@ -56,9 +56,6 @@ constexpr absl::string_view kScannerActor = "system:overdue-scanner";
 constexpr int kMaxCaptureAttempts = 8;
 constexpr absl::Duration kCaptureRetryBackoff = absl::Milliseconds(1);
 constexpr size_t kMaxOverduePerScan = 10'000;
-constexpr absl::Duration kReadModelPoll = absl::Milliseconds(20);
-// How long the read model lets acknowledged commands gather before applying them together.
-constexpr absl::Duration kReadModelBatchDelay = absl::Milliseconds(2);
 constexpr absl::Duration kLoadsCatchUpTimeout = absl::Seconds(1);
 // How long a command waits for the org replica when it names something the replica lacks.
 constexpr absl::Duration kOrgCatchUpTimeout = absl::Seconds(2);
@@ -155,13 +152,11 @@ class SettingsSnapshots {
 
 class LeadsAppImpl final : public LeadsApp {
  public:
-  LeadsAppImpl(LeadsAppOptions options, std::unique_ptr<LeadsReadModel> model)
+  explicit LeadsAppImpl(LeadsAppOptions options)
       : options_(std::move(options)),
         store_(*options_.store),
-        model_(std::move(model)),
         feed_(options_.store),
-        tailer_(std::make_unique<ReadModelTailer>(model_.get(), &feed_, kReadModelPoll,
-                                                  kReadModelBatchDelay)),
+        read_model_source_{.topic = options_.topic, .feed = &feed_},
         lead_cache_(options_.aggregate_cache_capacity),
         settings_cache_(1),
         settings_(store_, settings_cache_) {}
@@ -172,6 +167,19 @@ class LeadsAppImpl final : public LeadsApp {
       scanner_stop_ = true;
     }
     if (scanner_.joinable()) scanner_.join();
+    if (runner_ != nullptr) runner_->Stop();
+  }
+
+  // Opens the read model and starts following the store.
+  absl::Status OpenReadModel() {
+    ASSIGN_OR_RETURN(runner_, projection::ProjectionRunner::Create(
+                                  &projection_, {.path = options_.read_model_path,
+                                                 .sources = {read_model_source_},
+                                                 .dead_letters = options_.dead_letters,
+                                                 .metrics = options_.metrics}));
+    model_ = std::make_unique<LeadsReadModel>(&runner_->store(), options_.list_scan_limit);
+    runner_->Start();
+    return absl::OkStatus();
   }
 
   // ---- Pipeline settings ----
@@ -187,7 +195,7 @@ class LeadsAppImpl final : public LeadsApp {
     lock.Release();
     Count("SetPipelineSettings", outcome.status());
     if (!outcome.ok()) return outcome.status();
-    if (outcome->appended > 0) tailer_->Wake();
+    if (outcome->appended > 0) runner_->Wake();
     v1::SettingsResponse response;
     response.set_stream_version(outcome->version);
     return response;
@@ -221,7 +229,7 @@ class LeadsAppImpl final : public LeadsApp {
       backoff *= 2;
     }
     Count("CaptureLead", result.status());
-    if (result.ok()) tailer_->Wake();
+    if (result.ok()) runner_->Wake();
     return result;
   }
 
@@ -369,11 +377,11 @@ class LeadsAppImpl final : public LeadsApp {
   // ---- Follow-ups ----
   absl::StatusOr<int> ScanOverdue() override {
     const absl::Time now = options_.clock();
-    ASSIGN_OR_RETURN(std::vector<std::string> due,
-                     model_->UnreportedDueLeads(now, kMaxOverduePerScan));
-    if (due.empty()) return 0;
     ASSIGN_OR_RETURN(SettingsSnapshots::Settings state, settings_.Load());
     const v1::PipelineSettings& settings = EffectiveSettings(*state);
+    ASSIGN_OR_RETURN(std::vector<std::string> due,
+                     model_->UnreportedDueLeads(settings, now, kMaxOverduePerScan));
+    if (due.empty()) return 0;
     int appended = 0;
     for (const std::string& lead_id : due) {
       CommandOptions options{.stream_id = LeadStreamId(lead_id),
@@ -397,7 +405,7 @@ class LeadsAppImpl final : public LeadsApp {
       }
       appended += static_cast<int>(outcome->appended);
     }
-    if (appended > 0) tailer_->Wake();
+    if (appended > 0) runner_->Wake();
     return appended;
   }
 
@@ -408,7 +416,14 @@ class LeadsAppImpl final : public LeadsApp {
   }
 
   absl::Status WaitForReadModel(absl::Duration timeout) override {
-    return tailer_->WaitFor(store_.HeadPosition(), timeout);
+    return runner_->AwaitFeedHeads(timeout);
+  }
+
+  projection::AdministeredProjection read_model() const override {
+    return {.name = LeadsReadModelProjection::kName,
+            .runner = runner_.get(),
+            .sources = {read_model_source_},
+            .make_projection = [] { return std::make_unique<LeadsReadModelProjection>(); }};
   }
 
  private:
@@ -456,7 +471,7 @@ class LeadsAppImpl final : public LeadsApp {
         WithOrgCatchUp([&] { return DecideOnLead(command, options); });
     Count(name, outcome.status());
     if (!outcome.ok()) return outcome.status();
-    if (outcome->appended > 0) tailer_->Wake();
+    if (outcome->appended > 0) runner_->Wake();
     v1::CommandResponse response;
     response.set_lead_id(command.lead_id());
     response.set_deal_id(outcome->state->deal_id());
@@ -474,7 +489,7 @@ class LeadsAppImpl final : public LeadsApp {
     if constexpr (std::is_same_v<Command, v1::AssignLeadRequest>) {
       if (command.rep_id().empty()) {
         // Loads come from the read model: let it catch up with what is committed (briefly).
-        absl::Status caught_up = tailer_->WaitFor(store_.HeadPosition(), kLoadsCatchUpTimeout);
+        absl::Status caught_up = runner_->AwaitFeedHeads(kLoadsCatchUpTimeout);
         if (!caught_up.ok()) {
           log::Warn("leads.assign.loads_behind", {{"error", caught_up.ToString()}});
         }
@@ -682,9 +697,11 @@ class LeadsAppImpl final : public LeadsApp {
 
   const LeadsAppOptions options_;
   eventstore::EventStore& store_;
-  std::unique_ptr<LeadsReadModel> model_;
   feed::LocalEventFeedReader feed_;
-  std::unique_ptr<ReadModelTailer> tailer_;
+  const projection::ProjectionSource read_model_source_;  // the local store's feed
+  LeadsReadModelProjection projection_;
+  std::unique_ptr<projection::ProjectionRunner> runner_;
+  std::unique_ptr<LeadsReadModel> model_;
   AggregateCache<v1::Lead> lead_cache_;
   AggregateCache<v1::PipelineSettingsState> settings_cache_;
   SettingsSnapshots settings_;
@@ -708,9 +725,12 @@ absl::StatusOr<std::unique_ptr<LeadsApp>> LeadsApp::Create(LeadsAppOptions optio
   if (options.overdue_scan_interval <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("LeadsApp: overdue_scan_interval must be positive");
   }
-  ASSIGN_OR_RETURN(std::unique_ptr<LeadsReadModel> model,
-                   LeadsReadModel::Open(options.read_model_path, options.list_scan_limit));
-  return std::make_unique<LeadsAppImpl>(std::move(options), std::move(model));
+  if (options.list_scan_limit == 0) {
+    return absl::InvalidArgumentError("LeadsApp: list_scan_limit must be positive");
+  }
+  auto app = std::make_unique<LeadsAppImpl>(std::move(options));
+  RETURN_IF_ERROR(app->OpenReadModel());
+  return app;
 }
 
 }  // namespace sales::leads

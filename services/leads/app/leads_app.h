@@ -3,7 +3,7 @@
 // requests and responses are the API's proto messages, errors are absl::Status.
 //
 //   ASSIGN_OR_RETURN(auto app, LeadsApp::Create({.store = side->store(),
-//                                               .read_model_path = dir + "/leads/read_model"}));
+//                                               .read_model_path = dir + "/leads/read-model"}));
 //   ASSIGN_OR_RETURN(v1::CaptureLeadResponse captured, app->CaptureLead(request, origin));
 //
 // Commands: validate → load the aggregate(s) (cached) → Decide → append with the version the
@@ -20,8 +20,10 @@
 //
 // Queries: GetLead and GetPipelineSettings read the aggregate itself (read-your-writes).
 // ListLeads, GetPipelineBoard and the open-lead loads used by assignment come from the service's
-// own read model, kept by tailing the local event store (the same Evolve), and are at most a few
-// milliseconds behind a command's acknowledgement; `WaitForReadModel` waits until it caught up.
+// own read model (read_model.h): a projection on the common runner in feed-only mode, following
+// the local event store (the same Evolve), woken by every command and so at most a few
+// milliseconds behind its acknowledgement; `WaitForReadModel` waits until it caught up, and
+// `read_model()` hands it to ProjectionAdmin (status, checked rebuild).
 //
 // Thread-safety: every method may be called concurrently. Methods block on RocksDB: call them
 // from an executor, not from a gRPC reaction thread.
@@ -38,6 +40,9 @@
 #include "absl/time/time.h"
 #include "common/eventsourcing/command_support.h"
 #include "common/eventstore/event_store.h"
+#include "common/kafka/dead_letter_publisher.h"
+#include "common/metrics/metrics_registry.h"
+#include "common/projection/admin/projection_admin_service.h"
 #include "sales/leads/v1/leads.pb.h"
 #include "services/org/replica/org_view.h"
 
@@ -50,6 +55,12 @@ struct LeadsAppOptions {
   eventstore::EventStore* store = nullptr;  // the leads event store; must outlive the app
   org::OrgView* org = nullptr;  // the org replica (reps, teams, territories); must outlive it
   std::string read_model_path;  // RocksDB directory of the service's read model
+  // The name the read model records its source under (feed position, dedupe marks, dead letters).
+  std::string topic = "sales.leads.v1.events";
+  // Where the read model's poison events go (null: such an event stops it, retried) and its
+  // runner's metrics are registered (null: nowhere). Not owned; must outlive the app.
+  kafka::DeadLetterPublisher* dead_letters = nullptr;
+  metrics::MetricsRegistry* metrics = nullptr;
   std::function<absl::Time()> clock = [] { return absl::Now(); };
   size_t aggregate_cache_capacity = 100'000;
   // Index entries one ListLeads page examines at most (leads.proto, ListLeadsResponse).
@@ -116,6 +127,8 @@ class LeadsApp {
   // Blocks until the read model has applied every event committed before the call, or the
   // timeout passes (DEADLINE_EXCEEDED). For tests and for read-after-write callers.
   virtual absl::Status WaitForReadModel(absl::Duration timeout) = 0;
+  // The read model as ProjectionAdmin administers it ("leads-read-model").
+  virtual projection::AdministeredProjection read_model() const = 0;
 };
 
 }  // namespace sales::leads

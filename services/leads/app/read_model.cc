@@ -1,23 +1,19 @@
 #include "services/leads/app/read_model.h"
 
-#include <list>
-#include <map>
+#include <algorithm>
 #include <optional>
 #include <utility>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
-#include "absl/container/node_hash_map.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "common/eventsourcing/event_codec.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
-#include "common/storage/rocksdb_util.h"
-#include "rocksdb/write_batch.h"
 #include "services/leads/domain/follow_up.h"
 #include "services/leads/domain/lead.h"
 #include "services/leads/domain/settings.h"
@@ -25,27 +21,28 @@
 namespace sales::leads {
 namespace {
 
-using storage::FromRocks;
-using storage::ToSlice;
-using storage::ToView;
-
-constexpr absl::string_view kPositionKey = "m/position";
-constexpr absl::string_view kSettingsKey = "settings";
 constexpr absl::string_view kLeadStreamPrefix = "lead-";
-// Rows the read model keeps decoded in memory (RowCache), a few MB.
-constexpr size_t kCachedRows = 10'000;
+constexpr absl::string_view kLeadsPackage = "sales.leads.v1.";
+constexpr absl::string_view kOverdueCursor = "o/";
+constexpr int kNanosWidth = 20;
 constexpr v1::LeadStage kOpenStages[] = {v1::LEAD_STAGE_CAPTURED, v1::LEAD_STAGE_NURTURING,
                                          v1::LEAD_STAGE_QUALIFIED, v1::LEAD_STAGE_OPPORTUNITY};
 
 std::string Num(int64_t n, int width) { return absl::StrFormat("%0*d", width, n); }
 
-std::string DueKey(absl::string_view prefix, absl::Time due, absl::string_view lead_id) {
-  const int64_t nanos = std::max<int64_t>(0, absl::ToUnixNanos(due));
-  return absl::StrCat(prefix, Num(nanos, 20), "/", lead_id);
+int64_t Nanos(absl::Time time) { return std::max<int64_t>(0, absl::ToUnixNanos(time)); }
+
+// The due index keys of an open lead in family "d" (every open lead) or "u" (unreported).
+std::string DueKey(absl::string_view family, const FollowUpDueBasis& basis, const v1::Lead& lead) {
+  if (basis.named) {
+    return absl::StrCat(family, "n/", Num(Nanos(basis.time), kNanosWidth), "/", lead.lead_id());
+  }
+  return absl::StrCat(family, "a/", Num(lead.grade(), 2), "/", Num(Nanos(basis.time), kNanosWidth),
+                      "/", lead.lead_id());
 }
 
 // Index rows of a lead in its current state (see the layout in read_model.h).
-std::vector<std::string> IndexKeys(const v1::Lead& lead, const v1::PipelineSettings& settings) {
+std::vector<std::string> IndexKeys(const v1::Lead& lead) {
   const std::string& id = lead.lead_id();
   std::vector<std::string> keys = {
       absl::StrCat("xs/", Num(lead.stage(), 2), "/", id),
@@ -58,9 +55,9 @@ std::vector<std::string> IndexKeys(const v1::Lead& lead, const v1::PipelineSetti
   }
   if (IsOpen(lead)) {
     if (!lead.rep_id().empty()) keys.push_back(absl::StrCat("xo/", lead.rep_id(), "/", id));
-    if (std::optional<absl::Time> due = FollowUpDue(lead, settings)) {
-      keys.push_back(DueKey("xd/", *due, id));
-      if (!lead.overdue_reported()) keys.push_back(DueKey("xp/", *due, id));
+    if (std::optional<FollowUpDueBasis> basis = DueBasis(lead)) {
+      keys.push_back(DueKey("d", *basis, lead));
+      if (!lead.overdue_reported()) keys.push_back(DueKey("u", *basis, lead));
     }
   }
   return keys;
@@ -85,12 +82,12 @@ absl::StatusOr<Row> DecodeRow(absl::string_view value) {
   size_t length = 0;
   if (newline == absl::string_view::npos || !absl::SimpleAtoi(value.substr(0, newline), &length) ||
       value.size() < newline + 1 + length) {
-    return absl::DataLossError("read model: corrupt lead row");
+    return absl::DataLossError("leads read model: corrupt lead row");
   }
   Row row;
   absl::string_view bytes = value.substr(newline + 1, length);
   if (!row.summary.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return absl::DataLossError("read model: corrupt lead row");
+    return absl::DataLossError("leads read model: corrupt lead row");
   }
   for (absl::string_view key :
        absl::StrSplit(value.substr(newline + 1 + length), '\n', absl::SkipEmpty())) {
@@ -99,262 +96,195 @@ absl::StatusOr<Row> DecodeRow(absl::string_view value) {
   return row;
 }
 
+// A lead's row held decoded by the runner for a whole batch (ProjectionTxn::Mutable).
+class HeldRow final : public projection::AccumulatedRow {
+ public:
+  Row row;
+  // A lead that folded into nothing (no capture first) leaves no row.
+  std::string Encode() const override {
+    return row.summary.lead().lead_id().empty() ? std::string() : EncodeRow(row);
+  }
+};
+
+absl::StatusOr<std::unique_ptr<projection::AccumulatedRow>> LoadHeldRow(
+    std::optional<absl::string_view> stored) {
+  auto held = std::make_unique<HeldRow>();
+  if (stored.has_value()) {
+    ASSIGN_OR_RETURN(held->row, DecodeRow(*stored));
+  }
+  return held;
+}
+
 std::string LeadKey(absl::string_view lead_id) { return absl::StrCat("l/", lead_id); }
 
 std::string OpenLoadKey(absl::string_view rep_id) { return absl::StrCat("co/", rep_id); }
 
-// A decimal counter row; 0 when absent.
-absl::StatusOr<int64_t> ReadCounter(rocksdb::DB& db, const std::string& key) {
-  std::string value;
-  rocksdb::Status s = db.Get({}, key, &value);
-  if (s.IsNotFound()) return 0;
-  RETURN_IF_ERROR(FromRocks(s, "read model: read counter"));
+absl::StatusOr<int64_t> ParseCounter(const std::optional<std::string>& value) {
   int64_t count = 0;
-  if (!absl::SimpleAtoi(value, &count)) return absl::DataLossError("read model: corrupt counter");
+  if (value.has_value() && !absl::SimpleAtoi(*value, &count)) {
+    return absl::DataLossError("leads read model: corrupt counter");
+  }
   return count;
 }
 
 absl::string_view LeadIdOfIndexKey(absl::string_view key) { return key.substr(key.rfind('/') + 1); }
 
+// Rewrites only the index keys that changed between `row.index_keys` (as stored) and the lead's
+// current state (an unchanged key is neither deleted nor re-put, so scans do not wade through
+// tombstones), keeping the open-lead counters of the reps whose "xo/" keys came or went.
+absl::Status Reindex(Row& row, projection::ProjectionTxn& txn) {
+  std::vector<std::string> index_keys = IndexKeys(row.summary.lead());
+  const absl::flat_hash_set<absl::string_view> old_keys(row.index_keys.begin(),
+                                                        row.index_keys.end());
+  const absl::flat_hash_set<absl::string_view> new_keys(index_keys.begin(), index_keys.end());
+  auto add_to_open_load = [&txn](absl::string_view index_key, int64_t delta) -> absl::Status {
+    const absl::string_view rest = index_key.substr(3);  // "xo/<rep>/<lead>"
+    const std::string counter_key = OpenLoadKey(rest.substr(0, rest.find('/')));
+    ASSIGN_OR_RETURN(std::optional<std::string> stored, txn.Get(counter_key));
+    ASSIGN_OR_RETURN(int64_t count, ParseCounter(stored));
+    txn.Put(counter_key, absl::StrCat(count + delta));
+    return absl::OkStatus();
+  };
+  for (const std::string& key : row.index_keys) {
+    if (new_keys.contains(key)) continue;
+    txn.Delete(key);
+    if (absl::StartsWith(key, "xo/")) RETURN_IF_ERROR(add_to_open_load(key, -1));
+  }
+  for (const std::string& key : index_keys) {
+    if (old_keys.contains(key)) continue;
+    txn.Put(key, "");
+    if (absl::StartsWith(key, "xo/")) RETURN_IF_ERROR(add_to_open_load(key, +1));
+  }
+  row.index_keys = std::move(index_keys);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
-// The rows of the leads applied most recently, exactly as committed, so that a lead's next
-// events (which usually follow soon) do not read and decode its row again. A batch takes the
-// rows it touches out and puts them back once its write landed; a row whose write failed is
-// simply no longer cached. Least recently used rows are evicted. Apply's thread only.
-class LeadsReadModel::RowCache {
- public:
-  explicit RowCache(size_t capacity) : capacity_(capacity) {}
-
-  std::optional<Row> Take(const std::string& lead_id) {
-    auto it = index_.find(lead_id);
-    if (it == index_.end()) return std::nullopt;
-    Row row = std::move(it->second->second);
-    entries_.erase(it->second);
-    index_.erase(it);
-    return row;
+absl::Status LeadsReadModelProjection::Apply(const projection::EventEnvelope& envelope,
+                                             projection::ProjectionTxn& txn) {
+  const std::string& stream = envelope.stream_id();
+  if (!absl::StartsWith(stream, kLeadStreamPrefix)) return absl::OkStatus();
+  const absl::string_view type_url = envelope.payload().type_url();
+  const absl::string_view full_name = type_url.substr(type_url.rfind('/') + 1);
+  if (absl::StartsWith(full_name, kLeadsPackage) &&
+      !eventsourcing::WrapperHolds(v1::LeadEvent::default_instance(), full_name)) {
+    return absl::UnimplementedError(absl::StrCat(kName, ": unknown lead event ", full_name));
   }
-
-  void Put(const std::string& lead_id, Row row) {
-    if (auto it = index_.find(lead_id); it != index_.end()) {
-      entries_.erase(it->second);
-      index_.erase(it);
-    }
-    entries_.emplace_front(lead_id, std::move(row));
-    index_.emplace(lead_id, entries_.begin());
-    if (entries_.size() > capacity_) {
-      index_.erase(entries_.back().first);
-      entries_.pop_back();
-    }
+  v1::LeadEvent event;
+  if (absl::Status unpacked = eventsourcing::UnpackEvent(envelope.payload(), event);
+      !unpacked.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(kName, ": ", unpacked.message()));
   }
-
- private:
-  const size_t capacity_;
-  std::list<std::pair<std::string, Row>> entries_;  // most recently put first
-  absl::flat_hash_map<std::string, std::list<std::pair<std::string, Row>>::iterator> index_;
-};
-
-// A WriteBatch plus the rows of the leads it touched. Each lead's row is read once per batch,
-// folded in memory by every event of the batch, and written once at Commit together with the
-// index keys that differ between the row as stored and as it ends the batch: a lead with several
-// events in a batch costs one row write, and an index key that comes and goes within the batch
-// is never written. The result is the same as writing the row after every event.
-class LeadsReadModel::Batch {
- public:
-  Batch(rocksdb::DB& db, RowCache& cache) : db_(db), cache_(cache) {}
-
-  // The lead's row as of the events applied so far in this batch (Row{} when it has none), to
-  // be changed in place; its index_keys stay those stored until Commit. The pointer is valid
-  // until Commit.
-  absl::StatusOr<Row*> Touch(const std::string& lead_id) {
-    auto it = rows_.find(lead_id);
-    if (it == rows_.end()) {
-      std::optional<Row> stored = cache_.Take(lead_id);
-      if (!stored.has_value()) {
-        stored.emplace();
-        std::string value;
-        rocksdb::Status s = db_.Get({}, LeadKey(lead_id), &value);
-        if (!s.IsNotFound()) {
-          RETURN_IF_ERROR(FromRocks(s, "read model: read lead row"));
-          ASSIGN_OR_RETURN(*stored, DecodeRow(value));
-        }
-      }
-      it = rows_.emplace(lead_id, *std::move(stored)).first;
-    }
-    return &it->second;
-  }
-
-  // The row of `lead_id` (touched before) is to be written at Commit.
-  void MarkChanged(const std::string& lead_id) { changed_.insert(lead_id); }
-
-  void Put(absl::string_view key, absl::string_view value) {
-    batch_.Put(ToSlice(key), ToSlice(value));
-  }
-
-  // Writes the changed rows, indexed with `settings`, and the position, in one WriteBatch.
-  absl::Status Commit(uint64_t position, const v1::PipelineSettings& settings) {
-    for (const std::string& lead_id : changed_) {
-      RETURN_IF_ERROR(WriteRow(rows_.at(lead_id), settings));
-    }
-    for (const auto& [key, count] : open_loads_) batch_.Put(key, absl::StrCat(count));
-    batch_.Put(ToSlice(kPositionKey), absl::StrCat(position));
-    rocksdb::Status s = db_.Write({}, &batch_);
-    if (s.ok()) {
-      for (auto& [lead_id, row] : rows_) {
-        if (!row.summary.lead().lead_id().empty()) cache_.Put(lead_id, std::move(row));
-      }
-    }
-    batch_.Clear();
-    rows_.clear();
-    changed_.clear();
-    open_loads_.clear();
-    return FromRocks(s, "read model: write batch");
-  }
-
- private:
-  // Puts the row and only the index keys that changed (an unchanged key is neither deleted nor
-  // re-put, so scans do not wade through tombstones), keeping the open-lead counters of the reps
-  // whose "xo/" keys came or went. `row.index_keys` are the stored keys on entry.
-  absl::Status WriteRow(Row& row, const v1::PipelineSettings& settings) {
-    std::vector<std::string> index_keys = IndexKeys(row.summary.lead(), settings);
-    const absl::flat_hash_set<absl::string_view> old_keys(row.index_keys.begin(),
-                                                          row.index_keys.end());
-    const absl::flat_hash_set<absl::string_view> new_keys(index_keys.begin(), index_keys.end());
-    for (const std::string& key : row.index_keys) {
-      if (new_keys.contains(key)) continue;
-      batch_.Delete(key);
-      if (absl::StartsWith(key, "xo/")) RETURN_IF_ERROR(AddToOpenLoad(key, -1));
-    }
-    for (const std::string& key : index_keys) {
-      if (old_keys.contains(key)) continue;
-      batch_.Put(key, "");
-      if (absl::StartsWith(key, "xo/")) RETURN_IF_ERROR(AddToOpenLoad(key, +1));
-    }
-    row.index_keys = std::move(index_keys);
-    batch_.Put(LeadKey(row.summary.lead().lead_id()), EncodeRow(row));
+  // Poison is decided above: from here on the row is held through Mutable.
+  const absl::string_view lead_id = absl::string_view(stream).substr(kLeadStreamPrefix.size());
+  ASSIGN_OR_RETURN(projection::AccumulatedRow * held, txn.Mutable(LeadKey(lead_id), &LoadHeldRow));
+  Row& row = static_cast<HeldRow*>(held)->row;
+  *row.summary.mutable_lead() = Evolve(std::move(*row.summary.mutable_lead()), event);
+  row.summary.set_stream_version(envelope.stream_version());
+  if (row.summary.lead().lead_id().empty()) {
+    // An event that folds into nothing (not a capture first) leaves no row behind. Only a lead
+    // without a row folds into one without an id: it has no index keys either.
+    row = Row{};
     return absl::OkStatus();
   }
+  return Reindex(row, txn);
+}
 
-  // `index_key` is "xo/<rep>/<lead>"; the counter is "co/<rep>".
-  absl::Status AddToOpenLoad(absl::string_view index_key, int64_t delta) {
-    const absl::string_view rest = index_key.substr(3);
-    const std::string counter_key = OpenLoadKey(rest.substr(0, rest.find('/')));
-    auto it = open_loads_.find(counter_key);
-    if (it == open_loads_.end()) {
-      ASSIGN_OR_RETURN(int64_t stored, ReadCounter(db_, counter_key));
-      it = open_loads_.emplace(counter_key, stored).first;
+LeadsReadModel::LeadsReadModel(projection::ProjectionStore* store, size_t max_scanned_per_page)
+    : store_(store), max_scanned_per_page_(std::max<size_t>(1, max_scanned_per_page)) {}
+
+namespace {
+
+// The row of a lead, or nullopt when it has none (any more).
+absl::StatusOr<std::optional<Row>> ReadRow(projection::ProjectionStore& store,
+                                           absl::string_view lead_id) {
+  ASSIGN_OR_RETURN(std::optional<std::string> value, store.Get(LeadKey(lead_id)));
+  if (!value.has_value()) return std::nullopt;
+  ASSIGN_OR_RETURN(Row row, DecodeRow(*value));
+  return row;
+}
+
+// Fills one page of ListLeads from index entries offered in order: reads each entry's row,
+// keeps the rows the request's filters accept, and stops at the page size or the scan budget
+// with a token that resumes after the last entry examined.
+class PageBuilder {
+ public:
+  PageBuilder(const v1::ListLeadsRequest& request, const v1::PipelineSettings& settings,
+              absl::Time now, size_t max_scanned)
+      : request_(request),
+        settings_(settings),
+        now_(now),
+        page_size_(request.page_size() == 0 ? 50 : request.page_size()),
+        max_scanned_(max_scanned) {}
+
+  // Offers the lead of an index entry whose cursor (what a token resumes after) is `cursor`;
+  // `row_bytes` when the entry is the row itself. Returns false when the page is complete.
+  absl::StatusOr<bool> Offer(projection::ProjectionStore& store, absl::string_view cursor,
+                             absl::string_view lead_id,
+                             std::optional<absl::string_view> row_bytes = std::nullopt) {
+    if (page_.rows.size() == page_size_ || scanned_ == max_scanned_) {
+      page_.next_page_token = absl::WebSafeBase64Escape(last_cursor_);
+      return false;
     }
-    it->second += delta;
-    return absl::OkStatus();
+    ++scanned_;
+    last_cursor_ = std::string(cursor);
+    std::optional<Row> row;
+    if (row_bytes.has_value()) {
+      ASSIGN_OR_RETURN(row, DecodeRow(*row_bytes));
+    } else {
+      ASSIGN_OR_RETURN(row, ReadRow(store, lead_id));  // none: removed since the index was read
+    }
+    if (row.has_value() && Matches(row->summary.lead())) {
+      page_.rows.push_back(std::move(row->summary));
+    }
+    return true;
   }
 
-  rocksdb::DB& db_;
-  RowCache& cache_;
-  rocksdb::WriteBatch batch_;
-  absl::node_hash_map<std::string, Row> rows_;  // node map: Touch's pointers stay valid
-  absl::flat_hash_set<std::string> changed_;    // keys of rows_ to write
-  std::map<std::string, int64_t> open_loads_;   // counter key -> count, written at Commit
+  LeadPage Take() { return std::move(page_); }
+
+ private:
+  bool Matches(const v1::Lead& lead) const {
+    const v1::ListLeadsRequest& r = request_;
+    const org::v1::TerritoryKey& territory = r.territory();
+    const v1::LeadDetails& d = lead.details();
+    return (r.stage() == v1::LEAD_STAGE_UNSPECIFIED || lead.stage() == r.stage()) &&
+           (r.rep_id().empty() || lead.rep_id() == r.rep_id()) &&
+           (r.team_id().empty() || lead.team_id() == r.team_id()) &&
+           (r.grade() == v1::GRADE_UNSPECIFIED || lead.grade() == r.grade()) &&
+           (r.source() == v1::LEAD_SOURCE_UNSPECIFIED || lead.source() == r.source()) &&
+           (territory.region_id().empty() || d.company().region_id() == territory.region_id()) &&
+           (territory.product_line_id().empty() ||
+            d.product_line_id() == territory.product_line_id()) &&
+           (territory.segment_id().empty() || d.segment_id() == territory.segment_id()) &&
+           (!r.overdue_only() || IsOverdue(lead, settings_, now_));
+  }
+
+  const v1::ListLeadsRequest& request_;
+  const v1::PipelineSettings& settings_;
+  const absl::Time now_;
+  const size_t page_size_;
+  const size_t max_scanned_;
+  LeadPage page_;
+  size_t scanned_ = 0;
+  std::string last_cursor_;
 };
 
-LeadsReadModel::LeadsReadModel(std::unique_ptr<rocksdb::DB> db, size_t max_scanned_per_page)
-    : db_(std::move(db)),
-      max_scanned_per_page_(max_scanned_per_page),
-      row_cache_(std::make_unique<RowCache>(kCachedRows)) {}
-
-LeadsReadModel::~LeadsReadModel() = default;
-
-absl::StatusOr<std::unique_ptr<LeadsReadModel>> LeadsReadModel::Open(const std::string& path,
-                                                                     size_t max_scanned_per_page) {
-  if (max_scanned_per_page == 0) {
-    return absl::InvalidArgumentError("read model: max_scanned_per_page must be positive");
+absl::StatusOr<std::string> DecodeToken(const std::string& page_token, absl::string_view prefix) {
+  std::string token;
+  if (!absl::WebSafeBase64Unescape(page_token, &token) || !absl::StartsWith(token, prefix)) {
+    return InvalidField("page_token", "not a token of this query");
   }
-  rocksdb::Options options;
-  options.create_if_missing = true;
-  rocksdb::DB* raw = nullptr;
-  RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(options, path, &raw), "read model: open " + path));
-  std::unique_ptr<LeadsReadModel> model(
-      new LeadsReadModel(std::unique_ptr<rocksdb::DB>(raw), max_scanned_per_page));
-  RETURN_IF_ERROR(model->Load());
-  return model;
+  return token;
 }
 
-absl::Status LeadsReadModel::Load() {
-  std::string value;
-  rocksdb::Status s = db_->Get({}, ToSlice(kPositionKey), &value);
-  if (!s.IsNotFound()) {
-    RETURN_IF_ERROR(FromRocks(s, "read model: read position"));
-    uint64_t position = 0;
-    if (!absl::SimpleAtoi(value, &position)) return absl::DataLossError("read model: position");
-    applied_.store(position, std::memory_order_release);
-  }
-  s = db_->Get({}, ToSlice(kSettingsKey), &value);
-  if (s.IsNotFound()) return absl::OkStatus();
-  RETURN_IF_ERROR(FromRocks(s, "read model: read settings"));
-  if (!settings_.ParseFromString(value)) {
-    return absl::DataLossError("read model: corrupt settings row");
-  }
-  return absl::OkStatus();
-}
-
-absl::Status LeadsReadModel::Apply(const std::vector<eventstore::EventEnvelope>& events) {
-  Batch batch(*db_, *row_cache_);
-  uint64_t position = applied_position();
-  for (const eventstore::EventEnvelope& envelope : events) {
-    if (envelope.global_position() != position + 1) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "read model: expected position ", position + 1, ", got ", envelope.global_position()));
-    }
-    const std::string& stream = envelope.stream_id();
-    if (stream == kSettingsStreamId) {
-      v1::SettingsEvent event;
-      RETURN_IF_ERROR(eventsourcing::UnpackEvent(envelope.payload(), event));
-      // New settings change the due time of every open lead: commit what precedes them (indexed
-      // with the old settings), so that the re-index reads every row from the database.
-      if (event.has_pipeline_settings_changed()) {
-        RETURN_IF_ERROR(batch.Commit(position, EffectiveSettings(settings_)));
-      }
-      settings_ = Evolve(std::move(settings_), event);
-      batch.Put(kSettingsKey, settings_.SerializeAsString());
-      if (event.has_pipeline_settings_changed()) RETURN_IF_ERROR(ReindexAllLeads(batch));
-    } else if (absl::StartsWith(stream, kLeadStreamPrefix)) {
-      v1::LeadEvent event;
-      RETURN_IF_ERROR(eventsourcing::UnpackEvent(envelope.payload(), event));
-      const std::string lead_id(absl::string_view(stream).substr(kLeadStreamPrefix.size()));
-      ASSIGN_OR_RETURN(Row * row, batch.Touch(lead_id));
-      *row->summary.mutable_lead() = Evolve(std::move(*row->summary.mutable_lead()), event);
-      row->summary.set_stream_version(envelope.stream_version());
-      if (!row->summary.lead().lead_id().empty()) {
-        batch.MarkChanged(lead_id);
-      } else {
-        // An event that folds into nothing (not a capture first) leaves no row behind. Only a
-        // lead without a row folds into one without an id: it stays without one.
-        *row = Row{};
-      }
-    }
-    position = envelope.global_position();
-  }
-  // Settings changes were committed apart: every row of this batch is indexed with these.
-  RETURN_IF_ERROR(batch.Commit(position, EffectiveSettings(settings_)));
-  applied_.store(position, std::memory_order_release);
-  return absl::OkStatus();
-}
-
-absl::Status LeadsReadModel::ReindexAllLeads(Batch& batch) {
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}));
-  for (it->Seek("l/"); it->Valid() && it->key().starts_with("l/"); it->Next()) {
-    const std::string lead_id(ToView(it->key()).substr(2));
-    RETURN_IF_ERROR(batch.Touch(lead_id).status());
-    batch.MarkChanged(lead_id);  // its index keys are recomputed at Commit
-  }
-  return FromRocks(it->status(), "read model: scan leads");
-}
+}  // namespace
 
 absl::StatusOr<LeadPage> LeadsReadModel::List(const v1::ListLeadsRequest& request,
                                               const v1::PipelineSettings& settings,
                                               absl::Time now) const {
   // The most selective index the filters allow; every filter is checked on the rows anyway.
   std::string prefix;
-  std::string end;  // exclusive upper bound inside the prefix, if any
   if (!request.rep_id().empty()) {
     prefix = absl::StrCat("xr/", request.rep_id(), "/");
   } else if (!request.team_id().empty()) {
@@ -363,8 +293,7 @@ absl::StatusOr<LeadPage> LeadsReadModel::List(const v1::ListLeadsRequest& reques
       absl::StrAppend(&prefix, Num(request.stage(), 2), "/");
     }
   } else if (request.overdue_only()) {
-    prefix = "xd/";
-    end = DueKey("xd/", now + absl::Nanoseconds(1), "");
+    return ListOverdue(request, settings, now);
   } else if (request.stage() != v1::LEAD_STAGE_UNSPECIFIED) {
     prefix = absl::StrCat("xs/", Num(request.stage(), 2), "/");
   } else if (request.grade() != v1::GRADE_UNSPECIFIED) {
@@ -374,81 +303,130 @@ absl::StatusOr<LeadPage> LeadsReadModel::List(const v1::ListLeadsRequest& reques
   } else {
     prefix = "l/";
   }
-
   std::string start = prefix;
   if (!request.page_token().empty()) {
-    std::string token;
-    if (!absl::WebSafeBase64Unescape(request.page_token(), &token) ||
-        !absl::StartsWith(token, prefix)) {
+    ASSIGN_OR_RETURN(start, DecodeToken(request.page_token(), prefix));
+  }
+
+  PageBuilder page(request, settings, now, max_scanned_per_page_);
+  absl::Status offered;
+  RETURN_IF_ERROR(
+      store_->ScanFrom(prefix, start, [&](absl::string_view key, absl::string_view value) {
+        if (key == start && !request.page_token().empty()) return true;  // the token's own entry
+        absl::StatusOr<bool> more = prefix == "l/"
+                                        ? page.Offer(*store_, key, key.substr(2), value)
+                                        : page.Offer(*store_, key, LeadIdOfIndexKey(key));
+        offered = more.status();
+        return more.ok() && *more;
+      }));
+  RETURN_IF_ERROR(offered);
+  return page.Take();
+}
+
+absl::StatusOr<LeadPage> LeadsReadModel::ListOverdue(const v1::ListLeadsRequest& request,
+                                                     const v1::PipelineSettings& settings,
+                                                     absl::Time now) const {
+  // Cursors are "o/<due nanos>/<lead>": the (due, lead id) order of the merged due ranges.
+  std::optional<DueEntry> after;
+  if (!request.page_token().empty()) {
+    ASSIGN_OR_RETURN(std::string token, DecodeToken(request.page_token(), kOverdueCursor));
+    std::vector<absl::string_view> parts = absl::StrSplit(token, '/');
+    int64_t nanos = 0;
+    if (parts.size() != 3 || !absl::SimpleAtoi(parts[1], &nanos)) {
       return InvalidField("page_token", "not a token of this query");
     }
-    start = token;
+    after = DueEntry{absl::FromUnixNanos(nanos), std::string(parts[2])};
   }
+  PageBuilder page(request, settings, now, max_scanned_per_page_);
+  // Read in chunks: a page usually fills long before the scan budget is spent.
+  const size_t chunk = std::min<size_t>(max_scanned_per_page_ + 1, 2 * request.page_size() + 51);
+  while (true) {
+    ASSIGN_OR_RETURN(std::vector<DueEntry> due, DueLeads("d", settings, now, after, chunk));
+    for (const DueEntry& entry : due) {
+      const std::string cursor =
+          absl::StrCat(kOverdueCursor, Num(Nanos(entry.due), kNanosWidth), "/", entry.lead_id);
+      ASSIGN_OR_RETURN(const bool more, page.Offer(*store_, cursor, entry.lead_id));
+      if (!more) return page.Take();
+    }
+    if (due.size() < chunk) return page.Take();
+    after = due.back();
+  }
+}
 
-  const org::v1::TerritoryKey& territory = request.territory();
-  auto matches = [&](const v1::Lead& lead) {
-    const v1::LeadDetails& d = lead.details();
-    return (request.stage() == v1::LEAD_STAGE_UNSPECIFIED || lead.stage() == request.stage()) &&
-           (request.rep_id().empty() || lead.rep_id() == request.rep_id()) &&
-           (request.team_id().empty() || lead.team_id() == request.team_id()) &&
-           (request.grade() == v1::GRADE_UNSPECIFIED || lead.grade() == request.grade()) &&
-           (request.source() == v1::LEAD_SOURCE_UNSPECIFIED || lead.source() == request.source()) &&
-           (territory.region_id().empty() || d.company().region_id() == territory.region_id()) &&
-           (territory.product_line_id().empty() ||
-            d.product_line_id() == territory.product_line_id()) &&
-           (territory.segment_id().empty() || d.segment_id() == territory.segment_id()) &&
-           (!request.overdue_only() || IsOverdue(lead, settings, now));
+absl::StatusOr<std::vector<LeadsReadModel::DueEntry>> LeadsReadModel::DueLeads(
+    absl::string_view family, const v1::PipelineSettings& settings, absl::Time now,
+    const std::optional<DueEntry>& after, size_t limit) const {
+  // One range per way of being due: named times, and anchors of each grade (+ its overdue days).
+  // Each range is in due order; the first `limit` of their union are among the first `limit`
+  // of each.
+  struct Range {
+    std::string prefix;
+    absl::Duration offset;
   };
-
-  const size_t page_size = request.page_size() == 0 ? 50 : request.page_size();
-  LeadPage page;
-  std::string last_key;
-  size_t scanned = 0;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}));
-  for (it->Seek(start); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    const absl::string_view key = ToView(it->key());
-    if (key == start && !request.page_token().empty()) continue;
-    if (!end.empty() && key >= end) break;
-    if (page.rows.size() == page_size || scanned == max_scanned_per_page_) {
-      page.next_page_token = absl::WebSafeBase64Escape(last_key);
-      break;
-    }
-    ++scanned;
-    last_key = std::string(key);
-    Row row;
-    if (prefix == "l/") {
-      ASSIGN_OR_RETURN(row, DecodeRow(ToView(it->value())));
-    } else {
-      std::string value;
-      rocksdb::Status s = db_->Get({}, LeadKey(LeadIdOfIndexKey(key)), &value);
-      if (s.IsNotFound()) continue;  // the row moved on since the iterator's snapshot
-      RETURN_IF_ERROR(FromRocks(s, "read model: read lead row"));
-      ASSIGN_OR_RETURN(row, DecodeRow(value));
-    }
-    if (matches(row.summary.lead())) page.rows.push_back(std::move(row.summary));
+  std::vector<Range> ranges = {{absl::StrCat(family, "n/"), absl::ZeroDuration()}};
+  for (int grade = v1::Grade_MIN; grade <= v1::Grade_MAX; ++grade) {
+    if (!v1::Grade_IsValid(grade)) continue;
+    const FollowUpDueBasis anchor_basis{.time = absl::UnixEpoch()};
+    ranges.push_back(
+        {absl::StrCat(family, "a/", Num(grade, 2), "/"),
+         DueFromBasis(anchor_basis, static_cast<v1::Grade>(grade), settings) - absl::UnixEpoch()});
   }
-  RETURN_IF_ERROR(FromRocks(it->status(), "read model: scan"));
-  return page;
+  auto before_or_at = [](const DueEntry& a, const DueEntry& b) {
+    return a.due < b.due || (a.due == b.due && a.lead_id <= b.lead_id);
+  };
+  std::vector<DueEntry> due;
+  for (const Range& range : ranges) {
+    std::string start = range.prefix;
+    if (after.has_value()) {
+      absl::StrAppend(&start, Num(Nanos(after->due - range.offset), kNanosWidth), "/",
+                      after->lead_id);
+    }
+    size_t taken = 0;
+    absl::Status parsed;
+    RETURN_IF_ERROR(
+        store_->ScanFrom(range.prefix, start, [&](absl::string_view key, absl::string_view) {
+          const absl::string_view rest = key.substr(range.prefix.size());  // "<nanos>/<lead>"
+          int64_t nanos = 0;
+          if (!absl::SimpleAtoi(rest.substr(0, kNanosWidth), &nanos)) {
+            parsed = absl::DataLossError(absl::StrCat("leads read model: corrupt due key ", key));
+            return false;
+          }
+          DueEntry entry{absl::FromUnixNanos(nanos) + range.offset,
+                         std::string(rest.substr(kNanosWidth + 1))};
+          if (entry.due > now) return false;
+          if (after.has_value() && before_or_at(entry, *after)) return true;
+          due.push_back(std::move(entry));
+          return ++taken < limit;
+        }));
+    RETURN_IF_ERROR(parsed);
+  }
+  std::sort(due.begin(), due.end(), [](const DueEntry& a, const DueEntry& b) {
+    return a.due < b.due || (a.due == b.due && a.lead_id < b.lead_id);
+  });
+  if (due.size() > limit) due.resize(limit);
+  return due;
 }
 
 absl::StatusOr<std::vector<v1::GetLeadResponse>> LeadsReadModel::OpenLeadsOfTeam(
     const std::string& team_id) const {
   std::vector<v1::GetLeadResponse> rows;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}));
   for (v1::LeadStage stage : kOpenStages) {
     const std::string prefix = absl::StrCat("xt/", team_id, "/", Num(stage, 2), "/");
-    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-      std::string value;
-      rocksdb::Status s = db_->Get({}, LeadKey(LeadIdOfIndexKey(ToView(it->key()))), &value);
-      if (s.IsNotFound()) continue;
-      RETURN_IF_ERROR(FromRocks(s, "read model: read lead row"));
-      ASSIGN_OR_RETURN(Row row, DecodeRow(value));
-      // The row may be newer than the index entry: keep it only where it now belongs.
-      if (row.summary.lead().stage() == stage && row.summary.lead().team_id() == team_id) {
-        rows.push_back(std::move(row.summary));
+    absl::Status read;
+    RETURN_IF_ERROR(store_->Scan(prefix, [&](absl::string_view key, absl::string_view) {
+      absl::StatusOr<std::optional<Row>> row = ReadRow(*store_, LeadIdOfIndexKey(key));
+      if (!row.ok()) {
+        read = row.status();
+        return false;
       }
-    }
-    RETURN_IF_ERROR(FromRocks(it->status(), "read model: scan team"));
+      // The row may be newer than the index entry: keep it only where it now belongs.
+      if (row->has_value() && (*row)->summary.lead().stage() == stage &&
+          (*row)->summary.lead().team_id() == team_id) {
+        rows.push_back(std::move((*row)->summary));
+      }
+      return true;
+    }));
+    RETURN_IF_ERROR(read);
   }
   return rows;
 }
@@ -456,20 +434,18 @@ absl::StatusOr<std::vector<v1::GetLeadResponse>> LeadsReadModel::OpenLeadsOfTeam
 absl::StatusOr<RepLoads> LeadsReadModel::OpenLoads(const std::vector<std::string>& rep_ids) const {
   RepLoads loads;
   for (const std::string& rep_id : rep_ids) {
-    ASSIGN_OR_RETURN(loads[rep_id], ReadCounter(*db_, OpenLoadKey(rep_id)));
+    ASSIGN_OR_RETURN(std::optional<std::string> stored, store_->Get(OpenLoadKey(rep_id)));
+    ASSIGN_OR_RETURN(loads[rep_id], ParseCounter(stored));
   }
   return loads;
 }
 
-absl::StatusOr<std::vector<std::string>> LeadsReadModel::UnreportedDueLeads(absl::Time now,
-                                                                            size_t limit) const {
-  const std::string end = DueKey("xp/", now + absl::Nanoseconds(1), "");
+absl::StatusOr<std::vector<std::string>> LeadsReadModel::UnreportedDueLeads(
+    const v1::PipelineSettings& settings, absl::Time now, size_t limit) const {
+  ASSIGN_OR_RETURN(std::vector<DueEntry> due, DueLeads("u", settings, now, std::nullopt, limit));
   std::vector<std::string> ids;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}));
-  for (it->Seek("xp/"); it->Valid() && ToView(it->key()) < end && ids.size() < limit; it->Next()) {
-    ids.emplace_back(LeadIdOfIndexKey(ToView(it->key())));
-  }
-  RETURN_IF_ERROR(FromRocks(it->status(), "read model: scan due"));
+  ids.reserve(due.size());
+  for (DueEntry& entry : due) ids.push_back(std::move(entry.lead_id));
   return ids;
 }
 

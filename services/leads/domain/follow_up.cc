@@ -14,10 +14,24 @@ absl::Time AnchorOf(const v1::Lead& lead) {
 
 }  // namespace
 
-std::optional<absl::Time> FollowUpDue(const v1::Lead& lead, const v1::PipelineSettings& settings) {
+std::optional<FollowUpDueBasis> DueBasis(const v1::Lead& lead) {
   if (!IsOpen(lead)) return std::nullopt;
-  if (lead.has_next_follow_up_due()) return FromTimestamp(lead.next_follow_up_due());
-  return AnchorOf(lead) + absl::Hours(24) * OverdueDaysFor(settings, lead.grade());
+  if (lead.has_next_follow_up_due()) {
+    return FollowUpDueBasis{.time = FromTimestamp(lead.next_follow_up_due()), .named = true};
+  }
+  return FollowUpDueBasis{.time = AnchorOf(lead)};
+}
+
+absl::Time DueFromBasis(const FollowUpDueBasis& basis, v1::Grade grade,
+                        const v1::PipelineSettings& settings) {
+  if (basis.named) return basis.time;
+  return basis.time + absl::Hours(24) * OverdueDaysFor(settings, grade);
+}
+
+std::optional<absl::Time> FollowUpDue(const v1::Lead& lead, const v1::PipelineSettings& settings) {
+  std::optional<FollowUpDueBasis> basis = DueBasis(lead);
+  if (!basis.has_value()) return std::nullopt;
+  return DueFromBasis(*basis, lead.grade(), settings);
 }
 
 bool IsOverdue(const v1::Lead& lead, const v1::PipelineSettings& settings, absl::Time now) {

@@ -25,6 +25,18 @@ namespace sales::leads {
 
 std::optional<absl::Time> FollowUpDue(const v1::Lead& lead, const v1::PipelineSettings& settings);
 
+// The part of FollowUpDue that no setting changes (read models index it, so that new settings
+// rewrite no index): the due time the latest activity named (`named` true), else the follow-up
+// anchor, to which OverdueDaysFor(settings, grade) days are added. Unset for closed leads.
+struct FollowUpDueBasis {
+  absl::Time time;
+  bool named = false;
+};
+std::optional<FollowUpDueBasis> DueBasis(const v1::Lead& lead);
+// FollowUpDue from its basis.
+absl::Time DueFromBasis(const FollowUpDueBasis& basis, v1::Grade grade,
+                        const v1::PipelineSettings& settings);
+
 bool IsOverdue(const v1::Lead& lead, const v1::PipelineSettings& settings, absl::Time now);
 
 // FollowUpOverdue (at = now) when the lead is overdue and the episode was not yet reported.

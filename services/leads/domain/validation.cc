@@ -3,10 +3,14 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
-#include "services/leads/domain/normalize.h"
+#include "common/validation/contact_normalization.h"
 
 namespace sales::leads {
 namespace {
+
+using validation::NormalizeCompany;
+using validation::NormalizeEmail;
+using validation::NormalizePhone;
 
 std::string Path(absl::string_view prefix, absl::string_view field) {
   return absl::StrCat(prefix, ".", field);
