@@ -1,10 +1,12 @@
-// The salesctl subcommands: one Command per operation, grouped ("leads", "org"), each with its
-// declared flags and a function that builds the request, calls LeadService and prints the answer
-// — an aligned table by default, the response as JSON with --json.
+// The salesctl command framework: one Command per operation, gathered in a CommandGroup per
+// context ("leads", "org"; each context's group lives with the context, e.g.
+// services/leads/cli, and is registered in services/modules/command_groups.cc), each with its
+// declared flags and a function that builds the request, calls the service and prints the
+// answer — an aligned table by default, the response as JSON with --json.
 //
-//   Session session{.stub = stub.get(), .json = false, .actor = "user:li",
+//   Session session{.channel = channel, .json = false, .actor = "user:li",
 //                   .zone = LoadBusinessZone(), .out = &std::cout};
-//   for (const Command& command : LeadsCommands()) ...
+//   for (const Command& command : group.commands) ...
 //   absl::Status status = command.run(session, args);
 //
 // Errors: a failed RPC is returned as its own code and message with the payload kRpcErrorPayload
@@ -24,7 +26,7 @@
 #include "google/protobuf/message.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
-#include "sales/leads/v1/leads.grpc.pb.h"
+#include "sales/common/v1/command.pb.h"
 #include "tools/salesctl/command_args.h"
 #include "tools/salesctl/format.h"
 
@@ -34,9 +36,8 @@ namespace sales::salesctl {
 inline constexpr char kRpcErrorPayload[] = "type.sales/salesctl.RpcError";
 
 struct Session {
-  // The connection to the server; commands of other services make their stubs from it.
+  // The connection to the server; each command makes its service's stub from it.
   std::shared_ptr<grpc::Channel> channel;
-  sales::leads::v1::LeadService::Stub* stub = nullptr;
   bool json = false;
   std::string actor;  // CommandMeta.actor of every command
   BusinessZone zone;
@@ -51,11 +52,15 @@ struct Command {
   std::function<absl::Status(Session&, const CommandArgs&)> run;
 };
 
-std::vector<Command> LeadsCommands();
-std::vector<Command> OrgCommands();
-std::vector<Command> AuditCommands();
-std::vector<Command> FunnelCommands();
-std::vector<Command> ProjectionCommands();
+// The commands of one context (or of the platform, e.g. "projection").
+struct CommandGroup {
+  std::string name;     // the first word: "salesctl <name> <command>"
+  std::string summary;  // one line, for salesctl help
+  std::vector<Command> commands;
+};
+
+// The platform's own group: read models' progress and checked rebuilds (ProjectionAdmin).
+CommandGroup ProjectionCommandGroup();
 
 // Writes `message` as JSON (proto3 mapping, enums by name), one object followed by '\n'.
 absl::Status PrintJson(Session& session, const google::protobuf::Message& message);
@@ -83,13 +88,15 @@ absl::StatusOr<Response> Call(Session& session, Stub& stub,
   return response;
 }
 
-// The same on the session's LeadService stub.
-template <typename Request, typename Response>
-absl::StatusOr<Response> Call(Session& session,
-                              grpc::Status (sales::leads::v1::LeadService::Stub::*method)(
-                                  grpc::ClientContext*, const Request&, Response*),
-                              const Request& request) {
-  return Call(session, *session.stub, method, request);
+// The same on a fresh stub of `Service` over the session's channel (stubs are cheap).
+template <typename Service, typename Request, typename Response>
+absl::StatusOr<Response> CallService(Session& session,
+                                     grpc::Status (Service::Stub::*method)(grpc::ClientContext*,
+                                                                           const Request&,
+                                                                           Response*),
+                                     const Request& request) {
+  std::unique_ptr<typename Service::Stub> stub = Service::NewStub(session.channel);
+  return Call(session, *stub, method, request);
 }
 
 }  // namespace sales::salesctl

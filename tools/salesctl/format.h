@@ -39,6 +39,9 @@ int MinorUnitDigits(absl::string_view currency);
 
 // "1,234.56 CNY", "-5.00 USD", "1,000 JPY"; "-" for an unset (empty currency) amount.
 std::string FormatMoney(const sales::common::v1::Money& money);
+
+// "-" for an empty cell, else the text.
+inline std::string OrDash(const std::string& text) { return text.empty() ? "-" : text; }
 // "1234.56" or "1,234.56" with `currency` → minor units. INVALID_ARGUMENT naming `flag` for
 // anything else (letters, too many decimals, overflow).
 absl::StatusOr<sales::common::v1::Money> ParseMoney(absl::string_view text,

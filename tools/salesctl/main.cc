@@ -17,6 +17,7 @@
 #include "absl/strings/strip.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "services/modules/command_groups.h"
 #include "tools/salesctl/commands.h"
 
 namespace sales::salesctl {
@@ -24,20 +25,13 @@ namespace {
 
 constexpr int kUsageError = 2;
 
-struct Group {
-  std::string name;
-  std::string summary;
-  std::vector<Command> commands;
-};
+using Group = CommandGroup;
 
+// Every context's group (registered with its module), then the platform's.
 std::vector<Group> Groups() {
-  return {
-      {"leads", "leads and deals through the funnel", LeadsCommands()},
-      {"org", "the sales organisation: regions, teams, reps, territories, settings", OrgCommands()},
-      {"audit", "a deal's history, its state as of an instant, tamper checks", AuditCommands()},
-      {"funnel", "the funnel dashboard by period and dimension (FunnelService)", FunnelCommands()},
-      {"projection", "read models: progress, rebuild checked against the live one",
-       ProjectionCommands()}};
+  std::vector<Group> groups = modules::ContextCommandGroups();
+  groups.push_back(ProjectionCommandGroup());
+  return groups;
 }
 
 void PrintCommands(const Group& group) {
@@ -136,9 +130,7 @@ int Run(int argc, char** argv) {
 
   std::shared_ptr<grpc::Channel> channel =
       grpc::CreateChannel(server, grpc::InsecureChannelCredentials());
-  auto stub = sales::leads::v1::LeadService::NewStub(channel);
   Session session{.channel = channel,
-                  .stub = stub.get(),
                   .json = json,
                   .actor = actor,
                   .zone = LoadBusinessZone(),

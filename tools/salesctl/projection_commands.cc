@@ -71,17 +71,22 @@ absl::Status Rebuild(Session& session, const CommandArgs& args) {
 
 }  // namespace
 
-std::vector<Command> ProjectionCommands() {
+CommandGroup ProjectionCommandGroup() {
   return {
-      {"list", "the read models this server runs and their progress", {}, List},
-      {"rebuild",
-       "rebuild a read model from the event stores and compare it with the live one",
-       {{.name = "name", .help = "funnel or deal-history", .required = true, .positional = true},
-        {.name = "keep", .help = "keep the rebuilt copy", .boolean = true},
-        {.name = "max-wait",
-         .help = "seconds to wait for the live model to catch up "
-                 "(default 30)"}},
-       Rebuild}};
+      .name = "projection",
+      .summary = "read models: progress, rebuild checked against the live one",
+      .commands = {{"list", "the read models this server runs and their progress", {}, List},
+                   {"rebuild",
+                    "rebuild a read model from the event stores and compare it with the live one",
+                    {{.name = "name",
+                      .help = "funnel or deal-history",
+                      .required = true,
+                      .positional = true},
+                     {.name = "keep", .help = "keep the rebuilt copy", .boolean = true},
+                     {.name = "max-wait",
+                      .help = "seconds to wait for the live model to catch up "
+                              "(default 30)"}},
+                    Rebuild}}};
 }
 
 }  // namespace sales::salesctl

@@ -1,5 +1,7 @@
 // The `salesctl audit …` commands: a deal's history, its state as of an instant, and the tamper
 // check, against sales.audit.v1.AuditService.
+#include "services/audit/cli/audit_commands.h"
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,8 +26,6 @@ const FlagSpec kDealFlag = {.name = "deal", .help = "deal id", .positional = tru
 std::unique_ptr<Stub> AuditStub(const Session& session) {
   return v1::AuditService::NewStub(session.channel);
 }
-
-std::string OrDash(const std::string& text) { return text.empty() ? "-" : text; }
 
 // The short name of an event type: "sales.leads.v1.DealWon" → "DealWon".
 std::string ShortType(const std::string& type) {
@@ -158,27 +158,30 @@ absl::Status Verify(Session& session, const CommandArgs& args) {
 
 }  // namespace
 
-std::vector<Command> AuditCommands() {
+CommandGroup AuditCommandGroup() {
   return {
-      {.name = "history",
-       .summary = "every event of a deal across services, in causal order",
-       .flags = {{.name = "deal", .help = "deal id", .required = true, .positional = true}},
-       .run = History},
-      {.name = "as-of",
-       .summary = "the deal's state as of an instant",
-       .flags = {{.name = "deal", .help = "deal id", .required = true},
-                 {.name = "at",
-                  .help = "RFC 3339, or \"2026-11-20 10:00\" / \"2026-11-20\" in the business "
-                          "time zone",
-                  .required = true}},
-       .run = AsOf},
-      {.name = "verify",
-       .summary = "check the hash chains of a deal's streams (or of one stream)",
-       .flags = {kDealFlag,
-                 {.name = "stream", .help = "one stream id instead of a deal"},
-                 {.name = "service", .help = "the stream's service (default leads)"}},
-       .run = Verify},
-  };
+      .name = "audit",
+      .summary = "a deal's history, its state as of an instant, tamper checks",
+      .commands = {
+          {.name = "history",
+           .summary = "every event of a deal across services, in causal order",
+           .flags = {{.name = "deal", .help = "deal id", .required = true, .positional = true}},
+           .run = History},
+          {.name = "as-of",
+           .summary = "the deal's state as of an instant",
+           .flags = {{.name = "deal", .help = "deal id", .required = true},
+                     {.name = "at",
+                      .help = "RFC 3339, or \"2026-11-20 10:00\" / \"2026-11-20\" in the business "
+                              "time zone",
+                      .required = true}},
+           .run = AsOf},
+          {.name = "verify",
+           .summary = "check the hash chains of a deal's streams (or of one stream)",
+           .flags = {kDealFlag,
+                     {.name = "stream", .help = "one stream id instead of a deal"},
+                     {.name = "service", .help = "the stream's service (default leads)"}},
+           .run = Verify},
+      }};
 }
 
 }  // namespace sales::salesctl

@@ -1,4 +1,6 @@
 // The `salesctl funnel …` commands: the funnel dashboard (FunnelService) as tables.
+#include "services/projections/cli/funnel_commands.h"
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -288,15 +290,19 @@ absl::Status Watch(Session& session, const CommandArgs& args) {
 
 }  // namespace
 
-std::vector<Command> FunnelCommands() {
+CommandGroup FunnelCommandGroup() {
   std::vector<FlagSpec> watch_flags = QueryFlags();
   watch_flags.push_back({.name = "updates",
                          .help = "stop after this many reports (default: "
                                  "until interrupted)"});
-  return {
-      {"show", "the funnel for a period: stages, steps, conversions, win rate, pipeline",
-       QueryFlags(), Show},
-      {"watch", "the funnel, printed again each time it changes", std::move(watch_flags), Watch}};
+  return {.name = "funnel",
+          .summary = "the funnel dashboard by period and dimension (FunnelService)",
+          .commands = {
+              {"show", "the funnel for a period: stages, steps, conversions, win rate, pipeline",
+               QueryFlags(), Show},
+              {"watch", "the funnel, printed again each time it changes", std::move(watch_flags),
+               Watch},
+          }};
 }
 
 }  // namespace sales::salesctl

@@ -1,4 +1,6 @@
 // The `salesctl org …` commands: the sales organisation (sales.org.v1.OrgService).
+#include "services/org/cli/org_commands.h"
+
 #include <string>
 #include <vector>
 
@@ -23,11 +25,8 @@ absl::StatusOr<Response> Call(Session& session,
                               grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
                                                            Response*),
                               const Request& request) {
-  std::unique_ptr<Stub> stub = v1::OrgService::NewStub(session.channel);
-  return salesctl::Call(session, *stub, method, request);
+  return CallService<v1::OrgService>(session, method, request);
 }
-
-std::string OrDash(const std::string& text) { return text.empty() ? "-" : text; }
 
 template <typename Request>
 absl::Status SendOrgCommand(Session& session,
@@ -178,37 +177,40 @@ FlagSpec Required(absl::string_view name, absl::string_view help) {
 
 }  // namespace
 
-std::vector<Command> OrgCommands() {
+CommandGroup OrgCommandGroup() {
   const FlagSpec id = Required("id", "id");
   const FlagSpec name = Required("name", "display name");
   return {
-      {"show", "regions, product lines, segments, teams, reps, territory rules", {}, Show},
-      {"add-region", "add a region", WithMetaFlags({id, name}), AddRegion},
-      {"add-product-line", "add a product line", WithMetaFlags({id, name}), AddProductLine},
-      {"add-segment", "add a customer segment", WithMetaFlags({id, name}), AddSegment},
-      {"create-team", "create a team",
-       WithMetaFlags({id,
-                      name,
-                      {.name = "region", .help = "specialised on a region"},
-                      {.name = "product-line", .help = "specialised on a product line"},
-                      {.name = "segment", .help = "specialised on a customer segment"}}),
-       CreateTeam},
-      {"add-rep", "add a sales rep to a team",
-       WithMetaFlags({id,
-                      name,
-                      Required("team", "team id"),
-                      {.name = "manager", .help = "the rep's manager (a rep id)"}}),
-       AddRep},
-      {"move-rep", "move a rep to another team",
-       WithMetaFlags({Required("rep", "rep id"), Required("team", "the new team")}), MoveRep},
-      {"add-rule", "route (region, product line, segment) to a team; \"*\" = any",
-       WithMetaFlags({id, Required("region", "region id or *"),
-                      Required("product-line", "product line id or *"),
-                      Required("segment", "segment id or *"), Required("team", "team id")}),
-       AddRule},
-      {"remove-rule", "remove a territory rule", WithMetaFlags({id}), RemoveRule},
-      {"gaps", "territory combinations no rule covers", {}, Gaps},
-  };
+      .name = "org",
+      .summary = "the sales organisation: regions, teams, reps, territories",
+      .commands = {
+          {"show", "regions, product lines, segments, teams, reps, territory rules", {}, Show},
+          {"add-region", "add a region", WithMetaFlags({id, name}), AddRegion},
+          {"add-product-line", "add a product line", WithMetaFlags({id, name}), AddProductLine},
+          {"add-segment", "add a customer segment", WithMetaFlags({id, name}), AddSegment},
+          {"create-team", "create a team",
+           WithMetaFlags({id,
+                          name,
+                          {.name = "region", .help = "specialised on a region"},
+                          {.name = "product-line", .help = "specialised on a product line"},
+                          {.name = "segment", .help = "specialised on a customer segment"}}),
+           CreateTeam},
+          {"add-rep", "add a sales rep to a team",
+           WithMetaFlags({id,
+                          name,
+                          Required("team", "team id"),
+                          {.name = "manager", .help = "the rep's manager (a rep id)"}}),
+           AddRep},
+          {"move-rep", "move a rep to another team",
+           WithMetaFlags({Required("rep", "rep id"), Required("team", "the new team")}), MoveRep},
+          {"add-rule", "route (region, product line, segment) to a team; \"*\" = any",
+           WithMetaFlags({id, Required("region", "region id or *"),
+                          Required("product-line", "product line id or *"),
+                          Required("segment", "segment id or *"), Required("team", "team id")}),
+           AddRule},
+          {"remove-rule", "remove a territory rule", WithMetaFlags({id}), RemoveRule},
+          {"gaps", "territory combinations no rule covers", {}, Gaps},
+      }};
 }
 
 }  // namespace sales::salesctl
