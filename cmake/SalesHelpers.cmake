@@ -27,11 +27,22 @@ function(sales_cc_test)
   add_executable(${ARG_NAME} ${ARG_SRCS})
   target_compile_options(${ARG_NAME} PRIVATE ${SALES_WARNING_FLAGS})
   target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main)
+  sales_link_sanitizer_support(${ARG_NAME})
   set(labels unit)
   if(ARG_LABELS)
     set(labels ${ARG_LABELS})
   endif()
   gtest_discover_tests(${ARG_NAME} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${labels}" TIMEOUT 300)
+endfunction()
+
+# ThreadSanitizer builds: Debian's Abseil is not instrumented, so its Mutex's hand-offs would be
+# invisible to TSan; common/sanitizers/tsan_absl_sync.cc tells TSan about them (see there).
+function(sales_link_sanitizer_support target)
+  if(SALES_SANITIZE STREQUAL "thread")
+    target_link_libraries(${target} PRIVATE sales_tsan_absl_sync)
+    # Exported, so that calls from inside the Abseil library reach these definitions too.
+    target_link_options(${target} PRIVATE -rdynamic)
+  endif()
 endfunction()
 
 function(sales_cc_benchmark)
@@ -48,11 +59,16 @@ function(sales_cc_binary)
   target_compile_options(${ARG_NAME} PRIVATE ${SALES_WARNING_FLAGS})
   target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS})
   sales_link_malloc(${ARG_NAME})
+  sales_link_sanitizer_support(${ARG_NAME})
 endfunction()
 
 # Links tcmalloc so that it replaces glibc's malloc in the executable (kept even where the
 # linker drops libraries no symbol was taken from: tcmalloc is used through malloc itself).
+# Not in sanitizer builds: the sanitizers bring their own allocator.
 function(sales_link_malloc target)
+  if(SALES_SANITIZE)
+    return()
+  endif()
   target_link_libraries(${target} PRIVATE -Wl,--no-as-needed PkgConfig::TCMALLOC -Wl,--as-needed)
 endfunction()
 

@@ -87,7 +87,11 @@ absl::StatusOr<LoadedAggregate<State>> LoadAggregate(eventstore::EventStore& sto
                          " cannot be folded: ", decoded.message()));
       }
       if (!folded.has_value()) {
-        folded.emplace(cached != nullptr ? State(*cached) : std::move(initial));
+        // `initial` is moved at most once: only while `folded` is empty, which it never is again
+        // (and finish() reads `initial` only while `folded` is empty). The check cannot see that
+        // through the loop.
+        folded.emplace(cached != nullptr ? State(*cached)
+                                         : std::move(initial));  // NOLINT(bugprone-use-after-move)
       }
       folded = evolve(*std::move(folded), event);
       version = envelope.stream_version();

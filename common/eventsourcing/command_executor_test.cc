@@ -45,8 +45,8 @@ class CommandExecutorTest : public ::testing::Test {
     store_ = *eventstore::EventStore::Open({.path = dir_.path(), .service = "test"});
   }
   absl::StatusOr<CommandOutcome<Counter>> Run(
-      CommandOptions options,
-      std::function<absl::StatusOr<std::vector<CounterEvent>>(const Counter&)> decide) {
+      const CommandOptions& options,
+      const std::function<absl::StatusOr<std::vector<CounterEvent>>(const Counter&)>& decide) {
     return ExecuteCommand<CounterEvent>(*store_, options, Counter{}, &Evolve, decide, &NoDeal);
   }
   sales::testing::TempDir dir_;
@@ -182,6 +182,7 @@ TEST_F(CommandExecutorTest, ConcurrentUnpinnedCommandsAreRetriedAndNoneIsLost) {
   constexpr int kCommands = 50;
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < kCommands; ++i) {

@@ -62,7 +62,7 @@ void CommandCounter::Count(absl::string_view command, const absl::Status& status
   metrics::MetricsRegistry::Default()
       .GetCounter(absl::StrCat("sales_", context_, "_commands_total"),
                   absl::StrCat("Commands handled by the ", context_, " context."),
-                  {{"command", std::string(command)}, {"outcome", outcome}})
+                  {{"command", std::string{command}}, {"outcome", outcome}})
       ->Increment();
 }
 

@@ -23,6 +23,7 @@
 #ifndef SALES_COMMON_GRPC_GRPC_SERVER_H_
 #define SALES_COMMON_GRPC_GRPC_SERVER_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -40,6 +41,27 @@ struct GrpcServerOptions {
   int port = 0;
   // Largest request or response message accepted, in bytes (gRPC's default is 4 MiB).
   int max_message_bytes = 16 * 1024 * 1024;
+
+  // Limits that keep one client from holding the server's memory or connections (a client that
+  // opened 20,000 streams on one connection used to take RSS up by 300 MB for good):
+  // Streams one connection may have open at once (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS); more
+  // wait for the client's transport. Watch streams count too.
+  int max_concurrent_streams_per_connection = 100;
+  // gRPC's resource quota for the whole server: the buffers of every connection and call.
+  // Beyond it new streams are refused (RESOURCE_EXHAUSTED) until memory is released.
+  int64_t memory_quota_bytes = int64_t{256} << 20;
+  // Keepalive: the server pings an idle connection every keepalive_time and closes it when the
+  // ping is not answered within keepalive_timeout; a client may ping at most every
+  // min_client_ping_interval (more often is a ping flood: GOAWAY after two strikes).
+  absl::Duration keepalive_time = absl::Minutes(1);
+  absl::Duration keepalive_timeout = absl::Seconds(20);
+  absl::Duration min_client_ping_interval = absl::Seconds(10);
+  // A connection with no call for max_connection_idle is closed; every connection is asked to
+  // go away (GOAWAY) after max_connection_age, its calls getting max_connection_age_grace to
+  // finish (long watch streams end then with UNAVAILABLE, and clients reconnect).
+  absl::Duration max_connection_idle = absl::Minutes(15);
+  absl::Duration max_connection_age = absl::Hours(1);
+  absl::Duration max_connection_age_grace = absl::Minutes(30);
 };
 
 class GrpcServer {

@@ -16,6 +16,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/log/log.h"
 #include "common/runtime/flags_usage.h"
+#include "common/runtime/memory_release.h"
 #include "common/runtime/module_host.h"
 #include "common/runtime/protobuf_log.h"
 #include "common/runtime/termination_signals.h"
@@ -136,6 +137,9 @@ int RunProcess(int argc, char** argv, const ProcessDefaults& defaults, ModuleReg
   }
 
   TerminationSignals signals;  // before any thread starts
+  // What bursts freed (e.g. a flood of reset streams) goes back to the OS instead of staying in
+  // the allocator for good.
+  PeriodicMemoryRelease memory_release(absl::Seconds(5));
 
   absl::StatusOr<std::unique_ptr<ModuleHost>> host = ModuleHost::Start(
       {

@@ -26,9 +26,12 @@
 #define ASSIGN_OR_RETURN(lhs, rexpr) \
   ASSIGN_OR_RETURN_IMPL_(SALES_STATUS_CONCAT_(sales_statusor_, __LINE__), lhs, rexpr)
 
+// NOLINTBEGIN(bugprone-macro-parentheses): `lhs` may be a declaration ("auto x") and `statusor`
+// is an identifier made by ASSIGN_OR_RETURN; neither can be parenthesized.
 #define ASSIGN_OR_RETURN_IMPL_(statusor, lhs, rexpr) \
   auto statusor = (rexpr);                           \
   if (!statusor.ok()) return statusor.status();      \
   lhs = std::move(statusor).value()
+// NOLINTEND(bugprone-macro-parentheses)
 
 #endif  // SALES_COMMON_STATUS_STATUS_MACROS_H_

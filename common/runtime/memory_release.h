@@ -1,0 +1,38 @@
+// Returning freed memory to the operating system. Allocators keep what a burst freed (a flood of
+// reset gRPC streams peaks at ~5 KB per stream: 20,000 of them took RSS up by 100–300 MB, and
+// it stayed there although nothing used it any more). A process releases it every few seconds.
+//
+//   PeriodicMemoryRelease release(absl::Seconds(5));  // for the life of the process
+//   ReleaseFreeMemory();                               // once, now
+//
+// Works with the allocator the process runs on: tcmalloc (gperftools' ReleaseFreeMemory, when it
+// is linked in) or glibc's malloc (malloc_trim); under a sanitizer's allocator it does nothing.
+// Thread-safe.
+#ifndef SALES_COMMON_RUNTIME_MEMORY_RELEASE_H_
+#define SALES_COMMON_RUNTIME_MEMORY_RELEASE_H_
+
+#include <thread>
+
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
+
+namespace sales::runtime {
+
+void ReleaseFreeMemory();
+
+// Calls ReleaseFreeMemory every `interval` on a thread of its own until destroyed.
+class PeriodicMemoryRelease {
+ public:
+  explicit PeriodicMemoryRelease(absl::Duration interval);
+  ~PeriodicMemoryRelease();
+  PeriodicMemoryRelease(const PeriodicMemoryRelease&) = delete;
+  PeriodicMemoryRelease& operator=(const PeriodicMemoryRelease&) = delete;
+
+ private:
+  absl::Notification stop_;
+  std::thread thread_;
+};
+
+}  // namespace sales::runtime
+
+#endif  // SALES_COMMON_RUNTIME_MEMORY_RELEASE_H_
