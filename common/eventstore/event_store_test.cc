@@ -34,7 +34,8 @@ class EventStoreTest : public ::testing::Test {
   }
 
   absl::StatusOr<AppendResult> AppendText(const std::string& stream, int64_t expected,
-                                          std::vector<std::string> texts, std::string key = "") {
+                                          const std::vector<std::string>& texts,
+                                          std::string key = "") {
     AppendRequest request{.stream_id = stream, .expected_version = expected};
     for (const std::string& text : texts) request.events.push_back(TextEvent(text));
     request.idempotency_key = std::move(key);
@@ -340,6 +341,7 @@ TEST_F(EventStoreTest, ConcurrentAppendsLoseNothing) {
   constexpr int kAppendsPerThread = 300;
   std::atomic<int> conflicts{0};
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kAppendsPerThread; ++i) {
@@ -363,7 +365,7 @@ TEST_F(EventStoreTest, ConcurrentAppendsLoseNothing) {
   }
   for (std::thread& thread : threads) thread.join();
 
-  const uint64_t total = kThreads * kAppendsPerThread;
+  const uint64_t total = uint64_t{kThreads} * kAppendsPerThread;
   EXPECT_EQ(store_->HeadPosition(), total);
   auto all = store_->ReadAll(0, total + 10);
   ASSERT_TRUE(all.ok());
@@ -385,6 +387,7 @@ TEST_F(EventStoreTest, ConcurrentAppendsLoseNothing) {
 TEST_F(EventStoreTest, ConcurrentDuplicateKeysWriteOnce) {
   constexpr int kThreads = 6;
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   std::atomic<int> deduplicated{0};
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&] {

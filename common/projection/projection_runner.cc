@@ -82,11 +82,17 @@ struct ProjectionRunner::Counters {
 
   Count applied, duplicates, gap_events_filled, dead_lettered, catch_ups, batches_failed;
   std::atomic<int64_t> lag{0};
+  std::atomic<bool> catching_up{false};
   metrics::Gauge* lag_gauge = nullptr;
+  metrics::Gauge* catching_up_gauge = nullptr;
 
   void SetLag(int64_t value) {
     lag.store(value, std::memory_order_relaxed);
     if (lag_gauge != nullptr) lag_gauge->Set(static_cast<double>(value));
+  }
+  void SetCatchingUp(bool value) {
+    catching_up.store(value, std::memory_order_relaxed);
+    if (catching_up_gauge != nullptr) catching_up_gauge->Set(value ? 1 : 0);
   }
 
   void Export(metrics::MetricsRegistry& registry, absl::string_view projection) {
@@ -109,6 +115,11 @@ struct ProjectionRunner::Counters {
         "sales_projection_consumer_lag",
         "Events not yet applied: Kafka messages not consumed (all partitions), or in feed-only "
         "mode events between the feeds' heads and the applied positions.",
+        labels);
+    catching_up_gauge = registry.GetGauge(
+        "sales_projection_catching_up",
+        "1 while the projection catches up from the event feed (the lag is then the events "
+        "between the feed's head, as the catch-up began, and the last applied one).",
         labels);
   }
 };
@@ -213,15 +224,28 @@ void ProjectionRunner::RunFromFeeds() {
   if (absl::Status status = FinishInFlight(); !status.ok()) RecordError(status);
 }
 
-absl::Status ProjectionRunner::FollowFeeds() {
+absl::Status ProjectionRunner::CatchUpFromFeeds() {
   CatchUpOptions catch_up{.page_size = options_.feed_page_size,
                           .stopping = [this] { return stopping_.load(); }};
   for (const ProjectionSource& source : options_.sources) {
-    RETURN_IF_ERROR(CatchUpFromFeed(
-        *store_, applier_, source, catch_up,
-        [this](StoreBatch& batch, BatchOutcome& outcome) { return StartCommit(batch, outcome); }));
+    // The lag, page by page: what remains up to the head the feed had when the catch-up began.
+    ASSIGN_OR_RETURN(const uint64_t head, source.feed->HeadPosition());
+    RETURN_IF_ERROR(
+        CatchUpFromFeed(*store_, applier_, source, catch_up,
+                        [this, head](StoreBatch& batch, BatchOutcome& outcome) {
+                          if (!outcome.applied.empty()) {
+                            const uint64_t last = outcome.applied.back().global_position();
+                            counters_->SetLag(head > last ? static_cast<int64_t>(head - last) : 0);
+                          }
+                          return StartCommit(batch, outcome);
+                        }));
+    RETURN_IF_ERROR(FinishInFlight());  // the next source's feed position is read from disk
   }
-  RETURN_IF_ERROR(FinishInFlight());
+  return absl::OkStatus();
+}
+
+absl::Status ProjectionRunner::FollowFeeds() {
+  RETURN_IF_ERROR(CatchUpFromFeeds());
   std::vector<uint64_t> fed;
   int64_t lag = 0;
   for (const ProjectionSource& source : options_.sources) {
@@ -286,15 +310,10 @@ absl::Status ProjectionRunner::Sync() {
   if (!contiguous) {
     // Everything published before the high watermarks noted above was committed to the event
     // stores before, so ReadAll (which starts after this point) sees it.
-    CatchUpOptions catch_up{.page_size = options_.feed_page_size,
-                            .stopping = [this] { return stopping_.load(); }};
-    for (const ProjectionSource& source : options_.sources) {
-      RETURN_IF_ERROR(CatchUpFromFeed(*store_, applier_, source, catch_up,
-                                      [this](StoreBatch& batch, BatchOutcome& outcome) {
-                                        return StartCommit(batch, outcome);
-                                      }));
-      RETURN_IF_ERROR(FinishInFlight());  // the next source's feed position is read from disk
-    }
+    counters_->SetCatchingUp(true);
+    const absl::Status caught_up = CatchUpFromFeeds();
+    counters_->SetCatchingUp(false);
+    RETURN_IF_ERROR(caught_up);
     StoreBatch batch = store_->NewBatch();
     for (size_t i = 0; i < starts.size(); ++i) {
       starts[i].offset = high_watermarks[i];
@@ -494,7 +513,8 @@ RunnerStats ProjectionRunner::stats() const {
                     .dead_lettered = counters_->dead_lettered.Get(),
                     .catch_ups = counters_->catch_ups.Get(),
                     .batches_failed = counters_->batches_failed.Get(),
-                    .consumer_lag = counters_->lag.load(std::memory_order_relaxed)};
+                    .consumer_lag = counters_->lag.load(std::memory_order_relaxed),
+                    .catching_up = counters_->catching_up.load(std::memory_order_relaxed)};
   absl::MutexLock lock(&mu_);
   stats.last_applied_at = last_applied_at_;
   stats.last_error = last_error_;

@@ -123,7 +123,10 @@ struct RunnerStats {
   uint64_t dead_lettered = 0;      // messages and events sent to the dead-letter topic
   uint64_t catch_ups = 0;          // completed catch-ups from the event feed
   uint64_t batches_failed = 0;     // batches discarded after an error (then retried)
-  int64_t consumer_lag = 0;        // Σ over partitions of high watermark − next offset
+  // Σ over partitions of high watermark − next offset; while catching up from the feed (and in
+  // feed-only mode), the events between the feed's head and the last applied one.
+  int64_t consumer_lag = 0;
+  bool catching_up = false;  // a catch-up from the event feed is running
   std::optional<absl::Time> last_applied_at;
   absl::Status last_error;  // of the most recent failed step; OK if none yet
 };
@@ -180,6 +183,9 @@ class ProjectionRunner {
   // Feed-only mode's loop, and one round of it: every source's feed read to its end.
   void RunFromFeeds();
   absl::Status FollowFeeds();
+  // Applies every source's feed from its stored position to its end (pipelined commits), keeping
+  // the lag current page by page.
+  absl::Status CatchUpFromFeeds();
   bool feed_only() const { return options_.bootstrap_servers.empty(); }
   // Makes the stored offsets trustworthy (catching up from the feed if needed) and assigns them.
   absl::Status Sync();

@@ -17,7 +17,7 @@
 // Evaluates `expr` (an absl::Status); returns it from the enclosing function if not OK.
 #define RETURN_IF_ERROR(expr)                      \
   do {                                             \
-    const absl::Status sales_status_ = (expr);     \
+    absl::Status sales_status_ = (expr);           \
     if (!sales_status_.ok()) return sales_status_; \
   } while (false)
 

@@ -266,6 +266,37 @@ TEST_F(ProjectionRunnerTest, AFeedOnlyRunnerFollowsTheLocalStoreWithoutKafka) {
             absl::StatusCode::kFailedPrecondition);
 }
 
+// While a runner catches up from the event feed, it says so, and its lag is what remains up to
+// the feed's head, page by page; once caught up, both settle.
+TEST_F(ProjectionRunnerTest, ACatchUpFromTheFeedReportsItselfAndItsRemainingLag) {
+  StartBroker();
+  for (int s = 0; s < 10; ++s) Append(absl::StrCat("lead-", s), 10);  // positions 1–100
+  Append("gate", 1);                                                  // 101
+  Append("lead-0", 49);                                               // 102–150
+  GatedProjection gated(projection_);
+  auto runner = ProjectionRunner::Create(&gated, {.path = dir_.path() + "/projection",
+                                                  .bootstrap_servers = bootstrap(),
+                                                  .sources = sources(),
+                                                  .dead_letters = dead_letters_.get(),
+                                                  .feed_page_size = 10,
+                                                  .metrics = &metrics_});
+  ASSERT_TRUE(runner.ok()) << runner.status();
+  runner_ = *std::move(runner);
+  runner_->Start();
+  ASSERT_TRUE(gated.entered.WaitForNotificationWithTimeout(kDeadline));
+  // Pages 1–100 went through; the page holding the gate waits: 50 events behind the head.
+  ASSERT_TRUE(WaitFor([&] { return runner_->stats().applied == 100; }));
+  RunnerStats during = runner_->stats();
+  EXPECT_TRUE(during.catching_up);
+  EXPECT_EQ(during.consumer_lag, 50);
+  gated.open.Notify();
+  WaitForExpectedCounts();
+  ASSERT_TRUE(WaitFor([&] {
+    RunnerStats after = runner_->stats();
+    return !after.catching_up && after.catch_ups == 1 && after.consumer_lag == 0;
+  })) << runner_->stats().consumer_lag;
+}
+
 TEST_F(ProjectionRunnerTest, LiveEventsAreAppliedExactlyOnceAndMatchARebuild) {
   StartBroker();
   StartRelay();

@@ -66,7 +66,7 @@ std::string EncodeIdempotencyRecord(const IdempotencyRecord& record) {
 }
 
 absl::StatusOr<IdempotencyRecord> DecodeIdempotencyRecord(absl::string_view bytes) {
-  constexpr size_t kResultBytes = 4 * 8;
+  constexpr size_t kResultBytes = size_t{4} * 8;
   if (bytes.size() <= kFingerprintBytes || (bytes.size() - kFingerprintBytes) % kResultBytes != 0) {
     return absl::DataLossError("idempotency record has the wrong size");
   }
