@@ -34,8 +34,10 @@
 #include "common/eventstore/internal/idempotency.h"
 #include "common/eventstore/internal/keys.h"
 #include "common/eventstore/internal/outbox_index.h"
+#include "common/log/log.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
+#include "common/storage/rocksdb_logger.h"
 #include "common/storage/rocksdb_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "rocksdb/db.h"
@@ -534,8 +536,17 @@ class RocksDbEventStore final : public EventStore {
       if (status.ok()) {
         committed_position_.store(last_position);
       } else {
-        failed_ = absl::InternalError(
-            absl::StrCat(status.message(), " (store refuses appends until reopened)"));
+        // The positions handed to this group and to the appends queued behind it are gone: the
+        // store stops appending (reads go on) until it is reopened, which reloads its counters
+        // from what is stored. A full disk stays RESOURCE_EXHAUSTED, so clients know to wait.
+        failed_ = absl::Status(
+            status.code(),
+            absl::StrCat(status.message(),
+                         absl::IsResourceExhausted(status)
+                             ? " (store refuses appends until restarted after space is freed)"
+                             : " (store refuses appends until reopened)"));
+        log::Error("eventstore.append_failed",
+                   {{"path", options_.path}, {"error", failed_.ToString()}});
         status = failed_;
       }
       for (const auto& pending : group) {
@@ -619,6 +630,7 @@ class RocksDbEventStore final : public EventStore {
 absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(const EventStoreOptions& options) {
   if (options.path.empty()) return InvalidField("path", "required");
   rocksdb::Options db_options;
+  db_options.info_log = storage::PlatformRocksLogger();
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
   db_options.compression = rocksdb::kLZ4Compression;
@@ -650,7 +662,8 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(const EventStoreOpt
   rocksdb::DB* raw_db = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, families, &handles, &raw_db);
   if (!s.ok()) {
-    return absl::UnavailableError(
+    return absl::Status(
+        s.IsNoSpace() ? absl::StatusCode::kResourceExhausted : absl::StatusCode::kUnavailable,
         absl::StrCat("cannot open event store at ", options.path, ": ", s.ToString()));
   }
   auto store = std::make_unique<RocksDbEventStore>(options, std::unique_ptr<rocksdb::DB>(raw_db),

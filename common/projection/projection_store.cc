@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
+#include "common/storage/rocksdb_logger.h"
 #include "common/storage/rocksdb_util.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
@@ -406,6 +407,7 @@ absl::StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(
         absl::StrCat("cannot create the parent directory of ", path, ": ", error.message()));
   }
   rocksdb::DBOptions db_options;
+  db_options.info_log = storage::PlatformRocksLogger();
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {

@@ -1,7 +1,8 @@
 // The crossing between RocksDB and the platform: its Status into absl::Status, and its Slice to
 // and from absl::string_view (Debian's Abseil string_view is not std::string_view, so RocksDB's
 // own ToStringView does not fit). Every module that stores in RocksDB uses these, so a storage
-// failure reads the same everywhere: INTERNAL "<context>: <RocksDB's message>".
+// failure reads the same everywhere: "<context>: <RocksDB's message>", RESOURCE_EXHAUSTED when
+// the disk is full (say "free space"), INTERNAL otherwise.
 //
 //   RETURN_IF_ERROR(storage::FromRocks(db->Write(options, &batch), "event store write"));
 #ifndef SALES_COMMON_STORAGE_ROCKSDB_UTIL_H_
@@ -17,6 +18,10 @@ namespace sales::storage {
 
 inline absl::Status FromRocks(const rocksdb::Status& status, absl::string_view context) {
   if (status.ok()) return absl::OkStatus();
+  if (status.IsNoSpace()) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat(context, ": disk full (", status.ToString(), ")"));
+  }
   return absl::InternalError(absl::StrCat(context, ": ", status.ToString()));
 }
 

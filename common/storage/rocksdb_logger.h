@@ -1,0 +1,24 @@
+// RocksDB's own log (flushes, compactions, background errors) through the platform's logger
+// (common/log) instead of a LOG file in every database directory — where, on a full disk, the
+// one message that matters could not even be written. Only warnings and errors are forwarded:
+// RocksDB's INFO level describes every flush.
+//
+//   rocksdb::Options options;
+//   options.info_log = storage::PlatformRocksLogger();
+//
+// Thread-safe (RocksDB logs from its background threads).
+#ifndef SALES_COMMON_STORAGE_ROCKSDB_LOGGER_H_
+#define SALES_COMMON_STORAGE_ROCKSDB_LOGGER_H_
+
+#include <memory>
+
+#include "rocksdb/env.h"
+
+namespace sales::storage {
+
+// One shared instance: every database of the process logs through it.
+std::shared_ptr<rocksdb::Logger> PlatformRocksLogger();
+
+}  // namespace sales::storage
+
+#endif  // SALES_COMMON_STORAGE_ROCKSDB_LOGGER_H_
