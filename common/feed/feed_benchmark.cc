@@ -54,8 +54,9 @@ FeedFixture& Fixture() {
 }
 
 void ReportRate(benchmark::State& state) {
-  state.counters["events/s"] = benchmark::Counter(static_cast<double>(kEvents) * state.iterations(),
-                                                  benchmark::Counter::kIsRate);
+  state.counters["events/s"] =
+      benchmark::Counter(static_cast<double>(kEvents) * static_cast<double>(state.iterations()),
+                         benchmark::Counter::kIsRate);
 }
 
 void BM_ReadAllOverGrpc(benchmark::State& state) {

@@ -29,7 +29,8 @@ absl::StatusOr<std::vector<EventEnvelope>> CollectPages(grpc::ClientReader<Event
 
 GrpcEventFeedReader::GrpcEventFeedReader(std::shared_ptr<grpc::Channel> channel,
                                          GrpcEventFeedReaderOptions options)
-    : stub_(sales::common::v1::EventFeed::NewStub(std::move(channel))), options_(options) {}
+    : stub_(sales::common::v1::EventFeed::NewStub(std::move(channel))),
+      options_(std::move(options)) {}
 
 void GrpcEventFeedReader::SetDeadline(grpc::ClientContext* context) const {
   context->set_deadline(absl::ToChronoTime(absl::Now() + options_.call_timeout));

@@ -21,6 +21,7 @@ using ::testing::HasSubstr;
 
 std::vector<std::string> Texts(const std::vector<EventEnvelope>& events) {
   std::vector<std::string> texts;
+  texts.reserve(events.size());
   for (const EventEnvelope& event : events) texts.push_back(TextOf(event));
   return texts;
 }
@@ -34,7 +35,7 @@ class LocalEventFeedReaderTest : public ::testing::Test {
     reader_ = std::make_unique<LocalEventFeedReader>(store_.get());
   }
 
-  void Append(const std::string& stream, std::vector<std::string> texts) {
+  void Append(const std::string& stream, const std::vector<std::string>& texts) {
     eventstore::AppendRequest request{.stream_id = stream};
     for (const std::string& text : texts) request.events.push_back(TextEvent(text));
     ASSERT_TRUE(store_->Append(std::move(request)).ok());

@@ -36,7 +36,7 @@ namespace sales::grpc_server {
 template <typename Work>
 grpc::ServerUnaryReactor* FinishUnaryOnExecutor(grpc::CallbackServerContext* context,
                                                 concurrency::Executor* executor,
-                                                absl::Status precheck, Work work) {
+                                                const absl::Status& precheck, Work work) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   if (!precheck.ok()) {
     reactor->Finish(ToGrpcStatus(precheck));
@@ -53,9 +53,9 @@ grpc::ServerUnaryReactor* FinishUnaryOnExecutor(grpc::CallbackServerContext* con
 template <typename Response, typename Work>
 grpc::ServerUnaryReactor* FinishUnaryOnExecutor(grpc::CallbackServerContext* context,
                                                 concurrency::Executor* executor,
-                                                absl::Status precheck, Response* response,
+                                                const absl::Status& precheck, Response* response,
                                                 Work work) {
-  return FinishUnaryOnExecutor(context, executor, std::move(precheck),
+  return FinishUnaryOnExecutor(context, executor, precheck,
                                [response, work = std::move(work)]() mutable -> absl::Status {
                                  absl::StatusOr<Response> result = work();
                                  if (result.ok()) *response = *std::move(result);
