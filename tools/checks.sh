@@ -1,28 +1,79 @@
 #!/usr/bin/env bash
 # The project's checks beyond the test suite (.ci/run runs them after tools/test.sh; a developer
-# runs the same with `tools/checks.sh`):
-#   1. formatting: every tracked C++ file is as clang-format (.clang-format) writes it;
-#   2. warnings: the whole tree builds with -Werror (into build-werror/, ccache shared).
-# Not yet here (issue 13 §4, next): clang-tidy with STYLE.md's allowlist, the tests under
-# AddressSanitizer + UndefinedBehaviorSanitizer and the concurrency-heavy ones under
-# ThreadSanitizer.
+# runs the same with `tools/checks.sh`, or some of them: `tools/checks.sh format tidy`):
+#   format  every tracked C++ file is as clang-format (.clang-format) writes it;
+#   werror  the whole tree builds with -Werror (build-werror/);
+#   tidy    clang-tidy with the allowlist of .clang-tidy finds nothing (tools/tidy.py; clean
+#           results are cached by content, so a clone re-checks only what changed);
+#   asan    every unit and integration test passes under AddressSanitizer + UndefinedBehavior-
+#           Sanitizer (build-asan/);
+#   tsan    the concurrency-heavy tests (event store, outbox relay, projection store and runner,
+#           watch hub) pass under ThreadSanitizer (build-tsan/).
+# Every build shares ccache with the others and with every clone (CCACHE_BASEDIR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/deps.sh
 
-echo "checks: clang-format" >&2
-unformatted=()
-while IFS= read -r file; do
-  clang-format --dry-run --Werror "$file" >/dev/null 2>&1 || unformatted+=("$file")
-done < <(git ls-files '*.cc' '*.h')
-if [[ ${#unformatted[@]} -gt 0 ]]; then
-  printf 'checks: not clang-formatted (run clang-format -i on them):\n' >&2
-  printf '  %s\n' "${unformatted[@]}" >&2
-  exit 1
-fi
-
-echo "checks: -Werror build" >&2
+steps=("$@")
+[[ ${#steps[@]} -gt 0 ]] || steps=(format werror tidy asan tsan)
+jobs="${SALES_BUILD_JOBS:-2}"
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
-cmake -S . -B build-werror -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSALES_WERROR=ON >/dev/null
-cmake --build build-werror -j "${SALES_BUILD_JOBS:-2}"
+
+configure() {  # configure DIR [CMAKE_ARGS...]
+  local dir="$1"
+  shift
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+}
+
+check_format() {
+  local unformatted=()
+  while IFS= read -r file; do
+    clang-format --dry-run --Werror "$file" >/dev/null 2>&1 || unformatted+=("$file")
+  done < <(git ls-files '*.cc' '*.h')
+  if [[ ${#unformatted[@]} -gt 0 ]]; then
+    printf 'checks: not clang-formatted (run clang-format -i on them):\n' >&2
+    printf '  %s\n' "${unformatted[@]}" >&2
+    return 1
+  fi
+}
+
+check_werror() {
+  configure build-werror -DSALES_WERROR=ON
+  cmake --build build-werror -j "$jobs"
+}
+
+check_tidy() {
+  # compile_commands.json, the generated protos and ninja's dependency log of a built tree.
+  [[ -f build-werror/build.ninja ]] || check_werror
+  python3 tools/tidy.py --build-dir build-werror --jobs "$jobs"
+}
+
+check_asan() {
+  configure build-asan -DSALES_SANITIZE=address,undefined
+  cmake --build build-asan -j "$jobs"
+  (cd build-asan &&
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
+      UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      ctest -j "$jobs" --output-on-failure --timeout 600)
+}
+
+# The concurrency-heavy tests: what ThreadSanitizer runs.
+readonly tsan_targets=(eventstore_test outbox_relay_test projection_store_test
+  projection_runner_test watch_hub_test)
+
+check_tsan() {
+  configure build-tsan -DSALES_SANITIZE=thread
+  cmake --build build-tsan -j "$jobs" --target "${tsan_targets[@]}"
+  local target binary
+  for target in "${tsan_targets[@]}"; do
+    binary="$(find build-tsan -name "$target" -type f -perm -u+x | head -1)"
+    echo "checks: tsan $target" >&2
+    TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 "$binary" --gtest_brief=1
+  done
+}
+
+for step in "${steps[@]}"; do
+  echo "checks: $step" >&2
+  "check_$step"
+done
 echo "checks: passed" >&2

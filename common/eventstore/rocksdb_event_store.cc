@@ -658,6 +658,7 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(const EventStoreOpt
     }
     families.emplace_back(name, family_options);
   }
+  RETURN_IF_ERROR(storage::CreateDatabaseDirectory(options.path));
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw_db = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, families, &handles, &raw_db);

@@ -415,6 +415,7 @@ absl::StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(
       {kModelFamily, PointLookupOptions(options)},
       {kRunnerFamily, PointLookupOptions(options)},
   };
+  RETURN_IF_ERROR(storage::CreateDatabaseDirectory(path));
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(db_options, path, families, &handles, &raw),

@@ -2,8 +2,12 @@
 
 #include <cstdarg>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "common/log/log.h"
 
 namespace sales::storage {
@@ -34,6 +38,16 @@ class PlatformLogger final : public rocksdb::Logger {
 };
 
 }  // namespace
+
+absl::Status CreateDatabaseDirectory(const std::string& path) {
+  std::error_code error;
+  std::filesystem::create_directories(path, error);
+  if (error) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot create the database directory ", path, ": ", error.message()));
+  }
+  return absl::OkStatus();
+}
 
 std::shared_ptr<rocksdb::Logger> PlatformRocksLogger() {
   static const auto* const logger =

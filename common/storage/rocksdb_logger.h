@@ -11,13 +11,20 @@
 #define SALES_COMMON_STORAGE_ROCKSDB_LOGGER_H_
 
 #include <memory>
+#include <string>
 
+#include "absl/status/status.h"
 #include "rocksdb/env.h"
 
 namespace sales::storage {
 
 // One shared instance: every database of the process logs through it.
 std::shared_ptr<rocksdb::Logger> PlatformRocksLogger();
+
+// Creates `path` (and its parents) before a database is opened there: RocksDB logs an error for
+// a directory it has to create itself, which would greet every first start. UNAVAILABLE with
+// the reason when it cannot.
+absl::Status CreateDatabaseDirectory(const std::string& path);
 
 }  // namespace sales::storage
 

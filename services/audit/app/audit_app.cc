@@ -10,6 +10,7 @@
 #include "common/eventstore/event_store.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "services/audit/app/history_page_builder.h"
 #include "services/audit/domain/history_keys.h"
 #include "services/audit/domain/payload_inspection.h"
@@ -87,10 +88,16 @@ absl::StatusOr<v1::VerifyResponse> AuditApp::VerifyDeal(
     const v1::VerifyDealRequest& request) const {
   RETURN_IF_ERROR(ValidateDealId("deal_id", request.deal_id()));
   ASSIGN_OR_RETURN(std::vector<StreamRef> streams, StreamsOf(request.deal_id()));
+  // The history and the as-of answers come from the index: an event changed, dropped or
+  // invented there is tampering as much as one in a store.
+  ASSIGN_OR_RETURN(IndexedEvents indexed, IndexedEventsOf(request.deal_id()));
+  static const std::map<uint64_t, common::v1::EventEnvelope> kNone;
   v1::VerifyResponse response;
   response.set_intact(true);
   for (const StreamRef& stream : streams) {
-    ASSIGN_OR_RETURN(v1::StreamVerification verification, Verify(stream));
+    const auto of_stream = indexed.find(stream);
+    ASSIGN_OR_RETURN(v1::StreamVerification verification,
+                     Verify(stream, of_stream == indexed.end() ? &kNone : &of_stream->second));
     if (verification.intact() && verification.events_checked() == 0) {
       // The index serves events of this stream that its owning store does not hold: nothing was
       // checked, which is no evidence of integrity (e.g. an index fed by another store).
@@ -200,9 +207,67 @@ absl::StatusOr<v1::StreamState> AuditApp::StreamAsOf(const StreamRef& stream,
   return state;
 }
 
-absl::StatusOr<v1::StreamVerification> AuditApp::Verify(const StreamRef& stream) const {
+absl::StatusOr<AuditApp::IndexedEvents> AuditApp::IndexedEventsOf(
+    const std::string& deal_id) const {
+  IndexedEvents indexed;
+  absl::Status failure;
+  RETURN_IF_ERROR(options_.index->Scan(
+      HistoryPrefix(deal_id), [&](absl::string_view key, absl::string_view value) {
+        common::v1::EventEnvelope event;
+        if (!event.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          failure = absl::DataLossError(
+              absl::StrCat("deal-history index row ", absl::CHexEscape(key), " does not decode"));
+          return false;
+        }
+        const uint64_t version = event.stream_version();
+        indexed[{event.service(), event.stream_id()}].emplace(version, std::move(event));
+        return true;
+      }));
+  RETURN_IF_ERROR(failure);
+  return indexed;
+}
+
+namespace {
+
+// The first difference between what the store holds of a stream (`stored`, in version order)
+// and the index's copy of its versions up to the last one indexed; nullopt when they agree.
+struct IndexMismatch {
+  uint64_t version = 0;
+  std::string event_id;
+  std::string problem;
+};
+std::optional<IndexMismatch> CompareWithIndex(
+    const std::vector<common::v1::EventEnvelope>& stored,
+    const std::map<uint64_t, common::v1::EventEnvelope>& indexed) {
+  const uint64_t last_indexed = indexed.empty() ? 0 : indexed.rbegin()->first;
+  for (const common::v1::EventEnvelope& event : stored) {
+    if (event.stream_version() > last_indexed) break;  // not indexed yet (the index may lag)
+    const auto copy = indexed.find(event.stream_version());
+    if (copy == indexed.end()) {
+      return IndexMismatch{event.stream_version(), event.event_id(),
+                           "the deal-history index lacks this event of the store"};
+    }
+    if (!google::protobuf::util::MessageDifferencer::Equals(copy->second, event)) {
+      return IndexMismatch{event.stream_version(), event.event_id(),
+                           "the deal-history index's copy differs from the store's event"};
+    }
+  }
+  const uint64_t stored_versions = stored.empty() ? 0 : stored.back().stream_version();
+  if (last_indexed > stored_versions) {
+    const common::v1::EventEnvelope& invented = indexed.upper_bound(stored_versions)->second;
+    return IndexMismatch{invented.stream_version(), invented.event_id(),
+                         "the deal-history index holds an event the store does not"};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::StreamVerification> AuditApp::Verify(
+    const StreamRef& stream, const std::map<uint64_t, common::v1::EventEnvelope>* indexed) const {
   ASSIGN_OR_RETURN(feed::EventFeedReader * source, SourceFor(stream.first));
   ChainVerifier verifier(stream.second);
+  std::vector<common::v1::EventEnvelope> stored_events;  // decoded, when comparing with `indexed`
   uint64_t next_version = 1;
   bool checking = true;
   while (checking) {
@@ -212,6 +277,11 @@ absl::StatusOr<v1::StreamVerification> AuditApp::Verify(const StreamRef& stream)
       if (!verifier.Add(stored)) {
         checking = false;
         break;
+      }
+      if (indexed != nullptr && !stored_events.emplace_back().ParseFromArray(
+                                    stored.bytes.data(), static_cast<int>(stored.bytes.size()))) {
+        return absl::DataLossError(absl::StrCat("stream ", stream.second, " version ",
+                                                stored.stream_version, " does not decode"));
       }
     }
     next_version += page.size();
@@ -228,6 +298,13 @@ absl::StatusOr<v1::StreamVerification> AuditApp::Verify(const StreamRef& stream)
     verification.set_first_bad_version(check.first_bad_version);
     verification.set_first_bad_event_id(check.first_bad_event_id);
     verification.set_problem(check.problem);
+  } else if (indexed != nullptr) {
+    if (std::optional<IndexMismatch> mismatch = CompareWithIndex(stored_events, *indexed)) {
+      verification.set_intact(false);
+      verification.set_first_bad_version(mismatch->version);
+      verification.set_first_bad_event_id(mismatch->event_id);
+      verification.set_problem(mismatch->problem);
+    }
   }
   return verification;
 }

@@ -64,7 +64,14 @@ class AuditApp {
   // The stream as of `as_of` (version 0 when no event was folded).
   absl::StatusOr<v1::StreamState> StreamAsOf(const StreamRef& stream,
                                              const CausalTime& as_of) const;
-  absl::StatusOr<v1::StreamVerification> Verify(const StreamRef& stream) const;
+  // The deal's events as its history index holds them, by stream and version.
+  using IndexedEvents = std::map<StreamRef, std::map<uint64_t, common::v1::EventEnvelope>>;
+  absl::StatusOr<IndexedEvents> IndexedEventsOf(const std::string& deal_id) const;
+  // The stream's hash chain in its owning store; with `indexed`, also that every event the index
+  // holds of it (up to the last version indexed: the index may lag) is the store's own.
+  absl::StatusOr<v1::StreamVerification> Verify(
+      const StreamRef& stream,
+      const std::map<uint64_t, common::v1::EventEnvelope>* indexed = nullptr) const;
 
   const AuditAppOptions options_;
 };

@@ -186,7 +186,7 @@ TEST_F(AuditAppTest, VerifyFindsTheIntactChainAndRefusesUnknownStreams) {
 }
 
 // Regression: with the index fed by another process's store, VerifyDeal answered intact after
-// checking 0 events. Nothing checked is a failure.
+// checking 0 events. The index's events the store lacks are a failure.
 TEST_F(AuditAppTest, VerifyingAgainstAStoreWithoutTheStreamIsNoEvidence) {
   auto empty = eventstore::EventStore::Open({.path = dir_.path() + "/empty", .service = "leads"});
   ASSERT_TRUE(empty.ok()) << empty.status();
@@ -201,7 +201,73 @@ TEST_F(AuditAppTest, VerifyingAgainstAStoreWithoutTheStreamIsNoEvidence) {
   EXPECT_FALSE(verified->intact());
   ASSERT_EQ(verified->streams_size(), 1);
   EXPECT_EQ(verified->streams(0).events_checked(), 0u);
-  EXPECT_THAT(verified->streams(0).problem(), ::testing::HasSubstr("nothing checked"));
+  EXPECT_THAT(verified->streams(0).problem(), ::testing::HasSubstr("the store does not"));
+}
+
+// The history comes from the index: a row changed or dropped there (or one the store never
+// had) is found by VerifyDeal like a change in the store; an index that merely lags is not.
+TEST_F(AuditAppTest, VerifyDealComparesEveryIndexedEventWithTheStore) {
+  std::vector<std::pair<std::string, std::string>> rows;  // the deal's history rows
+  ASSERT_TRUE(index_
+                  ->Scan(HistoryPrefix("D-1"),
+                         [&](absl::string_view key, absl::string_view value) {
+                           rows.emplace_back(key, value);
+                           return true;
+                         })
+                  .ok());
+  ASSERT_EQ(rows.size(), 7u);
+  auto verify = [&]() {
+    v1::VerifyDealRequest request;
+    request.set_deal_id("D-1");
+    absl::StatusOr<v1::VerifyResponse> verified = app_->VerifyDeal(request);
+    EXPECT_TRUE(verified.ok()) << verified.status();
+    return verified.value_or(v1::VerifyResponse());
+  };
+  auto write = [&](const std::string& key, const std::optional<std::string>& value) {
+    projection::StoreBatch batch = index_->NewBatch();
+    if (value.has_value()) {
+      batch.txn().Put(key, *value);
+    } else {
+      batch.txn().Delete(key);
+    }
+    ASSERT_TRUE(index_->Commit(batch).ok());
+  };
+
+  // The index lags: its last event is not there yet. Still intact.
+  write(rows.back().first, std::nullopt);
+  EXPECT_TRUE(verify().intact());
+  write(rows.back().first, rows.back().second);
+
+  // An event's actor rewritten in the index.
+  common::v1::EventEnvelope changed;
+  ASSERT_TRUE(changed.ParseFromString(rows[2].second));
+  changed.set_actor("user:someone-else");
+  write(rows[2].first, changed.SerializeAsString());
+  v1::VerifyResponse verified = verify();
+  EXPECT_FALSE(verified.intact());
+  ASSERT_EQ(verified.streams_size(), 1);
+  EXPECT_EQ(verified.streams(0).first_bad_version(), changed.stream_version());
+  EXPECT_THAT(verified.streams(0).problem(), ::testing::HasSubstr("differs"));
+  write(rows[2].first, rows[2].second);
+  EXPECT_TRUE(verify().intact());
+
+  // An event dropped from the middle of the index.
+  write(rows[3].first, std::nullopt);
+  verified = verify();
+  EXPECT_FALSE(verified.intact());
+  EXPECT_THAT(verified.streams(0).problem(), ::testing::HasSubstr("lacks"));
+  write(rows[3].first, rows[3].second);
+
+  // An event the store never had.
+  common::v1::EventEnvelope invented;
+  ASSERT_TRUE(invented.ParseFromString(rows.back().second));
+  invented.set_stream_version(invented.stream_version() + 1);
+  invented.set_event_id("invented");
+  write(rows.back().first + "x", invented.SerializeAsString());
+  verified = verify();
+  EXPECT_FALSE(verified.intact());
+  EXPECT_EQ(verified.streams(0).first_bad_event_id(), "invented");
+  EXPECT_THAT(verified.streams(0).problem(), ::testing::HasSubstr("does not"));
 }
 
 }  // namespace
