@@ -2,9 +2,10 @@
 # The project's checks beyond the test suite (.ci/run runs them after tools/test.sh; a developer
 # runs the same with `tools/checks.sh`, or some of them: `tools/checks.sh format tidy`):
 #   format  every tracked C++ file is as clang-format (.clang-format) writes it;
+#   tidy    clang-tidy with the allowlist of .clang-tidy finds nothing (tools/tidy.py over the
+#           build/ tree; clean results are cached by content, so a clone re-checks only what
+#           changed);
 #   werror  the whole tree builds with -Werror (build-werror/);
-#   tidy    clang-tidy with the allowlist of .clang-tidy finds nothing (tools/tidy.py; clean
-#           results are cached by content, so a clone re-checks only what changed);
 #   asan    every unit and integration test passes under AddressSanitizer + UndefinedBehavior-
 #           Sanitizer (build-asan/);
 #   tsan    the concurrency-heavy tests (event store, outbox relay, projection store and runner,
@@ -15,7 +16,7 @@ cd "$(dirname "$0")/.."
 tools/deps.sh
 
 steps=("$@")
-[[ ${#steps[@]} -gt 0 ]] || steps=(format werror tidy asan tsan)
+[[ ${#steps[@]} -gt 0 ]] || steps=(format tidy werror asan tsan)
 jobs="${SALES_BUILD_JOBS:-2}"
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 
@@ -43,9 +44,10 @@ check_werror() {
 }
 
 check_tidy() {
-  # compile_commands.json, the generated protos and ninja's dependency log of a built tree.
-  [[ -f build-werror/build.ninja ]] || check_werror
-  python3 tools/tidy.py --build-dir build-werror --jobs "$jobs"
+  # compile_commands.json, the generated protos and ninja's dependency log of the built tree
+  # (the test suite's build/).
+  tools/build.sh
+  python3 tools/tidy.py --build-dir build --jobs "$jobs"
 }
 
 check_asan() {

@@ -28,6 +28,11 @@ constexpr char kPreface[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 constexpr uint8_t kHeaders = 0x1, kRstStream = 0x3, kSettings = 0x4;
 constexpr uint8_t kEndHeaders = 0x4;
 constexpr uint16_t kMaxConcurrentStreams = 0x3;
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
 
 struct Frame {
   uint8_t type = 0;
@@ -206,7 +211,9 @@ TEST(GrpcServerLimitsTest, AFloodOfResetStreamsLeavesTheServerHealthyAndItsMemor
   // What every process does every 5 s (PeriodicMemoryRelease), while the server tears the last
   // cancelled calls down.
   int64_t kept = peak;
-  for (int attempt = 0; attempt < 20 && kept >= (int64_t{16} << 20); ++attempt) {
+  // A sanitizer's allocator keeps freed memory on purpose (quarantine): nothing to measure there.
+  constexpr bool kMeasurable = !kSanitized;
+  for (int attempt = 0; kMeasurable && attempt < 20 && kept >= (int64_t{16} << 20); ++attempt) {
     runtime::ReleaseFreeMemory();
     kept = ResidentBytes() - before;
     if (kept >= (int64_t{16} << 20)) absl::SleepFor(absl::Milliseconds(500));
@@ -215,7 +222,7 @@ TEST(GrpcServerLimitsTest, AFloodOfResetStreamsLeavesTheServerHealthyAndItsMemor
             << (sent ? "kept" : "closed by the server") << "): resident memory +"
             << peak / (1 << 20) << " MiB after it, +" << kept / (1 << 20)
             << " MiB once freed memory is released\n";
-  EXPECT_LT(kept, int64_t{16} << 20) << "the streams' memory must not be kept";
+  if (kMeasurable) EXPECT_LT(kept, int64_t{16} << 20) << "the streams' memory must not be kept";
   reading = false;
   (*server)->Shutdown(absl::Now());
   drain.join();

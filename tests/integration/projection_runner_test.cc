@@ -445,7 +445,7 @@ TEST_F(ProjectionRunnerTest, PoisonMessagesAreDeadLetteredAndTheProjectionGoesOn
   StartBroker();
   StartRelay();
   StartRunnerAndWaitForSync();
-  const std::string garbage("\xff\xff\xff not an envelope", 24);
+  const std::string garbage("\xff\xff\xff not an envelope");
   Produce({.topic = kTopic, .partition = 0, .key = "junk", .value = garbage});
   Append("lead-1", 1);
   Append("lead-1", 1, 16, absl::StrCat("type.googleapis.com/", kPoisonEventType));

@@ -85,7 +85,7 @@ grpc::ServerUnaryReactor* AuditServiceImpl::Unary(
     absl::StatusOr<Response> (AuditApp::*method)(const Request&) const) {
   return grpc_server::FinishUnaryOnExecutor(
       context, executor_, absl::OkStatus(), response,
-      [this, request, method] { return (app_->*method)(*request); });
+      [app = app_, request, method] { return (app->*method)(*request); });
 }
 
 grpc::ServerUnaryReactor* AuditServiceImpl::GetDealAsOf(grpc::CallbackServerContext* context,

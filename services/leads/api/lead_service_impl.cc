@@ -24,8 +24,8 @@ grpc::ServerUnaryReactor* LeadServiceImpl::Command(grpc::CallbackServerContext* 
                                                    CommandMethod<Request, Response> method) {
   return FinishCommandOnExecutor<Response>(context, executor_, ValidateCommandMeta(request->meta()),
                                            response,
-                                           [this, request, method](const CallOrigin& origin) {
-                                             return (app_->*method)(*request, origin);
+                                           [app = app_, request, method](const CallOrigin& origin) {
+                                             return (app->*method)(*request, origin);
                                            });
 }
 
@@ -34,7 +34,7 @@ grpc::ServerUnaryReactor* LeadServiceImpl::Query(grpc::CallbackServerContext* co
                                                  const Request* request, Response* response,
                                                  QueryMethod<Request, Response> method) {
   return FinishUnaryOnExecutor(context, executor_, absl::OkStatus(), response,
-                               [this, request, method] { return (app_->*method)(*request); });
+                               [app = app_, request, method] { return (app->*method)(*request); });
 }
 
 grpc::ServerUnaryReactor* LeadServiceImpl::SetPipelineSettings(

@@ -15,8 +15,8 @@ grpc::ServerUnaryReactor* OrgServiceImpl::Command(grpc::CallbackServerContext* c
                                                   CommandMethod<Request> method) {
   return grpc_server::FinishCommandOnExecutor<v1::OrgCommandResponse>(
       context, executor_, ValidateCommandMeta(request->meta()), response,
-      [this, request, method](const CallOrigin& origin) {
-        return (app_->*method)(*request, origin);
+      [app = app_, request, method](const CallOrigin& origin) {
+        return (app->*method)(*request, origin);
       });
 }
 
@@ -26,7 +26,7 @@ grpc::ServerUnaryReactor* OrgServiceImpl::Query(
     absl::StatusOr<Response> (OrgApp::*method)(const Request&)) {
   return grpc_server::FinishUnaryOnExecutor(
       context, executor_, absl::OkStatus(), response,
-      [this, request, method] { return (app_->*method)(*request); });
+      [app = app_, request, method] { return (app->*method)(*request); });
 }
 
 grpc::ServerUnaryReactor* OrgServiceImpl::AddRegion(grpc::CallbackServerContext* context,

@@ -1,5 +1,7 @@
 #include "services/projections/funnel/model/keys.h"
 
+#include <cmath>
+
 #include "absl/numeric/bits.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
@@ -144,9 +146,10 @@ int HistogramBin(int64_t seconds) {
 double HistogramBinMiddle(int bin) {
   if (bin < 8) return bin;
   const int exponent = (bin - 8) / 8 + 3;
-  const int64_t width = int64_t{1} << (exponent - 3);
-  const int64_t lower = (8 + (bin - 8) % 8) * width;
-  return static_cast<double>(lower) + static_cast<double>(width - 1) / 2;  // integer seconds
+  // In double: the top bins' bounds (up to 15 × 2^59 s) do not fit an int64 (UBSan found it).
+  const double width = std::ldexp(1.0, exponent - 3);
+  const double lower = (8 + (bin - 8) % 8) * width;
+  return lower + (width - 1) / 2;  // integer seconds
 }
 
 std::string LeadKey(absl::string_view stream_id) {

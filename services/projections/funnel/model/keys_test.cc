@@ -58,6 +58,17 @@ TEST(HistogramTest, BinsAreWithinAnEighthAndOrdered) {
   EXPECT_EQ(HistogramBin(-5), 0);
 }
 
+// Regression (UBSan): the middles of the top bins overflowed int64 (8 × 2^60).
+TEST(HistogramTest, EveryBinHasAnIncreasingFiniteMiddle) {
+  double previous = -1;
+  for (int bin = 0; bin < kHistogramBins; ++bin) {
+    const double middle = HistogramBinMiddle(bin);
+    EXPECT_GT(middle, previous) << bin;
+    previous = middle;
+  }
+  EXPECT_NEAR(HistogramBinMiddle(HistogramBin(INT64_MAX)), 9.2e18, 0.5e18);
+}
+
 TEST(CurrencyTest, RoundTrips) {
   EXPECT_EQ(CurrencyName(CurrencyCode("CNY")), "CNY");
   EXPECT_LT(CurrencyCode("CNY"), CurrencyCode("USD"));  // code order is name order
