@@ -69,7 +69,7 @@ class CounterWatchService final : public EventFeed::CallbackService {
          },
          .deliver = [writer](EventPage page,
                              WatchSent sent) { writer->Offer(std::move(page), std::move(sent)); },
-         .end = [writer](absl::Status status) { writer->Close(ToGrpcStatus(status)); }});
+         .end = [writer](const absl::Status& status) { writer->Close(ToGrpcStatus(status)); }});
     writer->set_on_done([hub = hub_, id] { hub->Unsubscribe(id); });
     return writer;
   }

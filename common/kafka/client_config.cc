@@ -36,7 +36,7 @@ absl::StatusOr<KafkaHandle> NewHandle(rd_kafka_type_t type, ConfPtr conf) {
   if (rk == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("kafka client creation failed: ", errstr));
   }
-  conf.release();  // rd_kafka_new took ownership.
+  (void)conf.release();  // rd_kafka_new took ownership.
   return KafkaHandle(rk);
 }
 

@@ -49,7 +49,7 @@ struct EmbeddedBroker::Impl {
 };
 
 absl::StatusOr<std::unique_ptr<EmbeddedBroker>> EmbeddedBroker::Start(
-    EmbeddedBrokerOptions options) {
+    const EmbeddedBrokerOptions& options) {
   if (options.broker_count < 1) {
     return absl::InvalidArgumentError("embedded broker: broker_count must be at least 1");
   }

@@ -43,7 +43,8 @@ struct EmbeddedBrokerOptions {
 
 class EmbeddedBroker {
  public:
-  static absl::StatusOr<std::unique_ptr<EmbeddedBroker>> Start(EmbeddedBrokerOptions options);
+  static absl::StatusOr<std::unique_ptr<EmbeddedBroker>> Start(
+      const EmbeddedBrokerOptions& options);
   ~EmbeddedBroker();
 
   // "127.0.0.1:PORT[,…]" — bootstrap.servers for any client.

@@ -153,7 +153,7 @@ TEST(EmbeddedBrokerTest, OldDataIsEvictedBeyondFiveMiBPerPartition) {
   // One message per batch, incompressible, so the byte count is what the broker stores.
   KafkaHandle producer =
       Producer(broker->bootstrap_servers(), {{"compression.type", "none"}, {"linger.ms", "0"}});
-  constexpr size_t kMessageSize = 64 * 1024;
+  constexpr size_t kMessageSize = size_t{64} * 1024;
   constexpr int kMessages = 112;  // 7 MiB
   absl::BitGen gen;
   std::string value(kMessageSize, '\0');

@@ -44,7 +44,8 @@ absl::Status SyncProducer::Produce(const OutgoingMessage& message) {
   PrepareTopic(message.topic);
   HeadersPtr headers(rd_kafka_headers_new(message.headers.size()));
   for (const auto& [name, value] : message.headers) {
-    rd_kafka_header_add(headers.get(), name.data(), name.size(), value.data(), value.size());
+    rd_kafka_header_add(headers.get(), name.data(), static_cast<ssize_t>(name.size()), value.data(),
+                        static_cast<ssize_t>(value.size()));
   }
   Delivery delivery;
   const rd_kafka_resp_err_t err = rd_kafka_producev(
@@ -55,7 +56,7 @@ absl::Status SyncProducer::Produce(const OutgoingMessage& message) {
       RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(headers.get()),
       RD_KAFKA_V_OPAQUE(&delivery), RD_KAFKA_V_END);
   RETURN_IF_ERROR(KafkaError(err, absl::StrCat("kafka produce to ", message.topic)));
-  headers.release();  // the message owns them now
+  (void)headers.release();  // the message owns them now
   while (!delivery.done.load(std::memory_order_acquire)) rd_kafka_poll(producer_.get(), 10);
   return KafkaError(delivery.err, absl::StrCat("kafka delivery to ", message.topic));
 }

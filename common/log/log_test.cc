@@ -146,6 +146,7 @@ TEST_F(LogTest, ConcurrentWritersToStderrProduceWholeLines) {
   {
     StderrRedirect redirect(path);
     std::vector<std::thread> threads;
+    threads.reserve(kThreads);
     for (int t = 0; t < kThreads; ++t) {
       threads.emplace_back([t, &padding] {
         for (int i = 0; i < kLinesPerThread; ++i) {
@@ -160,7 +161,7 @@ TEST_F(LogTest, ConcurrentWritersToStderrProduceWholeLines) {
   std::remove(path.c_str());
 
   std::vector<std::string> lines = absl::StrSplit(contents.str(), '\n', absl::SkipEmpty());
-  ASSERT_EQ(lines.size(), size_t{kThreads * kLinesPerThread});
+  ASSERT_EQ(lines.size(), size_t{kThreads} * kLinesPerThread);
   std::set<std::pair<int, int>> seen;
   for (const std::string& line : lines) {
     int t = -1, i = -1;
@@ -174,7 +175,7 @@ TEST_F(LogTest, ConcurrentWritersToStderrProduceWholeLines) {
                         .replace(7, 24, line.substr(7, 24)));
     seen.emplace(t, i);
   }
-  EXPECT_EQ(seen.size(), size_t{kThreads * kLinesPerThread});
+  EXPECT_EQ(seen.size(), size_t{kThreads} * kLinesPerThread);
 }
 
 }  // namespace

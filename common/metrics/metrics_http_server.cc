@@ -25,7 +25,7 @@ namespace {
 constexpr char kMetricsContentType[] = "text/plain; version=0.0.4; charset=utf-8";
 
 void SendBody(mg_connection* connection, const char* content_type, absl::string_view body) {
-  mg_send_http_ok(connection, content_type, static_cast<long long>(body.size()));
+  mg_send_http_ok(connection, content_type, static_cast<long long>(body.size())  // NOLINT(google-runtime-int): mongoose's type);
   mg_write(connection, body.data(), body.size());
 }
 
@@ -64,7 +64,7 @@ void ConnectOnce(const std::string& host, int port) {
   }
   int fd = ::socket(address.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return;
-  ::connect(fd, reinterpret_cast<sockaddr*>(&address), length);
+  (void)::connect(fd, reinterpret_cast<sockaddr*>(&address), length);
   ::close(fd);
 }
 

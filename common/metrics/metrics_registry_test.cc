@@ -107,6 +107,7 @@ TEST(MetricsRegistryTest, ConcurrentUpdatesAreExact) {
   constexpr int kIncrements = 100000;
   MetricsRegistry registry;
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&registry] {
       // Every thread looks the metrics up itself, racing on registration too.

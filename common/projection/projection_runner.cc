@@ -45,7 +45,8 @@ class ProjectionRunner::Consumer {
   rd_kafka_t* handle() const { return handle_.get(); }
 
   absl::Status Assign(const std::vector<PartitionStart>& starts) {
-    kafka::PartitionListPtr list(rd_kafka_topic_partition_list_new(starts.size()));
+    kafka::PartitionListPtr list(
+        rd_kafka_topic_partition_list_new(static_cast<int>(starts.size())));
     for (const PartitionStart& start : starts) {
       rd_kafka_topic_partition_list_add(list.get(), start.topic.c_str(), start.partition)->offset =
           start.offset;
@@ -457,7 +458,7 @@ absl::Status ProjectionRunner::FinishInFlight() {
   if (!in_flight_) return absl::OkStatus();
   in_flight_ = false;
   BatchOutcome& outcome = in_flight_outcome_;
-  const absl::Status status = store_->AwaitCommit();
+  absl::Status status = store_->AwaitCommit();
   if (!status.ok()) {
     RecycleEnvelopes(outcome.applied);
     outcome = {.applied = std::move(outcome.applied)};

@@ -264,7 +264,7 @@ class StoreBatch::Txn : public ProjectionTxn {
 StoreBatch::StoreBatch(ProjectionStore* store)
     : store_(store), writes_(1), txn_(std::make_unique<Txn>(this)) {}
 
-StoreBatch::StoreBatch(StoreBatch&& other)
+StoreBatch::StoreBatch(StoreBatch&& other) noexcept
     : store_(other.store_),
       writes_(std::move(other.writes_)),
       open_save_points_(other.open_save_points_),
@@ -473,7 +473,7 @@ absl::Status ProjectionStore::CommitInBackground(StoreBatch& batch, std::functio
 bool ProjectionStore::CommitSettled() { return !in_flight_active_ || committer_->Finished(); }
 
 absl::Status ProjectionStore::WriteInFlight() {
-  const absl::Status status = FoldAndWrite();
+  absl::Status status = FoldAndWrite();
   // The fold's rows were changed in place (or are encoded into a write that failed): what is
   // stored is unknown, so they are dropped and loaded again.
   if (!status.ok()) folded_cache_.Clear();
@@ -494,7 +494,7 @@ absl::Status ProjectionStore::FoldAndWrite() {
 
 absl::Status ProjectionStore::AwaitCommit() {
   if (!in_flight_active_) return absl::OkStatus();
-  const absl::Status status = committer_->Wait();
+  absl::Status status = committer_->Wait();
   in_flight_active_ = false;
   if (!status.ok()) {
     // Whether anything reached the database is unclear after a failed write: forget the

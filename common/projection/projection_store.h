@@ -222,7 +222,7 @@ class ProjectionStore {
 // Reads of the read model and of dedupe marks see the batch's own earlier writes.
 class StoreBatch {
  public:
-  StoreBatch(StoreBatch&&);
+  StoreBatch(StoreBatch&&) noexcept;
   ~StoreBatch();
 
   ProjectionTxn& txn();

@@ -143,9 +143,10 @@ int main(int argc, char** argv) {
   using sales::projection::events;
   using sales::projection::rates;
   using sales::projection::streams;
-  if (!sales::projection::testing::TakeIntFlags(argc, argv,
-                                                {{"--events=", &events}, {"--streams=", &streams}}))
+  if (!sales::projection::testing::TakeIntFlags(
+          argc, argv, {{"--events=", &events}, {"--streams=", &streams}})) {
     return 1;
+  }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

@@ -4,6 +4,7 @@
 #include <system_error>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/grpc/unary_call.h"
@@ -65,7 +66,7 @@ void ProjectionAdminService::RemoveAbandonedRebuilds() const {
   std::error_code error;
   for (const auto& entry : std::filesystem::directory_iterator(scratch_dir_, error)) {
     const std::string name = entry.path().filename().string();
-    if (name.find(kRebuildInfix) == std::string::npos) continue;
+    if (!absl::StrContains(name, kRebuildInfix)) continue;
     std::error_code removed;
     std::filesystem::remove_all(entry.path(), removed);
     log::Info("projection.rebuild.abandoned_removed",
@@ -100,8 +101,9 @@ grpc::ServerUnaryReactor* ProjectionAdminService::ListProjections(
 absl::StatusOr<std::pair<const AdministeredProjection*, absl::Duration>>
 ProjectionAdminService::CheckRebuild(const projections::v1::RebuildRequest& request) const {
   if (request.name().empty()) return InvalidField("name", "required");
-  if (request.name().size() > kMaxIdLength)
+  if (request.name().size() > kMaxIdLength) {
     return InvalidField("name", "longer than 128 characters");
+  }
   ASSIGN_OR_RETURN(absl::Duration max_wait, MaxWait(request));
   const AdministeredProjection* projection = Find(request.name());
   if (projection == nullptr) {
