@@ -54,11 +54,11 @@ using StateFolders = std::map<std::string, const StateFolder*>;
 // The folder of any context whose aggregate is a message `State` evolved by
 // `State Evolve(State, const Event&)`, `Event` being the context's event wrapper (a oneof of its
 // events, as UnpackEvent decodes them).
-template <typename State, typename Event>
+// (The state type is StateMessage: StreamFold::State() would hide a parameter named State.)
+template <typename StateMessage, typename Event>
 class EvolveStateFolder final : public StateFolder {
  public:
-  using EvolveFunction = State (*)(State, const Event&);
-  using StateMessage = State;  // StreamFold::State() hides the parameter's name in Fold
+  using EvolveFunction = StateMessage (*)(StateMessage, const Event&);
 
   explicit EvolveStateFolder(EvolveFunction evolve) : evolve_(evolve) {}
 

@@ -58,8 +58,9 @@ grpc::ServerUnaryReactor* FinishUnaryOnExecutor(grpc::CallbackServerContext* con
   return FinishUnaryOnExecutor(context, executor, precheck,
                                [response, work = std::move(work)]() mutable -> absl::Status {
                                  absl::StatusOr<Response> result = work();
-                                 if (result.ok()) *response = *std::move(result);
-                                 return result.status();
+                                 if (!result.ok()) return result.status();
+                                 *response = *std::move(result);
+                                 return absl::OkStatus();
                                });
 }
 

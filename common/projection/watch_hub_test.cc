@@ -58,7 +58,7 @@ class RecordingSink {
  public:
   explicit RecordingSink(bool manual_ack = false) : manual_ack_(manual_ack) {}
 
-  void Deliver(CounterIncremented view, WatchSent sent) {
+  void Deliver(const CounterIncremented& view, WatchSent sent) {
     {
       absl::MutexLock lock(&mu_);
       values_.push_back(view.by());
@@ -69,7 +69,7 @@ class RecordingSink {
     }
     sent();
   }
-  void End(absl::Status status) {
+  void End(const absl::Status& status) {
     absl::MutexLock lock(&mu_);
     ended_ = status;
   }
@@ -190,14 +190,14 @@ TEST(WatchHubTest, OnBatchAndUnsubscribeDoNotWaitForABlockedSink) {
   absl::Notification release;
   hub.Subscribe({.compute = [&counter] { return counter.View(); },
                  .deliver =
-                     [&](CounterIncremented, WatchSent sent) {
+                     [&](const CounterIncremented&, WatchSent sent) {
                        // Breaks the "must not block" contract on purpose: the hub thread is
                        // stuck here until the test releases it.
                        if (!in_sink.HasBeenNotified()) in_sink.Notify();
                        release.WaitForNotification();
                        sent();
                      },
-                 .end = [](absl::Status) {}});
+                 .end = [](const absl::Status&) {}});
   RecordingSink other;
   const uint64_t other_id = hub.Subscribe(Subscriber(counter, other));
   ASSERT_TRUE(in_sink.WaitForNotificationWithTimeout(kDeadline));
@@ -231,7 +231,7 @@ TEST(WatchHubTest, PluggableEqualityDecidesWhatIsAChange) {
                        }
                        sent();
                      },
-                 .end = [](absl::Status) {}});
+                 .end = [](const absl::Status&) {}});
   auto received_count = [&] {
     absl::MutexLock lock(&mu);
     return received.size();
@@ -252,9 +252,9 @@ TEST(WatchHubTest, ComputeErrorEndsTheSubscriber) {
   hub.Subscribe({.compute = []() -> absl::StatusOr<CounterIncremented> {
                    return absl::DataLossError("corrupt row");
                  },
-                 .deliver = [&sink](CounterIncremented view,
+                 .deliver = [&sink](const CounterIncremented& view,
                                     WatchSent sent) { sink.Deliver(view, std::move(sent)); },
-                 .end = [&sink](absl::Status status) { sink.End(status); }});
+                 .end = [&sink](const absl::Status& status) { sink.End(status); }});
   ASSERT_TRUE(Eventually([&] { return sink.ended().has_value(); }));
   EXPECT_EQ(sink.ended()->code(), absl::StatusCode::kDataLoss);
   EXPECT_TRUE(sink.values().empty());
@@ -318,13 +318,13 @@ TEST(WatchHubTest, UnsubscribeDuringActivityIsSafe) {
                              return counter.View();
                            },
                        .deliver =
-                           [&, unsubscribed, delivered](CounterIncremented, WatchSent sent) {
+                           [&, unsubscribed, delivered](const CounterIncremented&, WatchSent sent) {
                              if (unsubscribed->load()) late_calls.fetch_add(1);
                              delivered->fetch_add(1);
                              absl::MutexLock lock(&acks_mu);
                              acks.push_back(std::move(sent));
                            },
-                       .end = [&late_calls](absl::Status) { late_calls.fetch_add(1); },
+                       .end = [&late_calls](const absl::Status&) { late_calls.fetch_add(1); },
                        .affected =
                            [unsubscribed, &late_calls](const AppliedBatch&) {
                              if (unsubscribed->load()) late_calls.fetch_add(1);

@@ -108,7 +108,7 @@ absl::Status ModuleHost::StartBroker() {
     }
   }
   broker_options.topics.push_back({kDeadLetterTopic, 1});
-  ASSIGN_OR_RETURN(broker_, kafka::EmbeddedBroker::Start(std::move(broker_options)));
+  ASSIGN_OR_RETURN(broker_, kafka::EmbeddedBroker::Start(broker_options));
   kafka_bootstrap_ = broker_->bootstrap_servers();
   return absl::OkStatus();
 }
@@ -128,7 +128,8 @@ absl::Status ModuleHost::OpenWriteSides() {
 }
 
 absl::Status ModuleHost::ConnectPeers() {
-  for (const auto& [name, address] : options_.peers) {
+  for (const auto& [peer_name, address] : options_.peers) {
+    const std::string& name = peer_name;  // (structured bindings cannot be captured before C++20)
     const bool known = std::any_of(modules_.begin(), modules_.end(), [&](const auto& module) {
       return module->name() == name && module->owns_store();
     });

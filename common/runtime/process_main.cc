@@ -77,7 +77,7 @@ absl::StatusOr<eventstore::Durability> ParseDurability(absl::string_view durabil
 
 void PrintBanner(const std::string& program, const char* argv0, const ModuleHost& host) {
   const std::string prefix = absl::StrCat(program, ": ");
-  const std::string kafka = host.kafka_bootstrap();
+  const std::string& kafka = host.kafka_bootstrap();
   const std::vector<std::string> hosted = host.hosted();
   std::cout << prefix << "gRPC     " << host.grpc_address()
             << "   (gRPC health checking and server reflection on)\n"

@@ -31,7 +31,7 @@ std::pair<grpc::Status, int> HealthCheck(const std::string& address, const std::
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(20)));
   std::promise<grpc::Status> done;
   stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request, &response,
-                 [&done](grpc::Status status) { done.set_value(status); });
+                 [&done](const grpc::Status& status) { done.set_value(status); });
   grpc::Status status = done.get_future().get();
   if (!status.ok()) return {status, 0};
   std::vector<grpc::Slice> slices;

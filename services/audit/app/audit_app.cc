@@ -53,8 +53,9 @@ absl::StatusOr<std::vector<std::string>> AuditApp::GetDealHistory(
       }));
   RETURN_IF_ERROR(failure);
   if (page.entries() > 0) pages.push_back(page.Take());
-  if (pages.empty())
+  if (pages.empty()) {
     return absl::NotFoundError(absl::StrCat("deal ", Quoted(request.deal_id()), " not found"));
+  }
   return pages;
 }
 
@@ -147,8 +148,9 @@ absl::StatusOr<std::vector<AuditApp::StreamRef>> AuditApp::StreamsOf(
     return true;
   }));
   RETURN_IF_ERROR(failure);
-  if (streams.empty())
+  if (streams.empty()) {
     return absl::NotFoundError(absl::StrCat("deal ", Quoted(deal_id), " not found"));
+  }
   return streams;
 }
 
