@@ -25,7 +25,8 @@ namespace {
 constexpr char kMetricsContentType[] = "text/plain; version=0.0.4; charset=utf-8";
 
 void SendBody(mg_connection* connection, const char* content_type, absl::string_view body) {
-  mg_send_http_ok(connection, content_type, static_cast<long long>(body.size())  // NOLINT(google-runtime-int): mongoose's type);
+  // NOLINTNEXTLINE(google-runtime-int): mongoose's parameter type
+  mg_send_http_ok(connection, content_type, static_cast<long long>(body.size()));
   mg_write(connection, body.data(), body.size());
 }
 

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -59,8 +60,8 @@ common::v1::EventEnvelope LeadEventEnvelope(int index, const std::string& deal_i
 }
 
 // CPU ticks used so far by this process's RocksDB background threads ("rocksdb:low/high").
-long RocksDbBackgroundTicks() {
-  long ticks = 0;
+int64_t RocksDbBackgroundTicks() {
+  int64_t ticks = 0;
   for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
     std::ifstream stat(task.path() / "stat");
     std::string line;
@@ -69,7 +70,7 @@ long RocksDbBackgroundTicks() {
     if (name_end == std::string::npos || line.find("(rocksdb:") == std::string::npos) continue;
     std::istringstream fields(line.substr(name_end + 2));  // from field 3, the state
     std::string field;
-    long utime = 0, stime = 0;
+    int64_t utime = 0, stime = 0;
     for (int i = 3; i <= 15 && fields >> field; ++i) {
       if (i == 14) utime = std::stol(field);
       if (i == 15) stime = std::stol(field);
@@ -84,9 +85,9 @@ long RocksDbBackgroundTicks() {
 // have used no CPU for a second.
 absl::Duration AwaitBackgroundWorkSettled(absl::Duration limit) {
   const absl::Time start = absl::Now();
-  for (long ticks = RocksDbBackgroundTicks(); absl::Now() - start < limit;) {
+  for (int64_t ticks = RocksDbBackgroundTicks(); absl::Now() - start < limit;) {
     absl::SleepFor(absl::Seconds(1));
-    const long now = RocksDbBackgroundTicks();
+    const int64_t now = RocksDbBackgroundTicks();
     if (now == ticks) break;
     ticks = now;
   }
@@ -156,7 +157,7 @@ World& TheWorld() {
 double ThreadCpuMicros() {
   timespec now;
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-  return now.tv_sec * 1e6 + now.tv_nsec / 1e3;
+  return static_cast<double>(now.tv_sec) * 1e6 + static_cast<double>(now.tv_nsec) / 1e3;
 }
 
 double Percentile(std::vector<double>& values, int percent) {
@@ -183,7 +184,7 @@ void MeasurePercentiles(benchmark::State& state, Call call) {
   state.counters["p50_us"] = Percentile(wall, 50);
   state.counters["p99_us"] = Percentile(wall, 99);
   state.counters["cpu_p50_us"] = Percentile(cpu, 50);
-  state.counters["cpu_mean_us"] = cpu_total / cpu.size();
+  state.counters["cpu_mean_us"] = cpu_total / static_cast<double>(cpu.size());
 }
 
 void BM_DealHistory(benchmark::State& state) {

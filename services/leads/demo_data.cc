@@ -216,8 +216,9 @@ class Seeder {
     qualify.set_purchase_intent(std::min(100, spec.intent + 20));
     RETURN_IF_ERROR(Run(app_.UpdateQualification(qualify, Origin())));
     RETURN_IF_ERROR(MoveStage(v1::LEAD_STAGE_QUALIFIED, ""));
-    if (spec.fate == Fate::kQualified)
+    if (spec.fate == Fate::kQualified) {
       return Activity(v1::ACTIVITY_TYPE_MEETING, "需求确认会", true);
+    }
     if (spec.fate == Fate::kBackToNurturing) {
       return MoveStage(v1::LEAD_STAGE_NURTURING,
                        "客户预算冻结至下财年 (budget frozen until next FY)");

@@ -50,6 +50,7 @@ TEST_F(LeadsAppTest, ConcurrentCapturesOfOneEmailEndWithOneLeadAndMerges) {
   constexpr int kThreads = 4;
   std::vector<absl::StatusOr<v1::CaptureLeadResponse>> results(kThreads);
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       v1::CaptureLeadRequest c = Capture("", 10 + t);  // distinct company, generated lead id

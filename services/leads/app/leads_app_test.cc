@@ -240,6 +240,7 @@ TEST_F(LeadsAppTest, ConcurrentCommandsOnOneLeadAreAllAppliedOrConflictCleanly) 
   constexpr int kEach = 10;
   std::vector<std::thread> threads;
   std::atomic<int> failed{0};
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < kEach; ++i) {
@@ -297,8 +298,9 @@ TEST_F(LeadsAppTest, OverdueIsReportedOncePerEpisodeAndAnActivityEndsIt) {
 
   auto events = store_->ReadStream("lead-L1", 1, 100);
   int overdue_events = 0;
-  for (const auto& e : *events)
+  for (const auto& e : *events) {
     overdue_events += e.event_type() == "sales.leads.v1.FollowUpOverdue";
+  }
   EXPECT_EQ(overdue_events, 2);
   EXPECT_EQ(events->back().actor(), "system:overdue-scanner");
 }

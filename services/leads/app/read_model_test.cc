@@ -27,8 +27,9 @@ class ReadModelTest : public LeadsAppTest {
   // a settings change in the middle (re-indexes every lead), and leads that close.
   void WriteHistory() {
     SetUpOrganisation();
-    for (int i = 1; i <= 4; ++i)
+    for (int i = 1; i <= 4; ++i) {
       CaptureOk(Capture("L" + std::to_string(i), i, i % 2 ? "east" : "west"));
+    }
     auto duplicate = app_->CaptureLead(Capture("L5", 1), origin_);
     ASSERT_TRUE(duplicate.ok()) << duplicate.status();
     EXPECT_TRUE(duplicate->merged_as_duplicate());  // into L1: more events on one lead

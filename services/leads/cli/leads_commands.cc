@@ -173,6 +173,7 @@ std::string BoardText(const v1::PipelineBoard& board) {
   std::string out = absl::StrCat("pipeline board of team ", board.team_id(), "\n");
   for (const v1::BoardColumn& column : board.columns()) {
     std::vector<std::string> totals;
+    totals.reserve(column.total_amount_size());
     for (int i = 0; i < column.total_amount_size(); ++i) {
       totals.push_back(
           absl::StrCat(FormatMoney(column.total_amount(i)),

@@ -36,8 +36,9 @@ int FunnelRank(v1::LeadStage stage) {
 bool IsBeforeOpportunity(v1::LeadStage stage) { return FunnelRank(stage) > 0; }
 
 absl::Status RequireOpen(const v1::Lead& lead, absl::string_view lead_id) {
-  if (lead.lead_id().empty())
+  if (lead.lead_id().empty()) {
     return absl::NotFoundError(absl::StrCat("lead '", lead_id, "' not found"));
+  }
   if (IsClosedStage(lead.stage())) {
     return RuleViolated("lead_closed", absl::StrCat("lead '", lead.lead_id(), "' is closed (",
                                                     v1::LeadStage_Name(lead.stage()), ")"));
@@ -323,8 +324,9 @@ absl::StatusOr<LeadEvents> Decide(const v1::Lead& lead, const v1::AssignLeadRequ
     method = v1::ASSIGNMENT_METHOD_RULE;
   } else {
     const org::v1::Rep* rep = org::FindRep(ctx.org, c.rep_id());
-    if (rep == nullptr)
+    if (rep == nullptr) {
       return absl::NotFoundError(absl::StrCat("rep '", c.rep_id(), "' not found"));
+    }
     assignee = {rep->rep_id(), rep->team_id()};
   }
   if (assignee.rep_id == lead.rep_id()) {

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "absl/strings/match.h"
 #include "common/time/proto_time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -80,7 +81,7 @@ v1::UpdateQualificationRequest Qualify(int need, int intent) {
 
 std::string RuleOf(const absl::Status& status) {
   std::string message(status.message());
-  if (message.rfind("rule ", 0) != 0) return "";
+  if (!absl::StartsWith(message, "rule ")) return "";
   return message.substr(5, message.find(':') - 5);
 }
 
