@@ -222,7 +222,9 @@ TEST(GrpcServerLimitsTest, AFloodOfResetStreamsLeavesTheServerHealthyAndItsMemor
             << (sent ? "kept" : "closed by the server") << "): resident memory +"
             << peak / (1 << 20) << " MiB after it, +" << kept / (1 << 20)
             << " MiB once freed memory is released\n";
-  if (kMeasurable) EXPECT_LT(kept, int64_t{16} << 20) << "the streams' memory must not be kept";
+  if (kMeasurable) {
+    EXPECT_LT(kept, int64_t{16} << 20) << "the streams' memory must not be kept";
+  }
   reading = false;
   (*server)->Shutdown(absl::Now());
   drain.join();
