@@ -33,16 +33,24 @@
 #include "absl/status/statusor.h"
 #include "common/concurrency/executor.h"
 #include "common/eventstore/event_store.h"
+#include "common/grpc/request_parsing_service.h"
 #include "sales/common/v1/feed.grpc.pb.h"
 
 namespace sales::feed {
 
-class EventFeedService final : public sales::common::v1::EventFeed::CallbackService {
+class EventFeedService final
+    : public grpc_server::RequestParsingService<sales::common::v1::EventFeed::CallbackService> {
  public:
+  static constexpr char kServiceName[] = "sales.common.v1.EventFeed";
+
   // Stores by context name; every store and `executor` must outlive the service's calls.
   using Stores = std::map<std::string, eventstore::EventStore*>;
   EventFeedService(Stores stores, concurrency::Executor* executor)
-      : stores_(std::move(stores)), executor_(executor) {}
+      : stores_(std::move(stores)), executor_(executor) {
+    ParseRequestsOf(&EventFeedService::ReadAll, &EventFeedService::ReadStream,
+                    &EventFeedService::ReadStreamStored, &EventFeedService::GetStreamHead,
+                    &EventFeedService::GetHead);
+  }
 
   grpc::ServerWriteReactor<sales::common::v1::EventPage>* ReadAll(
       grpc::CallbackServerContext* context,

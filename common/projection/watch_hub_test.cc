@@ -101,9 +101,9 @@ class RecordingSink {
 
 WatchSubscriber<CounterIncremented> Subscriber(Counter& counter, RecordingSink& sink) {
   return {.compute = [&counter] { return counter.View(); },
-          .deliver = [&sink](CounterIncremented view,
-                             WatchSent sent) { sink.Deliver(std::move(view), std::move(sent)); },
-          .end = [&sink](absl::Status status) { sink.End(std::move(status)); }};
+          .deliver = [&sink](const CounterIncremented& view,
+                             WatchSent sent) { sink.Deliver(view, std::move(sent)); },
+          .end = [&sink](const absl::Status& status) { sink.End(status); }};
 }
 
 // Sets the counter and reports a batch, as ProjectionRunner would after a commit.

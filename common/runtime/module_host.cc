@@ -59,6 +59,7 @@ absl::StatusOr<std::unique_ptr<ModuleHost>> ModuleHost::Start(
                                    [&](const auto& module) { return module->name() == name; });
     if (!known) {
       std::vector<std::string> names;
+      names.reserve(modules.size());
       for (const auto& module : modules) names.emplace_back(module->name());
       return InvalidField("contexts", absl::StrCat("unknown context \"", name,
                                                    "\" (known: ", absl::StrJoin(names, ", "), ")"));

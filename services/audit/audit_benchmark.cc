@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/time/clock.h"
 #include "benchmark/benchmark.h"
 #include "common/eventsourcing/event_codec.h"
@@ -67,7 +68,7 @@ int64_t RocksDbBackgroundTicks() {
     std::string line;
     std::getline(stat, line);
     const size_t name_end = line.rfind(')');
-    if (name_end == std::string::npos || line.find("(rocksdb:") == std::string::npos) continue;
+    if (name_end == std::string::npos || !absl::StrContains(line, "(rocksdb:")) continue;
     std::istringstream fields(line.substr(name_end + 2));  // from field 3, the state
     std::string field;
     int64_t utime = 0, stime = 0;

@@ -6,7 +6,7 @@
 
 namespace sales::funnel {
 
-absl::StatusOr<std::unique_ptr<FunnelHost>> FunnelHost::Open(FunnelHostOptions options) {
+absl::StatusOr<std::unique_ptr<FunnelHost>> FunnelHost::Open(const FunnelHostOptions& options) {
   if (options.sources.empty()) return InvalidField("sources", "at least one is required");
   if (options.dead_letters == nullptr) return InvalidField("dead_letters", "required");
   if (options.executor == nullptr) return InvalidField("executor", "required");

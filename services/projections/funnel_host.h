@@ -48,7 +48,7 @@ class FunnelHost {
 
   // Opens the read model and starts the runner. INVALID_ARGUMENT without sources, dead-letter
   // publisher or executor.
-  static absl::StatusOr<std::unique_ptr<FunnelHost>> Open(FunnelHostOptions options);
+  static absl::StatusOr<std::unique_ptr<FunnelHost>> Open(const FunnelHostOptions& options);
   // Ends open watches, then stops the runner.
   ~FunnelHost();
 

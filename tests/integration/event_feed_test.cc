@@ -96,6 +96,7 @@ class EventFeedTest : public ::testing::Test {
 
   static std::vector<std::string> Serialized(const std::vector<EventEnvelope>& events) {
     std::vector<std::string> bytes;
+    bytes.reserve(events.size());
     for (const auto& event : events) bytes.push_back(event.SerializeAsString());
     return bytes;
   }
@@ -300,6 +301,7 @@ TEST_F(EventFeedTest, ConcurrentReadersEachGetTheWholeLog) {
   Fill(1500);
   const std::vector<std::string> expected = StoredLog(0, 10'000);
   std::vector<std::thread> readers;
+  readers.reserve(4);
   for (int r = 0; r < 4; ++r) {
     readers.emplace_back([&] {
       auto events = Reader(64).ReadAll(0, 10'000);

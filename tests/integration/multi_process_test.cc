@@ -69,8 +69,9 @@ class MultiProcessTest : public ::testing::Test {
   void TearDown() override {
     if (script_pid_ <= 0) return;
     kill(script_pid_, SIGTERM);  // the script stops its processes, read side first
-    for (int i = 0; i < 300 && kill(script_pid_, 0) == 0; ++i)
+    for (int i = 0; i < 300 && kill(script_pid_, 0) == 0; ++i) {
       absl::SleepFor(absl::Milliseconds(50));
+    }
     kill(-script_pid_, SIGKILL);  // whatever is left of the group
   }
 

@@ -358,10 +358,11 @@ TEST_F(ProjectionRunnerTest, ABacklogIsAppliedInCatchUpBatchesThenLiveEventsInLi
     Append("live", 3);
     WaitForExpectedCounts();
   }
+  EXPECT_EQ(runner_->stats().applied, 615);
+  runner_->Stop();  // the observer writes to locals of this test: no call may outlive them
   absl::MutexLock lock(&mu);
   ASSERT_FALSE(batch_sizes.empty());
   for (size_t size : batch_sizes) EXPECT_LE(size, 20u) << "live events go in live batches";
-  EXPECT_EQ(runner_->stats().applied, 615);
 }
 
 TEST_F(ProjectionRunnerTest, RedeliveredMessagesAreAppliedOnce) {
@@ -481,7 +482,7 @@ TEST_F(ProjectionRunnerTest, EvictedOffsetsAreCaughtUpFromTheFeed) {
   runner_.reset();
 
   // ~7 MiB into one partition: more than the embedded broker keeps.
-  Append("big", 70, 100 * 1024);
+  Append("big", 70, size_t{100} * 1024);
   Append("small", 5);
   ASSERT_TRUE(WaitFor([&] { return relay_->backlog() == 0; }));
   ASSERT_TRUE(SomethingWasEvicted()) << "nothing was evicted; the test would prove nothing";
@@ -548,7 +549,7 @@ TEST_F(ProjectionRunnerTest, OffsetsEvictedWhileConsumingAreCaughtUpFromTheFeed)
   ASSERT_TRUE(gated.entered.WaitForNotificationWithTimeout(kDeadline))
       << runner_->stats().last_error;
 
-  Append("big", 70, 100 * 1024);  // evicts what the stuck runner has not read yet
+  Append("big", 70, size_t{100} * 1024);  // evicts what the stuck runner has not read yet
   ASSERT_TRUE(WaitFor([&] { return relay_->backlog() == 0; }));
   ASSERT_TRUE(SomethingWasEvicted()) << "nothing was evicted; the test would prove nothing";
   gated.open.Notify();

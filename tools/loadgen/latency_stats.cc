@@ -25,8 +25,8 @@ void LatencyStats::RecordError(const std::string& kind, grpc::StatusCode code) {
   ++errors_[{kind, code}];
 }
 
-void LatencyStats::MergeFrom(LatencyStats other) {
-  for (auto& [kind, nanos] : other.nanos_by_kind_) {
+void LatencyStats::MergeFrom(const LatencyStats& other) {
+  for (const auto& [kind, nanos] : other.nanos_by_kind_) {
     std::vector<int64_t>& mine = nanos_by_kind_[kind];
     mine.insert(mine.end(), nanos.begin(), nanos.end());
   }
@@ -47,8 +47,9 @@ KindSummary LatencyStats::Summarize(const std::string& kind) const {
 
 KindSummary LatencyStats::SummarizeAll() const {
   std::vector<int64_t> all;
-  for (const auto& [kind, nanos] : nanos_by_kind_)
+  for (const auto& [kind, nanos] : nanos_by_kind_) {
     all.insert(all.end(), nanos.begin(), nanos.end());
+  }
   return SummarizeNanos(std::move(all));
 }
 

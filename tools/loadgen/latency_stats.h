@@ -8,7 +8,7 @@
 //   stats.RecordError("assign", grpc::StatusCode::ABORTED);
 //   ...
 //   LatencyStats total;
-//   for (LatencyStats& s : per_thread) total.MergeFrom(std::move(s));
+//   for (const LatencyStats& s : per_thread) total.MergeFrom(s);
 //   KindSummary all = total.SummarizeAll();
 //
 // Thread-safety: thread-compatible; give each thread its own instance and merge after joining.
@@ -37,7 +37,7 @@ class LatencyStats {
  public:
   void RecordOk(const std::string& kind, absl::Duration latency);
   void RecordError(const std::string& kind, grpc::StatusCode code);
-  void MergeFrom(LatencyStats other);
+  void MergeFrom(const LatencyStats& other);
 
   // Kinds seen (successes or errors), in name order.
   std::vector<std::string> Kinds() const;

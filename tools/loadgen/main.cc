@@ -38,6 +38,11 @@ ABSL_FLAG(std::string, server, "",
 ABSL_FLAG(bool, watch_probe, false,
           "Also measure command-ack → visible in WatchFunnel during the command phase (the "
           "in-process salesd then runs its read side too).");
+ABSL_FLAG(std::string, read_side, "off",
+          "In-process salesd only: off (the org and leads contexts), on (every module, as salesd "
+          "ships: the leads read model plus the funnel, audit and org-replica projections), or "
+          "both (off, then on, each on a fresh server; prints the on/off throughput ratio, "
+          "target >= 0.85). --watch_probe implies on.");
 ABSL_FLAG(std::string, channels, "both",
           "shared (one channel for all clients), per_client (one connection each) or both "
           "(run both, report the faster).");
@@ -77,8 +82,8 @@ void AddRows(salesctl::TablePrinter& table, const std::string& mode, const Phase
   const double seconds = absl::ToDoubleSeconds(phase.measured);
   auto add = [&](const std::string& kind, const KindSummary& s, int64_t errors) {
     table.AddRow({mode, kind, absl::StrCat(s.count),
-                  absl::StrFormat("%.0f", seconds > 0 ? s.count / seconds : 0), Ms(s.p50_ms),
-                  Ms(s.p99_ms), Ms(s.p999_ms), absl::StrCat(errors)});
+                  absl::StrFormat("%.0f", seconds > 0 ? static_cast<double>(s.count) / seconds : 0),
+                  Ms(s.p50_ms), Ms(s.p99_ms), Ms(s.p999_ms), absl::StrCat(errors)});
   };
   std::vector<std::string> kinds = phase.stats.Kinds();
   for (const std::string& kind : kinds) {
@@ -130,52 +135,49 @@ std::string RunDigits() {
   return absl::StrFormat("%06d", std::uniform_int_distribution<int>(0, 999'999)(device));
 }
 
-int Run() {
-  const PhaseOptions options{.clients = std::max(1, absl::GetFlag(FLAGS_clients)),
-                             .warm_up = absl::Seconds(absl::GetFlag(FLAGS_warm_up)),
-                             .duration = absl::Seconds(absl::GetFlag(FLAGS_duration)),
-                             .max_calls = absl::GetFlag(FLAGS_max_commands)};
-  const std::string channels_flag = absl::GetFlag(FLAGS_channels);
-  std::vector<std::string> modes;
-  if (channels_flag == "both") {
-    modes = {"shared", "per_client"};
-  } else if (channels_flag == "shared" || channels_flag == "per_client") {
-    modes = {channels_flag};
-  } else {
-    std::cerr << "leads_loadgen: --channels must be shared, per_client or both\n";
-    return 2;
-  }
-
-  // The in-process server, unless --server names one.
-  std::string target = absl::GetFlag(FLAGS_server);
-  std::string data_dir;
-  std::unique_ptr<runtime::ModuleHost> server;
-  if (target.empty()) {
+// The in-process salesd of one read-side setting on a temp dir, removed with it.
+class InProcessServer {
+ public:
+  static absl::StatusOr<std::unique_ptr<InProcessServer>> Start(bool read_side) {
     char dir_template[] = "/tmp/leads_loadgen.XXXXXX";
-    if (mkdtemp(dir_template) == nullptr) {
-      std::cerr << "leads_loadgen: cannot create a temp dir\n";
-      return 1;
-    }
-    data_dir = dir_template;
-    // The org and leads contexts alone, or with the read side (every module, as salesd) for the
-    // probe.
+    if (mkdtemp(dir_template) == nullptr) return absl::InternalError("cannot create a temp dir");
+    auto server = std::unique_ptr<InProcessServer>(new InProcessServer(dir_template));
+    // The org and leads contexts alone, or every module (as salesd).
     auto started = runtime::ModuleHost::Start(
-        {.data_dir = data_dir,
+        {.data_dir = server->data_dir_,
          .grpc_port = 0,
          .http_port = 0,
-         .contexts = absl::GetFlag(FLAGS_watch_probe) ? modules::AllModuleNames()
-                                                      : std::vector<std::string>{"org", "leads"}},
+         .contexts =
+             read_side ? modules::AllModuleNames() : std::vector<std::string>{"org", "leads"}},
         modules::AllModules());
-    if (!started.ok()) {
-      std::cerr << "leads_loadgen: starting salesd: " << started.status() << "\n";
-      std::filesystem::remove_all(data_dir);
-      return 1;
-    }
-    server = *std::move(started);
-    target = server->grpc_address();
-    std::cout << "in-process salesd at " << target << ", data in " << data_dir << "\n";
+    if (!started.ok()) return started.status();
+    server->host_ = *std::move(started);
+    std::cout << "in-process salesd (read side " << (read_side ? "on" : "off") << ") at "
+              << server->host_->grpc_address() << ", data in " << server->data_dir_ << "\n";
+    return server;
   }
+  ~InProcessServer() {
+    if (host_ != nullptr) host_->Shutdown();
+    host_.reset();
+    std::filesystem::remove_all(data_dir_);
+  }
+  std::string address() const { return host_->grpc_address(); }
 
+ private:
+  explicit InProcessServer(std::string data_dir) : data_dir_(std::move(data_dir)) {}
+  std::string data_dir_;
+  std::unique_ptr<runtime::ModuleHost> host_;
+};
+
+struct ServerResult {
+  int exit_code = 0;
+  double commands_per_second = 0;  // of the faster channel mode
+};
+
+// Sets up an organisation on `target`, runs every channel mode, prints the tables and summary.
+ServerResult MeasureAgainst(const std::string& target, const std::vector<std::string>& modes,
+                            const PhaseOptions& options) {
+  ServerResult outcome;
   int exit_code = 0;
   {
     auto setup_stub = org::v1::OrgService::NewStub(
@@ -238,6 +240,7 @@ int Run() {
           "leads_loadgen: commands/s=%.0f empty_rpc/s=%.0f ratio=%.3f p50_ms=%.3f p99_ms=%.3f\n",
           best.commands.calls_per_second(), best.empty_rpc.calls_per_second(), best.ratio(),
           all.p50_ms, all.p99_ms);
+      outcome.commands_per_second = best.commands.calls_per_second();
       if (absl::GetFlag(FLAGS_watch_probe)) {
         const KindSummary watch = best.watch.Summarize("ack_to_watch");
         std::cout << absl::StrFormat(
@@ -247,12 +250,57 @@ int Run() {
       }
     }
   }
-  if (server != nullptr) {
-    server->Shutdown();
-    server.reset();
-    std::filesystem::remove_all(data_dir);
+  outcome.exit_code = exit_code;
+  return outcome;
+}
+
+int Run() {
+  const PhaseOptions options{.clients = std::max(1, absl::GetFlag(FLAGS_clients)),
+                             .warm_up = absl::Seconds(absl::GetFlag(FLAGS_warm_up)),
+                             .duration = absl::Seconds(absl::GetFlag(FLAGS_duration)),
+                             .max_calls = absl::GetFlag(FLAGS_max_commands)};
+  const std::string channels_flag = absl::GetFlag(FLAGS_channels);
+  std::vector<std::string> modes;
+  if (channels_flag == "both") {
+    modes = {"shared", "per_client"};
+  } else if (channels_flag == "shared" || channels_flag == "per_client") {
+    modes = {channels_flag};
+  } else {
+    std::cerr << "leads_loadgen: --channels must be shared, per_client or both\n";
+    return 2;
   }
-  return exit_code;
+
+  const std::string read_side =
+      absl::GetFlag(FLAGS_watch_probe) ? std::string("on") : absl::GetFlag(FLAGS_read_side);
+  if (read_side != "off" && read_side != "on" && read_side != "both") {
+    std::cerr << "leads_loadgen: --read_side must be off, on or both\n";
+    return 2;
+  }
+  if (const std::string target = absl::GetFlag(FLAGS_server); !target.empty()) {
+    return MeasureAgainst(target, modes, options).exit_code;
+  }
+  std::vector<bool> settings;
+  if (read_side != "on") settings.push_back(false);
+  if (read_side != "off") settings.push_back(true);
+  std::vector<ServerResult> results;
+  for (const bool on : settings) {
+    auto server = InProcessServer::Start(on);
+    if (!server.ok()) {
+      std::cerr << "leads_loadgen: starting salesd: " << server.status() << "\n";
+      return 1;
+    }
+    results.push_back(MeasureAgainst((*server)->address(), modes, options));
+    if (results.back().exit_code != 0) return results.back().exit_code;
+  }
+  if (results.size() == 2) {
+    const double off = results[0].commands_per_second;
+    const double on = results[1].commands_per_second;
+    std::cout << absl::StrFormat(
+        "leads_loadgen: read side off commands/s=%.0f on commands/s=%.0f on/off=%.3f (target "
+        ">= 0.85)\n",
+        off, on, off > 0 ? on / off : 0);
+  }
+  return 0;
 }
 
 }  // namespace

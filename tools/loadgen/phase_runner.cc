@@ -28,6 +28,7 @@ PhaseResult RunPhase(const PhaseOptions& options, const ClientFactory& make_clie
   absl::Notification max_calls_reached;
   std::vector<LatencyStats> per_client(static_cast<size_t>(options.clients));
   std::vector<std::thread> threads;
+  threads.reserve(static_cast<size_t>(options.clients));
   for (int client = 0; client < options.clients; ++client) {
     threads.emplace_back([&, client] {
       LatencyStats& stats = per_client[static_cast<size_t>(client)];
@@ -60,7 +61,7 @@ PhaseResult RunPhase(const PhaseOptions& options, const ClientFactory& make_clie
 
   PhaseResult result;
   result.measured = std::max(absl::ZeroDuration(), measure_to - measure_from);
-  for (LatencyStats& stats : per_client) result.stats.MergeFrom(std::move(stats));
+  for (const LatencyStats& stats : per_client) result.stats.MergeFrom(stats);
   return result;
 }
 

@@ -116,7 +116,8 @@ int Run(int argc, char** argv) {
   if (command == nullptr) {
     return UsageError(absl::StrCat("unknown command \"", group->name, " ", args[next], "\""));
   }
-  const std::vector<std::string> command_args(args.begin() + next + 1, args.end());
+  const std::vector<std::string> command_args(args.begin() + static_cast<std::ptrdiff_t>(next) + 1,
+                                              args.end());
   for (const std::string& arg : command_args) {
     if (arg == "--help") {
       std::cout << "salesctl " << group->name << " " << command->name << ": " << command->summary

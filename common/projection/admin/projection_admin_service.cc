@@ -59,6 +59,7 @@ absl::StatusOr<absl::Duration> MaxWait(const projections::v1::RebuildRequest& re
 ProjectionAdminService::ProjectionAdminService(concurrency::Executor* executor,
                                                std::string scratch_dir)
     : executor_(executor), scratch_dir_(std::move(scratch_dir)) {
+  ParseRequestsOf(&ProjectionAdminService::ListProjections, &ProjectionAdminService::Rebuild);
   RemoveAbandonedRebuilds();
 }
 

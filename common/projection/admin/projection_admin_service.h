@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "common/concurrency/executor.h"
+#include "common/grpc/request_parsing_service.h"
 #include "common/projection/projection_runner.h"
 #include "grpcpp/grpcpp.h"
 #include "sales/projections/v1/admin.grpc.pb.h"
@@ -37,7 +38,8 @@ struct AdministeredProjection {
   std::function<std::unique_ptr<Projection>()> make_projection;
 };
 
-class ProjectionAdminService final : public projections::v1::ProjectionAdmin::CallbackService {
+class ProjectionAdminService final
+    : public grpc_server::RequestParsingService<projections::v1::ProjectionAdmin::CallbackService> {
  public:
   static constexpr char kServiceName[] = "sales.projections.v1.ProjectionAdmin";
 

@@ -15,11 +15,10 @@ namespace {
 class HistoryWriter final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
   HistoryWriter(const AuditApp* app, concurrency::Executor* executor,
-                const grpc::ByteBuffer& request_bytes) {
+                grpc::ByteBuffer request_bytes) {
     v1::GetDealHistoryRequest request;
-    if (!ParseRequest(request_bytes, request)) {
-      Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                          "the request is not a GetDealHistoryRequest"));
+    if (!grpc_server::ParseRequest(request_bytes, &request)) {
+      Finish(grpc_server::NotAValidRequest<v1::GetDealHistoryRequest>());
       return;
     }
     absl::Status scheduled = executor->Schedule([this, app, request] {
@@ -47,16 +46,6 @@ class HistoryWriter final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
   void OnDone() override { delete this; }
 
  private:
-  static bool ParseRequest(const grpc::ByteBuffer& bytes, v1::GetDealHistoryRequest& request) {
-    std::vector<grpc::Slice> slices;
-    if (!bytes.Dump(&slices).ok()) return false;
-    std::string joined;
-    for (const grpc::Slice& slice : slices) {
-      joined.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
-    }
-    return request.ParseFromString(joined);
-  }
-
   void WriteNext() {
     if (next_ == pages_.size()) {
       Finish(grpc::Status::OK);

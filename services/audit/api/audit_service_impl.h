@@ -17,19 +17,26 @@
 #define SALES_SERVICES_AUDIT_API_AUDIT_SERVICE_IMPL_H_
 
 #include "common/concurrency/executor.h"
+#include "common/grpc/request_parsing_service.h"
 #include "grpcpp/grpcpp.h"
 #include "sales/audit/v1/audit.grpc.pb.h"
 #include "services/audit/app/audit_app.h"
 
 namespace sales::audit {
 
-class AuditServiceImpl final : public v1::AuditService::WithRawCallbackMethod_GetDealHistory<
-                                   v1::AuditService::CallbackService> {
+// GetDealHistory is registered raw (its pages are written as the stored bytes) and parses its
+// request itself; the other methods through RequestParsingService.
+class AuditServiceImpl final : public grpc_server::RequestParsingService<
+                                   v1::AuditService::WithRawCallbackMethod_GetDealHistory<
+                                       v1::AuditService::CallbackService>> {
  public:
   static constexpr char kServiceName[] = "sales.audit.v1.AuditService";
 
   AuditServiceImpl(const AuditApp* app, concurrency::Executor* executor)
-      : app_(app), executor_(executor) {}
+      : app_(app), executor_(executor) {
+    ParseRequestsOf(&AuditServiceImpl::GetDealAsOf, &AuditServiceImpl::VerifyDeal,
+                    &AuditServiceImpl::VerifyStream);
+  }
 
   // `request` is a serialized GetDealHistoryRequest; each written buffer a DealHistoryPage.
   grpc::ServerWriteReactor<grpc::ByteBuffer>* GetDealHistory(

@@ -16,7 +16,17 @@ using grpc_server::FinishCommandOnExecutor;
 using grpc_server::FinishUnaryOnExecutor;
 
 LeadServiceImpl::LeadServiceImpl(LeadsApp* app, concurrency::Executor* executor)
-    : app_(app), executor_(executor) {}
+    : app_(app), executor_(executor) {
+  ParseRequestsOf(&LeadServiceImpl::SetPipelineSettings, &LeadServiceImpl::GetPipelineSettings,
+                  &LeadServiceImpl::CaptureLead, &LeadServiceImpl::UpdateLeadDetails,
+                  &LeadServiceImpl::ChangeLeadSource, &LeadServiceImpl::UpdateQualification,
+                  &LeadServiceImpl::MoveLeadStage, &LeadServiceImpl::ConvertToOpportunity,
+                  &LeadServiceImpl::ChangeSalesStep, &LeadServiceImpl::OverrideDealProbability,
+                  &LeadServiceImpl::ChangeDealAmount, &LeadServiceImpl::AssignLead,
+                  &LeadServiceImpl::LogActivity, &LeadServiceImpl::DisqualifyLead,
+                  &LeadServiceImpl::WinDeal, &LeadServiceImpl::LoseDeal, &LeadServiceImpl::GetLead,
+                  &LeadServiceImpl::ListLeads, &LeadServiceImpl::GetPipelineBoard);
+}
 
 template <typename Request, typename Response>
 grpc::ServerUnaryReactor* LeadServiceImpl::Command(grpc::CallbackServerContext* context,

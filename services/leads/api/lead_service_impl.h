@@ -26,13 +26,15 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "common/concurrency/executor.h"
+#include "common/grpc/request_parsing_service.h"
 #include "grpcpp/grpcpp.h"
 #include "sales/leads/v1/leads.grpc.pb.h"
 #include "services/leads/app/leads_app.h"
 
 namespace sales::leads {
 
-class LeadServiceImpl final : public v1::LeadService::CallbackService {
+class LeadServiceImpl final
+    : public grpc_server::RequestParsingService<v1::LeadService::CallbackService> {
  public:
   // The name health checks use for this service.
   static constexpr char kServiceName[] = "sales.leads.v1.LeadService";

@@ -9,17 +9,25 @@
 #define SALES_SERVICES_ORG_API_ORG_SERVICE_IMPL_H_
 
 #include "common/concurrency/executor.h"
+#include "common/grpc/request_parsing_service.h"
 #include "grpcpp/grpcpp.h"
 #include "sales/org/v1/org.grpc.pb.h"
 #include "services/org/app/org_app.h"
 
 namespace sales::org {
 
-class OrgServiceImpl final : public v1::OrgService::CallbackService {
+class OrgServiceImpl final
+    : public grpc_server::RequestParsingService<v1::OrgService::CallbackService> {
  public:
   static constexpr char kServiceName[] = "sales.org.v1.OrgService";
 
-  OrgServiceImpl(OrgApp* app, concurrency::Executor* executor) : app_(app), executor_(executor) {}
+  OrgServiceImpl(OrgApp* app, concurrency::Executor* executor) : app_(app), executor_(executor) {
+    ParseRequestsOf(&OrgServiceImpl::AddRegion, &OrgServiceImpl::AddProductLine,
+                    &OrgServiceImpl::AddCustomerSegment, &OrgServiceImpl::CreateTeam,
+                    &OrgServiceImpl::AddRep, &OrgServiceImpl::MoveRep,
+                    &OrgServiceImpl::AddTerritoryRule, &OrgServiceImpl::RemoveTerritoryRule,
+                    &OrgServiceImpl::GetOrganisation, &OrgServiceImpl::ListTerritoryGaps);
+  }
 
   grpc::ServerUnaryReactor* AddRegion(grpc::CallbackServerContext* context,
                                       const v1::AddRegionRequest* request,

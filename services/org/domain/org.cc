@@ -95,8 +95,9 @@ bool HasSegment(const v1::SalesOrganisation& org, absl::string_view id) {
 
 absl::StatusOr<OrgEvents> Decide(const v1::SalesOrganisation& org, const v1::AddRegionRequest& c) {
   RETURN_IF_ERROR(ValidateNamed("region", "region_id", c.region().region_id(), c.region().name()));
-  if (HasRegion(org, c.region().region_id()))
+  if (HasRegion(org, c.region().region_id())) {
     return AlreadyExists("region", c.region().region_id());
+  }
   v1::OrgEvent event;
   *event.mutable_region_added()->mutable_region() = c.region();
   return One(std::move(event));
@@ -197,8 +198,9 @@ absl::StatusOr<OrgEvents> Decide(const v1::SalesOrganisation& org,
   RETURN_IF_ERROR(ValidateId("rule.team_id", rule.team_id()));
   if (FindTeam(org, rule.team_id()) == nullptr) return NotFound("team", rule.team_id());
   for (const v1::TerritoryRule& existing : org.territory_rules()) {
-    if (existing.rule_id() == rule.rule_id())
+    if (existing.rule_id() == rule.rule_id()) {
       return AlreadyExists("territory rule", rule.rule_id());
+    }
     if (Overlaps(existing, rule)) {
       return RuleViolated(
           "territory_overlap",

@@ -61,8 +61,8 @@ std::vector<EventEnvelope> LeadsHistory(int count) {
   std::mt19937_64 rng(2026);
   const absl::Time year = absl::FromCivil(absl::CivilDay(2026, 1, 1), funnel::BusinessTimeZone());
   std::vector<EventEnvelope> history;
-  for (int lead = 0; static_cast<int>(history.size()) < count; ++lead) {
-    const absl::Time start = year + absl::Seconds(rng() % (365 * 86400));
+  for (int lead = 0; std::cmp_less(history.size(), count); ++lead) {
+    const absl::Time start = year + absl::Seconds(rng() % (365 * 86400ULL));
     funnel::testing::LeadScript script =
         funnel::testing::RandomLead(rng, absl::StrCat("L", lead), start, kReps);
     for (const EventEnvelope& event : script.events()) history.push_back(event);
@@ -137,8 +137,9 @@ void DecodeLeadEvent(absl::string_view bytes) {
 
 void BM_DecodeOnly(benchmark::State& state) {
   testing::PublishedHistory& history = History();
-  for (auto _ : state)
+  for (auto _ : state) {
     rates["decode"] = testing::DecodeConsume(state, history, events, DecodeLeadEvent);
+  }
   state.SetItemsProcessed(state.iterations() * events);
 }
 
@@ -179,8 +180,9 @@ int main(int argc, char** argv) {
   using sales::projection::events;
   using sales::projection::rates;
   if (!sales::projection::testing::TakeIntFlags(
-          argc, argv, {{"--events=", &events}, {"--batch=", &batch_events}}))
+          argc, argv, {{"--events=", &events}, {"--batch=", &batch_events}})) {
     return 1;
+  }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

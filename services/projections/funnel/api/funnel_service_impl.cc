@@ -17,22 +17,26 @@ using ::sales::projections::v1::WatchFunnelRequest;
 
 namespace {
 
-// One call's request and response on an Arena that the call's end (Release) frees.
-class ArenaMessages final : public grpc::MessageHolder<GetFunnelRequest, FunnelReport> {
+using ReceivedGetFunnel = grpc_server::ReceivedRequest<GetFunnelRequest>;
+
+// One call's response on an Arena that the call's end (Release) frees (the report is large; the
+// request is small and lives beside it).
+class ArenaMessages final : public grpc::MessageHolder<ReceivedGetFunnel, FunnelReport> {
  public:
   ArenaMessages() : arena_(ReportArenaOptions()) {
-    set_request(google::protobuf::Arena::CreateMessage<GetFunnelRequest>(&arena_));
+    set_request(&request_);
     set_response(google::protobuf::Arena::CreateMessage<FunnelReport>(&arena_));
   }
   void Release() override { delete this; }
 
  private:
   google::protobuf::Arena arena_;
+  ReceivedGetFunnel request_;
 };
 
 }  // namespace
 
-grpc::MessageHolder<GetFunnelRequest, FunnelReport>*
+grpc::MessageHolder<ReceivedGetFunnel, FunnelReport>*
 FunnelServiceImpl::ArenaAllocator::AllocateMessages() {
   return new ArenaMessages();
 }
@@ -40,7 +44,8 @@ FunnelServiceImpl::ArenaAllocator::AllocateMessages() {
 FunnelServiceImpl::FunnelServiceImpl(const FunnelQuery* query, concurrency::Executor* executor,
                                      projection::WatchHub<FunnelUpdate>* hub)
     : query_(query), executor_(executor), hub_(hub) {
-  SetMessageAllocatorFor_GetFunnel(&allocator_);
+  ParseRequestsOfWithAllocator(&FunnelServiceImpl::GetFunnel, &allocator_);
+  ParseRequestsOf(&FunnelServiceImpl::WatchFunnel);
 }
 
 grpc::ServerUnaryReactor* FunnelServiceImpl::GetFunnel(grpc::CallbackServerContext* context,
@@ -70,7 +75,7 @@ grpc::ServerWriteReactor<FunnelUpdate>* FunnelServiceImpl::WatchFunnel(
           [writer](FunnelUpdate update, projection::WatchSent sent) {
             writer->Offer(std::move(update), std::move(sent));
           },
-      .end = [writer](absl::Status status) { writer->Close(ToGrpcStatus(status)); },
+      .end = [writer](const absl::Status& status) { writer->Close(ToGrpcStatus(status)); },
       // Only the leads topic feeds the funnel.
       .affected =
           [](const projection::AppliedBatch& batch) {

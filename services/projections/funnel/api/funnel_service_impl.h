@@ -27,6 +27,7 @@
 #define SALES_SERVICES_PROJECTIONS_FUNNEL_API_FUNNEL_SERVICE_IMPL_H_
 
 #include "common/concurrency/executor.h"
+#include "common/grpc/request_parsing_service.h"
 #include "common/projection/watch_hub.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/support/message_allocator.h"
@@ -35,7 +36,8 @@
 
 namespace sales::funnel {
 
-class FunnelServiceImpl final : public projections::v1::FunnelService::CallbackService {
+class FunnelServiceImpl final
+    : public grpc_server::RequestParsingService<projections::v1::FunnelService::CallbackService> {
  public:
   // The name health checks use for this service.
   static constexpr char kServiceName[] = "sales.projections.v1.FunnelService";
@@ -52,11 +54,12 @@ class FunnelServiceImpl final : public projections::v1::FunnelService::CallbackS
 
  private:
   // Allocates each GetFunnel call's request and response on an Arena of the call's own.
-  class ArenaAllocator final : public grpc::MessageAllocator<projections::v1::GetFunnelRequest,
-                                                             projections::v1::FunnelReport> {
+  using ReceivedGetFunnel = grpc_server::ReceivedRequest<projections::v1::GetFunnelRequest>;
+  class ArenaAllocator final
+      : public grpc::MessageAllocator<ReceivedGetFunnel, projections::v1::FunnelReport> {
    public:
-    grpc::MessageHolder<projections::v1::GetFunnelRequest, projections::v1::FunnelReport>*
-    AllocateMessages() override;
+    grpc::MessageHolder<ReceivedGetFunnel, projections::v1::FunnelReport>* AllocateMessages()
+        override;
   };
 
   ArenaAllocator allocator_;

@@ -5,6 +5,7 @@
 #include "services/projections/funnel/model/funnel_projection.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <memory>
 #include <random>
 #include <string>
@@ -75,7 +76,8 @@ std::vector<EventEnvelope> Interleave(const std::vector<LeadScript>& leads, uint
     const size_t at = rng() % open.size();
     const LeadScript& lead = leads[open[at]];
     out.push_back(lead.events()[next[open[at]]++]);
-    if (next[open[at]] == lead.events().size()) open.erase(open.begin() + at);
+    if (next[open[at]] == lead.events().size())
+      open.erase(open.begin() + static_cast<std::ptrdiff_t>(at));
   }
   return out;
 }

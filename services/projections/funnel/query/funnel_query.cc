@@ -315,13 +315,14 @@ void BuildRow(int dimension, absl::string_view value, const CellCounters& flows,
     conversion.set_entered(flows.cohort[from]);
     conversion.set_reached(flows.reached[from][to]);
     if (conversion.entered() > 0) {
-      conversion.set_rate(static_cast<double>(conversion.reached()) / conversion.entered());
+      conversion.set_rate(static_cast<double>(conversion.reached()) /
+                          static_cast<double>(conversion.entered()));
     }
   }
   row.set_won(flows.entries[kWonNode]);
   row.set_lost(flows.entries[StageNode(leads_v1::LEAD_STAGE_LOST)]);
   if (row.won() + row.lost() > 0) {
-    row.set_win_rate(static_cast<double>(row.won()) / (row.won() + row.lost()));
+    row.set_win_rate(static_cast<double>(row.won()) / static_cast<double>(row.won() + row.lost()));
   }
   if (flows.cycle_count > 0) {
     SetMean(flows.cycle_sum, flows.cycle_count, *row.mutable_average_sales_cycle());

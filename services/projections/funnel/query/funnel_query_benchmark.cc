@@ -60,7 +60,7 @@ Model& ModelOf(int64_t events) {
   const absl::Time year = absl::FromCivil(absl::CivilDay(2026, 1, 1), BusinessTimeZone());
   std::vector<projection::EventEnvelope> history;
   for (int lead = 0; static_cast<int64_t>(history.size()) < events; ++lead) {
-    const absl::Time start = year + absl::Seconds(rng() % (330 * 86400));
+    const absl::Time start = year + absl::Seconds(rng() % (330 * 86400ULL));
     const testing::LeadScript script =
         testing::RandomLead(rng, absl::StrCat("L", lead), start, kReps);
     history.insert(history.end(), script.events().begin(), script.events().end());
@@ -83,7 +83,7 @@ Model& ModelOf(int64_t events) {
   Check(model->store->Commit(batch));
   const double seconds = absl::ToDoubleSeconds(absl::Now() - began);
   std::printf("built a model of %lld events in %.1f s (%.0f events/s)\n",
-              static_cast<long long>(applied), seconds, applied / seconds);
+              static_cast<long long>(applied), seconds, static_cast<double>(applied) / seconds);
   model->query = std::make_unique<FunnelQuery>(model->store.get());
   return *model;
 }
@@ -146,7 +146,8 @@ void BM_GetFunnel(benchmark::State& state) {
   }
   std::sort(micros.begin(), micros.end());
   auto percentile = [&](double p) {
-    return micros[std::min(micros.size() - 1, static_cast<size_t>(p * micros.size()))];
+    return micros[std::min(micros.size() - 1,
+                           static_cast<size_t>(p * static_cast<double>(micros.size())))];
   };
   state.counters["p50_us"] = percentile(0.50);
   state.counters["p99_us"] = percentile(0.99);

@@ -63,7 +63,7 @@ inline LeadScript RandomLead(std::mt19937_64& rng, absl::string_view lead_id, ab
   advance();
   if (pick(5) == 0) return lead.Disqualify(t), lead;
   if (pick(4) == 0) return lead;  // stays open before conversion
-  lead.Convert(t, 1000 * (1 + pick(1000)), pick(6) == 0 ? "USD" : "CNY");
+  lead.Convert(t, int64_t{1000} * (1 + pick(1000)), pick(6) == 0 ? "USD" : "CNY");
   leads_v1::SalesStep step = leads_v1::SALES_STEP_VISIT;
   for (int moves = pick(6); moves > 0; --moves) {
     advance();
@@ -72,7 +72,7 @@ inline LeadScript RandomLead(std::mt19937_64& rng, absl::string_view lead_id, ab
         lead.Override(t, pick(101));
         break;
       case 1:
-        lead.Amount(t, 1000 * (1 + pick(1000)), "CNY");
+        lead.Amount(t, int64_t{1000} * (1 + pick(1000)), "CNY");
         break;
       case 2:
         lead.Overdue(t);
