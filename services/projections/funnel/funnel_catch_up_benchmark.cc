@@ -53,7 +53,7 @@ constexpr int kPartitions = 12;  // the embedded broker keeps ~5 MiB per partiti
 constexpr int kReps = 200;
 int events = 200000;  // --events (the history has at least this many)
 // --batch: the runner's catch_up_batch_events and feed_page_size (catch-up batches and pages).
-int batch_events = ProjectionRunnerOptions().catch_up_batch_events;
+int batch_events = static_cast<int>(ProjectionRunnerOptions().catch_up_batch_events);
 
 // Random leads starting across 2026 until `count` events, merged in time order (each stream's
 // own order kept: its events' times never decrease and the sort is stable).

@@ -76,8 +76,9 @@ std::vector<EventEnvelope> Interleave(const std::vector<LeadScript>& leads, uint
     const size_t at = rng() % open.size();
     const LeadScript& lead = leads[open[at]];
     out.push_back(lead.events()[next[open[at]]++]);
-    if (next[open[at]] == lead.events().size())
+    if (next[open[at]] == lead.events().size()) {
       open.erase(open.begin() + static_cast<std::ptrdiff_t>(at));
+    }
   }
   return out;
 }
