@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "common/eventstore/append_signal.h"
 #include "common/feed/event_feed_reader.h"
 #include "common/kafka/record.h"
 #include "common/projection/projection.h"
@@ -38,6 +39,9 @@ namespace sales::projection {
 struct ProjectionSource {
   std::string topic;
   feed::EventFeedReader* feed = nullptr;  // not owned; must outlive the runner
+  // The source's store is in this process and raises this after every append (WriteSide): a
+  // feed-only runner is woken by it instead of polling. Not owned; null for a remote source.
+  eventstore::AppendSignal* appended = nullptr;
 };
 
 // A message to park on the dead-letter topic and why.

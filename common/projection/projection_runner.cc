@@ -161,11 +161,19 @@ ProjectionRunner::~ProjectionRunner() { Stop(); }
 
 void ProjectionRunner::Start() {
   if (thread_.joinable() || stopping_) return;
+  if (feed_only()) {
+    for (const ProjectionSource& source : options_.sources) {
+      if (source.appended != nullptr) {
+        wake_on_append_.push_back(source.appended->Subscribe([this] { Wake(); }));
+      }
+    }
+  }
   thread_ = std::thread([this] { feed_only() ? RunFromFeeds() : Run(); });
 }
 
 void ProjectionRunner::Stop() {
   if (!stopping_.exchange(true)) {
+    wake_on_append_.clear();  // no Wake runs once this returns
     stop_requested_.Notify();
     absl::MutexLock lock(&feed_mu_);  // the feed loop's waits re-check stopping_
     woken_ = true;

@@ -43,10 +43,10 @@
 // Feed-only mode (bootstrap_servers empty): for a read model of the process's own store, which
 // needs no broker round trip. The runner then follows each source's event feed (ReadAll from the
 // stored feed position) with the same applier and pipelined commits as a catch-up: whenever it is
-// woken (Wake, called by the writer after a commit) — after letting wake_batch_delay's worth of
-// further commits gather — and every feed_poll. AwaitFeedHeads gives read-your-writes to a caller
-// that just committed. The exported lag is then the events between the feeds' heads and what is
-// applied.
+// woken (Wake; the runner subscribes it to each source's `appended` signal) — after letting
+// wake_batch_delay's worth of further commits gather — and every feed_poll. AwaitFeedHeads gives
+// read-your-writes to a caller that just committed. The exported lag is then the events between the
+// feeds' heads and what is applied.
 //
 // Stop() (and the destructor) end the thread between steps: a batch being read is dropped, not
 // committed, and a batch being written is waited for (it lands whole or not at all), so for the
@@ -83,6 +83,12 @@
 #include "common/projection/projection_store.h"
 
 namespace sales::projection {
+
+// The wake_batch_delay of a feed-only read model that serves dashboards (not its writer's
+// read-your-writes): the wait that bounds a live Kafka batch (max_batch_wait's default), so that
+// a live batch gathers enough events to spread the writes of the rows they share (the funnel's
+// counter cells: ~30 rows per batch, however small) over many of them.
+inline constexpr absl::Duration kDashboardWakeBatchDelay = absl::Milliseconds(20);
 
 struct ProjectionRunnerOptions {
   std::string path;               // RocksDB directory of this projection; created if missing
@@ -243,6 +249,8 @@ class ProjectionRunner {
   bool urgent_ ABSL_GUARDED_BY(feed_mu_) = false;  // an AwaitFeedHeads is waiting: no delay
   // Per source (as in options_.sources): the last feed position applied and committed.
   std::vector<uint64_t> fed_ ABSL_GUARDED_BY(feed_mu_);
+  // Wake subscribed to the sources' append signals, while the thread runs (Start to Stop).
+  std::vector<eventstore::AppendSignal::Subscription> wake_on_append_;
 
   std::thread thread_;  // last: started by Start() once everything above is initialised
 

@@ -42,6 +42,7 @@
 #ifndef SALES_COMMON_RUNTIME_CONTEXT_MODULE_H_
 #define SALES_COMMON_RUNTIME_CONTEXT_MODULE_H_
 
+#include <algorithm>
 #include <functional>
 #include <string>
 #include <vector>
@@ -73,6 +74,8 @@ struct ContextEndpoint {
   std::string topic;                                   // TopicFor(name)
   feed::EventFeedReader* feed = nullptr;               // local or over gRPC; never null here
   const eventsourcing::StateFolder* folder = nullptr;  // null: the context folds no deal state
+  // Hosted here: raised after every append to its store. Null for a context of another process.
+  eventstore::AppendSignal* appended = nullptr;
 };
 
 // The store-owning contexts a process can read: the ones it hosts, and the ones whose EventFeed
@@ -98,6 +101,23 @@ struct ModuleEnvironment {
   WriteSide* write_side = nullptr;                     // its own, when owns_store()
   const ContextDirectory* contexts = nullptr;          // other contexts' topics and feeds
 };
+
+// What a projection of `context`'s events reads: its topic, its feed and its append signal.
+inline projection::ProjectionSource SourceOf(const ContextEndpoint& context) {
+  return {.topic = context.topic, .feed = context.feed, .appended = context.appended};
+}
+
+// The Kafka a projection over `sources` consumes. None — feed-only mode: it follows the stores
+// directly, woken by their append signals — when every source's store is in this process (the
+// embedded all-in-one); else the process's bootstrap servers. Kafka is the live feed between
+// processes; inside one it would be a round trip through the embedded broker, whose fetches walk
+// every retained batch of a partition (see the README).
+inline std::string KafkaFor(const ModuleEnvironment& env,
+                            const std::vector<projection::ProjectionSource>& sources) {
+  const bool all_local = std::all_of(sources.begin(), sources.end(),
+                                     [](const auto& source) { return source.appended != nullptr; });
+  return all_local ? std::string() : env.bootstrap_servers;
+}
 
 class ContextModule {
  public:

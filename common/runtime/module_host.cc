@@ -20,11 +20,14 @@ constexpr char kEventFeedServiceName[] = "sales.common.v1.EventFeed";
 // hosted ones, gRPC readers for the peers.
 class ModuleHost::Directory final : public ContextDirectory {
  public:
-  void Add(const ContextModule& module, std::unique_ptr<feed::EventFeedReader> feed) {
+  // `appended`: the local store's append signal; null for a peer.
+  void Add(const ContextModule& module, std::unique_ptr<feed::EventFeedReader> feed,
+           eventstore::AppendSignal* appended) {
     ContextEndpoint endpoint{.name = std::string(module.name()),
                              .topic = TopicFor(module.name()),
                              .feed = feed.get(),
-                             .folder = module.audit_folder()};
+                             .folder = module.audit_folder(),
+                             .appended = appended};
     feeds_.push_back(std::move(feed));
     endpoints_.push_back(std::move(endpoint));
   }
@@ -145,12 +148,14 @@ absl::Status ModuleHost::ConnectPeers() {
     directory_->Register(*module);
     const std::string name(module->name());
     if (auto side = write_sides_.find(name); side != write_sides_.end()) {
-      directory_->Add(*module, std::make_unique<feed::LocalEventFeedReader>(side->second->store()));
+      directory_->Add(*module, std::make_unique<feed::LocalEventFeedReader>(side->second->store()),
+                      side->second->appended());
     } else if (auto peer = options_.peers.find(name); peer != options_.peers.end()) {
       directory_->Add(*module,
                       std::make_unique<feed::GrpcEventFeedReader>(
                           grpc::CreateChannel(peer->second, grpc::InsecureChannelCredentials()),
-                          feed::GrpcEventFeedReaderOptions{.context = name}));
+                          feed::GrpcEventFeedReaderOptions{.context = name}),
+                      /*appended=*/nullptr);
     }
   }
   return absl::OkStatus();

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "common/eventstore/notifying_event_store.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
 
@@ -26,9 +27,12 @@ absl::StatusOr<std::unique_ptr<WriteSide>> WriteSide::Open(const WriteSideOption
   }
   auto side = std::unique_ptr<WriteSide>(new WriteSide());
   side->topic_ = TopicFor(options.context);
-  ASSIGN_OR_RETURN(side->store_, eventstore::EventStore::Open({.path = (dir / "events").string(),
-                                                               .service = options.context,
-                                                               .durability = options.durability}));
+  ASSIGN_OR_RETURN(std::unique_ptr<eventstore::EventStore> store,
+                   eventstore::EventStore::Open({.path = (dir / "events").string(),
+                                                 .service = options.context,
+                                                 .durability = options.durability}));
+  side->store_ =
+      std::make_unique<eventstore::NotifyingEventStore>(std::move(store), &side->appended_);
   ASSIGN_OR_RETURN(side->relay_,
                    outbox::OutboxRelay::Start(side->store_.get(),
                                               {.bootstrap_servers = options.bootstrap_servers,

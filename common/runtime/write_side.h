@@ -22,6 +22,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "common/eventstore/append_signal.h"
 #include "common/eventstore/event_store.h"
 #include "common/metrics/metrics_registry.h"
 #include "common/outbox/outbox_relay.h"
@@ -48,7 +49,10 @@ class WriteSide {
   // Stops the relay (publishing what it can within a few seconds), then closes the store.
   ~WriteSide();
 
+  // Raises appended() after every successful append.
   eventstore::EventStore* store() const { return store_.get(); }
+  // For in-process followers of the store (feed-only projections): subscribe instead of polling.
+  eventstore::AppendSignal* appended() { return &appended_; }
   outbox::OutboxRelay* relay() const { return relay_.get(); }
   const std::string& topic() const { return topic_; }
 
@@ -56,6 +60,7 @@ class WriteSide {
   WriteSide() = default;
 
   std::string topic_;
+  eventstore::AppendSignal appended_;  // outlives store_, which raises it
   std::unique_ptr<eventstore::EventStore> store_;
   std::unique_ptr<outbox::OutboxRelay> relay_;
 };

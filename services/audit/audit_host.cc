@@ -21,7 +21,8 @@ absl::StatusOr<std::unique_ptr<AuditHost>> AuditHost::Open(AuditHostOptions opti
            .bootstrap_servers = std::move(options.bootstrap_servers),
            .sources = std::move(options.sources),
            .dead_letters = options.dead_letters,
-           .metrics = options.metrics});
+           .metrics = options.metrics,
+           .wake_batch_delay = projection::kDashboardWakeBatchDelay});
   if (!runner.ok()) return runner.status();
   host->runner_ = *std::move(runner);
   app_options.index = &host->runner_->store();

@@ -6,12 +6,11 @@ namespace sales::audit {
 
 absl::Status AuditModule::Start(const runtime::ModuleEnvironment& env) {
   AuditHostOptions options{.data_dir = env.data_dir,
-                           .bootstrap_servers = env.bootstrap_servers,
                            .dead_letters = env.dead_letters,
                            .executor = env.executor,
                            .metrics = env.metrics};
   for (const runtime::ContextEndpoint& context : env.contexts->Reachable()) {
-    options.sources.push_back({.topic = context.topic, .feed = context.feed});
+    options.sources.push_back(runtime::SourceOf(context));
     options.feeds[context.name] = context.feed;
     if (context.folder != nullptr) options.folders[context.name] = context.folder;
   }
@@ -20,6 +19,7 @@ absl::Status AuditModule::Start(const runtime::ModuleEnvironment& env) {
         "no context with an event store is reachable: host one here (--contexts) or give its "
         "process's address (--peers=NAME=HOST:PORT)");
   }
+  options.bootstrap_servers = runtime::KafkaFor(env, options.sources);
   ASSIGN_OR_RETURN(host_, AuditHost::Open(std::move(options)));
   return absl::OkStatus();
 }

@@ -40,11 +40,13 @@ absl::Status LeadsModule::Start(const runtime::ModuleEnvironment& env) {
         "now the org context's: start on a new --data_dir"));
   }
   ASSIGN_OR_RETURN(runtime::ContextEndpoint org, env.contexts->Find("org"));
-  ASSIGN_OR_RETURN(org_, org::OrgReplica::Open({.path = env.data_dir + "/leads/org-replica",
-                                                .bootstrap_servers = env.bootstrap_servers,
-                                                .source = {.topic = org.topic, .feed = org.feed},
-                                                .dead_letters = env.dead_letters,
-                                                .metrics = env.metrics}));
+  const projection::ProjectionSource org_source = runtime::SourceOf(org);
+  ASSIGN_OR_RETURN(org_,
+                   org::OrgReplica::Open({.path = env.data_dir + "/leads/org-replica",
+                                          .bootstrap_servers = runtime::KafkaFor(env, {org_source}),
+                                          .source = org_source,
+                                          .dead_letters = env.dead_letters,
+                                          .metrics = env.metrics}));
   RETURN_IF_ERROR(RemoveEarlierReadModel(env.data_dir + "/leads/read_model"));
   ASSIGN_OR_RETURN(app_, LeadsApp::Create({.store = env.write_side->store(),
                                            .org = org_.get(),

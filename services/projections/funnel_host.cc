@@ -12,14 +12,16 @@ absl::StatusOr<std::unique_ptr<FunnelHost>> FunnelHost::Open(const FunnelHostOpt
   if (options.executor == nullptr) return InvalidField("executor", "required");
   auto host = std::unique_ptr<FunnelHost>(new FunnelHost());
   host->sources_ = options.sources;
-  ASSIGN_OR_RETURN(host->runner_,
-                   projection::ProjectionRunner::Create(
-                       &host->projection_, {.path = absl::StrCat(options.data_dir, "/projections/",
-                                                                 FunnelProjection::kName),
-                                            .bootstrap_servers = options.bootstrap_servers,
-                                            .sources = options.sources,
-                                            .dead_letters = options.dead_letters,
-                                            .metrics = options.metrics}));
+  ASSIGN_OR_RETURN(
+      host->runner_,
+      projection::ProjectionRunner::Create(
+          &host->projection_,
+          {.path = absl::StrCat(options.data_dir, "/projections/", FunnelProjection::kName),
+           .bootstrap_servers = options.bootstrap_servers,
+           .sources = options.sources,
+           .dead_letters = options.dead_letters,
+           .metrics = options.metrics,
+           .wake_batch_delay = projection::kDashboardWakeBatchDelay}));
   host->query_ = std::make_unique<FunnelQuery>(&host->runner_->store());
   FunnelHost* raw = host.get();
   host->observer_ = host->runner_->Subscribe(

@@ -6,9 +6,10 @@ namespace sales::funnel {
 
 absl::Status FunnelModule::Start(const runtime::ModuleEnvironment& env) {
   ASSIGN_OR_RETURN(runtime::ContextEndpoint leads, env.contexts->Find("leads"));
+  const std::vector<projection::ProjectionSource> sources = {runtime::SourceOf(leads)};
   ASSIGN_OR_RETURN(host_, FunnelHost::Open({.data_dir = env.data_dir,
-                                            .bootstrap_servers = env.bootstrap_servers,
-                                            .sources = {{.topic = leads.topic, .feed = leads.feed}},
+                                            .bootstrap_servers = runtime::KafkaFor(env, sources),
+                                            .sources = sources,
                                             .dead_letters = env.dead_letters,
                                             .executor = env.executor,
                                             .metrics = env.metrics}));
