@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/concurrency/thread_cpu_time.h"
 #include "common/kafka/client_config.h"
 #include "common/kafka/cluster_identity.h"
 #include "common/kafka/handles.h"
@@ -82,6 +83,21 @@ struct ProjectionRunner::Counters {
   };
 
   Count applied, duplicates, gap_events_filled, dead_lettered, catch_ups, batches_failed;
+  // Per phase (live, catch-up): events counted when their step ends, CPU in nanoseconds.
+  struct Phase {
+    Count events;
+    std::atomic<int64_t> cpu_nanos{0};
+    metrics::Counter* exported_cpu = nullptr;
+    void AddCpu(absl::Duration cpu) {
+      cpu_nanos.fetch_add(absl::ToInt64Nanoseconds(cpu), std::memory_order_relaxed);
+      if (exported_cpu != nullptr) exported_cpu->Increment(absl::ToDoubleSeconds(cpu));
+    }
+    RunnerStats::PhaseCost Get() const {
+      return {.events = events.Get(),
+              .cpu = absl::Nanoseconds(cpu_nanos.load(std::memory_order_relaxed))};
+    }
+  };
+  Phase live, catch_up;
   std::atomic<int64_t> lag{0};
   std::atomic<bool> catching_up{false};
   metrics::Gauge* lag_gauge = nullptr;
@@ -117,6 +133,20 @@ struct ProjectionRunner::Counters {
         "Events not yet applied: Kafka messages not consumed (all partitions), or in feed-only "
         "mode events between the feeds' heads and the applied positions.",
         labels);
+    for (auto [phase, name] : {std::pair{&live, "live"}, std::pair{&catch_up, "catch_up"}}) {
+      const metrics::Labels phase_labels = {{"projection", std::string(projection)},
+                                            {"phase", name}};
+      phase->events.exported = registry.GetCounter(
+          "sales_projection_phase_events_total",
+          "Events applied while following live events (phase=live) or catching up (a batch or "
+          "more behind).",
+          phase_labels);
+      phase->exported_cpu =
+          registry.GetCounter("sales_projection_cpu_seconds_total",
+                              "CPU of the projection's runner and committer threads, by phase (see "
+                              "sales_projection_phase_events_total).",
+                              phase_labels);
+    }
     catching_up_gauge = registry.GetGauge(
         "sales_projection_catching_up",
         "1 while the projection catches up from the event feed (the lag is then the events "
@@ -215,7 +245,10 @@ absl::Status ProjectionRunner::AwaitFeedHeads(absl::Duration timeout) {
 void ProjectionRunner::RunFromFeeds() {
   while (!stopping_) {
     wake_pending_.exchange(false, std::memory_order_acq_rel);  // acquire: see the waker's commit
-    const absl::Status status = FollowFeeds();
+    const StepStart step = BeginStep();
+    bool catching_up = false;
+    const absl::Status status = FollowFeeds(catching_up);
+    EndStep(step, catching_up);
     if (!status.ok() && !stopping_) RecordError(status);
     absl::MutexLock lock(&feed_mu_);
     // Caught up: what was committed after the read began has set woken_ (see Wake).
@@ -253,34 +286,59 @@ absl::Status ProjectionRunner::CatchUpFromFeeds() {
   return absl::OkStatus();
 }
 
-absl::Status ProjectionRunner::FollowFeeds() {
-  RETURN_IF_ERROR(CatchUpFromFeeds());
-  std::vector<uint64_t> fed;
+absl::StatusOr<int64_t> ProjectionRunner::FeedLag(std::vector<uint64_t>* applied) {
   int64_t lag = 0;
   for (const ProjectionSource& source : options_.sources) {
     ASSIGN_OR_RETURN(const uint64_t next, store_->FeedPosition(source.topic));
     ASSIGN_OR_RETURN(const uint64_t head, source.feed->HeadPosition());
-    fed.push_back(next - 1);
+    if (applied != nullptr) applied->push_back(next - 1);
     lag += head >= next ? static_cast<int64_t>(head - next + 1) : 0;
   }
+  return lag;
+}
+
+absl::Status ProjectionRunner::FollowFeeds(bool& catching_up) {
+  ASSIGN_OR_RETURN(const int64_t behind, FeedLag(nullptr));
+  catching_up = behind >= static_cast<int64_t>(options_.max_batch_events);
+  RETURN_IF_ERROR(CatchUpFromFeeds());
+  std::vector<uint64_t> fed;
+  ASSIGN_OR_RETURN(const int64_t lag, FeedLag(&fed));
   counters_->SetLag(lag);
   absl::MutexLock lock(&feed_mu_);
   fed_ = std::move(fed);
   return absl::OkStatus();
 }
 
+ProjectionRunner::StepStart ProjectionRunner::BeginStep() const {
+  return {.thread_cpu = concurrency::ThreadCpuTime(),
+          .committer_cpu = store_->CommitterCpu(),
+          .applied = counters_->applied.Get()};
+}
+
+void ProjectionRunner::EndStep(const StepStart& start, bool catching_up) {
+  // A batch's events and its committer CPU may land in the next step (pipelining): over many
+  // steps of one phase the sums are exact.
+  Counters::Phase& phase = catching_up ? counters_->catch_up : counters_->live;
+  phase.events.Add(counters_->applied.Get() - start.applied);
+  phase.AddCpu((concurrency::ThreadCpuTime() - start.thread_cpu) +
+               (store_->CommitterCpu() - start.committer_cpu));
+}
+
 void ProjectionRunner::Run() {
   bool synced = false;
   while (!stopping_) {
     absl::Status status;
+    const StepStart step = BeginStep();
+    bool catching_up = true;  // a sync is a catch-up step (when it catches up at all)
     if (!synced) {
       status = Sync();
       synced = status.ok();
     } else {
       bool resync = false;
-      status = ConsumeBatch(resync);
+      status = ConsumeBatch(resync, catching_up);
       synced = status.ok() && !resync;
     }
+    EndStep(step, catching_up);
     if (!status.ok() && !stopping_) {
       RecordError(status);
       stop_requested_.WaitForNotificationWithTimeout(options_.retry_backoff);
@@ -343,7 +401,7 @@ absl::Status ProjectionRunner::Sync() {
   return absl::OkStatus();
 }
 
-absl::Status ProjectionRunner::ConsumeBatch(bool& resync) {
+absl::Status ProjectionRunner::ConsumeBatch(bool& resync, bool& catching_up_batch) {
   StoreBatch& batch = batch_;
   batch.Clear();  // whatever a failed batch left
   BatchOutcome& outcome = outcome_;
@@ -351,6 +409,7 @@ absl::Status ProjectionRunner::ConsumeBatch(bool& resync) {
   outcome = {.applied = std::move(outcome.applied)};  // keeps the vector's capacity
   std::map<std::pair<const ProjectionSource*, int32_t>, int64_t> next_offsets;
   const bool catching_up = backlog_ >= static_cast<int64_t>(options_.max_batch_events);
+  catching_up_batch = catching_up;
   const size_t max_events =
       catching_up ? options_.catch_up_batch_events : options_.max_batch_events;
   const absl::Time started = absl::Now();
@@ -523,7 +582,9 @@ RunnerStats ProjectionRunner::stats() const {
                     .catch_ups = counters_->catch_ups.Get(),
                     .batches_failed = counters_->batches_failed.Get(),
                     .consumer_lag = counters_->lag.load(std::memory_order_relaxed),
-                    .catching_up = counters_->catching_up.load(std::memory_order_relaxed)};
+                    .catching_up = counters_->catching_up.load(std::memory_order_relaxed),
+                    .live = counters_->live.Get(),
+                    .catch_up = counters_->catch_up.Get()};
   absl::MutexLock lock(&mu_);
   stats.last_applied_at = last_applied_at_;
   stats.last_error = last_error_;

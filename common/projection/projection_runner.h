@@ -133,6 +133,16 @@ struct RunnerStats {
   // feed-only mode), the events between the feed's head and the last applied one.
   int64_t consumer_lag = 0;
   bool catching_up = false;  // a catch-up from the event feed is running
+  // What applying cost, split by whether the runner was following live events or catching up
+  // (a batch or more behind: Kafka's backlog, the feeds' lag, or a catch-up from the feeds).
+  // Events are counted when their batch lands; CPU is the runner thread's plus the store's
+  // committer thread's, so `cpu / events` is the projection's cost per event in that phase.
+  struct PhaseCost {
+    uint64_t events = 0;
+    absl::Duration cpu;
+  };
+  PhaseCost live;
+  PhaseCost catch_up;
   std::optional<absl::Time> last_applied_at;
   absl::Status last_error;  // of the most recent failed step; OK if none yet
 };
@@ -188,7 +198,19 @@ class ProjectionRunner {
   void Run();
   // Feed-only mode's loop, and one round of it: every source's feed read to its end.
   void RunFromFeeds();
-  absl::Status FollowFeeds();
+  // `catching_up`: whether it began a batch or more behind the feeds.
+  absl::Status FollowFeeds(bool& catching_up);
+  // Σ over sources of the events between the feed's head and the applied position; fills
+  // `applied` with the applied position per source when given.
+  absl::StatusOr<int64_t> FeedLag(std::vector<uint64_t>* applied);
+  // Where a step (one batch, sync or feed read) began, for its cost (EndStep).
+  struct StepStart {
+    absl::Duration thread_cpu;
+    absl::Duration committer_cpu;
+    uint64_t applied = 0;
+  };
+  StepStart BeginStep() const;
+  void EndStep(const StepStart& start, bool catching_up);
   // Applies every source's feed from its stored position to its end (pipelined commits), keeping
   // the lag current page by page.
   absl::Status CatchUpFromFeeds();
@@ -196,7 +218,8 @@ class ProjectionRunner {
   // Makes the stored offsets trustworthy (catching up from the feed if needed) and assigns them.
   absl::Status Sync();
   // One poll-apply-commit step. Sets `resync` when Kafka reported an out-of-range offset.
-  absl::Status ConsumeBatch(bool& resync);
+  // `catching_up`: whether the batch was a catch-up batch (a backlog of a batch or more).
+  absl::Status ConsumeBatch(bool& resync, bool& catching_up);
   // Decodes one message and offers it to the applier; undecodable ones become dead letters.
   absl::Status HandleMessage(const rd_kafka_message_t& message, const ProjectionSource& source,
                              StoreBatch& batch, BatchOutcome& outcome);

@@ -9,6 +9,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/concurrency/thread_cpu_time.h"
 #include "common/status/status_macros.h"
 #include "common/storage/rocksdb_logger.h"
 #include "common/storage/rocksdb_util.h"
@@ -473,7 +474,11 @@ absl::Status ProjectionStore::CommitInBackground(StoreBatch& batch, std::functio
 bool ProjectionStore::CommitSettled() { return !in_flight_active_ || committer_->Finished(); }
 
 absl::Status ProjectionStore::WriteInFlight() {
+  const absl::Duration cpu_before = concurrency::ThreadCpuTime();
   absl::Status status = FoldAndWrite();
+  committer_cpu_nanos_.fetch_add(
+      absl::ToInt64Nanoseconds(concurrency::ThreadCpuTime() - cpu_before),
+      std::memory_order_relaxed);
   // The fold's rows were changed in place (or are encoded into a write that failed): what is
   // stored is unknown, so they are dropped and loaded again.
   if (!status.ok()) folded_cache_.Clear();

@@ -59,6 +59,7 @@
 #ifndef SALES_COMMON_PROJECTION_PROJECTION_STORE_H_
 #define SALES_COMMON_PROJECTION_PROJECTION_STORE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -71,6 +72,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "common/projection/internal/background_job.h"
 #include "common/projection/internal/bounded_cache.h"
 #include "common/projection/projection.h"
@@ -122,6 +124,10 @@ class ProjectionStore {
   absl::Status CommitInBackground(StoreBatch& batch, std::function<void()> landed = nullptr);
   // True when AwaitCommit would not block: nothing in flight, or its write has ended.
   bool CommitSettled();
+  // CPU the committer thread has spent folding and writing batches since the store was opened.
+  absl::Duration CommitterCpu() const {
+    return absl::Nanoseconds(committer_cpu_nanos_.load(std::memory_order_relaxed));
+  }
   // Waits for the batch in flight (OK when none) and returns the result of its fold and write.
   // On failure the in-flight changes are dropped and whether any reached the database is unknown
   // until it is read again (the caches are dropped); batches built meanwhile must be cleared.
@@ -215,6 +221,7 @@ class ProjectionStore {
   bool in_flight_active_ = false;                       // writer thread only
   std::function<void()> landed_;                        // set with in_flight_
   rocksdb::WriteBatch write_batch_;                     // committer thread only
+  std::atomic<int64_t> committer_cpu_nanos_{0};         // see CommitterCpu
   std::unique_ptr<internal::BackgroundJob> committer_;  // writes in_flight_
 };
 

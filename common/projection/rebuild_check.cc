@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/concurrency/thread_cpu_time.h"
 #include "common/projection/feed_catch_up.h"
 #include "common/status/status_macros.h"
 
@@ -28,14 +29,17 @@ absl::StatusOr<RebuildComparison> RebuildAndCompare(Projection& projection, Proj
   };
   const absl::Time deadline = absl::Now() + options.max_wait;
   while (true) {
+    const absl::Duration cpu_before = concurrency::ThreadCpuTime();
     for (const ProjectionSource& source : sources) {
       RETURN_IF_ERROR(
           CatchUpFromFeed(*rebuilt, applier, source,
                           {.page_size = options.page_size, .stopping = options.cancelled}, commit));
     }
+    result.cpu += concurrency::ThreadCpuTime() - cpu_before;
     ASSIGN_OR_RETURN(StoreDigest rebuilt_digest, rebuilt->Digest());
     ASSIGN_OR_RETURN(StoreDigest live_digest, live.Digest());
     if (live_digest.marks == rebuilt_digest.marks) {
+      result.cpu += rebuilt->CommitterCpu();
       result.streams = rebuilt_digest.streams;
       result.live_checksum = live_digest.model;
       result.rebuilt_checksum = rebuilt_digest.model;

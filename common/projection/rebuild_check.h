@@ -37,7 +37,7 @@ namespace sales::projection {
 struct RebuildCompareOptions {
   absl::Duration max_wait = absl::Seconds(30);
   absl::Duration poll_interval = absl::Milliseconds(50);
-  size_t page_size = 1000;
+  size_t page_size = 20000;  // events per feed page and commit, as a runner's catch-up
   // Polled between steps; when it returns true the rebuild ends with CANCELLED (e.g. the client
   // went away or the server is shutting down).
   std::function<bool()> cancelled = [] { return false; };
@@ -49,6 +49,9 @@ struct RebuildComparison {
   std::string live_checksum;
   std::string rebuilt_checksum;
   bool identical = false;
+  // CPU the catch-ups took (the calling thread's and the rebuilt store's committer's; the
+  // comparisons excluded): a projection's catch-up cost per event is cpu / events_applied.
+  absl::Duration cpu;
 };
 
 absl::StatusOr<RebuildComparison> RebuildAndCompare(Projection& projection, ProjectionStore& live,

@@ -266,6 +266,26 @@ TEST_F(ProjectionRunnerTest, AFeedOnlyRunnerFollowsTheLocalStoreWithoutKafka) {
             absl::StatusCode::kFailedPrecondition);
 }
 
+// A feed-only runner whose source raises an append signal is woken by it: no Wake, no poll.
+TEST_F(ProjectionRunnerTest, AFeedOnlyRunnerIsWokenByItsSourcesAppendSignal) {
+  eventstore::AppendSignal appended;
+  auto runner = ProjectionRunner::Create(
+      &projection_, {.path = dir_.path() + "/feed-only",
+                     .sources = {{.topic = kTopic, .feed = feed_.get(), .appended = &appended}},
+                     .feed_poll = absl::Hours(1)});
+  ASSERT_TRUE(runner.ok()) << runner.status();
+  runner_ = *std::move(runner);
+  runner_->Start();
+  for (int round = 0; round < 5; ++round) {
+    Append(absl::StrCat("lead-", round), 3);
+    appended.Notify();  // what NotifyingEventStore does after an append
+    WaitForExpectedCounts();
+  }
+  EXPECT_EQ(runner_->stats().applied, 15u);
+  runner_->Stop();
+  appended.Notify();  // a stopped runner is no longer subscribed
+}
+
 // While a runner catches up from the event feed, it says so, and its lag is what remains up to
 // the feed's head, page by page; once caught up, both settle.
 TEST_F(ProjectionRunnerTest, ACatchUpFromTheFeedReportsItselfAndItsRemainingLag) {
@@ -295,6 +315,9 @@ TEST_F(ProjectionRunnerTest, ACatchUpFromTheFeedReportsItselfAndItsRemainingLag)
     RunnerStats after = runner_->stats();
     return !after.catching_up && after.catch_ups == 1 && after.consumer_lag == 0;
   })) << runner_->stats().consumer_lag;
+  const RunnerStats caught_up = runner_->stats();
+  EXPECT_GE(caught_up.catch_up.events, 150u) << "the catch-up's events count as catch-up";
+  EXPECT_GT(caught_up.catch_up.cpu, absl::ZeroDuration());
 }
 
 TEST_F(ProjectionRunnerTest, LiveEventsAreAppliedExactlyOnceAndMatchARebuild) {
@@ -323,6 +346,9 @@ TEST_F(ProjectionRunnerTest, LiveEventsAreAppliedExactlyOnceAndMatchARebuild) {
               HasSubstr("sales_projection_events_applied_total{projection=\"stream-chain\"} 120"));
   runner_->Stop();  // observers ran on the (now joined) runner thread
   EXPECT_EQ(observed, 120);
+  EXPECT_EQ(runner_->stats().live.events, 120u) << "followed live, in live batches";
+  EXPECT_GT(runner_->stats().live.cpu, absl::ZeroDuration());
+  EXPECT_THAT(metrics_.RenderPrometheus(), HasSubstr("sales_projection_cpu_seconds_total{"));
   ExpectEqualsRebuild();
 }
 

@@ -26,6 +26,7 @@
 #include "tools/loadgen/empty_rpc_client.h"
 #include "tools/loadgen/lead_workload.h"
 #include "tools/loadgen/phase_runner.h"
+#include "tools/loadgen/projection_costs.h"
 #include "tools/loadgen/watch_probe.h"
 #include "tools/salesctl/table_printer.h"
 
@@ -254,6 +255,29 @@ ServerResult MeasureAgainst(const std::string& target, const std::vector<std::st
   return outcome;
 }
 
+// MeasureAgainst, then what each projection of the server spent per event following that load
+// live, against its cost per event in a rebuild (ProjectionAdmin; see projection_costs.h).
+ServerResult MeasureWithProjectionCosts(const std::string& target,
+                                        const std::vector<std::string>& modes,
+                                        const PhaseOptions& options) {
+  const auto channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+  absl::StatusOr<ProjectionSnapshot> before = SnapshotProjections(channel);
+  ServerResult result = MeasureAgainst(target, modes, options);
+  if (!before.ok() || result.exit_code != 0) return result;
+  absl::StatusOr<ProjectionSnapshot> after = SnapshotProjections(channel);
+  absl::StatusOr<std::vector<ProjectionCost>> costs =
+      after.ok() ? MeasureProjectionCosts(channel, *before, *after)
+                 : absl::StatusOr<std::vector<ProjectionCost>>(after.status());
+  if (!costs.ok()) {
+    std::cerr << "leads_loadgen: projection costs: " << costs.status() << "\n";
+    result.exit_code = 1;
+    return result;
+  }
+  std::cout << "\nprojection CPU per event: live (during the commands phase) vs a rebuild\n"
+            << RenderProjectionCosts(*costs);
+  return result;
+}
+
 int Run() {
   const PhaseOptions options{.clients = std::max(1, absl::GetFlag(FLAGS_clients)),
                              .warm_up = absl::Seconds(absl::GetFlag(FLAGS_warm_up)),
@@ -277,7 +301,7 @@ int Run() {
     return 2;
   }
   if (const std::string target = absl::GetFlag(FLAGS_server); !target.empty()) {
-    return MeasureAgainst(target, modes, options).exit_code;
+    return MeasureWithProjectionCosts(target, modes, options).exit_code;
   }
   std::vector<bool> settings;
   if (read_side != "on") settings.push_back(false);
@@ -289,7 +313,8 @@ int Run() {
       std::cerr << "leads_loadgen: starting salesd: " << server.status() << "\n";
       return 1;
     }
-    results.push_back(MeasureAgainst((*server)->address(), modes, options));
+    results.push_back(on ? MeasureWithProjectionCosts((*server)->address(), modes, options)
+                         : MeasureAgainst((*server)->address(), modes, options));
     if (results.back().exit_code != 0) return results.back().exit_code;
   }
   if (results.size() == 2) {

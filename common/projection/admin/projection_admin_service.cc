@@ -37,6 +37,12 @@ void FillStatus(const AdministeredProjection& projection,
   status.set_dead_lettered(stats.dead_lettered);
   status.set_catch_ups(stats.catch_ups);
   status.set_consumer_lag(stats.consumer_lag);
+  status.set_live_events(stats.live.events);
+  *status.mutable_live_cpu() =
+      TimeUtil::NanosecondsToDuration(absl::ToInt64Nanoseconds(stats.live.cpu));
+  status.set_catch_up_events(stats.catch_up.events);
+  *status.mutable_catch_up_cpu() =
+      TimeUtil::NanosecondsToDuration(absl::ToInt64Nanoseconds(stats.catch_up.cpu));
   if (stats.last_applied_at.has_value()) {
     *status.mutable_last_applied_at() =
         TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(*stats.last_applied_at));
@@ -147,6 +153,8 @@ grpc::ServerUnaryReactor* ProjectionAdminService::Rebuild(
         response->set_identical(result->identical);
         *response->mutable_took() =
             TimeUtil::NanosecondsToDuration(absl::ToInt64Nanoseconds(absl::Now() - started));
+        *response->mutable_cpu() =
+            TimeUtil::NanosecondsToDuration(absl::ToInt64Nanoseconds(result->cpu));
         if (request->keep_copy()) response->set_rebuilt_path(path);
         log::Info("projection.rebuild.compared", {{"projection", projection->name},
                                                   {"events", result->events_applied},
