@@ -1,9 +1,11 @@
 // The `salesctl projection …` commands: the read models' progress and a checked rebuild
 // (ProjectionAdmin).
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
 #include "google/protobuf/util/time_util.h"
@@ -18,18 +20,27 @@ namespace v1 = ::sales::projections::v1;
 using Stub = v1::ProjectionAdmin::Stub;
 using google::protobuf::util::TimeUtil;
 
+// "12.3 µs" of CPU per event, or "-" without events.
+std::string CpuPerEvent(const google::protobuf::Duration& cpu, uint64_t events) {
+  if (events == 0) return "-";
+  const double micros = static_cast<double>(TimeUtil::DurationToNanoseconds(cpu)) / 1000.0;
+  return absl::StrFormat("%.1f µs", micros / static_cast<double>(events));
+}
+
 absl::Status List(Session& session, const CommandArgs&) {
   auto stub = v1::ProjectionAdmin::NewStub(session.channel);
   ASSIGN_OR_RETURN(v1::ListProjectionsResponse response,
                    Call(session, *stub, &Stub::ListProjections, v1::ListProjectionsRequest()));
   if (session.json) return PrintJson(session, response);
   TablePrinter table({"PROJECTION", "APPLIED", "DUPLICATES", "DEAD LETTERS", "CATCH-UPS", "LAG",
-                      "LAST APPLIED", "LAST ERROR"});
-  for (size_t c = 1; c < 6; ++c) table.AlignRight(c);
+                      "LIVE CPU/EV", "CATCH-UP CPU/EV", "LAST APPLIED", "LAST ERROR"});
+  for (size_t c = 1; c < 8; ++c) table.AlignRight(c);
   for (const v1::ProjectionStatus& status : response.projections()) {
     table.AddRow({status.name(), absl::StrCat(status.applied()), absl::StrCat(status.duplicates()),
                   absl::StrCat(status.dead_lettered()), absl::StrCat(status.catch_ups()),
                   absl::StrCat(status.consumer_lag()),
+                  CpuPerEvent(status.live_cpu(), status.live_events()),
+                  CpuPerEvent(status.catch_up_cpu(), status.catch_up_events()),
                   FormatTime(status.last_applied_at(), session.zone.zone),
                   status.last_error().empty() ? "-" : status.last_error()});
   }
@@ -51,7 +62,8 @@ absl::Status Rebuild(Session& session, const CommandArgs& args) {
   *session.out << "rebuilt " << response.name()
                << " from the event feeds: " << response.events_applied() << " events, "
                << response.streams() << " streams, in "
-               << TimeUtil::DurationToMilliseconds(response.took()) << " ms\n"
+               << TimeUtil::DurationToMilliseconds(response.took()) << " ms (catch-up CPU "
+               << CpuPerEvent(response.cpu(), response.events_applied()) << " per event)\n"
                << "live     " << response.live_checksum() << "\n"
                << "rebuilt  " << response.rebuilt_checksum() << "\n"
                << (response.identical() ? "identical: the live read model equals its rebuild\n"
