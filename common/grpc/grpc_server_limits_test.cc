@@ -8,7 +8,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -147,13 +146,6 @@ std::optional<uint32_t> ServerSetting(RawConnection& connection, uint16_t id) {
   return std::nullopt;
 }
 
-int64_t ResidentBytes() {
-  std::ifstream statm("/proc/self/statm");
-  int64_t pages = 0, resident = 0;
-  statm >> pages >> resident;
-  return resident * sysconf(_SC_PAGESIZE);
-}
-
 TEST(GrpcServerLimitsTest, EveryConnectionIsToldTheStreamLimit) {
   auto server = GrpcServer::Start({.max_concurrent_streams_per_connection = 7}, {});
   ASSERT_TRUE(server.ok()) << server.status();
@@ -203,11 +195,11 @@ TEST(GrpcServerLimitsTest, AFloodOfResetStreamsLeavesTheServerHealthyAndItsMemor
   ASSERT_TRUE(flood(2'000));
   ASSERT_TRUE(healthy());
   absl::SleepFor(absl::Seconds(1));
-  const int64_t before = ResidentBytes();
+  const int64_t before = runtime::ResidentBytes();
   const bool sent = flood(20'000);  // the server may close the connection: that is allowed
   EXPECT_TRUE(healthy()) << "the server must keep answering other clients";
   absl::SleepFor(absl::Seconds(1));
-  const int64_t peak = ResidentBytes() - before;
+  const int64_t peak = runtime::ResidentBytes() - before;
   // What every process does every 5 s (PeriodicMemoryRelease), while the server tears the last
   // cancelled calls down.
   int64_t kept = peak;
@@ -215,7 +207,7 @@ TEST(GrpcServerLimitsTest, AFloodOfResetStreamsLeavesTheServerHealthyAndItsMemor
   constexpr bool kMeasurable = !kSanitized;
   for (int attempt = 0; kMeasurable && attempt < 20 && kept >= (int64_t{16} << 20); ++attempt) {
     runtime::ReleaseFreeMemory();
-    kept = ResidentBytes() - before;
+    kept = runtime::ResidentBytes() - before;
     if (kept >= (int64_t{16} << 20)) absl::SleepFor(absl::Milliseconds(500));
   }
   std::cout << "flood of 20,000 reset streams (connection "

@@ -7,10 +7,12 @@
 //
 // Works with the allocator the process runs on: tcmalloc (gperftools' ReleaseFreeMemory, when it
 // is linked in) or glibc's malloc (malloc_trim); under a sanitizer's allocator it does nothing.
+// ResidentBytes: the process's resident set, for load generators and tests that watch memory.
 // Thread-safe.
 #ifndef SALES_COMMON_RUNTIME_MEMORY_RELEASE_H_
 #define SALES_COMMON_RUNTIME_MEMORY_RELEASE_H_
 
+#include <cstdint>
 #include <thread>
 
 #include "absl/synchronization/notification.h"
@@ -19,6 +21,9 @@
 namespace sales::runtime {
 
 void ReleaseFreeMemory();
+
+// The process's resident memory in bytes (/proc/self/statm), 0 when it cannot be read.
+int64_t ResidentBytes();
 
 // Calls ReleaseFreeMemory every `interval` on a thread of its own until destroyed.
 class PeriodicMemoryRelease {

@@ -19,6 +19,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "common/runtime/flags_usage.h"
+#include "common/runtime/memory_release.h"
 #include "common/runtime/module_host.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -163,6 +164,17 @@ class InProcessServer {
     std::filesystem::remove_all(data_dir_);
   }
   std::string address() const { return host_->grpc_address(); }
+  // Events in the hosted stores, and the resident memory of this process (server and clients).
+  std::string MemoryLine() const {
+    uint64_t events = 0;
+    for (const std::string& name : host_->hosted()) {
+      if (runtime::WriteSide* side = host_->write_side(name); side != nullptr) {
+        events += side->store()->HeadPosition();
+      }
+    }
+    return absl::StrFormat("events=%d rss_mb=%.0f", events,
+                           static_cast<double>(runtime::ResidentBytes()) / (1 << 20));
+  }
 
  private:
   explicit InProcessServer(std::string data_dir) : data_dir_(std::move(data_dir)) {}
@@ -315,6 +327,8 @@ int Run() {
     }
     results.push_back(on ? MeasureWithProjectionCosts((*server)->address(), modes, options)
                          : MeasureAgainst((*server)->address(), modes, options));
+    std::cout << "leads_loadgen: read side " << (on ? "on" : "off") << ": "
+              << (*server)->MemoryLine() << "\n";
     if (results.back().exit_code != 0) return results.back().exit_code;
   }
   if (results.size() == 2) {
