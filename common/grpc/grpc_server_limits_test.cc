@@ -17,7 +17,7 @@
 #include "absl/time/clock.h"
 #include "common/grpc/grpc_server.h"
 #include "common/runtime/memory_release.h"
-#include "common/testing/grpc_health.h"
+#include "common/testing/grpc_probes.h"
 #include "gtest/gtest.h"
 
 namespace sales::grpc_server {

@@ -246,9 +246,9 @@ void ProjectionRunner::RunFromFeeds() {
   while (!stopping_) {
     wake_pending_.exchange(false, std::memory_order_acq_rel);  // acquire: see the waker's commit
     const StepStart step = BeginStep();
-    bool catching_up = false;
-    const absl::Status status = FollowFeeds(catching_up);
-    EndStep(step, catching_up);
+    const absl::Status status = FollowFeeds();
+    // Its batches are committed when it returns: a step that applied a batch or more was behind.
+    EndStep(step, counters_->applied.Get() - step.applied >= options_.max_batch_events);
     if (!status.ok() && !stopping_) RecordError(status);
     absl::MutexLock lock(&feed_mu_);
     // Caught up: what was committed after the read began has set woken_ (see Wake).
@@ -286,23 +286,16 @@ absl::Status ProjectionRunner::CatchUpFromFeeds() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<int64_t> ProjectionRunner::FeedLag(std::vector<uint64_t>* applied) {
+absl::Status ProjectionRunner::FollowFeeds() {
+  RETURN_IF_ERROR(CatchUpFromFeeds());
+  std::vector<uint64_t> fed;
   int64_t lag = 0;
   for (const ProjectionSource& source : options_.sources) {
     ASSIGN_OR_RETURN(const uint64_t next, store_->FeedPosition(source.topic));
     ASSIGN_OR_RETURN(const uint64_t head, source.feed->HeadPosition());
-    if (applied != nullptr) applied->push_back(next - 1);
+    fed.push_back(next - 1);
     lag += head >= next ? static_cast<int64_t>(head - next + 1) : 0;
   }
-  return lag;
-}
-
-absl::Status ProjectionRunner::FollowFeeds(bool& catching_up) {
-  ASSIGN_OR_RETURN(const int64_t behind, FeedLag(nullptr));
-  catching_up = behind >= static_cast<int64_t>(options_.max_batch_events);
-  RETURN_IF_ERROR(CatchUpFromFeeds());
-  std::vector<uint64_t> fed;
-  ASSIGN_OR_RETURN(const int64_t lag, FeedLag(&fed));
   counters_->SetLag(lag);
   absl::MutexLock lock(&feed_mu_);
   fed_ = std::move(fed);

@@ -198,11 +198,7 @@ class ProjectionRunner {
   void Run();
   // Feed-only mode's loop, and one round of it: every source's feed read to its end.
   void RunFromFeeds();
-  // `catching_up`: whether it began a batch or more behind the feeds.
-  absl::Status FollowFeeds(bool& catching_up);
-  // Σ over sources of the events between the feed's head and the applied position; fills
-  // `applied` with the applied position per source when given.
-  absl::StatusOr<int64_t> FeedLag(std::vector<uint64_t>* applied);
+  absl::Status FollowFeeds();
   // Where a step (one batch, sync or feed read) began, for its cost (EndStep).
   struct StepStart {
     absl::Duration thread_cpu;

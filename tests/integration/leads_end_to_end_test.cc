@@ -9,7 +9,7 @@
 #include "absl/time/clock.h"
 #include "common/kafka/embedded_broker.h"
 #include "common/kafka/test_consumer.h"
-#include "common/testing/grpc_health.h"
+#include "common/testing/grpc_probes.h"
 #include "common/testing/run_command.h"
 #include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"

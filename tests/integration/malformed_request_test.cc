@@ -10,9 +10,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/testing/grpc_probes.h"
 #include "common/testing/temp_dir.h"
 #include "google/protobuf/descriptor.h"
-#include "google/protobuf/unknown_field_set.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/impl/codegen/client_unary_call.h"
 #include "grpcpp/impl/codegen/sync_stream.h"
@@ -23,54 +23,9 @@
 namespace sales {
 namespace {
 
-using ::google::protobuf::UnknownField;
-using ::google::protobuf::UnknownFieldSet;
-
 grpc::ByteBuffer Bytes(const std::string& bytes) {
   grpc::Slice slice(bytes);
   return grpc::ByteBuffer(&slice, 1);
-}
-
-std::string StringOf(const grpc::ByteBuffer& buffer) {
-  grpc::Slice slice;
-  EXPECT_TRUE(buffer.TrySingleSlice(&slice).ok() || buffer.DumpToSingleSlice(&slice).ok());
-  return std::string(reinterpret_cast<const char*>(slice.begin()), slice.size());
-}
-
-// The names of the services the server lists through reflection (grpc.reflection.v1alpha), read
-// from the wire format: request field 7 (list_services), response field 6 (list_services_response)
-// → repeated field 1 (service) → field 1 (name).
-std::vector<std::string> ListServices(grpc::Channel* channel) {
-  grpc::ClientContext context;
-  std::unique_ptr<grpc::ClientReaderWriter<grpc::ByteBuffer, grpc::ByteBuffer>> stream(
-      grpc::internal::ClientReaderWriterFactory<grpc::ByteBuffer, grpc::ByteBuffer>::Create(
-          channel,
-          grpc::internal::RpcMethod(
-              "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
-              grpc::internal::RpcMethod::BIDI_STREAMING),
-          &context));
-  EXPECT_TRUE(stream->Write(Bytes(std::string("\x3a\x01*", 3))));
-  stream->WritesDone();
-  grpc::ByteBuffer response;
-  std::vector<std::string> names;
-  if (!stream->Read(&response)) return names;
-  UnknownFieldSet fields;
-  EXPECT_TRUE(fields.ParseFromString(StringOf(response)));
-  for (int i = 0; i < fields.field_count(); ++i) {
-    if (fields.field(i).number() != 6) continue;
-    UnknownFieldSet list;
-    EXPECT_TRUE(list.ParseFromString(fields.field(i).length_delimited()));
-    for (int j = 0; j < list.field_count(); ++j) {
-      UnknownFieldSet service;
-      EXPECT_TRUE(service.ParseFromString(list.field(j).length_delimited()));
-      if (service.field_count() > 0 &&
-          service.field(0).type() == UnknownField::TYPE_LENGTH_DELIMITED) {
-        names.push_back(service.field(0).length_delimited());
-      }
-    }
-  }
-  EXPECT_TRUE(stream->Finish().ok());
-  return names;
 }
 
 // Calls `method` with `request` as raw bytes; the call's status.
@@ -111,7 +66,8 @@ class MalformedRequestTest : public ::testing::Test {
 };
 
 TEST_F(MalformedRequestTest, EveryMethodOfEveryServiceAnswersInvalidArgumentNamingTheMessage) {
-  std::vector<std::string> services = ListServices(channel_.get());
+  auto [listed, services] = sales::testing::ListServices(platform_->grpc_address());
+  ASSERT_TRUE(listed.ok()) << listed.error_message();
   int ours = 0;
   int methods = 0;
   for (const std::string& name : services) {

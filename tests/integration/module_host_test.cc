@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/feed/grpc_event_feed_reader.h"
 #include "common/kafka/test_consumer.h"
-#include "common/testing/grpc_health.h"
+#include "common/testing/grpc_probes.h"
 #include "common/testing/temp_dir.h"
 #include "common/testing/test_events.h"
 #include "gmock/gmock.h"
