@@ -301,7 +301,8 @@ TEST(LeadsEndToEndTest, RestartMidJourneyLosesNothing) {
     v1::AssignLeadRequest assign;
     *assign.mutable_meta() = Meta();
     assign.set_lead_id("L-1");
-    ASSERT_TRUE(Call(*stub, &Stub::AssignLead, assign, &done).ok());
+    const grpc::Status assigned = Call(*stub, &Stub::AssignLead, assign, &done);
+    ASSERT_TRUE(assigned.ok()) << assigned.error_message();
     v1::LogActivityRequest activity;
     *activity.mutable_meta() = Meta();
     activity.set_lead_id("L-1");
@@ -341,10 +342,15 @@ TEST(LeadsEndToEndTest, RestartMidJourneyLosesNothing) {
 
   // The new broker holds what was published since the restart (and any row the old relay had
   // not yet seen acknowledged): a contiguous, ordered run of the stream's versions that ends
-  // with the last one. The conversion's deal-id claim is published too (one more message).
-  auto published = kafka::ReadTopic(
-      (*salesd)->kafka_bootstrap(), "sales.leads.v1.events",
-      {.min_messages = done.stream_version() - version_before_restart + 1, .timeout = kPatience});
+  // with the last one.
+  // Every row acknowledged by the broker first (the relay's outbox empty), then the whole topic.
+  const outbox::OutboxRelay& relay = *(*salesd)->write_side("leads")->relay();
+  const absl::Time deadline = absl::Now() + kPatience;
+  while (relay.backlog() > 0 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(10));
+  ASSERT_EQ(relay.backlog(), 0u) << "the relay did not publish the leads store within "
+                                 << kPatience;
+  auto published = kafka::ReadTopic((*salesd)->kafka_bootstrap(), "sales.leads.v1.events",
+                                    {.timeout = kPatience});
   ASSERT_TRUE(published.ok()) << published.status();
   const std::vector<uint64_t> versions = VersionsOnKafka(*published, "lead-L-1");
   ASSERT_FALSE(versions.empty());
