@@ -3,6 +3,7 @@
 #include <atomic>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -199,7 +200,7 @@ TEST_F(CommandExecutorTest, ConcurrentUnpinnedCommandsAreRetriedAndNoneIsLost) {
 }
 
 TEST_F(CommandExecutorTest, CachedAggregatesSeeAppendsMadeByOthers) {
-  AggregateCache<Counter> cache(10);
+  AggregateCache<Counter> cache(size_t{1} << 20);
   auto run_cached = [&](int64_t by) {
     return ExecuteCommand<CounterEvent>(*store_, {.stream_id = "c"}, Counter{}, &Evolve,
                                         IncrementBy(by), &NoDeal, &cache);
@@ -216,7 +217,8 @@ TEST_F(CommandExecutorTest, CachedAggregatesSeeAppendsMadeByOthers) {
 }
 
 TEST(AggregateCacheTest, EvictsLeastRecentlyUsedAndNeverGoesBack) {
-  AggregateCache<int> cache(2);
+  // Room for two entries: the limit is in bytes.
+  AggregateCache<int> cache(2 * AggregateCache<int>::EntryBytes("a", 0));
   auto state = [](int value) { return std::make_shared<const int>(value); };
   cache.Put("a", state(1), 1);
   cache.Put("b", state(2), 1);
@@ -230,7 +232,7 @@ TEST(AggregateCacheTest, EvictsLeastRecentlyUsedAndNeverGoesBack) {
 }
 
 TEST(AggregateCacheTest, SharesSnapshotsThatOutliveTheirEntry) {
-  AggregateCache<int> cache(1);
+  AggregateCache<int> cache(AggregateCache<int>::EntryBytes("a", 0));
   auto first = std::make_shared<const int>(7);
   cache.Put("a", first, 1);
   std::shared_ptr<const int> got = cache.Get("a")->first;
@@ -238,6 +240,26 @@ TEST(AggregateCacheTest, SharesSnapshotsThatOutliveTheirEntry) {
   cache.Put("b", std::make_shared<const int>(8), 1);  // evicts a
   EXPECT_FALSE(cache.Get("a").has_value());
   EXPECT_EQ(*got, 7);  // a reader's snapshot stays valid
+}
+
+TEST(AggregateCacheTest, KeepsToItsShareOfTheBudgetAsTheShareChanges) {
+  // A small budget: its caches' share (~367 KB) is less than the room a new cache asks for.
+  memory::MemoryBudget budget(size_t{1} << 20, nullptr, absl::ZeroDuration());
+  std::shared_ptr<memory::CacheShare> share = budget.JoinCaches("test/aggregates", 1);
+  AggregateCache<int> cache(share);
+  for (int i = 0; i < 2000; ++i) cache.Put(absl::StrCat("s", i), std::make_shared<const int>(i), 1);
+  EXPECT_EQ(cache.size(), 2000u);  // ~270 KB of small entries fit in the whole share
+  EXPECT_EQ(share->bytes(), cache.bytes());
+
+  // Another cache joins: this one's limit falls to about half, and its next insertion evicts
+  // the least recently used entries down to it.
+  std::shared_ptr<memory::CacheShare> other = budget.JoinCaches("test/other", 1);
+  ASSERT_LT(share->limit(), cache.bytes());
+  cache.Put("new", std::make_shared<const int>(-1), 1);
+  EXPECT_LE(cache.bytes(), share->limit());
+  EXPECT_LT(cache.size(), 2000u);
+  EXPECT_TRUE(cache.Get("new").has_value());
+  EXPECT_FALSE(cache.Get("s0").has_value());
 }
 
 }  // namespace

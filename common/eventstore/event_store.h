@@ -33,6 +33,10 @@
 #include "absl/time/time.h"
 #include "sales/common/v1/envelope.pb.h"
 
+namespace sales::memory {
+class MemoryBudget;  // common/memory/memory_budget.h
+}  // namespace sales::memory
+
 namespace sales::eventstore {
 
 using ::sales::common::v1::EventEnvelope;
@@ -53,6 +57,9 @@ struct EventStoreOptions {
   Durability durability = Durability::kProcessCrash;
   // Source of recorded_at (and occurred_at when the writer leaves it empty). Tests inject one.
   std::function<absl::Time()> clock = [] { return absl::Now(); };
+  // The process's memory budget (null: RocksDB's own defaults): the store's memtables and
+  // block reads count against it. Must outlive the store.
+  memory::MemoryBudget* memory = nullptr;
 };
 
 // Expected-version sentinels for AppendRequest::expected_version.

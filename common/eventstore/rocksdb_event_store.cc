@@ -35,6 +35,7 @@
 #include "common/eventstore/internal/keys.h"
 #include "common/eventstore/internal/outbox_index.h"
 #include "common/log/log.h"
+#include "common/memory/memory_budget.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
 #include "common/storage/rocksdb_logger.h"
@@ -60,6 +61,10 @@ constexpr size_t kMaxEventsPerAppend = 1000;
 constexpr size_t kMaxEventBytes = 1 << 20;
 constexpr size_t kMaxIdempotencyKeyBytes = 200;
 constexpr size_t kMaxStreamsPerAppend = 100;
+// The in-memory stream heads' weight in the memory budget's caches (a projection store's caches
+// weigh 7), and their limit without a budget.
+constexpr double kStreamHeadsCacheWeight = 2;
+constexpr size_t kStreamHeadsFixedBytes = size_t{64} << 20;
 
 // Column family order as passed to DB::Open.
 enum ColumnFamily { kDefault = 0, kLog, kStreamIndex, kOutbox, kIdempotency };
@@ -149,7 +154,12 @@ class RocksDbEventStore final : public EventStore {
  public:
   RocksDbEventStore(EventStoreOptions options, std::unique_ptr<rocksdb::DB> db,
                     std::vector<rocksdb::ColumnFamilyHandle*> handles)
-      : options_(std::move(options)), db_(std::move(db)), handles_(std::move(handles)) {
+      : options_(std::move(options)),
+        db_(std::move(db)),
+        handles_(std::move(handles)),
+        heads_share_(memory::JoinCachesOrFixed(options_.memory,
+                                               absl::StrCat(options_.service, "/stream-heads"),
+                                               kStreamHeadsCacheWeight, kStreamHeadsFixedBytes)) {
     write_options_.sync = options_.durability == Durability::kMachineCrash;
   }
 
@@ -191,6 +201,7 @@ class RocksDbEventStore final : public EventStore {
 
     std::unique_lock lock(mu_);
     if (!failed_.ok()) return failed_;
+    TrimHeads();  // before this append holds pointers into heads_
 
     if (!key.empty()) {
       ASSIGN_OR_RETURN(absl::optional<std::vector<AppendResult>> earlier,
@@ -402,7 +413,34 @@ class RocksDbEventStore final : public EventStore {
     if (it != heads_.end()) return &it->second;
     ASSIGN_OR_RETURN(StreamHead head, GetStreamHead(stream_id));
     // Read from disk, so committed: last_position 0.
+    heads_bytes_ += HeadBytes(stream_id);
     return &heads_.emplace(stream_id, KnownHead{std::move(head)}).first->second;
+  }
+
+  // What a head in heads_ costs: the node (key and head with their heap parts, the hash and
+  // next pointer, a bucket), estimated.
+  static size_t HeadBytes(const std::string& stream_id) { return 176 + stream_id.size(); }
+
+  // Keeps heads_ within its share of the memory budget: when over, forgets committed heads (the
+  // store reads them again from disk when needed) in hash order down to 7/8 of the share. Heads
+  // of commit groups in flight stay. Called under mu_ by an append that holds no head pointer
+  // yet (others hold theirs only under mu_).
+  void TrimHeads() {
+    const size_t limit = heads_share_->limit();
+    if (heads_bytes_ > limit) {
+      const uint64_t committed = committed_position_.load();
+      const size_t target = limit / 8 * 7;
+      for (auto it = heads_.begin(); it != heads_.end() && heads_bytes_ > target;) {
+        if (it->second.last_position <= committed) {
+          heads_bytes_ -= HeadBytes(it->first);
+          it = heads_.erase(it);
+        } else {
+          ++it;
+        }
+      }
+      heads_share_->NoteEviction();
+    }
+    heads_share_->set_bytes(heads_bytes_);
   }
 
   // The stream's version from its in-memory head, when that head is known and committed (the
@@ -610,6 +648,8 @@ class RocksDbEventStore final : public EventStore {
   // guarded by mu_. Pointer-stable (std::unordered_map): AppendAll holds pointers to the heads
   // of its streams while LoadHead inserts the next ones.
   std::unordered_map<std::string, KnownHead> heads_;
+  size_t heads_bytes_ = 0;  // guarded by mu_; HeadBytes of every entry
+  const std::shared_ptr<memory::CacheShare> heads_share_;
   absl::flat_hash_map<std::string, InFlightKey> in_flight_keys_;  // guarded by mu_
   uint64_t next_position_ = 1;                                    // guarded by mu_
   std::vector<std::shared_ptr<PendingAppend>> open_group_;        // guarded by mu_
@@ -637,19 +677,21 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(const EventStoreOpt
   db_options.IncreaseParallelism(2);
   // Appends are written by one group leader at a time, and hash memtables need this off.
   db_options.allow_concurrent_memtable_write = false;
+  if (options.memory != nullptr) options.memory->ConfigureDatabase(db_options);
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (const char* name : kColumnFamilyNames) {
     rocksdb::ColumnFamilyOptions family_options(db_options);
     const std::string family(name);
+    rocksdb::BlockBasedTableOptions table_options;
     if (family == kColumnFamilyNames[kIdempotency]) {
       // Lookups of a new key (the common case) miss: bloom filters answer them instead of
       // skip-list and table searches.
       family_options.memtable_whole_key_filtering = true;
       family_options.memtable_prefix_bloom_size_ratio = 0.02;
-      rocksdb::BlockBasedTableOptions table_options;
       table_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-      family_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
     }
+    if (options.memory != nullptr) options.memory->ConfigureTable(table_options);
+    family_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
     if (family == kColumnFamilyNames[kStreamIndex]) {
       // Appends to many streams interleave, so consecutive index keys land far apart in the
       // skip list; a per-stream insert hint makes each stream's next entry an O(1) insert.

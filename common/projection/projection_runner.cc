@@ -163,6 +163,7 @@ absl::StatusOr<std::unique_ptr<ProjectionRunner>> ProjectionRunner::Create(
       return absl::InvalidArgumentError("every source needs a topic and an event feed");
     }
   }
+  if (options.store.name.empty()) options.store.name = std::string(projection->name());
   ASSIGN_OR_RETURN(std::unique_ptr<ProjectionStore> store,
                    ProjectionStore::Open(options.path, options.store));
   ASSIGN_OR_RETURN(const bool emptied, store->EnsureLayout(projection->layout_version()));

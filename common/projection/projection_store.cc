@@ -53,12 +53,21 @@ rocksdb::ColumnFamilyOptions PointLookupOptions(const ProjectionStoreOptions& st
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   table.whole_key_filtering = true;
+  if (store_options.memory != nullptr) store_options.memory->ConfigureTable(table);
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   options.memtable_whole_key_filtering = true;
   options.memtable_prefix_bloom_size_ratio = 0.05;
   options.compression_per_level = {rocksdb::kNoCompression, rocksdb::kNoCompression,
                                    options.compression};
   return options;
+}
+
+// One of the store's caches' byte limit: a share of the process's budget, else a fixed size.
+std::shared_ptr<memory::CacheShare> CacheShareOf(const ProjectionStoreOptions& options,
+                                                 absl::string_view cache, double weight,
+                                                 size_t fixed_bytes) {
+  return memory::JoinCachesOrFixed(options.memory, absl::StrCat(options.name, "/", cache), weight,
+                                   fixed_bytes);
 }
 
 template <typename Int>
@@ -411,6 +420,7 @@ absl::StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(
   db_options.info_log = storage::PlatformRocksLogger();
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
+  if (options.memory != nullptr) options.memory->ConfigureDatabase(db_options);
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
       {kModelFamily, PointLookupOptions(options)},
@@ -428,14 +438,15 @@ absl::StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(
 ProjectionStore::ProjectionStore(std::unique_ptr<rocksdb::DB> db,
                                  std::vector<rocksdb::ColumnFamilyHandle*> handles,
                                  ProjectionStoreOptions options)
-    : db_(std::move(db)),
+    : options_(options),
+      db_(std::move(db)),
       model_cf_(handles[1]),
       runner_cf_(handles[2]),
       handles_(handles),
-      mark_cache_(options.mark_cache_bytes),
-      row_cache_(options.row_cache_bytes),
-      decoded_cache_(options.decoded_row_cache_bytes),
-      folded_cache_(options.decoded_row_cache_bytes),
+      mark_cache_(CacheShareOf(options, "marks", 1, options.mark_cache_bytes)),
+      row_cache_(CacheShareOf(options, "rows", 2, options.row_cache_bytes)),
+      decoded_cache_(CacheShareOf(options, "decoded", 2, options.decoded_row_cache_bytes)),
+      folded_cache_(CacheShareOf(options, "folded", 2, options.decoded_row_cache_bytes)),
       fold_txn_(std::make_unique<FoldTxn>(this)),
       in_flight_(new StoreBatch(this)),
       committer_(std::make_unique<internal::BackgroundJob>([this] { return WriteInFlight(); })) {}

@@ -73,6 +73,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/memory/memory_budget.h"
 #include "common/projection/internal/background_job.h"
 #include "common/projection/internal/bounded_cache.h"
 #include "common/projection/projection.h"
@@ -95,6 +96,12 @@ struct ProjectionStoreOptions {
   // RocksDB memtable size of each column family (see PointLookupOptions in the .cc: smaller
   // memtables made the benchmark's commits faster; 2–64 MiB measured).
   size_t write_buffer_bytes = size_t{4} << 20;
+  // The process's memory budget (null: none). When set, the byte sizes above give way to it:
+  // the caches join its in-memory share as "<name>/marks", "<name>/rows", "<name>/decoded" and
+  // "<name>/folded" (weights 1:2:2:2, the ratio of the defaults above), and the database uses
+  // its block cache and write-buffer manager. Must outlive the store.
+  memory::MemoryBudget* memory = nullptr;
+  std::string name;  // the projection's name, for the caches' names
 };
 
 // What a store has applied and built, as of one instant (ProjectionStore::Digest).
@@ -165,6 +172,9 @@ class ProjectionStore {
   // two stores with equal marks have applied exactly the same events (see rebuild_check.h).
   absl::StatusOr<StoreDigest> Digest();
 
+  // What the store was opened with (a rebuild beside it opens its copy the same way).
+  const ProjectionStoreOptions& options() const { return options_; }
+
  private:
   friend class StoreBatch;
   class FoldTxn;
@@ -203,6 +213,7 @@ class ProjectionStore {
   absl::Status WriteInFlight();
   absl::Status FoldAndWrite();
 
+  const ProjectionStoreOptions options_;
   std::unique_ptr<rocksdb::DB> db_;
   rocksdb::ColumnFamilyHandle* model_cf_;
   rocksdb::ColumnFamilyHandle* runner_cf_;

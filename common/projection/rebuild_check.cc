@@ -19,7 +19,10 @@ absl::StatusOr<RebuildComparison> RebuildAndCompare(Projection& projection, Proj
     return absl::FailedPreconditionError(
         absl::StrCat("rebuild target ", path, " already exists; rebuild into a fresh directory"));
   }
-  ASSIGN_OR_RETURN(std::unique_ptr<ProjectionStore> rebuilt, ProjectionStore::Open(path));
+  ProjectionStoreOptions store_options = live.options();
+  store_options.name += "-rebuild";
+  ASSIGN_OR_RETURN(std::unique_ptr<ProjectionStore> rebuilt,
+                   ProjectionStore::Open(path, store_options));
   EventApplier applier(projection);
   RebuildComparison result;
   auto commit = [&](StoreBatch& batch, BatchOutcome& outcome) {

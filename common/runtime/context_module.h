@@ -54,6 +54,7 @@
 #include "common/eventsourcing/state_folder.h"
 #include "common/feed/event_feed_reader.h"
 #include "common/kafka/dead_letter_publisher.h"
+#include "common/memory/memory_budget.h"
 #include "common/metrics/metrics_registry.h"
 #include "common/projection/admin/projection_admin_service.h"
 #include "common/runtime/demo_clock.h"
@@ -100,6 +101,8 @@ struct ModuleEnvironment {
   std::function<absl::Time()> clock;                   // the process's (demo) clock
   WriteSide* write_side = nullptr;                     // its own, when owns_store()
   const ContextDirectory* contexts = nullptr;          // other contexts' topics and feeds
+  // The process's memory budget: every store and cache a module opens joins it.
+  memory::MemoryBudget* memory = nullptr;
 };
 
 // What a projection of `context`'s events reads: its topic, its feed and its append signal.

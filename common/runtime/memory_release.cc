@@ -3,11 +3,15 @@
 #include <malloc.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
+#include <string>
 
 // gperftools' C entry point, present only when tcmalloc is linked in (a weak reference is null
 // otherwise).
 extern "C" void MallocExtension_ReleaseFreeMemory() __attribute__((weak));
+extern "C" int MallocExtension_GetNumericProperty(const char* property, size_t* value)
+    __attribute__((weak));
 
 namespace sales::runtime {
 
@@ -25,6 +29,30 @@ int64_t ResidentBytes() {
   int64_t resident = 0;
   if (!(statm >> pages >> resident)) return 0;
   return resident * sysconf(_SC_PAGESIZE);
+}
+
+int64_t HeapAllocatedBytes() {
+  if (MallocExtension_GetNumericProperty != nullptr) {
+    size_t bytes = 0;
+    if (MallocExtension_GetNumericProperty("generic.current_allocated_bytes", &bytes) != 0) {
+      return static_cast<int64_t>(bytes);
+    }
+    return 0;
+  }
+  const struct mallinfo2 info = mallinfo2();
+  return static_cast<int64_t>(info.uordblks + info.hblkhd);
+}
+
+int64_t PeakResidentBytes() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    int64_t kilobytes = 0;
+    if (line.rfind("VmHWM:", 0) == 0 && std::sscanf(line.c_str(), "VmHWM: %ld", &kilobytes) == 1) {
+      return kilobytes * 1024;
+    }
+  }
+  return 0;
 }
 
 PeriodicMemoryRelease::PeriodicMemoryRelease(absl::Duration interval)

@@ -24,6 +24,11 @@ void ReleaseFreeMemory();
 
 // The process's resident memory in bytes (/proc/self/statm), 0 when it cannot be read.
 int64_t ResidentBytes();
+// Bytes the program has allocated and not freed (the allocator's own count: what RSS holds
+// beyond it is the allocator's free lists, fragmentation, thread stacks and code).
+int64_t HeapAllocatedBytes();
+// The most the process's resident set has been since it started (VmHWM), 0 when unknown.
+int64_t PeakResidentBytes();
 
 // Calls ReleaseFreeMemory every `interval` on a thread of its own until destroyed.
 class PeriodicMemoryRelease {

@@ -8,6 +8,7 @@
 #include "common/feed/grpc_event_feed_reader.h"
 #include "common/feed/local_event_feed_reader.h"
 #include "common/log/log.h"
+#include "common/runtime/memory_release.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
 #include "grpcpp/create_channel.h"
@@ -80,6 +81,8 @@ absl::StatusOr<std::unique_ptr<ModuleHost>> ModuleHost::Start(
     }
   }
   ASSIGN_OR_RETURN(host->lock_, DataDirLock::Acquire(host->options_.data_dir));
+  host->memory_ = std::make_unique<memory::MemoryBudget>(host->options_.memory_budget_bytes,
+                                                         &metrics::MetricsRegistry::Default());
   RETURN_IF_ERROR(host->StartBroker());
   RETURN_IF_ERROR(host->OpenWriteSides());
   std::vector<std::string> empty_stores;
@@ -125,7 +128,8 @@ absl::Status ModuleHost::OpenWriteSides() {
                      WriteSide::Open({.context = std::string(module->name()),
                                       .data_dir = options_.data_dir,
                                       .bootstrap_servers = kafka_bootstrap_,
-                                      .durability = options_.durability}));
+                                      .durability = options_.durability,
+                                      .memory = memory_.get()}));
     write_sides_[std::string(module->name())] = std::move(side);
   }
   return absl::OkStatus();
@@ -175,6 +179,7 @@ absl::Status ModuleHost::StartModules() {
         .clock = [this] { return clock_.Now(); },
         .write_side = side == write_sides_.end() ? nullptr : side->second.get(),
         .contexts = directory_.get(),
+        .memory = memory_.get(),
     });
     if (!started.ok()) {
       return absl::Status(started.code(), absl::StrCat(module->name(), ": ", started.message()));
@@ -242,6 +247,13 @@ absl::Status ModuleHost::StartServers() {
   registry
       .GetGauge("process_start_time_seconds", "Start time of the process since the Unix epoch.")
       ->Set(absl::ToDoubleSeconds(absl::Now() - absl::UnixEpoch()));
+  memory_gauges_.push_back(registry.AddCallbackGauge(
+      "sales_process_resident_bytes", "The process's resident memory (compare with the budget).",
+      {}, [] { return static_cast<double>(ResidentBytes()); }));
+  memory_gauges_.push_back(registry.AddCallbackGauge(
+      "sales_heap_allocated_bytes",
+      "Bytes the process has allocated and not freed, by the allocator's count.", {},
+      [] { return static_cast<double>(HeapAllocatedBytes()); }));
   registry.GetGauge("sales_embedded_broker", "1 when the process runs the embedded Kafka broker.")
       ->Set(embedded_broker() ? 1 : 0);
   return absl::OkStatus();

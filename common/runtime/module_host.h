@@ -42,14 +42,18 @@
 #include "common/grpc/grpc_server.h"
 #include "common/kafka/dead_letter_publisher.h"
 #include "common/kafka/embedded_broker.h"
+#include "common/memory/memory_budget.h"
 #include "common/metrics/metrics_http_server.h"
 #include "common/projection/admin/projection_admin_service.h"
 #include "common/runtime/context_module.h"
 #include "common/runtime/data_dir_lock.h"
 #include "common/runtime/demo_clock.h"
+#include "common/runtime/memory_release.h"
 #include "common/runtime/write_side.h"
 
 namespace sales::runtime {
+
+inline constexpr size_t kDefaultMemoryBudgetBytes = size_t{512} << 20;
 
 struct ModuleHostOptions {
   std::string data_dir = "./data";
@@ -66,6 +70,10 @@ struct ModuleHostOptions {
   // Seed demo data into every hosted store that is empty at start.
   bool demo_data = false;
   eventstore::Durability durability = eventstore::Durability::kProcessCrash;
+  // What the process's caches and RocksDB may use in all, shared by every hosted module (see
+  // common/memory/memory_budget.h for the split). The default suits the embedded all-in-one on a
+  // small machine.
+  size_t memory_budget_bytes = kDefaultMemoryBudgetBytes;
 };
 
 class ModuleHost {
@@ -82,6 +90,7 @@ class ModuleHost {
   const std::string& kafka_bootstrap() const { return kafka_bootstrap_; }
   std::string metrics_url() const;
   bool embedded_broker() const { return broker_ != nullptr; }
+  size_t memory_budget_bytes() const { return options_.memory_budget_bytes; }
   // What demo data was written at this start, one entry per module that seeded ("30 leads").
   const std::vector<std::string>& demo_seeded() const { return demo_seeded_; }
   // The hosted modules' try_commands(), in registry order.
@@ -114,6 +123,8 @@ class ModuleHost {
   absl::Status StartServers();
 
   const ModuleHostOptions options_;
+  // Declared early: destroyed after everything that joined it (stores, caches).
+  std::unique_ptr<memory::MemoryBudget> memory_;
   std::vector<std::unique_ptr<ContextModule>> modules_;  // every registered module
   std::vector<ContextModule*> hosted_;                   // the hosted ones, registry order
   std::unique_ptr<DataDirLock> lock_;
@@ -128,6 +139,10 @@ class ModuleHost {
   std::unique_ptr<feed::EventFeedService> feed_;  // every hosted store
   std::unique_ptr<projection::ProjectionAdminService> admin_;
   std::unique_ptr<metrics::MetricsHttpServer> http_;
+  std::vector<metrics::CallbackGaugeRegistration> memory_gauges_;
+  // What bursts freed (e.g. a flood of reset streams) goes back to the OS instead of staying in
+  // the allocator for good.
+  PeriodicMemoryRelease memory_release_{absl::Seconds(5)};
   std::unique_ptr<grpc_server::GrpcServer> grpc_;
   bool shut_down_ = false;
 };

@@ -15,8 +15,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "common/log/log.h"
+#include "common/runtime/byte_size.h"
 #include "common/runtime/flags_usage.h"
-#include "common/runtime/memory_release.h"
 #include "common/runtime/module_host.h"
 #include "common/runtime/protobuf_log.h"
 #include "common/runtime/termination_signals.h"
@@ -37,6 +37,10 @@ ABSL_FLAG(std::vector<std::string>, peers, {},
           "Contexts hosted by other processes, as NAME=HOST:PORT of their gRPC server (their "
           "EventFeed), comma-separated, e.g. leads=127.0.0.1:50052.");
 ABSL_FLAG(bool, demo_data, false, "Seed demo data into every hosted store that is empty.");
+ABSL_FLAG(std::string, memory_budget, "512MiB",
+          "What this process's caches and RocksDB (block cache, memtables) may use in all, shared "
+          "by every module it hosts, e.g. 512MiB or 2GiB. Plan for resident memory of about 1.2x "
+          "this; /metrics shows each cache's bytes and sales_process_resident_bytes.");
 ABSL_FLAG(std::string, durability, "process",
           "What an acknowledged command survives: process (a crash of the process; the WAL is "
           "written before the ack) or machine (power loss too; every commit group is fsynced).");
@@ -85,6 +89,8 @@ void PrintBanner(const std::string& program, const char* argv0, const ModuleHost
             << (host.embedded_broker() ? "   (embedded broker: kcat -b " + kafka + " -L)" : "")
             << "\n"
             << prefix << "metrics  " << host.metrics_url() << "\n"
+            << prefix << "memory   " << FormatByteSize(host.memory_budget_bytes())
+            << " budget (--memory_budget; sales_process_resident_bytes on /metrics)\n"
             << prefix << "data     " << absl::GetFlag(FLAGS_data_dir)
             << (host.demo_seeded().empty()
                     ? ""
@@ -124,7 +130,12 @@ int RunProcess(int argc, char** argv, const ProcessDefaults& defaults, ModuleReg
   absl::StatusOr<std::map<std::string, std::string>> peers = ParsePeers(absl::GetFlag(FLAGS_peers));
   absl::StatusOr<eventstore::Durability> durability =
       ParseDurability(absl::GetFlag(FLAGS_durability));
-  for (const absl::Status& status : {peers.status(), durability.status()}) {
+  absl::StatusOr<size_t> memory_budget = ParseByteSize(absl::GetFlag(FLAGS_memory_budget));
+  if (!memory_budget.ok()) {
+    memory_budget = absl::InvalidArgumentError(
+        absl::StrCat("--memory_budget: ", memory_budget.status().message()));
+  }
+  for (const absl::Status& status : {peers.status(), durability.status(), memory_budget.status()}) {
     if (!status.ok()) {
       std::cerr << name << ": " << status.message() << "\n";
       return 2;
@@ -137,9 +148,6 @@ int RunProcess(int argc, char** argv, const ProcessDefaults& defaults, ModuleReg
   }
 
   TerminationSignals signals;  // before any thread starts
-  // What bursts freed (e.g. a flood of reset streams) goes back to the OS instead of staying in
-  // the allocator for good.
-  PeriodicMemoryRelease memory_release(absl::Seconds(5));
 
   absl::StatusOr<std::unique_ptr<ModuleHost>> host = ModuleHost::Start(
       {
@@ -153,6 +161,7 @@ int RunProcess(int argc, char** argv, const ProcessDefaults& defaults, ModuleReg
           .peers = *std::move(peers),
           .demo_data = absl::GetFlag(FLAGS_demo_data),
           .durability = *durability,
+          .memory_budget_bytes = *memory_budget,
       },
       modules());
   if (!host.ok()) {

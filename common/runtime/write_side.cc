@@ -30,7 +30,8 @@ absl::StatusOr<std::unique_ptr<WriteSide>> WriteSide::Open(const WriteSideOption
   ASSIGN_OR_RETURN(std::unique_ptr<eventstore::EventStore> store,
                    eventstore::EventStore::Open({.path = (dir / "events").string(),
                                                  .service = options.context,
-                                                 .durability = options.durability}));
+                                                 .durability = options.durability,
+                                                 .memory = options.memory}));
   side->store_ =
       std::make_unique<eventstore::NotifyingEventStore>(std::move(store), &side->appended_);
   ASSIGN_OR_RETURN(side->relay_,

@@ -40,6 +40,7 @@ struct WriteSideOptions {
   std::string bootstrap_servers;  // Kafka the relay publishes to
   eventstore::Durability durability = eventstore::Durability::kProcessCrash;
   metrics::MetricsRegistry* metrics = &metrics::MetricsRegistry::Default();
+  memory::MemoryBudget* memory = nullptr;  // the process's budget; null: RocksDB's defaults
 };
 
 class WriteSide {

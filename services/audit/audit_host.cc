@@ -22,6 +22,7 @@ absl::StatusOr<std::unique_ptr<AuditHost>> AuditHost::Open(AuditHostOptions opti
            .sources = std::move(options.sources),
            .dead_letters = options.dead_letters,
            .metrics = options.metrics,
+           .store = {.memory = options.memory},
            .wake_batch_delay = projection::kDashboardWakeBatchDelay});
   if (!runner.ok()) return runner.status();
   host->runner_ = *std::move(runner);

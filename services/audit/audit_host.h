@@ -37,6 +37,7 @@
 #include "common/feed/event_feed_reader.h"
 #include "common/feed/local_event_feed_reader.h"
 #include "common/kafka/dead_letter_publisher.h"
+#include "common/memory/memory_budget.h"
 #include "common/metrics/metrics_registry.h"
 #include "common/projection/admin/projection_admin_service.h"
 #include "common/projection/projection_runner.h"
@@ -59,6 +60,7 @@ struct AuditHostOptions {
   kafka::DeadLetterPublisher* dead_letters = nullptr;  // poison events of the index; not owned
   concurrency::Executor* executor = nullptr;           // runs the RPCs; required
   metrics::MetricsRegistry* metrics = nullptr;         // the runner's metrics; null: none
+  memory::MemoryBudget* memory = nullptr;              // the process's budget; null: none
 };
 
 class AuditHost {

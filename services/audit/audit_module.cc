@@ -8,7 +8,8 @@ absl::Status AuditModule::Start(const runtime::ModuleEnvironment& env) {
   AuditHostOptions options{.data_dir = env.data_dir,
                            .dead_letters = env.dead_letters,
                            .executor = env.executor,
-                           .metrics = env.metrics};
+                           .metrics = env.metrics,
+                           .memory = env.memory};
   for (const runtime::ContextEndpoint& context : env.contexts->Reachable()) {
     options.sources.push_back(runtime::SourceOf(context));
     options.feeds[context.name] = context.feed;

@@ -46,7 +46,8 @@ absl::Status LeadsModule::Start(const runtime::ModuleEnvironment& env) {
                                           .bootstrap_servers = runtime::KafkaFor(env, {org_source}),
                                           .source = org_source,
                                           .dead_letters = env.dead_letters,
-                                          .metrics = env.metrics}));
+                                          .metrics = env.metrics,
+                                          .memory = env.memory}));
   RETURN_IF_ERROR(RemoveEarlierReadModel(env.data_dir + "/leads/read_model"));
   ASSIGN_OR_RETURN(app_, LeadsApp::Create({.store = env.write_side->store(),
                                            .org = org_.get(),
@@ -54,7 +55,8 @@ absl::Status LeadsModule::Start(const runtime::ModuleEnvironment& env) {
                                            .topic = env.write_side->topic(),
                                            .dead_letters = env.dead_letters,
                                            .metrics = env.metrics,
-                                           .clock = env.clock}));
+                                           .clock = env.clock,
+                                           .memory = env.memory}));
   service_ = std::make_unique<LeadServiceImpl>(app_.get(), env.executor);
   app_->StartOverdueScanner();
   return absl::OkStatus();

@@ -21,6 +21,7 @@ absl::StatusOr<std::unique_ptr<FunnelHost>> FunnelHost::Open(const FunnelHostOpt
            .sources = options.sources,
            .dead_letters = options.dead_letters,
            .metrics = options.metrics,
+           .store = {.memory = options.memory},
            .wake_batch_delay = projection::kDashboardWakeBatchDelay}));
   host->query_ = std::make_unique<FunnelQuery>(&host->runner_->store());
   FunnelHost* raw = host.get();

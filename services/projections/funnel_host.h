@@ -23,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "common/concurrency/executor.h"
 #include "common/kafka/dead_letter_publisher.h"
+#include "common/memory/memory_budget.h"
 #include "common/metrics/metrics_registry.h"
 #include "common/projection/admin/projection_admin_service.h"
 #include "common/projection/projection_runner.h"
@@ -40,6 +41,7 @@ struct FunnelHostOptions {
   kafka::DeadLetterPublisher* dead_letters = nullptr;  // required; not owned
   concurrency::Executor* executor = nullptr;           // runs the queries; required
   metrics::MetricsRegistry* metrics = nullptr;         // the runner's metrics; null: none
+  memory::MemoryBudget* memory = nullptr;              // the process's budget; null: none
 };
 
 class FunnelHost {

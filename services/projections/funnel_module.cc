@@ -12,7 +12,8 @@ absl::Status FunnelModule::Start(const runtime::ModuleEnvironment& env) {
                                             .sources = sources,
                                             .dead_letters = env.dead_letters,
                                             .executor = env.executor,
-                                            .metrics = env.metrics}));
+                                            .metrics = env.metrics,
+                                            .memory = env.memory}));
   return absl::OkStatus();
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <random>
@@ -18,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
+#include "common/runtime/byte_size.h"
 #include "common/runtime/flags_usage.h"
 #include "common/runtime/memory_release.h"
 #include "common/runtime/module_host.h"
@@ -45,6 +47,13 @@ ABSL_FLAG(std::string, read_side, "off",
           "ships: the leads read model plus the funnel, audit and org-replica projections), or "
           "both (off, then on, each on a fresh server; prints the on/off throughput ratio, "
           "target >= 0.85). --watch_probe implies on.");
+ABSL_FLAG(std::vector<std::string>, memory_budget, {"512MiB"},
+          "In-process salesd only: its --memory_budget; a comma-separated list runs each in turn "
+          "on a fresh server (e.g. 512MiB,8GiB: the budget against a baseline that bounds "
+          "nothing) and prints the throughput ratio to the last. After each run the load "
+          "generator prints the events stored, the resident memory (now and at its peak) and "
+          "their ratio to the budget (target: <= 1.2 at 10^6 events, with throughput within 10 %; "
+          "--max_commands and --duration bound the run).");
 ABSL_FLAG(std::string, channels, "both",
           "shared (one channel for all clients), per_client (one connection each) or both "
           "(run both, report the faster).");
@@ -137,10 +146,14 @@ std::string RunDigits() {
   return absl::StrFormat("%06d", std::uniform_int_distribution<int>(0, 999'999)(device));
 }
 
+// Starts the process's peak resident memory (VmHWM) afresh, so that each run reports its own.
+void ResetPeakResident() { std::ofstream("/proc/self/clear_refs") << "5"; }
+
 // The in-process salesd of one read-side setting on a temp dir, removed with it.
 class InProcessServer {
  public:
-  static absl::StatusOr<std::unique_ptr<InProcessServer>> Start(bool read_side) {
+  static absl::StatusOr<std::unique_ptr<InProcessServer>> Start(bool read_side,
+                                                                size_t memory_budget_bytes) {
     char dir_template[] = "/tmp/leads_loadgen.XXXXXX";
     if (mkdtemp(dir_template) == nullptr) return absl::InternalError("cannot create a temp dir");
     auto server = std::unique_ptr<InProcessServer>(new InProcessServer(dir_template));
@@ -150,7 +163,8 @@ class InProcessServer {
          .grpc_port = 0,
          .http_port = 0,
          .contexts =
-             read_side ? modules::AllModuleNames() : std::vector<std::string>{"org", "leads"}},
+             read_side ? modules::AllModuleNames() : std::vector<std::string>{"org", "leads"},
+         .memory_budget_bytes = memory_budget_bytes},
         modules::AllModules());
     if (!started.ok()) return started.status();
     server->host_ = *std::move(started);
@@ -164,7 +178,8 @@ class InProcessServer {
     std::filesystem::remove_all(data_dir_);
   }
   std::string address() const { return host_->grpc_address(); }
-  // Events in the hosted stores, and the resident memory of this process (server and clients).
+  // Events in the hosted stores, and the resident memory of this process (server and clients)
+  // against the server's budget.
   std::string MemoryLine() const {
     uint64_t events = 0;
     for (const std::string& name : host_->hosted()) {
@@ -172,8 +187,14 @@ class InProcessServer {
         events += side->store()->HeadPosition();
       }
     }
-    return absl::StrFormat("events=%d rss_mb=%.0f", events,
-                           static_cast<double>(runtime::ResidentBytes()) / (1 << 20));
+    const auto mib = [](int64_t bytes) { return static_cast<double>(bytes) / (1 << 20); };
+    const double budget = mib(static_cast<int64_t>(host_->memory_budget_bytes()));
+    const double rss = mib(runtime::ResidentBytes());
+    const double peak = mib(runtime::PeakResidentBytes());
+    return absl::StrFormat(
+        "events=%d rss_mb=%.0f peak_rss_mb=%.0f budget_mb=%.0f rss/budget=%.2f "
+        "peak/budget=%.2f (target <= 1.2)",
+        events, rss, peak, budget, rss / budget, peak / budget);
   }
 
  private:
@@ -315,29 +336,57 @@ int Run() {
   if (const std::string target = absl::GetFlag(FLAGS_server); !target.empty()) {
     return MeasureWithProjectionCosts(target, modes, options).exit_code;
   }
+  std::vector<size_t> budgets;
+  for (const std::string& text : absl::GetFlag(FLAGS_memory_budget)) {
+    absl::StatusOr<size_t> budget = runtime::ParseByteSize(text);
+    if (!budget.ok()) {
+      std::cerr << "leads_loadgen: --memory_budget: " << budget.status().message() << "\n";
+      return 2;
+    }
+    budgets.push_back(*budget);
+  }
+  if (budgets.empty()) {
+    std::cerr << "leads_loadgen: --memory_budget: at least one budget\n";
+    return 2;
+  }
   std::vector<bool> settings;
   if (read_side != "on") settings.push_back(false);
   if (read_side != "off") settings.push_back(true);
-  std::vector<ServerResult> results;
-  for (const bool on : settings) {
-    auto server = InProcessServer::Start(on);
-    if (!server.ok()) {
-      std::cerr << "leads_loadgen: starting salesd: " << server.status() << "\n";
-      return 1;
+  // results[b][s]: budget b, read-side setting s.
+  std::vector<std::vector<ServerResult>> results(budgets.size());
+  for (size_t b = 0; b < budgets.size(); ++b) {
+    for (const bool on : settings) {
+      ResetPeakResident();  // each run's peak is its own
+      auto server = InProcessServer::Start(on, budgets[b]);
+      if (!server.ok()) {
+        std::cerr << "leads_loadgen: starting salesd: " << server.status() << "\n";
+        return 1;
+      }
+      results[b].push_back(on ? MeasureWithProjectionCosts((*server)->address(), modes, options)
+                              : MeasureAgainst((*server)->address(), modes, options));
+      std::cout << "leads_loadgen: read side " << (on ? "on" : "off") << ", budget "
+                << runtime::FormatByteSize(budgets[b]) << ": " << (*server)->MemoryLine() << "\n";
+      if (results[b].back().exit_code != 0) return results[b].back().exit_code;
     }
-    results.push_back(on ? MeasureWithProjectionCosts((*server)->address(), modes, options)
-                         : MeasureAgainst((*server)->address(), modes, options));
-    std::cout << "leads_loadgen: read side " << (on ? "on" : "off") << ": "
-              << (*server)->MemoryLine() << "\n";
-    if (results.back().exit_code != 0) return results.back().exit_code;
+    if (settings.size() == 2) {
+      const double off = results[b][0].commands_per_second;
+      const double on = results[b][1].commands_per_second;
+      std::cout << absl::StrFormat(
+          "leads_loadgen: read side off commands/s=%.0f on commands/s=%.0f on/off=%.3f (target "
+          ">= 0.85)\n",
+          off, on, off > 0 ? on / off : 0);
+    }
   }
-  if (results.size() == 2) {
-    const double off = results[0].commands_per_second;
-    const double on = results[1].commands_per_second;
-    std::cout << absl::StrFormat(
-        "leads_loadgen: read side off commands/s=%.0f on commands/s=%.0f on/off=%.3f (target "
-        ">= 0.85)\n",
-        off, on, off > 0 ? on / off : 0);
+  for (size_t b = 0; b + 1 < budgets.size(); ++b) {
+    for (size_t s = 0; s < settings.size(); ++s) {
+      const double baseline = results.back()[s].commands_per_second;
+      std::cout << absl::StrFormat(
+          "leads_loadgen: read side %s: budget %s commands/s=%.0f, budget %s commands/s=%.0f, "
+          "ratio=%.3f (target >= 0.9)\n",
+          settings[s] ? "on" : "off", runtime::FormatByteSize(budgets[b]),
+          results[b][s].commands_per_second, runtime::FormatByteSize(budgets.back()), baseline,
+          baseline > 0 ? results[b][s].commands_per_second / baseline : 0);
+    }
   }
   return 0;
 }

@@ -1,10 +1,12 @@
 // BoundedCache: an in-memory copy of some committed entries of a ProjectionStore (dedupe marks,
-// read-model rows), bounded by a byte budget. When an insertion takes it over the budget, an
-// arbitrary eighth of the budget is dropped (hash order): cheap, and whatever is dropped can be
-// read again from RocksDB. The owner keeps it equal to what is committed (see
-// projection_store.h); the cache itself knows nothing about RocksDB.
+// read-model rows), bounded by a byte budget: its share of the process's memory budget
+// (common/memory/), whose limit may change, or a fixed one. When an insertion takes it over the
+// limit, entries are dropped in hash order until it holds 7/8 of it: cheap, and whatever is
+// dropped can be read again from RocksDB. It reports its bytes to the share (for /metrics). The
+// owner keeps it equal to what is committed (see projection_store.h); the cache itself knows
+// nothing about RocksDB.
 //
-//   BoundedCache<uint64_t> marks(/*max_bytes=*/32 << 20);
+//   BoundedCache<uint64_t> marks(budget.JoinCaches("funnel/marks", 1));  // or (32 << 20)
 //   marks.Put("mark/leads\0lead-1", 7);
 //   if (const uint64_t* mark = marks.Find(key)) ...
 //
@@ -14,12 +16,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
+#include "common/memory/memory_budget.h"
 
 namespace sales::projection::internal {
 
@@ -34,7 +38,8 @@ inline size_t ValueBytes(const std::optional<std::string>& value) {
 template <typename Value>
 class BoundedCache {
  public:
-  explicit BoundedCache(size_t max_bytes) : max_bytes_(max_bytes) {}
+  explicit BoundedCache(std::shared_ptr<memory::CacheShare> share) : share_(std::move(share)) {}
+  explicit BoundedCache(size_t max_bytes) : BoundedCache(memory::CacheShare::Fixed(max_bytes)) {}
 
   // The cached value, or nullptr. Valid until the next Put or Clear.
   const Value* Find(absl::string_view key) const {
@@ -44,7 +49,11 @@ class BoundedCache {
 
   // Inserts or replaces the entry (both arguments are moved in).
   void Put(std::string key, Value value) {
-    if (max_bytes_ == 0) return;
+    const size_t max_bytes = share_->limit();
+    if (max_bytes == 0) {
+      if (!entries_.empty()) Clear();
+      return;
+    }
     auto [it, inserted] = entries_.try_emplace(std::move(key));
     if (inserted) {
       bytes_ += kCacheEntryOverhead + it->first.size();
@@ -53,7 +62,8 @@ class BoundedCache {
     }
     bytes_ += ValueBytes(value);
     it->second = std::move(value);
-    if (bytes_ > max_bytes_) Shrink();
+    if (bytes_ > max_bytes) Shrink(max_bytes);
+    share_->set_bytes(bytes_);
   }
 
   // Removes the entry and returns its value (nullopt when absent).
@@ -63,27 +73,30 @@ class BoundedCache {
     bytes_ -= kCacheEntryOverhead + it->first.size() + ValueBytes(it->second);
     std::optional<Value> value(std::move(it->second));
     entries_.erase(it);
+    share_->set_bytes(bytes_);
     return value;
   }
 
   void Clear() {
     entries_.clear();
     bytes_ = 0;
+    share_->set_bytes(0);
   }
 
   size_t size() const { return entries_.size(); }
 
  private:
-  // Drops entries in hash order until the cache uses at most 7/8 of its budget.
-  void Shrink() {
-    const size_t target = max_bytes_ / 8 * 7;
+  // Drops entries in hash order until the cache uses at most 7/8 of `max_bytes`.
+  void Shrink(size_t max_bytes) {
+    const size_t target = max_bytes / 8 * 7;
     for (auto it = entries_.begin(); it != entries_.end() && bytes_ > target;) {
       bytes_ -= kCacheEntryOverhead + it->first.size() + ValueBytes(it->second);
       entries_.erase(it++);
     }
+    share_->NoteEviction();
   }
 
-  const size_t max_bytes_;
+  const std::shared_ptr<memory::CacheShare> share_;
   size_t bytes_ = 0;
   absl::flat_hash_map<std::string, Value> entries_;
 };

@@ -53,6 +53,10 @@ constexpr absl::string_view kClaimStreamPrefix = "dedupe-key-";
 constexpr absl::string_view kDealIdClaimPrefix = "deal-id-";
 constexpr absl::string_view kScannerActor = "system:overdue-scanner";
 // A capture that lost a race for a dedupe key is decided again (then as a merge).
+// The lead aggregates' weight in the budget's caches: a projection store's caches weigh 7.
+constexpr double kLeadAggregateCacheWeight = 7;
+// Pipeline settings are one stream: a fixed room for its snapshot.
+constexpr size_t kSettingsCacheBytes = size_t{1} << 20;
 constexpr int kMaxCaptureAttempts = 8;
 constexpr absl::Duration kCaptureRetryBackoff = absl::Milliseconds(1);
 constexpr size_t kMaxOverduePerScan = 10'000;
@@ -157,8 +161,10 @@ class LeadsAppImpl final : public LeadsApp {
         store_(*options_.store),
         feed_(options_.store),
         read_model_source_{.topic = options_.topic, .feed = &feed_},
-        lead_cache_(options_.aggregate_cache_capacity),
-        settings_cache_(1),
+        lead_cache_(memory::JoinCachesOrFixed(options_.memory, "leads/aggregates",
+                                              kLeadAggregateCacheWeight,
+                                              options_.aggregate_cache_bytes)),
+        settings_cache_(kSettingsCacheBytes),
         settings_(store_, settings_cache_) {}
 
   ~LeadsAppImpl() override {
@@ -176,7 +182,8 @@ class LeadsAppImpl final : public LeadsApp {
                                   &projection_, {.path = options_.read_model_path,
                                                  .sources = {read_model_source_},
                                                  .dead_letters = options_.dead_letters,
-                                                 .metrics = options_.metrics}));
+                                                 .metrics = options_.metrics,
+                                                 .store = {.memory = options_.memory}}));
     model_ = std::make_unique<LeadsReadModel>(&runner_->store(), options_.list_scan_limit);
     runner_->Start();
     return absl::OkStatus();

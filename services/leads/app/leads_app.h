@@ -41,6 +41,7 @@
 #include "common/eventsourcing/command_support.h"
 #include "common/eventstore/event_store.h"
 #include "common/kafka/dead_letter_publisher.h"
+#include "common/memory/memory_budget.h"
 #include "common/metrics/metrics_registry.h"
 #include "common/projection/admin/projection_admin_service.h"
 #include "sales/leads/v1/leads.pb.h"
@@ -62,7 +63,11 @@ struct LeadsAppOptions {
   kafka::DeadLetterPublisher* dead_letters = nullptr;
   metrics::MetricsRegistry* metrics = nullptr;
   std::function<absl::Time()> clock = [] { return absl::Now(); };
-  size_t aggregate_cache_capacity = 100'000;
+  // The process's memory budget: the lead aggregates' cache joins it as "leads/aggregates" (with
+  // the weight of a projection store's caches), the read model's store as "leads-read-model/…".
+  // Null: a fixed aggregate_cache_bytes and the stores' defaults. Must outlive the app.
+  memory::MemoryBudget* memory = nullptr;
+  size_t aggregate_cache_bytes = size_t{64} << 20;
   // Index entries one ListLeads page examines at most (leads.proto, ListLeadsResponse).
   size_t list_scan_limit = 10'000;
   // How often the overdue scanner runs when started with StartOverdueScanner().

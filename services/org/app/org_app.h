@@ -65,7 +65,8 @@ class OrgApp {
                                                  const CallOrigin& origin);
 
   const OrgAppOptions options_;
-  eventsourcing::AggregateCache<v1::SalesOrganisation> cache_{1};
+  // The organisation is one stream: a fixed room for its snapshot.
+  eventsourcing::AggregateCache<v1::SalesOrganisation> cache_{size_t{8} << 20};
   eventsourcing::StreamLocks locks_;
   const eventsourcing::CommandCounter counter_{"org"};
 };

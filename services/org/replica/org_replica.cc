@@ -65,7 +65,8 @@ absl::StatusOr<std::unique_ptr<OrgReplica>> OrgReplica::Open(OrgReplicaOptions o
                                                .bootstrap_servers = options.bootstrap_servers,
                                                .sources = {options.source},
                                                .dead_letters = options.dead_letters,
-                                               .metrics = options.metrics}));
+                                               .metrics = options.metrics,
+                                               .store = {.memory = options.memory}}));
   RETURN_IF_ERROR(replica->Refresh());
   OrgReplica* raw = replica.get();
   replica->observer_ = replica->runner_->Subscribe([raw](const projection::AppliedBatch&) {

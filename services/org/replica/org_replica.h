@@ -22,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "common/kafka/dead_letter_publisher.h"
+#include "common/memory/memory_budget.h"
 #include "common/metrics/metrics_registry.h"
 #include "common/projection/admin/projection_admin_service.h"
 #include "common/projection/projection.h"
@@ -47,6 +48,7 @@ struct OrgReplicaOptions {
   projection::ProjectionSource source;                 // the org topic and feed
   kafka::DeadLetterPublisher* dead_letters = nullptr;  // required; not owned
   metrics::MetricsRegistry* metrics = nullptr;         // the runner's metrics; null: none
+  memory::MemoryBudget* memory = nullptr;              // the process's budget; null: none
 };
 
 class OrgReplica final : public OrgView {
