@@ -66,7 +66,7 @@ endfunction()
 # linker drops libraries no symbol was taken from: tcmalloc is used through malloc itself).
 # Not in sanitizer builds: the sanitizers bring their own allocator.
 function(sales_link_malloc target)
-  if(SALES_SANITIZE)
+  if(SALES_SANITIZE OR NOT SALES_TCMALLOC)
     return()
   endif()
   target_link_libraries(${target} PRIVATE -Wl,--no-as-needed PkgConfig::TCMALLOC -Wl,--as-needed)

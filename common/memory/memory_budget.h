@@ -14,22 +14,23 @@
 //   share->set_bytes(cache_bytes);                   // and what it holds (/metrics)
 //
 // How the budget is split (fractions of the total, kRocksDbShare and kCacheShare):
-// - RocksDB, 40 %: one LRU block cache for every database of the process, which also holds the
+// - RocksDB, 30 %: one LRU block cache for every database of the process, which also holds the
 //   tables' index and filter blocks and is charged with every memtable (a WriteBufferManager
 //   over the same cache, flushing when memtables pass half of it) — so blocks, indexes, filters
 //   and write buffers together stay within this share.
-// - In-memory caches, 35 %: the caches of decoded state that spare a fold or a RocksDB read
+// - In-memory caches, 30 %: the caches of decoded state that spare a fold or a RocksDB read
 //   (aggregate snapshots and stream heads of the write sides, projection stores' marks and rows).
-//   A cache counts its entries' bytes itself (an estimate: keys, values and a fixed per-entry
-//   overhead) and evicts to stay under its limit. Limits follow demand, by weight (water-filling,
+//   A cache counts its bytes itself (an estimate of its entries, their heap parts and its
+//   tables) and evicts to stay under its limit. Limits follow demand, by weight (water-filling,
 //   at most once a second, when a cache reports that its limit made it evict, and whenever a
 //   cache joins or leaves): a cache that did not evict since the last rebalance is given what it
 //   holds plus room to grow (a quarter, at least 1 MiB); what that leaves is split between the
 //   caches that did evict, in proportion to their weights. A cache never gets less than its
 //   weight's part of the share unless it holds less. So a projection that barely uses its caches
 //   (a small replica) leaves their room to busy ones.
-// - The rest, 25 %, is left for what has no knob: the embedded broker's retained messages (at
-//   most ~5 MiB per partition), gRPC and Kafka client buffers, thread stacks, allocator slack.
+// - The rest, 40 %, is left for what has no knob: the embedded broker's retained messages (at
+//   most ~5 MiB per partition: ~70 MiB for the leads topic under load), code, thread stacks,
+//   gRPC and Kafka client buffers, protobuf arenas of requests in flight, allocator slack.
 // Caches whose size is bounded by the data's nature (the one organisation aggregate, pipeline
 // settings) have fixed byte limits and do not join.
 //
@@ -92,8 +93,8 @@ class CacheShare {
 
 class MemoryBudget {
  public:
-  static constexpr double kRocksDbShare = 0.40;
-  static constexpr double kCacheShare = 0.35;
+  static constexpr double kRocksDbShare = 0.30;
+  static constexpr double kCacheShare = 0.30;
 
   // `metrics`: where the budget, RocksDB's usage and every cache's bytes and limit are exported
   // (null: nowhere). Must outlive the budget. `rebalance_interval`: the least time between two

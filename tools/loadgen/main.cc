@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <random>
@@ -290,12 +291,14 @@ ServerResult MeasureAgainst(const std::string& target, const std::vector<std::st
 
 // MeasureAgainst, then what each projection of the server spent per event following that load
 // live, against its cost per event in a rebuild (ProjectionAdmin; see projection_costs.h).
-ServerResult MeasureWithProjectionCosts(const std::string& target,
-                                        const std::vector<std::string>& modes,
-                                        const PhaseOptions& options) {
+// `after_commands` runs between the commands and the rebuilds (e.g. to read memory under load).
+ServerResult MeasureWithProjectionCosts(
+    const std::string& target, const std::vector<std::string>& modes, const PhaseOptions& options,
+    const std::function<void()>& after_commands = [] {}) {
   const auto channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
   absl::StatusOr<ProjectionSnapshot> before = SnapshotProjections(channel);
   ServerResult result = MeasureAgainst(target, modes, options);
+  after_commands();
   if (!before.ok() || result.exit_code != 0) return result;
   absl::StatusOr<ProjectionSnapshot> after = SnapshotProjections(channel);
   absl::StatusOr<std::vector<ProjectionCost>> costs =
@@ -362,10 +365,18 @@ int Run() {
         std::cerr << "leads_loadgen: starting salesd: " << server.status() << "\n";
         return 1;
       }
-      results[b].push_back(on ? MeasureWithProjectionCosts((*server)->address(), modes, options)
-                              : MeasureAgainst((*server)->address(), modes, options));
-      std::cout << "leads_loadgen: read side " << (on ? "on" : "off") << ", budget "
-                << runtime::FormatByteSize(budgets[b]) << ": " << (*server)->MemoryLine() << "\n";
+      const std::string label = absl::StrCat("leads_loadgen: read side ", on ? "on" : "off",
+                                             ", budget ", runtime::FormatByteSize(budgets[b]));
+      // Memory under the load (as the commands end), and after the rebuilds, which read the
+      // whole log once more per projection.
+      const auto print_memory = [&](absl::string_view when) {
+        std::cout << label << ", " << when << ": " << (*server)->MemoryLine() << "\n";
+      };
+      results[b].push_back(
+          on ? MeasureWithProjectionCosts((*server)->address(), modes, options,
+                                          [&] { print_memory("after the commands"); })
+             : MeasureAgainst((*server)->address(), modes, options));
+      print_memory(on ? "after the rebuilds" : "after the commands");
       if (results[b].back().exit_code != 0) return results[b].back().exit_code;
     }
     if (settings.size() == 2) {

@@ -27,12 +27,14 @@
 
 namespace sales::projection::internal {
 
-// Approximate heap bytes of one entry beyond its key and value bytes (slot, string headers).
-inline constexpr size_t kCacheEntryOverhead = 64;
-
+// Heap bytes of a string beyond its object (none while it fits in the object: short-string
+// optimisation).
+inline size_t StringHeapBytes(const std::string& text) {
+  return text.capacity() > 15 ? text.capacity() + 1 : 0;
+}
 inline size_t ValueBytes(uint64_t) { return 0; }
 inline size_t ValueBytes(const std::optional<std::string>& value) {
-  return value ? value->size() : 0;
+  return value ? StringHeapBytes(*value) : 0;
 }
 
 template <typename Value>
@@ -54,51 +56,83 @@ class BoundedCache {
       if (!entries_.empty()) Clear();
       return;
     }
+    if (GrowthWouldExceed(max_bytes) && !entries_.contains(key)) MakeRoomWithoutGrowing();
     auto [it, inserted] = entries_.try_emplace(std::move(key));
     if (inserted) {
-      bytes_ += kCacheEntryOverhead + it->first.size();
+      entry_bytes_ += StringHeapBytes(it->first);
     } else {
-      bytes_ -= ValueBytes(it->second);
+      entry_bytes_ -= ValueBytes(it->second);
     }
-    bytes_ += ValueBytes(value);
+    entry_bytes_ += ValueBytes(value);
     it->second = std::move(value);
-    if (bytes_ > max_bytes) Shrink(max_bytes);
-    share_->set_bytes(bytes_);
+    if (bytes() > max_bytes) Shrink(max_bytes);
+    share_->set_bytes(bytes());
   }
 
   // Removes the entry and returns its value (nullopt when absent).
   std::optional<Value> Take(absl::string_view key) {
     auto it = entries_.find(key);
     if (it == entries_.end()) return std::nullopt;
-    bytes_ -= kCacheEntryOverhead + it->first.size() + ValueBytes(it->second);
+    entry_bytes_ -= StringHeapBytes(it->first) + ValueBytes(it->second);
     std::optional<Value> value(std::move(it->second));
     entries_.erase(it);
-    share_->set_bytes(bytes_);
+    share_->set_bytes(bytes());
     return value;
   }
 
   void Clear() {
-    entries_.clear();
-    bytes_ = 0;
-    share_->set_bytes(0);
+    entries_.clear();  // frees a large table
+    entry_bytes_ = 0;
+    share_->set_bytes(bytes());
   }
 
   size_t size() const { return entries_.size(); }
+  // What the cache holds: its entries' heap parts and its table (slots and control bytes, as
+  // many as its capacity: erasing entries does not shrink it).
+  size_t bytes() const { return entry_bytes_ + TableBytes(entries_.capacity()); }
 
  private:
-  // Drops entries in hash order until the cache uses at most 7/8 of `max_bytes`.
-  void Shrink(size_t max_bytes) {
-    const size_t target = max_bytes / 8 * 7;
-    for (auto it = entries_.begin(); it != entries_.end() && bytes_ > target;) {
-      bytes_ -= kCacheEntryOverhead + it->first.size() + ValueBytes(it->second);
+  using Map = absl::flat_hash_map<std::string, Value>;
+
+  static size_t TableBytes(size_t capacity) {
+    return capacity * (sizeof(typename Map::value_type) + 1);  // a slot and a control byte each
+  }
+  // The entries a table of `capacity` holds before it grows (absl's maximum load of 7/8).
+  static size_t GrowthLimit(size_t capacity) { return capacity - capacity / 8; }
+
+  // Whether one more entry would make the table double past `max_bytes`.
+  bool GrowthWouldExceed(size_t max_bytes) const {
+    const size_t capacity = entries_.capacity();
+    if (capacity < 16 || entries_.size() + 1 <= GrowthLimit(capacity)) return false;
+    return entry_bytes_ + TableBytes(capacity * 2 + 1) > max_bytes;
+  }
+
+  // Evicts an eighth of the entries so that the next insertion reuses the table (absl rehashes
+  // in place, dropping the erased slots, below 25/32 of its capacity) instead of doubling it.
+  void MakeRoomWithoutGrowing() {
+    const size_t target = GrowthLimit(entries_.capacity()) / 8 * 7;
+    for (auto it = entries_.begin(); it != entries_.end() && entries_.size() > target;) {
+      entry_bytes_ -= StringHeapBytes(it->first) + ValueBytes(it->second);
       entries_.erase(it++);
     }
     share_->NoteEviction();
   }
 
+  // Drops entries in hash order until the cache uses at most 7/8 of `max_bytes`; when the table
+  // alone is larger than that (it just grew), drops every entry and the table.
+  void Shrink(size_t max_bytes) {
+    const size_t target = max_bytes / 8 * 7;
+    for (auto it = entries_.begin(); it != entries_.end() && bytes() > target;) {
+      entry_bytes_ -= StringHeapBytes(it->first) + ValueBytes(it->second);
+      entries_.erase(it++);
+    }
+    if (entries_.empty()) Clear();
+    share_->NoteEviction();
+  }
+
   const std::shared_ptr<memory::CacheShare> share_;
-  size_t bytes_ = 0;
-  absl::flat_hash_map<std::string, Value> entries_;
+  size_t entry_bytes_ = 0;
+  Map entries_;
 };
 
 }  // namespace sales::projection::internal

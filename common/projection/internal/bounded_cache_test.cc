@@ -26,11 +26,16 @@ TEST(BoundedCacheTest, FindsWhatWasPutAndReplaces) {
 }
 
 TEST(BoundedCacheTest, StaysWithinItsBudgetAndKeepsMostEntries) {
-  const size_t budget = 100 * (kCacheEntryOverhead + 8);  // ~100 entries with 8-byte keys
+  // Its table's slots (a 32-byte string and a value, and a control byte: 41 bytes) count: room
+  // for a table of 255 slots, which holds up to 223 entries, not for one of 511.
+  const size_t budget = 16 << 10;
   BoundedCache<uint64_t> cache(budget);
-  for (uint64_t i = 0; i < 1000; ++i) cache.Put(absl::StrCat("key-", 1000 + i), i);
-  EXPECT_LE(cache.size(), 100);
-  EXPECT_GE(cache.size(), 80);
+  for (uint64_t i = 0; i < 1000; ++i) {
+    cache.Put(absl::StrCat("key-", 1000 + i), i);
+    ASSERT_LE(cache.bytes(), budget);
+  }
+  EXPECT_LE(cache.size(), 223);
+  EXPECT_GE(cache.size(), 150);  // evicting never empties it
   // Whatever is still there has its latest value.
   size_t found = 0;
   for (uint64_t i = 0; i < 1000; ++i) {
@@ -40,6 +45,16 @@ TEST(BoundedCacheTest, StaysWithinItsBudgetAndKeepsMostEntries) {
     }
   }
   EXPECT_EQ(found, cache.size());
+}
+
+TEST(BoundedCacheTest, CountsTheHeapOfLongKeysAndValues) {
+  BoundedCache<std::optional<std::string>> cache(1 << 20);
+  cache.Put("short", std::string("v"));  // both fit in their string objects
+  const size_t with_short = cache.bytes();
+  cache.Put(std::string(100, 'k'), std::string(1000, 'v'));
+  EXPECT_GE(cache.bytes() - with_short, 1100u);
+  cache.Clear();
+  EXPECT_LT(cache.bytes(), 1000u);  // its small table stays; the entries' heap is gone
 }
 
 TEST(BoundedCacheTest, ZeroBudgetCachesNothing) {
