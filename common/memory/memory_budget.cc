@@ -97,7 +97,7 @@ void MemoryBudget::Leave(CacheShare* share) {
 void MemoryBudget::MaybeRebalance() {
   const int64_t now = absl::GetCurrentTimeNanos();
   int64_t last = last_rebalance_nanos_.load(std::memory_order_relaxed);
-  if (now - last < absl::ToInt64Nanoseconds(rebalance_interval_)) return;
+  if (absl::Nanoseconds(now - last) < rebalance_interval_) return;
   // One caller per second rebalances; the others go on with their current limits.
   if (!last_rebalance_nanos_.compare_exchange_strong(last, now)) return;
   absl::MutexLock lock(&mu_);

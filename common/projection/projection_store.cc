@@ -408,7 +408,7 @@ void StoreBatch::Clear() {
 }
 
 absl::StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(
-    const std::string& path, ProjectionStoreOptions options) {
+    const std::string& path, const ProjectionStoreOptions& options) {
   // RocksDB creates the database directory but not its parents (e.g. <data_dir>/projections).
   std::error_code error;
   std::filesystem::create_directories(std::filesystem::path(path).parent_path(), error);
@@ -437,7 +437,7 @@ absl::StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(
 
 ProjectionStore::ProjectionStore(std::unique_ptr<rocksdb::DB> db,
                                  std::vector<rocksdb::ColumnFamilyHandle*> handles,
-                                 ProjectionStoreOptions options)
+                                 const ProjectionStoreOptions& options)
     : options_(options),
       db_(std::move(db)),
       model_cf_(handles[1]),

@@ -114,8 +114,8 @@ struct StoreDigest {
 class ProjectionStore {
  public:
   // Opens (creating if needed) the database at `path`.
-  static absl::StatusOr<std::unique_ptr<ProjectionStore>> Open(const std::string& path,
-                                                               ProjectionStoreOptions options = {});
+  static absl::StatusOr<std::unique_ptr<ProjectionStore>> Open(
+      const std::string& path, const ProjectionStoreOptions& options = {});
   ~ProjectionStore();
 
   StoreBatch NewBatch();
@@ -180,7 +180,7 @@ class ProjectionStore {
   class FoldTxn;
   ProjectionStore(std::unique_ptr<rocksdb::DB> db,
                   std::vector<rocksdb::ColumnFamilyHandle*> handles,
-                  ProjectionStoreOptions options);
+                  const ProjectionStoreOptions& options);
   absl::StatusOr<std::optional<std::string>> GetRaw(rocksdb::ColumnFamilyHandle* cf,
                                                     absl::string_view key);
   // Whether the family holds no key.

@@ -54,8 +54,9 @@ absl::StatusOr<size_t> ParseByteSize(absl::string_view text) {
 
 std::string FormatByteSize(size_t bytes) {
   for (const Unit& unit : kUnits) {
-    if (bytes != 0 && bytes % unit.bytes == 0)
+    if (bytes != 0 && bytes % unit.bytes == 0) {
       return absl::StrCat(bytes / unit.bytes, " ", unit.name);
+    }
   }
   return absl::StrCat(bytes, " B");
 }

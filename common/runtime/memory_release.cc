@@ -7,6 +7,8 @@
 #include <fstream>
 #include <string>
 
+#include "absl/strings/match.h"
+
 // gperftools' C entry point, present only when tcmalloc is linked in (a weak reference is null
 // otherwise).
 extern "C" void MallocExtension_ReleaseFreeMemory() __attribute__((weak));
@@ -48,7 +50,8 @@ int64_t PeakResidentBytes() {
   std::string line;
   while (std::getline(status, line)) {
     int64_t kilobytes = 0;
-    if (line.rfind("VmHWM:", 0) == 0 && std::sscanf(line.c_str(), "VmHWM: %ld", &kilobytes) == 1) {
+    if (absl::StartsWith(line, "VmHWM:") &&
+        std::sscanf(line.c_str(), "VmHWM: %ld", &kilobytes) == 1) {
       return kilobytes * 1024;
     }
   }
