@@ -1,7 +1,7 @@
 // AggregateCache: the last known (state, version) of recently used aggregates, so that loading
 // one folds only the events appended since, not its whole stream.
 //
-//   AggregateCache<v1::Lead> cache(budget.JoinCaches("leads/aggregates", 4));  // or (64 << 20)
+//   AggregateCache<v1::Lead> cache(budget.JoinCaches("leads/aggregates", 7));  // or (64 << 20)
 //   LoadAggregate<v1::LeadEvent>(store, id, v1::Lead(), &Evolve, {}, &cache);
 //
 // Safe by construction: an entry is a state the store really had at that version (it was folded

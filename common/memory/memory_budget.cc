@@ -70,10 +70,9 @@ void MemoryBudget::ConfigureTable(rocksdb::BlockBasedTableOptions& options) cons
 std::shared_ptr<CacheShare> MemoryBudget::JoinCaches(std::string name, double weight) {
   std::shared_ptr<CacheShare> share(new CacheShare());
   share->budget_ = this;
-  share->name_ = std::move(name);
   share->weight_ = std::max(weight, 1e-3);
   if (metrics_ != nullptr) {
-    const metrics::Labels labels = {{"cache", share->name_}};
+    const metrics::Labels labels = {{"cache", std::move(name)}};
     CacheShare* raw = share.get();
     share->gauges_.push_back(metrics_->AddCallbackGauge(
         "sales_cache_bytes", "Bytes an in-memory cache holds (its own estimate).", labels,

@@ -42,7 +42,6 @@
 
 #include <atomic>
 #include <cstddef>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -86,7 +85,6 @@ class CacheShare {
   std::atomic<size_t> bytes_{0};
   std::atomic<bool> evicted_{false};  // since the last rebalance
   MemoryBudget* budget_ = nullptr;    // null for a fixed share
-  std::string name_;
   double weight_ = 1;
   std::vector<metrics::CallbackGaugeRegistration> gauges_;
 };
