@@ -12,7 +12,7 @@ absl::Status CatchUpFromFeed(ProjectionStore& store, EventApplier& applier,
                              const CommitPage& commit) {
   ASSIGN_OR_RETURN(uint64_t position, store.FeedPosition(source.topic));
   StoreBatch batch = store.NewBatch();  // emptied by each commit and reused
-  while (true) {
+  while (position <= options.last_position) {
     if (options.stopping()) {
       return absl::CancelledError(absl::StrCat("catch-up of ", source.topic, " stopped"));
     }
@@ -33,6 +33,7 @@ absl::Status CatchUpFromFeed(ProjectionStore& store, EventApplier& applier,
     batch.SetFeedPosition(source.topic, position);
     RETURN_IF_ERROR(commit(batch, outcome));
   }
+  return absl::OkStatus();
 }
 
 }  // namespace sales::projection

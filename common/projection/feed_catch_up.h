@@ -1,8 +1,8 @@
 // CatchUpFromFeed: applies a source's log of record (EventFeedReader::ReadAll) from the stored
-// feed position to its end, through the EventApplier's exactly-once rule, one StoreBatch per
-// page. Each batch also stores the next feed position, so an interrupted catch-up resumes where
-// it stopped and events already applied (via Kafka or an earlier catch-up) are skipped by the
-// dedupe marks.
+// feed position to its end (or to a given position), through the EventApplier's exactly-once rule,
+// one StoreBatch per page. Each batch also stores the next feed position, so an interrupted
+// catch-up resumes where it stopped and events already applied (via Kafka or an earlier catch-up)
+// are skipped by the dedupe marks.
 //
 //   RETURN_IF_ERROR(CatchUpFromFeed(store, applier, source, {.page_size = 1000},
 //                                   [&](StoreBatch& b, BatchOutcome& o) { return Commit(b, o); }));
@@ -24,6 +24,10 @@ namespace sales::projection {
 
 struct CatchUpOptions {
   size_t page_size = 1000;
+  // The catch-up ends with the page that reaches this position (or with an empty page). A
+  // follower passes the feed's head as it was when woken: what is appended meanwhile then
+  // gathers into its next batch instead of trickling into a page each time one is applied.
+  uint64_t last_position = UINT64_MAX;
   // Polled between pages; when it returns true the catch-up ends with CANCELLED.
   std::function<bool()> stopping = [] { return false; };
 };

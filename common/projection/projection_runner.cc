@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/concurrency/thread_cpu_time.h"
+#include "common/concurrency/thread_name.h"
 #include "common/kafka/client_config.h"
 #include "common/kafka/cluster_identity.h"
 #include "common/kafka/handles.h"
@@ -199,7 +200,10 @@ void ProjectionRunner::Start() {
       }
     }
   }
-  thread_ = std::thread([this] { feed_only() ? RunFromFeeds() : Run(); });
+  thread_ = std::thread([this] {
+    concurrency::NameThisThread(absl::StrCat("proj:", projection_->name()));
+    feed_only() ? RunFromFeeds() : Run();
+  });
 }
 
 void ProjectionRunner::Stop() {
@@ -268,11 +272,13 @@ void ProjectionRunner::RunFromFeeds() {
 }
 
 absl::Status ProjectionRunner::CatchUpFromFeeds() {
-  CatchUpOptions catch_up{.page_size = options_.feed_page_size,
-                          .stopping = [this] { return stopping_.load(); }};
   for (const ProjectionSource& source : options_.sources) {
-    // The lag, page by page: what remains up to the head the feed had when the catch-up began.
+    // Up to the head the feed has now (see CatchUpOptions::last_position); the lag, page by
+    // page, is what remains up to it.
     ASSIGN_OR_RETURN(const uint64_t head, source.feed->HeadPosition());
+    const CatchUpOptions catch_up{.page_size = options_.feed_page_size,
+                                  .last_position = head,
+                                  .stopping = [this] { return stopping_.load(); }};
     RETURN_IF_ERROR(
         CatchUpFromFeed(*store_, applier_, source, catch_up,
                         [this, head](StoreBatch& batch, BatchOutcome& outcome) {

@@ -449,7 +449,8 @@ ProjectionStore::ProjectionStore(std::unique_ptr<rocksdb::DB> db,
       folded_cache_(CacheShareOf(options, "folded", 2, options.decoded_row_cache_bytes)),
       fold_txn_(std::make_unique<FoldTxn>(this)),
       in_flight_(new StoreBatch(this)),
-      committer_(std::make_unique<internal::BackgroundJob>([this] { return WriteInFlight(); })) {}
+      committer_(std::make_unique<internal::BackgroundJob>([this] { return WriteInFlight(); },
+                                                           "commit:" + options.name)) {}
 
 ProjectionStore::~ProjectionStore() {
   committer_.reset();  // waits for a write in flight

@@ -19,6 +19,7 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "common/runtime/byte_size.h"
 #include "common/runtime/flags_usage.h"
@@ -48,6 +49,12 @@ ABSL_FLAG(std::string, read_side, "off",
           "ships: the leads read model plus the funnel, audit and org-replica projections), or "
           "both (off, then on, each on a fresh server; prints the on/off throughput ratio, "
           "target >= 0.85). --watch_probe implies on.");
+ABSL_FLAG(int, rounds, 1,
+          "In-process salesd only: how many times each read-side setting runs (each on a fresh "
+          "server). With --read_side=both the settings alternate off, on, on, off, off, on, … so "
+          "that a drift of the machine's speed during the run weighs on both alike, and the "
+          "on/off ratio is that of their mean throughputs. The machine's speed varies by 10-20 % "
+          "from run to run: use 2 or more to read the ratio.");
 ABSL_FLAG(std::vector<std::string>, memory_budget, {"512MiB"},
           "In-process salesd only: its --memory_budget; a comma-separated list runs each in turn "
           "on a fresh server (e.g. 512MiB,8GiB: the budget against a baseline that bounds "
@@ -204,6 +211,13 @@ class InProcessServer {
   std::unique_ptr<runtime::ModuleHost> host_;
 };
 
+// Formats a rate without decimals, for absl::StrJoin.
+struct RoundedFormatter {
+  void operator()(std::string* out, double value) const {
+    absl::StrAppendFormat(out, "%.0f", value);
+  }
+};
+
 struct ServerResult {
   int exit_code = 0;
   double commands_per_second = 0;  // of the faster channel mode
@@ -355,37 +369,50 @@ int Run() {
   std::vector<bool> settings;
   if (read_side != "on") settings.push_back(false);
   if (read_side != "off") settings.push_back(true);
-  // results[b][s]: budget b, read-side setting s.
+  const int rounds = std::max(1, absl::GetFlag(FLAGS_rounds));
+  // results[b][s]: budget b, read-side setting s (the mean over the rounds).
   std::vector<std::vector<ServerResult>> results(budgets.size());
   for (size_t b = 0; b < budgets.size(); ++b) {
-    for (const bool on : settings) {
-      ResetPeakResident();  // each run's peak is its own
-      auto server = InProcessServer::Start(on, budgets[b]);
-      if (!server.ok()) {
-        std::cerr << "leads_loadgen: starting salesd: " << server.status() << "\n";
-        return 1;
+    std::vector<std::vector<double>> throughputs(settings.size());
+    for (int round = 0; round < rounds; ++round) {
+      for (size_t i = 0; i < settings.size(); ++i) {
+        const size_t s = round % 2 == 0 ? i : settings.size() - 1 - i;  // ABBA
+        const bool on = settings[s];
+        ResetPeakResident();  // each run's peak is its own
+        auto server = InProcessServer::Start(on, budgets[b]);
+        if (!server.ok()) {
+          std::cerr << "leads_loadgen: starting salesd: " << server.status() << "\n";
+          return 1;
+        }
+        const std::string label = absl::StrCat("leads_loadgen: read side ", on ? "on" : "off",
+                                               ", budget ", runtime::FormatByteSize(budgets[b]));
+        // Memory under the load (as the commands end), and after the rebuilds, which read the
+        // whole log once more per projection.
+        const auto print_memory = [&](absl::string_view when) {
+          std::cout << label << ", " << when << ": " << (*server)->MemoryLine() << "\n";
+        };
+        const ServerResult result =
+            on ? MeasureWithProjectionCosts((*server)->address(), modes, options,
+                                            [&] { print_memory("after the commands"); })
+               : MeasureAgainst((*server)->address(), modes, options);
+        print_memory(on ? "after the rebuilds" : "after the commands");
+        if (result.exit_code != 0) return result.exit_code;
+        throughputs[s].push_back(result.commands_per_second);
       }
-      const std::string label = absl::StrCat("leads_loadgen: read side ", on ? "on" : "off",
-                                             ", budget ", runtime::FormatByteSize(budgets[b]));
-      // Memory under the load (as the commands end), and after the rebuilds, which read the
-      // whole log once more per projection.
-      const auto print_memory = [&](absl::string_view when) {
-        std::cout << label << ", " << when << ": " << (*server)->MemoryLine() << "\n";
-      };
-      results[b].push_back(
-          on ? MeasureWithProjectionCosts((*server)->address(), modes, options,
-                                          [&] { print_memory("after the commands"); })
-             : MeasureAgainst((*server)->address(), modes, options));
-      print_memory(on ? "after the rebuilds" : "after the commands");
-      if (results[b].back().exit_code != 0) return results[b].back().exit_code;
+    }
+    for (const std::vector<double>& runs : throughputs) {
+      double sum = 0;
+      for (const double run : runs) sum += run;
+      results[b].push_back({.commands_per_second = sum / static_cast<double>(runs.size())});
     }
     if (settings.size() == 2) {
       const double off = results[b][0].commands_per_second;
       const double on = results[b][1].commands_per_second;
       std::cout << absl::StrFormat(
-          "leads_loadgen: read side off commands/s=%.0f on commands/s=%.0f on/off=%.3f (target "
-          ">= 0.85)\n",
-          off, on, off > 0 ? on / off : 0);
+          "leads_loadgen: read side off commands/s=%.0f (%s) on commands/s=%.0f (%s) "
+          "on/off=%.3f (target >= 0.85)\n",
+          off, absl::StrJoin(throughputs[0], ", ", RoundedFormatter()), on,
+          absl::StrJoin(throughputs[1], ", ", RoundedFormatter()), off > 0 ? on / off : 0);
     }
   }
   for (size_t b = 0; b + 1 < budgets.size(); ++b) {

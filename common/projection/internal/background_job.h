@@ -16,19 +16,25 @@
 
 #include <atomic>
 #include <functional>
+#include <string>
 #include <thread>
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "common/concurrency/thread_name.h"
 
 namespace sales::projection::internal {
 
 class BackgroundJob {
  public:
-  explicit BackgroundJob(std::function<absl::Status()> job)
-      : job_(std::move(job)), thread_([this] { Loop(); }) {}
+  // `thread_name`: see concurrency::NameThisThread.
+  BackgroundJob(std::function<absl::Status()> job, std::string thread_name)
+      : job_(std::move(job)), thread_([this, name = std::move(thread_name)] {
+          concurrency::NameThisThread(name);
+          Loop();
+        }) {}
 
   ~BackgroundJob() {
     Wait().IgnoreError();  // a run's result is its owner's business; here it is only awaited
