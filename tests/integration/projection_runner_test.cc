@@ -286,6 +286,40 @@ TEST_F(ProjectionRunnerTest, AFeedOnlyRunnerIsWokenByItsSourcesAppendSignal) {
   appended.Notify();  // a stopped runner is no longer subscribed
 }
 
+// A follower reads up to the head it was woken for: events appended while it applies them wait
+// for the next batch, after wake_batch_delay, instead of trickling in one page at a time (which
+// had made every live batch as small as the time it took to apply the last one).
+TEST_F(ProjectionRunnerTest, AFeedOnlyRunnerGathersWhatIsAppendedWhileItApplies) {
+  constexpr absl::Duration kDelay = absl::Milliseconds(300);
+  GatedProjection gated(projection_);
+  auto runner = ProjectionRunner::Create(&gated, {.path = dir_.path() + "/feed-only",
+                                                  .sources = sources(),
+                                                  .feed_poll = absl::Hours(1),
+                                                  .wake_batch_delay = kDelay});
+  ASSERT_TRUE(runner.ok()) << runner.status();
+  runner_ = *std::move(runner);
+  absl::Mutex mu;
+  std::vector<std::pair<size_t, absl::Time>> batches;  // events, when observed
+  runner_->Subscribe([&](const AppliedBatch& batch) {
+    absl::MutexLock lock(&mu);
+    batches.emplace_back(batch.events.size(), absl::Now());
+  });
+  Append("gate", 1);
+  Append("lead-0", 2);
+  runner_->Start();
+  ASSERT_TRUE(gated.entered.WaitForNotificationWithTimeout(kDeadline));
+  Append("lead-1", 20);  // while the runner is inside its first batch
+  runner_->Wake();
+  gated.open.Notify();
+  WaitForExpectedCounts();
+  absl::MutexLock lock(&mu);
+  ASSERT_EQ(batches.size(), 2u);
+  EXPECT_EQ(batches[0].first, 3u) << "the first batch ends at the head it began with";
+  EXPECT_EQ(batches[1].first, 20u);
+  EXPECT_GE(batches[1].second - batches[0].second, kDelay - absl::Milliseconds(50))
+      << "the next batch gathered for wake_batch_delay";
+}
+
 // While a runner catches up from the event feed, it says so, and its lag is what remains up to
 // the feed's head, page by page; once caught up, both settle.
 TEST_F(ProjectionRunnerTest, ACatchUpFromTheFeedReportsItselfAndItsRemainingLag) {
