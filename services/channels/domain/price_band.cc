@@ -1,0 +1,45 @@
+#include "services/channels/domain/price_band.h"
+
+#include <cstdlib>
+
+namespace sales::channels {
+namespace {
+
+// numerator / denominator rounded half-even; denominator > 0.
+int64_t DivideHalfEven(__int128 numerator, __int128 denominator) {
+  const bool negative = numerator < 0;
+  const __int128 magnitude = negative ? -numerator : numerator;
+  __int128 quotient = magnitude / denominator;
+  const __int128 twice_remainder = 2 * (magnitude % denominator);
+  if (twice_remainder > denominator || (twice_remainder == denominator && quotient % 2 == 1)) {
+    ++quotient;
+  }
+  return static_cast<int64_t>(negative ? -quotient : quotient);
+}
+
+}  // namespace
+
+BandCheck CheckPriceBand(int64_t list_units, int64_t price_units, int32_t band_bp) {
+  if (list_units == 0) return {.within = price_units == 0, .deviation_bp = 0};
+  const __int128 difference = static_cast<__int128>(price_units) - list_units;
+  const __int128 magnitude = difference < 0 ? -difference : difference;
+  // Money is at most 10^13 units and a band at most 10^4 bp: no overflow even in 64 bits, but a
+  // deviation of a wild price (list 1, price 10^13) does not fit 32 bits: it is clamped.
+  const int64_t deviation = DivideHalfEven(difference * 10'000, list_units);
+  constexpr int64_t kClamp = 1'000'000'000;
+  return {.within = magnitude * 10'000 <= static_cast<__int128>(band_bp) * list_units,
+          .deviation_bp = static_cast<int32_t>(deviation > kClamp    ? kClamp
+                                               : deviation < -kClamp ? -kClamp
+                                                                     : deviation)};
+}
+
+int32_t EffectiveBandBp(const v1::Channel& channel) {
+  return channel.price_band_bp() > 0 ? channel.price_band_bp() : kDefaultPriceBandBp;
+}
+
+v1::PriceBandPolicy EffectivePolicy(const v1::Channel& channel) {
+  return channel.price_band_policy() == v1::PRICE_BAND_POLICY_FLAG ? v1::PRICE_BAND_POLICY_FLAG
+                                                                   : v1::PRICE_BAND_POLICY_REFUSE;
+}
+
+}  // namespace sales::channels
