@@ -246,8 +246,9 @@ v1::ClaimLedger Evolve(v1::ClaimLedger ledger, const v1::ClaimEvent& event) {
         *conflict.mutable_resolved_at() = e.at();
       }
       for (const std::string& claim_id : e.lost_claim_ids()) {
-        if (v1::Claim* claim = FindClaim(ledger, claim_id))
+        if (v1::Claim* claim = FindClaim(ledger, claim_id)) {
           claim->set_status(v1::CLAIM_STATUS_LOST);
+        }
       }
       break;
     }

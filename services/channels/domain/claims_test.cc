@@ -46,7 +46,8 @@ class ClaimsTest : public ::testing::Test {
   }
 
   absl::StatusOr<ClaimEvents> Claim(const std::string& channel,
-                                    std::vector<std::string> regions = {"east"}, int days = 0) {
+                                    const std::vector<std::string>& regions = {"east"},
+                                    int days = 0) {
     v1::ClaimRequest claim;
     claim.set_channel_id(channel);
     for (const std::string& region : regions) claim.add_region_ids(region);
