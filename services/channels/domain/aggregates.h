@@ -2,7 +2,8 @@
 //   Product  stream "product-<sku>": the catalogue (name, org product line, margin class, list
 //            prices with effective dates, retirement);
 //   Channel  stream "channel-<channel id>": type and partner, lifecycle, price band and policy,
-//            partner agreement versions and the channel's price list.
+//            partner agreement versions, the channel's price list and its partner's
+//            enablement records (training, support).
 //
 //   ChannelsContext ctx{.now = now, .org = org_replica, .products = lookup};
 //   ASSIGN_OR_RETURN(ChannelEvents events, Decide(channel, set_price_request, ctx));
@@ -74,6 +75,9 @@ absl::StatusOr<ChannelEvents> Decide(const v1::Channel& channel, const v1::Amend
                                      const ChannelsContext& ctx);
 absl::StatusOr<ChannelEvents> Decide(const v1::Channel& channel,
                                      const v1::SetChannelPriceRequest& c,
+                                     const ChannelsContext& ctx);
+absl::StatusOr<ChannelEvents> Decide(const v1::Channel& channel,
+                                     const v1::RecordEnablementRequest& c,
                                      const ChannelsContext& ctx);
 v1::Channel Evolve(v1::Channel channel, const v1::ChannelEvent& event);
 

@@ -235,6 +235,32 @@ TEST_F(AggregatesTest, ThePriceListStaysSortedAndADaySetAgainIsReplaced) {
       order, ::testing::ElementsAre("LT-1@5=100#2", "LT-2@2=102#4", "LT-3@2=101#3", "LT-3@5=99#5"));
 }
 
+TEST_F(AggregatesTest, EnablementIsRecordedPerChannelInOrder) {
+  OpenDistributor();
+  v1::RecordEnablementRequest training;
+  training.set_channel_id("ch-1");
+  training.set_kind(v1::ENABLEMENT_KIND_TRAINING);
+  *training.mutable_date() = Day(2026, 2, 10);
+  training.set_topic("ERP onboarding");
+  training.add_attendees("Wang Fang");
+  training.add_attendees("Li Lei");
+  training.set_outcome("certified");
+  ASSERT_TRUE(OnChannel(training).ok());
+  v1::RecordEnablementRequest support = training;
+  support.set_kind(v1::ENABLEMENT_KIND_SUPPORT);
+  support.set_topic("Quote tooling");
+  ASSERT_TRUE(OnChannel(support).ok());
+  ASSERT_EQ(channel_.enablement_size(), 2);
+  EXPECT_EQ(channel_.enablement(0).record_id(), "enablement-1");
+  EXPECT_EQ(channel_.enablement(1).kind(), v1::ENABLEMENT_KIND_SUPPORT);
+  EXPECT_EQ(channel_.enablement(0).attendees_size(), 2);
+  support.clear_topic();
+  EXPECT_THAT(OnChannel(support).status().ToString(), HasSubstr("field topic"));
+  support.set_topic("x");
+  support.set_kind(v1::ENABLEMENT_KIND_UNSPECIFIED);
+  EXPECT_THAT(OnChannel(support).status().ToString(), HasSubstr("field kind"));
+}
+
 // Bad input: the right code with the field or rule named.
 TEST_F(AggregatesTest, BadInputIsRefusedNamingTheFieldOrRule) {
   ASSERT_TRUE(AddProduct("LT-1", "laptops", 10'000).ok());

@@ -243,6 +243,37 @@ absl::StatusOr<ChannelEvents> Decide(const v1::Channel& channel,
   return events;
 }
 
+absl::StatusOr<ChannelEvents> Decide(const v1::Channel& channel,
+                                     const v1::RecordEnablementRequest& c,
+                                     const ChannelsContext& ctx) {
+  constexpr int kMaxAttendees = 200;
+  RETURN_IF_ERROR(ValidateCommandMeta(c.meta()));
+  RETURN_IF_ERROR(ValidateId("channel_id", c.channel_id()));
+  RETURN_IF_ERROR(ValidateEnum("kind", c.kind(), v1::EnablementKind_IsValid));
+  RETURN_IF_ERROR(ValidateDate("date", c.date()));
+  RETURN_IF_ERROR(ValidateText("topic", c.topic(), kMaxNameLength, /*required=*/true));
+  if (c.attendees_size() > kMaxAttendees) {
+    return InvalidField("attendees", absl::StrCat("at most ", kMaxAttendees, " names"));
+  }
+  for (int i = 0; i < c.attendees_size(); ++i) {
+    RETURN_IF_ERROR(ValidateText(absl::StrCat("attendees[", i, "]"), c.attendees(i), kMaxNameLength,
+                                 /*required=*/true));
+  }
+  RETURN_IF_ERROR(ValidateText("outcome", c.outcome(), kMaxNotesLength, /*required=*/false));
+  RETURN_IF_ERROR(MustBeOpen(channel, c.channel_id()));
+  v1::ChannelEvent event;
+  v1::EnablementRecorded& recorded = *event.mutable_enablement_recorded();
+  v1::EnablementRecord& record = *recorded.mutable_record();
+  record.set_record_id(absl::StrCat("enablement-", channel.enablement_size() + 1));
+  record.set_kind(c.kind());
+  *record.mutable_date() = c.date();
+  record.set_topic(c.topic());
+  *record.mutable_attendees() = c.attendees();
+  record.set_outcome(c.outcome());
+  *recorded.mutable_at() = ToTimestamp(ctx.now);
+  return One(std::move(event));
+}
+
 v1::Channel Evolve(v1::Channel channel, const v1::ChannelEvent& event) {
   switch (event.event_case()) {
     case v1::ChannelEvent::kChannelRegistered: {
@@ -288,6 +319,9 @@ v1::Channel Evolve(v1::Channel channel, const v1::ChannelEvent& event) {
       }
       break;
     }
+    case v1::ChannelEvent::kEnablementRecorded:
+      *channel.add_enablement() = event.enablement_recorded().record();
+      break;
     case v1::ChannelEvent::kPriceBandViolationFlagged:  // the entry it follows says `flagged`
     case v1::ChannelEvent::EVENT_NOT_SET:
       break;
