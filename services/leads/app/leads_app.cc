@@ -436,22 +436,11 @@ class LeadsAppImpl final : public LeadsApp {
  private:
   absl::Mutex& StreamLock(const std::string& stream_id) { return stream_locks_.For(stream_id); }
 
-  // Runs `decide` (callable as absl::StatusOr<T>()); when it answers NOT_FOUND or
-  // FAILED_PRECONDITION (a region, team, rep or territory rule the replica may not have yet: an
-  // assignment by rule just after the rule was added), catches the org replica up and, if the
-  // replica moved since `decide` began, runs it once more. A replica at the org store's head
-  // costs one head read.
+  // org::DecideWithOrgCatchUp on this app's org replica (e.g. an assignment by rule just after
+  // the rule was added).
   template <typename Decide>
   auto WithOrgCatchUp(Decide decide) -> decltype(decide()) {
-    const uint64_t before = options_.org->Current().version;  // what `decide` sees at the least
-    auto result = decide();
-    const absl::StatusCode code = result.status().code();
-    if (code != absl::StatusCode::kNotFound && code != absl::StatusCode::kFailedPrecondition) {
-      return result;
-    }
-    if (!options_.org->CatchUp(kOrgCatchUpTimeout).ok()) return result;
-    if (options_.org->Current().version == before) return result;
-    return decide();
+    return org::DecideWithOrgCatchUp(*options_.org, kOrgCatchUpTimeout, decide);
   }
   void Count(absl::string_view command, const absl::Status& status) {
     counter_.Count(command, status);

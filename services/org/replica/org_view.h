@@ -37,6 +37,25 @@ class OrgView {
   virtual absl::Status CatchUp(absl::Duration timeout) = 0;
 };
 
+// Runs `decide` (a command decided on the view's organisation, returning a Status or StatusOr).
+// When it answers NOT_FOUND or FAILED_PRECONDITION — a region, team, rep or rule the view may not
+// have yet, e.g. a command right after the org command that added it — catches the view up and,
+// if the view moved since `decide` began, runs it once more. A view at the org store's head costs
+// one head read.
+template <typename Decide>
+auto DecideWithOrgCatchUp(OrgView& org, absl::Duration timeout, Decide decide)
+    -> decltype(decide()) {
+  const uint64_t before = org.Current().version;  // what `decide` sees at the least
+  auto result = decide();
+  const absl::StatusCode code = result.status().code();
+  if (code != absl::StatusCode::kNotFound && code != absl::StatusCode::kFailedPrecondition) {
+    return result;
+  }
+  if (!org.CatchUp(timeout).ok()) return result;
+  if (org.Current().version == before) return result;
+  return decide();
+}
+
 // A fixed organisation, replaceable by the test that owns it.
 class StaticOrgView final : public OrgView {
  public:

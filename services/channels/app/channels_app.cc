@@ -1,0 +1,294 @@
+#include "services/channels/app/channels_app.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/eventsourcing/aggregate_loader.h"
+#include "common/eventsourcing/command_executor.h"
+#include "common/status/errors.h"
+#include "common/status/status_macros.h"
+#include "common/validation/field_validation.h"
+#include "services/channels/domain/aggregates.h"
+#include "services/channels/domain/claims.h"
+#include "services/channels/domain/eligibility.h"
+
+namespace sales::channels {
+namespace {
+
+constexpr absl::Duration kOrgCatchUpTimeout = absl::Seconds(1);
+// Fixed cache sizes without a memory budget.
+constexpr size_t kCacheBytes = size_t{32} << 20;
+
+v1::Product EvolveProduct(v1::Product product, const v1::ProductEvent& event) {
+  return Evolve(std::move(product), event);
+}
+v1::Channel EvolveChannel(v1::Channel channel, const v1::ChannelEvent& event) {
+  return Evolve(std::move(channel), event);
+}
+v1::ClaimLedger EvolveLedger(v1::ClaimLedger ledger, const v1::ClaimEvent& event) {
+  return Evolve(std::move(ledger), event);
+}
+std::string NoDeal(const google::protobuf::Message&) { return ""; }
+// A claim ledger's events are about the deal of its latest claim that names one (a lead's claims
+// all name its deal).
+std::string LedgerDeal(const v1::ClaimLedger& ledger) {
+  for (auto it = ledger.claims().rbegin(); it != ledger.claims().rend(); ++it) {
+    if (!it->deal_id().empty()) return it->deal_id();
+  }
+  return "";
+}
+
+// Aggregates loaded for one command's or query's lookups, kept alive until it returns.
+template <typename State, typename Wrapper>
+class Loaded {
+ public:
+  Loaded(eventstore::EventStore& store, eventsourcing::AggregateCache<State>& cache,
+         State (*evolve)(State, const Wrapper&), std::string (*stream_of)(absl::string_view),
+         bool (*exists)(const State&))
+      : store_(store), cache_(cache), evolve_(evolve), stream_of_(stream_of), exists_(exists) {}
+
+  // The aggregate with `id`, or null when it does not exist or cannot be read (a read error is
+  // kept: status()).
+  const State* Find(absl::string_view id) {
+    if (!ValidateId("id", id).ok()) return nullptr;
+    auto loaded = eventsourcing::LoadAggregate<Wrapper>(store_, stream_of_(id), State(), evolve_,
+                                                        {}, &cache_);
+    if (!loaded.ok()) {
+      status_.Update(loaded.status());
+      return nullptr;
+    }
+    kept_.push_back(std::move(loaded->state));
+    return exists_(*kept_.back()) ? kept_.back().get() : nullptr;
+  }
+  const absl::Status& status() const { return status_; }
+
+ private:
+  eventstore::EventStore& store_;
+  eventsourcing::AggregateCache<State>& cache_;
+  State (*evolve_)(State, const Wrapper&);
+  std::string (*stream_of_)(absl::string_view);
+  bool (*exists_)(const State&);
+  std::vector<std::shared_ptr<const State>> kept_;
+  absl::Status status_;
+};
+
+bool ProductExists(const v1::Product& product) { return !product.sku().empty(); }
+bool ChannelExists(const v1::Channel& channel) { return !channel.channel_id().empty(); }
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ChannelsApp>> ChannelsApp::Create(ChannelsAppOptions options) {
+  if (options.store == nullptr) return absl::InvalidArgumentError("ChannelsApp: store is required");
+  if (options.org == nullptr) return absl::InvalidArgumentError("ChannelsApp: org is required");
+  return std::unique_ptr<ChannelsApp>(new ChannelsApp(std::move(options)));
+}
+
+ChannelsApp::ChannelsApp(ChannelsAppOptions options)
+    : options_(std::move(options)),
+      products_(memory::JoinCachesOrFixed(options_.memory, "channels/products", 1, kCacheBytes)),
+      channels_(memory::JoinCachesOrFixed(options_.memory, "channels/channels", 2, kCacheBytes)),
+      claims_(memory::JoinCachesOrFixed(options_.memory, "channels/claims", 1, kCacheBytes)) {}
+
+template <typename Request>
+absl::StatusOr<v1::ChannelsCommandResponse> ChannelsApp::ProductCommand(absl::string_view name,
+                                                                        const Request& request,
+                                                                        const CallOrigin& origin) {
+  RETURN_IF_ERROR(ValidateId("sku", request.sku()));
+  const std::string stream_id = ProductStreamId(request.sku());
+  auto outcome = org::DecideWithOrgCatchUp(*options_.org, kOrgCatchUpTimeout, [&] {
+    const org::OrgView::Snapshot org = options_.org->Current();
+    const ChannelsContext context{.now = options_.clock(), .org = *org.organisation};
+    absl::MutexLock lock(&locks_.For(stream_id));
+    return eventsourcing::ExecuteCommand<v1::ProductEvent>(
+        *options_.store,
+        eventsourcing::OptionsFor(stream_id, request.meta(), origin,
+                                  eventsourcing::RequestFingerprint(request)),
+        v1::Product(), &EvolveProduct,
+        [&](const v1::Product& product) { return Decide(product, request, context); }, &NoDeal,
+        &products_, eventsourcing::OccurredAtOfEvent(context.now));
+  });
+  counter_.Count(name, outcome.status());
+  if (!outcome.ok()) return outcome.status();
+  v1::ChannelsCommandResponse response;
+  response.set_stream_version(outcome->version);
+  return response;
+}
+
+template <typename Request>
+absl::StatusOr<v1::ChannelsCommandResponse> ChannelsApp::ChannelCommand(absl::string_view name,
+                                                                        const Request& request,
+                                                                        const CallOrigin& origin) {
+  RETURN_IF_ERROR(ValidateId("channel_id", request.channel_id()));
+  const std::string stream_id = ChannelStreamId(request.channel_id());
+  Loaded<v1::Product, v1::ProductEvent> products(*options_.store, products_, &EvolveProduct,
+                                                 &ProductStreamId, &ProductExists);
+  auto outcome = org::DecideWithOrgCatchUp(*options_.org, kOrgCatchUpTimeout, [&] {
+    const org::OrgView::Snapshot org = options_.org->Current();
+    const ChannelsContext context{
+        .now = options_.clock(), .org = *org.organisation, .products = [&](absl::string_view sku) {
+          return products.Find(sku);
+        }};
+    absl::MutexLock lock(&locks_.For(stream_id));
+    return eventsourcing::ExecuteCommand<v1::ChannelEvent>(
+        *options_.store,
+        eventsourcing::OptionsFor(stream_id, request.meta(), origin,
+                                  eventsourcing::RequestFingerprint(request)),
+        v1::Channel(), &EvolveChannel,
+        [&](const v1::Channel& channel) { return Decide(channel, request, context); }, &NoDeal,
+        &channels_, eventsourcing::OccurredAtOfEvent(context.now));
+  });
+  // A product that could not be read is not "not found": say what failed.
+  if (!products.status().ok() && !outcome.ok()) outcome = products.status();
+  counter_.Count(name, outcome.status());
+  if (!outcome.ok()) return outcome.status();
+  v1::ChannelsCommandResponse response;
+  response.set_stream_version(outcome->version);
+  return response;
+}
+
+template <typename Request>
+absl::StatusOr<eventsourcing::CommandOutcome<v1::ClaimLedger>> ChannelsApp::ClaimCommand(
+    absl::string_view name, const Request& request, const CallOrigin& origin) {
+  RETURN_IF_ERROR(ValidateSubject("subject", request.subject()));
+  const std::string stream_id = ClaimStreamId(request.subject());
+  Loaded<v1::Channel, v1::ChannelEvent> channels(*options_.store, channels_, &EvolveChannel,
+                                                 &ChannelStreamId, &ChannelExists);
+  auto outcome = org::DecideWithOrgCatchUp(*options_.org, kOrgCatchUpTimeout, [&] {
+    const org::OrgView::Snapshot org = options_.org->Current();
+    const ClaimContext context{.now = options_.clock(),
+                               .org = *org.organisation,
+                               .channels = [&](absl::string_view id) { return channels.Find(id); }};
+    absl::MutexLock lock(&locks_.For(stream_id));
+    return eventsourcing::ExecuteCommand<v1::ClaimEvent>(
+        *options_.store,
+        eventsourcing::OptionsFor(stream_id, request.meta(), origin,
+                                  eventsourcing::RequestFingerprint(request)),
+        v1::ClaimLedger(), &EvolveLedger,
+        [&](const v1::ClaimLedger& ledger) { return Decide(ledger, request, context); },
+        &LedgerDeal, &claims_, eventsourcing::OccurredAtOfEvent(context.now));
+  });
+  if (!channels.status().ok() && !outcome.ok()) outcome = channels.status();
+  counter_.Count(name, outcome.status());
+  return outcome;
+}
+
+absl::StatusOr<v1::ChannelsCommandResponse> ChannelsApp::AddProduct(const v1::AddProductRequest& r,
+                                                                    const CallOrigin& o) {
+  return ProductCommand("AddProduct", r, o);
+}
+absl::StatusOr<v1::ChannelsCommandResponse> ChannelsApp::ChangeListPrice(
+    const v1::ChangeListPriceRequest& r, const CallOrigin& o) {
+  return ProductCommand("ChangeListPrice", r, o);
+}
+absl::StatusOr<v1::ChannelsCommandResponse> ChannelsApp::RetireProduct(
+    const v1::RetireProductRequest& r, const CallOrigin& o) {
+  return ProductCommand("RetireProduct", r, o);
+}
+absl::StatusOr<v1::ChannelsCommandResponse> ChannelsApp::RegisterChannel(
+    const v1::RegisterChannelRequest& r, const CallOrigin& o) {
+  return ChannelCommand("RegisterChannel", r, o);
+}
+absl::StatusOr<v1::ChannelsCommandResponse> ChannelsApp::ChangeChannelStatus(
+    const v1::ChangeChannelStatusRequest& r, const CallOrigin& o) {
+  return ChannelCommand("ChangeChannelStatus", r, o);
+}
+absl::StatusOr<v1::ChannelsCommandResponse> ChannelsApp::SetPriceBand(
+    const v1::SetPriceBandRequest& r, const CallOrigin& o) {
+  return ChannelCommand("SetPriceBand", r, o);
+}
+absl::StatusOr<v1::ChannelsCommandResponse> ChannelsApp::AmendAgreement(
+    const v1::AmendAgreementRequest& r, const CallOrigin& o) {
+  return ChannelCommand("AmendAgreement", r, o);
+}
+absl::StatusOr<v1::ChannelsCommandResponse> ChannelsApp::SetChannelPrice(
+    const v1::SetChannelPriceRequest& r, const CallOrigin& o) {
+  return ChannelCommand("SetChannelPrice", r, o);
+}
+absl::StatusOr<v1::ChannelsCommandResponse> ChannelsApp::RecordEnablement(
+    const v1::RecordEnablementRequest& r, const CallOrigin& o) {
+  return ChannelCommand("RecordEnablement", r, o);
+}
+
+absl::StatusOr<v1::ClaimResponse> ChannelsApp::Claim(const v1::ClaimRequest& r,
+                                                     const CallOrigin& o) {
+  ASSIGN_OR_RETURN(auto outcome, ClaimCommand("Claim", r, o));
+  v1::ClaimResponse response;
+  response.set_stream_version(outcome.version);
+  const v1::ClaimLedger& ledger = *outcome.state;
+  // The channel's latest claim (a deduplicated retry answers the same one).
+  for (auto it = ledger.claims().rbegin(); it != ledger.claims().rend(); ++it) {
+    if (it->channel_id() != r.channel_id()) continue;
+    response.set_claim_id(it->claim_id());
+    break;
+  }
+  for (const v1::Conflict& conflict : ledger.conflicts()) {
+    if (conflict.claim_ids_size() == 2 && conflict.claim_ids(1) == response.claim_id()) {
+      response.add_conflict_ids(conflict.conflict_id());
+    }
+  }
+  return response;
+}
+absl::StatusOr<v1::ChannelsCommandResponse> ChannelsApp::ResolveConflict(
+    const v1::ResolveConflictRequest& r, const CallOrigin& o) {
+  ASSIGN_OR_RETURN(auto outcome, ClaimCommand("ResolveConflict", r, o));
+  v1::ChannelsCommandResponse response;
+  response.set_stream_version(outcome.version);
+  return response;
+}
+absl::StatusOr<v1::ChannelsCommandResponse> ChannelsApp::WithdrawClaim(
+    const v1::WithdrawClaimRequest& r, const CallOrigin& o) {
+  ASSIGN_OR_RETURN(auto outcome, ClaimCommand("WithdrawClaim", r, o));
+  v1::ChannelsCommandResponse response;
+  response.set_stream_version(outcome.version);
+  return response;
+}
+
+absl::StatusOr<v1::Product> ChannelsApp::GetProduct(absl::string_view sku) {
+  RETURN_IF_ERROR(ValidateId("sku", sku));
+  Loaded<v1::Product, v1::ProductEvent> products(*options_.store, products_, &EvolveProduct,
+                                                 &ProductStreamId, &ProductExists);
+  const v1::Product* product = products.Find(sku);
+  RETURN_IF_ERROR(products.status());
+  if (product == nullptr) {
+    return absl::NotFoundError(absl::StrCat("product ", Quoted(sku), " is not in the catalogue"));
+  }
+  return *product;
+}
+
+absl::StatusOr<v1::Channel> ChannelsApp::GetChannel(absl::string_view channel_id) {
+  RETURN_IF_ERROR(ValidateId("channel_id", channel_id));
+  Loaded<v1::Channel, v1::ChannelEvent> channels(*options_.store, channels_, &EvolveChannel,
+                                                 &ChannelStreamId, &ChannelExists);
+  const v1::Channel* channel = channels.Find(channel_id);
+  RETURN_IF_ERROR(channels.status());
+  if (channel == nullptr) {
+    return absl::NotFoundError(absl::StrCat("channel ", Quoted(channel_id), " does not exist"));
+  }
+  return *channel;
+}
+
+absl::StatusOr<v1::ClaimLedger> ChannelsApp::GetClaims(const v1::ClaimSubject& subject) {
+  RETURN_IF_ERROR(ValidateSubject("subject", subject));
+  ASSIGN_OR_RETURN(auto ledger, eventsourcing::LoadAggregate<v1::ClaimEvent>(
+                                    *options_.store, ClaimStreamId(subject), v1::ClaimLedger(),
+                                    &EvolveLedger, {}, &claims_));
+  v1::ClaimLedger result = *ledger.state;
+  *result.mutable_subject() = subject;
+  return result;
+}
+
+absl::StatusOr<v1::EligibilityVerdict> ChannelsApp::CheckOrderEligibility(
+    const v1::OrderCheck& order) {
+  RETURN_IF_ERROR(ValidateOrderCheck(order));
+  ASSIGN_OR_RETURN(const v1::Channel channel, GetChannel(order.channel_id()));
+  Loaded<v1::Product, v1::ProductEvent> products(*options_.store, products_, &EvolveProduct,
+                                                 &ProductStreamId, &ProductExists);
+  v1::EligibilityVerdict verdict = channels::CheckOrderEligibility(
+      channel, [&](absl::string_view sku) { return products.Find(sku); }, order);
+  RETURN_IF_ERROR(products.status());
+  return verdict;
+}
+
+}  // namespace sales::channels

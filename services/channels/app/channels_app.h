@@ -1,0 +1,113 @@
+// ChannelsApp: the channels context's command handling — a table of commands over its three
+// kinds of streams (product-<sku>, channel-<id>, claims-<kind>-<id>; eventsourcing::
+// ExecuteCommand) — and the queries that read one aggregate (read-your-writes): a product, a
+// channel (agreement history, price list, enablement), a subject's claims and conflicts, and
+// CheckOrderEligibility. No gRPC types here.
+//
+//   ASSIGN_OR_RETURN(auto app, ChannelsApp::Create({.store = store, .org = &org_view}));
+//   ASSIGN_OR_RETURN(v1::ChannelsCommandResponse set, app->SetChannelPrice(request, origin));
+//
+// A command that reads another aggregate (a channel's agreement its SKUs, a price its product, a
+// claim its channel) loads it from the store at the time of the command; the org comes from the
+// org replica (OrgView), caught up once when a region or product line is not found. Metrics:
+// sales_channels_commands_total{command,outcome}.
+//
+// Thread-safety: every method may be called concurrently. Methods block on RocksDB: call them
+// from an executor, not from a gRPC reaction thread.
+#ifndef SALES_SERVICES_CHANNELS_APP_CHANNELS_APP_H_
+#define SALES_SERVICES_CHANNELS_APP_CHANNELS_APP_H_
+
+#include <functional>
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "absl/time/clock.h"
+#include "common/eventsourcing/aggregate_cache.h"
+#include "common/eventsourcing/command_executor.h"
+#include "common/eventsourcing/command_support.h"
+#include "common/eventstore/event_store.h"
+#include "common/memory/memory_budget.h"
+#include "sales/channels/v1/commands.pb.h"
+#include "sales/channels/v1/model.pb.h"
+#include "services/org/replica/org_view.h"
+
+namespace sales::channels {
+
+using eventsourcing::CallOrigin;
+
+struct ChannelsAppOptions {
+  eventstore::EventStore* store = nullptr;  // the channels event store; must outlive the app
+  org::OrgView* org = nullptr;              // the org replica; must outlive the app
+  std::function<absl::Time()> clock = [] { return absl::Now(); };
+  // The aggregates' caches join it as "channels/products", "channels/channels" and
+  // "channels/claims"; null: fixed sizes. Must outlive the app.
+  memory::MemoryBudget* memory = nullptr;
+};
+
+class ChannelsApp {
+ public:
+  // INVALID_ARGUMENT without a store or an org view.
+  static absl::StatusOr<std::unique_ptr<ChannelsApp>> Create(ChannelsAppOptions options);
+
+  // Catalogue.
+  absl::StatusOr<v1::ChannelsCommandResponse> AddProduct(const v1::AddProductRequest&,
+                                                         const CallOrigin&);
+  absl::StatusOr<v1::ChannelsCommandResponse> ChangeListPrice(const v1::ChangeListPriceRequest&,
+                                                              const CallOrigin&);
+  absl::StatusOr<v1::ChannelsCommandResponse> RetireProduct(const v1::RetireProductRequest&,
+                                                            const CallOrigin&);
+  // Channels.
+  absl::StatusOr<v1::ChannelsCommandResponse> RegisterChannel(const v1::RegisterChannelRequest&,
+                                                              const CallOrigin&);
+  absl::StatusOr<v1::ChannelsCommandResponse> ChangeChannelStatus(
+      const v1::ChangeChannelStatusRequest&, const CallOrigin&);
+  absl::StatusOr<v1::ChannelsCommandResponse> SetPriceBand(const v1::SetPriceBandRequest&,
+                                                           const CallOrigin&);
+  absl::StatusOr<v1::ChannelsCommandResponse> AmendAgreement(const v1::AmendAgreementRequest&,
+                                                             const CallOrigin&);
+  absl::StatusOr<v1::ChannelsCommandResponse> SetChannelPrice(const v1::SetChannelPriceRequest&,
+                                                              const CallOrigin&);
+  absl::StatusOr<v1::ChannelsCommandResponse> RecordEnablement(const v1::RecordEnablementRequest&,
+                                                               const CallOrigin&);
+  // Channel conflict.
+  absl::StatusOr<v1::ClaimResponse> Claim(const v1::ClaimRequest&, const CallOrigin&);
+  absl::StatusOr<v1::ChannelsCommandResponse> ResolveConflict(const v1::ResolveConflictRequest&,
+                                                              const CallOrigin&);
+  absl::StatusOr<v1::ChannelsCommandResponse> WithdrawClaim(const v1::WithdrawClaimRequest&,
+                                                            const CallOrigin&);
+
+  // Queries (NOT_FOUND for what does not exist; INVALID_ARGUMENT for a malformed id).
+  absl::StatusOr<v1::Product> GetProduct(absl::string_view sku);
+  absl::StatusOr<v1::Channel> GetChannel(absl::string_view channel_id);
+  // An empty ledger (no claims) for a subject nobody claimed.
+  absl::StatusOr<v1::ClaimLedger> GetClaims(const v1::ClaimSubject& subject);
+  // channels/domain/eligibility.h on the channel and the lines' products as stored now.
+  absl::StatusOr<v1::EligibilityVerdict> CheckOrderEligibility(const v1::OrderCheck& order);
+
+ private:
+  explicit ChannelsApp(ChannelsAppOptions options);
+
+  // The table's entries: Decide on one stream, with the context the aggregate's Decide takes.
+  template <typename Request>
+  absl::StatusOr<v1::ChannelsCommandResponse> ProductCommand(absl::string_view name,
+                                                             const Request& request,
+                                                             const CallOrigin& origin);
+  template <typename Request>
+  absl::StatusOr<v1::ChannelsCommandResponse> ChannelCommand(absl::string_view name,
+                                                             const Request& request,
+                                                             const CallOrigin& origin);
+  template <typename Request>
+  absl::StatusOr<eventsourcing::CommandOutcome<v1::ClaimLedger>> ClaimCommand(
+      absl::string_view name, const Request& request, const CallOrigin& origin);
+
+  const ChannelsAppOptions options_;
+  eventsourcing::AggregateCache<v1::Product> products_;
+  eventsourcing::AggregateCache<v1::Channel> channels_;
+  eventsourcing::AggregateCache<v1::ClaimLedger> claims_;
+  eventsourcing::StreamLocks locks_;
+  const eventsourcing::CommandCounter counter_{"channels"};
+};
+
+}  // namespace sales::channels
+
+#endif  // SALES_SERVICES_CHANNELS_APP_CHANNELS_APP_H_
