@@ -245,7 +245,8 @@ absl::StatusOr<v1::ChannelsCommandResponse> ChannelsApp::WithdrawClaim(
   return response;
 }
 
-absl::StatusOr<v1::Product> ChannelsApp::GetProduct(absl::string_view sku) {
+absl::StatusOr<v1::Product> ChannelsApp::GetProduct(const v1::GetProductRequest& request) {
+  const std::string& sku = request.sku();
   RETURN_IF_ERROR(ValidateId("sku", sku));
   Loaded<v1::Product, v1::ProductEvent> products(*options_.store, products_, &EvolveProduct,
                                                  &ProductStreamId, &ProductExists);
@@ -257,7 +258,8 @@ absl::StatusOr<v1::Product> ChannelsApp::GetProduct(absl::string_view sku) {
   return *product;
 }
 
-absl::StatusOr<v1::Channel> ChannelsApp::GetChannel(absl::string_view channel_id) {
+absl::StatusOr<v1::Channel> ChannelsApp::GetChannel(const v1::GetChannelRequest& request) {
+  const std::string& channel_id = request.channel_id();
   RETURN_IF_ERROR(ValidateId("channel_id", channel_id));
   Loaded<v1::Channel, v1::ChannelEvent> channels(*options_.store, channels_, &EvolveChannel,
                                                  &ChannelStreamId, &ChannelExists);
@@ -269,7 +271,8 @@ absl::StatusOr<v1::Channel> ChannelsApp::GetChannel(absl::string_view channel_id
   return *channel;
 }
 
-absl::StatusOr<v1::ClaimLedger> ChannelsApp::GetClaims(const v1::ClaimSubject& subject) {
+absl::StatusOr<v1::ClaimLedger> ChannelsApp::GetClaims(const v1::GetClaimsRequest& request) {
+  const v1::ClaimSubject& subject = request.subject();
   RETURN_IF_ERROR(ValidateSubject("subject", subject));
   ASSIGN_OR_RETURN(auto ledger, eventsourcing::LoadAggregate<v1::ClaimEvent>(
                                     *options_.store, ClaimStreamId(subject), v1::ClaimLedger(),
@@ -282,7 +285,9 @@ absl::StatusOr<v1::ClaimLedger> ChannelsApp::GetClaims(const v1::ClaimSubject& s
 absl::StatusOr<v1::EligibilityVerdict> ChannelsApp::CheckOrderEligibility(
     const v1::OrderCheck& order) {
   RETURN_IF_ERROR(ValidateOrderCheck(order));
-  ASSIGN_OR_RETURN(const v1::Channel channel, GetChannel(order.channel_id()));
+  v1::GetChannelRequest get;
+  get.set_channel_id(order.channel_id());
+  ASSIGN_OR_RETURN(const v1::Channel channel, GetChannel(get));
   Loaded<v1::Product, v1::ProductEvent> products(*options_.store, products_, &EvolveProduct,
                                                  &ProductStreamId, &ProductExists);
   v1::EligibilityVerdict verdict = channels::CheckOrderEligibility(

@@ -27,6 +27,7 @@
 #include "common/eventsourcing/command_support.h"
 #include "common/eventstore/event_store.h"
 #include "common/memory/memory_budget.h"
+#include "sales/channels/v1/channels.pb.h"
 #include "sales/channels/v1/commands.pb.h"
 #include "sales/channels/v1/model.pb.h"
 #include "services/org/replica/org_view.h"
@@ -77,10 +78,10 @@ class ChannelsApp {
                                                             const CallOrigin&);
 
   // Queries (NOT_FOUND for what does not exist; INVALID_ARGUMENT for a malformed id).
-  absl::StatusOr<v1::Product> GetProduct(absl::string_view sku);
-  absl::StatusOr<v1::Channel> GetChannel(absl::string_view channel_id);
+  absl::StatusOr<v1::Product> GetProduct(const v1::GetProductRequest& request);
+  absl::StatusOr<v1::Channel> GetChannel(const v1::GetChannelRequest& request);
   // An empty ledger (no claims) for a subject nobody claimed.
-  absl::StatusOr<v1::ClaimLedger> GetClaims(const v1::ClaimSubject& subject);
+  absl::StatusOr<v1::ClaimLedger> GetClaims(const v1::GetClaimsRequest& request);
   // channels/domain/eligibility.h on the channel and the lines' products as stored now.
   absl::StatusOr<v1::EligibilityVerdict> CheckOrderEligibility(const v1::OrderCheck& order);
 

@@ -133,7 +133,9 @@ TEST_F(ChannelsAppTest, PricesAreCheckedAgainstTheCatalogueAndFlaggedPricesRecor
               HasSubstr("rule price_outside_band"));
   EXPECT_EQ(SetPrice("ch-b", "LT-404", 8'000).status().code(), absl::StatusCode::kNotFound);
 
-  auto channel = app_->GetChannel("ch-a");
+  v1::GetChannelRequest get;
+  get.set_channel_id("ch-a");
+  auto channel = app_->GetChannel(get);
   ASSERT_TRUE(channel.ok()) << channel.status();
   ASSERT_EQ(channel->price_list_size(), 1);
   EXPECT_TRUE(channel->price_list(0).flagged());
