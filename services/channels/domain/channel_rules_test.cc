@@ -67,7 +67,8 @@ TEST(ChannelRulesTest, AnAmendmentAppliesFromItsDateAndHistoryStays) {
 }
 
 TEST(ChannelRulesTest, TheTermIncludesBothEnds) {
-  const v1::AgreementTerms& terms = MakeDistributor().agreements(0).terms();
+  const v1::Channel channel = MakeDistributor();
+  const v1::AgreementTerms& terms = channel.agreements(0).terms();
   EXPECT_FALSE(WithinTerm(terms, absl::CivilDay(2025, 12, 31)));
   EXPECT_TRUE(WithinTerm(terms, absl::CivilDay(2026, 1, 1)));
   EXPECT_TRUE(WithinTerm(terms, absl::CivilDay(2026, 12, 31)));
