@@ -7,6 +7,22 @@
 #include "common/time/civil_date.h"
 
 namespace sales::channels {
+namespace {
+
+// The entry of `entries` (anything with an effective_from, in any order) in force on `day`: the
+// one with the latest effective_from on or before it (the later one of equal dates); null if none.
+template <typename Entries>
+auto InForceOn(const Entries& entries, absl::CivilDay day) -> decltype(&*entries.begin()) {
+  decltype(&*entries.begin()) found = nullptr;
+  for (const auto& entry : entries) {
+    const absl::CivilDay from = ToCivilDay(entry.effective_from());
+    if (from > day) continue;
+    if (found == nullptr || from >= ToCivilDay(found->effective_from())) found = &entry;
+  }
+  return found;
+}
+
+}  // namespace
 
 bool IsIndirect(v1::ChannelType type) {
   return type == v1::CHANNEL_TYPE_DISTRIBUTOR || type == v1::CHANNEL_TYPE_AGENT ||
@@ -33,15 +49,7 @@ absl::Status CheckStatusChange(const v1::Channel& channel, v1::ChannelStatus to)
 }
 
 const v1::AgreementVersion* AgreementOn(const v1::Channel& channel, absl::CivilDay day) {
-  const v1::AgreementVersion* found = nullptr;
-  for (const v1::AgreementVersion& version : channel.agreements()) {
-    if (ToCivilDay(version.effective_from()) > day) continue;
-    if (found == nullptr ||
-        ToCivilDay(version.effective_from()) >= ToCivilDay(found->effective_from())) {
-      found = &version;
-    }
-  }
-  return found;
+  return InForceOn(channel.agreements(), day);
 }
 
 bool WithinTerm(const v1::AgreementTerms& terms, absl::CivilDay day) {
@@ -77,15 +85,7 @@ const v1::PriceListEntry* ChannelPriceOn(const v1::Channel& channel, absl::strin
 }
 
 const v1::ListPrice* ListPriceOn(const v1::Product& product, absl::CivilDay day) {
-  const v1::ListPrice* found = nullptr;
-  for (const v1::ListPrice& price : product.list_prices()) {
-    if (ToCivilDay(price.effective_from()) > day) continue;
-    if (found == nullptr ||
-        ToCivilDay(price.effective_from()) >= ToCivilDay(found->effective_from())) {
-      found = &price;
-    }
-  }
-  return found;
+  return InForceOn(product.list_prices(), day);
 }
 
 }  // namespace sales::channels
