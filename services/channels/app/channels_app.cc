@@ -74,6 +74,12 @@ class Loaded {
   absl::Status status_;
 };
 
+v1::ChannelsCommandResponse VersionResponse(uint64_t version) {
+  v1::ChannelsCommandResponse response;
+  response.set_stream_version(version);
+  return response;
+}
+
 bool ProductExists(const v1::Product& product) { return !product.sku().empty(); }
 bool ChannelExists(const v1::Channel& channel) { return !channel.channel_id().empty(); }
 
@@ -91,29 +97,41 @@ ChannelsApp::ChannelsApp(ChannelsAppOptions options)
       channels_(memory::JoinCachesOrFixed(options_.memory, "channels/channels", 2, kCacheBytes)),
       claims_(memory::JoinCachesOrFixed(options_.memory, "channels/claims", 1, kCacheBytes)) {}
 
+template <typename Wrapper, typename State, typename Request, typename DealIdOf, typename DecideFn>
+absl::StatusOr<eventsourcing::CommandOutcome<State>> ChannelsApp::Execute(
+    absl::string_view name, const std::string& stream_id, const Request& request,
+    const CallOrigin& origin, State (*evolve)(State, const Wrapper&), DealIdOf deal_id_of,
+    eventsourcing::AggregateCache<State>& cache, const absl::Status& lookups, DecideFn decide) {
+  auto outcome = org::DecideWithOrgCatchUp(*options_.org, kOrgCatchUpTimeout, [&] {
+    const org::OrgView::Snapshot org = options_.org->Current();
+    const absl::Time now = options_.clock();
+    absl::MutexLock lock(&locks_.For(stream_id));
+    return eventsourcing::ExecuteCommand<Wrapper>(
+        *options_.store,
+        eventsourcing::OptionsFor(stream_id, request.meta(), origin,
+                                  eventsourcing::RequestFingerprint(request)),
+        State(), evolve, [&](const State& state) { return decide(state, now, *org.organisation); },
+        deal_id_of, &cache, eventsourcing::OccurredAtOfEvent(now));
+  });
+  // An aggregate that could not be read is not "not found": say what failed.
+  if (!lookups.ok() && !outcome.ok()) outcome = lookups;
+  counter_.Count(name, outcome.status());
+  return outcome;
+}
+
 template <typename Request>
 absl::StatusOr<v1::ChannelsCommandResponse> ChannelsApp::ProductCommand(absl::string_view name,
                                                                         const Request& request,
                                                                         const CallOrigin& origin) {
   RETURN_IF_ERROR(ValidateId("sku", request.sku()));
-  const std::string stream_id = ProductStreamId(request.sku());
-  auto outcome = org::DecideWithOrgCatchUp(*options_.org, kOrgCatchUpTimeout, [&] {
-    const org::OrgView::Snapshot org = options_.org->Current();
-    const ChannelsContext context{.now = options_.clock(), .org = *org.organisation};
-    absl::MutexLock lock(&locks_.For(stream_id));
-    return eventsourcing::ExecuteCommand<v1::ProductEvent>(
-        *options_.store,
-        eventsourcing::OptionsFor(stream_id, request.meta(), origin,
-                                  eventsourcing::RequestFingerprint(request)),
-        v1::Product(), &EvolveProduct,
-        [&](const v1::Product& product) { return Decide(product, request, context); }, &NoDeal,
-        &products_, eventsourcing::OccurredAtOfEvent(context.now));
-  });
-  counter_.Count(name, outcome.status());
-  if (!outcome.ok()) return outcome.status();
-  v1::ChannelsCommandResponse response;
-  response.set_stream_version(outcome->version);
-  return response;
+  ASSIGN_OR_RETURN(auto outcome, Execute(name, ProductStreamId(request.sku()), request, origin,
+                                         &EvolveProduct, &NoDeal, products_, absl::OkStatus(),
+                                         [&](const v1::Product& product, absl::Time now,
+                                             const org::v1::SalesOrganisation& org) {
+                                           return Decide(product, request,
+                                                         ChannelsContext{.now = now, .org = org});
+                                         }));
+  return VersionResponse(outcome.version);
 }
 
 template <typename Request>
@@ -121,57 +139,38 @@ absl::StatusOr<v1::ChannelsCommandResponse> ChannelsApp::ChannelCommand(absl::st
                                                                         const Request& request,
                                                                         const CallOrigin& origin) {
   RETURN_IF_ERROR(ValidateId("channel_id", request.channel_id()));
-  const std::string stream_id = ChannelStreamId(request.channel_id());
   Loaded<v1::Product, v1::ProductEvent> products(*options_.store, products_, &EvolveProduct,
                                                  &ProductStreamId, &ProductExists);
-  auto outcome = org::DecideWithOrgCatchUp(*options_.org, kOrgCatchUpTimeout, [&] {
-    const org::OrgView::Snapshot org = options_.org->Current();
-    const ChannelsContext context{
-        .now = options_.clock(), .org = *org.organisation, .products = [&](absl::string_view sku) {
-          return products.Find(sku);
-        }};
-    absl::MutexLock lock(&locks_.For(stream_id));
-    return eventsourcing::ExecuteCommand<v1::ChannelEvent>(
-        *options_.store,
-        eventsourcing::OptionsFor(stream_id, request.meta(), origin,
-                                  eventsourcing::RequestFingerprint(request)),
-        v1::Channel(), &EvolveChannel,
-        [&](const v1::Channel& channel) { return Decide(channel, request, context); }, &NoDeal,
-        &channels_, eventsourcing::OccurredAtOfEvent(context.now));
-  });
-  // A product that could not be read is not "not found": say what failed.
-  if (!products.status().ok() && !outcome.ok()) outcome = products.status();
-  counter_.Count(name, outcome.status());
-  if (!outcome.ok()) return outcome.status();
-  v1::ChannelsCommandResponse response;
-  response.set_stream_version(outcome->version);
-  return response;
+  ASSIGN_OR_RETURN(
+      auto outcome,
+      Execute(
+          name, ChannelStreamId(request.channel_id()), request, origin, &EvolveChannel, &NoDeal,
+          channels_, products.status(),
+          [&](const v1::Channel& channel, absl::Time now, const org::v1::SalesOrganisation& org) {
+            return Decide(
+                channel, request,
+                ChannelsContext{.now = now, .org = org, .products = [&](absl::string_view sku) {
+                                  return products.Find(sku);
+                                }});
+          }));
+  return VersionResponse(outcome.version);
 }
 
 template <typename Request>
 absl::StatusOr<eventsourcing::CommandOutcome<v1::ClaimLedger>> ChannelsApp::ClaimCommand(
     absl::string_view name, const Request& request, const CallOrigin& origin) {
   RETURN_IF_ERROR(ValidateSubject("subject", request.subject()));
-  const std::string stream_id = ClaimStreamId(request.subject());
   Loaded<v1::Channel, v1::ChannelEvent> channels(*options_.store, channels_, &EvolveChannel,
                                                  &ChannelStreamId, &ChannelExists);
-  auto outcome = org::DecideWithOrgCatchUp(*options_.org, kOrgCatchUpTimeout, [&] {
-    const org::OrgView::Snapshot org = options_.org->Current();
-    const ClaimContext context{.now = options_.clock(),
-                               .org = *org.organisation,
-                               .channels = [&](absl::string_view id) { return channels.Find(id); }};
-    absl::MutexLock lock(&locks_.For(stream_id));
-    return eventsourcing::ExecuteCommand<v1::ClaimEvent>(
-        *options_.store,
-        eventsourcing::OptionsFor(stream_id, request.meta(), origin,
-                                  eventsourcing::RequestFingerprint(request)),
-        v1::ClaimLedger(), &EvolveLedger,
-        [&](const v1::ClaimLedger& ledger) { return Decide(ledger, request, context); },
-        &LedgerDeal, &claims_, eventsourcing::OccurredAtOfEvent(context.now));
-  });
-  if (!channels.status().ok() && !outcome.ok()) outcome = channels.status();
-  counter_.Count(name, outcome.status());
-  return outcome;
+  return Execute(
+      name, ClaimStreamId(request.subject()), request, origin, &EvolveLedger, &LedgerDeal, claims_,
+      channels.status(),
+      [&](const v1::ClaimLedger& ledger, absl::Time now, const org::v1::SalesOrganisation& org) {
+        return Decide(ledger, request,
+                      ClaimContext{.now = now, .org = org, .channels = [&](absl::string_view id) {
+                                     return channels.Find(id);
+                                   }});
+      });
 }
 
 absl::StatusOr<v1::ChannelsCommandResponse> ChannelsApp::AddProduct(const v1::AddProductRequest& r,
@@ -233,16 +232,12 @@ absl::StatusOr<v1::ClaimResponse> ChannelsApp::Claim(const v1::ClaimRequest& r,
 absl::StatusOr<v1::ChannelsCommandResponse> ChannelsApp::ResolveConflict(
     const v1::ResolveConflictRequest& r, const CallOrigin& o) {
   ASSIGN_OR_RETURN(auto outcome, ClaimCommand("ResolveConflict", r, o));
-  v1::ChannelsCommandResponse response;
-  response.set_stream_version(outcome.version);
-  return response;
+  return VersionResponse(outcome.version);
 }
 absl::StatusOr<v1::ChannelsCommandResponse> ChannelsApp::WithdrawClaim(
     const v1::WithdrawClaimRequest& r, const CallOrigin& o) {
   ASSIGN_OR_RETURN(auto outcome, ClaimCommand("WithdrawClaim", r, o));
-  v1::ChannelsCommandResponse response;
-  response.set_stream_version(outcome.version);
-  return response;
+  return VersionResponse(outcome.version);
 }
 
 absl::StatusOr<v1::Product> ChannelsApp::GetProduct(const v1::GetProductRequest& request) {

@@ -88,6 +88,17 @@ class ChannelsApp {
  private:
   explicit ChannelsApp(ChannelsAppOptions options);
 
+  // The command path every entry shares: on `stream_id`, under its lock, decide(state, now, org)
+  // through ExecuteCommand, decided again once after an org catch-up (DecideWithOrgCatchUp),
+  // counted. `lookups` is the running status of the other aggregates `decide` reads (looked at
+  // after it ran, so a reference to it): a read error there
+  // replaces a refusal that may only be its consequence.
+  template <typename Wrapper, typename State, typename Request, typename DealIdOf,
+            typename DecideFn>
+  absl::StatusOr<eventsourcing::CommandOutcome<State>> Execute(
+      absl::string_view name, const std::string& stream_id, const Request& request,
+      const CallOrigin& origin, State (*evolve)(State, const Wrapper&), DealIdOf deal_id_of,
+      eventsourcing::AggregateCache<State>& cache, const absl::Status& lookups, DecideFn decide);
   // The table's entries: Decide on one stream, with the context the aggregate's Decide takes.
   template <typename Request>
   absl::StatusOr<v1::ChannelsCommandResponse> ProductCommand(absl::string_view name,
