@@ -1,6 +1,7 @@
 #include "services/modules/modules.h"
 
 #include "services/audit/audit_module.h"
+#include "services/channels/channels_module.h"
 #include "services/leads/leads_module.h"
 #include "services/org/org_module.h"
 #include "services/projections/funnel_module.h"
@@ -9,8 +10,11 @@ namespace sales::modules {
 
 std::vector<std::unique_ptr<runtime::ContextModule>> AllModules() {
   std::vector<std::unique_ptr<runtime::ContextModule>> modules;
-  // Bounded contexts (write sides) in dependency order, then the read side.
+  // Bounded contexts (write sides), then the read side. Demo data is seeded in this order, so a
+  // context comes after every context its demo data names: channels before leads, whose demo
+  // partner leads name channels that the channels' auto-claims then claim for.
   modules.push_back(std::make_unique<org::OrgModule>());
+  modules.push_back(std::make_unique<channels::ChannelsModule>());
   modules.push_back(std::make_unique<leads::LeadsModule>());
   modules.push_back(std::make_unique<funnel::FunnelModule>());
   modules.push_back(std::make_unique<audit::AuditModule>());

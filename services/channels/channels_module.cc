@@ -1,0 +1,66 @@
+#include "services/channels/channels_module.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "common/status/status_macros.h"
+#include "services/channels/demo_data.h"
+
+namespace sales::channels {
+
+namespace {
+
+// How long demo seeding waits for the org replica to hold the demo organisation.
+constexpr absl::Duration kDemoOrgWait = absl::Seconds(30);
+
+}  // namespace
+
+std::vector<std::string> ChannelsModule::try_commands() const {
+  return {"channels get partner-huadong-it", "channels claims customer cust-hengrui-precision",
+          "catalog get CRM-PRO"};
+}
+
+absl::Status ChannelsModule::Start(const runtime::ModuleEnvironment& env) {
+  ASSIGN_OR_RETURN(runtime::ContextEndpoint org, env.contexts->Find("org"));
+  const projection::ProjectionSource org_source = runtime::SourceOf(org);
+  ASSIGN_OR_RETURN(org_,
+                   org::OrgReplica::Open({.path = env.data_dir + "/channels/org-replica",
+                                          .bootstrap_servers = runtime::KafkaFor(env, {org_source}),
+                                          .source = org_source,
+                                          .dead_letters = env.dead_letters,
+                                          .metrics = env.metrics,
+                                          .memory = env.memory}));
+  ASSIGN_OR_RETURN(app_, ChannelsApp::Create({.store = env.write_side->store(),
+                                              .org = org_.get(),
+                                              .clock = env.clock,
+                                              .memory = env.memory}));
+  service_ = std::make_unique<ChannelServiceImpl>(app_.get(), env.executor);
+  return absl::OkStatus();
+}
+
+std::vector<runtime::HostedService> ChannelsModule::services() const {
+  return {{service_.get(), ChannelServiceImpl::kServiceName}};
+}
+
+std::vector<projection::AdministeredProjection> ChannelsModule::projections() const {
+  return {org_->administered("org-replica@channels")};
+}
+
+absl::StatusOr<std::string> ChannelsModule::SeedDemoData(runtime::DemoClock& clock) {
+  // The demo catalogue and agreements name the demo organisation's product lines and regions.
+  RETURN_IF_ERROR(org_->CatchUp(kDemoOrgWait));
+  if (org_->Current().version == 0) {
+    return absl::FailedPreconditionError(
+        "no organisation to seed demo channels into (seed org first)");
+  }
+  ASSIGN_OR_RETURN(DemoChannelsSummary seeded, channels::SeedDemoData(*app_, clock));
+  return absl::StrCat(seeded.channels, " channels, ", seeded.products, " products");
+}
+
+void ChannelsModule::Stop() {
+  service_.reset();
+  app_.reset();
+  org_.reset();
+}
+
+}  // namespace sales::channels
