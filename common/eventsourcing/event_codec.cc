@@ -70,4 +70,16 @@ bool WrapperHolds(const Message& wrapper, absl::string_view full_name) {
   return FieldOfType(wrapper, full_name) != nullptr;
 }
 
+absl::Status UnpackProjectedEvent(absl::string_view projection,
+                                  const google::protobuf::Any& payload, Message& wrapper) {
+  const absl::string_view full_name = TypeName(payload);
+  if (!WrapperHolds(wrapper, full_name)) {
+    return absl::UnimplementedError(absl::StrCat(projection, ": unknown event ", full_name));
+  }
+  if (absl::Status unpacked = UnpackEvent(payload, wrapper); !unpacked.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(projection, ": ", unpacked.message()));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace sales::eventsourcing

@@ -36,6 +36,15 @@ absl::Status UnpackEvent(const google::protobuf::Any& payload, google::protobuf:
 // Whether the wrapper's oneof has a field of message type `full_name`.
 bool WrapperHolds(const google::protobuf::Message& wrapper, absl::string_view full_name);
 
+// For a projection (common/projection/projection.h) that folds one aggregate's events: unpacks
+// `payload` into `wrapper` with the contract's poison outcomes, messages prefixed by
+// `projection`: UNIMPLEMENTED "<projection>: unknown event <type>" when the wrapper has no field
+// of the payload's type (a newer event of the topic it reads), INVALID_ARGUMENT when the bytes
+// do not parse. The caller has already decided that the event is one it folds (its stream).
+absl::Status UnpackProjectedEvent(absl::string_view projection,
+                                  const google::protobuf::Any& payload,
+                                  google::protobuf::Message& wrapper);
+
 }  // namespace sales::eventsourcing
 
 #endif  // SALES_COMMON_EVENTSOURCING_EVENT_CODEC_H_

@@ -82,6 +82,10 @@ absl::Status ValidateEnum(absl::string_view field, int value, bool (*is_valid)(i
   return absl::OkStatus();
 }
 
+absl::Status ValidateOptionalEnum(absl::string_view field, int value, bool (*is_valid)(int)) {
+  return value == 0 ? absl::OkStatus() : ValidateEnum(field, value, is_valid);
+}
+
 absl::Status ValidateCommandMeta(const sales::common::v1::CommandMeta& meta) {
   RETURN_IF_ERROR(ValidateId("meta.actor", meta.actor()));
   return ValidateText("meta.idempotency_key", meta.idempotency_key(), kMaxIdLength, false);

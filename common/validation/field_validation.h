@@ -45,6 +45,8 @@ absl::Status ValidatePercent(absl::string_view field, int32_t percent);
 absl::Status ValidateBasisPoints(absl::string_view field, int32_t basis_points);
 // A known, non-zero value of an enum: `is_valid` is the generated <Enum>_IsValid.
 absl::Status ValidateEnum(absl::string_view field, int value, bool (*is_valid)(int));
+// The same for an optional filter: 0 (UNSPECIFIED, "any") is accepted.
+absl::Status ValidateOptionalEnum(absl::string_view field, int value, bool (*is_valid)(int));
 // A command's meta: the actor is a required id, the idempotency key at most 128 bytes.
 absl::Status ValidateCommandMeta(const sales::common::v1::CommandMeta& meta);
 

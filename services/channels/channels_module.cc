@@ -30,10 +30,15 @@ absl::Status ChannelsModule::Start(const runtime::ModuleEnvironment& env) {
                                           .dead_letters = env.dead_letters,
                                           .metrics = env.metrics,
                                           .memory = env.memory}));
-  ASSIGN_OR_RETURN(app_, ChannelsApp::Create({.store = env.write_side->store(),
-                                              .org = org_.get(),
-                                              .clock = env.clock,
-                                              .memory = env.memory}));
+  ASSIGN_OR_RETURN(app_,
+                   ChannelsApp::Create({.store = env.write_side->store(),
+                                        .org = org_.get(),
+                                        .read_model_path = env.data_dir + "/channels/read-model",
+                                        .topic = env.write_side->topic(),
+                                        .dead_letters = env.dead_letters,
+                                        .metrics = env.metrics,
+                                        .clock = env.clock,
+                                        .memory = env.memory}));
   service_ = std::make_unique<ChannelServiceImpl>(app_.get(), env.executor);
   return absl::OkStatus();
 }
@@ -43,7 +48,7 @@ std::vector<runtime::HostedService> ChannelsModule::services() const {
 }
 
 std::vector<projection::AdministeredProjection> ChannelsModule::projections() const {
-  return {org_->administered("org-replica@channels")};
+  return {app_->read_model(), org_->administered("org-replica@channels")};
 }
 
 absl::StatusOr<std::string> ChannelsModule::SeedDemoData(runtime::DemoClock& clock) {

@@ -56,8 +56,8 @@ const DemoChannel kChannels[] = {
      "华东信息技术有限公司", PRICE_BAND_POLICY_FLAG, 0},
     {"partner-lingnan", "岭南数码 distributor", CHANNEL_TYPE_DISTRIBUTOR, "lingnan-digital",
      "岭南数码科技有限公司", PRICE_BAND_POLICY_REFUSE, 0},
-    {"agent-jiangsu", "苏商代理 agent", CHANNEL_TYPE_AGENT, "sushang-agency", "苏商企业服务代理有限公司",
-     PRICE_BAND_POLICY_REFUSE, 800},
+    {"agent-jiangsu", "苏商代理 agent", CHANNEL_TYPE_AGENT, "sushang-agency",
+     "苏商企业服务代理有限公司", PRICE_BAND_POLICY_REFUSE, 800},
     {"retail-suning", "苏宁门店 retailer", CHANNEL_TYPE_RETAILER, "suning-retail", "苏宁零售",
      PRICE_BAND_POLICY_REFUSE, 0},
     {"tmall-flagship", "天猫旗舰店 Tmall flagship", CHANNEL_TYPE_ECOMMERCE_PLATFORM, "", "",
@@ -193,8 +193,9 @@ class Seeder {
     RETURN_IF_ERROR(Amend("partner-lingnan", year_start_, {"south"}, {"erp"}, 1'200, 150, 600'000,
                           VOLUME_PERIOD_QUARTER, ""));
     // Amended mid-term: Lingnan may sell in East China too, from two weeks ago.
-    RETURN_IF_ERROR(Amend("partner-lingnan", std::max(today - 14, year_start_ + 1), {"south", "east"}, {"erp", "crm"}, 1'200,
-                          150, 800'000, VOLUME_PERIOD_QUARTER,
+    RETURN_IF_ERROR(Amend("partner-lingnan", std::max(today - 14, year_start_ + 1),
+                          {"south", "east"}, {"erp", "crm"}, 1'200, 150, 800'000,
+                          VOLUME_PERIOD_QUARTER,
                           "拓展华东市场 (territory extended to East China)"));
     RETURN_IF_ERROR(Amend("agent-jiangsu", year_start_, {"east"}, {"crm"}, 1'000, 0, 200'000,
                           VOLUME_PERIOD_YEAR, ""));
@@ -267,8 +268,7 @@ class Seeder {
       request.mutable_subject()->set_id("cust-hengrui-precision");
       request.set_channel_id(channel_id);
       request.add_region_ids("east");
-      RETURN_IF_ERROR(
-          Run(absl::StrCat("claim by ", channel_id), app_.Claim(request, Origin())));
+      RETURN_IF_ERROR(Run(absl::StrCat("claim by ", channel_id), app_.Claim(request, Origin())));
       clock_.SetBehind(absl::Hours(24 * 2));
     }
     return absl::OkStatus();

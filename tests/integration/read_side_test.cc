@@ -199,8 +199,8 @@ TEST_F(ReadSideTest, AdminListsAndRebuildsEveryProjectionIdentically) {
   std::vector<std::string> names;
   for (const auto& projection : list.projections()) names.push_back(projection.name());
   EXPECT_THAT(names, ::testing::UnorderedElementsAre("leads-read-model", "org-replica@leads",
-                                                     "org-replica@channels", "funnel",
-                                                     "deal-history"));
+                                                     "org-replica@channels", "channels-read-model",
+                                                     "funnel", "deal-history"));
 
   for (const std::string& name : names) {
     v1::RebuildRequest request;

@@ -107,4 +107,30 @@ grpc::ServerUnaryReactor* ChannelServiceImpl::CheckOrderEligibility(
   return Query(context, request, response, &ChannelsApp::CheckOrderEligibility);
 }
 
+grpc::ServerUnaryReactor* ChannelServiceImpl::ListProducts(grpc::CallbackServerContext* context,
+                                                           const v1::ListProductsRequest* request,
+                                                           v1::ListProductsResponse* response) {
+  return Query(context, request, response, &ChannelsApp::ListProducts);
+}
+grpc::ServerUnaryReactor* ChannelServiceImpl::ListChannels(grpc::CallbackServerContext* context,
+                                                           const v1::ListChannelsRequest* request,
+                                                           v1::ListChannelsResponse* response) {
+  return Query(context, request, response, &ChannelsApp::ListChannels);
+}
+grpc::ServerUnaryReactor* ChannelServiceImpl::ListFlaggedPrices(
+    grpc::CallbackServerContext* context, const v1::ListFlaggedPricesRequest* request,
+    v1::ListFlaggedPricesResponse* response) {
+  return Query(context, request, response, &ChannelsApp::ListFlaggedPrices);
+}
+grpc::ServerUnaryReactor* ChannelServiceImpl::GetPriceConsistency(
+    grpc::CallbackServerContext* context, const v1::GetPriceConsistencyRequest* request,
+    v1::PriceConsistencyReport* response) {
+  return Query(context, request, response, &ChannelsApp::GetPriceConsistency);
+}
+grpc::ServerUnaryReactor* ChannelServiceImpl::ListConflicts(grpc::CallbackServerContext* context,
+                                                            const v1::ListConflictsRequest* request,
+                                                            v1::ListConflictsResponse* response) {
+  return Query(context, request, response, &ChannelsApp::ListConflicts);
+}
+
 }  // namespace sales::channels

@@ -32,7 +32,10 @@ class ChannelServiceImpl final
                     &ChannelServiceImpl::RecordEnablement, &ChannelServiceImpl::Claim,
                     &ChannelServiceImpl::ResolveConflict, &ChannelServiceImpl::WithdrawClaim,
                     &ChannelServiceImpl::GetProduct, &ChannelServiceImpl::GetChannel,
-                    &ChannelServiceImpl::GetClaims, &ChannelServiceImpl::CheckOrderEligibility);
+                    &ChannelServiceImpl::GetClaims, &ChannelServiceImpl::CheckOrderEligibility,
+                    &ChannelServiceImpl::ListProducts, &ChannelServiceImpl::ListChannels,
+                    &ChannelServiceImpl::ListFlaggedPrices,
+                    &ChannelServiceImpl::GetPriceConsistency, &ChannelServiceImpl::ListConflicts);
   }
 
   grpc::ServerUnaryReactor* AddProduct(grpc::CallbackServerContext* context,
@@ -83,6 +86,22 @@ class ChannelServiceImpl final
   grpc::ServerUnaryReactor* CheckOrderEligibility(grpc::CallbackServerContext* context,
                                                   const v1::OrderCheck* request,
                                                   v1::EligibilityVerdict* response) override;
+
+  grpc::ServerUnaryReactor* ListProducts(grpc::CallbackServerContext* context,
+                                         const v1::ListProductsRequest* request,
+                                         v1::ListProductsResponse* response) override;
+  grpc::ServerUnaryReactor* ListChannels(grpc::CallbackServerContext* context,
+                                         const v1::ListChannelsRequest* request,
+                                         v1::ListChannelsResponse* response) override;
+  grpc::ServerUnaryReactor* ListFlaggedPrices(grpc::CallbackServerContext* context,
+                                              const v1::ListFlaggedPricesRequest* request,
+                                              v1::ListFlaggedPricesResponse* response) override;
+  grpc::ServerUnaryReactor* GetPriceConsistency(grpc::CallbackServerContext* context,
+                                                const v1::GetPriceConsistencyRequest* request,
+                                                v1::PriceConsistencyReport* response) override;
+  grpc::ServerUnaryReactor* ListConflicts(grpc::CallbackServerContext* context,
+                                          const v1::ListConflictsRequest* request,
+                                          v1::ListConflictsResponse* response) override;
 
  private:
   template <typename Request, typename Response>

@@ -31,7 +31,8 @@ class ChannelServiceImplTest : public ::testing::Test {
         eventstore::EventStore::Open({.path = dir_.path() + "/events", .service = "channels"});
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
-    auto app = ChannelsApp::Create({.store = store_.get(), .org = &org_});
+    auto app = ChannelsApp::Create(
+        {.store = store_.get(), .org = &org_, .read_model_path = dir_.path() + "/read-model"});
     ASSERT_TRUE(app.ok()) << app.status();
     app_ = *std::move(app);
     service_ = std::make_unique<ChannelServiceImpl>(app_.get(), &executor_);

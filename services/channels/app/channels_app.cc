@@ -88,11 +88,28 @@ bool ChannelExists(const v1::Channel& channel) { return !channel.channel_id().em
 absl::StatusOr<std::unique_ptr<ChannelsApp>> ChannelsApp::Create(ChannelsAppOptions options) {
   if (options.store == nullptr) return absl::InvalidArgumentError("ChannelsApp: store is required");
   if (options.org == nullptr) return absl::InvalidArgumentError("ChannelsApp: org is required");
-  return std::unique_ptr<ChannelsApp>(new ChannelsApp(std::move(options)));
+  if (options.read_model_path.empty()) {
+    return absl::InvalidArgumentError("ChannelsApp: read_model_path is required");
+  }
+  auto app = std::unique_ptr<ChannelsApp>(new ChannelsApp(std::move(options)));
+  ASSIGN_OR_RETURN(app->runner_,
+                   projection::ProjectionRunner::Create(
+                       &app->projection_, {.path = app->options_.read_model_path,
+                                           .sources = {app->read_model_source_},
+                                           .dead_letters = app->options_.dead_letters,
+                                           .metrics = app->options_.metrics,
+                                           .store = {.memory = app->options_.memory}}));
+  app->model_ = std::make_unique<ChannelsReadModel>(&app->runner_->store());
+  app->runner_->Start();
+  return app;
 }
+
+ChannelsApp::~ChannelsApp() = default;  // the runner stops before the feed it reads goes
 
 ChannelsApp::ChannelsApp(ChannelsAppOptions options)
     : options_(std::move(options)),
+      feed_(options_.store),
+      read_model_source_{.topic = options_.topic, .feed = &feed_},
       products_(memory::JoinCachesOrFixed(options_.memory, "channels/products", 1, kCacheBytes)),
       channels_(memory::JoinCachesOrFixed(options_.memory, "channels/channels", 2, kCacheBytes)),
       claims_(memory::JoinCachesOrFixed(options_.memory, "channels/claims", 1, kCacheBytes)) {}
@@ -116,6 +133,7 @@ absl::StatusOr<eventsourcing::CommandOutcome<State>> ChannelsApp::Execute(
   // An aggregate that could not be read is not "not found": say what failed.
   if (!lookups.ok() && !outcome.ok()) outcome = lookups;
   counter_.Count(name, outcome.status());
+  if (outcome.ok() && outcome->appended > 0) runner_->Wake();
   return outcome;
 }
 
@@ -289,6 +307,46 @@ absl::StatusOr<v1::EligibilityVerdict> ChannelsApp::CheckOrderEligibility(
       channel, [&](absl::string_view sku) { return products.Find(sku); }, order);
   RETURN_IF_ERROR(products.status());
   return verdict;
+}
+
+absl::StatusOr<v1::ListChannelsResponse> ChannelsApp::ListChannels(
+    const v1::ListChannelsRequest& request) {
+  return model_->ListChannels(request, Today());
+}
+
+absl::StatusOr<v1::ListProductsResponse> ChannelsApp::ListProducts(
+    const v1::ListProductsRequest& request) {
+  return model_->ListProducts(request);
+}
+
+absl::StatusOr<v1::PriceConsistencyReport> ChannelsApp::GetPriceConsistency(
+    const v1::GetPriceConsistencyRequest& request) {
+  return model_->PriceConsistency(request, Today());
+}
+
+absl::StatusOr<v1::ListConflictsResponse> ChannelsApp::ListConflicts(
+    const v1::ListConflictsRequest& request) {
+  return model_->ListConflicts(request, options_.clock());
+}
+
+absl::StatusOr<v1::ListFlaggedPricesResponse> ChannelsApp::ListFlaggedPrices(
+    const v1::ListFlaggedPricesRequest& request) {
+  return model_->ListFlaggedPrices(request);
+}
+
+absl::Status ChannelsApp::WaitForReadModel(absl::Duration timeout) {
+  return runner_->AwaitFeedHeads(timeout);
+}
+
+projection::AdministeredProjection ChannelsApp::read_model() const {
+  return {.name = ChannelsReadModelProjection::kName,
+          .runner = runner_.get(),
+          .sources = {read_model_source_},
+          .make_projection = [] { return std::make_unique<ChannelsReadModelProjection>(); }};
+}
+
+absl::CivilDay ChannelsApp::Today() const {
+  return absl::ToCivilDay(options_.clock(), absl::UTCTimeZone());
 }
 
 }  // namespace sales::channels

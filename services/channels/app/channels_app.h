@@ -1,10 +1,13 @@
 // ChannelsApp: the channels context's command handling — a table of commands over its three
 // kinds of streams (product-<sku>, channel-<id>, claims-<kind>-<id>; eventsourcing::
-// ExecuteCommand) — and the queries that read one aggregate (read-your-writes): a product, a
+// ExecuteCommand) — the queries that read one aggregate (read-your-writes): a product, a
 // channel (agreement history, price list, enablement), a subject's claims and conflicts, and
-// CheckOrderEligibility. No gRPC types here.
+// CheckOrderEligibility — and the lists, answered by its read model (read_model/read_model.h, a
+// projection of its own store it follows in this process; eventually consistent). No gRPC types
+// here.
 //
-//   ASSIGN_OR_RETURN(auto app, ChannelsApp::Create({.store = store, .org = &org_view}));
+//   ASSIGN_OR_RETURN(auto app, ChannelsApp::Create({.store = store, .org = &org_view,
+//                                                  .read_model_path = dir + "/read-model"}));
 //   ASSIGN_OR_RETURN(v1::ChannelsCommandResponse set, app->SetChannelPrice(request, origin));
 //
 // A command that reads another aggregate (a channel's agreement its SKUs, a price its product, a
@@ -26,10 +29,16 @@
 #include "common/eventsourcing/command_executor.h"
 #include "common/eventsourcing/command_support.h"
 #include "common/eventstore/event_store.h"
+#include "common/feed/local_event_feed_reader.h"
+#include "common/kafka/dead_letter_publisher.h"
 #include "common/memory/memory_budget.h"
+#include "common/metrics/metrics_registry.h"
+#include "common/projection/admin/projection_admin_service.h"
+#include "common/projection/projection_runner.h"
 #include "sales/channels/v1/channels.pb.h"
 #include "sales/channels/v1/commands.pb.h"
 #include "sales/channels/v1/model.pb.h"
+#include "services/channels/read_model/read_model.h"
 #include "services/org/replica/org_view.h"
 
 namespace sales::channels {
@@ -37,8 +46,12 @@ namespace sales::channels {
 using eventsourcing::CallOrigin;
 
 struct ChannelsAppOptions {
-  eventstore::EventStore* store = nullptr;  // the channels event store; must outlive the app
-  org::OrgView* org = nullptr;              // the org replica; must outlive the app
+  eventstore::EventStore* store = nullptr;         // the channels event store; must outlive the app
+  org::OrgView* org = nullptr;                     // the org replica; must outlive the app
+  std::string read_model_path;                     // the read model's RocksDB directory; required
+  std::string topic = "sales.channels.v1.events";  // the read model's source name
+  kafka::DeadLetterPublisher* dead_letters = nullptr;  // its poison events; null: logged only
+  metrics::MetricsRegistry* metrics = nullptr;         // its runner's metrics; null: none
   std::function<absl::Time()> clock = [] { return absl::Now(); };
   // The aggregates' caches join it as "channels/products", "channels/channels" and
   // "channels/claims"; null: fixed sizes. Must outlive the app.
@@ -47,8 +60,10 @@ struct ChannelsAppOptions {
 
 class ChannelsApp {
  public:
-  // INVALID_ARGUMENT without a store or an org view.
+  // INVALID_ARGUMENT without a store, an org view or a read model path; the read model's
+  // errors when it cannot be opened. The read model starts following the store.
   static absl::StatusOr<std::unique_ptr<ChannelsApp>> Create(ChannelsAppOptions options);
+  ~ChannelsApp();
 
   // Catalogue.
   absl::StatusOr<v1::ChannelsCommandResponse> AddProduct(const v1::AddProductRequest&,
@@ -85,8 +100,23 @@ class ChannelsApp {
   // channels/domain/eligibility.h on the channel and the lines' products as stored now.
   absl::StatusOr<v1::EligibilityVerdict> CheckOrderEligibility(const v1::OrderCheck& order);
 
+  // Lists (the read model; "today" and "now" from the app's clock, days in UTC).
+  absl::StatusOr<v1::ListChannelsResponse> ListChannels(const v1::ListChannelsRequest& request);
+  absl::StatusOr<v1::ListProductsResponse> ListProducts(const v1::ListProductsRequest& request);
+  absl::StatusOr<v1::PriceConsistencyReport> GetPriceConsistency(
+      const v1::GetPriceConsistencyRequest& request);
+  absl::StatusOr<v1::ListConflictsResponse> ListConflicts(const v1::ListConflictsRequest& request);
+  absl::StatusOr<v1::ListFlaggedPricesResponse> ListFlaggedPrices(
+      const v1::ListFlaggedPricesRequest& request);
+
+  // Waits until the read model has applied everything appended so far (tests, demo seeding).
+  absl::Status WaitForReadModel(absl::Duration timeout);
+  // The read model, for ProjectionAdmin (status, checked rebuild).
+  projection::AdministeredProjection read_model() const;
+
  private:
   explicit ChannelsApp(ChannelsAppOptions options);
+  absl::CivilDay Today() const;  // UTC
 
   // The command path every entry shares: on `stream_id`, under its lock, decide(state, now, org)
   // through ExecuteCommand, decided again once after an org catch-up (DecideWithOrgCatchUp),
@@ -113,6 +143,11 @@ class ChannelsApp {
       absl::string_view name, const Request& request, const CallOrigin& origin);
 
   const ChannelsAppOptions options_;
+  feed::LocalEventFeedReader feed_;  // the read model's source: this app's store
+  const projection::ProjectionSource read_model_source_;
+  ChannelsReadModelProjection projection_;
+  std::unique_ptr<projection::ProjectionRunner> runner_;
+  std::unique_ptr<ChannelsReadModel> model_;
   eventsourcing::AggregateCache<v1::Product> products_;
   eventsourcing::AggregateCache<v1::Channel> channels_;
   eventsourcing::AggregateCache<v1::ClaimLedger> claims_;

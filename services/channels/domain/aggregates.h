@@ -51,7 +51,9 @@ struct ChannelsContext {
   std::function<const v1::Product*(absl::string_view sku)> products;
 };
 
-std::string ProductStreamId(absl::string_view sku);
+inline constexpr absl::string_view kProductStreamPrefix = "product-";
+inline constexpr absl::string_view kChannelStreamPrefix = "channel-";
+std::string ProductStreamId(absl::string_view sku);  // kProductStreamPrefix + sku
 std::string ChannelStreamId(absl::string_view channel_id);
 
 absl::StatusOr<ProductEvents> Decide(const v1::Product& product, const v1::AddProductRequest& c,

@@ -74,7 +74,7 @@ int32_t NextPriceListVersion(const v1::Channel& channel) {
 }  // namespace
 
 std::string ChannelStreamId(absl::string_view channel_id) {
-  return absl::StrCat("channel-", channel_id);
+  return absl::StrCat(kChannelStreamPrefix, channel_id);
 }
 
 absl::StatusOr<ChannelEvents> Decide(const v1::Channel& channel,

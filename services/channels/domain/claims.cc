@@ -81,7 +81,7 @@ absl::Status CheckClaimant(absl::string_view channel_id, const ClaimContext& ctx
 }  // namespace
 
 std::string ClaimStreamId(const v1::ClaimSubject& subject) {
-  return absl::StrCat("claims-",
+  return absl::StrCat(kClaimStreamPrefix,
                       subject.kind() == v1::CLAIM_SUBJECT_KIND_LEAD ? "lead-" : "customer-",
                       subject.id());
 }

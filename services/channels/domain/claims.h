@@ -51,6 +51,7 @@ struct ClaimContext {
 };
 
 // "claims-customer-<id>" or "claims-lead-<id>" (the subject must be valid: ValidateSubject).
+inline constexpr absl::string_view kClaimStreamPrefix = "claims-";
 std::string ClaimStreamId(const v1::ClaimSubject& subject);
 absl::Status ValidateSubject(absl::string_view field, const v1::ClaimSubject& subject);
 

@@ -21,6 +21,7 @@
 #include "common/ids/ids.h"
 #include "common/log/log.h"
 #include "common/metrics/metrics_registry.h"
+#include "common/projection/paged_scan.h"
 #include "common/projection/projection_runner.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
@@ -661,18 +662,10 @@ class LeadsAppImpl final : public LeadsApp {
   }
 
   static absl::Status ValidateListRequest(const v1::ListLeadsRequest& request) {
-    if (request.page_size() < 0 || request.page_size() > 500) {
-      return InvalidField("page_size", "must be 1–500 (0 = 50)");
-    }
-    if (request.stage() != 0 && !v1::LeadStage_IsValid(request.stage())) {
-      return InvalidField("stage", absl::StrCat("unknown value ", request.stage()));
-    }
-    if (request.grade() != 0 && !v1::Grade_IsValid(request.grade())) {
-      return InvalidField("grade", absl::StrCat("unknown value ", request.grade()));
-    }
-    if (request.source() != 0 && !v1::LeadSource_IsValid(request.source())) {
-      return InvalidField("source", absl::StrCat("unknown value ", request.source()));
-    }
+    RETURN_IF_ERROR(projection::ValidatePageSize(request.page_size()));
+    RETURN_IF_ERROR(ValidateOptionalEnum("stage", request.stage(), v1::LeadStage_IsValid));
+    RETURN_IF_ERROR(ValidateOptionalEnum("grade", request.grade(), v1::Grade_IsValid));
+    RETURN_IF_ERROR(ValidateOptionalEnum("source", request.source(), v1::LeadSource_IsValid));
     RETURN_IF_ERROR(ValidateOptionalId("rep_id", request.rep_id()));
     RETURN_IF_ERROR(ValidateOptionalId("team_id", request.team_id()));
     RETURN_IF_ERROR(ValidateOptionalId("territory.region_id", request.territory().region_id()));

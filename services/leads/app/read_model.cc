@@ -22,7 +22,6 @@ namespace sales::leads {
 namespace {
 
 constexpr absl::string_view kLeadStreamPrefix = "lead-";
-constexpr absl::string_view kLeadsPackage = "sales.leads.v1.";
 constexpr absl::string_view kOverdueCursor = "o/";
 constexpr int kNanosWidth = 20;
 constexpr v1::LeadStage kOpenStages[] = {v1::LEAD_STAGE_CAPTURED, v1::LEAD_STAGE_NURTURING,
@@ -165,17 +164,8 @@ absl::Status LeadsReadModelProjection::Apply(const projection::EventEnvelope& en
                                              projection::ProjectionTxn& txn) {
   const std::string& stream = envelope.stream_id();
   if (!absl::StartsWith(stream, kLeadStreamPrefix)) return absl::OkStatus();
-  const absl::string_view type_url = envelope.payload().type_url();
-  const absl::string_view full_name = type_url.substr(type_url.rfind('/') + 1);
-  if (absl::StartsWith(full_name, kLeadsPackage) &&
-      !eventsourcing::WrapperHolds(v1::LeadEvent::default_instance(), full_name)) {
-    return absl::UnimplementedError(absl::StrCat(kName, ": unknown lead event ", full_name));
-  }
   v1::LeadEvent event;
-  if (absl::Status unpacked = eventsourcing::UnpackEvent(envelope.payload(), event);
-      !unpacked.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(kName, ": ", unpacked.message()));
-  }
+  RETURN_IF_ERROR(eventsourcing::UnpackProjectedEvent(kName, envelope.payload(), event));
   // Poison is decided above: from here on the row is held through Mutable.
   const absl::string_view lead_id = absl::string_view(stream).substr(kLeadStreamPrefix.size());
   ASSIGN_OR_RETURN(projection::AccumulatedRow * held, txn.Mutable(LeadKey(lead_id), &LoadHeldRow));

@@ -34,14 +34,8 @@ absl::Status OrgReplicaProjection::Apply(const projection::EventEnvelope& envelo
   const absl::string_view type_url = envelope.payload().type_url();
   const absl::string_view full_name = type_url.substr(type_url.rfind('/') + 1);
   if (!absl::StartsWith(full_name, kOrgPackage)) return absl::OkStatus();
-  if (!eventsourcing::WrapperHolds(v1::OrgEvent::default_instance(), full_name)) {
-    return absl::UnimplementedError(absl::StrCat("org-replica: unknown org event ", full_name));
-  }
   v1::OrgEvent event;
-  if (absl::Status unpacked = eventsourcing::UnpackEvent(envelope.payload(), event);
-      !unpacked.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("org-replica: ", unpacked.message()));
-  }
+  RETURN_IF_ERROR(eventsourcing::UnpackProjectedEvent("org-replica", envelope.payload(), event));
   ASSIGN_OR_RETURN(std::optional<std::string> stored, txn.Get(kOrgKey));
   v1::SalesOrganisation organisation;
   if (stored.has_value() && !organisation.ParseFromString(*stored)) {
