@@ -16,8 +16,7 @@ constexpr absl::Duration kDemoOrgWait = absl::Seconds(30);
 }  // namespace
 
 std::vector<std::string> ChannelsModule::try_commands() const {
-  return {"channels get partner-huadong-it", "channels claims customer cust-hengrui-precision",
-          "catalog get CRM-PRO"};
+  return {"channels list", "channels conflicts", "catalog consistency"};
 }
 
 absl::Status ChannelsModule::Start(const runtime::ModuleEnvironment& env) {
@@ -40,6 +39,20 @@ absl::Status ChannelsModule::Start(const runtime::ModuleEnvironment& env) {
                                         .clock = env.clock,
                                         .memory = env.memory}));
   service_ = std::make_unique<ChannelServiceImpl>(app_.get(), env.executor);
+
+  ASSIGN_OR_RETURN(runtime::ContextEndpoint leads, env.contexts->Find("leads"));
+  const projection::ProjectionSource leads_source = runtime::SourceOf(leads);
+  auto_claims_ = std::make_unique<AutoClaimProcess>(app_.get(), env.metrics);
+  ASSIGN_OR_RETURN(
+      auto_claim_runner_,
+      projection::ProjectionRunner::Create(
+          auto_claims_.get(), {.path = env.data_dir + "/channels/auto-claims",
+                               .bootstrap_servers = runtime::KafkaFor(env, {leads_source}),
+                               .sources = {leads_source},
+                               .dead_letters = env.dead_letters,
+                               .metrics = env.metrics,
+                               .store = {.memory = env.memory}}));
+  auto_claim_runner_->Start();
   return absl::OkStatus();
 }
 
@@ -63,6 +76,8 @@ absl::StatusOr<std::string> ChannelsModule::SeedDemoData(runtime::DemoClock& clo
 }
 
 void ChannelsModule::Stop() {
+  auto_claim_runner_.reset();  // stops sending claims before the app goes
+  auto_claims_.reset();
   service_.reset();
   app_.reset();
   org_.reset();

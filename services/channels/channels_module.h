@@ -1,8 +1,10 @@
 // ChannelsModule: the channels bounded context as a module (common/runtime/context_module.h) —
 // its event store (opened by the host), its replica of the org (<data_dir>/channels/org-replica,
-// from the org topic and feed), the ChannelsApp, the ChannelService adapter and the demo
-// catalogue and channels. salesd hosts it beside the other modules; the `channels` process hosts
-// it alone and reads the org through --peers=org=HOST:PORT.
+// from the org topic and feed), the ChannelsApp with its read model in
+// <data_dir>/channels/read-model, the ChannelService adapter, the auto-claim process manager on
+// the leads topic (<data_dir>/channels/auto-claims) and the demo catalogue and channels. salesd
+// hosts it beside the other modules; the `channels` process hosts it alone and reads the org and
+// the leads through --peers=org=HOST:PORT,leads=HOST:PORT.
 //
 // Claims carry the deal id of what they claim on their envelopes, so a deal's audit history
 // shows its claims and conflicts; the module has no deal state of its own to fold (no audit
@@ -19,6 +21,7 @@
 #include "common/runtime/context_module.h"
 #include "services/channels/api/channel_service_impl.h"
 #include "services/channels/app/channels_app.h"
+#include "services/channels/auto_claims/auto_claims.h"
 #include "services/org/replica/org_replica.h"
 
 namespace sales::channels {
@@ -44,6 +47,8 @@ class ChannelsModule final : public runtime::ContextModule {
   std::unique_ptr<org::OrgReplica> org_;
   std::unique_ptr<ChannelsApp> app_;
   std::unique_ptr<ChannelServiceImpl> service_;
+  std::unique_ptr<AutoClaimProcess> auto_claims_;
+  std::unique_ptr<projection::ProjectionRunner> auto_claim_runner_;
 };
 
 }  // namespace sales::channels

@@ -108,7 +108,7 @@ class Seeder {
   }
   static common::v1::Money Cny(int64_t yuan) {
     common::v1::Money money;
-    money.set_units(yuan);
+    money.set_units(yuan * 100);  // fen
     money.set_currency("CNY");
     return money;
   }

@@ -1,6 +1,7 @@
 #include "services/modules/command_groups.h"
 
 #include "services/audit/cli/audit_commands.h"
+#include "services/channels/cli/channels_commands.h"
 #include "services/leads/cli/leads_commands.h"
 #include "services/org/cli/org_commands.h"
 #include "services/projections/cli/funnel_commands.h"
@@ -8,8 +9,9 @@
 namespace sales::modules {
 
 std::vector<salesctl::CommandGroup> ContextCommandGroups() {
-  return {salesctl::LeadsCommandGroup(), salesctl::OrgCommandGroup(), salesctl::AuditCommandGroup(),
-          salesctl::FunnelCommandGroup()};
+  return {salesctl::LeadsCommandGroup(),    salesctl::OrgCommandGroup(),
+          salesctl::ChannelsCommandGroup(), salesctl::CatalogCommandGroup(),
+          salesctl::AuditCommandGroup(),    salesctl::FunnelCommandGroup()};
 }
 
 }  // namespace sales::modules

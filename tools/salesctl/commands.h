@@ -65,10 +65,23 @@ CommandGroup ProjectionCommandGroup();
 // Writes `message` as JSON (proto3 mapping, enums by name), one object followed by '\n'.
 absl::Status PrintJson(Session& session, const google::protobuf::Message& message);
 
+// A flag the command cannot run without.
+FlagSpec Required(absl::string_view name, absl::string_view help);
+
 // Flags every command takes (idempotency key, expected version) and the meta they fill.
 std::vector<FlagSpec> WithMetaFlags(std::vector<FlagSpec> flags);
 absl::StatusOr<sales::common::v1::CommandMeta> MetaFrom(const Session& session,
                                                         const CommandArgs& args);
+
+// The flags of a paged list (--page-size, --page-token) and their values.
+std::vector<FlagSpec> WithPageFlags(std::vector<FlagSpec> flags);
+struct PageArgs {
+  int32_t size = 0;  // 0: the server's default
+  std::string token;
+};
+absl::StatusOr<PageArgs> PageFrom(const CommandArgs& args);
+// After a page's table: "more: --page-token …" when there is a next page.
+void PrintMore(Session& session, const std::string& next_page_token);
 
 // A failed RPC as the status salesctl reports (its code and message, with kRpcErrorPayload).
 absl::Status RpcError(const grpc::Status& status, const grpc::ClientContext& context);

@@ -8,11 +8,14 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/time/civil_time.h"
 #include "common/status/errors.h"
+#include "common/time/civil_date.h"
 
 namespace sales::salesctl {
 namespace {
@@ -153,6 +156,19 @@ absl::StatusOr<int> ParseEnum(const EnumDescriptor& descriptor, absl::string_vie
   }
   return InvalidField(
       flag, absl::StrCat("unknown value \"", text, "\"; one of ", absl::StrJoin(accepted, ", ")));
+}
+
+std::string FormatDate(const sales::common::v1::Date& date) {
+  if (date.year() == 0 && date.month() == 0 && date.day() == 0) return "-";
+  return absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(), date.day());
+}
+
+absl::StatusOr<sales::common::v1::Date> ParseDate(absl::string_view text, absl::string_view flag) {
+  absl::CivilDay day;
+  if (!absl::ParseCivilTime(text, &day) || absl::FormatCivilTime(day) != text) {
+    return InvalidField(flag, absl::StrCat("not a date: \"", text, "\" (e.g. 2026-11-23)"));
+  }
+  return ToDate(day);
 }
 
 }  // namespace sales::salesctl

@@ -20,6 +20,7 @@
 #include "absl/time/time.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "sales/common/v1/date.pb.h"
 #include "sales/common/v1/money.pb.h"
 
 namespace sales::salesctl {
@@ -55,6 +56,11 @@ std::string FormatTime(const google::protobuf::Timestamp& time, const absl::Time
 absl::StatusOr<google::protobuf::Timestamp> ParseTime(absl::string_view text,
                                                       const absl::TimeZone& zone,
                                                       absl::string_view flag);
+
+// "2026-11-23"; "-" for an unset date (all zero).
+std::string FormatDate(const sales::common::v1::Date& date);
+// "2026-11-23" → a date; INVALID_ARGUMENT naming `flag` for anything else (also 2026-02-30).
+absl::StatusOr<sales::common::v1::Date> ParseDate(absl::string_view text, absl::string_view flag);
 
 // The value's name without the enum's common prefix, lower case, '_' → '-':
 // LEAD_SOURCE_TRADE_SHOW → "trade-show". "-" for the zero (*_UNSPECIFIED) value.

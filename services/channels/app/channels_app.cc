@@ -31,9 +31,10 @@ v1::ClaimLedger EvolveLedger(v1::ClaimLedger ledger, const v1::ClaimEvent& event
   return Evolve(std::move(ledger), event);
 }
 std::string NoDeal(const google::protobuf::Message&) { return ""; }
-// A claim ledger's events are about the deal of its latest claim that names one (a lead's claims
-// all name its deal).
+// A claim ledger's events are about the deal of its lead once converted, else the deal of its
+// latest claim that names one.
 std::string LedgerDeal(const v1::ClaimLedger& ledger) {
+  if (!ledger.deal_id().empty()) return ledger.deal_id();
   for (auto it = ledger.claims().rbegin(); it != ledger.claims().rend(); ++it) {
     if (!it->deal_id().empty()) return it->deal_id();
   }
@@ -121,7 +122,7 @@ absl::StatusOr<eventsourcing::CommandOutcome<State>> ChannelsApp::Execute(
     eventsourcing::AggregateCache<State>& cache, const absl::Status& lookups, DecideFn decide) {
   auto outcome = org::DecideWithOrgCatchUp(*options_.org, kOrgCatchUpTimeout, [&] {
     const org::OrgView::Snapshot org = options_.org->Current();
-    const absl::Time now = options_.clock();
+    const absl::Time now = origin.caused_at.value_or(options_.clock());
     absl::MutexLock lock(&locks_.For(stream_id));
     return eventsourcing::ExecuteCommand<Wrapper>(
         *options_.store,
@@ -255,6 +256,28 @@ absl::StatusOr<v1::ChannelsCommandResponse> ChannelsApp::ResolveConflict(
 absl::StatusOr<v1::ChannelsCommandResponse> ChannelsApp::WithdrawClaim(
     const v1::WithdrawClaimRequest& r, const CallOrigin& o) {
   ASSIGN_OR_RETURN(auto outcome, ClaimCommand("WithdrawClaim", r, o));
+  return VersionResponse(outcome.version);
+}
+
+absl::StatusOr<v1::ChannelsCommandResponse> ChannelsApp::RecordLeadConversion(
+    const v1::RecordLeadConversionRequest& r, const CallOrigin& o) {
+  RETURN_IF_ERROR(ValidateId("lead_id", r.lead_id()));
+  v1::ClaimSubject subject;
+  subject.set_kind(v1::CLAIM_SUBJECT_KIND_LEAD);
+  subject.set_id(r.lead_id());
+  const absl::Status no_lookups;
+  ASSIGN_OR_RETURN(
+      auto outcome,
+      Execute("RecordLeadConversion", ClaimStreamId(subject), r, o, &EvolveLedger, &LedgerDeal,
+              claims_, no_lookups,
+              [&](const v1::ClaimLedger& ledger, absl::Time now,
+                  const org::v1::SalesOrganisation& org) {
+                return Decide(
+                    ledger, r,
+                    ClaimContext{.now = now, .org = org, .channels = [](absl::string_view) {
+                                   return static_cast<const v1::Channel*>(nullptr);
+                                 }});
+              }));
   return VersionResponse(outcome.version);
 }
 

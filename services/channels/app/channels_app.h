@@ -91,6 +91,9 @@ class ChannelsApp {
                                                               const CallOrigin&);
   absl::StatusOr<v1::ChannelsCommandResponse> WithdrawClaim(const v1::WithdrawClaimRequest&,
                                                             const CallOrigin&);
+  // The auto-claim process manager's: a claimed lead was converted (claims.h).
+  absl::StatusOr<v1::ChannelsCommandResponse> RecordLeadConversion(
+      const v1::RecordLeadConversionRequest&, const CallOrigin&);
 
   // Queries (NOT_FOUND for what does not exist; INVALID_ARGUMENT for a malformed id).
   absl::StatusOr<v1::Product> GetProduct(const v1::GetProductRequest& request);

@@ -227,6 +227,20 @@ absl::StatusOr<ClaimEvents> Decide(const v1::ClaimLedger& ledger, const v1::With
   return events;
 }
 
+absl::StatusOr<ClaimEvents> Decide(const v1::ClaimLedger& ledger,
+                                   const v1::RecordLeadConversionRequest& c,
+                                   const ClaimContext& ctx) {
+  RETURN_IF_ERROR(ValidateCommandMeta(c.meta()));
+  RETURN_IF_ERROR(ValidateId("lead_id", c.lead_id()));
+  RETURN_IF_ERROR(ValidateId("deal_id", c.deal_id()));
+  ClaimEvents events;
+  if (ledger.claims().empty() || ledger.deal_id() == c.deal_id()) return events;
+  v1::ClaimedLeadConverted& converted = *events.emplace_back().mutable_claimed_lead_converted();
+  converted.set_deal_id(c.deal_id());
+  *converted.mutable_at() = ToTimestamp(ctx.now);
+  return events;
+}
+
 v1::ClaimLedger Evolve(v1::ClaimLedger ledger, const v1::ClaimEvent& event) {
   switch (event.event_case()) {
     case v1::ClaimEvent::kClaimRegistered:
@@ -256,6 +270,9 @@ v1::ClaimLedger Evolve(v1::ClaimLedger ledger, const v1::ClaimEvent& event) {
       if (v1::Claim* claim = FindClaim(ledger, event.claim_withdrawn().claim_id())) {
         claim->set_status(v1::CLAIM_STATUS_WITHDRAWN);
       }
+      break;
+    case v1::ClaimEvent::kClaimedLeadConverted:
+      ledger.set_deal_id(event.claimed_lead_converted().deal_id());
       break;
     case v1::ClaimEvent::EVENT_NOT_SET:
       break;

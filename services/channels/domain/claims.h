@@ -66,6 +66,10 @@ absl::StatusOr<ClaimEvents> Decide(const v1::ClaimLedger& ledger,
                                    const v1::ResolveConflictRequest& c, const ClaimContext& ctx);
 absl::StatusOr<ClaimEvents> Decide(const v1::ClaimLedger& ledger, const v1::WithdrawClaimRequest& c,
                                    const ClaimContext& ctx);
+// No events for a ledger without claims, or one already linked to the deal.
+absl::StatusOr<ClaimEvents> Decide(const v1::ClaimLedger& ledger,
+                                   const v1::RecordLeadConversionRequest& c,
+                                   const ClaimContext& ctx);
 v1::ClaimLedger Evolve(v1::ClaimLedger ledger, const v1::ClaimEvent& event);
 
 }  // namespace sales::channels

@@ -260,17 +260,14 @@ absl::Status List(Session& session, const CommandArgs& args) {
   request.mutable_territory()->set_product_line_id(args.Get("product-line"));
   request.mutable_territory()->set_segment_id(args.Get("segment"));
   request.set_overdue_only(args.Has("overdue"));
-  ASSIGN_OR_RETURN(int64_t page_size, args.GetInt("page-size", 0));
-  if (page_size < 0 || page_size > 500) return InvalidField("--page-size", "must be 1–500");
-  request.set_page_size(static_cast<int32_t>(page_size));
-  request.set_page_token(args.Get("page-token"));
+  ASSIGN_OR_RETURN(PageArgs page, PageFrom(args));
+  request.set_page_size(page.size);
+  request.set_page_token(page.token);
   ASSIGN_OR_RETURN(v1::ListLeadsResponse response, Call(session, &Stub::ListLeads, request));
   if (session.json) return PrintJson(session, response);
   *session.out << LeadsTable(session, response);
   *session.out << response.leads_size() << " leads; times in " << session.zone.name << "\n";
-  if (!response.next_page_token().empty()) {
-    *session.out << "more: --page-token " << response.next_page_token() << "\n";
-  }
+  PrintMore(session, response.next_page_token());
   return absl::OkStatus();
 }
 
@@ -561,19 +558,19 @@ CommandGroup LeadsCommandGroup() {
                           {.name = "intent", .help = "purchase intent 0–100"}}),
            Capture},
           {"get", "a lead or deal with its full current state", {kLeadFlag}, Get},
-          {"list",
-           "leads matching filters, one page",
-           {{.name = "stage", .help = "captured, nurturing, qualified, opportunity, won, …"},
-            {.name = "rep", .help = "rep id"},
-            {.name = "team", .help = "team id"},
-            {.name = "grade", .help = "a, b or c"},
-            {.name = "source", .help = "lead source"},
-            {.name = "region", .help = "territory: region id"},
-            {.name = "product-line", .help = "territory: product line id"},
-            {.name = "segment", .help = "territory: customer segment id"},
-            {.name = "overdue", .help = "only leads whose follow-up is overdue", .boolean = true},
-            {.name = "page-size", .help = "1–500 (default 50)"},
-            {.name = "page-token", .help = "from the previous page"}},
+          {"list", "leads matching filters, one page",
+           WithPageFlags(
+               {{.name = "stage", .help = "captured, nurturing, qualified, opportunity, won, …"},
+                {.name = "rep", .help = "rep id"},
+                {.name = "team", .help = "team id"},
+                {.name = "grade", .help = "a, b or c"},
+                {.name = "source", .help = "lead source"},
+                {.name = "region", .help = "territory: region id"},
+                {.name = "product-line", .help = "territory: product line id"},
+                {.name = "segment", .help = "territory: customer segment id"},
+                {.name = "overdue",
+                 .help = "only leads whose follow-up is overdue",
+                 .boolean = true}}),
            List},
           {"update-details",
            "change contact, company or territory details (flags left out keep their values)",

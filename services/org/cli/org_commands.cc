@@ -171,10 +171,6 @@ absl::Status Gaps(Session& session, const CommandArgs&) {
   return absl::OkStatus();
 }
 
-FlagSpec Required(absl::string_view name, absl::string_view help) {
-  return {.name = std::string(name), .help = std::string(help), .required = true};
-}
-
 }  // namespace
 
 CommandGroup OrgCommandGroup() {
