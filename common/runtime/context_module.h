@@ -27,6 +27,9 @@
 //   (local when that context is hosted here, else its process's EventFeed over gRPC).
 // - SeedDemoData runs after every hosted module has started, in registry order, only when the
 //   module's store was empty at start; it writes through the module's own API.
+// - StartBackgroundJobs runs after demo seeding (whether or not there was any), before the
+//   servers start: process managers and scanners that act on what contexts write start there,
+//   so that what they see of the demo is its finished story, in every topology.
 // - EndStreams ends open streaming calls (watches) before the server shuts down; Stop then
 //   stops background jobs and releases what Start opened, in reverse registry order, before the
 //   write sides close. Both may be called on a module whose Start failed or never ran.
@@ -37,7 +40,8 @@
 // | its store is not empty            | SeedDemoData is not called                            |
 // | demo data refused                 | SeedDemoData's error; the host logs it and goes on    |
 //
-// Thread-safety: the host calls Start, SeedDemoData, EndStreams and Stop from one thread;
+// Thread-safety: the host calls Start, SeedDemoData, StartBackgroundJobs, EndStreams and Stop
+// from one thread;
 // services() and projections() results are used from any thread.
 #ifndef SALES_COMMON_RUNTIME_CONTEXT_MODULE_H_
 #define SALES_COMMON_RUNTIME_CONTEXT_MODULE_H_
@@ -146,6 +150,8 @@ class ContextModule {
   // Seeds demo data into the module's empty store; returns what it wrote, for the start banner
   // ("30 leads"), or "" when the module has none.
   virtual absl::StatusOr<std::string> SeedDemoData(DemoClock& clock) { return std::string(); }
+  // Starts the module's process managers and scanners (see the contract above).
+  virtual absl::Status StartBackgroundJobs() { return absl::OkStatus(); }
   virtual void EndStreams() {}
   virtual void Stop() = 0;
 };

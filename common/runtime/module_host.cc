@@ -92,6 +92,7 @@ absl::StatusOr<std::unique_ptr<ModuleHost>> ModuleHost::Start(
   RETURN_IF_ERROR(host->ConnectPeers());
   RETURN_IF_ERROR(host->StartModules());
   if (host->options_.demo_data) host->SeedDemoData(empty_stores);
+  for (ContextModule* module : host->hosted_) RETURN_IF_ERROR(module->StartBackgroundJobs());
   RETURN_IF_ERROR(host->StartServers());
   log::Info("process.started", {{"grpc", host->grpc_address()},
                                 {"kafka", host->kafka_bootstrap_},

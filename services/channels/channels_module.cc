@@ -52,6 +52,10 @@ absl::Status ChannelsModule::Start(const runtime::ModuleEnvironment& env) {
                                .dead_letters = env.dead_letters,
                                .metrics = env.metrics,
                                .store = {.memory = env.memory}}));
+  return absl::OkStatus();
+}
+
+absl::Status ChannelsModule::StartBackgroundJobs() {
   auto_claim_runner_->Start();
   return absl::OkStatus();
 }

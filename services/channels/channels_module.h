@@ -38,10 +38,14 @@ class ChannelsModule final : public runtime::ContextModule {
   std::vector<runtime::HostedService> services() const override;
   std::vector<projection::AdministeredProjection> projections() const override;
   absl::StatusOr<std::string> SeedDemoData(runtime::DemoClock& clock) override;
+  // The auto-claim process manager.
+  absl::Status StartBackgroundJobs() override;
   void Stop() override;
 
   // The app, after Start (nullptr before).
   ChannelsApp* app() const { return app_.get(); }
+  // The auto-claim process manager's runner, after Start (tests wait on it).
+  projection::ProjectionRunner* auto_claim_runner() const { return auto_claim_runner_.get(); }
 
  private:
   std::unique_ptr<org::OrgReplica> org_;

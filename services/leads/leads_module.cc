@@ -58,6 +58,10 @@ absl::Status LeadsModule::Start(const runtime::ModuleEnvironment& env) {
                                            .clock = env.clock,
                                            .memory = env.memory}));
   service_ = std::make_unique<LeadServiceImpl>(app_.get(), env.executor);
+  return absl::OkStatus();
+}
+
+absl::Status LeadsModule::StartBackgroundJobs() {
   app_->StartOverdueScanner();
   return absl::OkStatus();
 }

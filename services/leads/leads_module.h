@@ -40,6 +40,8 @@ class LeadsModule final : public runtime::ContextModule {
   std::vector<runtime::HostedService> services() const override;
   std::vector<projection::AdministeredProjection> projections() const override;
   absl::StatusOr<std::string> SeedDemoData(runtime::DemoClock& clock) override;
+  // The overdue follow-up scanner.
+  absl::Status StartBackgroundJobs() override;
   void Stop() override;
 
   // The app, after Start (nullptr before).

@@ -10,12 +10,10 @@ namespace sales::modules {
 
 std::vector<std::unique_ptr<runtime::ContextModule>> AllModules() {
   std::vector<std::unique_ptr<runtime::ContextModule>> modules;
-  // Bounded contexts (write sides), then the read side. Demo data is seeded in this order, so a
-  // context comes after every context its demo data names: channels before leads, whose demo
-  // partner leads name channels that the channels' auto-claims then claim for.
+  // Bounded contexts (write sides) in dependency order, then the read side.
   modules.push_back(std::make_unique<org::OrgModule>());
-  modules.push_back(std::make_unique<channels::ChannelsModule>());
   modules.push_back(std::make_unique<leads::LeadsModule>());
+  modules.push_back(std::make_unique<channels::ChannelsModule>());
   modules.push_back(std::make_unique<funnel::FunnelModule>());
   modules.push_back(std::make_unique<audit::AuditModule>());
   return modules;

@@ -1,7 +1,5 @@
-// The module registry: every module of the platform, the write sides first, in the order their
-// demo data is seeded (a module comes after every context its demo data names; the write sides
-// are all open before any module starts, so a module may read a context registered after it).
-// The one place a new context is registered; salesd, every context's own
+// The module registry: every module of the platform, in dependency order (a module comes after
+// the contexts it reads; demo data is seeded in this order). The one place a new context is registered; salesd, every context's own
 // process and the tests take their modules from here.
 //
 //   return runtime::RunProcess(argc, argv, {.program = "salesd", .contexts = AllModuleNames()},

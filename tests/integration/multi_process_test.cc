@@ -1,7 +1,7 @@
-// The platform as separate processes (deploy/loopback/run.sh): a broker process, the org and the
-// leads contexts' own processes and the read side's own process, talking only over Kafka and
-// gRPC on 127.0.0.1. The journey org → leads → funnel → audit crosses all four: a rep is added in
-// the org process and a lead is captured, assigned to that rep and won in the leads process (on
+// The platform as separate processes (deploy/loopback/run.sh): a broker process, the org, leads
+// and channels contexts' own processes and the read side's own process, talking only over Kafka
+// and gRPC on 127.0.0.1. The journey org → leads → funnel → audit crosses all four: a rep is added
+// in the org process and a lead is captured, assigned to that rep and won in the leads process (on
 // its org replica), the read side's funnel counts it and its audit shows the deal's history and
 // verifies its hash chain against the leads store through the leads EventFeed.
 #include <signal.h>
@@ -129,6 +129,37 @@ TEST_F(MultiProcessTest, LeadToFunnelToAuditAcrossProcesses) {
   EXPECT_EQ(list_exit, 0) << listed;
   EXPECT_THAT(listed, HasSubstr("funnel"));
   EXPECT_THAT(listed, HasSubstr("deal-history"));
+}
+
+// The channels process serves its demo, and its auto-claim process manager, fed by the leads
+// process over Kafka, claims a new partner lead of the leads process for its channel; the claim
+// reaches the deal's audit history on the read side once the lead is converted.
+TEST_F(MultiProcessTest, PartnerLeadIsClaimedAcrossProcessesAndInTheDealsHistory) {
+  const std::string leads = Salesctl("LEADS_GRPC");
+  const std::string channels = Salesctl("CHANNELS_GRPC");
+  const std::string read = Salesctl("READ_GRPC");
+  EXPECT_THAT(PollUntil(channels + " channels conflicts", "partner-lingnan"),
+              HasSubstr("cust-hengrui-precision"));
+  // A demo partner lead of the leads process, claimed by the channels process.
+  EXPECT_THAT(PollUntil(channels + " channels claims --lead L-004", "partner-huadong-it"),
+              HasSubstr("active"));
+
+  for (const std::string& command : {
+           std::string(" leads capture --lead-id L-901 --source partner-channel "
+                       "--channel partner-huadong-it --company \"渠道测试\" --contact 赵六 "
+                       "--email zhao.liu@channel.example --region east --product-line crm "
+                       "--segment smb --size small --value 80000"),
+           std::string(" leads assign L-901 --rep zhou.peng"),
+           std::string(" leads convert L-901 --deal-id D-MP-2"),
+       }) {
+    auto [exit_code, out] = RunCommand(leads + command + " 2>&1");
+    ASSERT_EQ(exit_code, 0) << command << "\n" << out;
+  }
+  EXPECT_THAT(PollUntil(channels + " --json channels claims --lead L-901", "D-MP-2"),
+              HasSubstr("partner-huadong-it"));
+  const std::string history = PollUntil(read + " audit history D-MP-2", "ClaimedLeadConverted");
+  EXPECT_THAT(history, HasSubstr("ClaimRegistered"));
+  EXPECT_THAT(history, HasSubstr("ClaimedLeadConverted"));
 }
 
 }  // namespace
