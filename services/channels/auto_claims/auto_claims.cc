@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "common/eventsourcing/event_codec.h"
 #include "common/log/log.h"
+#include "common/log/rate_limiter.h"
 #include "common/status/status_macros.h"
 #include "common/time/proto_time.h"
 #include "sales/leads/v1/events.pb.h"
@@ -148,11 +149,16 @@ absl::Status AutoClaimProcess::Settle(absl::string_view command,
     case absl::StatusCode::kAlreadyExists: {
       const bool unknown = status.code() == absl::StatusCode::kNotFound;
       Count(unknown ? "unknown_channel" : "refused");
-      log::Info("channels.auto_claim.skipped", {{"command", std::string(command)},
-                                                {"lead", lead_id},
-                                                {"channel", channel_id},
-                                                {"event", event.event_id()},
-                                                {"reason", status.ToString()}});
+      // Any lead's channel id may name no channel: a few lines a second, the rest counted.
+      static auto* limiter = new log::LogRateLimiter(5);
+      if (std::optional<uint64_t> suppressed = limiter->Admit()) {
+        log::Info("channels.auto_claim.skipped", {{"command", std::string(command)},
+                                                  {"lead", lead_id},
+                                                  {"channel", channel_id},
+                                                  {"event", event.event_id()},
+                                                  {"reason", status.ToString()},
+                                                  {"suppressed_before", *suppressed}});
+      }
       return absl::OkStatus();
     }
     default:
