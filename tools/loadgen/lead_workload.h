@@ -33,21 +33,9 @@
 #include "sales/leads/v1/leads.grpc.pb.h"
 #include "sales/org/v1/org.grpc.pb.h"
 #include "tools/loadgen/call_outcome.h"
+#include "tools/loadgen/org_setup.h"
 
 namespace sales::loadgen {
-
-// The ids SetUpOrganisation created.
-struct Organisation {
-  std::string prefix;      // run-unique: every id, e-mail, phone and company of the run embeds it
-  std::string run_digits;  // 6 digits, the phone-number form of the prefix
-  std::vector<std::string> regions;
-  std::vector<std::string> product_lines;
-  std::vector<std::string> segments;
-};
-
-// `run_digits`: 6 decimal digits unique to the run; ids are prefixed with "lg<run_digits>".
-absl::StatusOr<Organisation> SetUpOrganisation(sales::org::v1::OrgService::Stub& stub,
-                                               absl::string_view run_digits);
 
 class LeadClient {
  public:

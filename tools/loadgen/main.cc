@@ -30,6 +30,7 @@
 #include "services/modules/modules.h"
 #include "tools/loadgen/empty_rpc_client.h"
 #include "tools/loadgen/lead_workload.h"
+#include "tools/loadgen/phase_report.h"
 #include "tools/loadgen/phase_runner.h"
 #include "tools/loadgen/projection_costs.h"
 #include "tools/loadgen/watch_probe.h"
@@ -79,41 +80,6 @@ struct ModeResult {
     return empty > 0 ? commands.calls_per_second() / empty : 0;
   }
 };
-
-// One channel for every client, or one each with its own connection (a local subchannel pool,
-// else gRPC would share one connection between identical channels).
-std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(const std::string& target,
-                                                         const std::string& mode, int clients) {
-  std::vector<std::shared_ptr<grpc::Channel>> channels;
-  const int count = mode == "shared" ? 1 : clients;
-  for (int i = 0; i < count; ++i) {
-    grpc::ChannelArguments args;
-    if (mode != "shared") args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    channels.push_back(grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args));
-  }
-  return channels;
-}
-
-std::string Ms(double ms) { return absl::StrFormat("%.3f", ms); }
-
-void AddRows(salesctl::TablePrinter& table, const std::string& mode, const PhaseResult& phase,
-             const std::string& total_name) {
-  const double seconds = absl::ToDoubleSeconds(phase.measured);
-  auto add = [&](const std::string& kind, const KindSummary& s, int64_t errors) {
-    table.AddRow({mode, kind, absl::StrCat(s.count),
-                  absl::StrFormat("%.0f", seconds > 0 ? static_cast<double>(s.count) / seconds : 0),
-                  Ms(s.p50_ms), Ms(s.p99_ms), Ms(s.p999_ms), absl::StrCat(errors)});
-  };
-  std::vector<std::string> kinds = phase.stats.Kinds();
-  for (const std::string& kind : kinds) {
-    int64_t errors = 0;
-    for (const auto& [key, count] : phase.stats.errors()) {
-      if (key.first == kind) errors += count;
-    }
-    add(kind, phase.stats.Summarize(kind), errors);
-  }
-  if (kinds.size() > 1) add(total_name, phase.stats.SummarizeAll(), phase.stats.error_count());
-}
 
 // `first_client_index`: runs of several modes number their clients apart, since a client's index
 // names its leads and idempotency keys.
@@ -258,13 +224,8 @@ ServerResult MeasureAgainst(const std::string& target, const std::vector<std::st
                   PhaseResult{.stats = result.watch, .measured = result.commands.measured},
                   "WATCH");
         }
-        for (const PhaseResult* phase : {&result.commands, &result.empty_rpc}) {
-          for (const auto& [key, count] : phase->stats.errors()) {
-            errors.AddRow({result.mode, phase == &result.commands ? "commands" : "empty_rpc",
-                           key.first, absl::StrCat(static_cast<int>(key.second)),
-                           absl::StrCat(count)});
-          }
-        }
+        AddErrorRows(errors, result.mode, "commands", result.commands);
+        AddErrorRows(errors, result.mode, "empty_rpc", result.empty_rpc);
       }
       std::cout << "\n" << table.Render();
       for (const ModeResult& result : results) {

@@ -81,6 +81,10 @@ v1::ChannelsCommandResponse VersionResponse(uint64_t version) {
   return response;
 }
 
+absl::Status ChannelNotFound(absl::string_view channel_id) {
+  return absl::NotFoundError(absl::StrCat("channel ", Quoted(channel_id), " does not exist"));
+}
+
 bool ProductExists(const v1::Product& product) { return !product.sku().empty(); }
 bool ChannelExists(const v1::Channel& channel) { return !channel.channel_id().empty(); }
 
@@ -302,7 +306,7 @@ absl::StatusOr<v1::Channel> ChannelsApp::GetChannel(const v1::GetChannelRequest&
   const v1::Channel* channel = channels.Find(channel_id);
   RETURN_IF_ERROR(channels.status());
   if (channel == nullptr) {
-    return absl::NotFoundError(absl::StrCat("channel ", Quoted(channel_id), " does not exist"));
+    return ChannelNotFound(channel_id);
   }
   return *channel;
 }
@@ -321,13 +325,18 @@ absl::StatusOr<v1::ClaimLedger> ChannelsApp::GetClaims(const v1::GetClaimsReques
 absl::StatusOr<v1::EligibilityVerdict> ChannelsApp::CheckOrderEligibility(
     const v1::OrderCheck& order) {
   RETURN_IF_ERROR(ValidateOrderCheck(order));
-  v1::GetChannelRequest get;
-  get.set_channel_id(order.channel_id());
-  ASSIGN_OR_RETURN(const v1::Channel channel, GetChannel(get));
+  // The cached aggregates themselves, not copies: a channel's price list may be long.
+  Loaded<v1::Channel, v1::ChannelEvent> channels(*options_.store, channels_, &EvolveChannel,
+                                                 &ChannelStreamId, &ChannelExists);
+  const v1::Channel* channel = channels.Find(order.channel_id());
+  RETURN_IF_ERROR(channels.status());
+  if (channel == nullptr) {
+    return ChannelNotFound(order.channel_id());
+  }
   Loaded<v1::Product, v1::ProductEvent> products(*options_.store, products_, &EvolveProduct,
                                                  &ProductStreamId, &ProductExists);
   v1::EligibilityVerdict verdict = channels::CheckOrderEligibility(
-      channel, [&](absl::string_view sku) { return products.Find(sku); }, order);
+      *channel, [&](absl::string_view sku) { return products.Find(sku); }, order);
   RETURN_IF_ERROR(products.status());
   return verdict;
 }
