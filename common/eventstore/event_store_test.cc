@@ -115,8 +115,8 @@ TEST_F(EventStoreTest, IdempotencyKeyReturnsFirstResultAndWritesNothing) {
   EXPECT_EQ(store_->HeadPosition(), 1u);
 
   auto different = AppendText("s", kNoStream, {"other"}, "cmd-1");
-  EXPECT_EQ(different.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(different.status().message(), HasSubstr("idempotency_key"));
+  EXPECT_EQ(different.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(different.status().message(), HasSubstr("rule idempotency_key_reused"));
 
   Reopen();  // the record is durable, not only in memory
   auto after_restart = AppendText("s", kNoStream, {"a"}, "cmd-1");

@@ -380,12 +380,13 @@ class RocksDbEventStore final : public EventStore {
   };
 
   // Returns the first results for a key seen before (waiting for them if still in flight),
-  // nullopt for a new key, INVALID_ARGUMENT for a key replayed with another payload.
+  // nullopt for a new key, FAILED_PRECONDITION "rule idempotency_key_reused" for a key replayed
+  // with another payload (CommandMeta's contract, sales/common/v1/command.proto).
   absl::StatusOr<absl::optional<std::vector<AppendResult>>> FindEarlierResults(
       const std::string& key, const std::string& fingerprint, std::unique_lock<std::mutex>& lock) {
     auto mismatch = [&] {
-      return InvalidField("idempotency_key",
-                          "already used for a different request (payload differs)");
+      return RuleViolated("idempotency_key_reused",
+                          "the idempotency key was already used for a different request");
     };
     if (auto it = in_flight_keys_.find(key); it != in_flight_keys_.end()) {
       if (it->second.fingerprint != fingerprint) return mismatch();

@@ -2,8 +2,8 @@
 // every read model's List* query shares (page size, page tokens, a bound on the rows one call
 // examines).
 //
-//   ASSIGN_OR_RETURN(std::string next, ScanPage(store, "c/", request.page_token(),
-//       {.page_size = request.page_size()},
+//   ASSIGN_OR_RETURN(std::string next, ScanPage(store, "c/", PageQueryOf(request),
+//       request.page_token(), {.page_size = request.page_size()},
 //       [&](absl::string_view key, absl::string_view value) -> absl::StatusOr<bool> {
 //         ASSIGN_OR_RETURN(v1::Row row, Decode(value));
 //         if (!Matches(row)) return false;   // examined, not taken
@@ -14,9 +14,11 @@
 //
 // A page ends after page_size rows taken, or after max_scanned rows examined (so a rare filter
 // over many rows answers in bounded time, possibly with a short or empty page and a token), or
-// at the end of the prefix (token ""). A token is the web-safe base64 of the last key the page
-// examined; it is only accepted for the same prefix. Rows written between pages are seen when
-// their keys sort after the token.
+// at the end of the prefix (token ""). A token names the last key the page examined and is
+// sealed with a digest of that key and of the query (its filters: PageQueryOf), so a token is
+// only accepted by the query that made it, and a tampered one is refused. (The digest detects
+// mistakes and tampering; it is no secret — a token only ever names a place to resume reading.)
+// Rows written between pages are seen when their keys sort after the token.
 //
 // Thread-safety: as ProjectionStore::ScanFrom (may run concurrently with the runner's commits).
 #ifndef SALES_COMMON_PROJECTION_PAGED_SCAN_H_
@@ -31,6 +33,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "common/projection/projection_store.h"
+#include "google/protobuf/message.h"
 
 namespace sales::projection {
 
@@ -46,18 +49,23 @@ struct PageLimits {
 // INVALID_ARGUMENT "field page_size: …" unless 0 ≤ page_size ≤ kMaxPageSize.
 absl::Status ValidatePageSize(int32_t page_size);
 
+// The identity of a list request for its page tokens: its deterministic bytes without its
+// page_size and page_token fields.
+std::string PageQueryOf(const google::protobuf::Message& request);
+
 // Offers each row under `prefix` after the token's key, in key order, to `offer`, which answers
 // whether it took the row (an error ends the scan and is returned). Returns the next page's
 // token ("" when the prefix is exhausted). INVALID_ARGUMENT "field page_token: …" for a token
-// of another query.
+// of another query (or prefix), or one tampered with.
 absl::StatusOr<std::string> ScanPage(
-    ProjectionStore& store, absl::string_view prefix, absl::string_view page_token,
-    PageLimits limits,
+    ProjectionStore& store, absl::string_view prefix, absl::string_view query,
+    absl::string_view page_token, PageLimits limits,
     absl::FunctionRef<absl::StatusOr<bool>(absl::string_view key, absl::string_view value)> offer);
 
-// The token of a page that starts at the first row after `key` (for a query whose own unit spans
-// several rows and must restart a page at the first of them: pass a key just before it).
-std::string PageTokenAfter(absl::string_view key);
+// The token of `query`'s page that starts at the first row after `key` (for a query whose own
+// unit spans several rows and must restart a page at the first of them: pass a key just before
+// it).
+std::string PageTokenAfter(absl::string_view query, absl::string_view key);
 
 }  // namespace sales::projection
 

@@ -9,6 +9,7 @@
 #include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "sales/common/v1/envelope.pb.h"
 
 namespace sales::projection {
 namespace {
@@ -34,7 +35,7 @@ class PagedScanTest : public ::testing::Test {
     std::string token;
     do {
       std::vector<std::string>& page = pages.emplace_back();
-      auto next = ScanPage(*store_, "r/", token, limits,
+      auto next = ScanPage(*store_, "r/", "odd", token, limits,
                            [&](absl::string_view, absl::string_view value) -> absl::StatusOr<bool> {
                              if ((value.back() - '0') % 2 == 0) return false;
                              page.emplace_back(value);
@@ -63,26 +64,40 @@ TEST_F(PagedScanTest, APageExaminesAtMostMaxScannedRows) {
               ElementsAre(ElementsAre("1", "3"), ElementsAre("5"), ElementsAre("7")));
 }
 
-TEST_F(PagedScanTest, RefusesATokenOfAnotherQueryAndABadPageSize) {
+TEST_F(PagedScanTest, RefusesATokenOfAnotherQueryATamperedOneAndABadPageSize) {
   auto offer = [](absl::string_view, absl::string_view) -> absl::StatusOr<bool> { return true; };
-  auto other = ScanPage(*store_, "s/", "", {.page_size = 1}, offer);
-  ASSERT_TRUE(other.ok());
-  EXPECT_TRUE(other->empty());  // one row, one page
-  auto first = ScanPage(*store_, "r/", "", {.page_size = 1}, offer);
+  auto first = ScanPage(*store_, "r/", "q1", "", {.page_size = 1}, offer);
   ASSERT_TRUE(first.ok());
-  auto mixed = ScanPage(*store_, "s/", *first, {.page_size = 1}, offer);
-  EXPECT_EQ(mixed.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(mixed.status().message(), HasSubstr("page_token"));
-  EXPECT_EQ(ScanPage(*store_, "r/", "%%%", {}, offer).status().code(),
+  ASSERT_FALSE(first->empty());
+  EXPECT_TRUE(ScanPage(*store_, "r/", "q1", *first, {.page_size = 1}, offer).ok());
+  for (const auto& [prefix, query] : {std::pair{"r/", "q2"}, {"s/", "q1"}}) {
+    auto mixed = ScanPage(*store_, prefix, query, *first, {.page_size = 1}, offer);
+    EXPECT_EQ(mixed.status().code(), absl::StatusCode::kInvalidArgument) << query;
+    EXPECT_THAT(mixed.status().message(), HasSubstr("page_token"));
+  }
+  // A token naming another key (base64 of "r/7") with the first token's seal.
+  const std::string forged = absl::StrCat("ci83", first->substr(first->rfind('.')));
+  EXPECT_EQ(ScanPage(*store_, "r/", "q1", forged, {}, offer).status().code(),
             absl::StatusCode::kInvalidArgument);
-  auto too_big = ScanPage(*store_, "r/", "", {.page_size = 501}, offer);
+  EXPECT_EQ(ScanPage(*store_, "r/", "q1", "%%%", {}, offer).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  auto too_big = ScanPage(*store_, "r/", "q1", "", {.page_size = 501}, offer);
   EXPECT_THAT(too_big.status().message(), HasSubstr("page_size"));
-  EXPECT_EQ(ScanPage(*store_, "r/", "", {.page_size = -1}, offer).status().code(),
+  EXPECT_EQ(ScanPage(*store_, "r/", "q1", "", {.page_size = -1}, offer).status().code(),
             absl::StatusCode::kInvalidArgument);
 }
 
+TEST(PageQueryOfTest, IgnoresThePagingFieldsOnly) {
+  sales::common::v1::EventEnvelope a;  // any message; paging fields are absent here
+  a.set_stream_id("s-1");
+  sales::common::v1::EventEnvelope b = a;
+  EXPECT_EQ(PageQueryOf(a), PageQueryOf(b));
+  b.set_stream_id("s-2");
+  EXPECT_NE(PageQueryOf(a), PageQueryOf(b));
+}
+
 TEST_F(PagedScanTest, AnOffersErrorEndsTheScan) {
-  auto failed = ScanPage(*store_, "r/", "", {},
+  auto failed = ScanPage(*store_, "r/", "q", "", {},
                          [](absl::string_view, absl::string_view) -> absl::StatusOr<bool> {
                            return absl::DataLossError("bad row");
                          });

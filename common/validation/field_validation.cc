@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -79,6 +80,23 @@ absl::Status ValidateBasisPoints(absl::string_view field, int32_t basis_points) 
 absl::Status ValidateEnum(absl::string_view field, int value, bool (*is_valid)(int)) {
   if (value == 0) return InvalidField(field, "required (UNSPECIFIED is not accepted)");
   if (!is_valid(value)) return InvalidField(field, absl::StrCat("unknown value ", value));
+  return absl::OkStatus();
+}
+
+absl::Status ValidateIdList(absl::string_view field,
+                            const google::protobuf::RepeatedPtrField<std::string>& ids,
+                            int max_entries) {
+  if (ids.size() > max_entries) {
+    return InvalidField(field, absl::StrCat("at most ", max_entries, " entries"));
+  }
+  absl::flat_hash_set<absl::string_view> seen;
+  for (int i = 0; i < ids.size(); ++i) {
+    RETURN_IF_ERROR(ValidateId(absl::StrCat(field, "[", i, "]"), ids.Get(i)));
+    if (!seen.insert(ids.Get(i)).second) {
+      return InvalidField(absl::StrCat(field, "[", i, "]"),
+                          absl::StrCat("repeats ", Quoted(ids.Get(i))));
+    }
+  }
   return absl::OkStatus();
 }
 

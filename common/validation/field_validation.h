@@ -14,9 +14,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/repeated_ptr_field.h"
 #include "sales/common/v1/command.pb.h"
 #include "sales/common/v1/money.pb.h"
 
@@ -32,6 +34,10 @@ inline constexpr int64_t kMaxMoneyUnits = 10'000'000'000'000;
 absl::Status ValidateId(absl::string_view field, absl::string_view id);
 // An id that may be empty.
 absl::Status ValidateOptionalId(absl::string_view field, absl::string_view id);
+// A list of ids: at most `max_entries`, each an id ("field[i]: …"), none twice.
+absl::Status ValidateIdList(absl::string_view field,
+                            const google::protobuf::RepeatedPtrField<std::string>& ids,
+                            int max_entries);
 // Free text of at most `max_bytes`; `required` refuses an empty (or all-blank) value.
 absl::Status ValidateText(absl::string_view field, absl::string_view text, size_t max_bytes,
                           bool required);

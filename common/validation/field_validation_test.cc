@@ -20,6 +20,19 @@ TEST(FieldValidationTest, IdsAreRequiredBoundedAndPlain) {
   EXPECT_EQ(ValidateId("rep_id", "a b").code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST(FieldValidationTest, IdListsAreBoundedPlainAndWithoutRepeats) {
+  google::protobuf::RepeatedPtrField<std::string> ids;
+  ids.Add("east");
+  ids.Add("west");
+  EXPECT_TRUE(ValidateIdList("region_ids", ids, 2).ok());
+  EXPECT_THAT(ValidateIdList("region_ids", ids, 1).message(), HasSubstr("at most 1"));
+  ids.Add("east");
+  EXPECT_THAT(ValidateIdList("region_ids", ids, 10).message(),
+              HasSubstr("region_ids[2]: repeats \"east\""));
+  ids.Mutable(2)->assign("a/b");
+  EXPECT_THAT(ValidateIdList("region_ids", ids, 10).message(), HasSubstr("region_ids[2]"));
+}
+
 TEST(FieldValidationTest, MoneyNeedsACurrencyAndABoundedAmount) {
   common::v1::Money money;
   money.set_units(100);

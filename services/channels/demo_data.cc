@@ -232,7 +232,7 @@ class Seeder {
   }
 
   absl::Status Enablement(const char* channel_id, v1::EnablementKind kind, absl::CivilDay day,
-                          const char* topic, std::vector<const char*> attendees,
+                          const char* topic, const std::vector<const char*>& attendees,
                           const char* outcome) {
     auto request = WithMeta<v1::RecordEnablementRequest>();
     request.set_channel_id(channel_id);

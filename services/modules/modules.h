@@ -1,6 +1,6 @@
 // The module registry: every module of the platform, in dependency order (a module comes after
-// the contexts it reads; demo data is seeded in this order). The one place a new context is registered; salesd, every context's own
-// process and the tests take their modules from here.
+// the contexts it reads; demo data is seeded in this order). The one place a new context is
+// registered; salesd, every context's own process and the tests take their modules from here.
 //
 //   return runtime::RunProcess(argc, argv, {.program = "salesd", .contexts = AllModuleNames()},
 //                              &AllModules);

@@ -25,14 +25,15 @@ class ChannelsListsTest : public ChannelsAppTest {
     ASSERT_TRUE(settled.ok()) << settled;
   }
 
-  std::vector<std::string> ChannelIds(v1::ListChannelsRequest request) {
+  std::vector<std::string> ChannelIds(const v1::ListChannelsRequest& request) {
     std::vector<std::string> ids;
     Settle();
     auto page = app_->ListChannels(request);
     EXPECT_TRUE(page.ok()) << page.status();
     if (!page.ok()) return ids;
-    for (const v1::ChannelListItem& item : page->channels())
+    for (const v1::ChannelListItem& item : page->channels()) {
       ids.push_back(item.channel().channel_id());
+    }
     return ids;
   }
 
@@ -97,6 +98,15 @@ TEST_F(ChannelsListsTest, ChannelsAreFilteredAndPaged) {
     page_request.set_page_token(page->next_page_token());
   }
   EXPECT_THAT(paged, ElementsAre("ch-a", "ch-b", "web"));
+
+  // A token is only good for the query that made it.
+  v1::ListChannelsRequest first_page = page_request;
+  first_page.clear_page_token();
+  auto first = app_->ListChannels(first_page);
+  ASSERT_TRUE(first.ok());
+  v1::ListChannelsRequest other_query = by_status;
+  other_query.set_page_token(first->next_page_token());
+  EXPECT_THAT(app_->ListChannels(other_query).status().message(), HasSubstr("page_token"));
 
   // The list item is the channel without its price list, with its sizes.
   AddProduct("LT-1", 10'000);
@@ -176,6 +186,10 @@ TEST_F(ChannelsListsTest, PriceConsistencyReportsEveryChannelTheSpreadAndTheViol
   EXPECT_EQ(second->skus(0).sku(), "LT-2");
   EXPECT_EQ(second->skus(0).channels_size(), 1);
   EXPECT_TRUE(second->next_page_token().empty());
+
+  v1::GetPriceConsistencyRequest unknown;
+  unknown.set_sku("LT-404");
+  EXPECT_EQ(app_->GetPriceConsistency(unknown).status().code(), absl::StatusCode::kNotFound);
 
   // A wider band on ch-a: its price is within it now (one channel row changed, none rewritten).
   v1::SetPriceBandRequest band;

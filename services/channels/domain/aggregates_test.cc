@@ -308,9 +308,26 @@ TEST_F(AggregatesTest, BadInputIsRefusedNamingTheFieldOrRule) {
   unknown.set_status(v1::CHANNEL_STATUS_SUSPENDED);
   unknown.set_reason("x");
 
+  v1::RegisterChannelRequest direct_with_partner = no_partner;
+  direct_with_partner.set_type(v1::CHANNEL_TYPE_WEBSITE);
+  direct_with_partner.mutable_partner()->set_partner_id("p-1");
+  direct_with_partner.mutable_partner()->set_name("Partner");
+  v1::AmendAgreementRequest twice = Agreement(Day(2026, 8, 1), "x");
+  twice.mutable_terms()->add_region_ids(twice.terms().region_ids(0));
+  v1::AmendAgreementRequest period = Agreement(Day(2026, 8, 1), "x");
+  period.mutable_terms()->clear_minimum_volume();
+  period.mutable_terms()->set_minimum_volume_period(static_cast<v1::VolumePeriod>(99));
+
   const v1::Channel before = channel_;
   const v1::Channel none;
   std::vector<Case> cases;
+  cases.push_back({"direct channel with a partner",
+                   Decide(none, WithMeta(direct_with_partner), Context()),
+                   absl::StatusCode::kInvalidArgument, "field partner"});
+  cases.push_back({"a region twice", OnChannel(twice), absl::StatusCode::kInvalidArgument,
+                   "terms.region_ids[1]: repeats"});
+  cases.push_back({"unknown period without a minimum", OnChannel(period),
+                   absl::StatusCode::kInvalidArgument, "terms.minimum_volume_period"});
   cases.push_back({"indirect without partner", Decide(none, WithMeta(no_partner), Context()),
                    absl::StatusCode::kInvalidArgument, "field partner"});
   cases.push_back({"band over 100 %", Decide(none, WithMeta(wide_band), Context()),

@@ -87,6 +87,10 @@ absl::StatusOr<ChannelEvents> Decide(const v1::Channel& channel,
   if (IsIndirect(c.type()) && !c.has_partner()) {
     return InvalidField("partner", absl::StrCat("required for a ", v1::ChannelType_Name(c.type())));
   }
+  if (c.has_partner() && IsDirect(c.type())) {
+    return InvalidField("partner", absl::StrCat("a ", v1::ChannelType_Name(c.type()),
+                                                " channel is direct: it has no partner"));
+  }
   if (c.has_partner()) RETURN_IF_ERROR(ValidatePartner("partner", c.partner()));
   RETURN_IF_ERROR(ValidatePriceBand(c.price_band_bp(), c.price_band_policy()));
   if (!channel.channel_id().empty()) {

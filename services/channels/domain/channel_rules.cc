@@ -29,6 +29,11 @@ bool IsIndirect(v1::ChannelType type) {
          type == v1::CHANNEL_TYPE_RETAILER;
 }
 
+bool IsDirect(v1::ChannelType type) {
+  return type == v1::CHANNEL_TYPE_WEBSITE || type == v1::CHANNEL_TYPE_OWN_STORE ||
+         type == v1::CHANNEL_TYPE_FIELD_SALES;
+}
+
 absl::Status CheckStatusChange(const v1::Channel& channel, v1::ChannelStatus to) {
   const v1::ChannelStatus from = channel.status();
   if (from == v1::CHANNEL_STATUS_TERMINATED) {

@@ -18,8 +18,11 @@
 
 namespace sales::channels {
 
-// Indirect channel types (distributor, agent, retailer) must name their partner.
+// Indirect channel types (distributor, agent, retailer) must name their partner; direct ones
+// (website, own store, field sales) have none; the platforms (e-commerce, social, live
+// streaming) may name the operator behind them.
 bool IsIndirect(v1::ChannelType type);
+bool IsDirect(v1::ChannelType type);
 
 // onboarding → active; active → suspended; suspended → active; any but terminated → terminated.
 // Terminated is final ("rule channel_terminated"); anything else is "rule illegal_status_change".

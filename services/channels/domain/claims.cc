@@ -8,6 +8,7 @@
 #include "common/status/status_macros.h"
 #include "common/time/proto_time.h"
 #include "common/validation/field_validation.h"
+#include "services/channels/domain/channel_rules.h"
 #include "services/org/domain/org.h"
 
 namespace sales::channels {
@@ -46,12 +47,7 @@ absl::Status ValidateClaim(const v1::ClaimRequest& c) {
   RETURN_IF_ERROR(ValidateSubject("subject", c.subject()));
   RETURN_IF_ERROR(ValidateId("channel_id", c.channel_id()));
   if (c.region_ids().empty()) return InvalidField("region_ids", "a claim needs a territory");
-  if (c.region_ids_size() > kMaxRegions) {
-    return InvalidField("region_ids", absl::StrCat("at most ", kMaxRegions, " regions"));
-  }
-  for (int i = 0; i < c.region_ids_size(); ++i) {
-    RETURN_IF_ERROR(ValidateId(absl::StrCat("region_ids[", i, "]"), c.region_ids(i)));
-  }
+  RETURN_IF_ERROR(ValidateIdList("region_ids", c.region_ids(), kMaxRegions));
   if (c.exclusivity_days() < 0 || c.exclusivity_days() > kMaxExclusivityDays) {
     return InvalidField("exclusivity_days",
                         absl::StrCat("must be 0 (the default, ", kDefaultExclusivityDays, ") to ",
@@ -61,7 +57,8 @@ absl::Status ValidateClaim(const v1::ClaimRequest& c) {
 }
 
 // The channel exists and is active.
-absl::Status CheckClaimant(absl::string_view channel_id, const ClaimContext& ctx) {
+absl::StatusOr<const v1::Channel*> CheckClaimant(absl::string_view channel_id,
+                                                 const ClaimContext& ctx) {
   const v1::Channel* channel = ctx.channels(channel_id);
   if (channel == nullptr) {
     return absl::NotFoundError(absl::StrCat("channel ", Quoted(channel_id), " does not exist"));
@@ -74,6 +71,22 @@ absl::Status CheckClaimant(absl::string_view channel_id, const ClaimContext& ctx
     return RuleViolated("channel_not_active",
                         absl::StrCat("channel ", Quoted(channel_id), " is ",
                                      v1::ChannelStatus_Name(channel->status())));
+  }
+  return channel;
+}
+
+// A channel with a partner agreement in force claims only inside its territory.
+absl::Status CheckTerritory(const v1::Channel& channel, const v1::ClaimRequest& c, absl::Time now) {
+  const v1::AgreementVersion* agreement =
+      AgreementOn(channel, absl::ToCivilDay(now, absl::UTCTimeZone()));
+  if (agreement == nullptr) return absl::OkStatus();
+  for (const std::string& region : c.region_ids()) {
+    if (!CoversRegion(agreement->terms(), region)) {
+      return RuleViolated("outside_territory",
+                          absl::StrCat("region ", Quoted(region), " is not in the territory of ",
+                                       Quoted(channel.channel_id()), "'s agreement version ",
+                                       agreement->version()));
+    }
   }
   return absl::OkStatus();
 }
@@ -105,13 +118,14 @@ bool TerritoriesOverlap(const v1::Claim& a, const v1::Claim& b) {
 absl::StatusOr<ClaimEvents> Decide(const v1::ClaimLedger& ledger, const v1::ClaimRequest& c,
                                    const ClaimContext& ctx) {
   RETURN_IF_ERROR(ValidateClaim(c));
-  RETURN_IF_ERROR(CheckClaimant(c.channel_id(), ctx));
+  ASSIGN_OR_RETURN(const v1::Channel* channel, CheckClaimant(c.channel_id(), ctx));
   for (const std::string& region : c.region_ids()) {
     if (!org::HasRegion(ctx.org, region)) {
       return absl::NotFoundError(
           absl::StrCat("region ", Quoted(region), " is not in the organisation"));
     }
   }
+  RETURN_IF_ERROR(CheckTerritory(*channel, c, ctx.now));
   v1::Claim claim;
   claim.set_claim_id(absl::StrCat("claim-", ledger.claims_size() + 1));
   claim.set_channel_id(c.channel_id());

@@ -16,8 +16,9 @@
 //
 // Decide checks fields first (INVALID_ARGUMENT), then existence (NOT_FOUND: channel, region,
 // claim, conflict), then the rules (FAILED_PRECONDITION "rule <name>: …"): channel_terminated,
-// channel_not_active (only an active channel claims), already_claimed (the channel holds an
-// active claim over an overlapping territory), conflict_resolved (resolving twice),
+// channel_not_active (only an active channel claims), outside_territory (a channel whose partner
+// agreement is in force claims only regions of its territory), already_claimed (the channel holds
+// an active claim over an overlapping territory), conflict_resolved (resolving twice),
 // winner_not_in_conflict, claim_not_active (withdrawing a lost, withdrawn or expired claim).
 // Evolve is total and deterministic. Pure functions; thread-safe.
 #ifndef SALES_SERVICES_CHANNELS_DOMAIN_CLAIMS_H_

@@ -21,7 +21,13 @@ constexpr absl::Time kStart = absl::FromUnixSeconds(1'780'000'000);
 class ClaimsTest : public ::testing::Test {
  protected:
   ClaimsTest() : org_(org::testing::TestOrg()) {
-    for (const char* id : {"ch-a", "ch-b", "ch-c"}) channels_[id] = testing::MakeDistributor(id);
+    // Distributors whose agreement covers east and west (ch-e: east only).
+    for (const char* id : {"ch-a", "ch-b", "ch-c", "ch-e"}) {
+      channels_[id] = testing::MakeDistributor(id);
+      if (std::string(id) != "ch-e") {
+        channels_[id].mutable_agreements(0)->mutable_terms()->add_region_ids("west");
+      }
+    }
     subject_.set_kind(v1::CLAIM_SUBJECT_KIND_CUSTOMER);
     subject_.set_id("cust-7");
   }
@@ -84,6 +90,14 @@ TEST_F(ClaimsTest, ASecondChannelOverAnOverlappingTerritoryRaisesAConflictNaming
   EXPECT_EQ(raised.claims(1).channel_id(), "ch-b");
   EXPECT_EQ(raised.deal_id(), "D-2026-007");
   EXPECT_EQ(ClaimStreamId(subject_), "claims-customer-cust-7");
+}
+
+TEST_F(ClaimsTest, AChannelClaimsOnlyInsideTheTerritoryOfItsAgreementInForce) {
+  auto outside = Claim("ch-e", {"east", "west"});
+  EXPECT_EQ(outside.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(outside.status().message(), HasSubstr("rule outside_territory: region \"west\""));
+  EXPECT_TRUE(ledger_.claims().empty());
+  EXPECT_TRUE(Claim("ch-e", {"east"}).ok());
 }
 
 TEST_F(ClaimsTest, DisjointTerritoriesAndExpiredClaimsDoNotCollide) {

@@ -35,7 +35,9 @@ absl::Status MustNotBeRetired(const v1::Product& product) {
 
 }  // namespace
 
-std::string ProductStreamId(absl::string_view sku) { return absl::StrCat(kProductStreamPrefix, sku); }
+std::string ProductStreamId(absl::string_view sku) {
+  return absl::StrCat(kProductStreamPrefix, sku);
+}
 
 absl::StatusOr<ProductEvents> Decide(const v1::Product& product, const v1::AddProductRequest& c,
                                      const ChannelsContext& ctx) {

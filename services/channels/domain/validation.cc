@@ -14,17 +14,6 @@ namespace {
 
 constexpr int kMaxListEntries = 1000;
 
-absl::Status ValidateIds(absl::string_view field,
-                         const google::protobuf::RepeatedPtrField<std::string>& ids) {
-  if (ids.size() > kMaxListEntries) {
-    return InvalidField(field, absl::StrCat("at most ", kMaxListEntries, " entries"));
-  }
-  for (int i = 0; i < ids.size(); ++i) {
-    RETURN_IF_ERROR(ValidateId(absl::StrCat(field, "[", i, "]"), ids.Get(i)));
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::Status ValidateListPrice(absl::string_view field, const v1::ListPrice& price) {
@@ -41,16 +30,20 @@ absl::Status ValidateAgreementTerms(absl::string_view field, const v1::Agreement
   if (terms.region_ids().empty()) {
     return InvalidField(absl::StrCat(field, ".region_ids"), "the territory needs a region");
   }
-  RETURN_IF_ERROR(ValidateIds(absl::StrCat(field, ".region_ids"), terms.region_ids()));
+  RETURN_IF_ERROR(
+      ValidateIdList(absl::StrCat(field, ".region_ids"), terms.region_ids(), kMaxListEntries));
   if (terms.product_line_ids().empty() && terms.skus().empty()) {
     return InvalidField(absl::StrCat(field, ".product_line_ids"),
                         "the product scope needs a product line or a SKU");
   }
-  RETURN_IF_ERROR(ValidateIds(absl::StrCat(field, ".product_line_ids"), terms.product_line_ids()));
-  RETURN_IF_ERROR(ValidateIds(absl::StrCat(field, ".skus"), terms.skus()));
+  RETURN_IF_ERROR(ValidateIdList(absl::StrCat(field, ".product_line_ids"), terms.product_line_ids(),
+                                 kMaxListEntries));
+  RETURN_IF_ERROR(ValidateIdList(absl::StrCat(field, ".skus"), terms.skus(), kMaxListEntries));
   RETURN_IF_ERROR(
       ValidateBasisPoints(absl::StrCat(field, ".partner_margin_bp"), terms.partner_margin_bp()));
   RETURN_IF_ERROR(ValidateBasisPoints(absl::StrCat(field, ".rebate_bp"), terms.rebate_bp()));
+  RETURN_IF_ERROR(ValidateOptionalEnum(absl::StrCat(field, ".minimum_volume_period"),
+                                       terms.minimum_volume_period(), v1::VolumePeriod_IsValid));
   if (terms.has_minimum_volume() && terms.minimum_volume().units() != 0) {
     RETURN_IF_ERROR(ValidateMoney(absl::StrCat(field, ".minimum_volume"), terms.minimum_volume()));
     RETURN_IF_ERROR(ValidateEnum(absl::StrCat(field, ".minimum_volume_period"),

@@ -61,7 +61,7 @@ absl::StatusOr<std::optional<T>> Read(projection::ProjectionStore& store, absl::
 }
 
 std::string Nanos(absl::Time time) {
-  return absl::StrFormat("%020d", absl::ToUnixNanos(time) - absl::ToUnixNanos(absl::UnixEpoch()));
+  return absl::StrFormat("%020d", absl::ToInt64Nanoseconds(time - absl::UnixEpoch()));
 }
 
 std::string AgeIndexKey(absl::string_view family, const v1::Conflict& conflict,
@@ -192,7 +192,8 @@ absl::StatusOr<v1::ListChannelsResponse> ChannelsReadModel::ListChannels(
   ASSIGN_OR_RETURN(
       std::string next,
       projection::ScanPage(
-          *store_, kChannels, request.page_token(), {.page_size = request.page_size()},
+          *store_, kChannels, projection::PageQueryOf(request), request.page_token(),
+          {.page_size = request.page_size()},
           [&](absl::string_view key, absl::string_view bytes) -> absl::StatusOr<bool> {
             ASSIGN_OR_RETURN(v1::ChannelListItem item, Decode<v1::ChannelListItem>(key, bytes));
             const v1::Channel& channel = item.channel();
@@ -224,7 +225,8 @@ absl::StatusOr<v1::ListProductsResponse> ChannelsReadModel::ListProducts(
   v1::ListProductsResponse response;
   ASSIGN_OR_RETURN(std::string next,
                    projection::ScanPage(
-                       *store_, kProducts, request.page_token(), {.page_size = request.page_size()},
+                       *store_, kProducts, projection::PageQueryOf(request), request.page_token(),
+                       {.page_size = request.page_size()},
                        [&](absl::string_view key, absl::string_view bytes) -> absl::StatusOr<bool> {
                          ASSIGN_OR_RETURN(v1::Product product, Decode<v1::Product>(key, bytes));
                          if (product.retired() && !request.include_retired()) return false;
@@ -249,6 +251,14 @@ absl::StatusOr<v1::PriceConsistencyReport> ChannelsReadModel::PriceConsistency(
     RETURN_IF_ERROR(ValidateDate("date", request.date()));
     day = ToCivilDay(request.date());
   }
+  if (!request.sku().empty()) {
+    ASSIGN_OR_RETURN(std::optional<std::string> product,
+                     store_->Get(absl::StrCat(kProducts, request.sku())));
+    if (!product.has_value()) {
+      return absl::NotFoundError(
+          absl::StrCat("product ", Quoted(request.sku()), " is not in the catalogue"));
+    }
+  }
   v1::PriceConsistencyReport report;
   *report.mutable_date() = ToDate(day);
   // A SKU's rows are consecutive under p/<sku>/: gather them, and report the SKU when the next
@@ -263,6 +273,7 @@ absl::StatusOr<v1::PriceConsistencyReport> ChannelsReadModel::PriceConsistency(
                      Read<v1::Product>(*store_, absl::StrCat(kProducts, sku)));
     if (!product.has_value()) return false;
     std::vector<const v1::Channel*> pointers;
+    pointers.reserve(priced.size());
     for (const v1::Channel& channel : priced) pointers.push_back(&channel);
     v1::SkuPriceConsistency row = channels::PriceConsistency(*product, pointers, day);
     if (request.violations_only() && row.violations() == 0) return false;
@@ -271,10 +282,11 @@ absl::StatusOr<v1::PriceConsistencyReport> ChannelsReadModel::PriceConsistency(
   };
   const std::string prefix =
       request.sku().empty() ? std::string(kPrices) : absl::StrCat(kPrices, request.sku(), "/");
+  const std::string query = projection::PageQueryOf(request);
   ASSIGN_OR_RETURN(
       std::string next,
       projection::ScanPage(
-          *store_, prefix, request.page_token(), {.page_size = request.page_size()},
+          *store_, prefix, query, request.page_token(), {.page_size = request.page_size()},
           [&](absl::string_view key, absl::string_view bytes) -> absl::StatusOr<bool> {
             const absl::string_view rest = key.substr(std::string_view(kPrices).size());
             const size_t slash = rest.find('/');
@@ -313,7 +325,7 @@ absl::StatusOr<v1::PriceConsistencyReport> ChannelsReadModel::PriceConsistency(
         absl::StrCat("SKU ", sku, " has prices in more channels than one page examines (",
                      projection::kMaxScannedPerPage, "): ask for it alone"));
   }
-  report.set_next_page_token(projection::PageTokenAfter(absl::StrCat(kPrices, sku, "/")));
+  report.set_next_page_token(projection::PageTokenAfter(query, absl::StrCat(kPrices, sku, "/")));
   return report;
 }
 
@@ -324,11 +336,12 @@ absl::StatusOr<v1::ListConflictsResponse> ChannelsReadModel::ListConflicts(
   const std::string prefix = request.status() == v1::CONFLICT_STATUS_OPEN       ? kOpenByAge
                              : request.status() == v1::CONFLICT_STATUS_RESOLVED ? kResolvedByAge
                                                                                 : "x";
+  const std::string query = projection::PageQueryOf(request);
   v1::ListConflictsResponse response;
   ASSIGN_OR_RETURN(
       std::string next,
       projection::ScanPage(
-          *store_, prefix, request.page_token(), {.page_size = request.page_size()},
+          *store_, prefix, query, request.page_token(), {.page_size = request.page_size()},
           [&](absl::string_view key, absl::string_view) -> absl::StatusOr<bool> {
             // xo/<nanos>/<stream>/<conflict> → k/<stream>/<conflict>
             const absl::string_view rest = key.substr(key.find('/', 3) + 1);
@@ -364,15 +377,16 @@ absl::StatusOr<v1::ListFlaggedPricesResponse> ChannelsReadModel::ListFlaggedPric
   const std::string prefix = request.channel_id().empty()
                                  ? std::string(kFlagged)
                                  : absl::StrCat(kFlagged, request.channel_id(), "/");
+  const std::string query = projection::PageQueryOf(request);
   v1::ListFlaggedPricesResponse response;
-  ASSIGN_OR_RETURN(std::string next,
-                   projection::ScanPage(
-                       *store_, prefix, request.page_token(), {.page_size = request.page_size()},
-                       [&](absl::string_view key, absl::string_view bytes) -> absl::StatusOr<bool> {
-                         ASSIGN_OR_RETURN(*response.add_prices(),
-                                          Decode<v1::FlaggedPrice>(key, bytes));
-                         return true;
-                       }));
+  ASSIGN_OR_RETURN(
+      std::string next,
+      projection::ScanPage(
+          *store_, prefix, query, request.page_token(), {.page_size = request.page_size()},
+          [&](absl::string_view key, absl::string_view bytes) -> absl::StatusOr<bool> {
+            ASSIGN_OR_RETURN(*response.add_prices(), Decode<v1::FlaggedPrice>(key, bytes));
+            return true;
+          }));
   response.set_next_page_token(std::move(next));
   return response;
 }
