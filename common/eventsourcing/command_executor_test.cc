@@ -101,7 +101,7 @@ TEST_F(CommandExecutorTest, ReplayedKeyReturnsCurrentStateAndWritesNothing) {
   EXPECT_TRUE(replay->deduplicated);
   EXPECT_EQ(replay->state->value, 4);
   options.idempotency_fingerprint = "increment 5";
-  EXPECT_EQ(Run(options, IncrementBy(5)).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Run(options, IncrementBy(5)).status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(store_->HeadPosition(), 2u);
 }
 
@@ -156,7 +156,7 @@ TEST_F(CommandExecutorTest, ReplayedKeyIsRecognisedEvenWhenTheRetryWouldBeRefuse
             absl::StatusCode::kFailedPrecondition);
   options.idempotency_fingerprint = "to 11";
   EXPECT_EQ(Run(options, IncrementBy(11, /*limit=*/10)).status().code(),
-            absl::StatusCode::kInvalidArgument);
+            absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(store_->HeadPosition(), 2u);
 }
 

@@ -90,7 +90,7 @@ TEST_F(LeadsAppTest, GeneratedLeadIdsAndRetriedCapturesWithAKey) {
   EXPECT_EQ(store_->HeadPosition(), head);
 
   c.set_need_match(10);
-  EXPECT_EQ(app_->CaptureLead(c, origin_).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(app_->CaptureLead(c, origin_).status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(store_->HeadPosition(), head);
 
   // Without a key every capture gets a fresh id.

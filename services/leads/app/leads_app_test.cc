@@ -158,8 +158,8 @@ TEST_F(LeadsAppTest, IdempotentRetryReturnsTheSameResultAndWritesNothing) {
   // The same key with another payload is refused, and writes nothing.
   auto other =
       app_->MoveLeadStage(Move("L1", v1::LEAD_STAGE_QUALIFIED, "", Meta("move-1")), origin_);
-  EXPECT_EQ(other.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_TRUE(absl::StrContains(other.status().message(), "idempotency_key"));
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(other.status().message(), "rule idempotency_key_reused"));
   EXPECT_EQ(store_->HeadPosition(), head);
 
   // A generated activity id is derived from the key, so the retry is the same request.
