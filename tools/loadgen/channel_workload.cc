@@ -130,7 +130,8 @@ CallOutcome ChannelClient::SetPrice() {
   Stamp(request);
   request.set_channel_id(Channel());
   request.set_sku(catalogue_.skus[Uniform(0, static_cast<int>(catalogue_.skus.size()) - 1)]);
-  *request.mutable_effective_from() = ToDate(absl::CivilDay(2026, 1, 1) + int64_t{30} * Uniform(0, 3));
+  *request.mutable_effective_from() =
+      ToDate(absl::CivilDay(2026, 1, 1) + int64_t{30} * Uniform(0, 3));
   *request.mutable_price() = Cny(PriceAround(10));
   v1::ChannelsCommandResponse response;
   return Send("SetChannelPrice", &Stub::SetChannelPrice, request, &response);
