@@ -219,9 +219,7 @@ absl::StatusOr<ChannelEvents> Decide(const v1::Channel& channel,
   const bool flag = !check.within && EffectivePolicy(channel) == v1::PRICE_BAND_POLICY_FLAG;
   if (!check.within && !flag) {
     return RuleViolated("price_outside_band",
-                        absl::StrCat("price ", c.price().units(), " deviates ", check.deviation_bp,
-                                     " bp from the list price ", list->price().units(),
-                                     "; the channel's band is ±", band, " bp"));
+                        OutsideBandDetail(list->price().units(), c.price().units(), band, check));
   }
   ChannelEvents events;
   v1::ChannelPriceSet& set = *events.emplace_back().mutable_channel_price_set();

@@ -20,6 +20,8 @@
 // agreement is in force claims only regions of its territory), already_claimed (the channel holds
 // an active claim over an overlapping territory), conflict_resolved (resolving twice),
 // winner_not_in_conflict, claim_not_active (withdrawing a lost, withdrawn or expired claim).
+// The subject's id is not checked against the leads or orders contexts (channels keeps no replica
+// of them): a claim registers what a partner states; the auto-claims name leads that exist.
 // Evolve is total and deterministic. Pure functions; thread-safe.
 #ifndef SALES_SERVICES_CHANNELS_DOMAIN_CLAIMS_H_
 #define SALES_SERVICES_CHANNELS_DOMAIN_CLAIMS_H_

@@ -100,9 +100,8 @@ void CheckLine(const v1::Channel& channel, const v1::AgreementVersion* agreement
     return;
   }
   AddProblem(verdict, "price_outside_band", index,
-             absl::StrCat("unit price ", line.unit_price().units(), " deviates ",
-                          check.deviation_bp, " bp from the list price ", list->price().units(),
-                          "; the band is ±", band, " bp"));
+             absl::StrCat("unit ", OutsideBandDetail(list->price().units(),
+                                                     line.unit_price().units(), band, check)));
 }
 
 }  // namespace

@@ -22,6 +22,24 @@ TEST(PriceBandTest, EdgesThatAreNotWholeMinorUnitsAreExact) {
   EXPECT_FALSE(CheckPriceBand(999, 949, 500).within);
 }
 
+TEST(PriceBandTest, TheRefusalNamesTheExactRangeNotOnlyTheRoundedDeviation) {
+  // -5.0008 %: rounded to -500 bp, which equals the band, yet outside it.
+  const BandCheck check = CheckPriceBand(120'000, 113'999, 500);
+  EXPECT_FALSE(check.within);
+  EXPECT_EQ(check.deviation_bp, -500);
+  EXPECT_EQ(check.lowest_units, 114'000);
+  EXPECT_EQ(check.highest_units, 126'000);
+  EXPECT_EQ(OutsideBandDetail(120'000, 113'999, 500, check),
+            "price 113999 is outside the ±500 bp band around the list price 120000 "
+            "(114000–126000; -500 bp rounded)");
+  // A reach that is not whole minor units rounds inwards: 10,001 ± 500.05 → 9,501–10,501.
+  const BandCheck odd = CheckPriceBand(10'001, 9'501, 500);
+  EXPECT_TRUE(odd.within);
+  EXPECT_EQ(odd.lowest_units, 9'501);
+  EXPECT_EQ(odd.highest_units, 10'501);
+  EXPECT_FALSE(CheckPriceBand(10'001, 9'500, 500).within);
+}
+
 TEST(PriceBandTest, DeviationsRoundHalfEven) {
   EXPECT_EQ(CheckPriceBand(20'000, 20'001, 500).deviation_bp, 0);   // 0.5 bp → 0
   EXPECT_EQ(CheckPriceBand(20'000, 20'003, 500).deviation_bp, 2);   // 1.5 bp → 2
