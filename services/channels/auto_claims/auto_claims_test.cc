@@ -125,7 +125,9 @@ TEST_F(AutoClaimTest, PartnerLeadsAreClaimedOnceAndASecondPartnerCollides) {
 
 TEST_F(AutoClaimTest, AClaimedLeadsConversionLinksItsLedgerToTheDeal) {
   OpenDistributor("ch-a");
+  OpenDistributor("ch-b");
   Capture("L-1", 1, "ch-a");
+  Capture("L-9", 1, "ch-b");  // merged into L-1: a conflict before the conversion
   Capture("L-2", 2, "ch-a", /*partner=*/false);
   leads_v1::MoveLeadStageRequest qualify;
   *qualify.mutable_meta() = leads::testing::LeadsAppTest::Meta();
@@ -144,14 +146,20 @@ TEST_F(AutoClaimTest, AClaimedLeadsConversionLinksItsLedgerToTheDeal) {
   Settle();
 
   EXPECT_EQ(ClaimsOf("L-1").deal_id(), deal_id);
+  // A conflict raised before the conversion is listed with the deal.
+  ASSERT_TRUE(app_->WaitForReadModel(absl::Seconds(10)).ok());
+  auto conflicts = app_->ListConflicts({});
+  ASSERT_TRUE(conflicts.ok()) << conflicts.status();
+  ASSERT_EQ(conflicts->conflicts_size(), 1);
+  EXPECT_EQ(conflicts->conflicts(0).deal_id(), deal_id);
   // The link is an event of the ledger's stream naming the deal: the deal's audit history
   // (which links a stream by its first event with a deal id) takes in the claim made before.
   auto events = store_->ReadStream("claims-lead-L-1", 1, 10);
   ASSERT_TRUE(events.ok()) << events.status();
-  ASSERT_EQ(events->size(), 2u);
+  ASSERT_EQ(events->size(), 4u);  // two claims, the conflict, the link
   EXPECT_EQ((*events)[0].deal_id(), "");
-  EXPECT_EQ((*events)[1].deal_id(), deal_id);
-  EXPECT_EQ((*events)[1].causation_id().empty(), false);
+  EXPECT_EQ((*events)[3].deal_id(), deal_id);
+  EXPECT_EQ((*events)[3].causation_id().empty(), false);
   // A lead nobody claimed gets no ledger.
   auto none = store_->ReadStream("claims-lead-L-2", 1, 10);
   ASSERT_TRUE(none.ok());

@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "common/eventsourcing/event_codec.h"
 #include "common/projection/paged_scan.h"
 #include "common/status/errors.h"
@@ -29,6 +30,7 @@ constexpr char kChannels[] = "c/";
 constexpr char kPrices[] = "p/";
 constexpr char kFlagged[] = "f/";
 constexpr char kConflicts[] = "k/";
+constexpr char kConflictIds[] = "kn/";
 constexpr char kOpenByAge[] = "xo/";
 constexpr char kResolvedByAge[] = "xr/";
 
@@ -135,6 +137,12 @@ absl::Status ApplyChannel(absl::string_view channel_id, const projection::EventE
   return absl::OkStatus();
 }
 
+// The ids of the conflicts raised on a claim stream, '\n'-separated (ids contain none).
+absl::StatusOr<std::string> ConflictIds(projection::ProjectionTxn& txn, absl::string_view stream) {
+  ASSIGN_OR_RETURN(std::optional<std::string> ids, txn.Get(absl::StrCat(kConflictIds, stream)));
+  return ids.value_or("");
+}
+
 absl::Status ApplyClaims(absl::string_view stream, const projection::EventEnvelope& envelope,
                          projection::ProjectionTxn& txn) {
   v1::ClaimEvent event;
@@ -150,6 +158,9 @@ absl::Status ApplyClaims(absl::string_view stream, const projection::EventEnvelo
     txn.Put(absl::StrCat(kConflicts, stream, "/", raised.conflict().conflict_id()),
             view.SerializeAsString());
     txn.Put(AgeIndexKey(kOpenByAge, raised.conflict(), stream), "");
+    ASSIGN_OR_RETURN(std::string ids, ConflictIds(txn, stream));
+    txn.Put(absl::StrCat(kConflictIds, stream),
+            absl::StrCat(ids, ids.empty() ? "" : "\n", raised.conflict().conflict_id()));
   } else if (event.has_channel_conflict_resolved()) {
     const v1::ChannelConflictResolved& resolved = event.channel_conflict_resolved();
     const std::string key = absl::StrCat(kConflicts, stream, "/", resolved.conflict_id());
@@ -163,6 +174,15 @@ absl::Status ApplyClaims(absl::string_view stream, const projection::EventEnvelo
     *conflict.mutable_resolved_at() = resolved.at();
     txn.Put(key, view.SerializeAsString());
     txn.Put(AgeIndexKey(kResolvedByAge, conflict, stream), "");
+  } else if (event.has_claimed_lead_converted()) {
+    // The lead's conflicts raised before its conversion name its deal from now on.
+    ASSIGN_OR_RETURN(std::string ids, ConflictIds(txn, stream));
+    for (absl::string_view id : absl::StrSplit(ids, '\n', absl::SkipEmpty())) {
+      const std::string key = absl::StrCat(kConflicts, stream, "/", id);
+      ASSIGN_OR_RETURN(v1::ConflictView view, Load<v1::ConflictView>(txn, key));
+      view.set_deal_id(event.claimed_lead_converted().deal_id());
+      txn.Put(key, view.SerializeAsString());
+    }
   }
   return absl::OkStatus();
 }

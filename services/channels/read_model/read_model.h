@@ -23,7 +23,9 @@
 //                                  PriceConsistency reads, with status and band from c/ at query
 //                                  time, so a band change rewrites one row)
 //   f/<channel>/<price version>    a price accepted outside its band (v1::FlaggedPrice)
-//   k/<claim stream>/<conflict>    a conflict (v1::ConflictView without its age)
+//   k/<claim stream>/<conflict>    a conflict (v1::ConflictView without its age); its deal id is
+//                                  the lead's deal once converted (ClaimedLeadConverted)
+//   kn/<claim stream>              the ids of the stream's conflicts, '\n'-separated
 //   xo/<raised nanos>/<claim stream>/<conflict>, xr/…   open / resolved conflicts by age (empty)
 // Every row's effect depends only on its own stream, as the projection contract asks.
 //
