@@ -265,6 +265,7 @@ TEST_F(AggregatesTest, EnablementIsRecordedPerChannelInOrder) {
 TEST_F(AggregatesTest, BadInputIsRefusedNamingTheFieldOrRule) {
   ASSERT_TRUE(AddProduct("LT-1", "laptops", 10'000).ok());
   ASSERT_TRUE(AddProduct("LT-9", "laptops", 10'000).ok());
+  ASSERT_TRUE(AddProduct("SV-1", "servers", 50'000).ok());
   OpenDistributor();
   v1::RetireProductRequest retire;
   retire.set_sku("LT-9");
@@ -324,6 +325,8 @@ TEST_F(AggregatesTest, BadInputIsRefusedNamingTheFieldOrRule) {
   cases.push_back({"direct channel with a partner",
                    Decide(none, WithMeta(direct_with_partner), Context()),
                    absl::StatusCode::kInvalidArgument, "field partner"});
+  cases.push_back({"SKU outside the agreement's scope", OnChannel(Price("SV-1", 50'000)),
+                   absl::StatusCode::kFailedPrecondition, "rule product_out_of_scope"});
   cases.push_back({"a region twice", OnChannel(twice), absl::StatusCode::kInvalidArgument,
                    "terms.region_ids[1]: repeats"});
   cases.push_back({"unknown period without a minimum", OnChannel(period),

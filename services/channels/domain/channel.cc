@@ -204,6 +204,14 @@ absl::StatusOr<ChannelEvents> Decide(const v1::Channel& channel,
                         absl::StrCat("SKU ", Quoted(c.sku()), " is retired: it takes no prices"));
   }
   const absl::CivilDay day = ToCivilDay(c.effective_from());
+  // A channel with a partner agreement prices only what the agreement in force that day covers.
+  if (const v1::AgreementVersion* agreement = AgreementOn(channel, day);
+      agreement != nullptr && !CoversProduct(agreement->terms(), *product)) {
+    return RuleViolated(
+        "product_out_of_scope",
+        absl::StrCat("SKU ", Quoted(c.sku()), " (", product->product_line_id(),
+                     ") is outside the product scope of agreement version ", agreement->version()));
+  }
   const v1::ListPrice* list = ListPriceOn(*product, day);
   if (list == nullptr) {
     return RuleViolated("no_list_price",
