@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/eventsourcing/aggregate_loader.h"
 #include "common/eventsourcing/command_executor.h"
@@ -116,7 +117,8 @@ ChannelsApp::ChannelsApp(ChannelsAppOptions options)
       feed_(options_.store),
       read_model_source_{.topic = options_.topic, .feed = &feed_},
       products_(memory::JoinCachesOrFixed(options_.memory, "channels/products", 1, kCacheBytes)),
-      channels_(memory::JoinCachesOrFixed(options_.memory, "channels/channels", 2, kCacheBytes)),
+      channels_(memory::JoinCachesOrFixed(options_.memory, "channels/channels", 1, kCacheBytes)),
+      prices_(memory::JoinCachesOrFixed(options_.memory, "channels/prices", 2, kCacheBytes)),
       claims_(memory::JoinCachesOrFixed(options_.memory, "channels/claims", 1, kCacheBytes)) {}
 
 template <typename Wrapper, typename State, typename Request, typename DealIdOf, typename DecideFn>
@@ -226,7 +228,33 @@ absl::StatusOr<v1::ChannelsCommandResponse> ChannelsApp::AmendAgreement(
 }
 absl::StatusOr<v1::ChannelsCommandResponse> ChannelsApp::SetChannelPrice(
     const v1::SetChannelPriceRequest& r, const CallOrigin& o) {
-  return ChannelCommand("SetChannelPrice", r, o);
+  // Decided on the channel with this SKU's entries, appended to the SKU's price stream.
+  RETURN_IF_ERROR(ValidateId("channel_id", r.channel_id()));
+  RETURN_IF_ERROR(ValidateId("sku", r.sku()));
+  Loaded<v1::Product, v1::ProductEvent> products(*options_.store, products_, &EvolveProduct,
+                                                 &ProductStreamId, &ProductExists);
+  Loaded<v1::Channel, v1::ChannelEvent> channels(*options_.store, channels_, &EvolveChannel,
+                                                 &ChannelStreamId, &ChannelExists);
+  absl::Status lookups;
+  ASSIGN_OR_RETURN(
+      auto outcome,
+      Execute(
+          "SetChannelPrice", PriceStreamId(r.channel_id(), r.sku()), r, o, &EvolveChannel, &NoDeal,
+          prices_, lookups,
+          [&](const v1::Channel& prices, absl::Time now, const org::v1::SalesOrganisation& org) {
+            const v1::Channel* channel = channels.Find(r.channel_id());
+            lookups.Update(channels.status());
+            const v1::Channel view =
+                PriceDecisionView(channel != nullptr ? *channel : v1::Channel(), {&prices});
+            auto events = Decide(
+                view, r,
+                ChannelsContext{.now = now, .org = org, .products = [&](absl::string_view sku) {
+                                  return products.Find(sku);
+                                }});
+            lookups.Update(products.status());
+            return events;
+          }));
+  return VersionResponse(outcome.version);
 }
 absl::StatusOr<v1::ChannelsCommandResponse> ChannelsApp::RecordEnablement(
     const v1::RecordEnablementRequest& r, const CallOrigin& o) {
@@ -308,7 +336,9 @@ absl::StatusOr<v1::Channel> ChannelsApp::GetChannel(const v1::GetChannelRequest&
   if (channel == nullptr) {
     return ChannelNotFound(channel_id);
   }
-  return *channel;
+  v1::Channel result = *channel;
+  ASSIGN_OR_RETURN(*result.mutable_price_list(), model_->PriceList(channel_id));
+  return result;
 }
 
 absl::StatusOr<v1::ClaimLedger> ChannelsApp::GetClaims(const v1::GetClaimsRequest& request) {
@@ -325,18 +355,29 @@ absl::StatusOr<v1::ClaimLedger> ChannelsApp::GetClaims(const v1::GetClaimsReques
 absl::StatusOr<v1::EligibilityVerdict> ChannelsApp::CheckOrderEligibility(
     const v1::OrderCheck& order) {
   RETURN_IF_ERROR(ValidateOrderCheck(order));
-  // The cached aggregates themselves, not copies: a channel's price list may be long.
   Loaded<v1::Channel, v1::ChannelEvent> channels(*options_.store, channels_, &EvolveChannel,
                                                  &ChannelStreamId, &ChannelExists);
   const v1::Channel* channel = channels.Find(order.channel_id());
   RETURN_IF_ERROR(channels.status());
-  if (channel == nullptr) {
-    return ChannelNotFound(order.channel_id());
+  if (channel == nullptr) return ChannelNotFound(order.channel_id());
+  // The lines' SKUs' price streams (cached), merged into the channel the check reads.
+  std::vector<std::shared_ptr<const v1::Channel>> kept;
+  std::vector<const v1::Channel*> prices;
+  absl::flat_hash_set<std::string> skus;
+  for (const v1::OrderCheckLine& line : order.lines()) {
+    if (!skus.insert(line.sku()).second) continue;
+    ASSIGN_OR_RETURN(auto loaded,
+                     eventsourcing::LoadAggregate<v1::ChannelEvent>(
+                         *options_.store, PriceStreamId(order.channel_id(), line.sku()),
+                         v1::Channel(), &EvolveChannel, {}, &prices_));
+    prices.push_back(loaded.state.get());
+    kept.push_back(std::move(loaded.state));
   }
+  const v1::Channel view = PriceDecisionView(*channel, prices);
   Loaded<v1::Product, v1::ProductEvent> products(*options_.store, products_, &EvolveProduct,
                                                  &ProductStreamId, &ProductExists);
   v1::EligibilityVerdict verdict = channels::CheckOrderEligibility(
-      *channel, [&](absl::string_view sku) { return products.Find(sku); }, order);
+      view, [&](absl::string_view sku) { return products.Find(sku); }, order);
   RETURN_IF_ERROR(products.status());
   return verdict;
 }

@@ -53,8 +53,8 @@ struct ChannelsAppOptions {
   kafka::DeadLetterPublisher* dead_letters = nullptr;  // its poison events; null: logged only
   metrics::MetricsRegistry* metrics = nullptr;         // its runner's metrics; null: none
   std::function<absl::Time()> clock = [] { return absl::Now(); };
-  // The aggregates' caches join it as "channels/products", "channels/channels" and
-  // "channels/claims"; null: fixed sizes. Must outlive the app.
+  // The aggregates' caches join it as "channels/products", "channels/channels",
+  // "channels/prices" and "channels/claims"; null: fixed sizes. Must outlive the app.
   memory::MemoryBudget* memory = nullptr;
 };
 
@@ -153,6 +153,7 @@ class ChannelsApp {
   std::unique_ptr<ChannelsReadModel> model_;
   eventsourcing::AggregateCache<v1::Product> products_;
   eventsourcing::AggregateCache<v1::Channel> channels_;
+  eventsourcing::AggregateCache<v1::Channel> prices_;  // price streams (aggregates.h)
   eventsourcing::AggregateCache<v1::ClaimLedger> claims_;
   eventsourcing::StreamLocks locks_;
   const eventsourcing::CommandCounter counter_{"channels"};

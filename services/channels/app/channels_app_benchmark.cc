@@ -2,7 +2,7 @@
 // real event store — the channel and the lines' products come from the aggregate caches (folded
 // from RocksDB on a miss) — against the same check of the pure function on the same aggregates
 // in memory, the baseline of the same run. Also prints what a SetChannelPrice costs as the
-// channel's price list grows (the price list is part of the channel aggregate).
+// channel's price list grows (each SKU's prices are a stream of their own: it should not grow).
 //
 //   ninja -C build channels_app_benchmark &&
 //   build/services/channels/channels_app_benchmark [--channels=20] [--prices=2000]
@@ -135,7 +135,11 @@ int Run(int channel_count, int prices, int skus, int orders) {
     }
   }
 
-  // The baseline's inputs: every channel and product as the app holds them, in memory.
+  // The baseline's inputs: every channel (with its price list, from the read model) and product
+  // as the app holds them, in memory.
+  if (absl::Status settled = (*app)->WaitForReadModel(absl::Minutes(5)); !settled.ok()) {
+    return Fail(settled, "WaitForReadModel");
+  }
   std::vector<v1::Channel> channels;
   absl::flat_hash_map<std::string, v1::Product> catalogue;
   for (int c = 0; c < channel_count; ++c) {

@@ -118,7 +118,7 @@ TEST_F(ChannelsListsTest, ChannelsAreFilteredAndPaged) {
   EXPECT_EQ(item.price_list_entries(), 1);
   EXPECT_EQ(item.channel().price_list_size(), 0);
   EXPECT_EQ(item.channel().agreements_size(), 1);
-  EXPECT_EQ(item.stream_version(), 4u);  // registered, activated, agreement, price
+  EXPECT_EQ(item.stream_version(), 3u);  // registered, activated, agreement (prices: own streams)
 }
 
 TEST_F(ChannelsListsTest, ProductsAreFilteredRetiredOnlyWhenAskedFor) {

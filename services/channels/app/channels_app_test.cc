@@ -30,14 +30,17 @@ TEST_F(ChannelsAppTest, PricesAreCheckedAgainstTheCatalogueAndFlaggedPricesRecor
               HasSubstr("rule price_outside_band"));
   EXPECT_EQ(SetPrice("ch-b", "LT-404", 8'000).status().code(), absl::StatusCode::kNotFound);
 
+  // The price list is the read model's (eventually consistent): one stream per (channel, SKU).
+  ASSERT_TRUE(app_->WaitForReadModel(absl::Seconds(10)).ok());
   v1::GetChannelRequest get;
   get.set_channel_id("ch-a");
   auto channel = app_->GetChannel(get);
   ASSERT_TRUE(channel.ok()) << channel.status();
   ASSERT_EQ(channel->price_list_size(), 1);
   EXPECT_TRUE(channel->price_list(0).flagged());
-  auto events = store_->ReadStream(ChannelStreamId("ch-a"), 1, 100);
+  auto events = store_->ReadStream(PriceStreamId("ch-a", "LT-1"), 1, 100);
   ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 2u);
   EXPECT_THAT(events->back().payload().type_url(), HasSubstr("PriceBandViolationFlagged"));
   EXPECT_EQ(events->back().correlation_id(), "corr-1");
 }

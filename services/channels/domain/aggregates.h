@@ -2,8 +2,13 @@
 //   Product  stream "product-<sku>": the catalogue (name, org product line, margin class, list
 //            prices with effective dates, retirement);
 //   Channel  stream "channel-<channel id>": type and partner, lifecycle, price band and policy,
-//            partner agreement versions, the channel's price list and its partner's
-//            enablement records (training, support).
+//            partner agreement versions and its partner's enablement records (training,
+//            support);
+//   its price list, one stream per SKU, "prices-<channel id>@<sku>" ('@' is no id character):
+//            the same v1::Channel state holding only that SKU's entries, folded by the same
+//            Evolve. A price is decided on the channel with that SKU's entries (the app merges
+//            them: PriceDecisionView), so a price command touches two small aggregates however
+//            long the price list grows.
 //
 //   ChannelsContext ctx{.now = now, .org = org_replica, .products = lookup};
 //   ASSIGN_OR_RETURN(ChannelEvents events, Decide(channel, set_price_request, ctx));
@@ -55,6 +60,13 @@ inline constexpr absl::string_view kProductStreamPrefix = "product-";
 inline constexpr absl::string_view kChannelStreamPrefix = "channel-";
 std::string ProductStreamId(absl::string_view sku);  // kProductStreamPrefix + sku
 std::string ChannelStreamId(absl::string_view channel_id);
+inline constexpr absl::string_view kPriceStreamPrefix = "prices-";
+std::string PriceStreamId(absl::string_view channel_id, absl::string_view sku);
+
+// The channel as a price decision or an order check sees it: `channel` (without prices) with
+// the entries of `prices` (price stream states, any order) in (sku, effective_from) order.
+v1::Channel PriceDecisionView(const v1::Channel& channel,
+                              const std::vector<const v1::Channel*>& prices);
 
 absl::StatusOr<ProductEvents> Decide(const v1::Product& product, const v1::AddProductRequest& c,
                                      const ChannelsContext& ctx);

@@ -1,6 +1,7 @@
 // Decide and Evolve of the Channel aggregate (see aggregates.h).
 #include <algorithm>
 #include <tuple>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/status/errors.h"
@@ -72,6 +73,27 @@ int32_t NextPriceListVersion(const v1::Channel& channel) {
 }
 
 }  // namespace
+
+std::string PriceStreamId(absl::string_view channel_id, absl::string_view sku) {
+  return absl::StrCat(kPriceStreamPrefix, channel_id, "@", sku);
+}
+
+v1::Channel PriceDecisionView(const v1::Channel& channel,
+                              const std::vector<const v1::Channel*>& prices) {
+  v1::Channel view = channel;
+  view.clear_price_list();  // a channel's prices live in its price streams
+  std::vector<const v1::Channel*> by_sku;
+  for (const v1::Channel* list : prices) {
+    if (list != nullptr && !list->price_list().empty()) by_sku.push_back(list);
+  }
+  std::sort(by_sku.begin(), by_sku.end(), [](const v1::Channel* a, const v1::Channel* b) {
+    return a->price_list(0).sku() < b->price_list(0).sku();
+  });
+  for (const v1::Channel* list : by_sku) {
+    for (const v1::PriceListEntry& entry : list->price_list()) *view.add_price_list() = entry;
+  }
+  return view;
+}
 
 std::string ChannelStreamId(absl::string_view channel_id) {
   return absl::StrCat(kChannelStreamPrefix, channel_id);

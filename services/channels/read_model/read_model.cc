@@ -28,6 +28,8 @@ namespace {
 constexpr char kProducts[] = "s/";
 constexpr char kChannels[] = "c/";
 constexpr char kPrices[] = "p/";
+constexpr char kChannelPrices[] = "q/";
+constexpr char kPriceCounts[] = "cn/";
 constexpr char kFlagged[] = "f/";
 constexpr char kConflicts[] = "k/";
 constexpr char kConflictIds[] = "kn/";
@@ -102,36 +104,10 @@ absl::Status ApplyChannel(absl::string_view channel_id, const projection::EventE
   *item.mutable_channel() = Evolve(std::move(*item.mutable_channel()), event);
   if (item.channel().channel_id().empty()) return absl::OkStatus();  // folds into nothing
   item.set_stream_version(envelope.stream_version());
-  switch (event.event_case()) {
-    case v1::ChannelEvent::kChannelPriceSet: {
-      const v1::PriceListEntry& entry = event.channel_price_set().entry();
-      const std::string price_key = absl::StrCat(kPrices, entry.sku(), "/", channel_id);
-      ASSIGN_OR_RETURN(v1::Channel prices, Load<v1::Channel>(txn, price_key));
-      const int before = prices.price_list_size();
-      prices.set_channel_id(std::string(channel_id));
-      prices = Evolve(std::move(prices), event);
-      item.set_price_list_entries(item.price_list_entries() + prices.price_list_size() - before);
-      txn.Put(price_key, prices.SerializeAsString());
-      break;
-    }
-    case v1::ChannelEvent::kPriceBandViolationFlagged: {
-      v1::FlaggedPrice flagged;
-      flagged.set_channel_id(std::string(channel_id));
-      *flagged.mutable_flag() = event.price_band_violation_flagged();
-      txn.Put(
-          absl::StrFormat("%s%s/%010d", kFlagged, channel_id, flagged.flag().price_list_version()),
-          flagged.SerializeAsString());
-      item.set_flagged_prices(item.flagged_prices() + 1);
-      break;
-    }
-    case v1::ChannelEvent::kEnablementRecorded:
-      item.set_enablement_records(item.enablement_records() + 1);
-      break;
-    default:
-      break;
+  if (event.event_case() == v1::ChannelEvent::kEnablementRecorded) {
+    item.set_enablement_records(item.enablement_records() + 1);
   }
-  // Kept per SKU under p/ and counted here; GetChannel has them whole.
-  item.mutable_channel()->clear_price_list();
+  // Counted here; GetChannel has them whole.
   item.mutable_channel()->clear_enablement();
   txn.Put(key, item.SerializeAsString());
   return absl::OkStatus();
@@ -141,6 +117,45 @@ absl::Status ApplyChannel(absl::string_view channel_id, const projection::EventE
 absl::StatusOr<std::string> ConflictIds(projection::ProjectionTxn& txn, absl::string_view stream) {
   ASSIGN_OR_RETURN(std::optional<std::string> ids, txn.Get(absl::StrCat(kConflictIds, stream)));
   return ids.value_or("");
+}
+
+// A price stream "prices-<channel>@<sku>": the SKU's entries under p/<sku>/<channel> (the
+// consistency report) and q/<channel>/<sku> (the channel's price list), counted in cn/<channel>.
+absl::Status ApplyPrices(absl::string_view stream, const projection::EventEnvelope& envelope,
+                         projection::ProjectionTxn& txn) {
+  v1::ChannelEvent event;
+  RETURN_IF_ERROR(eventsourcing::UnpackProjectedEvent(ChannelsReadModelProjection::kName,
+                                                      envelope.payload(), event));
+  const absl::string_view rest = stream.substr(kPriceStreamPrefix.size());
+  const size_t at = rest.find('@');
+  if (at == absl::string_view::npos) return absl::OkStatus();  // not a price stream of ours
+  const std::string channel_id(rest.substr(0, at));
+  const std::string sku(rest.substr(at + 1));
+  const std::string counts_key = absl::StrCat(kPriceCounts, channel_id);
+  ASSIGN_OR_RETURN(v1::ChannelListItem counts, Load<v1::ChannelListItem>(txn, counts_key));
+  if (event.has_channel_price_set()) {
+    const std::string price_key = absl::StrCat(kPrices, sku, "/", channel_id);
+    ASSIGN_OR_RETURN(v1::Channel prices, Load<v1::Channel>(txn, price_key));
+    const int before = prices.price_list_size();
+    prices.set_channel_id(channel_id);
+    prices = Evolve(std::move(prices), event);
+    counts.set_price_list_entries(counts.price_list_entries() + prices.price_list_size() - before);
+    const std::string bytes = prices.SerializeAsString();
+    txn.Put(price_key, bytes);
+    txn.Put(absl::StrCat(kChannelPrices, channel_id, "/", sku), bytes);
+  } else if (event.has_price_band_violation_flagged()) {
+    v1::FlaggedPrice flagged;
+    flagged.set_channel_id(channel_id);
+    *flagged.mutable_flag() = event.price_band_violation_flagged();
+    txn.Put(absl::StrFormat("%s%s/%s/%010d", kFlagged, channel_id, sku,
+                            flagged.flag().price_list_version()),
+            flagged.SerializeAsString());
+    counts.set_flagged_prices(counts.flagged_prices() + 1);
+  } else {
+    return absl::OkStatus();
+  }
+  txn.Put(counts_key, counts.SerializeAsString());
+  return absl::OkStatus();
 }
 
 absl::Status ApplyClaims(absl::string_view stream, const projection::EventEnvelope& envelope,
@@ -198,6 +213,7 @@ absl::Status ChannelsReadModelProjection::Apply(const projection::EventEnvelope&
   if (absl::StartsWith(stream, kChannelStreamPrefix)) {
     return ApplyChannel(stream.substr(kChannelStreamPrefix.size()), envelope, txn);
   }
+  if (absl::StartsWith(stream, kPriceStreamPrefix)) return ApplyPrices(stream, envelope, txn);
   if (absl::StartsWith(stream, kClaimStreamPrefix)) return ApplyClaims(stream, envelope, txn);
   return absl::OkStatus();
 }
@@ -229,6 +245,13 @@ absl::StatusOr<v1::ListChannelsResponse> ChannelsReadModel::ListChannels(
               const v1::AgreementVersion* terms = AgreementOn(channel, today);
               if (terms == nullptr || !CoversRegion(terms->terms(), request.region_id()))
                 return false;
+            }
+            ASSIGN_OR_RETURN(std::optional<v1::ChannelListItem> counts,
+                             Read<v1::ChannelListItem>(
+                                 *store_, absl::StrCat(kPriceCounts, channel.channel_id())));
+            if (counts.has_value()) {
+              item.set_price_list_entries(counts->price_list_entries());
+              item.set_flagged_prices(counts->flagged_prices());
             }
             *response.add_channels() = std::move(item);
             return true;
@@ -389,6 +412,27 @@ absl::StatusOr<v1::ListConflictsResponse> ChannelsReadModel::ListConflicts(
           }));
   response.set_next_page_token(std::move(next));
   return response;
+}
+
+absl::StatusOr<google::protobuf::RepeatedPtrField<v1::PriceListEntry>> ChannelsReadModel::PriceList(
+    absl::string_view channel_id) const {
+  google::protobuf::RepeatedPtrField<v1::PriceListEntry> entries;
+  absl::Status decoded;
+  RETURN_IF_ERROR(store_->Scan(absl::StrCat(kChannelPrices, channel_id, "/"),
+                               [&](absl::string_view key, absl::string_view bytes) {
+                                 absl::StatusOr<v1::Channel> prices =
+                                     Decode<v1::Channel>(key, bytes);
+                                 if (!prices.ok()) {
+                                   decoded = prices.status();
+                                   return false;
+                                 }
+                                 for (v1::PriceListEntry& entry : *prices->mutable_price_list()) {
+                                   *entries.Add() = std::move(entry);
+                                 }
+                                 return true;
+                               }));
+  RETURN_IF_ERROR(decoded);
+  return entries;
 }
 
 absl::StatusOr<v1::ListFlaggedPricesResponse> ChannelsReadModel::ListFlaggedPrices(

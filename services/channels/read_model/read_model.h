@@ -16,13 +16,17 @@
 //
 // Layout ('/'-separated; ids cannot contain '/'; numbers fixed-width so keys sort numerically):
 //   s/<sku>                        the product (v1::Product)
-//   c/<channel>                    the channel without its price list and enablement records,
-//                                  with their sizes (v1::ChannelListItem)
-//   p/<sku>/<channel>              the channel's price list entries for the SKU (a v1::Channel
-//                                  holding only channel_id and those entries: what the domain's
-//                                  PriceConsistency reads, with status and band from c/ at query
-//                                  time, so a band change rewrites one row)
-//   f/<channel>/<price version>    a price accepted outside its band (v1::FlaggedPrice)
+//   c/<channel>                    the channel without its enablement records, with their count
+//                                  (v1::ChannelListItem), from the channel stream
+//   p/<sku>/<channel>              the channel's price list entries for the SKU, from its price
+//                                  stream (a v1::Channel holding only channel_id and those
+//                                  entries: what the domain's PriceConsistency reads, with status
+//                                  and band from c/ at query time, so a band change rewrites one
+//                                  row)
+//   q/<channel>/<sku>              the same, by channel (GetChannel's price list)
+//   cn/<channel>                   the channel's price entries and flagged prices, counted (sums:
+//                                  independent of how the price streams interleave)
+//   f/<channel>/<sku>/<version>    a price accepted outside its band (v1::FlaggedPrice)
 //   k/<claim stream>/<conflict>    a conflict (v1::ConflictView without its age); its deal id is
 //                                  the lead's deal once converted (ClaimedLeadConverted)
 //   kn/<claim stream>              the ids of the stream's conflicts, '\n'-separated
@@ -48,7 +52,7 @@ class ChannelsReadModelProjection final : public projection::Projection {
  public:
   static constexpr char kName[] = "channels-read-model";
   absl::string_view name() const override { return kName; }
-  // Product, channel and claim streams fold; an undecodable event is INVALID_ARGUMENT, a
+  // Product, channel, price and claim streams fold; an undecodable event is INVALID_ARGUMENT, a
   // sales.channels.v1 type their wrappers lack UNIMPLEMENTED; other streams are ignored.
   absl::Status Apply(const projection::EventEnvelope& event,
                      projection::ProjectionTxn& txn) override;
@@ -70,6 +74,9 @@ class ChannelsReadModel {
   // Ages are measured to `now` for open conflicts.
   absl::StatusOr<v1::ListConflictsResponse> ListConflicts(const v1::ListConflictsRequest& request,
                                                           absl::Time now) const;
+  // The channel's price list: every SKU's entries, in (sku, effective_from) order.
+  absl::StatusOr<google::protobuf::RepeatedPtrField<v1::PriceListEntry>> PriceList(
+      absl::string_view channel_id) const;
   absl::StatusOr<v1::ListFlaggedPricesResponse> ListFlaggedPrices(
       const v1::ListFlaggedPricesRequest& request) const;
 
