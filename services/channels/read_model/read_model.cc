@@ -36,17 +36,6 @@ constexpr char kConflictIds[] = "kn/";
 constexpr char kOpenByAge[] = "xo/";
 constexpr char kResolvedByAge[] = "xr/";
 
-// The row under `key` decoded into a T; a default T when there is none.
-template <typename T>
-absl::StatusOr<T> Load(projection::ProjectionTxn& txn, absl::string_view key) {
-  ASSIGN_OR_RETURN(std::optional<std::string> bytes, txn.Get(key));
-  T row;
-  if (bytes.has_value() && !row.ParseFromString(*bytes)) {
-    return absl::DataLossError(absl::StrCat("channels-read-model: row ", key, " does not decode"));
-  }
-  return row;
-}
-
 template <typename T>
 absl::StatusOr<T> Decode(absl::string_view key, absl::string_view bytes) {
   T row;
@@ -54,6 +43,14 @@ absl::StatusOr<T> Decode(absl::string_view key, absl::string_view bytes) {
     return absl::DataLossError(absl::StrCat("channels-read-model: row ", key, " does not decode"));
   }
   return row;
+}
+
+// The row under `key` decoded into a T; a default T when there is none.
+template <typename T>
+absl::StatusOr<T> Load(projection::ProjectionTxn& txn, absl::string_view key) {
+  ASSIGN_OR_RETURN(std::optional<std::string> bytes, txn.Get(key));
+  if (!bytes.has_value()) return T();
+  return Decode<T>(key, *bytes);
 }
 
 template <typename T>
