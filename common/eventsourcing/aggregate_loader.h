@@ -21,8 +21,8 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <tuple>
 #include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -49,59 +49,143 @@ struct FoldLimit {
 // Reads in pages of this many events.
 inline constexpr size_t kLoadPageSize = 1000;
 
+namespace internal {
+
+// Folds a stream's events, page by page, onto where a load starts: the cached snapshot at
+// `version`, or `initial` (version 0). The snapshot is copied only once a newer event turns up;
+// until then it is the answer.
+template <typename Wrapper, typename State>
+class StreamFold {
+ public:
+  StreamFold(const std::string& stream_id, State initial, std::shared_ptr<const State> cached,
+             uint64_t version)
+      : stream_id_(stream_id),
+        initial_(std::move(initial)),
+        cached_(std::move(cached)),
+        version_(version) {}
+
+  // Folds the stream's next events (in version order) that `limit` admits. Returns whether the
+  // stream may hold more: the page was full and no event was past the limit.
+  template <typename Evolve>
+  absl::StatusOr<bool> Fold(const std::vector<eventstore::EventEnvelope>& page, Evolve& evolve,
+                            const FoldLimit& limit) {
+    for (const eventstore::EventEnvelope& envelope : page) {
+      if (limit.recorded_at_or_before.has_value() &&
+          absl::FromUnixNanos(google::protobuf::util::TimeUtil::TimestampToNanoseconds(
+              envelope.recorded_at())) > *limit.recorded_at_or_before) {
+        return false;
+      }
+      absl::Status decoded = UnpackEvent(envelope.payload(), event_);
+      if (!decoded.ok()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("stream ", stream_id_, " version ", envelope.stream_version(),
+                         " cannot be folded: ", decoded.message()));
+      }
+      if (!folded_.has_value()) {
+        // `initial_` is moved at most once: only while `folded_` is empty, which it never is
+        // again (and Finish() reads `initial_` only while `folded_` is empty).
+        folded_.emplace(cached_ != nullptr
+                            ? State(*cached_)
+                            : std::move(initial_));  // NOLINT(bugprone-use-after-move)
+      }
+      folded_ = evolve(*std::move(folded_), event_);
+      version_ = envelope.stream_version();
+    }
+    return page.size() == kLoadPageSize;
+  }
+
+  uint64_t version() const { return version_; }
+
+  LoadedAggregate<State> Finish() && {
+    if (!folded_.has_value()) {
+      if (cached_ == nullptr) cached_ = std::make_shared<const State>(std::move(initial_));
+      return {std::move(cached_), version_};
+    }
+    return {std::make_shared<const State>(*std::move(folded_)), version_};
+  }
+
+ private:
+  const std::string& stream_id_;
+  State initial_;
+  std::shared_ptr<const State> cached_;
+  uint64_t version_;
+  std::optional<State> folded_;
+  Wrapper event_;
+};
+
+// Where a load of `stream_id` starts: the cache's snapshot and version, if any.
+template <typename State>
+std::pair<std::shared_ptr<const State>, uint64_t> CachedStart(AggregateCache<State>* cache,
+                                                              const std::string& stream_id) {
+  if (cache != nullptr) {
+    if (auto entry = cache->Get(stream_id)) return *std::move(entry);
+  }
+  return {nullptr, 0};
+}
+
+// Ends a load: caches the state if it moved on from the cached version (the snapshot is shared,
+// not copied).
+template <typename Wrapper, typename State>
+LoadedAggregate<State> FinishLoad(StreamFold<Wrapper, State> fold, uint64_t cached_version,
+                                  const std::string& stream_id, AggregateCache<State>* cache) {
+  LoadedAggregate<State> loaded = std::move(fold).Finish();
+  if (cache != nullptr && loaded.version > cached_version) {
+    cache->Put(stream_id, loaded.state, loaded.version);
+  }
+  return loaded;
+}
+
+}  // namespace internal
+
 template <typename Wrapper, typename State, typename Evolve>
 absl::StatusOr<LoadedAggregate<State>> LoadAggregate(eventstore::EventStore& store,
                                                      const std::string& stream_id, State initial,
                                                      Evolve&& evolve, FoldLimit limit = {},
                                                      AggregateCache<State>* cache = nullptr) {
   if (limit.recorded_at_or_before.has_value()) cache = nullptr;  // a past state is not cached
-  std::shared_ptr<const State> cached;
-  uint64_t version = 0;
-  if (cache != nullptr) {
-    if (auto entry = cache->Get(stream_id)) std::tie(cached, version) = *std::move(entry);
-  }
-  const uint64_t cached_version = version;
-  // Folded into only once a newer event turns up: until then `cached` is the answer.
-  std::optional<State> folded;
-  auto finish = [&]() -> LoadedAggregate<State> {
-    if (!folded.has_value()) {
-      if (cached == nullptr) cached = std::make_shared<const State>(std::move(initial));
-      return {std::move(cached), version};
-    }
-    return {std::make_shared<const State>(*std::move(folded)), version};
-  };
-  Wrapper event;
-  while (true) {
+  auto [cached, cached_version] = internal::CachedStart(cache, stream_id);
+  internal::StreamFold<Wrapper, State> fold(stream_id, std::move(initial), std::move(cached),
+                                            cached_version);
+  bool more = true;
+  while (more) {
     ASSIGN_OR_RETURN(std::vector<eventstore::EventEnvelope> page,
-                     store.ReadStream(stream_id, version + 1, kLoadPageSize));
-    for (const eventstore::EventEnvelope& envelope : page) {
-      if (limit.recorded_at_or_before.has_value() &&
-          absl::FromUnixNanos(google::protobuf::util::TimeUtil::TimestampToNanoseconds(
-              envelope.recorded_at())) > *limit.recorded_at_or_before) {
-        return finish();
-      }
-      absl::Status decoded = UnpackEvent(envelope.payload(), event);
-      if (!decoded.ok()) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("stream ", stream_id, " version ", envelope.stream_version(),
-                         " cannot be folded: ", decoded.message()));
-      }
-      if (!folded.has_value()) {
-        // `initial` is moved at most once: only while `folded` is empty, which it never is again
-        // (and finish() reads `initial` only while `folded` is empty). The check cannot see that
-        // through the loop.
-        folded.emplace(cached != nullptr ? State(*cached)
-                                         : std::move(initial));  // NOLINT(bugprone-use-after-move)
-      }
-      folded = evolve(*std::move(folded), event);
-      version = envelope.stream_version();
-    }
-    if (page.size() < kLoadPageSize) break;
+                     store.ReadStream(stream_id, fold.version() + 1, kLoadPageSize));
+    ASSIGN_OR_RETURN(more, fold.Fold(page, evolve, limit));
   }
-  LoadedAggregate<State> loaded = finish();
-  // Only a state that moved on is cached again (the snapshot is shared, not copied).
-  if (cache != nullptr && loaded.version > cached_version) {
-    cache->Put(stream_id, loaded.state, loaded.version);
+  return internal::FinishLoad(std::move(fold), cached_version, stream_id, cache);
+}
+
+// LoadAggregate for several streams of one kind at once, in request order (ids may repeat):
+// one batched store read (EventStore::ReadStreams) for all of them, then one read per stream
+// for the rare stream longer than a page. For a command or query that needs many small
+// aggregates together (an order's lines' price streams or stock).
+template <typename Wrapper, typename State, typename Evolve>
+absl::StatusOr<std::vector<LoadedAggregate<State>>> LoadAggregates(
+    eventstore::EventStore& store, const std::vector<std::string>& stream_ids, const State& initial,
+    Evolve&& evolve, AggregateCache<State>* cache = nullptr) {
+  std::vector<internal::StreamFold<Wrapper, State>> folds;
+  std::vector<uint64_t> cached_versions;
+  std::vector<eventstore::StreamRead> reads;
+  folds.reserve(stream_ids.size());
+  for (const std::string& stream_id : stream_ids) {
+    auto [cached, cached_version] = internal::CachedStart(cache, stream_id);
+    folds.emplace_back(stream_id, initial, std::move(cached), cached_version);
+    cached_versions.push_back(cached_version);
+    reads.push_back({.stream_id = stream_id, .from_version = cached_version + 1});
+  }
+  ASSIGN_OR_RETURN(std::vector<std::vector<eventstore::EventEnvelope>> pages,
+                   store.ReadStreams(reads, kLoadPageSize));
+  std::vector<LoadedAggregate<State>> loaded;
+  loaded.reserve(stream_ids.size());
+  for (size_t i = 0; i < stream_ids.size(); ++i) {
+    ASSIGN_OR_RETURN(bool more, folds[i].Fold(pages[i], evolve, {}));
+    while (more) {
+      ASSIGN_OR_RETURN(std::vector<eventstore::EventEnvelope> page,
+                       store.ReadStream(stream_ids[i], folds[i].version() + 1, kLoadPageSize));
+      ASSIGN_OR_RETURN(more, folds[i].Fold(page, evolve, {}));
+    }
+    loaded.push_back(
+        internal::FinishLoad(std::move(folds[i]), cached_versions[i], stream_ids[i], cache));
   }
   return loaded;
 }

@@ -78,6 +78,7 @@ struct CommandOutcome {
   uint64_t version = 0;                // the stream's version after the command
   size_t appended = 0;                 // events appended by this call
   bool deduplicated = false;
+  uint64_t last_position = 0;  // global position of the last event appended by this call (or 0)
 };
 
 // The default occurred_at_of: leave occurred_at to the store.
@@ -189,7 +190,7 @@ absl::StatusOr<CommandOutcome<State>> ExecuteCommand(
       auto snapshot = std::make_shared<const State>(std::move(next));
       if (cache != nullptr) cache->Put(options.stream_id, snapshot, appended->last_version);
       return CommandOutcome<State>{std::move(snapshot), appended->last_version, decided.size(),
-                                   false};
+                                   false, appended->last_position};
     }
     const bool retry = appended.status().code() == absl::StatusCode::kAborted &&
                        options.expected_version == 0 && attempt < options.max_attempts;

@@ -216,6 +216,34 @@ TEST_F(CommandExecutorTest, CachedAggregatesSeeAppendsMadeByOthers) {
   EXPECT_EQ(cache.Get("c")->second, 4u);
 }
 
+TEST_F(CommandExecutorTest, LoadAggregatesFoldsEachStreamAsLoadAggregateDoes) {
+  AggregateCache<Counter> cache(size_t{1} << 20);
+  ASSERT_TRUE(Run({.stream_id = "a"}, IncrementBy(1)).ok());
+  ASSERT_TRUE(Run({.stream_id = "b"}, IncrementBy(5)).ok());
+  // Longer than one page of the batched read.
+  for (size_t i = 0; i <= kLoadPageSize; ++i) {
+    ASSERT_TRUE(Run({.stream_id = "long"}, IncrementBy(1)).ok());
+  }
+  ASSERT_TRUE(LoadAggregate<CounterEvent>(*store_, "a", Counter{}, &Evolve, {}, &cache).ok());
+  ASSERT_TRUE(Run({.stream_id = "a"}, IncrementBy(10)).ok());  // after "a" was cached
+
+  const std::vector<std::string> ids = {"a", "missing", "b", "a", "long"};
+  auto loaded = LoadAggregates<CounterEvent>(*store_, ids, Counter{}, &Evolve, &cache);
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  ASSERT_EQ(loaded->size(), ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    auto one = LoadAggregate<CounterEvent>(*store_, ids[i], Counter{}, &Evolve);
+    ASSERT_TRUE(one.ok()) << one.status();
+    EXPECT_EQ((*loaded)[i].version, one->version) << ids[i];
+    EXPECT_EQ((*loaded)[i].state->value, one->state->value) << ids[i];
+  }
+  EXPECT_EQ((*loaded)[0].state->value, 11);
+  EXPECT_EQ((*loaded)[1].version, 0u);
+  EXPECT_EQ((*loaded)[4].state->value, static_cast<int64_t>(kLoadPageSize) + 1);
+  EXPECT_EQ(cache.Get("a")->second, 3u);  // what moved on is cached again
+  EXPECT_EQ(cache.Get("long")->second, kLoadPageSize + 2);
+}
+
 TEST(AggregateCacheTest, EvictsLeastRecentlyUsedAndNeverGoesBack) {
   // Room for two entries: the limit is in bytes.
   AggregateCache<int> cache(2 * AggregateCache<int>::EntryBytes("a", 0));

@@ -269,6 +269,45 @@ TEST_F(EventStoreTest, ReadStreamSpansAppendsFromAnyVersion) {
   EXPECT_EQ(store_->GetStreamHead("unknown")->version, 0u);
 }
 
+TEST_F(EventStoreTest, ReadStreamsAnswersWhatReadStreamAnswersForEachRead) {
+  // "s" and "s2" share a prefix of their ids, not a stream-index prefix.
+  ASSERT_TRUE(AppendText("s", kNoStream, {"1", "2", "3"}).ok());
+  ASSERT_TRUE(AppendText("s2", kNoStream, {"x"}).ok());
+  ASSERT_TRUE(AppendText("s", 3, {"4", "5"}).ok());
+  ASSERT_TRUE(AppendText("a", kNoStream, {"y"}).ok());
+  const std::vector<StreamRead> reads = {{"s", 2}, {"unknown", 1}, {"s2", 0},
+                                         {"s", 6}, {"a", 1},       {"s", 1}};
+  // First with the heads in memory, then from disk after a reopen (tables and their filters).
+  for (int pass = 0; pass < 2; ++pass) {
+    SCOPED_TRACE(pass == 0 ? "heads in memory" : "after reopen");
+    auto batch = store_->ReadStreams(reads, 3);
+    ASSERT_TRUE(batch.ok()) << batch.status();
+    ASSERT_EQ(batch->size(), reads.size());
+    for (size_t i = 0; i < reads.size(); ++i) {
+      auto one = store_->ReadStream(reads[i].stream_id, reads[i].from_version, 3);
+      ASSERT_TRUE(one.ok());
+      ASSERT_EQ((*batch)[i].size(), one->size()) << i;
+      for (size_t e = 0; e < one->size(); ++e) {
+        EXPECT_EQ((*batch)[i][e].SerializeAsString(), (*one)[e].SerializeAsString());
+      }
+    }
+    ASSERT_EQ((*batch)[0].size(), 3u);
+    EXPECT_EQ(TextOf((*batch)[0][0]), "2");
+    EXPECT_EQ(TextOf((*batch)[0][2]), "4");
+    EXPECT_EQ((*batch)[0][2].global_position(), 5u);
+    EXPECT_TRUE((*batch)[1].empty());
+    EXPECT_EQ(TextOf((*batch)[2].at(0)), "x");
+    EXPECT_TRUE((*batch)[3].empty());
+    EXPECT_EQ(TextOf((*batch)[4].at(0)), "y");
+    EXPECT_EQ(TextOf((*batch)[5].at(2)), "3");
+    Reopen();
+  }
+  auto bad = store_->ReadStreams({{"s", 1}, {"", 1}}, 10);
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.status().message(), ::testing::HasSubstr("reads[1].stream_id"));
+  EXPECT_TRUE(store_->ReadStreams({}, 10)->empty());
+}
+
 TEST_F(EventStoreTest, AppendAllWritesEveryStreamOrNone) {
   ASSERT_TRUE(AppendText("claim-email:a@b.c", kNoStream, {"taken"}).ok());
 

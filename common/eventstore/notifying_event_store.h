@@ -41,6 +41,10 @@ class NotifyingEventStore final : public EventStore {
                                                         size_t max_count) override {
     return store_->ReadStream(stream_id, from_version, max_count);
   }
+  absl::StatusOr<std::vector<std::vector<EventEnvelope>>> ReadStreams(
+      const std::vector<StreamRead>& reads, size_t max_count) override {
+    return store_->ReadStreams(reads, max_count);
+  }
   absl::StatusOr<std::vector<EventEnvelope>> ReadAll(uint64_t from_position,
                                                      size_t max_count) override {
     return store_->ReadAll(from_position, max_count);

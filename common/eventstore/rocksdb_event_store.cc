@@ -19,6 +19,7 @@
 // seek into a region holding only tombstones (the caught-up relay polling from head + 1) walks
 // all of them. The index is loaded at open and gains a group's rows once its write landed.
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -263,36 +264,23 @@ class RocksDbEventStore final : public EventStore {
     return DecodeAll(raw);
   }
 
+  absl::StatusOr<std::vector<std::vector<EventEnvelope>>> ReadStreams(
+      const std::vector<StreamRead>& reads, size_t max_count) override {
+    ASSIGN_OR_RETURN(std::vector<std::vector<StoredEvent>> raw, ReadStreamsRaw(reads, max_count));
+    std::vector<std::vector<EventEnvelope>> events(raw.size());
+    for (size_t i = 0; i < raw.size(); ++i) {
+      ASSIGN_OR_RETURN(events[i], DecodeAll(raw[i]));
+    }
+    return events;
+  }
+
   absl::StatusOr<std::vector<StoredEvent>> ReadStreamRaw(const std::string& stream_id,
                                                          uint64_t from_version,
                                                          size_t max_count) override {
-    RETURN_IF_ERROR(ValidateStreamId(stream_id));
-    from_version = std::max<uint64_t>(from_version, 1);
-    if (KnownCommittedVersion(stream_id).value_or(UINT64_MAX) < from_version) {
-      return std::vector<StoredEvent>();  // nothing after it: no iterator needed
-    }
-    const std::string prefix = internal::StreamIndexPrefix(stream_id);
-    std::vector<StoredEvent> events;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, handles_[kStreamIndex]));
-    std::unique_ptr<rocksdb::Iterator> log;  // one for all the runs
-    for (it->Seek(internal::StreamIndexKey(stream_id, from_version));
-         it->Valid() && it->key().starts_with(prefix) && events.size() < max_count; it->Next()) {
-      const internal::StreamRun run =
-          internal::DecodeStreamRun(ToView(it->key()).substr(prefix.size()), ToView(it->value()));
-      const uint64_t first = std::max(from_version, run.first_version);
-      const uint64_t count =
-          std::min<uint64_t>(run.last_version - first + 1, max_count - events.size());
-      const size_t begin = events.size();
-      if (log == nullptr) log = NewLogIterator();
-      RETURN_IF_ERROR(
-          ReadLogRange(*log, run.first_position + (first - run.first_version), count, events));
-      for (size_t i = begin; i < events.size(); ++i) {
-        events[i].stream_id = stream_id;
-        events[i].stream_version = first + (i - begin);
-      }
-    }
-    RETURN_IF_ERROR(FromRocks(it->status(), "event store read stream index"));
-    return events;
+    ASSIGN_OR_RETURN(
+        std::vector<std::vector<StoredEvent>> raw,
+        ReadStreamsRaw({{.stream_id = stream_id, .from_version = from_version}}, max_count));
+    return std::move(raw.front());
   }
 
   absl::StatusOr<std::vector<StoredEvent>> ReadAllRaw(uint64_t from_position,
@@ -308,7 +296,8 @@ class RocksDbEventStore final : public EventStore {
     RETURN_IF_ERROR(ValidateStreamId(stream_id));
     // The head is the stream's last index entry.
     const std::string prefix = internal::StreamIndexPrefix(stream_id);
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, handles_[kStreamIndex]));
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(StreamIndexReadOptions(), handles_[kStreamIndex]));
     it->SeekForPrev(internal::StreamIndexKey(stream_id, UINT64_MAX));
     RETURN_IF_ERROR(FromRocks(it->status(), "event store read stream head"));
     StreamHead head;
@@ -444,10 +433,93 @@ class RocksDbEventStore final : public EventStore {
     heads_share_->set_bytes(heads_bytes_);
   }
 
+  // The batched read behind ReadStream(s)(Raw). A read whose stream's head is in memory and
+  // committed below its from_version needs no disk access ("anything after version n?" for a
+  // cached aggregate). The others' runs come from one iterator over the stream index, seeking in
+  // key order (prefix Bloom filters skip the tables that hold no run of the stream), and their
+  // events from one MultiGet on the log.
+  absl::StatusOr<std::vector<std::vector<StoredEvent>>> ReadStreamsRaw(
+      const std::vector<StreamRead>& reads, size_t max_count) {
+    for (size_t i = 0; i < reads.size(); ++i) {
+      RETURN_IF_ERROR(ValidateStreamId(
+          reads[i].stream_id,
+          reads.size() == 1 ? std::string("stream_id") : absl::StrCat("reads[", i, "].stream_id")));
+    }
+    std::vector<std::vector<StoredEvent>> result(reads.size());
+    std::vector<std::pair<std::string, size_t>> seeks;  // (index key to seek, read)
+    {
+      std::lock_guard lock(mu_);
+      for (size_t i = 0; i < reads.size(); ++i) {
+        const uint64_t from = std::max<uint64_t>(reads[i].from_version, 1);
+        if (KnownCommittedVersionLocked(reads[i].stream_id).value_or(UINT64_MAX) >= from) {
+          seeks.emplace_back(internal::StreamIndexKey(reads[i].stream_id, from), i);
+        }
+      }
+    }
+    if (seeks.empty() || max_count == 0) return result;
+    std::sort(seeks.begin(), seeks.end());
+
+    struct LogSlot {
+      uint64_t position;
+      size_t read;
+      uint64_t stream_version;
+    };
+    std::vector<LogSlot> slots;
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(StreamIndexReadOptions(), handles_[kStreamIndex]));
+    for (const auto& [key, read] : seeks) {
+      const std::string prefix = internal::StreamIndexPrefix(reads[read].stream_id);
+      const uint64_t from = std::max<uint64_t>(reads[read].from_version, 1);
+      size_t count = 0;
+      for (it->Seek(key); it->Valid() && it->key().starts_with(prefix) && count < max_count;
+           it->Next()) {
+        const internal::StreamRun run =
+            internal::DecodeStreamRun(ToView(it->key()).substr(prefix.size()), ToView(it->value()));
+        for (uint64_t version = std::max(from, run.first_version);
+             version <= run.last_version && count < max_count; ++version, ++count) {
+          slots.push_back({run.first_position + (version - run.first_version), read, version});
+        }
+      }
+      RETURN_IF_ERROR(FromRocks(it->status(), "event store read stream index"));
+    }
+    if (slots.empty()) return result;
+
+    // Positions grow with versions, so in position order each read's events come in version order.
+    std::sort(slots.begin(), slots.end(),
+              [](const LogSlot& a, const LogSlot& b) { return a.position < b.position; });
+    std::vector<std::string> keys;
+    keys.reserve(slots.size());
+    for (const LogSlot& slot : slots) keys.push_back(EncodeBigEndian64(slot.position));
+    std::vector<rocksdb::Slice> key_slices(keys.begin(), keys.end());
+    std::vector<rocksdb::PinnableSlice> values(slots.size());
+    std::vector<rocksdb::Status> statuses(slots.size());
+    db_->MultiGet({}, handles_[kLog], slots.size(), key_slices.data(), values.data(),
+                  statuses.data(), /*sorted_input=*/true);
+    for (size_t i = 0; i < slots.size(); ++i) {
+      if (statuses[i].IsNotFound()) {
+        return absl::DataLossError(absl::StrCat(
+            "stream ", reads[slots[i].read].stream_id, " version ", slots[i].stream_version,
+            " is indexed at position ", slots[i].position, ", which the log does not hold"));
+      }
+      RETURN_IF_ERROR(FromRocks(statuses[i], "event store read log"));
+      result[slots[i].read].push_back({slots[i].position, reads[slots[i].read].stream_id,
+                                       slots[i].stream_version, values[i].ToString()});
+    }
+    return result;
+  }
+
+  // Reads of the stream index stay within one stream's keys, which lets its prefix Bloom
+  // filters skip the tables that hold none of them.
+  static rocksdb::ReadOptions StreamIndexReadOptions() {
+    rocksdb::ReadOptions options;
+    options.prefix_same_as_start = true;
+    return options;
+  }
+
   // The stream's version from its in-memory head, when that head is known and committed (the
-  // common case when loading a cached aggregate: "is there anything after version n?").
-  absl::optional<uint64_t> KnownCommittedVersion(const std::string& stream_id) {
-    std::lock_guard lock(mu_);
+  // common case when loading a cached aggregate: "is there anything after version n?"). Called
+  // under mu_.
+  absl::optional<uint64_t> KnownCommittedVersionLocked(const std::string& stream_id) {
     auto it = heads_.find(stream_id);
     if (it == heads_.end() || it->second.last_position > committed_position_.load()) {
       return absl::nullopt;
@@ -692,13 +764,20 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(const EventStoreOpt
       table_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
     }
     if (options.memory != nullptr) options.memory->ConfigureTable(table_options);
-    family_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
     if (family == kColumnFamilyNames[kStreamIndex]) {
       // Appends to many streams interleave, so consecutive index keys land far apart in the
       // skip list; a per-stream insert hint makes each stream's next entry an O(1) insert.
       family_options.memtable_insert_with_hint_prefix_extractor =
           internal::NewStreamPrefixTransform();
+      // Every read of the index is within one stream (StreamIndexReadOptions): Bloom filters on
+      // the stream prefix let a seek skip the memtable and the tables without it — most of them
+      // for a stream written once, as a price list's per-SKU stream is.
+      family_options.prefix_extractor = internal::NewStreamPrefixTransform();
+      family_options.memtable_prefix_bloom_size_ratio = 0.02;
+      table_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+      table_options.whole_key_filtering = false;
     }
+    family_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
     families.emplace_back(name, family_options);
   }
   RETURN_IF_ERROR(storage::CreateDatabaseDirectory(options.path));

@@ -84,10 +84,10 @@
 
 namespace sales::projection {
 
-// The wake_batch_delay of a feed-only read model that serves dashboards (not its writer's
-// read-your-writes): the wait that bounds a live Kafka batch (max_batch_wait's default), so that
-// a live batch gathers enough events to spread the writes of the rows they share (the funnel's
-// counter cells: ~30 rows per batch, however small) over many of them.
+// The wake_batch_delay of a feed-only read model that serves dashboards or lists (not its
+// writer's read-your-writes): the wait that bounds a live Kafka batch (max_batch_wait's default),
+// so that a live batch gathers enough events to spread the writes of the rows they share (the
+// funnel's counter cells: ~30 rows per batch, however small) over many of them.
 inline constexpr absl::Duration kDashboardWakeBatchDelay = absl::Milliseconds(20);
 
 struct ProjectionRunnerOptions {

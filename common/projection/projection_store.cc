@@ -15,6 +15,7 @@
 #include "common/storage/rocksdb_util.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
+#include "rocksdb/snapshot.h"
 #include "rocksdb/table.h"
 
 namespace sales::projection {
@@ -578,10 +579,10 @@ absl::StatusOr<std::optional<absl::string_view>> ProjectionStore::LatestRowView(
   return absl::string_view(scratch);
 }
 
-absl::StatusOr<std::optional<std::string>> ProjectionStore::GetRaw(rocksdb::ColumnFamilyHandle* cf,
-                                                                   absl::string_view key) {
+absl::StatusOr<std::optional<std::string>> ProjectionStore::GetRaw(
+    rocksdb::ColumnFamilyHandle* cf, absl::string_view key, const rocksdb::ReadOptions& options) {
   std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf, ToSlice(key), &value);
+  rocksdb::Status s = db_->Get(options, cf, ToSlice(key), &value);
   if (s.IsNotFound()) return std::nullopt;
   RETURN_IF_ERROR(FromRocks(s, "projection store get"));
   return value;
@@ -651,6 +652,24 @@ absl::StatusOr<uint64_t> ProjectionStore::FeedPosition(absl::string_view source)
 
 absl::StatusOr<std::optional<std::string>> ProjectionStore::Get(absl::string_view key) {
   return GetRaw(model_cf_, key);
+}
+
+absl::StatusOr<ProjectionStore::RowsAtFeedPosition> ProjectionStore::GetAtFeedPosition(
+    absl::string_view source, const std::vector<std::string>& keys) {
+  rocksdb::ManagedSnapshot snapshot(db_.get());
+  rocksdb::ReadOptions options;
+  options.snapshot = snapshot.snapshot();
+  RowsAtFeedPosition result;
+  const std::string feed_key = FeedKey(source);
+  ASSIGN_OR_RETURN(std::optional<std::string> position, GetRaw(runner_cf_, feed_key, options));
+  if (position.has_value()) {
+    ASSIGN_OR_RETURN(result.next_feed_position, ParseNumber<uint64_t>(*position, feed_key));
+  }
+  result.rows.reserve(keys.size());
+  for (const std::string& key : keys) {
+    ASSIGN_OR_RETURN(result.rows.emplace_back(), GetRaw(model_cf_, key, options));
+  }
+  return result;
 }
 
 absl::Status ProjectionStore::Scan(

@@ -155,6 +155,15 @@ class ProjectionStore {
 
   // Committed read model, for queries.
   absl::StatusOr<std::optional<std::string>> Get(absl::string_view key);
+  // Rows of the committed read model and the next position to read from `source`'s feed, from
+  // one snapshot: the rows are exactly the fold of the feed's events before that position (for a
+  // caller that adds what it knows was appended since, e.g. leads' open loads).
+  struct RowsAtFeedPosition {
+    uint64_t next_feed_position = 1;
+    std::vector<std::optional<std::string>> rows;  // in key order as asked
+  };
+  absl::StatusOr<RowsAtFeedPosition> GetAtFeedPosition(absl::string_view source,
+                                                       const std::vector<std::string>& keys);
   // Calls `visit` for every key starting with `prefix`, in key order, until it returns false.
   absl::Status Scan(
       absl::string_view prefix,
@@ -181,8 +190,9 @@ class ProjectionStore {
   ProjectionStore(std::unique_ptr<rocksdb::DB> db,
                   std::vector<rocksdb::ColumnFamilyHandle*> handles,
                   const ProjectionStoreOptions& options);
-  absl::StatusOr<std::optional<std::string>> GetRaw(rocksdb::ColumnFamilyHandle* cf,
-                                                    absl::string_view key);
+  absl::StatusOr<std::optional<std::string>> GetRaw(
+      rocksdb::ColumnFamilyHandle* cf, absl::string_view key,
+      const rocksdb::ReadOptions& options = rocksdb::ReadOptions());
   // Whether the family holds no key.
   bool FamilyEmpty(rocksdb::ColumnFamilyHandle* cf);
   // Deletes every key of the family.

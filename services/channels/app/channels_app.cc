@@ -360,19 +360,20 @@ absl::StatusOr<v1::EligibilityVerdict> ChannelsApp::CheckOrderEligibility(
   const v1::Channel* channel = channels.Find(order.channel_id());
   RETURN_IF_ERROR(channels.status());
   if (channel == nullptr) return ChannelNotFound(order.channel_id());
-  // The lines' SKUs' price streams (cached), merged into the channel the check reads.
-  std::vector<std::shared_ptr<const v1::Channel>> kept;
-  std::vector<const v1::Channel*> prices;
+  // The lines' SKUs' price streams (cached; the others read from the store in one batch),
+  // merged into the channel the check reads.
+  std::vector<std::string> price_streams;
   absl::flat_hash_set<std::string> skus;
   for (const v1::OrderCheckLine& line : order.lines()) {
-    if (!skus.insert(line.sku()).second) continue;
-    ASSIGN_OR_RETURN(auto loaded,
-                     eventsourcing::LoadAggregate<v1::ChannelEvent>(
-                         *options_.store, PriceStreamId(order.channel_id(), line.sku()),
-                         v1::Channel(), &EvolveChannel, {}, &prices_));
-    prices.push_back(loaded.state.get());
-    kept.push_back(std::move(loaded.state));
+    if (skus.insert(line.sku()).second) {
+      price_streams.push_back(PriceStreamId(order.channel_id(), line.sku()));
+    }
   }
+  ASSIGN_OR_RETURN(auto loaded,
+                   eventsourcing::LoadAggregates<v1::ChannelEvent>(
+                       *options_.store, price_streams, v1::Channel(), &EvolveChannel, &prices_));
+  std::vector<const v1::Channel*> prices;
+  for (const auto& price_stream : loaded) prices.push_back(price_stream.state.get());
   const v1::Channel view = PriceDecisionView(*channel, prices);
   Loaded<v1::Product, v1::ProductEvent> products(*options_.store, products_, &EvolveProduct,
                                                  &ProductStreamId, &ProductExists);

@@ -3,10 +3,11 @@
 // from RocksDB on a miss) — against the same check of the pure function on the same aggregates
 // in memory, the baseline of the same run. Also prints what a SetChannelPrice costs as the
 // channel's price list grows (each SKU's prices are a stream of their own: it should not grow).
+// The store and the app share one memory budget, salesd's default unless --memory_budget_mb.
 //
 //   ninja -C build channels_app_benchmark &&
 //   build/services/channels/channels_app_benchmark [--channels=20] [--prices=2000]
-//       [--skus=10000] [--orders=5000]
+//       [--skus=10000] [--orders=5000] [--memory_budget_mb=512]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -21,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/eventstore/event_store.h"
+#include "common/memory/memory_budget.h"
 #include "common/testing/temp_dir.h"
 #include "common/time/civil_date.h"
 #include "services/channels/app/channels_app.h"
@@ -69,14 +71,17 @@ int Fail(const absl::Status& status, const char* what) {
   return 1;
 }
 
-int Run(int channel_count, int prices, int skus, int orders) {
+int Run(int channel_count, int prices, int skus, int orders, size_t memory_budget_bytes) {
   sales::testing::TempDir dir;
-  auto store =
-      eventstore::EventStore::Open({.path = dir.path() + "/events", .service = "channels"});
+  memory::MemoryBudget budget(memory_budget_bytes, nullptr);
+  auto store = eventstore::EventStore::Open(
+      {.path = dir.path() + "/events", .service = "channels", .memory = &budget});
   if (!store.ok()) return Fail(store.status(), "store");
   org::StaticOrgView org(org::testing::TestOrg());
-  auto app = ChannelsApp::Create(
-      {.store = store->get(), .org = &org, .read_model_path = dir.path() + "/read-model"});
+  auto app = ChannelsApp::Create({.store = store->get(),
+                                  .org = &org,
+                                  .read_model_path = dir.path() + "/read-model",
+                                  .memory = &budget});
   if (!app.ok()) return Fail(app.status(), "app");
   const CallOrigin origin{.correlation_id = "bench"};
 
@@ -224,6 +229,7 @@ int main(int argc, char** argv) {
   using sales::channels::Flag;
   const int skus = Flag(argc, argv, "--skus", 10'000);
   const int prices = std::min(skus, Flag(argc, argv, "--prices", 2'000));
-  return sales::channels::Run(Flag(argc, argv, "--channels", 20), prices, skus,
-                              Flag(argc, argv, "--orders", 5'000));
+  return sales::channels::Run(
+      Flag(argc, argv, "--channels", 20), prices, skus, Flag(argc, argv, "--orders", 5'000),
+      static_cast<size_t>(Flag(argc, argv, "--memory_budget_mb", 512)) << 20);
 }

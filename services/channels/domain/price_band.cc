@@ -4,23 +4,11 @@
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
+#include "common/money/rounding.h"
 
 namespace sales::channels {
-namespace {
 
-// numerator / denominator rounded half-even; denominator > 0.
-int64_t DivideHalfEven(__int128 numerator, __int128 denominator) {
-  const bool negative = numerator < 0;
-  const __int128 magnitude = negative ? -numerator : numerator;
-  __int128 quotient = magnitude / denominator;
-  const __int128 twice_remainder = 2 * (magnitude % denominator);
-  if (twice_remainder > denominator || (twice_remainder == denominator && quotient % 2 == 1)) {
-    ++quotient;
-  }
-  return static_cast<int64_t>(negative ? -quotient : quotient);
-}
-
-}  // namespace
+using money::DivideHalfEven;
 
 BandCheck CheckPriceBand(int64_t list_units, int64_t price_units, int32_t band_bp) {
   if (list_units == 0) return {.within = price_units == 0};

@@ -27,6 +27,7 @@
 #include "common/status/status_macros.h"
 #include "common/time/proto_time.h"
 #include "sales/leads/v1/events.pb.h"
+#include "services/leads/app/open_load_overlay.h"
 #include "services/leads/app/read_model.h"
 #include "services/leads/domain/follow_up.h"
 #include "services/leads/domain/lead.h"
@@ -62,6 +63,8 @@ constexpr int kMaxCaptureAttempts = 8;
 constexpr absl::Duration kCaptureRetryBackoff = absl::Milliseconds(1);
 constexpr size_t kMaxOverduePerScan = 10'000;
 constexpr absl::Duration kLoadsCatchUpTimeout = absl::Seconds(1);
+// Open-load changes held for the read model beyond which an assignment by load waits for it.
+constexpr size_t kMaxPendingLoadChanges = 100'000;
 // How long a command waits for the org replica when it names something the replica lacks.
 constexpr absl::Duration kOrgCatchUpTimeout = absl::Seconds(2);
 constexpr v1::SalesStep kSteps[] = {v1::SALES_STEP_VISIT,           v1::SALES_STEP_NEEDS_ANALYSIS,
@@ -179,12 +182,16 @@ class LeadsAppImpl final : public LeadsApp {
 
   // Opens the read model and starts following the store.
   absl::Status OpenReadModel() {
-    ASSIGN_OR_RETURN(runner_, projection::ProjectionRunner::Create(
-                                  &projection_, {.path = options_.read_model_path,
-                                                 .sources = {read_model_source_},
-                                                 .dead_letters = options_.dead_letters,
-                                                 .metrics = options_.metrics,
-                                                 .store = {.memory = options_.memory}}));
+    ASSIGN_OR_RETURN(runner_,
+                     projection::ProjectionRunner::Create(
+                         &projection_, {.path = options_.read_model_path,
+                                        .sources = {read_model_source_},
+                                        .dead_letters = options_.dead_letters,
+                                        .metrics = options_.metrics,
+                                        .store = {.memory = options_.memory},
+                                        // No command waits for it (OpenLoadOverlay):
+                                        // live batches gather like a dashboard's.
+                                        .wake_batch_delay = projection::kDashboardWakeBatchDelay}));
     model_ = std::make_unique<LeadsReadModel>(&runner_->store(), options_.list_scan_limit);
     runner_->Start();
     return absl::OkStatus();
@@ -491,14 +498,7 @@ class LeadsAppImpl final : public LeadsApp {
     RepLoads loads;
     if constexpr (std::is_same_v<Command, v1::AssignLeadRequest>) {
       if (command.rep_id().empty()) {
-        // Loads come from the read model: let it catch up with what is committed (briefly).
-        absl::Status caught_up = runner_->AwaitFeedHeads(kLoadsCatchUpTimeout);
-        if (!caught_up.ok()) {
-          log::Warn("leads.assign.loads_behind", {{"error", caught_up.ToString()}});
-        }
-        std::vector<std::string> reps;
-        for (const org::v1::Rep& rep : org.organisation->reps()) reps.push_back(rep.rep_id());
-        ASSIGN_OR_RETURN(loads, model_->OpenLoads(reps));
+        ASSIGN_OR_RETURN(loads, CurrentOpenLoads(*org.organisation));
       }
     }
     const absl::Time now = options_.clock();
@@ -509,10 +509,35 @@ class LeadsAppImpl final : public LeadsApp {
                               .settings = EffectiveSettings(*settings),
                               .open_loads = loads};
     absl::MutexLock lock(&StreamLock(options.stream_id));
-    return eventsourcing::ExecuteCommand<v1::LeadEvent>(
+    std::string owner_before;  // of the state the (last) decision was made on
+    absl::StatusOr<CommandOutcome<v1::Lead>> outcome = eventsourcing::ExecuteCommand<v1::LeadEvent>(
         store_, options, v1::Lead(), &EvolveLead,
-        [&](const v1::Lead& lead) { return Decide(lead, command, context); }, &DealIdOf,
-        &lead_cache_, OccurredAtOfEvent(now));
+        [&](const v1::Lead& lead) {
+          owner_before = OpenOwner(lead);
+          return Decide(lead, command, context);
+        },
+        &DealIdOf, &lead_cache_, OccurredAtOfEvent(now));
+    if (outcome.ok() && outcome->appended > 0) {
+      open_load_changes_.Record(outcome->last_position, owner_before, OpenOwner(*outcome->state));
+    }
+    return outcome;
+  }
+
+  // Every rep's open leads as of the store's head: the read model's counts and the changes
+  // appended since (OpenLoadOverlay). Only when the read model lags far behind does it wait for
+  // it (briefly), which keeps the changes held in memory bounded.
+  absl::StatusOr<RepLoads> CurrentOpenLoads(const org::v1::SalesOrganisation& org) {
+    if (open_load_changes_.pending() > kMaxPendingLoadChanges) {
+      absl::Status caught_up = runner_->AwaitFeedHeads(kLoadsCatchUpTimeout);
+      if (!caught_up.ok()) {
+        log::Warn("leads.assign.loads_behind", {{"error", caught_up.ToString()}});
+      }
+    }
+    std::vector<std::string> reps;
+    for (const org::v1::Rep& rep : org.reps()) reps.push_back(rep.rep_id());
+    ASSIGN_OR_RETURN(LeadsReadModel::CountedLoads counted, model_->OpenLoads(reps, options_.topic));
+    open_load_changes_.AddTo(counted.next_feed_position, counted.loads);
+    return std::move(counted.loads);
   }
 
   static const std::string& LeadIdOf(const MergeDuplicateCommand& command) {
@@ -697,6 +722,7 @@ class LeadsAppImpl final : public LeadsApp {
   LeadsReadModelProjection projection_;
   std::unique_ptr<projection::ProjectionRunner> runner_;
   std::unique_ptr<LeadsReadModel> model_;
+  OpenLoadOverlay open_load_changes_;  // recorded by DecideOnLead, added by CurrentOpenLoads
   AggregateCache<v1::Lead> lead_cache_;
   AggregateCache<v1::PipelineSettingsState> settings_cache_;
   SettingsSnapshots settings_;

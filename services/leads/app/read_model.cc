@@ -52,8 +52,10 @@ std::vector<std::string> IndexKeys(const v1::Lead& lead) {
   if (!lead.team_id().empty()) {
     keys.push_back(absl::StrCat("xt/", lead.team_id(), "/", Num(lead.stage(), 2), "/", id));
   }
+  if (const std::string& owner = OpenOwner(lead); !owner.empty()) {
+    keys.push_back(absl::StrCat("xo/", owner, "/", id));
+  }
   if (IsOpen(lead)) {
-    if (!lead.rep_id().empty()) keys.push_back(absl::StrCat("xo/", lead.rep_id(), "/", id));
     if (std::optional<FollowUpDueBasis> basis = DueBasis(lead)) {
       keys.push_back(DueKey("d", *basis, lead));
       if (!lead.overdue_reported()) keys.push_back(DueKey("u", *basis, lead));
@@ -421,13 +423,18 @@ absl::StatusOr<std::vector<v1::GetLeadResponse>> LeadsReadModel::OpenLeadsOfTeam
   return rows;
 }
 
-absl::StatusOr<RepLoads> LeadsReadModel::OpenLoads(const std::vector<std::string>& rep_ids) const {
-  RepLoads loads;
-  for (const std::string& rep_id : rep_ids) {
-    ASSIGN_OR_RETURN(std::optional<std::string> stored, store_->Get(OpenLoadKey(rep_id)));
-    ASSIGN_OR_RETURN(loads[rep_id], ParseCounter(stored));
+absl::StatusOr<LeadsReadModel::CountedLoads> LeadsReadModel::OpenLoads(
+    const std::vector<std::string>& rep_ids, absl::string_view source) const {
+  std::vector<std::string> keys;
+  keys.reserve(rep_ids.size());
+  for (const std::string& rep_id : rep_ids) keys.push_back(OpenLoadKey(rep_id));
+  ASSIGN_OR_RETURN(projection::ProjectionStore::RowsAtFeedPosition read,
+                   store_->GetAtFeedPosition(source, keys));
+  CountedLoads counted{.next_feed_position = read.next_feed_position};
+  for (size_t i = 0; i < rep_ids.size(); ++i) {
+    ASSIGN_OR_RETURN(counted.loads[rep_ids[i]], ParseCounter(read.rows[i]));
   }
-  return loads;
+  return counted;
 }
 
 absl::StatusOr<std::vector<std::string>> LeadsReadModel::UnreportedDueLeads(

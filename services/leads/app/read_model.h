@@ -81,8 +81,14 @@ class LeadsReadModel {
   absl::StatusOr<std::vector<v1::GetLeadResponse>> OpenLeadsOfTeam(
       const std::string& team_id) const;
 
-  // Number of open leads per rep, for the given reps (absent reps count 0).
-  absl::StatusOr<RepLoads> OpenLoads(const std::vector<std::string>& rep_ids) const;
+  // Number of open leads per rep, for the given reps (absent reps count 0), as folded from the
+  // events of `source`'s feed before `next_feed_position` (one snapshot).
+  struct CountedLoads {
+    RepLoads loads;
+    uint64_t next_feed_position = 1;
+  };
+  absl::StatusOr<CountedLoads> OpenLoads(const std::vector<std::string>& rep_ids,
+                                         absl::string_view source) const;
 
   // Ids of up to `limit` open leads whose follow-up was due at or before `now` under `settings`
   // and whose overdue episode is not reported yet, earliest due first.

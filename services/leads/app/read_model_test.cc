@@ -59,6 +59,7 @@ class ReadModelTest : public LeadsAppTest {
     disqualify.set_reason("no budget");
     ASSERT_TRUE(app_->DisqualifyLead(disqualify, origin_).ok());
     Advance(absl::Hours(24 * 12));  // past due: the scanner reports, and marks rows reported
+    WaitForReadModel();             // the scanner reads the due leads from the read model
     auto scanned = app_->ScanOverdue();
     ASSERT_TRUE(scanned.ok()) << scanned.status();
     EXPECT_GT(*scanned, 0);

@@ -64,6 +64,9 @@ std::string LeadStreamId(absl::string_view lead_id);
 bool IsClosedStage(v1::LeadStage stage);
 // Captured and not closed.
 bool IsOpen(const v1::Lead& lead);
+// The rep whose open-lead load (assignment by load) the lead counts in: its owner while it is
+// open; "" for none.
+const std::string& OpenOwner(const v1::Lead& lead);
 // 100 for a won deal, 0 for a lost one; else the override if set, else the default of the
 // current step; 0 before conversion.
 int32_t EffectiveProbability(const v1::Lead& lead, const v1::PipelineSettings& settings);

@@ -91,6 +91,11 @@ bool IsOpen(const v1::Lead& lead) {
   return !lead.lead_id().empty() && !IsClosedStage(lead.stage());
 }
 
+const std::string& OpenOwner(const v1::Lead& lead) {
+  static const std::string* const kNone = new std::string();
+  return IsOpen(lead) ? lead.rep_id() : *kNone;
+}
+
 int32_t EffectiveProbability(const v1::Lead& lead, const v1::PipelineSettings& settings) {
   // A closed deal's outcome is known: won is certain, lost is nothing.
   if (lead.stage() == v1::LEAD_STAGE_WON) return 100;

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "common/money/rounding.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
 #include "services/projections/funnel/model/counter_row.h"
@@ -278,18 +279,6 @@ const std::vector<std::pair<int, int>>& ConversionPairs() {
   return *pairs;
 }
 
-// Minor units × percent → minor units, rounded half-even.
-int64_t PercentOf(int64_t units_times_percent) {
-  int64_t quotient = units_times_percent / 100;
-  int64_t remainder = units_times_percent % 100;
-  if (remainder < 0) {
-    remainder += 100;
-    --quotient;
-  }
-  if (remainder > 50 || (remainder == 50 && quotient % 2 != 0)) ++quotient;
-  return quotient;
-}
-
 // `row` is empty and may live on an Arena (then everything added to it does too).
 void BuildRow(int dimension, absl::string_view value, const CellCounters& flows,
               const CounterRow& stock, v1::FunnelRow& row) {
@@ -334,7 +323,8 @@ void BuildRow(int dimension, absl::string_view value, const CellCounters& flows,
     pipeline.set_units(units);
     pipeline.set_currency(currency);
     common::v1::Money& weighted = *row.add_weighted_pipeline();
-    weighted.set_units(PercentOf(stock.Get(Slot(SlotKind::kWeighted, SubOf(slot)))));
+    weighted.set_units(
+        money::DivideHalfEven(stock.Get(Slot(SlotKind::kWeighted, SubOf(slot))), 100));
     weighted.set_currency(currency);
   }
   row.set_overdue_now(stock.Get(Slot(SlotKind::kOverdueNow)));
