@@ -70,6 +70,9 @@ struct CommandOptions {
   // when the decision appends events. A claim already taken refuses the command with
   // ALREADY_EXISTS naming its stream, and nothing is written.
   std::vector<eventstore::AppendRequest> claims;
+  // AppendRequest::keep_in_index for the command's append: for small streams that are read cold
+  // many at a time (a price list's per-SKU streams).
+  bool keep_in_index = false;
 };
 
 template <typename State>
@@ -161,7 +164,8 @@ absl::StatusOr<CommandOutcome<State>> ExecuteCommand(
     eventstore::AppendRequest request{.stream_id = options.stream_id,
                                       .expected_version = static_cast<int64_t>(loaded.version),
                                       .idempotency_key = options.idempotency_key,
-                                      .idempotency_fingerprint = options.idempotency_fingerprint};
+                                      .idempotency_fingerprint = options.idempotency_fingerprint,
+                                      .keep_in_index = options.keep_in_index};
     State next = *loaded.state;  // the one copy: the loaded snapshot is shared with the cache
     loaded.state.reset();
     for (const Wrapper& event : decided) {

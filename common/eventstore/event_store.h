@@ -83,7 +83,14 @@ struct AppendRequest {
   // When empty the store uses the stream id, expected version and the events' types and
   // payload bytes (not their generated ids or times).
   std::string idempotency_fingerprint;
+  // Optional: when the append is one event of at most kMaxKeptInIndexBytes, its stored bytes are
+  // also kept in the stream's index entry, and ReadStreams finds the event there without a
+  // lookup in the log — one block read instead of two for a stream read cold. For small streams
+  // read many at a time (a price list's per-SKU streams); it costs the event's bytes twice.
+  bool keep_in_index = false;
 };
+
+inline constexpr size_t kMaxKeptInIndexBytes = 1024;
 
 // Several streams appended atomically, in one WriteBatch: either every stream's expected
 // version holds and all their events are written, or nothing is. For a decision that touches more
@@ -160,8 +167,9 @@ class EventStore {
 
   // Several streams at once: for each read, what ReadStream(stream_id, from_version, max_count)
   // answers, in request order. Cheaper than one ReadStream per stream when many streams are read
-  // together (one pass over the stream index, one batched lookup in the log). Repeated streams
-  // are allowed; INVALID_ARGUMENT names "reads[i].stream_id" for a bad id.
+  // together (one pass over the stream index, one batched lookup in the log for the events not
+  // kept in the index: AppendRequest::keep_in_index). Repeated streams are allowed;
+  // INVALID_ARGUMENT names "reads[i].stream_id" for a bad id.
   virtual absl::StatusOr<std::vector<std::vector<EventEnvelope>>> ReadStreams(
       const std::vector<StreamRead>& reads, size_t max_count) = 0;
 

@@ -308,6 +308,37 @@ TEST_F(EventStoreTest, ReadStreamsAnswersWhatReadStreamAnswersForEachRead) {
   EXPECT_TRUE(store_->ReadStreams({}, 10)->empty());
 }
 
+TEST_F(EventStoreTest, AnEventKeptInTheIndexReadsTheSameAsFromTheLog) {
+  auto append = [&](const std::string& stream, int64_t expected, std::vector<std::string> texts,
+                    bool keep) {
+    AppendRequest request{.stream_id = stream, .expected_version = expected, .keep_in_index = keep};
+    for (const std::string& text : texts) request.events.push_back(TextEvent(text));
+    return store_->Append(std::move(request));
+  };
+  ASSERT_TRUE(append("p", kNoStream, {"price 1"}, true).ok());
+  ASSERT_TRUE(append("p", 1, {"price 2", "price 3"}, true).ok());  // two events: not kept
+  ASSERT_TRUE(append("p", 3, {"price 4"}, true).ok());
+  ASSERT_TRUE(append("q", kNoStream, {std::string(2000, 'x')}, true).ok());  // too large to keep
+  for (int pass = 0; pass < 2; ++pass) {
+    SCOPED_TRACE(pass == 0 ? "memtable" : "after reopen");
+    auto batch = store_->ReadStreams({{"p", 1}, {"q", 1}, {"p", 4}}, 10);
+    ASSERT_TRUE(batch.ok()) << batch.status();
+    auto p = store_->ReadStream("p", 1, 10);
+    auto q = store_->ReadStream("q", 1, 10);
+    ASSERT_EQ((*batch)[0].size(), 4u);
+    for (size_t i = 0; i < 4; ++i) {
+      EXPECT_EQ((*batch)[0][i].SerializeAsString(), (*p)[i].SerializeAsString()) << i;
+    }
+    EXPECT_EQ((*batch)[1].at(0).SerializeAsString(), q->at(0).SerializeAsString());
+    EXPECT_EQ(TextOf((*batch)[2].at(0)), "price 4");
+    EXPECT_EQ((*batch)[2].at(0).stream_version(), 4u);
+    // The head (and the hash chain it carries) is unchanged by the kept copy.
+    auto raw = store_->ReadStreamRaw("p", 1, 10);
+    EXPECT_EQ(store_->GetStreamHead("p")->last_event_hash, EventHash(raw->back().bytes));
+    Reopen();
+  }
+}
+
 TEST_F(EventStoreTest, AppendAllWritesEveryStreamOrNone) {
   ASSERT_TRUE(AppendText("claim-email:a@b.c", kNoStream, {"taken"}).ok());
 

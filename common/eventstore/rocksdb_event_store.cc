@@ -266,7 +266,9 @@ class RocksDbEventStore final : public EventStore {
 
   absl::StatusOr<std::vector<std::vector<EventEnvelope>>> ReadStreams(
       const std::vector<StreamRead>& reads, size_t max_count) override {
-    ASSIGN_OR_RETURN(std::vector<std::vector<StoredEvent>> raw, ReadStreamsRaw(reads, max_count));
+    ASSIGN_OR_RETURN(std::vector<std::vector<StoredEvent>> raw,
+                     ReadStreamsRaw(reads, max_count,
+                                    /*use_kept_events=*/true));
     std::vector<std::vector<EventEnvelope>> events(raw.size());
     for (size_t i = 0; i < raw.size(); ++i) {
       ASSIGN_OR_RETURN(events[i], DecodeAll(raw[i]));
@@ -279,7 +281,8 @@ class RocksDbEventStore final : public EventStore {
                                                          size_t max_count) override {
     ASSIGN_OR_RETURN(
         std::vector<std::vector<StoredEvent>> raw,
-        ReadStreamsRaw({{.stream_id = stream_id, .from_version = from_version}}, max_count));
+        ReadStreamsRaw({{.stream_id = stream_id, .from_version = from_version}}, max_count,
+                       /*use_kept_events=*/false));
     return std::move(raw.front());
   }
 
@@ -437,9 +440,11 @@ class RocksDbEventStore final : public EventStore {
   // committed below its from_version needs no disk access ("anything after version n?" for a
   // cached aggregate). The others' runs come from one iterator over the stream index, seeking in
   // key order (prefix Bloom filters skip the tables that hold no run of the stream), and their
-  // events from one MultiGet on the log.
+  // events from one MultiGet on the log — or, with `use_kept_events`, from the index entry when
+  // the append kept it there (keep_in_index). Raw reads (the audit's tamper check, shipping)
+  // always read the log: the copy is for folding only.
   absl::StatusOr<std::vector<std::vector<StoredEvent>>> ReadStreamsRaw(
-      const std::vector<StreamRead>& reads, size_t max_count) {
+      const std::vector<StreamRead>& reads, size_t max_count, bool use_kept_events) {
     for (size_t i = 0; i < reads.size(); ++i) {
       RETURN_IF_ERROR(ValidateStreamId(
           reads[i].stream_id,
@@ -463,6 +468,7 @@ class RocksDbEventStore final : public EventStore {
       uint64_t position;
       size_t read;
       uint64_t stream_version;
+      std::string bytes;  // the kept event's, or read from the log
     };
     std::vector<LogSlot> slots;
     std::unique_ptr<rocksdb::Iterator> it(
@@ -473,11 +479,12 @@ class RocksDbEventStore final : public EventStore {
       size_t count = 0;
       for (it->Seek(key); it->Valid() && it->key().starts_with(prefix) && count < max_count;
            it->Next()) {
-        const internal::StreamRun run =
+        internal::StreamRun run =
             internal::DecodeStreamRun(ToView(it->key()).substr(prefix.size()), ToView(it->value()));
         for (uint64_t version = std::max(from, run.first_version);
              version <= run.last_version && count < max_count; ++version, ++count) {
-          slots.push_back({run.first_position + (version - run.first_version), read, version});
+          slots.push_back({run.first_position + (version - run.first_version), read, version,
+                           use_kept_events ? std::move(run.kept_event) : std::string()});
         }
       }
       RETURN_IF_ERROR(FromRocks(it->status(), "event store read stream index"));
@@ -487,23 +494,34 @@ class RocksDbEventStore final : public EventStore {
     // Positions grow with versions, so in position order each read's events come in version order.
     std::sort(slots.begin(), slots.end(),
               [](const LogSlot& a, const LogSlot& b) { return a.position < b.position; });
+    // The events not kept in the index, from the log.
+    std::vector<size_t> from_log;
     std::vector<std::string> keys;
-    keys.reserve(slots.size());
-    for (const LogSlot& slot : slots) keys.push_back(EncodeBigEndian64(slot.position));
-    std::vector<rocksdb::Slice> key_slices(keys.begin(), keys.end());
-    std::vector<rocksdb::PinnableSlice> values(slots.size());
-    std::vector<rocksdb::Status> statuses(slots.size());
-    db_->MultiGet({}, handles_[kLog], slots.size(), key_slices.data(), values.data(),
-                  statuses.data(), /*sorted_input=*/true);
     for (size_t i = 0; i < slots.size(); ++i) {
-      if (statuses[i].IsNotFound()) {
-        return absl::DataLossError(absl::StrCat(
-            "stream ", reads[slots[i].read].stream_id, " version ", slots[i].stream_version,
-            " is indexed at position ", slots[i].position, ", which the log does not hold"));
+      if (!slots[i].bytes.empty()) continue;
+      from_log.push_back(i);
+      keys.push_back(EncodeBigEndian64(slots[i].position));
+    }
+    if (!keys.empty()) {
+      std::vector<rocksdb::Slice> key_slices(keys.begin(), keys.end());
+      std::vector<rocksdb::PinnableSlice> values(keys.size());
+      std::vector<rocksdb::Status> statuses(keys.size());
+      db_->MultiGet({}, handles_[kLog], keys.size(), key_slices.data(), values.data(),
+                    statuses.data(), /*sorted_input=*/true);
+      for (size_t k = 0; k < keys.size(); ++k) {
+        LogSlot& slot = slots[from_log[k]];
+        if (statuses[k].IsNotFound()) {
+          return absl::DataLossError(absl::StrCat(
+              "stream ", reads[slot.read].stream_id, " version ", slot.stream_version,
+              " is indexed at position ", slot.position, ", which the log does not hold"));
+        }
+        RETURN_IF_ERROR(FromRocks(statuses[k], "event store read log"));
+        slot.bytes = values[k].ToString();
       }
-      RETURN_IF_ERROR(FromRocks(statuses[i], "event store read log"));
-      result[slots[i].read].push_back({slots[i].position, reads[slots[i].read].stream_id,
-                                       slots[i].stream_version, values[i].ToString()});
+    }
+    for (LogSlot& slot : slots) {
+      result[slot.read].push_back(
+          {slot.position, reads[slot.read].stream_id, slot.stream_version, std::move(slot.bytes)});
     }
     return result;
   }
@@ -608,13 +626,17 @@ class RocksDbEventStore final : public EventStore {
     result.last_version = new_head.version;
     result.last_position = position - 1;
     // One index entry and one outbox row for the whole run of events.
-    RETURN_IF_ERROR(FromRocks(
-        writes.Put(
-            handles_[kStreamIndex],
-            internal::StreamIndexKey(request.stream_id, result.last_version),
-            internal::EncodeStreamRunValue({result.first_version, result.last_version,
-                                            result.first_position, new_head.last_event_hash})),
-        "event store batch"));
+    internal::StreamRun run{result.first_version, result.last_version, result.first_position,
+                            new_head.last_event_hash};
+    if (request.keep_in_index && request.events.size() == 1 &&
+        encode_buffer_.size() <= kMaxKeptInIndexBytes) {
+      run.kept_event = encode_buffer_;  // the one event's bytes, still in the buffer
+    }
+    RETURN_IF_ERROR(
+        FromRocks(writes.Put(handles_[kStreamIndex],
+                             internal::StreamIndexKey(request.stream_id, result.last_version),
+                             internal::EncodeStreamRunValue(run)),
+                  "event store batch"));
     RETURN_IF_ERROR(
         FromRocks(writes.Put(handles_[kOutbox], EncodeBigEndian64(result.first_position),
                              EncodeBigEndian64(result.last_position)),

@@ -63,16 +63,22 @@ inline std::shared_ptr<const rocksdb::SliceTransform> NewStreamPrefixTransform()
 }
 
 // An append's run of events in one stream, as the stream index records it.
+// A stream-index entry: one append's run of events. Value: first version (8 bytes), first
+// position (8), the last event's hash (32), and — for a one-event run appended with
+// keep_in_index — that event's stored bytes.
 struct StreamRun {
   uint64_t first_version = 0;
   uint64_t last_version = 0;
   uint64_t first_position = 0;
   std::string last_event_hash;
+  std::string kept_event;  // the run's one event's stored bytes, or empty
 };
+
+inline constexpr size_t kEventHashBytes = 32;
 
 inline std::string EncodeStreamRunValue(const StreamRun& run) {
   return EncodeBigEndian64(run.first_version) + EncodeBigEndian64(run.first_position) +
-         run.last_event_hash;
+         run.last_event_hash + run.kept_event;
 }
 
 // `version_suffix` is the key after the stream prefix.
@@ -81,7 +87,10 @@ inline StreamRun DecodeStreamRun(absl::string_view version_suffix, absl::string_
   run.last_version = DecodeBigEndian64(version_suffix);
   run.first_version = DecodeBigEndian64(value);
   if (value.size() >= 16) run.first_position = DecodeBigEndian64(value.substr(8));
-  if (value.size() > 16) run.last_event_hash = std::string(value.substr(16));
+  if (value.size() > 16) run.last_event_hash = std::string(value.substr(16, kEventHashBytes));
+  if (value.size() > 16 + kEventHashBytes) {
+    run.kept_event = std::string(value.substr(16 + kEventHashBytes));
+  }
   return run;
 }
 

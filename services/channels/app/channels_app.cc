@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/eventsourcing/aggregate_loader.h"
 #include "common/eventsourcing/command_executor.h"
@@ -130,12 +131,14 @@ absl::StatusOr<eventsourcing::CommandOutcome<State>> ChannelsApp::Execute(
     const org::OrgView::Snapshot org = options_.org->Current();
     const absl::Time now = origin.caused_at.value_or(options_.clock());
     absl::MutexLock lock(&locks_.For(stream_id));
+    eventsourcing::CommandOptions options = eventsourcing::OptionsFor(
+        stream_id, request.meta(), origin, eventsourcing::RequestFingerprint(request));
+    // CheckOrderEligibility reads an order's price streams cold, many at a time: one block each.
+    options.keep_in_index = absl::StartsWith(stream_id, kPriceStreamPrefix);
     return eventsourcing::ExecuteCommand<Wrapper>(
-        *options_.store,
-        eventsourcing::OptionsFor(stream_id, request.meta(), origin,
-                                  eventsourcing::RequestFingerprint(request)),
-        State(), evolve, [&](const State& state) { return decide(state, now, *org.organisation); },
-        deal_id_of, &cache, eventsourcing::OccurredAtOfEvent(now));
+        *options_.store, options, State(), evolve,
+        [&](const State& state) { return decide(state, now, *org.organisation); }, deal_id_of,
+        &cache, eventsourcing::OccurredAtOfEvent(now));
   });
   // An aggregate that could not be read is not "not found": say what failed.
   if (!lookups.ok() && !outcome.ok()) outcome = lookups;
