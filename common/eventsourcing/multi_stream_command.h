@@ -1,0 +1,190 @@
+// ExecuteMultiStreamCommand: the write path of a command decided on several aggregates at once
+// (an order with its customer's credit account and the stock of every line) — load each, decide,
+// and append to all of them in ONE AppendAll, each stream at the version its state was loaded
+// at: all or nothing. A concurrent append to any of them (ABORTED) makes it load and decide again,
+// as ExecuteCommand does for one stream.
+//
+//   auto outcome = ExecuteMultiStreamCommand(store, options, [&](StreamSet& streams)
+//                                                                -> absl::Status {
+//     RETURN_IF_ERROR(ValidateConfirm(request));  // syntax first
+//     ASSIGN_OR_RETURN(auto order, streams.Load<v1::OrderEvent>(OrderStreamId(id), v1::Order(),
+//                                                               &Evolve, &order_cache));
+//     ASSIGN_OR_RETURN(auto customer, streams.Load<v1::CustomerEvent>(…));
+//     ASSIGN_OR_RETURN(OrderChange change, DecideConfirm(*order, *customer, …));
+//     RETURN_IF_ERROR(streams.Append(OrderStreamId(id), change.order, order->deal_id()));
+//     return streams.Append(CustomerStreamId(order->customer_id()), change.customer, "");
+//   });
+//
+// Contracts:
+//  - `decide(streams)` loads what it needs and appends events to streams it loaded (appending to
+//    a stream it did not load is INTERNAL: its expected version would be unknown). It may be
+//    called more than once (once per attempt) with a fresh StreamSet, so it must not have other
+//    effects. Appending nothing writes nothing.
+//  - options.stream_id / expected_version: the command's own stream and the version the caller
+//    pinned (0: none). Loading that stream at another version is ABORTED at once (not retried);
+//    a conflict on any stream retries, and the retry's load of the pinned stream decides whether
+//    the pin still holds.
+//  - A replayed idempotency key writes nothing and answers the first call's results
+//    (deduplicated = true); the same key with another fingerprint is refused by the store. A key
+//    needs a fingerprint.
+//  - Envelopes get options.metadata, the deal id given to Append, and occurred_at from
+//    `occurred_at_of` (the store's clock when it returns nullopt).
+//  - Caches passed to Load serve the loads; the states after the append are not put back (the
+//    next load folds the new events), so a cache never holds a state that was not committed.
+#ifndef SALES_COMMON_EVENTSOURCING_MULTI_STREAM_COMMAND_H_
+#define SALES_COMMON_EVENTSOURCING_MULTI_STREAM_COMMAND_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "common/eventsourcing/aggregate_loader.h"
+#include "common/eventsourcing/command_executor.h"
+#include "common/eventsourcing/event_codec.h"
+#include "common/eventstore/event_store.h"
+#include "common/status/status_macros.h"
+#include "google/protobuf/message.h"
+#include "google/protobuf/timestamp.pb.h"
+
+namespace sales::eventsourcing {
+
+// The occurred_at of an event's envelope (nullopt: the store's clock).
+using OccurredAtFn =
+    std::function<std::optional<google::protobuf::Timestamp>(const google::protobuf::Message&)>;
+
+// The streams one attempt of a multi-stream command loaded, and what it appends to them.
+class StreamSet {
+ public:
+  StreamSet(eventstore::EventStore& store, const CommandOptions& options,
+            OccurredAtFn occurred_at_of)
+      : store_(store), options_(options), occurred_at_of_(std::move(occurred_at_of)) {}
+
+  // The stream's current state (folded with `evolve`, through `cache` when given), remembered
+  // with its version for the append. ABORTED when it is the command's pinned stream at another
+  // version.
+  template <typename Wrapper, typename State, typename Evolve>
+  absl::StatusOr<std::shared_ptr<const State>> Load(const std::string& stream_id, State initial,
+                                                    Evolve&& evolve,
+                                                    AggregateCache<State>* cache = nullptr) {
+    ASSIGN_OR_RETURN(
+        LoadedAggregate<State> loaded,
+        LoadAggregate<Wrapper>(store_, stream_id, std::move(initial), evolve, {}, cache));
+    if (stream_id == options_.stream_id && options_.expected_version != 0 &&
+        options_.expected_version != loaded.version) {
+      return absl::AbortedError(absl::StrCat("version conflict on stream ", stream_id,
+                                             ": expected version ", options_.expected_version,
+                                             ", actual ", loaded.version));
+    }
+    versions_[stream_id] = loaded.version;
+    return std::move(loaded.state);
+  }
+
+  // Adds `events` (wrappers of one aggregate type) to the append of a loaded stream, each
+  // envelope carrying `deal_id`. Nothing for an empty list.
+  template <typename Wrapper>
+  absl::Status Append(const std::string& stream_id, const std::vector<Wrapper>& events,
+                      const std::string& deal_id) {
+    if (events.empty()) return absl::OkStatus();
+    auto loaded = versions_.find(stream_id);
+    if (loaded == versions_.end()) {
+      return absl::InternalError(
+          absl::StrCat("multi-stream command appends to ", stream_id, ", which it did not load"));
+    }
+    eventstore::AppendRequest* request = nullptr;
+    for (eventstore::AppendRequest& append : appends_) {
+      if (append.stream_id == stream_id) request = &append;
+    }
+    if (request == nullptr) {
+      request = &appends_.emplace_back();
+      request->stream_id = stream_id;
+      request->expected_version = static_cast<int64_t>(loaded->second);
+    }
+    for (const Wrapper& event : events) {
+      eventstore::EventEnvelope& envelope = request->events.emplace_back();
+      ASSIGN_OR_RETURN(*envelope.mutable_payload(), PackEvent(event));
+      envelope.set_actor(options_.metadata.actor);
+      envelope.set_correlation_id(options_.metadata.correlation_id);
+      envelope.set_causation_id(options_.metadata.causation_id);
+      envelope.set_deal_id(deal_id);
+      if (occurred_at_of_ != nullptr) {
+        if (std::optional<google::protobuf::Timestamp> at = occurred_at_of_(event)) {
+          *envelope.mutable_occurred_at() = *at;
+        }
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  // What this attempt appends, stream by stream in the order first appended to.
+  std::vector<eventstore::AppendRequest> TakeAppends() { return std::move(appends_); }
+
+ private:
+  eventstore::EventStore& store_;
+  const CommandOptions& options_;
+  OccurredAtFn occurred_at_of_;
+  std::map<std::string, uint64_t> versions_;  // loaded streams' versions
+  std::vector<eventstore::AppendRequest> appends_;
+};
+
+struct MultiStreamOutcome {
+  std::vector<eventstore::AppendResult> results;  // per appended stream, in append order
+  bool deduplicated = false;                      // a replayed idempotency key: nothing written
+  // The command's own stream's version after the command (0 when it appended nothing to it).
+  uint64_t version = 0;
+};
+
+template <typename DecideFn>
+absl::StatusOr<MultiStreamOutcome> ExecuteMultiStreamCommand(eventstore::EventStore& store,
+                                                             const CommandOptions& options,
+                                                             DecideFn&& decide,
+                                                             OccurredAtFn occurred_at_of = {}) {
+  if (!options.idempotency_key.empty()) {
+    if (options.idempotency_fingerprint.empty()) {
+      return absl::InvalidArgumentError(
+          "ExecuteMultiStreamCommand: an idempotency key needs an idempotency fingerprint");
+    }
+    ASSIGN_OR_RETURN(auto earlier, store.FindIdempotentAppend(options.idempotency_key,
+                                                              options.idempotency_fingerprint));
+    if (earlier.has_value()) {
+      MultiStreamOutcome outcome{.results = *std::move(earlier), .deduplicated = true};
+      if (!outcome.results.empty()) outcome.version = outcome.results.front().last_version;
+      return outcome;
+    }
+  }
+  for (int attempt = 1;; ++attempt) {
+    StreamSet streams(store, options, occurred_at_of);
+    RETURN_IF_ERROR(decide(streams));
+    std::vector<eventstore::AppendRequest> appends = streams.TakeAppends();
+    if (appends.empty()) return MultiStreamOutcome{};
+    std::vector<std::string> stream_ids;
+    for (const eventstore::AppendRequest& append : appends) stream_ids.push_back(append.stream_id);
+    absl::StatusOr<std::vector<eventstore::AppendResult>> appended =
+        store.AppendAll({.appends = std::move(appends),
+                         .idempotency_key = options.idempotency_key,
+                         .idempotency_fingerprint = options.idempotency_fingerprint});
+    if (appended.ok()) {
+      MultiStreamOutcome outcome{.results = *std::move(appended)};
+      outcome.deduplicated = !outcome.results.empty() && outcome.results.front().deduplicated;
+      for (size_t i = 0; i < stream_ids.size() && i < outcome.results.size(); ++i) {
+        if (stream_ids[i] == options.stream_id) outcome.version = outcome.results[i].last_version;
+      }
+      return outcome;
+    }
+    // A pinned stream that moved is refused by the next attempt's Load, without deciding again.
+    const bool retry =
+        appended.status().code() == absl::StatusCode::kAborted && attempt < options.max_attempts;
+    if (!retry) return appended.status();
+    // The store answers ABORTED only once the winner is committed: reloading now sees it.
+  }
+}
+
+}  // namespace sales::eventsourcing
+
+#endif  // SALES_COMMON_EVENTSOURCING_MULTI_STREAM_COMMAND_H_
