@@ -25,8 +25,9 @@
 //    a conflict on any stream retries, and the retry's load of the pinned stream decides whether
 //    the pin still holds.
 //  - A replayed idempotency key writes nothing and answers the first call's results
-//    (deduplicated = true); the same key with another fingerprint is refused by the store. A key
-//    needs a fingerprint.
+//    (deduplicated = true) and version (the command's own stream's, appended first; when the
+//    first call did not append to it, the first stream's); the same key with another fingerprint
+//    is refused by the store. A key needs a fingerprint.
 //  - Envelopes get options.metadata, the deal id given to Append, and occurred_at from
 //    `occurred_at_of` (the store's clock when it returns nullopt).
 //  - Caches passed to Load serve the loads; the states after the append are not put back (the
@@ -34,6 +35,7 @@
 #ifndef SALES_COMMON_EVENTSOURCING_MULTI_STREAM_COMMAND_H_
 #define SALES_COMMON_EVENTSOURCING_MULTI_STREAM_COMMAND_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -122,8 +124,15 @@ class StreamSet {
     return absl::OkStatus();
   }
 
-  // What this attempt appends, stream by stream in the order first appended to.
-  std::vector<eventstore::AppendRequest> TakeAppends() { return std::move(appends_); }
+  // What this attempt appends, stream by stream: the command's own stream first (so that a
+  // replay's first result is its version), then the others in the order first appended to.
+  std::vector<eventstore::AppendRequest> TakeAppends() {
+    std::stable_partition(appends_.begin(), appends_.end(),
+                          [this](const eventstore::AppendRequest& append) {
+                            return append.stream_id == options_.stream_id;
+                          });
+    return std::move(appends_);
+  }
 
  private:
   eventstore::EventStore& store_;

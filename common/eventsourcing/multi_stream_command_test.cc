@@ -94,8 +94,18 @@ TEST_F(MultiStreamCommandTest, APinnedVersionThatMovedIsAbortedAndAReplayedKeyWr
   ASSERT_TRUE(replay.ok()) << replay.status();
   EXPECT_TRUE(replay->deduplicated);
   EXPECT_EQ(replay->version, first->version);
-  EXPECT_EQ(Value("a"), 8);
-  EXPECT_EQ(Value("b"), 2);
+  // The command's own stream is appended first even when decided last: a replay answers its
+  // version.
+  const CommandOptions into_b{
+      .stream_id = "b", .idempotency_key = "move-2", .idempotency_fingerprint = "a->b 1"};
+  auto own_last = Transfer(into_b, "a", "b", 1);
+  ASSERT_TRUE(own_last.ok()) << own_last.status();
+  auto own_last_replay = Transfer(into_b, "a", "b", 1);
+  ASSERT_TRUE(own_last_replay.ok());
+  EXPECT_EQ(own_last_replay->version, own_last->version);
+  EXPECT_EQ(own_last->version, 2u);  // "b" after its second event
+  EXPECT_EQ(Value("a"), 7);
+  EXPECT_EQ(Value("b"), 3);
 }
 
 TEST_F(MultiStreamCommandTest, AppendingToAStreamNotLoadedIsRefused) {

@@ -279,6 +279,7 @@ class RocksDbEventStore final : public EventStore {
   absl::StatusOr<std::vector<StoredEvent>> ReadStreamRaw(const std::string& stream_id,
                                                          uint64_t from_version,
                                                          size_t max_count) override {
+    RETURN_IF_ERROR(ValidateStreamId(stream_id));
     ASSIGN_OR_RETURN(
         std::vector<std::vector<StoredEvent>> raw,
         ReadStreamsRaw({{.stream_id = stream_id, .from_version = from_version}}, max_count,
@@ -299,8 +300,12 @@ class RocksDbEventStore final : public EventStore {
     RETURN_IF_ERROR(ValidateStreamId(stream_id));
     // The head is the stream's last index entry.
     const std::string prefix = internal::StreamIndexPrefix(stream_id);
-    std::unique_ptr<rocksdb::Iterator> it(
-        db_->NewIterator(StreamIndexReadOptions(), handles_[kStreamIndex]));
+    // Total order, not the prefix filters: RocksDB before 9.5 can skip a table by its partitioned
+    // prefix filter on a SeekForPrev (facebook/rocksdb#12872) and find an older head — which
+    // would let an append reuse a version.
+    rocksdb::ReadOptions total_order;
+    total_order.total_order_seek = true;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(total_order, handles_[kStreamIndex]));
     it->SeekForPrev(internal::StreamIndexKey(stream_id, UINT64_MAX));
     RETURN_IF_ERROR(FromRocks(it->status(), "event store read stream head"));
     StreamHead head;
@@ -446,9 +451,8 @@ class RocksDbEventStore final : public EventStore {
   absl::StatusOr<std::vector<std::vector<StoredEvent>>> ReadStreamsRaw(
       const std::vector<StreamRead>& reads, size_t max_count, bool use_kept_events) {
     for (size_t i = 0; i < reads.size(); ++i) {
-      RETURN_IF_ERROR(ValidateStreamId(
-          reads[i].stream_id,
-          reads.size() == 1 ? std::string("stream_id") : absl::StrCat("reads[", i, "].stream_id")));
+      RETURN_IF_ERROR(
+          ValidateStreamId(reads[i].stream_id, absl::StrCat("reads[", i, "].stream_id")));
     }
     std::vector<std::vector<StoredEvent>> result(reads.size());
     std::vector<std::pair<std::string, size_t>> seeks;  // (index key to seek, read)
@@ -526,8 +530,9 @@ class RocksDbEventStore final : public EventStore {
     return result;
   }
 
-  // Reads of the stream index stay within one stream's keys, which lets its prefix Bloom
-  // filters skip the tables that hold none of them.
+  // Forward reads of the stream index stay within one stream's keys, which lets its prefix Bloom
+  // filters skip the tables that hold none of them (GetStreamHead's backward seek does not use
+  // them).
   static rocksdb::ReadOptions StreamIndexReadOptions() {
     rocksdb::ReadOptions options;
     options.prefix_same_as_start = true;

@@ -4,6 +4,7 @@
 //   log           BE64(position)                 -> serialized EventEnvelope (the stored bytes)
 //   stream_index  stream_id '\0' BE64(last_version)
 //                   -> BE64(first_version) BE64(first_position) SHA-256(last event's bytes)
+//                      [the run's one event's stored bytes, when appended with keep_in_index]
 //                 One entry per append: its events are a run of consecutive versions stored at
 //                 consecutive positions. A stream's head is its last entry.
 //   outbox        BE64(first_position)           -> BE64(last_position)

@@ -62,9 +62,10 @@ constexpr size_t kSettingsCacheBytes = size_t{1} << 20;
 constexpr int kMaxCaptureAttempts = 8;
 constexpr absl::Duration kCaptureRetryBackoff = absl::Milliseconds(1);
 constexpr size_t kMaxOverduePerScan = 10'000;
-constexpr absl::Duration kLoadsCatchUpTimeout = absl::Seconds(1);
-// Open-load changes held for the read model beyond which an assignment by load waits for it.
-constexpr size_t kMaxPendingLoadChanges = 100'000;
+// Open-load changes held for the read model beyond which a command drops those it has applied.
+constexpr size_t kPendingLoadChangesToPrune = 10'000;
+// Reads of the reps' loads one assignment makes at most (see CurrentOpenLoads).
+constexpr int kMaxLoadReads = 8;
 // How long a command waits for the org replica when it names something the replica lacks.
 constexpr absl::Duration kOrgCatchUpTimeout = absl::Seconds(2);
 constexpr v1::SalesStep kSteps[] = {v1::SALES_STEP_VISIT,           v1::SALES_STEP_NEEDS_ANALYSIS,
@@ -509,35 +510,71 @@ class LeadsAppImpl final : public LeadsApp {
                               .settings = EffectiveSettings(*settings),
                               .open_loads = loads};
     absl::MutexLock lock(&StreamLock(options.stream_id));
-    std::string owner_before;  // of the state the (last) decision was made on
+    std::vector<OwnerChange> owner_changes;  // of the (last) decision's events
     absl::StatusOr<CommandOutcome<v1::Lead>> outcome = eventsourcing::ExecuteCommand<v1::LeadEvent>(
         store_, options, v1::Lead(), &EvolveLead,
-        [&](const v1::Lead& lead) {
-          owner_before = OpenOwner(lead);
-          return Decide(lead, command, context);
+        [&](const v1::Lead& lead) -> absl::StatusOr<LeadEvents> {
+          ASSIGN_OR_RETURN(LeadEvents events, Decide(lead, command, context));
+          owner_changes = OwnerChanges(lead, events);
+          return events;
         },
         &DealIdOf, &lead_cache_, OccurredAtOfEvent(now));
     if (outcome.ok() && outcome->appended > 0) {
-      open_load_changes_.Record(outcome->last_position, owner_before, OpenOwner(*outcome->state));
+      const uint64_t first_position = outcome->last_position - (outcome->appended - 1);
+      for (const OwnerChange& change : owner_changes) {
+        open_load_changes_.Record(first_position + change.event_index, change.before, change.after);
+      }
+      if (open_load_changes_.pending() > kPendingLoadChangesToPrune) {
+        // Drop what the read model has applied (AddTo does too, but only assignments call it).
+        absl::StatusOr<uint64_t> applied = runner_->store().FeedPosition(options_.topic);
+        if (applied.ok()) open_load_changes_.ForgetBelow(*applied);
+      }
     }
     return outcome;
+  }
+
+  // A change of a lead's open owner by one of a command's events (its index among them).
+  struct OwnerChange {
+    size_t event_index;
+    std::string before;
+    std::string after;
+  };
+  // The open-owner changes `events` make when folded onto `lead`, event by event (a command may
+  // close a lead and then append more, and a read model batch may end between them).
+  static std::vector<OwnerChange> OwnerChanges(const v1::Lead& lead, const LeadEvents& events) {
+    std::vector<OwnerChange> changes;
+    std::string owner = OpenOwner(lead);
+    if (events.empty()) return changes;
+    v1::Lead state = lead;
+    for (size_t i = 0; i < events.size(); ++i) {
+      state = EvolveLead(std::move(state), events[i]);
+      if (OpenOwner(state) != owner) {
+        changes.push_back({i, owner, OpenOwner(state)});
+        owner = OpenOwner(state);
+      }
+    }
+    return changes;
   }
 
   // Every rep's open leads as of the store's head: the read model's counts and the changes
   // appended since (OpenLoadOverlay). Only when the read model lags far behind does it wait for
   // it (briefly), which keeps the changes held in memory bounded.
   absl::StatusOr<RepLoads> CurrentOpenLoads(const org::v1::SalesOrganisation& org) {
-    if (open_load_changes_.pending() > kMaxPendingLoadChanges) {
-      absl::Status caught_up = runner_->AwaitFeedHeads(kLoadsCatchUpTimeout);
-      if (!caught_up.ok()) {
-        log::Warn("leads.assign.loads_behind", {{"error", caught_up.ToString()}});
-      }
-    }
     std::vector<std::string> reps;
     for (const org::v1::Rep& rep : org.reps()) reps.push_back(rep.rep_id());
-    ASSIGN_OR_RETURN(LeadsReadModel::CountedLoads counted, model_->OpenLoads(reps, options_.topic));
-    open_load_changes_.AddTo(counted.next_feed_position, counted.loads);
-    return std::move(counted.loads);
+    for (int attempt = 1;; ++attempt) {
+      ASSIGN_OR_RETURN(LeadsReadModel::CountedLoads counted,
+                       model_->OpenLoads(reps, options_.topic));
+      // False when a concurrent caller already forgot changes these counts lack: read again
+      // (the read model only moves forward, so this ends).
+      if (open_load_changes_.AddTo(counted.next_feed_position, counted.loads)) {
+        open_load_changes_.ForgetBelow(counted.next_feed_position);
+        return std::move(counted.loads);
+      }
+      if (attempt == kMaxLoadReads) {
+        return absl::UnavailableError("the leads read model's loads kept moving; try again");
+      }
+    }
   }
 
   static const std::string& LeadIdOf(const MergeDuplicateCommand& command) {

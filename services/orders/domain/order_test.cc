@@ -289,6 +289,16 @@ TEST_F(OrdersDomainTest, PlacementRefusalsNameTheFieldOrRule) {
       {"price in another currency",
        [](auto& c, auto&) { c.mutable_lines(0)->mutable_unit_price()->set_currency("USD"); },
        absl::StatusCode::kInvalidArgument, "lines[0].unit_price.currency"},
+      {"99 lines (a confirmation appends to at most 100 streams)",
+       [](auto& c, auto&) {
+         for (int i = 1; i < 99; ++i) *c.add_lines() = OrderLine("SKU-" + std::to_string(i), 1);
+       },
+       absl::StatusCode::kInvalidArgument, "more than 98 lines"},
+      {"an amount beyond 10^13",
+       [](auto& c, auto&) {
+         *c.mutable_lines(0) = OrderLine("CRM-STD", 1'000'000'000, 10'000'000'000);
+       },
+       absl::StatusCode::kInvalidArgument, "lines[0]"},
       {"a SKU twice", [](auto& c, auto&) { *c.add_lines() = OrderLine("CRM-STD", 1); },
        absl::StatusCode::kInvalidArgument, "lines[1].sku"},
       {"unknown SKU", [](auto& c, auto&) { c.mutable_lines(0)->set_sku("NOPE"); },

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/money/rounding.h"
 #include "common/status/errors.h"
+#include "common/validation/field_validation.h"
 #include "services/channels/domain/channel_rules.h"
 
 namespace sales::orders {
@@ -47,6 +48,11 @@ absl::StatusOr<PricedLines> PriceLines(
             absl::StrCat("lines[", i, "]: the price in force for SKU ", Quoted(line.sku()),
                          " is in ", out.unit_price().currency(), ", the order in ", currency));
       }
+    }
+    // Before the discount, so that the amount fits in 64 bits whatever the quantity and price.
+    if (static_cast<__int128>(out.quantity()) * out.unit_price().units() > kMaxMoneyUnits) {
+      return InvalidField(absl::StrCat("lines[", i, "]"),
+                          "quantity × unit price is above 10^13 minor units");
     }
     out.mutable_net_amount()->set_currency(currency);
     out.mutable_net_amount()->set_units(

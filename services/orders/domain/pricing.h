@@ -8,7 +8,9 @@
 //   ASSIGN_OR_RETURN(PricedLines priced, PriceLines(request.lines(), "CNY", channel_view, products,
 //   day));
 //
-// Errors: NOT_FOUND "lines[i].sku" not in the catalogue; FAILED_PRECONDITION "rule no_price" (no
+// Errors: INVALID_ARGUMENT "lines[i]" when quantity × unit price is above 10^13 minor units (so
+// every amount, and the sum of 98 of them, fits in 64 bits); NOT_FOUND "lines[i].sku" not in the
+// catalogue; FAILED_PRECONDITION "rule no_price" (no
 // price given and none in force), "rule currency_mismatch" (the price in force is in another
 // currency than the order's). Field syntax (quantities, discounts, currencies of given prices) is
 // ValidatePlaceOrder's (validation.h). Pure functions; thread-safe.

@@ -38,7 +38,7 @@ absl::Status ValidatePlaceOrder(const v1::PlaceOrderRequest& c) {
   RETURN_IF_ERROR(ValidateId("channel_id", c.channel_id()));
   RETURN_IF_ERROR(ValidateId("rep_id", c.rep_id()));
   if (c.lines().empty()) return InvalidField("lines", "an order needs at least one line");
-  if (c.lines_size() > kMaxOrderLines) return InvalidField("lines", "more than 200 lines");
+  if (c.lines_size() > kMaxOrderLines) return InvalidField("lines", "more than 98 lines");
   absl::flat_hash_set<absl::string_view> skus;
   for (int i = 0; i < c.lines_size(); ++i) {
     const v1::PlaceOrderLine& line = c.lines(i);
@@ -78,7 +78,7 @@ absl::Status ValidateReturnItems(const v1::ReturnItemsRequest& c) {
   RETURN_IF_ERROR(ValidateId("order_id", c.order_id()));
   RETURN_IF_ERROR(ValidateId("return_id", c.return_id()));
   if (c.lines().empty()) return InvalidField("lines", "a return needs at least one line");
-  if (c.lines_size() > kMaxOrderLines) return InvalidField("lines", "more than 200 lines");
+  if (c.lines_size() > kMaxOrderLines) return InvalidField("lines", "more than 98 lines");
   absl::flat_hash_set<int32_t> line_numbers;
   for (int i = 0; i < c.lines_size(); ++i) {
     const std::string field = absl::StrCat("lines[", i, "]");

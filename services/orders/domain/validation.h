@@ -12,12 +12,14 @@
 
 namespace sales::orders {
 
-inline constexpr int kMaxOrderLines = 200;
+// An order's confirmation appends to the order, its customer and one stock stream per line in
+// one append of at most 100 streams.
+inline constexpr int kMaxOrderLines = 98;
 inline constexpr int64_t kMaxLineQuantity = 1'000'000'000;
 inline constexpr int32_t kMaxPaymentTermsDays = 365;
 
 // Ids (the order id too: the app generates one before deciding when the caller left it empty),
-// 1–200 lines each with a SKU at most once, a quantity of 1–10^9, a discount of 0–10,000 bp, and
+// 1–98 lines each with a SKU at most once, a quantity of 1–10^9, a discount of 0–10,000 bp, and
 // a unit price (when given) that is valid money; a real order date when given.
 absl::Status ValidatePlaceOrder(const v1::PlaceOrderRequest& c);
 absl::Status ValidateRegisterCustomer(const v1::RegisterCustomerRequest& c);
