@@ -150,10 +150,9 @@ struct MultiStreamOutcome {
 };
 
 template <typename DecideFn>
-absl::StatusOr<MultiStreamOutcome> ExecuteMultiStreamCommand(eventstore::EventStore& store,
-                                                             const CommandOptions& options,
-                                                             DecideFn&& decide,
-                                                             OccurredAtFn occurred_at_of = {}) {
+absl::StatusOr<MultiStreamOutcome> ExecuteMultiStreamCommand(
+    eventstore::EventStore& store, const CommandOptions& options, DecideFn&& decide,
+    const OccurredAtFn& occurred_at_of = {}) {
   if (!options.idempotency_key.empty()) {
     if (options.idempotency_fingerprint.empty()) {
       return absl::InvalidArgumentError(
@@ -173,6 +172,7 @@ absl::StatusOr<MultiStreamOutcome> ExecuteMultiStreamCommand(eventstore::EventSt
     std::vector<eventstore::AppendRequest> appends = streams.TakeAppends();
     if (appends.empty()) return MultiStreamOutcome{};
     std::vector<std::string> stream_ids;
+    stream_ids.reserve(appends.size());
     for (const eventstore::AppendRequest& append : appends) stream_ids.push_back(append.stream_id);
     absl::StatusOr<std::vector<eventstore::AppendResult>> appended =
         store.AppendAll({.appends = std::move(appends),

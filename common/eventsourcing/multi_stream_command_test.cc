@@ -124,6 +124,7 @@ TEST_F(MultiStreamCommandTest, ConcurrentTransfersRetryAndConserveTheTotal) {
   constexpr int kTransfers = 25;
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kTransfers; ++i) {

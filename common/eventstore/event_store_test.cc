@@ -310,8 +310,8 @@ TEST_F(EventStoreTest, ReadStreamsAnswersWhatReadStreamAnswersForEachRead) {
 }
 
 TEST_F(EventStoreTest, AnEventKeptInTheIndexReadsTheSameAsFromTheLog) {
-  auto append = [&](const std::string& stream, int64_t expected, std::vector<std::string> texts,
-                    bool keep) {
+  auto append = [&](const std::string& stream, int64_t expected,
+                    const std::vector<std::string>& texts, bool keep) {
     AppendRequest request{.stream_id = stream, .expected_version = expected, .keep_in_index = keep};
     for (const std::string& text : texts) request.events.push_back(TextEvent(text));
     return store_->Append(std::move(request));

@@ -376,6 +376,7 @@ absl::StatusOr<v1::EligibilityVerdict> ChannelsApp::CheckOrderEligibility(
                    eventsourcing::LoadAggregates<v1::ChannelEvent>(
                        *options_.store, price_streams, v1::Channel(), &EvolveChannel, &prices_));
   std::vector<const v1::Channel*> prices;
+  prices.reserve(loaded.size());
   for (const auto& price_stream : loaded) prices.push_back(price_stream.state.get());
   const v1::Channel view = PriceDecisionView(*channel, prices);
   Loaded<v1::Product, v1::ProductEvent> products(*options_.store, products_, &EvolveProduct,

@@ -37,7 +37,7 @@ class OrdersDomainTest : public ::testing::Test {
     }
   }
 
-  absl::Status Place(v1::PlaceOrderRequest request) {
+  absl::Status Place(const v1::PlaceOrderRequest& request) {
     auto placed = DecidePlace(order_, customer_, request, world_.Lookups(), world_.Context());
     if (!placed.ok()) return placed.status();
     for (const auto& event : *placed) order_ = Evolve(order_, event);

@@ -82,8 +82,9 @@ absl::Status ValidateReturnItems(const v1::ReturnItemsRequest& c) {
   absl::flat_hash_set<int32_t> line_numbers;
   for (int i = 0; i < c.lines_size(); ++i) {
     const std::string field = absl::StrCat("lines[", i, "]");
-    if (c.lines(i).line_no() < 1)
+    if (c.lines(i).line_no() < 1) {
       return InvalidField(absl::StrCat(field, ".line_no"), "must be at least 1");
+    }
     if (!line_numbers.insert(c.lines(i).line_no()).second) {
       return InvalidField(absl::StrCat(field, ".line_no"),
                           "the line is on an earlier entry already");
