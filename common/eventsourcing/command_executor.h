@@ -43,6 +43,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "common/eventsourcing/aggregate_loader.h"
 #include "common/eventsourcing/event_codec.h"
 #include "common/eventstore/event_store.h"
@@ -92,6 +93,36 @@ struct StoreStampsOccurredAt {
   }
 };
 
+// The first results of a replayed idempotency key (nullopt: no key, or a new one). Looked up
+// before deciding, so that a retry of a request already carried out is answered as it was, not
+// decided again on a state that may have moved on. `executor` names the caller in the error a key
+// without a fingerprint gets.
+inline absl::StatusOr<absl::optional<std::vector<eventstore::AppendResult>>> EarlierResults(
+    eventstore::EventStore& store, const CommandOptions& options, absl::string_view executor) {
+  if (options.idempotency_key.empty()) return absl::nullopt;
+  if (options.idempotency_fingerprint.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(executor, ": an idempotency key needs an idempotency fingerprint"));
+  }
+  return store.FindIdempotentAppend(options.idempotency_key, options.idempotency_fingerprint);
+}
+
+// Adds `event` to the append as an envelope with the command's metadata, the deal id and, when
+// given, its occurred_at (else the store stamps its clock).
+template <typename Wrapper>
+absl::Status AddEnvelope(eventstore::AppendRequest& request, const Wrapper& event,
+                         const EnvelopeMetadata& metadata, const std::string& deal_id,
+                         std::optional<google::protobuf::Timestamp> occurred_at) {
+  eventstore::EventEnvelope& envelope = request.events.emplace_back();
+  ASSIGN_OR_RETURN(*envelope.mutable_payload(), PackEvent(event));
+  envelope.set_actor(metadata.actor);
+  envelope.set_correlation_id(metadata.correlation_id);
+  envelope.set_causation_id(metadata.causation_id);
+  envelope.set_deal_id(deal_id);
+  if (occurred_at.has_value()) *envelope.mutable_occurred_at() = *std::move(occurred_at);
+  return absl::OkStatus();
+}
+
 // The command's append and its claims in one AppendAll; the command stream's result. ABORTED
 // from the store becomes ALREADY_EXISTS when a claim is the stream that exists.
 inline absl::StatusOr<eventstore::AppendResult> AppendWithClaims(
@@ -126,23 +157,13 @@ absl::StatusOr<CommandOutcome<State>> ExecuteCommand(
     // Not deduced: nullptr is accepted.
     std::type_identity_t<AggregateCache<State>>* cache = nullptr,
     OccurredAtOf occurred_at_of = {}) {
-  // A retry of a request already carried out is answered from the store's idempotency record,
-  // before deciding again on a state that may have moved on (where the decision could now be
-  // refused, e.g. "move to the stage it is already in").
-  if (!options.idempotency_key.empty()) {
-    if (options.idempotency_fingerprint.empty()) {
-      return absl::InvalidArgumentError(
-          "ExecuteCommand: an idempotency key needs an idempotency fingerprint");
-    }
-    ASSIGN_OR_RETURN(auto earlier, store.FindIdempotentAppend(options.idempotency_key,
-                                                              options.idempotency_fingerprint));
-    if (earlier.has_value() && !earlier->empty()) {
-      ASSIGN_OR_RETURN(
-          LoadedAggregate<State> current,
-          LoadAggregate<Wrapper>(store, options.stream_id, initial, evolve, {}, cache));
-      return CommandOutcome<State>{std::move(current.state), earlier->front().last_version, 0,
-                                   true};
-    }
+  // A retry of a request already carried out is answered as it was (where deciding again could
+  // now be refused, e.g. "move to the stage it is already in").
+  ASSIGN_OR_RETURN(auto earlier, EarlierResults(store, options, "ExecuteCommand"));
+  if (earlier.has_value() && !earlier->empty()) {
+    ASSIGN_OR_RETURN(LoadedAggregate<State> current,
+                     LoadAggregate<Wrapper>(store, options.stream_id, initial, evolve, {}, cache));
+    return CommandOutcome<State>{std::move(current.state), earlier->front().last_version, 0, true};
   }
   for (int attempt = 1;; ++attempt) {
     ASSIGN_OR_RETURN(LoadedAggregate<State> loaded,
@@ -170,15 +191,8 @@ absl::StatusOr<CommandOutcome<State>> ExecuteCommand(
     loaded.state.reset();
     for (const Wrapper& event : decided) {
       next = evolve(std::move(next), event);
-      eventstore::EventEnvelope& envelope = request.events.emplace_back();
-      ASSIGN_OR_RETURN(*envelope.mutable_payload(), PackEvent(event));
-      envelope.set_actor(options.metadata.actor);
-      envelope.set_correlation_id(options.metadata.correlation_id);
-      envelope.set_causation_id(options.metadata.causation_id);
-      envelope.set_deal_id(deal_id_of(next));
-      if (std::optional<google::protobuf::Timestamp> at = occurred_at_of(event)) {
-        *envelope.mutable_occurred_at() = *at;
-      }
+      RETURN_IF_ERROR(
+          AddEnvelope(request, event, options.metadata, deal_id_of(next), occurred_at_of(event)));
     }
     absl::StatusOr<eventstore::AppendResult> appended =
         options.claims.empty() ? store.Append(std::move(request))

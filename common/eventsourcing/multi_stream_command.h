@@ -109,17 +109,10 @@ class StreamSet {
       request->expected_version = static_cast<int64_t>(loaded->second);
     }
     for (const Wrapper& event : events) {
-      eventstore::EventEnvelope& envelope = request->events.emplace_back();
-      ASSIGN_OR_RETURN(*envelope.mutable_payload(), PackEvent(event));
-      envelope.set_actor(options_.metadata.actor);
-      envelope.set_correlation_id(options_.metadata.correlation_id);
-      envelope.set_causation_id(options_.metadata.causation_id);
-      envelope.set_deal_id(deal_id);
-      if (occurred_at_of_ != nullptr) {
-        if (std::optional<google::protobuf::Timestamp> at = occurred_at_of_(event)) {
-          *envelope.mutable_occurred_at() = *at;
-        }
-      }
+      RETURN_IF_ERROR(AddEnvelope(*request, event, options_.metadata, deal_id,
+                                  occurred_at_of_ != nullptr
+                                      ? occurred_at_of_(event)
+                                      : std::optional<google::protobuf::Timestamp>()));
     }
     return absl::OkStatus();
   }
@@ -153,18 +146,11 @@ template <typename DecideFn>
 absl::StatusOr<MultiStreamOutcome> ExecuteMultiStreamCommand(
     eventstore::EventStore& store, const CommandOptions& options, DecideFn&& decide,
     const OccurredAtFn& occurred_at_of = {}) {
-  if (!options.idempotency_key.empty()) {
-    if (options.idempotency_fingerprint.empty()) {
-      return absl::InvalidArgumentError(
-          "ExecuteMultiStreamCommand: an idempotency key needs an idempotency fingerprint");
-    }
-    ASSIGN_OR_RETURN(auto earlier, store.FindIdempotentAppend(options.idempotency_key,
-                                                              options.idempotency_fingerprint));
-    if (earlier.has_value()) {
-      MultiStreamOutcome outcome{.results = *std::move(earlier), .deduplicated = true};
-      if (!outcome.results.empty()) outcome.version = outcome.results.front().last_version;
-      return outcome;
-    }
+  ASSIGN_OR_RETURN(auto earlier, EarlierResults(store, options, "ExecuteMultiStreamCommand"));
+  if (earlier.has_value()) {
+    MultiStreamOutcome outcome{.results = *std::move(earlier), .deduplicated = true};
+    if (!outcome.results.empty()) outcome.version = outcome.results.front().last_version;
+    return outcome;
   }
   for (int attempt = 1;; ++attempt) {
     StreamSet streams(store, options, occurred_at_of);

@@ -557,8 +557,7 @@ class LeadsAppImpl final : public LeadsApp {
   }
 
   // Every rep's open leads as of the store's head: the read model's counts and the changes
-  // appended since (OpenLoadOverlay). Only when the read model lags far behind does it wait for
-  // it (briefly), which keeps the changes held in memory bounded.
+  // appended since (OpenLoadOverlay). It never waits for the read model.
   absl::StatusOr<RepLoads> CurrentOpenLoads(const org::v1::SalesOrganisation& org) {
     std::vector<std::string> reps;
     for (const org::v1::Rep& rep : org.reps()) reps.push_back(rep.rep_id());
