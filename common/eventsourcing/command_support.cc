@@ -1,5 +1,7 @@
 #include "common/eventsourcing/command_support.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -70,6 +72,20 @@ std::string ClaimStreamId(absl::string_view prefix, absl::string_view key) {
   std::string id = absl::StrCat(prefix, key);
   if (eventstore::ValidateStreamId(id).ok()) return id;
   return absl::StrCat(prefix, "sha256:", absl::BytesToHexString(eventstore::EventHash(key)));
+}
+
+// The locks are taken and released in a loop, which the static analysis cannot follow.
+StreamLocks::Held::Held(StreamLocks& locks,
+                        const std::vector<std::string>& stream_ids) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  held_.reserve(stream_ids.size());
+  for (const std::string& stream_id : stream_ids) held_.push_back(&locks.For(stream_id));
+  std::sort(held_.begin(), held_.end());
+  held_.erase(std::unique(held_.begin(), held_.end()), held_.end());
+  for (absl::Mutex* lock : held_) lock->Lock();
+}
+
+StreamLocks::Held::~Held() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  for (auto it = held_.rbegin(); it != held_.rend(); ++it) (*it)->Unlock();
 }
 
 }  // namespace sales::eventsourcing

@@ -26,6 +26,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -79,6 +80,20 @@ class StreamLocks {
   absl::Mutex& For(const std::string& stream_id) {
     return locks_[std::hash<std::string>{}(stream_id) % locks_.size()];
   }
+
+  // Holds the locks of several streams (a multi-stream command's), taken in one global order so
+  // that two commands on overlapping streams never deadlock. Commands holding a single stream's
+  // lock (For) never wait for another while holding it, so they mix with these safely.
+  class Held {
+   public:
+    Held(StreamLocks& locks, const std::vector<std::string>& stream_ids);
+    ~Held();
+    Held(const Held&) = delete;
+    Held& operator=(const Held&) = delete;
+
+   private:
+    std::vector<absl::Mutex*> held_;  // in locking order
+  };
 
  private:
   std::array<absl::Mutex, 64> locks_;

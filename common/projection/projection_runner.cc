@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
 #include "common/concurrency/thread_cpu_time.h"
 #include "common/concurrency/thread_name.h"
 #include "common/kafka/client_config.h"
@@ -245,6 +246,28 @@ absl::Status ProjectionRunner::AwaitFeedHeads(absl::Duration timeout) {
         absl::StrJoin(heads, ", "), " within ", absl::FormatDuration(timeout)));
   }
   return absl::OkStatus();
+}
+
+absl::Status ProjectionRunner::AwaitCaughtUp(absl::Duration timeout) {
+  if (feed_only()) return AwaitFeedHeads(timeout);
+  // The watermarks the lag is from are those of the last fetch response: give the consumer time
+  // for another fetch (the broker answers one as soon as there is data) before trusting them.
+  constexpr absl::Duration kPollEvery = absl::Milliseconds(10);
+  constexpr absl::Duration kFetchRoundTrip = absl::Milliseconds(100);
+  const absl::Time deadline = absl::Now() + timeout;
+  const absl::Time fresh_after = absl::Now() + std::min(kFetchRoundTrip, timeout);
+  for (;;) {
+    const RunnerStats now = stats();
+    if (absl::Now() >= fresh_after && now.consumer_lag == 0 && !now.catching_up) {
+      return absl::OkStatus();
+    }
+    if (absl::Now() >= deadline) {
+      return absl::DeadlineExceededError(absl::StrCat("projection ", projection_->name(), " is ",
+                                                      now.consumer_lag, " events behind after ",
+                                                      absl::FormatDuration(timeout)));
+    }
+    absl::SleepFor(kPollEvery);
+  }
 }
 
 void ProjectionRunner::RunFromFeeds() {

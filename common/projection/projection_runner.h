@@ -175,6 +175,11 @@ class ProjectionRunner {
   // (skipping the wake batch delay); DEADLINE_EXCEEDED after `timeout`. FAILED_PRECONDITION in
   // Kafka mode.
   absl::Status AwaitFeedHeads(absl::Duration timeout);
+  // A replica's catch-up before it answers "not found" for something just created elsewhere:
+  // feed-only mode, AwaitFeedHeads; Kafka mode, until the runner has polled at least once more
+  // and the lag it last saw is 0 (best effort: what the owner's relay has not yet published
+  // cannot be awaited). DEADLINE_EXCEEDED after `timeout`.
+  absl::Status AwaitCaughtUp(absl::Duration timeout);
 
   RunnerStats stats() const;
   // Checksum of the committed read model (ProjectionStore::Checksum).

@@ -58,14 +58,4 @@ int64_t PeakResidentBytes() {
   return 0;
 }
 
-PeriodicMemoryRelease::PeriodicMemoryRelease(absl::Duration interval)
-    : thread_([this, interval] {
-        while (!stop_.WaitForNotificationWithTimeout(interval)) ReleaseFreeMemory();
-      }) {}
-
-PeriodicMemoryRelease::~PeriodicMemoryRelease() {
-  stop_.Notify();
-  thread_.join();
-}
-
 }  // namespace sales::runtime

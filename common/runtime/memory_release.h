@@ -13,10 +13,9 @@
 #define SALES_COMMON_RUNTIME_MEMORY_RELEASE_H_
 
 #include <cstdint>
-#include <thread>
 
-#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "common/concurrency/periodic_task.h"
 
 namespace sales::runtime {
 
@@ -33,14 +32,11 @@ int64_t PeakResidentBytes();
 // Calls ReleaseFreeMemory every `interval` on a thread of its own until destroyed.
 class PeriodicMemoryRelease {
  public:
-  explicit PeriodicMemoryRelease(absl::Duration interval);
-  ~PeriodicMemoryRelease();
-  PeriodicMemoryRelease(const PeriodicMemoryRelease&) = delete;
-  PeriodicMemoryRelease& operator=(const PeriodicMemoryRelease&) = delete;
+  explicit PeriodicMemoryRelease(absl::Duration interval)
+      : task_(interval, [] { ReleaseFreeMemory(); }) {}
 
  private:
-  absl::Notification stop_;
-  std::thread thread_;
+  concurrency::PeriodicTask task_;
 };
 
 }  // namespace sales::runtime

@@ -3,6 +3,7 @@
 #include "services/audit/audit_module.h"
 #include "services/channels/channels_module.h"
 #include "services/leads/leads_module.h"
+#include "services/orders/orders_module.h"
 #include "services/org/org_module.h"
 #include "services/projections/funnel_module.h"
 
@@ -14,6 +15,7 @@ std::vector<std::unique_ptr<runtime::ContextModule>> AllModules() {
   modules.push_back(std::make_unique<org::OrgModule>());
   modules.push_back(std::make_unique<leads::LeadsModule>());
   modules.push_back(std::make_unique<channels::ChannelsModule>());
+  modules.push_back(std::make_unique<orders::OrdersModule>());
   modules.push_back(std::make_unique<funnel::FunnelModule>());
   modules.push_back(std::make_unique<audit::AuditModule>());
   return modules;

@@ -452,4 +452,27 @@ absl::StatusOr<v1::ListFlaggedPricesResponse> ChannelsReadModel::ListFlaggedPric
   return response;
 }
 
+absl::StatusOr<std::optional<v1::Product>> ChannelsReadModel::FindProduct(
+    absl::string_view sku) const {
+  return Read<v1::Product>(*store_, absl::StrCat(kProducts, sku));
+}
+
+absl::StatusOr<std::optional<v1::Channel>> ChannelsReadModel::OrderCheckView(
+    absl::string_view channel_id, const std::vector<std::string>& skus) const {
+  ASSIGN_OR_RETURN(std::optional<v1::ChannelListItem> item,
+                   Read<v1::ChannelListItem>(*store_, absl::StrCat(kChannels, channel_id)));
+  if (!item.has_value()) return std::nullopt;
+  std::vector<v1::Channel> prices;
+  prices.reserve(skus.size());
+  for (const std::string& sku : skus) {
+    ASSIGN_OR_RETURN(std::optional<v1::Channel> entries,
+                     Read<v1::Channel>(*store_, absl::StrCat(kPrices, sku, "/", channel_id)));
+    if (entries.has_value()) prices.push_back(*std::move(entries));
+  }
+  std::vector<const v1::Channel*> views;
+  views.reserve(prices.size());
+  for (const v1::Channel& entries : prices) views.push_back(&entries);
+  return PriceDecisionView(item->channel(), views);
+}
+
 }  // namespace sales::channels

@@ -39,6 +39,10 @@
 #ifndef SALES_SERVICES_CHANNELS_READ_MODEL_READ_MODEL_H_
 #define SALES_SERVICES_CHANNELS_READ_MODEL_READ_MODEL_H_
 
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
@@ -79,6 +83,14 @@ class ChannelsReadModel {
       absl::string_view channel_id) const;
   absl::StatusOr<v1::ListFlaggedPricesResponse> ListFlaggedPrices(
       const v1::ListFlaggedPricesRequest& request) const;
+
+  // What an order check reads when this model is another context's replica of the channels topic
+  // (orders): a product (nullopt: not in the catalogue), and the channel as
+  // CheckOrderEligibility reads it — status, band, policy and agreement versions with the price
+  // entries of `skus` (PriceDecisionView) — nullopt when the channel is unknown.
+  absl::StatusOr<std::optional<v1::Product>> FindProduct(absl::string_view sku) const;
+  absl::StatusOr<std::optional<v1::Channel>> OrderCheckView(
+      absl::string_view channel_id, const std::vector<std::string>& skus) const;
 
  private:
   projection::ProjectionStore* const store_;

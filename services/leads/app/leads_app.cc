@@ -4,7 +4,6 @@
 #include <functional>
 #include <map>
 #include <optional>
-#include <thread>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -13,6 +12,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/concurrency/periodic_task.h"
 #include "common/eventsourcing/aggregate_cache.h"
 #include "common/eventsourcing/aggregate_loader.h"
 #include "common/eventsourcing/command_executor.h"
@@ -175,9 +175,8 @@ class LeadsAppImpl final : public LeadsApp {
   ~LeadsAppImpl() override {
     {
       absl::MutexLock lock(&scanner_mu_);
-      scanner_stop_ = true;
+      scanner_.reset();  // waits for a scan in progress
     }
-    if (scanner_.joinable()) scanner_.join();
     if (runner_ != nullptr) runner_->Stop();
   }
 
@@ -427,8 +426,13 @@ class LeadsAppImpl final : public LeadsApp {
 
   void StartOverdueScanner() override {
     absl::MutexLock lock(&scanner_mu_);
-    if (scanner_.joinable()) return;
-    scanner_ = std::thread([this] { RunScanner(); });
+    if (scanner_ != nullptr) return;
+    scanner_ = std::make_unique<concurrency::PeriodicTask>(options_.overdue_scan_interval, [this] {
+      absl::StatusOr<int> scanned = ScanOverdue();
+      if (!scanned.ok()) {
+        log::Error("leads.overdue_scan.failed", {{"error", scanned.status().ToString()}});
+      }
+    });
   }
 
   absl::Status WaitForReadModel(absl::Duration timeout) override {
@@ -735,22 +739,6 @@ class LeadsAppImpl final : public LeadsApp {
     return ValidateOptionalId("territory.segment_id", request.territory().segment_id());
   }
 
-  void RunScanner() {
-    while (true) {
-      {
-        absl::MutexLock lock(&scanner_mu_);
-        auto stopped = [this]()
-                           ABSL_EXCLUSIVE_LOCKS_REQUIRED(scanner_mu_) { return scanner_stop_; };
-        scanner_mu_.AwaitWithTimeout(absl::Condition(&stopped), options_.overdue_scan_interval);
-        if (scanner_stop_) return;
-      }
-      absl::StatusOr<int> scanned = ScanOverdue();
-      if (!scanned.ok()) {
-        log::Error("leads.overdue_scan.failed", {{"error", scanned.status().ToString()}});
-      }
-    }
-  }
-
   const LeadsAppOptions options_;
   eventstore::EventStore& store_;
   feed::LocalEventFeedReader feed_;
@@ -767,8 +755,7 @@ class LeadsAppImpl final : public LeadsApp {
   const eventsourcing::CommandCounter counter_{"leads"};
 
   absl::Mutex scanner_mu_;
-  bool scanner_stop_ ABSL_GUARDED_BY(scanner_mu_) = false;
-  std::thread scanner_;
+  std::unique_ptr<concurrency::PeriodicTask> scanner_ ABSL_GUARDED_BY(scanner_mu_);
 };
 
 }  // namespace

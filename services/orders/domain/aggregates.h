@@ -74,6 +74,9 @@ v1::Customer Evolve(v1::Customer customer, const v1::CustomerEvent& event);
 // ---- Stock ----
 
 v1::Stock Evolve(v1::Stock stock, const v1::StockEvent& event);
+// Units a new order can reserve: on hand − reserved, and none while back-orders wait (they keep
+// their place); 0 without a stock stream (null).
+int64_t AvailableStock(const v1::Stock* stock);
 
 // ---- Order ----
 

@@ -65,14 +65,12 @@ absl::Status Reserve(const v1::Order& order, const StockStates& stock, const Ord
   for (const v1::OrderLine& line : order.lines()) {
     const auto it = stock.find(line.sku());
     const v1::Stock* state = it == stock.end() ? nullptr : it->second;
-    const int64_t available =
-        state == nullptr || state->backordered() > 0 ? 0 : state->on_hand() - state->reserved();
-    const int64_t reserved = std::min(line.quantity(), std::max<int64_t>(available, 0));
+    const int64_t available = AvailableStock(state);
+    const int64_t reserved = std::min(line.quantity(), available);
     const int64_t backordered = line.quantity() - reserved;
     if (backordered > 0 && !order.allow_backorder()) {
       shortfalls.push_back(absl::StrCat("SKU ", line.sku(), " short by ", backordered, " (ordered ",
-                                        line.quantity(), ", available ",
-                                        std::max<int64_t>(available, 0), ")"));
+                                        line.quantity(), ", available ", available, ")"));
       continue;
     }
     v1::LineFulfilment& fulfilment = *confirmed.add_fulfilment();

@@ -1,4 +1,6 @@
 // Evolve of the Stock aggregate (see aggregates.h; its events are decided with the orders').
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "services/orders/domain/aggregates.h"
 
@@ -16,6 +18,11 @@ v1::Stock::Hold* FindHold(v1::Stock& stock, absl::string_view order_id, int32_t 
 }  // namespace
 
 std::string StockStreamId(absl::string_view sku) { return absl::StrCat(kStockStreamPrefix, sku); }
+
+int64_t AvailableStock(const v1::Stock* stock) {
+  if (stock == nullptr || stock->backordered() > 0) return 0;
+  return std::max<int64_t>(stock->on_hand() - stock->reserved(), 0);
+}
 
 v1::Stock Evolve(v1::Stock stock, const v1::StockEvent& event) {
   switch (event.event_case()) {
