@@ -3,15 +3,18 @@
 #include "services/audit/cli/audit_commands.h"
 #include "services/channels/cli/channels_commands.h"
 #include "services/leads/cli/leads_commands.h"
+#include "services/orders/cli/orders_commands.h"
 #include "services/org/cli/org_commands.h"
 #include "services/projections/cli/funnel_commands.h"
 
 namespace sales::modules {
 
 std::vector<salesctl::CommandGroup> ContextCommandGroups() {
-  return {salesctl::LeadsCommandGroup(),    salesctl::OrgCommandGroup(),
-          salesctl::ChannelsCommandGroup(), salesctl::CatalogCommandGroup(),
-          salesctl::AuditCommandGroup(),    salesctl::FunnelCommandGroup()};
+  return {salesctl::LeadsCommandGroup(),     salesctl::OrgCommandGroup(),
+          salesctl::ChannelsCommandGroup(),  salesctl::CatalogCommandGroup(),
+          salesctl::OrdersCommandGroup(),    salesctl::CustomersCommandGroup(),
+          salesctl::InventoryCommandGroup(), salesctl::ReceivablesCommandGroup(),
+          salesctl::AuditCommandGroup(),     salesctl::FunnelCommandGroup()};
 }
 
 }  // namespace sales::modules

@@ -12,6 +12,7 @@
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
 #include "sales/channels/v1/channels.grpc.pb.h"
+#include "tools/salesctl/flag_values.h"
 #include "tools/salesctl/table_printer.h"
 
 namespace sales::salesctl {
@@ -19,8 +20,6 @@ namespace {
 
 namespace v1 = ::sales::channels::v1;
 using Stub = v1::ChannelService::Stub;
-
-constexpr char kDefaultCurrency[] = "CNY";
 
 template <typename Request, typename Response>
 absl::StatusOr<Response> Call(Session& session,
@@ -44,34 +43,8 @@ absl::Status SendCommand(Session& session,
 // --- Parsing flags ---
 
 template <typename Enum>
-absl::StatusOr<Enum> EnumFlag(const CommandArgs& args, absl::string_view flag,
-                              const google::protobuf::EnumDescriptor& descriptor) {
-  const std::string text = args.Get(flag);
-  if (text.empty()) return static_cast<Enum>(0);
-  ASSIGN_OR_RETURN(int value, ParseEnum(descriptor, text, absl::StrCat("--", flag)));
-  return static_cast<Enum>(value);
-}
-
-template <typename Enum>
 std::string Name(Enum value, const google::protobuf::EnumDescriptor& descriptor) {
   return EnumShortName(descriptor, static_cast<int>(value));
-}
-
-absl::StatusOr<int32_t> IntFlag(const CommandArgs& args, absl::string_view flag) {
-  ASSIGN_OR_RETURN(int64_t value, args.GetInt(flag, 0));
-  if (value < INT32_MIN || value > INT32_MAX) {
-    return InvalidField(absl::StrCat("--", flag), "out of range");
-  }
-  return static_cast<int32_t>(value);
-}
-
-absl::StatusOr<common::v1::Money> MoneyFlag(const CommandArgs& args, absl::string_view flag) {
-  const std::string currency = args.Has("currency") ? args.Get("currency") : kDefaultCurrency;
-  return ParseMoney(args.Get(flag), currency, absl::StrCat("--", flag));
-}
-
-absl::StatusOr<common::v1::Date> DateFlag(const CommandArgs& args, absl::string_view flag) {
-  return ParseDate(args.Get(flag), absl::StrCat("--", flag));
 }
 
 std::vector<std::string> ListFlag(const CommandArgs& args, absl::string_view flag) {
@@ -223,7 +196,7 @@ absl::Status Register(Session& session, const CommandArgs& args) {
     request.mutable_partner()->set_partner_id(args.Get("partner-id"));
     request.mutable_partner()->set_name(args.Get("partner-name"));
   }
-  ASSIGN_OR_RETURN(int32_t band, IntFlag(args, "band-bp"));
+  ASSIGN_OR_RETURN(int32_t band, Int32Flag(args, "band-bp"));
   request.set_price_band_bp(band);
   ASSIGN_OR_RETURN(auto policy, EnumFlag<v1::PriceBandPolicy>(args, "policy",
                                                               *v1::PriceBandPolicy_descriptor()));
@@ -246,7 +219,7 @@ absl::Status SetBand(Session& session, const CommandArgs& args) {
   v1::SetPriceBandRequest request;
   ASSIGN_OR_RETURN(*request.mutable_meta(), MetaFrom(session, args));
   request.set_channel_id(args.Get("id"));
-  ASSIGN_OR_RETURN(int32_t band, IntFlag(args, "band-bp"));
+  ASSIGN_OR_RETURN(int32_t band, Int32Flag(args, "band-bp"));
   request.set_price_band_bp(band);
   ASSIGN_OR_RETURN(auto policy, EnumFlag<v1::PriceBandPolicy>(args, "policy",
                                                               *v1::PriceBandPolicy_descriptor()));
@@ -268,8 +241,8 @@ absl::Status Amend(Session& session, const CommandArgs& args) {
     terms.add_product_line_ids(std::move(line));
   }
   for (std::string& sku : ListFlag(args, "skus")) terms.add_skus(std::move(sku));
-  ASSIGN_OR_RETURN(int32_t margin, IntFlag(args, "margin-bp"));
-  ASSIGN_OR_RETURN(int32_t rebate, IntFlag(args, "rebate-bp"));
+  ASSIGN_OR_RETURN(int32_t margin, Int32Flag(args, "margin-bp"));
+  ASSIGN_OR_RETURN(int32_t rebate, Int32Flag(args, "rebate-bp"));
   terms.set_partner_margin_bp(margin);
   terms.set_rebate_bp(rebate);
   if (args.Has("minimum-volume")) {
@@ -333,7 +306,7 @@ absl::Status Claim(Session& session, const CommandArgs& args) {
   ASSIGN_OR_RETURN(*request.mutable_subject(), SubjectFlags(args));
   request.set_channel_id(args.Get("channel"));
   for (std::string& region : ListFlag(args, "regions")) request.add_region_ids(std::move(region));
-  ASSIGN_OR_RETURN(int32_t days, IntFlag(args, "exclusivity-days"));
+  ASSIGN_OR_RETURN(int32_t days, Int32Flag(args, "exclusivity-days"));
   request.set_exclusivity_days(days);
   request.set_deal_id(args.Get("deal"));
   ASSIGN_OR_RETURN(v1::ClaimResponse response, Call(session, &Stub::Claim, request));

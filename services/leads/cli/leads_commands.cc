@@ -13,6 +13,7 @@
 #include "common/status/status_macros.h"
 #include "sales/leads/v1/leads.grpc.pb.h"
 #include "tools/salesctl/commands.h"
+#include "tools/salesctl/flag_values.h"
 #include "tools/salesctl/table_printer.h"
 
 namespace sales::salesctl {
@@ -34,21 +35,6 @@ const FlagSpec kLeadFlag = {
     .name = "lead", .help = "lead id", .required = true, .positional = true};
 const FlagSpec kReasonFlag = {.name = "reason", .help = "why (required for backward moves)"};
 const FlagSpec kCurrencyFlag = {.name = "currency", .help = "ISO-4217 code (default CNY)"};
-
-// An enum flag's value; 0 (*_UNSPECIFIED) when the flag is absent.
-absl::StatusOr<int> EnumFlag(const CommandArgs& args, absl::string_view name,
-                             const google::protobuf::EnumDescriptor& descriptor) {
-  if (!args.Has(name)) return 0;
-  return ParseEnum(descriptor, args.Get(name), absl::StrCat("--", name));
-}
-
-// A money flag with --currency; an unset Money when the flag is absent.
-absl::StatusOr<sales::common::v1::Money> MoneyFlag(const CommandArgs& args,
-                                                   absl::string_view name) {
-  if (!args.Has(name)) return sales::common::v1::Money();
-  const std::string currency = args.Has("currency") ? args.Get("currency") : "CNY";
-  return ParseMoney(args.Get(name), currency, absl::StrCat("--", name));
-}
 
 absl::StatusOr<int32_t> PercentFlag(const CommandArgs& args, absl::string_view name) {
   ASSIGN_OR_RETURN(int64_t value, args.GetInt(name, 0));
