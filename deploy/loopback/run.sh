@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The platform as separate processes on 127.0.0.1 (DESIGN.md "Distributed", on one machine): a
-# broker process (salesd hosting no context: the embedded Kafka broker alone), the org, leads and
-# channels contexts each in its own process (leads reads the org through the org process's
-# EventFeed; channels reads the org and the leads), and the read side (funnel + audit) in a fifth,
-# fed by all three. Each process has its own data directory and its own gRPC and /metrics ports.
+# broker process (salesd hosting no context: the embedded Kafka broker alone), the org, leads,
+# channels and orders contexts each in its own process (leads reads the org through the org
+# process's EventFeed; channels reads the org and the leads; orders the org, the leads and the
+# channels), and the read side (funnel + audit) in a sixth, fed by all four. Each process has its own data directory and its own gRPC and /metrics ports.
 #
 #   deploy/loopback/run.sh [--dir DIR] [--bin BUILD_DIR] [--demo]
 #
@@ -12,7 +12,8 @@
 # --demo seed each context's process with its demo data
 #
 # When every process is up it prints their addresses and writes them to DIR/addresses.env
-# (BROKER_KAFKA, ORG_GRPC, LEADS_GRPC, CHANNELS_GRPC, READ_GRPC, … as shell assignments). Ctrl-C or SIGTERM stops them
+# (BROKER_KAFKA, ORG_GRPC, LEADS_GRPC, CHANNELS_GRPC, ORDERS_GRPC, READ_GRPC, … as shell
+# assignments). Ctrl-C or SIGTERM stops them
 # all, the read side first. A process that fails to start stops the rest; its log is printed.
 set -euo pipefail
 
@@ -28,7 +29,7 @@ done
 [[ -n "$dir" ]] || dir=$(mktemp -d /tmp/sales-loopback.XXXXXX)
 mkdir -p "$dir"
 for binary in services/salesd/salesd services/org/org services/leads/leads \
-  services/channels/channels services/projections/projections; do
+  services/channels/channels services/orders/orders services/projections/projections; do
   [[ -x "$bin/$binary" ]] || { echo "$0: $bin/$binary is missing (tools/build.sh)" >&2; exit 1; }
 done
 
@@ -73,9 +74,13 @@ start channels "$bin/services/channels/channels" --kafka_brokers="$kafka" \
   --data_dir="$dir/channels" --peers="org=$org_grpc,leads=$leads_grpc" --grpc_port=0 \
   --http_port=0 --demo_data="$demo"
 channels_grpc=$(field channels gRPC)
+start orders "$bin/services/orders/orders" --kafka_brokers="$kafka" --data_dir="$dir/orders" \
+  --peers="org=$org_grpc,leads=$leads_grpc,channels=$channels_grpc" --grpc_port=0 \
+  --http_port=0 --demo_data="$demo"
+orders_grpc=$(field orders gRPC)
 start read "$bin/services/projections/projections" --kafka_brokers="$kafka" \
-  --peers="org=$org_grpc,leads=$leads_grpc,channels=$channels_grpc" --data_dir="$dir/read" \
-  --grpc_port=0 --http_port=0
+  --peers="org=$org_grpc,leads=$leads_grpc,channels=$channels_grpc,orders=$orders_grpc" \
+  --data_dir="$dir/read" --grpc_port=0 --http_port=0
 
 cat >"$dir/addresses.env" <<ENV
 BROKER_KAFKA=$kafka
@@ -85,6 +90,8 @@ LEADS_GRPC=$leads_grpc
 LEADS_METRICS=$(field leads metrics)
 CHANNELS_GRPC=$channels_grpc
 CHANNELS_METRICS=$(field channels metrics)
+ORDERS_GRPC=$orders_grpc
+ORDERS_METRICS=$(field orders metrics)
 READ_GRPC=$(field read gRPC)
 READ_METRICS=$(field read metrics)
 ENV
@@ -92,11 +99,13 @@ echo "loopback: broker    Kafka $kafka   (kcat -b $kafka -L)"
 echo "loopback: org       gRPC  $org_grpc   (OrgService, EventFeed)"
 echo "loopback: leads     gRPC  $leads_grpc   (LeadService, EventFeed)"
 echo "loopback: channels  gRPC  $channels_grpc   (ChannelService, EventFeed)"
+echo "loopback: orders    gRPC  $orders_grpc   (OrderService, EventFeed)"
 echo "loopback: read side gRPC  $(field read gRPC)   (FunnelService, AuditService, ProjectionAdmin)"
 echo "loopback: data and logs in $dir; addresses in $dir/addresses.env"
 echo "loopback: try       $bin/tools/salesctl/salesctl --server $org_grpc org show"
 echo "loopback:           $bin/tools/salesctl/salesctl --server $leads_grpc leads list"
 echo "loopback:           $bin/tools/salesctl/salesctl --server $channels_grpc channels conflicts"
+echo "loopback:           $bin/tools/salesctl/salesctl --server $orders_grpc orders list"
 echo "loopback:           $bin/tools/salesctl/salesctl --server $(field read gRPC) funnel show"
 echo "loopback: running; Ctrl-C stops every process"
 wait

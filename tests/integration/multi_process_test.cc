@@ -1,5 +1,5 @@
-// The platform as separate processes (deploy/loopback/run.sh): a broker process, the org, leads
-// and channels contexts' own processes and the read side's own process, talking only over Kafka
+// The platform as separate processes (deploy/loopback/run.sh): a broker process, the org, leads,
+// channels and orders contexts' own processes and the read side's own process, talking only over Kafka
 // and gRPC on 127.0.0.1. The journey org → leads → funnel → audit crosses all four: a rep is added
 // in the org process and a lead is captured, assigned to that rep and won in the leads process (on
 // its org replica), the read side's funnel counts it and its audit shows the deal's history and
@@ -160,6 +160,51 @@ TEST_F(MultiProcessTest, PartnerLeadIsClaimedAcrossProcessesAndInTheDealsHistory
   const std::string history = PollUntil(read + " audit history D-MP-2", "ClaimedLeadConverted");
   EXPECT_THAT(history, HasSubstr("ClaimRegistered"));
   EXPECT_THAT(history, HasSubstr("ClaimedLeadConverted"));
+}
+
+// The orders process serves its demo, placed on its replicas of the org, the channels and the
+// leads' deals, which it follows over Kafka; a deal won in the leads process becomes an order in
+// the orders process (its deals replica catches up), and the deal's audit history on the read side
+// runs from the lead to the order's payment.
+TEST_F(MultiProcessTest, ADealWonInLeadsIsOrderedAndPaidInOrdersAndAudited) {
+  const std::string leads = Salesctl("LEADS_GRPC");
+  const std::string orders = Salesctl("ORDERS_GRPC");
+  const std::string read = Salesctl("READ_GRPC");
+  EXPECT_THAT(PollUntil(orders + " orders list", "O-DEMO-006"), HasSubstr("D-2026-001"));
+  EXPECT_THAT(RunCommand(orders + " receivables aging --by customer 2>&1").second,
+              HasSubstr("C-FANGCHENG"));
+
+  for (const std::string& command : {
+           std::string(" leads capture --lead-id L-902 --source web --company \"订单测试\" "
+                       "--contact 孙八 --email sun.ba@orders.example --region east "
+                       "--product-line crm --segment smb --size small --value 50000 "
+                       "--need-match 60 --intent 60"),
+           std::string(" leads assign L-902 --rep zhou.peng"),
+           std::string(" leads convert L-902 --deal-id D-MP-3"),
+           std::string(" leads win L-902 --reason signed"),
+       }) {
+    auto [exit_code, out] = RunCommand(leads + command + " 2>&1");
+    ASSERT_EQ(exit_code, 0) << command << "\n" << out;
+  }
+  EXPECT_THAT(PollUntil(orders + " orders place --id O-MP-3 --customer C-YUNFAN --deal D-MP-3 "
+                                 "--channel web-official --rep zhou.peng --lines CRM-STD:2",
+                        "placed"),
+              HasSubstr("order O-MP-3 is placed"));
+  for (const std::string& command : {
+           std::string(" orders confirm O-MP-3"),
+           std::string(" orders ship O-MP-3 --carrier SF --tracking SF-MP-3"),
+           std::string(" orders deliver O-MP-3"),
+           std::string(" orders invoice O-MP-3"),
+           std::string(" orders pay O-MP-3 --amount 2400"),
+       }) {
+    auto [exit_code, out] = RunCommand(orders + command + " 2>&1");
+    ASSERT_EQ(exit_code, 0) << command << "\n" << out;
+  }
+  EXPECT_THAT(RunCommand(orders + " orders show O-MP-3 2>&1").second, HasSubstr("paid"));
+  const std::string history = PollUntil(read + " audit history D-MP-3", "PaymentReceived");
+  EXPECT_THAT(history, HasSubstr("DealWon"));
+  EXPECT_THAT(history, HasSubstr("OrderPlaced"));
+  EXPECT_THAT(history, HasSubstr("PaymentReceived"));
 }
 
 }  // namespace
