@@ -6,6 +6,7 @@
 #include "absl/time/clock.h"
 #include "common/status/status_macros.h"
 #include "common/time/civil_date.h"
+#include "tools/loadgen/rpc_calls.h"
 
 namespace sales::loadgen {
 namespace {
@@ -13,8 +14,6 @@ namespace {
 namespace v1 = ::sales::channels::v1;
 using Stub = v1::ChannelService::Stub;
 
-constexpr char kActor[] = "loadgen";
-constexpr absl::Duration kCallDeadline = absl::Seconds(10);
 constexpr int kChannelsPerClient = 2;
 constexpr int kCustomers = 500;  // the pool every client's claims draw from
 constexpr int kOrderLines = 10;
@@ -28,19 +27,6 @@ common::v1::Money Cny(int64_t units) {
 }
 
 common::v1::Date Today() { return ToDate(absl::ToCivilDay(absl::Now(), absl::UTCTimeZone())); }
-
-template <typename Request, typename Response>
-absl::Status SetupCall(Stub& stub,
-                       grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
-                                                    Response*),
-                       Request request, absl::string_view what) {
-  request.mutable_meta()->set_actor(kActor);
-  request.mutable_meta()->set_idempotency_key(absl::StrCat("setup-", what));
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + kCallDeadline));
-  Response response;
-  return SetupStatus((stub.*method)(&context, request, &response), what);
-}
 
 }  // namespace
 
@@ -175,9 +161,7 @@ CallOutcome ChannelClient::RecordEnablement() {
 
 template <typename Request>
 void ChannelClient::Stamp(Request& request) {
-  request.mutable_meta()->set_actor(kActor);
-  request.mutable_meta()->set_idempotency_key(
-      absl::StrCat(org_.prefix, "-c", client_index_, "-k", commands_sent_++));
+  loadgen::Stamp(request, absl::StrCat(org_.prefix, "-c", client_index_, "-k", commands_sent_++));
 }
 
 template <typename Request, typename Response>
@@ -185,11 +169,7 @@ CallOutcome ChannelClient::Send(const char* kind,
                                 grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
                                                              Response*),
                                 const Request& request, Response* response) {
-  grpc::ClientContext context;
-  const absl::Time start = absl::Now();
-  context.set_deadline(absl::ToChronoTime(start + kCallDeadline));
-  grpc::Status status = (stub_->*method)(&context, request, response);
-  return {.kind = kind, .status = std::move(status), .latency = absl::Now() - start};
+  return TimedCall(*stub_, kind, method, request, response);
 }
 
 int ChannelClient::Uniform(int low, int high) {

@@ -6,12 +6,12 @@
 #include "grpcpp/client_context.h"
 #include "grpcpp/impl/client_unary_call.h"
 #include "grpcpp/support/slice.h"
+#include "tools/loadgen/rpc_calls.h"
 
 namespace sales::loadgen {
 namespace {
 
 constexpr char kHealthCheckMethod[] = "/grpc.health.v1.Health/Check";
-constexpr absl::Duration kCallDeadline = absl::Seconds(10);
 
 // An empty message serializes to zero bytes; the buffer must still hold one (empty) slice.
 grpc::ByteBuffer EmptyMessage() {

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "tools/loadgen/rpc_calls.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "common/status/grpc_status.h"
@@ -14,8 +15,6 @@ namespace {
 namespace v1 = ::sales::leads::v1;
 using Stub = v1::LeadService::Stub;
 
-constexpr char kActor[] = "loadgen";
-constexpr absl::Duration kCallDeadline = absl::Seconds(10);
 constexpr int kLeadsInFlightPerClient = 4;
 constexpr int kDuplicatePercent = 2;
 
@@ -180,14 +179,8 @@ CallOutcome LeadClient::Send(const char* kind,
                              grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
                                                           Response*),
                              Request& request, Response* response) {
-  request.mutable_meta()->set_actor(kActor);
-  request.mutable_meta()->set_idempotency_key(
-      absl::StrCat(org_.prefix, "-c", client_index_, "-k", commands_sent_++));
-  grpc::ClientContext context;
-  const absl::Time start = absl::Now();
-  context.set_deadline(absl::ToChronoTime(start + kCallDeadline));
-  grpc::Status status = (stub_->*method)(&context, request, response);
-  return {.kind = kind, .status = std::move(status), .latency = absl::Now() - start};
+  Stamp(request, absl::StrCat(org_.prefix, "-c", client_index_, "-k", commands_sent_++));
+  return TimedCall(*stub_, kind, method, request, response);
 }
 
 int LeadClient::Uniform(int low, int high) {

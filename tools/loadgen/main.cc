@@ -11,7 +11,6 @@
 #include <functional>
 #include <iostream>
 #include <memory>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -115,11 +114,6 @@ ModeResult RunMode(const std::string& target, const std::string& mode, const Org
   return result;
 }
 
-std::string RunDigits() {
-  std::random_device device;
-  return absl::StrFormat("%06d", std::uniform_int_distribution<int>(0, 999'999)(device));
-}
-
 // Starts the process's peak resident memory (VmHWM) afresh, so that each run reports its own.
 void ResetPeakResident() { std::ofstream("/proc/self/clear_refs") << "5"; }
 
@@ -197,7 +191,7 @@ ServerResult MeasureAgainst(const std::string& target, const std::vector<std::st
   {
     auto setup_stub = org::v1::OrgService::NewStub(
         grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
-    absl::StatusOr<Organisation> org = SetUpOrganisation(*setup_stub, RunDigits());
+    absl::StatusOr<Organisation> org = SetUpOrganisation(*setup_stub, NewRunDigits());
     if (!org.ok()) {
       std::cerr << "leads_loadgen: " << org.status() << "\n";
       exit_code = 1;

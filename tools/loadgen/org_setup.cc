@@ -1,11 +1,14 @@
 #include "tools/loadgen/org_setup.h"
 
+#include <random>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
+#include "tools/loadgen/rpc_calls.h"
 
 namespace sales::loadgen {
 namespace {
@@ -13,24 +16,14 @@ namespace {
 namespace org_v1 = ::sales::org::v1;
 using OrgStub = org_v1::OrgService::Stub;
 
-constexpr char kActor[] = "loadgen";
-constexpr absl::Duration kCallDeadline = absl::Seconds(10);
 constexpr int kRepsPerTeam = 2;
 
-template <typename Request>
-absl::Status SendOrgCommand(OrgStub& stub,
-                            grpc::Status (OrgStub::*method)(grpc::ClientContext*, const Request&,
-                                                            org_v1::OrgCommandResponse*),
-                            Request request, absl::string_view what) {
-  request.mutable_meta()->set_actor(kActor);
-  request.mutable_meta()->set_idempotency_key(absl::StrCat("setup-", what));
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + kCallDeadline));
-  org_v1::OrgCommandResponse response;
-  return SetupStatus((stub.*method)(&context, request, &response), what);
-}
-
 }  // namespace
+
+std::string NewRunDigits() {
+  std::random_device device;
+  return absl::StrFormat("%06d", std::uniform_int_distribution<int>(0, 999'999)(device));
+}
 
 absl::Status SetupStatus(const grpc::Status& status, absl::string_view what) {
   absl::Status converted = FromGrpcStatus(status);
@@ -48,7 +41,7 @@ absl::StatusOr<Organisation> SetUpOrganisation(OrgStub& stub, absl::string_view 
     org_v1::AddRegionRequest request;
     request.mutable_region()->set_region_id(id);
     request.mutable_region()->set_name(absl::StrCat("Region ", id));
-    RETURN_IF_ERROR(SendOrgCommand(stub, &OrgStub::AddRegion, std::move(request), id));
+    RETURN_IF_ERROR(SetupCall(stub, &OrgStub::AddRegion, std::move(request), id));
     org.regions.push_back(id);
   }
   for (absl::string_view name : {"crm", "erp"}) {
@@ -56,7 +49,7 @@ absl::StatusOr<Organisation> SetUpOrganisation(OrgStub& stub, absl::string_view 
     org_v1::AddProductLineRequest request;
     request.mutable_product_line()->set_product_line_id(id);
     request.mutable_product_line()->set_name(absl::StrCat("Product line ", id));
-    RETURN_IF_ERROR(SendOrgCommand(stub, &OrgStub::AddProductLine, std::move(request), id));
+    RETURN_IF_ERROR(SetupCall(stub, &OrgStub::AddProductLine, std::move(request), id));
     org.product_lines.push_back(id);
   }
   for (absl::string_view name : {"enterprise", "smb"}) {
@@ -64,7 +57,7 @@ absl::StatusOr<Organisation> SetUpOrganisation(OrgStub& stub, absl::string_view 
     org_v1::AddCustomerSegmentRequest request;
     request.mutable_segment()->set_segment_id(id);
     request.mutable_segment()->set_name(absl::StrCat("Segment ", id));
-    RETURN_IF_ERROR(SendOrgCommand(stub, &OrgStub::AddCustomerSegment, std::move(request), id));
+    RETURN_IF_ERROR(SetupCall(stub, &OrgStub::AddCustomerSegment, std::move(request), id));
     org.segments.push_back(id);
   }
   // One team per region with a manager and reps; one rule per region covers every product line
@@ -75,7 +68,7 @@ absl::StatusOr<Organisation> SetUpOrganisation(OrgStub& stub, absl::string_view 
     create_team.mutable_team()->set_team_id(team);
     create_team.mutable_team()->set_name(absl::StrCat("Team ", team));
     create_team.mutable_team()->set_region_id(region);
-    RETURN_IF_ERROR(SendOrgCommand(stub, &OrgStub::CreateTeam, std::move(create_team), team));
+    RETURN_IF_ERROR(SetupCall(stub, &OrgStub::CreateTeam, std::move(create_team), team));
     const std::string manager = absl::StrCat(team, "-manager");
     for (int i = 0; i <= kRepsPerTeam; ++i) {
       org_v1::AddRepRequest add_rep;
@@ -85,7 +78,8 @@ absl::StatusOr<Organisation> SetUpOrganisation(OrgStub& stub, absl::string_view 
       rep.set_team_id(team);
       if (i > 0) rep.set_manager_rep_id(manager);
       const std::string rep_id = rep.rep_id();
-      RETURN_IF_ERROR(SendOrgCommand(stub, &OrgStub::AddRep, std::move(add_rep), rep_id));
+      RETURN_IF_ERROR(SetupCall(stub, &OrgStub::AddRep, std::move(add_rep), rep_id));
+      if (i > 0) org.reps.push_back(rep_id);
     }
     org_v1::AddTerritoryRuleRequest add_rule;
     org_v1::TerritoryRule& rule = *add_rule.mutable_rule();
@@ -95,7 +89,7 @@ absl::StatusOr<Organisation> SetUpOrganisation(OrgStub& stub, absl::string_view 
     rule.set_segment_id("*");
     rule.set_team_id(team);
     const std::string rule_id = rule.rule_id();
-    RETURN_IF_ERROR(SendOrgCommand(stub, &OrgStub::AddTerritoryRule, std::move(add_rule), rule_id));
+    RETURN_IF_ERROR(SetupCall(stub, &OrgStub::AddTerritoryRule, std::move(add_rule), rule_id));
   }
   return org;
 }

@@ -25,7 +25,11 @@ struct Organisation {
   std::vector<std::string> regions;
   std::vector<std::string> product_lines;
   std::vector<std::string> segments;
+  std::vector<std::string> reps;  // every team's reps (not the managers)
 };
+
+// 6 random decimal digits: a run's id (SetUpOrganisation's prefix).
+std::string NewRunDigits();
 
 // `run_digits`: 6 decimal digits unique to the run; ids are prefixed with "lg<run_digits>".
 absl::StatusOr<Organisation> SetUpOrganisation(sales::org::v1::OrgService::Stub& stub,
