@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "common/testing/percentiles.h"
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
 #include "benchmark/benchmark.h"
@@ -161,11 +162,6 @@ double ThreadCpuMicros() {
   return static_cast<double>(now.tv_sec) * 1e6 + static_cast<double>(now.tv_nsec) / 1e3;
 }
 
-double Percentile(std::vector<double>& values, int percent) {
-  std::sort(values.begin(), values.end());
-  return values[std::min(values.size() - 1, values.size() * percent / 100)];
-}
-
 // Runs `call` once per iteration and reports wall p50/p99 and the calling thread's CPU time per
 // call (p50 and mean), in microseconds. On a shared, loaded machine wall time includes waiting
 // for a core; CPU time is what the call itself costs.
@@ -182,9 +178,9 @@ void MeasurePercentiles(benchmark::State& state, Call call) {
   }
   double cpu_total = 0;
   for (double micros : cpu) cpu_total += micros;
-  state.counters["p50_us"] = Percentile(wall, 50);
-  state.counters["p99_us"] = Percentile(wall, 99);
-  state.counters["cpu_p50_us"] = Percentile(cpu, 50);
+  state.counters["p50_us"] = sales::testing::Percentile(wall, 0.50);
+  state.counters["p99_us"] = sales::testing::Percentile(wall, 0.99);
+  state.counters["cpu_p50_us"] = sales::testing::Percentile(cpu, 0.50);
   state.counters["cpu_mean_us"] = cpu_total / static_cast<double>(cpu.size());
 }
 

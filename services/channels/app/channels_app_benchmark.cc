@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "common/testing/percentiles.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -39,12 +40,6 @@ std::string Sku(int i) { return absl::StrFormat("SKU-%05d", i); }
 
 double Micros(Clock::time_point start) {
   return std::chrono::duration<double, std::micro>(Clock::now() - start).count();
-}
-
-double Percentile(std::vector<double> micros, double p) {
-  std::sort(micros.begin(), micros.end());
-  return micros[std::min(micros.size() - 1,
-                         static_cast<size_t>(p * static_cast<double>(micros.size())))];
 }
 
 double Mean(const std::vector<double>& micros, size_t from, size_t to) {
@@ -202,9 +197,9 @@ int Run(int channel_count, int prices, int skus, int orders, size_t memory_budge
       "  pure (base)  p50 %.1f us  p99 %.1f us                 app/pure p99 = %.2f\n"
       "SetChannelPrice as the price list grows: first %zu %.1f us each, last %zu %.1f us each "
       "(%.1fx)\n",
-      orders, kLines, channel_count, prices, skus, eligible, Percentile(app_micros, 0.5),
-      Percentile(app_micros, 0.99), Percentile(app_micros, 0.999), Percentile(pure_micros, 0.5),
-      Percentile(pure_micros, 0.99), Percentile(app_micros, 0.99) / Percentile(pure_micros, 0.99),
+      orders, kLines, channel_count, prices, skus, eligible, sales::testing::Percentile(app_micros, 0.5),
+      sales::testing::Percentile(app_micros, 0.99), sales::testing::Percentile(app_micros, 0.999), sales::testing::Percentile(pure_micros, 0.5),
+      sales::testing::Percentile(pure_micros, 0.99), sales::testing::Percentile(app_micros, 0.99) / sales::testing::Percentile(pure_micros, 0.99),
       window, Mean(set_price_micros, 0, window), window,
       Mean(set_price_micros, set_price_micros.size() - window, set_price_micros.size()),
       Mean(set_price_micros, set_price_micros.size() - window, set_price_micros.size()) /

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "common/testing/percentiles.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -27,12 +28,6 @@ constexpr int kSkus = 10'000;
 constexpr int kLines = 20;
 
 std::string Sku(int i) { return absl::StrFormat("SKU-%05d", i); }
-
-double Percentile(std::vector<double>& micros, double p) {
-  std::sort(micros.begin(), micros.end());
-  return micros[std::min(micros.size() - 1,
-                         static_cast<size_t>(p * static_cast<double>(micros.size())))];
-}
 
 int Run(int orders) {
   absl::flat_hash_map<std::string, v1::Product> catalogue;
@@ -80,9 +75,9 @@ int Run(int orders) {
       "CheckOrderEligibility: %d orders of %d lines, %d channels x %d SKUs priced, %d eligible\n"
       "  check      p50 %.1f us  p99 %.1f us  p999 %.1f us  (target p99 < 1000 us)\n"
       "  baseline   p50 %.1f us  p99 %.1f us  (the %d catalogue lookups alone)\n",
-      orders, kLines, kChannels, kSkus, eligible, Percentile(check_micros, 0.5),
-      Percentile(check_micros, 0.99), Percentile(check_micros, 0.999),
-      Percentile(lookup_micros, 0.5), Percentile(lookup_micros, 0.99), kLines);
+      orders, kLines, kChannels, kSkus, eligible, sales::testing::Percentile(check_micros, 0.5),
+      sales::testing::Percentile(check_micros, 0.99), sales::testing::Percentile(check_micros, 0.999),
+      sales::testing::Percentile(lookup_micros, 0.5), sales::testing::Percentile(lookup_micros, 0.99), kLines);
   return 0;
 }
 
