@@ -438,6 +438,19 @@ absl::StatusOr<v1::OrdersCommandResponse> OrdersApp::ReturnItems(const v1::Retur
 absl::StatusOr<v1::OrdersCommandResponse> OrdersApp::ReceiveStock(const v1::ReceiveStockRequest& r,
                                                                   const CallOrigin& o) {
   RETURN_IF_ERROR(ValidateReceiveStock(r));
+  // Only catalogue SKUs are stocked (the channels replica; caught up once when it has not seen
+  // the SKU yet).
+  ASSIGN_OR_RETURN(std::optional<channels::v1::Product> product,
+                   options_.placement->Product(r.sku()));
+  if (!product.has_value() && options_.placement->CatchUp(kReplicaCatchUpTimeout).ok()) {
+    ASSIGN_OR_RETURN(product, options_.placement->Product(r.sku()));
+  }
+  if (!product.has_value()) {
+    const absl::Status unknown = absl::NotFoundError(
+        absl::StrCat("sku: SKU ", Quoted(r.sku()), " is not in the catalogue"));
+    counter_.Count("ReceiveStock", unknown);
+    return unknown;
+  }
   const std::string stream_id = StockStreamId(r.sku());
   const org::OrgView::Snapshot org = options_.org->Current();
   const OrdersContext ctx =

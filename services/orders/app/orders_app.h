@@ -117,7 +117,7 @@ class OrdersApp {
                                                           const CallOrigin&);
   absl::StatusOr<v1::OrdersCommandResponse> ReturnItems(const v1::ReturnItemsRequest&,
                                                         const CallOrigin&);
-  // Inventory.
+  // Inventory (catalogue SKUs only: NOT_FOUND for another).
   absl::StatusOr<v1::OrdersCommandResponse> ReceiveStock(const v1::ReceiveStockRequest&,
                                                          const CallOrigin&);
 

@@ -444,6 +444,14 @@ TEST_F(OrdersAppTest, RefusalsNameTheFieldOrRuleAndWriteNothing) {
          return app_->ReceiveStock(request, origin_).status();
        },
        absl::StatusCode::kInvalidArgument, "quantity"},
+      {"receive a SKU not in the catalogue",
+       [&] {
+         v1::ReceiveStockRequest request = WithMeta(v1::ReceiveStockRequest());
+         request.set_sku("NOPE");
+         request.set_quantity(5);
+         return app_->ReceiveStock(request, origin_).status();
+       },
+       absl::StatusCode::kNotFound, "sku: SKU \"NOPE\""},
       {"customer in an unknown region",
        [&] {
          v1::RegisterCustomerRequest request = testing::RegisterCustomer("C2", 100);
