@@ -99,24 +99,22 @@ absl::StatusOr<std::unique_ptr<ChannelsApp>> ChannelsApp::Create(ChannelsAppOpti
     return absl::InvalidArgumentError("ChannelsApp: read_model_path is required");
   }
   auto app = std::unique_ptr<ChannelsApp>(new ChannelsApp(std::move(options)));
-  ASSIGN_OR_RETURN(app->runner_,
-                   projection::ProjectionRunner::Create(
-                       &app->projection_, {.path = app->options_.read_model_path,
-                                           .sources = {app->read_model_source_},
+  ASSIGN_OR_RETURN(app->read_model_,
+                   projection::OwnReadModel::Start(
+                       &app->projection_, {.store = app->options_.store,
+                                           .topic = app->options_.topic,
+                                           .path = app->options_.read_model_path,
                                            .dead_letters = app->options_.dead_letters,
                                            .metrics = app->options_.metrics,
-                                           .store = {.memory = app->options_.memory}}));
-  app->model_ = std::make_unique<ChannelsReadModel>(&app->runner_->store());
-  app->runner_->Start();
+                                           .memory = app->options_.memory}));
+  app->model_ = std::make_unique<ChannelsReadModel>(&app->read_model_->store());
   return app;
 }
 
-ChannelsApp::~ChannelsApp() = default;  // the runner stops before the feed it reads goes
+ChannelsApp::~ChannelsApp() = default;
 
 ChannelsApp::ChannelsApp(ChannelsAppOptions options)
     : options_(std::move(options)),
-      feed_(options_.store),
-      read_model_source_{.topic = options_.topic, .feed = &feed_},
       products_(memory::JoinCachesOrFixed(options_.memory, "channels/products", 1, kCacheBytes)),
       channels_(memory::JoinCachesOrFixed(options_.memory, "channels/channels", 1, kCacheBytes)),
       prices_(memory::JoinCachesOrFixed(options_.memory, "channels/prices", 2, kCacheBytes)),
@@ -143,7 +141,7 @@ absl::StatusOr<eventsourcing::CommandOutcome<State>> ChannelsApp::Execute(
   // An aggregate that could not be read is not "not found": say what failed.
   if (!lookups.ok() && !outcome.ok()) outcome = lookups;
   counter_.Count(name, outcome.status());
-  if (outcome.ok() && outcome->appended > 0) runner_->Wake();
+  if (outcome.ok() && outcome->appended > 0) read_model_->Wake();
   return outcome;
 }
 
@@ -413,14 +411,12 @@ absl::StatusOr<v1::ListFlaggedPricesResponse> ChannelsApp::ListFlaggedPrices(
 }
 
 absl::Status ChannelsApp::WaitForReadModel(absl::Duration timeout) {
-  return runner_->AwaitFeedHeads(timeout);
+  return read_model_->AwaitFeedHeads(timeout);
 }
 
 projection::AdministeredProjection ChannelsApp::read_model() const {
-  return {.name = ChannelsReadModelProjection::kName,
-          .runner = runner_.get(),
-          .sources = {read_model_source_},
-          .make_projection = [] { return std::make_unique<ChannelsReadModelProjection>(); }};
+  return read_model_->administered(
+      [] { return std::make_unique<ChannelsReadModelProjection>(); });
 }
 
 absl::CivilDay ChannelsApp::Today() const {

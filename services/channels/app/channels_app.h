@@ -29,12 +29,11 @@
 #include "common/eventsourcing/command_executor.h"
 #include "common/eventsourcing/command_support.h"
 #include "common/eventstore/event_store.h"
-#include "common/feed/local_event_feed_reader.h"
 #include "common/kafka/dead_letter_publisher.h"
 #include "common/memory/memory_budget.h"
 #include "common/metrics/metrics_registry.h"
 #include "common/projection/admin/projection_admin_service.h"
-#include "common/projection/projection_runner.h"
+#include "common/projection/own_read_model.h"
 #include "sales/channels/v1/channels.pb.h"
 #include "sales/channels/v1/commands.pb.h"
 #include "sales/channels/v1/model.pb.h"
@@ -146,10 +145,8 @@ class ChannelsApp {
       absl::string_view name, const Request& request, const CallOrigin& origin);
 
   const ChannelsAppOptions options_;
-  feed::LocalEventFeedReader feed_;  // the read model's source: this app's store
-  const projection::ProjectionSource read_model_source_;
   ChannelsReadModelProjection projection_;
-  std::unique_ptr<projection::ProjectionRunner> runner_;
+  std::unique_ptr<projection::OwnReadModel> read_model_;  // follows this app's store
   std::unique_ptr<ChannelsReadModel> model_;
   eventsourcing::AggregateCache<v1::Product> products_;
   eventsourcing::AggregateCache<v1::Channel> channels_;

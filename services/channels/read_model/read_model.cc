@@ -12,6 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "common/eventsourcing/event_codec.h"
 #include "common/projection/paged_scan.h"
+#include "common/projection/row_codec.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
 #include "common/time/civil_date.h"
@@ -36,29 +37,18 @@ constexpr char kConflictIds[] = "kn/";
 constexpr char kOpenByAge[] = "xo/";
 constexpr char kResolvedByAge[] = "xr/";
 
-template <typename T>
-absl::StatusOr<T> Decode(absl::string_view key, absl::string_view bytes) {
-  T row;
-  if (!row.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return absl::DataLossError(absl::StrCat("channels-read-model: row ", key, " does not decode"));
-  }
-  return row;
+template <typename Row>
+absl::StatusOr<Row> Decode(absl::string_view key, absl::string_view bytes) {
+  return projection::DecodeRow<Row>(key, bytes, ChannelsReadModelProjection::kName);
 }
-
-// The row under `key` decoded into a T; a default T when there is none.
-template <typename T>
-absl::StatusOr<T> Load(projection::ProjectionTxn& txn, absl::string_view key) {
-  ASSIGN_OR_RETURN(std::optional<std::string> bytes, txn.Get(key));
-  if (!bytes.has_value()) return T();
-  return Decode<T>(key, *bytes);
+template <typename Row>
+absl::StatusOr<Row> Load(projection::ProjectionTxn& txn, absl::string_view key) {
+  return projection::LoadRow<Row>(txn, key, ChannelsReadModelProjection::kName);
 }
-
-template <typename T>
-absl::StatusOr<std::optional<T>> Read(projection::ProjectionStore& store, absl::string_view key) {
-  ASSIGN_OR_RETURN(std::optional<std::string> bytes, store.Get(key));
-  if (!bytes.has_value()) return std::nullopt;
-  ASSIGN_OR_RETURN(T row, Decode<T>(key, *bytes));
-  return row;
+template <typename Row>
+absl::StatusOr<std::optional<Row>> Read(projection::ProjectionStore& store,
+                                        absl::string_view key) {
+  return projection::ReadRow<Row>(store, key, ChannelsReadModelProjection::kName);
 }
 
 std::string Nanos(absl::Time time) {

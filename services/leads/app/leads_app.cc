@@ -17,7 +17,7 @@
 #include "common/eventsourcing/aggregate_loader.h"
 #include "common/eventsourcing/command_executor.h"
 #include "common/eventsourcing/event_codec.h"
-#include "common/feed/local_event_feed_reader.h"
+#include "common/projection/own_read_model.h"
 #include "common/ids/ids.h"
 #include "common/log/log.h"
 #include "common/metrics/metrics_registry.h"
@@ -164,8 +164,6 @@ class LeadsAppImpl final : public LeadsApp {
   explicit LeadsAppImpl(LeadsAppOptions options)
       : options_(std::move(options)),
         store_(*options_.store),
-        feed_(options_.store),
-        read_model_source_{.topic = options_.topic, .feed = &feed_},
         lead_cache_(memory::JoinCachesOrFixed(options_.memory, "leads/aggregates",
                                               kLeadAggregateCacheWeight,
                                               options_.aggregate_cache_bytes)),
@@ -177,23 +175,22 @@ class LeadsAppImpl final : public LeadsApp {
       absl::MutexLock lock(&scanner_mu_);
       scanner_.reset();  // waits for a scan in progress
     }
-    if (runner_ != nullptr) runner_->Stop();
   }
 
   // Opens the read model and starts following the store.
   absl::Status OpenReadModel() {
-    ASSIGN_OR_RETURN(runner_,
-                     projection::ProjectionRunner::Create(
-                         &projection_, {.path = options_.read_model_path,
-                                        .sources = {read_model_source_},
+    ASSIGN_OR_RETURN(read_model_,
+                     projection::OwnReadModel::Start(
+                         &projection_, {.store = &store_,
+                                        .topic = options_.topic,
+                                        .path = options_.read_model_path,
                                         .dead_letters = options_.dead_letters,
                                         .metrics = options_.metrics,
-                                        .store = {.memory = options_.memory},
+                                        .memory = options_.memory,
                                         // No command waits for it (OpenLoadOverlay):
                                         // live batches gather like a dashboard's.
                                         .wake_batch_delay = projection::kDashboardWakeBatchDelay}));
-    model_ = std::make_unique<LeadsReadModel>(&runner_->store(), options_.list_scan_limit);
-    runner_->Start();
+    model_ = std::make_unique<LeadsReadModel>(&read_model_->store(), options_.list_scan_limit);
     return absl::OkStatus();
   }
 
@@ -210,7 +207,7 @@ class LeadsAppImpl final : public LeadsApp {
     lock.Release();
     Count("SetPipelineSettings", outcome.status());
     if (!outcome.ok()) return outcome.status();
-    if (outcome->appended > 0) runner_->Wake();
+    if (outcome->appended > 0) read_model_->Wake();
     v1::SettingsResponse response;
     response.set_stream_version(outcome->version);
     return response;
@@ -244,7 +241,7 @@ class LeadsAppImpl final : public LeadsApp {
       backoff *= 2;
     }
     Count("CaptureLead", result.status());
-    if (result.ok()) runner_->Wake();
+    if (result.ok()) read_model_->Wake();
     return result;
   }
 
@@ -420,7 +417,7 @@ class LeadsAppImpl final : public LeadsApp {
       }
       appended += static_cast<int>(outcome->appended);
     }
-    if (appended > 0) runner_->Wake();
+    if (appended > 0) read_model_->Wake();
     return appended;
   }
 
@@ -436,14 +433,11 @@ class LeadsAppImpl final : public LeadsApp {
   }
 
   absl::Status WaitForReadModel(absl::Duration timeout) override {
-    return runner_->AwaitFeedHeads(timeout);
+    return read_model_->AwaitFeedHeads(timeout);
   }
 
   projection::AdministeredProjection read_model() const override {
-    return {.name = LeadsReadModelProjection::kName,
-            .runner = runner_.get(),
-            .sources = {read_model_source_},
-            .make_projection = [] { return std::make_unique<LeadsReadModelProjection>(); }};
+    return read_model_->administered([] { return std::make_unique<LeadsReadModelProjection>(); });
   }
 
  private:
@@ -486,7 +480,7 @@ class LeadsAppImpl final : public LeadsApp {
         WithOrgCatchUp([&] { return DecideOnLead(command, options); });
     Count(name, outcome.status());
     if (!outcome.ok()) return outcome.status();
-    if (outcome->appended > 0) runner_->Wake();
+    if (outcome->appended > 0) read_model_->Wake();
     v1::CommandResponse response;
     response.set_lead_id(command.lead_id());
     response.set_deal_id(outcome->state->deal_id());
@@ -530,7 +524,7 @@ class LeadsAppImpl final : public LeadsApp {
       }
       if (open_load_changes_.pending() > kPendingLoadChangesToPrune) {
         // Drop what the read model has applied (AddTo does too, but only assignments call it).
-        absl::StatusOr<uint64_t> applied = runner_->store().FeedPosition(options_.topic);
+        absl::StatusOr<uint64_t> applied = read_model_->store().FeedPosition(options_.topic);
         if (applied.ok()) open_load_changes_.ForgetBelow(*applied);
       }
     }
@@ -741,10 +735,8 @@ class LeadsAppImpl final : public LeadsApp {
 
   const LeadsAppOptions options_;
   eventstore::EventStore& store_;
-  feed::LocalEventFeedReader feed_;
-  const projection::ProjectionSource read_model_source_;  // the local store's feed
   LeadsReadModelProjection projection_;
-  std::unique_ptr<projection::ProjectionRunner> runner_;
+  std::unique_ptr<projection::OwnReadModel> read_model_;  // follows the store in this process
   std::unique_ptr<LeadsReadModel> model_;
   OpenLoadOverlay open_load_changes_;  // recorded by DecideOnLead, added by CurrentOpenLoads
   AggregateCache<v1::Lead> lead_cache_;

@@ -92,27 +92,25 @@ absl::StatusOr<std::unique_ptr<OrdersApp>> OrdersApp::Create(OrdersAppOptions op
     return absl::InvalidArgumentError("OrdersApp: overdue_scan_interval must be positive");
   }
   auto app = std::unique_ptr<OrdersApp>(new OrdersApp(std::move(options)));
-  ASSIGN_OR_RETURN(app->runner_,
-                   projection::ProjectionRunner::Create(
-                       &app->projection_, {.path = app->options_.read_model_path,
-                                           .sources = {app->read_model_source_},
+  ASSIGN_OR_RETURN(app->read_model_,
+                   projection::OwnReadModel::Start(
+                       &app->projection_, {.store = app->options_.store,
+                                           .topic = app->options_.topic,
+                                           .path = app->options_.read_model_path,
                                            .dead_letters = app->options_.dead_letters,
                                            .metrics = app->options_.metrics,
-                                           .store = {.memory = app->options_.memory}}));
-  app->model_ = std::make_unique<OrdersReadModel>(&app->runner_->store());
-  app->runner_->Start();
+                                           .memory = app->options_.memory}));
+  app->model_ = std::make_unique<OrdersReadModel>(&app->read_model_->store());
   return app;
 }
 
 OrdersApp::~OrdersApp() {
   absl::MutexLock lock(&scanner_mu_);
-  scanner_.reset();  // waits for a scan in progress; the runner stops before the feed goes
+  scanner_.reset();  // waits for a scan in progress
 }
 
 OrdersApp::OrdersApp(OrdersAppOptions options)
     : options_(std::move(options)),
-      feed_(options_.store),
-      read_model_source_{.topic = options_.topic, .feed = &feed_},
       customers_(memory::JoinCachesOrFixed(options_.memory, "orders/customers", 1, kCacheBytes)),
       orders_(memory::JoinCachesOrFixed(options_.memory, "orders/orders", 2, kCacheBytes)),
       stock_(memory::JoinCachesOrFixed(options_.memory, "orders/stock", 1, kCacheBytes)) {}
@@ -215,7 +213,7 @@ absl::StatusOr<v1::OrdersCommandResponse> OrdersApp::PlaceOrder(const v1::PlaceO
   }
   counter_.Count("PlaceOrder", outcome.status());
   RETURN_IF_ERROR(outcome.status());
-  if (!outcome->results.empty()) runner_->Wake();
+  if (!outcome->results.empty()) read_model_->Wake();
   return OrderResponse(command.order_id(), outcome->version);
 }
 
@@ -301,7 +299,7 @@ absl::StatusOr<v1::OrdersCommandResponse> OrdersApp::OrderCommand(
   }
   counter_.Count(name, outcome.status());
   RETURN_IF_ERROR(outcome.status());
-  if (!outcome->results.empty()) runner_->Wake();
+  if (!outcome->results.empty()) read_model_->Wake();
   return OrderResponse(order_id, outcome->version);
 }
 
@@ -488,7 +486,7 @@ absl::StatusOr<v1::OrdersCommandResponse> OrdersApp::ReceiveStock(const v1::Rece
   }
   counter_.Count("ReceiveStock", outcome.status());
   RETURN_IF_ERROR(outcome.status());
-  if (!outcome->results.empty()) runner_->Wake();
+  if (!outcome->results.empty()) read_model_->Wake();
   v1::OrdersCommandResponse response;
   response.set_stream_version(outcome->version);
   return response;
@@ -597,7 +595,7 @@ absl::StatusOr<int> OrdersApp::ScanOverdue() {
     }
     appended += static_cast<int>(outcome->appended);
   }
-  if (appended > 0) runner_->Wake();
+  if (appended > 0) read_model_->Wake();
   return appended;
 }
 
@@ -613,14 +611,11 @@ void OrdersApp::StartOverdueScanner() {
 }
 
 absl::Status OrdersApp::WaitForReadModel(absl::Duration timeout) {
-  return runner_->AwaitFeedHeads(timeout);
+  return read_model_->AwaitFeedHeads(timeout);
 }
 
 projection::AdministeredProjection OrdersApp::read_model() const {
-  return {.name = OrdersReadModelProjection::kName,
-          .runner = runner_.get(),
-          .sources = {read_model_source_},
-          .make_projection = [] { return std::make_unique<OrdersReadModelProjection>(); }};
+  return read_model_->administered([] { return std::make_unique<OrdersReadModelProjection>(); });
 }
 
 }  // namespace sales::orders

@@ -36,12 +36,11 @@
 #include "common/eventsourcing/command_support.h"
 #include "common/eventsourcing/multi_stream_command.h"
 #include "common/eventstore/event_store.h"
-#include "common/feed/local_event_feed_reader.h"
 #include "common/kafka/dead_letter_publisher.h"
 #include "common/memory/memory_budget.h"
 #include "common/metrics/metrics_registry.h"
 #include "common/projection/admin/projection_admin_service.h"
-#include "common/projection/projection_runner.h"
+#include "common/projection/own_read_model.h"
 #include "sales/channels/v1/model.pb.h"
 #include "sales/orders/v1/orders.pb.h"
 #include "services/orders/domain/aggregates.h"
@@ -170,10 +169,8 @@ class OrdersApp {
                                                           uint64_t version);
 
   const OrdersAppOptions options_;
-  feed::LocalEventFeedReader feed_;  // the read model's source: this app's store
-  const projection::ProjectionSource read_model_source_;
   OrdersReadModelProjection projection_;
-  std::unique_ptr<projection::ProjectionRunner> runner_;
+  std::unique_ptr<projection::OwnReadModel> read_model_;  // follows this app's store
   std::unique_ptr<OrdersReadModel> model_;
   eventsourcing::AggregateCache<v1::Customer> customers_;
   eventsourcing::AggregateCache<v1::Order> orders_;

@@ -11,6 +11,7 @@
 #include "absl/time/time.h"
 #include "common/eventsourcing/event_codec.h"
 #include "common/projection/paged_scan.h"
+#include "common/projection/row_codec.h"
 #include "common/status/status_macros.h"
 #include "common/time/civil_date.h"
 #include "common/time/proto_time.h"
@@ -33,28 +34,18 @@ constexpr char kAging[] = "a/";
 constexpr char kUnreportedOverdue[] = "d/";
 constexpr char kTotalGroup[] = "-";
 
-template <typename T>
-absl::StatusOr<T> Decode(absl::string_view key, absl::string_view bytes) {
-  T row;
-  if (!row.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return absl::DataLossError(absl::StrCat("orders-read-model: row ", key, " does not decode"));
-  }
-  return row;
+template <typename Row>
+absl::StatusOr<Row> Decode(absl::string_view key, absl::string_view bytes) {
+  return projection::DecodeRow<Row>(key, bytes, OrdersReadModelProjection::kName);
 }
-
-template <typename T>
-absl::StatusOr<T> Load(projection::ProjectionTxn& txn, absl::string_view key) {
-  ASSIGN_OR_RETURN(std::optional<std::string> bytes, txn.Get(key));
-  if (!bytes.has_value()) return T();
-  return Decode<T>(key, *bytes);
+template <typename Row>
+absl::StatusOr<Row> Load(projection::ProjectionTxn& txn, absl::string_view key) {
+  return projection::LoadRow<Row>(txn, key, OrdersReadModelProjection::kName);
 }
-
-template <typename T>
-absl::StatusOr<std::optional<T>> Read(projection::ProjectionStore& store, absl::string_view key) {
-  ASSIGN_OR_RETURN(std::optional<std::string> bytes, store.Get(key));
-  if (!bytes.has_value()) return std::nullopt;
-  ASSIGN_OR_RETURN(T row, Decode<T>(key, *bytes));
-  return row;
+template <typename Row>
+absl::StatusOr<std::optional<Row>> Read(projection::ProjectionStore& store,
+                                        absl::string_view key) {
+  return projection::ReadRow<Row>(store, key, OrdersReadModelProjection::kName);
 }
 
 int32_t DayNumber(absl::CivilDay day) {
