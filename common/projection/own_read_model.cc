@@ -8,17 +8,17 @@ namespace sales::projection {
 
 absl::StatusOr<std::unique_ptr<OwnReadModel>> OwnReadModel::Start(Projection* projection,
                                                                   OwnReadModelOptions options) {
-  if (options.store == nullptr) return absl::InvalidArgumentError("OwnReadModel: store is required");
+  if (options.store == nullptr)
+    return absl::InvalidArgumentError("OwnReadModel: store is required");
   if (options.path.empty()) return absl::InvalidArgumentError("OwnReadModel: path is required");
   auto model = std::unique_ptr<OwnReadModel>(new OwnReadModel(projection, options));
-  ASSIGN_OR_RETURN(model->runner_,
-                   ProjectionRunner::Create(projection,
-                                            {.path = options.path,
-                                             .sources = {model->source_},
-                                             .dead_letters = options.dead_letters,
-                                             .metrics = options.metrics,
-                                             .store = {.memory = options.memory},
-                                             .wake_batch_delay = options.wake_batch_delay}));
+  ASSIGN_OR_RETURN(model->runner_, ProjectionRunner::Create(
+                                       projection, {.path = options.path,
+                                                    .sources = {model->source_},
+                                                    .dead_letters = options.dead_letters,
+                                                    .metrics = options.metrics,
+                                                    .store = {.memory = options.memory},
+                                                    .wake_batch_delay = options.wake_batch_delay}));
   model->runner_->Start();
   return model;
 }

@@ -18,7 +18,6 @@
 #include <string>
 #include <vector>
 
-#include "common/testing/percentiles.h"
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
 #include "benchmark/benchmark.h"
@@ -26,6 +25,7 @@
 #include "common/eventstore/event_store.h"
 #include "common/feed/local_event_feed_reader.h"
 #include "common/projection/projection_store.h"
+#include "common/testing/percentiles.h"
 #include "common/testing/temp_dir.h"
 #include "sales/leads/v1/events.pb.h"
 #include "services/audit/app/audit_app.h"

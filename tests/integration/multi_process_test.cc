@@ -1,9 +1,9 @@
 // The platform as separate processes (deploy/loopback/run.sh): a broker process, the org, leads,
-// channels and orders contexts' own processes and the read side's own process, talking only over Kafka
-// and gRPC on 127.0.0.1. The journey org → leads → funnel → audit crosses all four: a rep is added
-// in the org process and a lead is captured, assigned to that rep and won in the leads process (on
-// its org replica), the read side's funnel counts it and its audit shows the deal's history and
-// verifies its hash chain against the leads store through the leads EventFeed.
+// channels and orders contexts' own processes and the read side's own process, talking only over
+// Kafka and gRPC on 127.0.0.1. The journey org → leads → funnel → audit crosses all four: a rep is
+// added in the org process and a lead is captured, assigned to that rep and won in the leads
+// process (on its org replica), the read side's funnel counts it and its audit shows the deal's
+// history and verifies its hash chain against the leads store through the leads EventFeed.
 #include <signal.h>
 
 #include <fstream>

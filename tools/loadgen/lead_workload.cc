@@ -3,11 +3,11 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "tools/loadgen/rpc_calls.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
+#include "tools/loadgen/rpc_calls.h"
 
 namespace sales::loadgen {
 namespace {

@@ -70,8 +70,8 @@ absl::StatusOr<OrderWorld> SetUpOrderWorld(ChannelStub& channels, Stub& orders,
   reg.set_channel_id(world.channel_id);
   reg.set_name("Load-generator web store");
   reg.set_type(channels::v1::CHANNEL_TYPE_WEBSITE);
-  RETURN_IF_ERROR(SetupCall(channels, &ChannelStub::RegisterChannel, std::move(reg),
-                            world.channel_id));
+  RETURN_IF_ERROR(
+      SetupCall(channels, &ChannelStub::RegisterChannel, std::move(reg), world.channel_id));
   channels::v1::ChangeChannelStatusRequest activate;
   activate.set_channel_id(world.channel_id);
   activate.set_status(channels::v1::CHANNEL_STATUS_ACTIVE);

@@ -68,11 +68,10 @@ int Run() {
     OrderClient* order_client = order_clients[client].get();
     return std::function<CallOutcome()>([order_client] { return order_client->RunNext(); });
   });
-  return CompareWithEmptyRpc(
-      "orders_loadgen", options, channels, mode, commands,
-      absl::StrFormat("confirm_p99_ms=%.3f place_p99_ms=%.3f",
-                      commands.stats.Summarize("ConfirmOrder").p99_ms,
-                      commands.stats.Summarize("PlaceOrder").p99_ms));
+  return CompareWithEmptyRpc("orders_loadgen", options, channels, mode, commands,
+                             absl::StrFormat("confirm_p99_ms=%.3f place_p99_ms=%.3f",
+                                             commands.stats.Summarize("ConfirmOrder").p99_ms,
+                                             commands.stats.Summarize("PlaceOrder").p99_ms));
 }
 
 }  // namespace

@@ -53,8 +53,7 @@ void Stamp(Request& request, std::string key) {
 // alone.
 template <typename Stub, typename Request, typename Response>
 CallOutcome TimedCall(Stub& stub, const char* kind,
-                      grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
-                                                   Response*),
+                      grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
                       const Request& request, Response* response) {
   grpc::ClientContext context;
   const absl::Time start = absl::Now();

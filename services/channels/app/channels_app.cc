@@ -100,13 +100,13 @@ absl::StatusOr<std::unique_ptr<ChannelsApp>> ChannelsApp::Create(ChannelsAppOpti
   }
   auto app = std::unique_ptr<ChannelsApp>(new ChannelsApp(std::move(options)));
   ASSIGN_OR_RETURN(app->read_model_,
-                   projection::OwnReadModel::Start(
-                       &app->projection_, {.store = app->options_.store,
-                                           .topic = app->options_.topic,
-                                           .path = app->options_.read_model_path,
-                                           .dead_letters = app->options_.dead_letters,
-                                           .metrics = app->options_.metrics,
-                                           .memory = app->options_.memory}));
+                   projection::OwnReadModel::Start(&app->projection_,
+                                                   {.store = app->options_.store,
+                                                    .topic = app->options_.topic,
+                                                    .path = app->options_.read_model_path,
+                                                    .dead_letters = app->options_.dead_letters,
+                                                    .metrics = app->options_.metrics,
+                                                    .memory = app->options_.memory}));
   app->model_ = std::make_unique<ChannelsReadModel>(&app->read_model_->store());
   return app;
 }
@@ -415,8 +415,7 @@ absl::Status ChannelsApp::WaitForReadModel(absl::Duration timeout) {
 }
 
 projection::AdministeredProjection ChannelsApp::read_model() const {
-  return read_model_->administered(
-      [] { return std::make_unique<ChannelsReadModelProjection>(); });
+  return read_model_->administered([] { return std::make_unique<ChannelsReadModelProjection>(); });
 }
 
 absl::CivilDay ChannelsApp::Today() const {

@@ -18,12 +18,12 @@
 #include <string>
 #include <vector>
 
-#include "common/testing/percentiles.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/eventstore/event_store.h"
 #include "common/memory/memory_budget.h"
+#include "common/testing/percentiles.h"
 #include "common/testing/temp_dir.h"
 #include "common/time/civil_date.h"
 #include "services/channels/app/channels_app.h"
@@ -197,9 +197,11 @@ int Run(int channel_count, int prices, int skus, int orders, size_t memory_budge
       "  pure (base)  p50 %.1f us  p99 %.1f us                 app/pure p99 = %.2f\n"
       "SetChannelPrice as the price list grows: first %zu %.1f us each, last %zu %.1f us each "
       "(%.1fx)\n",
-      orders, kLines, channel_count, prices, skus, eligible, sales::testing::Percentile(app_micros, 0.5),
-      sales::testing::Percentile(app_micros, 0.99), sales::testing::Percentile(app_micros, 0.999), sales::testing::Percentile(pure_micros, 0.5),
-      sales::testing::Percentile(pure_micros, 0.99), sales::testing::Percentile(app_micros, 0.99) / sales::testing::Percentile(pure_micros, 0.99),
+      orders, kLines, channel_count, prices, skus, eligible,
+      sales::testing::Percentile(app_micros, 0.5), sales::testing::Percentile(app_micros, 0.99),
+      sales::testing::Percentile(app_micros, 0.999), sales::testing::Percentile(pure_micros, 0.5),
+      sales::testing::Percentile(pure_micros, 0.99),
+      sales::testing::Percentile(app_micros, 0.99) / sales::testing::Percentile(pure_micros, 0.99),
       window, Mean(set_price_micros, 0, window), window,
       Mean(set_price_micros, set_price_micros.size() - window, set_price_micros.size()),
       Mean(set_price_micros, set_price_micros.size() - window, set_price_micros.size()) /

@@ -13,10 +13,10 @@
 #include <string>
 #include <vector>
 
-#include "common/testing/percentiles.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/testing/percentiles.h"
 #include "services/channels/domain/eligibility.h"
 #include "services/channels/domain/test_fixtures.h"
 
@@ -76,8 +76,10 @@ int Run(int orders) {
       "  check      p50 %.1f us  p99 %.1f us  p999 %.1f us  (target p99 < 1000 us)\n"
       "  baseline   p50 %.1f us  p99 %.1f us  (the %d catalogue lookups alone)\n",
       orders, kLines, kChannels, kSkus, eligible, sales::testing::Percentile(check_micros, 0.5),
-      sales::testing::Percentile(check_micros, 0.99), sales::testing::Percentile(check_micros, 0.999),
-      sales::testing::Percentile(lookup_micros, 0.5), sales::testing::Percentile(lookup_micros, 0.99), kLines);
+      sales::testing::Percentile(check_micros, 0.99),
+      sales::testing::Percentile(check_micros, 0.999),
+      sales::testing::Percentile(lookup_micros, 0.5),
+      sales::testing::Percentile(lookup_micros, 0.99), kLines);
   return 0;
 }
 

@@ -46,8 +46,7 @@ absl::StatusOr<Row> Load(projection::ProjectionTxn& txn, absl::string_view key) 
   return projection::LoadRow<Row>(txn, key, ChannelsReadModelProjection::kName);
 }
 template <typename Row>
-absl::StatusOr<std::optional<Row>> Read(projection::ProjectionStore& store,
-                                        absl::string_view key) {
+absl::StatusOr<std::optional<Row>> Read(projection::ProjectionStore& store, absl::string_view key) {
   return projection::ReadRow<Row>(store, key, ChannelsReadModelProjection::kName);
 }
 

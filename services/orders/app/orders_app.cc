@@ -93,13 +93,13 @@ absl::StatusOr<std::unique_ptr<OrdersApp>> OrdersApp::Create(OrdersAppOptions op
   }
   auto app = std::unique_ptr<OrdersApp>(new OrdersApp(std::move(options)));
   ASSIGN_OR_RETURN(app->read_model_,
-                   projection::OwnReadModel::Start(
-                       &app->projection_, {.store = app->options_.store,
-                                           .topic = app->options_.topic,
-                                           .path = app->options_.read_model_path,
-                                           .dead_letters = app->options_.dead_letters,
-                                           .metrics = app->options_.metrics,
-                                           .memory = app->options_.memory}));
+                   projection::OwnReadModel::Start(&app->projection_,
+                                                   {.store = app->options_.store,
+                                                    .topic = app->options_.topic,
+                                                    .path = app->options_.read_model_path,
+                                                    .dead_letters = app->options_.dead_letters,
+                                                    .metrics = app->options_.metrics,
+                                                    .memory = app->options_.memory}));
   app->model_ = std::make_unique<OrdersReadModel>(&app->read_model_->store());
   return app;
 }
@@ -444,8 +444,8 @@ absl::StatusOr<v1::OrdersCommandResponse> OrdersApp::ReceiveStock(const v1::Rece
     ASSIGN_OR_RETURN(product, options_.placement->Product(r.sku()));
   }
   if (!product.has_value()) {
-    const absl::Status unknown = absl::NotFoundError(
-        absl::StrCat("sku: SKU ", Quoted(r.sku()), " is not in the catalogue"));
+    const absl::Status unknown =
+        absl::NotFoundError(absl::StrCat("sku: SKU ", Quoted(r.sku()), " is not in the catalogue"));
     counter_.Count("ReceiveStock", unknown);
     return unknown;
   }

@@ -133,9 +133,8 @@ absl::Status ShowOrder(Session& session, const CommandArgs& args) {
   out << "order      " << order.order_id() << "  " << StatusName(order.status()) << "\n"
       << "customer   " << order.customer_id() << " (region " << order.region_id() << ")\n"
       << "channel    " << order.channel_id() << "  "
-      << (order.agreement_version() == 0
-              ? std::string("no agreement (a direct channel)")
-              : absl::StrCat("agreement v", order.agreement_version()))
+      << (order.agreement_version() == 0 ? std::string("no agreement (a direct channel)")
+                                         : absl::StrCat("agreement v", order.agreement_version()))
       << "\n"
       << "rep        " << order.rep_id() << " (team " << OrDash(order.team_id()) << ")\n"
       << "deal       " << OrDash(order.deal_id()) << "\n"

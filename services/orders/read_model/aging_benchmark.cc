@@ -154,9 +154,10 @@ int Run() {
     std::fprintf(stderr, "the report does not count %d invoices\n", invoices);
     return 1;
   }
-  std::printf("%d open invoices (%d customers, %d reps, %d regions): appended in %.1f s, "
-              "projected in %.1f s\n",
-              invoices, invoices / kInvoicesPerCustomer, kReps, kRegions, fill_s, apply_s);
+  std::printf(
+      "%d open invoices (%d customers, %d reps, %d regions): appended in %.1f s, "
+      "projected in %.1f s\n",
+      invoices, invoices / kInvoicesPerCustomer, kReps, kRegions, fill_s, apply_s);
   std::printf("%-38s %10s %10s %10s %12s\n", "query", "p50_us", "p99_us", "p999_us",
               "p99/baseline");
   double baseline_p99 = 0;
