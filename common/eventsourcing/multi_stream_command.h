@@ -21,9 +21,12 @@
 //    called more than once (once per attempt) with a fresh StreamSet, so it must not have other
 //    effects. Appending nothing writes nothing.
 //  - options.stream_id / expected_version: the command's own stream and the version the caller
-//    pinned (0: none). Loading that stream at another version is ABORTED at once (not retried);
+//    pinned (0: none). Loading that stream at another version is ABORTED (not retried) — unless
+//    the decision refuses the command as malformed (INVALID_ARGUMENT), which is answered as such;
 //    a conflict on any stream retries, and the retry's load of the pinned stream decides whether
 //    the pin still holds.
+//  - Each stream is appended at the version its first Load saw (a second Load of it seeing
+//    another version retries the attempt), so a decision never lands on a state it did not read.
 //  - A replayed idempotency key writes nothing and answers the first call's results
 //    (deduplicated = true) and version (the command's own stream's, appended first; when the
 //    first call did not append to it, the first stream's); the same key with another fingerprint
@@ -69,8 +72,12 @@ class StreamSet {
       : store_(store), options_(options), occurred_at_of_(std::move(occurred_at_of)) {}
 
   // The stream's current state (folded with `evolve`, through `cache` when given), remembered
-  // with its version for the append. ABORTED when it is the command's pinned stream at another
-  // version.
+  // with its version for the append: the version the first Load of the stream saw, so that the
+  // append fails (and the command is decided again) if the stream moved since the decision read
+  // it. A later Load of the same stream that sees another version ends the attempt with ABORTED
+  // (retried). The command's pinned stream at another version is noted (pin_conflict()) and
+  // loaded all the same: the decision still runs, so that a malformed command is refused as
+  // such (INVALID_ARGUMENT), not as a conflict.
   template <typename Wrapper, typename State, typename Evolve>
   absl::StatusOr<std::shared_ptr<const State>> Load(const std::string& stream_id, State initial,
                                                     Evolve&& evolve,
@@ -80,13 +87,23 @@ class StreamSet {
         LoadAggregate<Wrapper>(store_, stream_id, std::move(initial), evolve, {}, cache));
     if (stream_id == options_.stream_id && options_.expected_version != 0 &&
         options_.expected_version != loaded.version) {
-      return absl::AbortedError(absl::StrCat("version conflict on stream ", stream_id,
-                                             ": expected version ", options_.expected_version,
-                                             ", actual ", loaded.version));
+      pin_conflict_ = absl::AbortedError(
+          absl::StrCat("version conflict on stream ", stream_id, ": expected version ",
+                       options_.expected_version, ", actual ", loaded.version));
     }
-    versions_[stream_id] = loaded.version;
+    auto [first, inserted] = versions_.try_emplace(stream_id, loaded.version);
+    if (!inserted && first->second != loaded.version) {
+      moved_ = true;
+      return absl::AbortedError(absl::StrCat("stream ", stream_id, " moved during the decision"));
+    }
     return std::move(loaded.state);
   }
+
+  // Whether the attempt loaded `stream_id`.
+  bool loaded(const std::string& stream_id) const { return versions_.contains(stream_id); }
+  // The pinned stream's conflict (OK: none), and whether a stream moved between two loads.
+  const absl::Status& pin_conflict() const { return pin_conflict_; }
+  bool moved() const { return moved_; }
 
   // Adds `events` (wrappers of one aggregate type) to the append of a loaded stream, each
   // envelope carrying `deal_id`. Nothing for an empty list.
@@ -131,8 +148,10 @@ class StreamSet {
   eventstore::EventStore& store_;
   const CommandOptions& options_;
   OccurredAtFn occurred_at_of_;
-  std::map<std::string, uint64_t> versions_;  // loaded streams' versions
+  std::map<std::string, uint64_t> versions_;  // loaded streams' versions (at their first load)
   std::vector<eventstore::AppendRequest> appends_;
+  absl::Status pin_conflict_;
+  bool moved_ = false;
 };
 
 struct MultiStreamOutcome {
@@ -154,7 +173,14 @@ absl::StatusOr<MultiStreamOutcome> ExecuteMultiStreamCommand(
   }
   for (int attempt = 1;; ++attempt) {
     StreamSet streams(store, options, occurred_at_of);
-    RETURN_IF_ERROR(decide(streams));
+    const absl::Status decided = decide(streams);
+    // A malformed command is refused as such; any other outcome on a pinned stream that moved
+    // is the conflict.
+    if (!streams.pin_conflict().ok() && !absl::IsInvalidArgument(decided)) {
+      return streams.pin_conflict();
+    }
+    if (streams.moved() && attempt < options.max_attempts) continue;
+    RETURN_IF_ERROR(decided);
     std::vector<eventstore::AppendRequest> appends = streams.TakeAppends();
     if (appends.empty()) return MultiStreamOutcome{};
     std::vector<std::string> stream_ids;

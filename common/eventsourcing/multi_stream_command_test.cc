@@ -144,5 +144,38 @@ TEST_F(MultiStreamCommandTest, ConcurrentTransfersRetryAndConserveTheTotal) {
   EXPECT_GE(Value("b"), 0);
 }
 
+TEST_F(MultiStreamCommandTest, AMalformedCommandOnAMovedPinIsRefusedAsMalformed) {
+  auto malformed = ExecuteMultiStreamCommand(
+      *store_, {.stream_id = "a", .expected_version = 5}, [&](StreamSet& streams) -> absl::Status {
+        RETURN_IF_ERROR(streams.Load<CounterEvent>("a", Counter(), &Evolve, &cache_).status());
+        return absl::InvalidArgumentError("field amount: must be positive");
+      });
+  EXPECT_EQ(malformed.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+// A stream read twice by one decision, moved by another writer in between: the attempt is
+// decided again on what is there now, never appended at a version it did not decide on.
+TEST_F(MultiStreamCommandTest, AStreamThatMovedBetweenTwoLoadsIsDecidedAgain) {
+  int attempts = 0;
+  auto moved = ExecuteMultiStreamCommand(
+      *store_, {.stream_id = "b"}, [&](StreamSet& streams) -> absl::Status {
+        ++attempts;
+        ASSIGN_OR_RETURN(auto first, streams.Load<CounterEvent>("a", Counter(), &Evolve));
+        if (attempts == 1) {
+          // Another writer takes 4 from "a" meanwhile.
+          EXPECT_TRUE(Transfer({.stream_id = "a"}, "a", "c", 4).ok());
+        }
+        ASSIGN_OR_RETURN(auto again, streams.Load<CounterEvent>("a", Counter(), &Evolve));
+        RETURN_IF_ERROR(streams.Load<CounterEvent>("b", Counter(), &Evolve).status());
+        RETURN_IF_ERROR(streams.Append("a", By(-first->value), ""));
+        return streams.Append("b", By(first->value), "");
+      });
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  EXPECT_EQ(attempts, 2);
+  EXPECT_EQ(Value("a"), 0);
+  EXPECT_EQ(Value("b"), 6);  // what was left, not the 10 the first attempt saw
+  EXPECT_EQ(Value("c"), 4);
+}
+
 }  // namespace
 }  // namespace sales::eventsourcing

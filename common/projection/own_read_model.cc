@@ -6,10 +6,11 @@
 
 namespace sales::projection {
 
-absl::StatusOr<std::unique_ptr<OwnReadModel>> OwnReadModel::Start(Projection* projection,
-                                                                  OwnReadModelOptions options) {
-  if (options.store == nullptr)
+absl::StatusOr<std::unique_ptr<OwnReadModel>> OwnReadModel::Start(
+    Projection* projection, const OwnReadModelOptions& options) {
+  if (options.store == nullptr) {
     return absl::InvalidArgumentError("OwnReadModel: store is required");
+  }
   if (options.path.empty()) return absl::InvalidArgumentError("OwnReadModel: path is required");
   auto model = std::unique_ptr<OwnReadModel>(new OwnReadModel(projection, options));
   ASSIGN_OR_RETURN(model->runner_, ProjectionRunner::Create(

@@ -46,7 +46,7 @@ class OwnReadModel {
   // Opens the read model's store and starts following the event store. INVALID_ARGUMENT without
   // a store or a path.
   static absl::StatusOr<std::unique_ptr<OwnReadModel>> Start(Projection* projection,
-                                                             OwnReadModelOptions options);
+                                                             const OwnReadModelOptions& options);
   ~OwnReadModel();
 
   ProjectionStore& store() { return runner_->store(); }

@@ -250,21 +250,25 @@ absl::Status ProjectionRunner::AwaitFeedHeads(absl::Duration timeout) {
 
 absl::Status ProjectionRunner::AwaitCaughtUp(absl::Duration timeout) {
   if (feed_only()) return AwaitFeedHeads(timeout);
-  // The watermarks the lag is from are those of the last fetch response: give the consumer time
-  // for another fetch (the broker answers one as soon as there is data) before trusting them.
+  // The lag is measured at the end of each batch from the watermarks of the last fetch: the
+  // second batch ending after this call began after it, and its fetches see what the broker had
+  // by then.
   constexpr absl::Duration kPollEvery = absl::Milliseconds(10);
   constexpr absl::Duration kFetchRoundTrip = absl::Milliseconds(100);
+  const uint64_t fresh_after_updates = lag_updates_.load(std::memory_order_acquire) + 2;
   const absl::Time deadline = absl::Now() + timeout;
   const absl::Time fresh_after = absl::Now() + std::min(kFetchRoundTrip, timeout);
   for (;;) {
     const RunnerStats now = stats();
-    if (absl::Now() >= fresh_after && now.consumer_lag == 0 && !now.catching_up) {
+    if (absl::Now() >= fresh_after &&
+        lag_updates_.load(std::memory_order_acquire) >= fresh_after_updates &&
+        now.consumer_lag == 0 && !now.catching_up) {
       return absl::OkStatus();
     }
     if (absl::Now() >= deadline) {
-      return absl::DeadlineExceededError(absl::StrCat("projection ", projection_->name(), " is ",
-                                                      now.consumer_lag, " events behind after ",
-                                                      absl::FormatDuration(timeout)));
+      return absl::DeadlineExceededError(
+          absl::StrCat("projection ", projection_->name(), " has not caught up within ",
+                       absl::FormatDuration(timeout), " (lag ", now.consumer_lag, ")"));
     }
     absl::SleepFor(kPollEvery);
   }
@@ -511,6 +515,7 @@ void ProjectionRunner::UpdateLag() {
   }
   counters_->SetLag(lag);
   backlog_ = backlog;
+  lag_updates_.fetch_add(1, std::memory_order_release);
 }
 
 absl::Status ProjectionRunner::StartCommit(StoreBatch& batch, BatchOutcome& outcome,

@@ -176,9 +176,10 @@ class ProjectionRunner {
   // Kafka mode.
   absl::Status AwaitFeedHeads(absl::Duration timeout);
   // A replica's catch-up before it answers "not found" for something just created elsewhere:
-  // feed-only mode, AwaitFeedHeads; Kafka mode, until the runner has polled at least once more
-  // and the lag it last saw is 0 (best effort: what the owner's relay has not yet published
-  // cannot be awaited). DEADLINE_EXCEEDED after `timeout`.
+  // feed-only mode, AwaitFeedHeads; Kafka mode, until two batches that began after the call have
+  // ended (at least 100 ms) with no lag and no catch-up running (best effort: what the owner's
+  // relay has not yet published cannot be awaited). DEADLINE_EXCEEDED after `timeout` — also
+  // while the runner cannot reach the broker, or has not synced yet.
   absl::Status AwaitCaughtUp(absl::Duration timeout);
 
   RunnerStats stats() const;
@@ -268,6 +269,8 @@ class ProjectionRunner {
   // Feed-only mode. Set by Wake, cleared by the thread just before it reads: a Wake that finds it
   // set is covered by a read that has not started yet.
   std::atomic<bool> wake_pending_{false};
+  // Kafka mode: how many batches ended with their lag measured (UpdateLag), for AwaitCaughtUp.
+  std::atomic<uint64_t> lag_updates_{0};
   absl::Mutex feed_mu_;
   bool woken_ ABSL_GUARDED_BY(feed_mu_) = false;
   bool urgent_ ABSL_GUARDED_BY(feed_mu_) = false;  // an AwaitFeedHeads is waiting: no delay

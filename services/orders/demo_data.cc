@@ -163,7 +163,7 @@ class Seeder {
     return Run(absl::StrCat("receive ", sku), app_.ReceiveStock(request, Origin()));
   }
   absl::Status Place(const char* order_id, const char* customer_id, const char* deal_id,
-                     const char* channel_id, const char* rep_id, std::vector<DemoLine> lines,
+                     const char* channel_id, const char* rep_id, const std::vector<DemoLine>& lines,
                      bool allow_backorder) {
     auto request = WithMeta<v1::PlaceOrderRequest>();
     request.set_order_id(order_id);

@@ -77,13 +77,6 @@ absl::StatusOr<OrderWorld> SetUpOrderWorld(ChannelStub& channels, Stub& orders,
   activate.set_status(channels::v1::CHANNEL_STATUS_ACTIVE);
   RETURN_IF_ERROR(SetupCall(channels, &ChannelStub::ChangeChannelStatus, std::move(activate),
                             absl::StrCat(world.channel_id, "-active")));
-  for (const std::string& sku : world.skus) {
-    v1::ReceiveStockRequest receive;
-    receive.set_sku(sku);
-    receive.set_quantity(kStockPerSku);
-    RETURN_IF_ERROR(
-        SetupCall(orders, &Stub::ReceiveStock, std::move(receive), absl::StrCat(sku, "-stock")));
-  }
   for (int i = 0; i < clients; ++i) {
     v1::RegisterCustomerRequest customer;
     customer.set_customer_id(absl::StrCat(org.prefix, "-cust-", i));
@@ -97,7 +90,15 @@ absl::StatusOr<OrderWorld> SetUpOrderWorld(ChannelStub& channels, Stub& orders,
     const std::string id = customer.customer_id();
     RETURN_IF_ERROR(SetupCall(orders, &Stub::RegisterCustomer, std::move(customer), id));
   }
+  // Stock is only received for SKUs the orders service's catalogue replica knows.
   RETURN_IF_ERROR(AwaitReplicas(orders, world));
+  for (const std::string& sku : world.skus) {
+    v1::ReceiveStockRequest receive;
+    receive.set_sku(sku);
+    receive.set_quantity(kStockPerSku);
+    RETURN_IF_ERROR(
+        SetupCall(orders, &Stub::ReceiveStock, std::move(receive), absl::StrCat(sku, "-stock")));
+  }
   return world;
 }
 
@@ -126,12 +127,12 @@ CallOutcome OrderClient::Place() {
   request.set_customer_id(world_.customers[static_cast<size_t>(client_index_)]);
   request.set_channel_id(world_.channel_id);
   request.set_rep_id(world_.reps[static_cast<size_t>(client_index_) % world_.reps.size()]);
-  // Distinct SKUs: an order names a SKU once.
+  // Consecutive SKUs from a random one: distinct, as an order names a SKU once.
   const int skus = static_cast<int>(world_.skus.size());
   const int first = Uniform(0, skus - 1);
   for (int i = 0; i < kLinesPerOrder && i < skus; ++i) {
     v1::PlaceOrderLine& line = *request.add_lines();
-    line.set_sku(world_.skus[static_cast<size_t>((first + i * 7) % skus)]);
+    line.set_sku(world_.skus[static_cast<size_t>((first + i) % skus)]);
     line.set_quantity(Uniform(1, 3));
     order.total_units += line.quantity();
   }

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/eventsourcing/aggregate_loader.h"
 #include "common/eventsourcing/command_executor.h"
+#include "common/eventsourcing/event_codec.h"
 #include "common/eventsourcing/multi_stream_command.h"
 #include "common/log/log.h"
 #include "common/status/errors.h"
@@ -214,7 +215,11 @@ absl::StatusOr<v1::OrdersCommandResponse> OrdersApp::PlaceOrder(const v1::PlaceO
   counter_.Count("PlaceOrder", outcome.status());
   RETURN_IF_ERROR(outcome.status());
   if (!outcome->results.empty()) read_model_->Wake();
-  return OrderResponse(command.order_id(), outcome->version);
+  v1::OrdersCommandResponse response;
+  response.set_order_id(command.order_id());
+  response.set_stream_version(outcome->version);
+  response.set_status(v1::ORDER_STATUS_PLACED);  // also what a replay of it answered
+  return response;
 }
 
 absl::StatusOr<std::vector<std::shared_ptr<const v1::Stock>>> OrdersApp::LoadLineStock(
@@ -232,29 +237,33 @@ absl::StatusOr<std::vector<std::shared_ptr<const v1::Stock>>> OrdersApp::LoadLin
 
 absl::Status OrdersApp::AppendChange(eventsourcing::StreamSet& streams, const v1::Order& order,
                                      const OrderChange& change) {
-  // Streams the decision did not read are loaded for their versions: their events do not depend
-  // on their state (a hold released, consumed or restocked is the order's own), but the append
-  // must still be ordered after whatever they hold.
+  // Streams the decision did not read are loaded here for their versions: their events do not
+  // depend on their state (a hold released, consumed or restocked is the order's own), but the
+  // append must still come after whatever they hold. Streams the decision read keep the version
+  // it read them at.
   RETURN_IF_ERROR(streams.Append(OrderStreamId(order.order_id()), change.order, order.deal_id()));
   if (!change.customer.empty()) {
     const std::string customer_stream = CustomerStreamId(order.customer_id());
-    RETURN_IF_ERROR(
-        streams
-            .Load<v1::CustomerEvent>(customer_stream, v1::Customer(), &EvolveCustomer, &customers_)
-            .status());
+    if (!streams.loaded(customer_stream)) {
+      RETURN_IF_ERROR(streams
+                          .Load<v1::CustomerEvent>(customer_stream, v1::Customer(), &EvolveCustomer,
+                                                   &customers_)
+                          .status());
+    }
     RETURN_IF_ERROR(streams.Append(customer_stream, change.customer, ""));
   }
   for (const auto& [sku, events] : change.stock) {
     const std::string stock_stream = StockStreamId(sku);
-    RETURN_IF_ERROR(
-        streams.Load<v1::StockEvent>(stock_stream, v1::Stock(), &EvolveStock, &stock_).status());
+    if (!streams.loaded(stock_stream)) {
+      RETURN_IF_ERROR(
+          streams.Load<v1::StockEvent>(stock_stream, v1::Stock(), &EvolveStock, &stock_).status());
+    }
     RETURN_IF_ERROR(streams.Append(stock_stream, events, ""));
   }
-  for (const auto& [order_id, events] : change.other_orders) {
-    const std::string order_stream = OrderStreamId(order_id);
-    ASSIGN_OR_RETURN(auto other, streams.Load<v1::OrderEvent>(order_stream, v1::Order(),
-                                                              &EvolveOrder, &orders_));
-    RETURN_IF_ERROR(streams.Append(order_stream, events, other->deal_id()));
+  if (!change.other_orders.empty()) {
+    // Only receipts fill other orders' back-orders, and ReceiveStock appends them itself.
+    return absl::InternalError(absl::StrCat("an order command changed another order (",
+                                            change.other_orders.begin()->first, ")"));
   }
   return absl::OkStatus();
 }
@@ -265,8 +274,11 @@ absl::StatusOr<v1::OrdersCommandResponse> OrdersApp::OrderCommand(
     const OrderDecision& decide) {
   RETURN_IF_ERROR(ValidateId("order_id", order_id));
   const std::string stream_id = OrderStreamId(order_id);
-  // The streams the command will append to, locked together (see StreamLocks::Held): the order
-  // (its customer and lines never change after placement).
+  // The streams the command will likely append to are locked together (StreamLocks::Held): the
+  // order, its customer and (for commands that move stock) its lines' SKUs — the order's
+  // customer and lines never change after placement. The locks only spare concurrent commands
+  // on the same streams wasted attempts; correctness comes from the append's expected versions
+  // (a stream that moved since the decision read it makes the command decide again).
   std::vector<std::string> locked = {stream_id};
   ASSIGN_OR_RETURN(auto current,
                    eventsourcing::LoadAggregate<v1::OrderEvent>(
@@ -284,6 +296,7 @@ absl::StatusOr<v1::OrdersCommandResponse> OrdersApp::OrderCommand(
       ContextAt(origin.caused_at.value_or(options_.clock()), *org.organisation, meta.actor());
   eventsourcing::CommandOptions options = eventsourcing::OptionsFor(
       stream_id, meta, origin, eventsourcing::RequestFingerprint(request));
+  v1::OrderStatus decided_status = v1::ORDER_STATUS_UNSPECIFIED;  // of the attempt that landed
   absl::StatusOr<eventsourcing::MultiStreamOutcome> outcome;
   {
     eventsourcing::StreamLocks::Held held(locks_, locked);
@@ -293,6 +306,9 @@ absl::StatusOr<v1::OrdersCommandResponse> OrdersApp::OrderCommand(
           ASSIGN_OR_RETURN(auto order, streams.Load<v1::OrderEvent>(stream_id, v1::Order(),
                                                                     &EvolveOrder, &orders_));
           ASSIGN_OR_RETURN(OrderChange change, decide(streams, *order, ctx));
+          v1::Order after = *order;
+          for (const v1::OrderEvent& event : change.order) after = Evolve(std::move(after), event);
+          decided_status = after.status();
           return AppendChange(streams, *order, change);
         },
         eventsourcing::OccurredAtOfEvent(ctx.now));
@@ -300,19 +316,28 @@ absl::StatusOr<v1::OrdersCommandResponse> OrdersApp::OrderCommand(
   counter_.Count(name, outcome.status());
   RETURN_IF_ERROR(outcome.status());
   if (!outcome->results.empty()) read_model_->Wake();
-  return OrderResponse(order_id, outcome->version);
+  v1::OrdersCommandResponse response;
+  response.set_order_id(order_id);
+  response.set_stream_version(outcome->version);
+  if (outcome->deduplicated) {
+    // A replay answers as the first call did: the status at the version it answered.
+    ASSIGN_OR_RETURN(decided_status, StatusAtVersion(order_id, outcome->version));
+  }
+  response.set_status(decided_status);
+  return response;
 }
 
-absl::StatusOr<v1::OrdersCommandResponse> OrdersApp::OrderResponse(const std::string& order_id,
-                                                                   uint64_t version) {
-  ASSIGN_OR_RETURN(auto order, eventsourcing::LoadAggregate<v1::OrderEvent>(
-                                   *options_.store, OrderStreamId(order_id), v1::Order(),
-                                   &EvolveOrder, {}, &orders_));
-  v1::OrdersCommandResponse response;
-  response.set_stream_version(version != 0 ? version : order.version);
-  response.set_order_id(order_id);
-  response.set_status(order.state->status());
-  return response;
+absl::StatusOr<v1::OrderStatus> OrdersApp::StatusAtVersion(const std::string& order_id,
+                                                           uint64_t version) {
+  ASSIGN_OR_RETURN(std::vector<eventstore::EventEnvelope> events,
+                   options_.store->ReadStream(OrderStreamId(order_id), 1, version));
+  v1::Order order;
+  for (const eventstore::EventEnvelope& envelope : events) {
+    v1::OrderEvent event;
+    RETURN_IF_ERROR(eventsourcing::UnpackEvent(envelope.payload(), event));
+    order = Evolve(std::move(order), event);
+  }
+  return order.status();
 }
 
 namespace {

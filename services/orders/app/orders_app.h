@@ -1,11 +1,12 @@
 // OrdersApp: the orders context's command handling — a table of commands over its three kinds
 // of streams (customer-<id>, order-<id>, stock-<sku>); a command that changes several (confirm:
 // the order, its customer's account and every line's stock) appends to all of them in one
-// multi-stream append (eventsourcing::ExecuteMultiStreamCommand), so an order is never confirmed
-// without its reservations — the queries that read one aggregate (read-your-writes: a customer's
-// account, an order with its history, a SKU's stock), the lists and the aging report of its read
-// model (read_model/read_model.h, a projection of its own store it follows in this process;
-// eventually consistent), and the overdue-invoice scanner.
+// multi-stream append (eventsourcing::ExecuteMultiStreamCommand) at the versions it read them at,
+// so an order is never confirmed without its reservations — the queries that read one aggregate
+// (read-your-writes: a customer's account — its open invoices come from the read model — an
+// order with its history, a SKU's stock), the lists and the aging report of its read model
+// (read_model/read_model.h, a projection of its own store it follows in this process; eventually
+// consistent), and the overdue-invoice scanner.
 //
 //   ASSIGN_OR_RETURN(auto app, OrdersApp::Create({.store = store, .org = &org_view,
 //                                                .placement = &replicas,
@@ -147,9 +148,10 @@ class OrdersApp {
   OrdersContext ContextAt(absl::Time now, const org::v1::SalesOrganisation& org,
                           const std::string& actor) const;
 
-  // A command on an existing order and the aggregates around it: under the locks of `streams`
-  // (the order's and those the decision appends to), decide(streams, order, context) returns
-  // the OrderChange, which is appended in one multi-stream append. Counted as `name`.
+  // A command on an existing order and the aggregates around it: decide(streams, order, context)
+  // returns the OrderChange, appended in one multi-stream append at the versions the decision
+  // read (the order's, its customer's and its lines' stock streams are also locked, to spare
+  // concurrent commands wasted attempts). Counted as `name`.
   using OrderDecision = std::function<absl::StatusOr<OrderChange>(
       eventsourcing::StreamSet& streams, const v1::Order& order, const OrdersContext& ctx)>;
   absl::StatusOr<v1::OrdersCommandResponse> OrderCommand(absl::string_view name,
@@ -164,9 +166,8 @@ class OrdersApp {
   // The stock states of the order's lines' SKUs, loaded into `streams`.
   absl::StatusOr<std::vector<std::shared_ptr<const v1::Stock>>> LoadLineStock(
       eventsourcing::StreamSet& streams, const v1::Order& order, StockStates& states);
-  // The order's response after a command: its version, id and status.
-  absl::StatusOr<v1::OrdersCommandResponse> OrderResponse(const std::string& order_id,
-                                                          uint64_t version);
+  // The order's status after its first `version` events (a replay's answer).
+  absl::StatusOr<v1::OrderStatus> StatusAtVersion(const std::string& order_id, uint64_t version);
 
   const OrdersAppOptions options_;
   OrdersReadModelProjection projection_;

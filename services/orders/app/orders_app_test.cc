@@ -278,7 +278,7 @@ TEST_F(OrdersAppTest, ConcurrentConfirmationsNeverOversellTheLastUnits) {
   EXPECT_GE(held, kUnits - 1);
 }
 
-TEST_F(OrdersAppTest, AReplayedConfirmationAnswersTheFirstVersion) {
+TEST_F(OrdersAppTest, AReplayedConfirmationAnswersTheFirstVersionAndStatus) {
   Receive("CRM-STD", 10);
   ASSERT_TRUE(Place("O-1", 1).ok());
   auto first = Confirm("O-1", "confirm-O-1");
@@ -291,6 +291,7 @@ TEST_F(OrdersAppTest, AReplayedConfirmationAnswersTheFirstVersion) {
   auto replay = Confirm("O-1", "confirm-O-1");
   ASSERT_TRUE(replay.ok()) << replay.status();
   EXPECT_EQ(replay->stream_version(), first->stream_version());
+  EXPECT_EQ(replay->status(), v1::ORDER_STATUS_CONFIRMED);  // as first answered, not cancelled
   EXPECT_EQ(store_->HeadPosition(), head);
   EXPECT_EQ(GetStock("CRM-STD").stock().reserved(), 0);  // the cancel released it
 }
@@ -393,6 +394,14 @@ TEST_F(OrdersAppTest, RefusalsNameTheFieldOrRuleAndWriteNothing) {
          return app_->ConfirmOrder(request, origin_).status();
        },
        absl::StatusCode::kInvalidArgument, "order_id"},
+      {"a malformed cancel pinned to a stale version is malformed, not a conflict",
+       [&] {
+         v1::CancelOrderRequest request = WithMeta(v1::CancelOrderRequest());
+         request.set_order_id("O-1");
+         request.mutable_meta()->set_expected_version(1);
+         return app_->CancelOrder(request, origin_).status();
+       },
+       absl::StatusCode::kInvalidArgument, "reason"},
       {"confirm twice", [&] { return Confirm("O-1").status(); },
        absl::StatusCode::kFailedPrecondition, "illegal_status_change"},
       {"ship without a carrier",

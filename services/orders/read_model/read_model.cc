@@ -48,7 +48,7 @@ absl::StatusOr<std::optional<Row>> Read(projection::ProjectionStore& store, absl
 }
 
 int32_t DayNumber(absl::CivilDay day) {
-  return static_cast<int32_t>(day.year() * 10000 + day.month() * 100 + day.day());
+  return static_cast<int32_t>(day.year() * 10000 + int64_t{day.month()} * 100 + day.day());
 }
 absl::CivilDay DayOfNumber(int32_t number) {
   return absl::CivilDay(number / 10000, (number / 100) % 100, number % 100);
@@ -75,9 +75,13 @@ std::vector<std::pair<const char*, std::string>> AgingGroupsOf(const v1::Order& 
           {"g", order.region_id()}};
 }
 
+// The group and the currency are separated by a byte below every id character, so that the rows
+// of a dimension are in group id order ("C" before "C-1").
+constexpr char kCurrencySeparator = '\x01';
+
 std::string AgingKey(absl::string_view dimension, absl::string_view group,
                      absl::string_view currency) {
-  return absl::StrCat(kAging, dimension, "/", group, "/", currency);
+  return absl::StrCat(kAging, dimension, "/", group, std::string(1, kCurrencySeparator), currency);
 }
 
 // Adds (or with sign −1 removes) the open invoice of `order` to its aging groups.
@@ -178,9 +182,12 @@ absl::Status ValidateListOrders(const v1::ListOrdersRequest& request) {
   RETURN_IF_ERROR(ValidateOptionalId("rep_id", request.rep_id()));
   RETURN_IF_ERROR(ValidateOptionalId("channel_id", request.channel_id()));
   RETURN_IF_ERROR(ValidateOptionalEnum("status", request.status(), v1::OrderStatus_IsValid));
-  if (request.has_placed_from())
+  if (request.has_placed_from()) {
     RETURN_IF_ERROR(ValidateDate("placed_from", request.placed_from()));
-  if (request.has_placed_to()) RETURN_IF_ERROR(ValidateDate("placed_to", request.placed_to()));
+  }
+  if (request.has_placed_to()) {
+    RETURN_IF_ERROR(ValidateDate("placed_to", request.placed_to()));
+  }
   return absl::OkStatus();
 }
 
@@ -370,17 +377,21 @@ absl::StatusOr<v1::AgingReport> OrdersReadModel::AgingReport(
     const v1::GetAgingReportRequest& request, absl::CivilDay today) const {
   RETURN_IF_ERROR(projection::ValidatePageSize(request.page_size()));
   RETURN_IF_ERROR(ValidateOptionalEnum("group_by", request.group_by(), v1::AgingGroupBy_IsValid));
-  if (request.has_as_of()) RETURN_IF_ERROR(ValidateDate("as_of", request.as_of()));
-  if (!request.currency().empty())
+  if (request.has_as_of()) {
+    RETURN_IF_ERROR(ValidateDate("as_of", request.as_of()));
+  }
+  if (!request.currency().empty()) {
     RETURN_IF_ERROR(ValidateCurrency("currency", request.currency()));
+  }
   const absl::CivilDay on = request.has_as_of() ? ToCivilDay(request.as_of()) : today;
   v1::AgingReport report;
   *report.mutable_as_of() = ToDate(on);
-  // Key a/<dimension>/<group>/<currency>: the group and currency of a row.
+  // Key a/<dimension>/<group>␁<currency>: the group and currency of a row.
   auto group_and_currency = [](absl::string_view key, absl::string_view prefix) {
     const absl::string_view rest = key.substr(prefix.size());
-    const size_t slash = rest.rfind('/');
-    return std::pair(std::string(rest.substr(0, slash)), std::string(rest.substr(slash + 1)));
+    const size_t separator = rest.find(kCurrencySeparator);
+    return std::pair(std::string(rest.substr(0, separator)),
+                     std::string(rest.substr(separator + 1)));
   };
   // The totals: one row per currency.
   const std::string total_prefix = AgingKey("t", kTotalGroup, "");

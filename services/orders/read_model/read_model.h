@@ -23,8 +23,9 @@
 //                                      the same by customer, rep, channel (empty)
 //   k/<sku>                            the stock (v1::Stock)
 //   i/<customer>/<due yyyymmdd>/<order> an open invoice (balance > 0) of the customer (empty)
-//   a/<dimension>/<group>/<currency>   open balances by due day (v1::AgingGroupRow); dimension
-//                                      t (total, group "-"), c (customer), r (rep), g (region)
+//   a/<dimension>/<group>␁<currency>   open balances by due day (v1::AgingGroupRow); dimension
+//                                      t (total, group "-"), c (customer), r (rep), g (region);
+//                                      ␁ is the byte 0x01, so groups sort by id
 //   d/<due yyyymmdd>/<order>           an open invoice whose InvoiceOverdue is not recorded yet
 //                                      (the overdue scanner's work list; empty)
 //
