@@ -240,11 +240,13 @@ TEST_F(OrdersAppTest, ConcurrentConfirmationsNeverOversellTheLastUnits) {
   for (int i = 0; i < kOrders; ++i) {
     ASSERT_TRUE(Place(absl::StrCat("O-", i), 1 + i % 2).ok());
   }
+  constexpr int kClients = 6;
   std::vector<std::thread> clients;
+  clients.reserve(kClients);
   std::atomic<int> confirmed{0}, refused{0}, other{0};
-  for (int t = 0; t < 6; ++t) {
+  for (int t = 0; t < kClients; ++t) {
     clients.emplace_back([&, t] {
-      for (int i = t; i < kOrders; i += 6) {
+      for (int i = t; i < kOrders; i += kClients) {
         auto result = Confirm(absl::StrCat("O-", i));
         if (result.ok()) {
           ++confirmed;
