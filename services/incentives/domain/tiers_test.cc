@@ -77,7 +77,7 @@ TEST(TiersTest, TheAcceleratorMultipliesTheRateBeyondTheTarget) {
 }
 
 TEST(TiersTest, RoundingIsHalfEvenOncePerLine) {
-  const TierSchedule plan{.bands = {{.rate_bp = 250}}};  // 2.5 %
+  const TierSchedule plan{.bands = {{.rate_bp = 250}}};       // 2.5 %
   EXPECT_EQ(CommissionOnCredit(plan, 0, 100).commission, 2);  // 2.5 → 2
   EXPECT_EQ(CommissionOnCredit(plan, 0, 140).commission, 4);  // 3.5 → 4
 }
