@@ -94,7 +94,7 @@ absl::CivilDay FirstDay(const Period& period) {
     case PeriodKind::kYear:
       return absl::CivilDay(period.year, 1, 1);
     case PeriodKind::kQuarter:
-      return absl::CivilDay(period.year, 3 * period.index - 2, 1);
+      return absl::CivilDay(period.year, int64_t{3} * period.index - 2, 1);
     case PeriodKind::kMonth:
       return absl::CivilDay(period.year, period.index, 1);
   }
@@ -106,7 +106,7 @@ absl::CivilDay LastDay(const Period& period) {
     case PeriodKind::kYear:
       return absl::CivilDay(period.year, 12, 31);
     case PeriodKind::kQuarter:
-      return absl::CivilDay(absl::CivilMonth(period.year, 3 * period.index) + 1) - 1;
+      return absl::CivilDay(absl::CivilMonth(period.year, int64_t{3} * period.index) + 1) - 1;
     case PeriodKind::kMonth:
       return absl::CivilDay(absl::CivilMonth(period.year, period.index) + 1) - 1;
   }

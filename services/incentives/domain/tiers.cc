@@ -109,7 +109,9 @@ LineCommission CommissionOnCredit(const TierSchedule& schedule, int64_t before, 
   }
   line.commission = money::DivideHalfEven(numerator, kScale);
   // Hundredths of a bp: numerator / kScale / amount × 10^6 = numerator / (amount × 10^2).
-  if (amount > 0) line.rate_centi_bp = money::DivideHalfEven(numerator, amount * int64_t{100});
+  if (amount > 0) {
+    line.rate_centi_bp = money::DivideHalfEven(numerator, static_cast<__int128>(amount) * 100);
+  }
   return line;
 }
 
