@@ -136,7 +136,9 @@ TEST(OrdersEndToEndTest, SalesdServesTheDemoPublishesItAndReportsNothingTwiceAft
       common::v1::EventEnvelope envelope;
       ASSERT_TRUE(envelope.ParseFromString(record.value));
       EXPECT_EQ(record.key, envelope.stream_id());
-      if (envelope.stream_id() == "order-O-DEMO-001") EXPECT_EQ(envelope.deal_id(), "D-2026-001");
+      if (envelope.stream_id() == "order-O-DEMO-001") {
+        EXPECT_EQ(envelope.deal_id(), "D-2026-001");
+      }
       if (envelope.payload().type_url().ends_with("InvoiceOverdue")) ++overdue_events;
     }
     EXPECT_EQ(overdue_events, 1);
