@@ -44,6 +44,12 @@ struct LoadedAggregate {
 struct FoldLimit {
   // Fold only events recorded at or before this instant (the stream as it stood then).
   absl::optional<absl::Time> recorded_at_or_before;
+
+  // The limit of an optional instant (nullopt: the whole stream).
+  static FoldLimit AsOf(const std::optional<absl::Time>& as_of) {
+    return {.recorded_at_or_before =
+                as_of.has_value() ? absl::optional<absl::Time>(*as_of) : absl::nullopt};
+  }
 };
 
 // Reads in pages of this many events.

@@ -380,8 +380,12 @@ TEST_F(ProjectionRunnerTest, LiveEventsAreAppliedExactlyOnceAndMatchARebuild) {
               HasSubstr("sales_projection_events_applied_total{projection=\"stream-chain\"} 120"));
   runner_->Stop();  // observers ran on the (now joined) runner thread
   EXPECT_EQ(observed, 120);
-  EXPECT_EQ(runner_->stats().live.events, 120u) << "followed live, in live batches";
-  EXPECT_GT(runner_->stats().live.cpu, absl::ZeroDuration());
+  // Each event counts in exactly one phase. Which one depends on the machine: on a loaded one
+  // the appends can outrun the runner, and a backlog of a live batch or more is a catch-up.
+  const RunnerStats stopped = runner_->stats();
+  EXPECT_EQ(stopped.live.events + stopped.catch_up.events, 120u);
+  EXPECT_GT(stopped.live.events, 0u) << "followed live, in live batches; " << stopped.last_error;
+  EXPECT_GT(stopped.live.cpu, absl::ZeroDuration());
   EXPECT_THAT(metrics_.RenderPrometheus(), HasSubstr("sales_projection_cpu_seconds_total{"));
   ExpectEqualsRebuild();
 }

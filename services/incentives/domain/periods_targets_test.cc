@@ -43,7 +43,7 @@ class TargetGapsTest : public ::testing::Test {
     return {};
   }
   void Set(const std::string& node, absl::string_view period, int64_t value) {
-    targets_[{node, P(period), Metric::kRevenue, ""}] = value;
+    targets_[{node, P(period), v1::METRIC_REVENUE, ""}] = value;
   }
   std::vector<TargetGap> Gaps() { return ListTargetGaps(targets_, &TargetGapsTest::Children); }
 

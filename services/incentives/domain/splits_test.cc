@@ -1,50 +1,61 @@
 #include "services/incentives/domain/splits.h"
 
+#include <string>
+#include <vector>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace sales::incentives {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
+v1::SplitShare Share(const std::string& rep, v1::SplitRole role, int32_t bp) {
+  v1::SplitShare share;
+  share.set_rep_id(rep);
+  share.set_role(role);
+  share.set_share_bp(bp);
+  return share;
+}
+
 TEST(SplitsTest, PartsAddUpToTheAmountExactly) {
-  const std::vector<CreditShare> split = {{"owner", SplitRole::kOwner, 3'334},
-                                          {"overlay", SplitRole::kOverlay, 3'333},
-                                          {"manager", SplitRole::kManager, 3'333}};
+  const std::vector<v1::SplitShare> split = {Share("owner", v1::SPLIT_ROLE_OWNER, 3'334),
+                                             Share("overlay", v1::SPLIT_ROLE_OVERLAY, 3'333),
+                                             Share("manager", v1::SPLIT_ROLE_MANAGER, 3'333)};
   ASSERT_TRUE(ValidateSplit(split).ok());
   for (int64_t amount : {int64_t{100}, int64_t{1}, int64_t{99'999}, int64_t{-100}}) {
-    const std::vector<CreditedAmount> parts = SplitCredit(split, amount);
     int64_t sum = 0;
-    for (const CreditedAmount& part : parts) sum += part.amount;
+    for (int64_t part : SplitAmount(split, amount)) sum += part;
     EXPECT_EQ(sum, amount) << amount;
   }
-  const std::vector<CreditedAmount> parts = SplitCredit(split, 100);
-  EXPECT_EQ(parts[0].amount, 34);  // 33.34 → 33, plus the 1 left over
-  EXPECT_EQ(parts[1].amount, 33);
-  EXPECT_EQ(parts[2].role, SplitRole::kManager);
+  EXPECT_THAT(SplitAmount(split, 100), ElementsAre(34, 33, 33));  // 33.34 → 33, plus the 1 left
 }
 
 TEST(SplitsTest, AReversalSplitsLikeTheCredit) {
-  const std::vector<CreditShare> split = {{"a", SplitRole::kOwner, 7'000},
-                                          {"b", SplitRole::kPartner, 3'000}};
-  const std::vector<CreditedAmount> credit = SplitCredit(split, 10'001);
-  const std::vector<CreditedAmount> reversal = SplitCredit(split, -10'001);
-  for (size_t i = 0; i < credit.size(); ++i) EXPECT_EQ(credit[i].amount, -reversal[i].amount);
+  const std::vector<v1::SplitShare> split = {Share("a", v1::SPLIT_ROLE_OWNER, 7'000),
+                                             Share("b", v1::SPLIT_ROLE_PARTNER, 3'000)};
+  const std::vector<int64_t> credit = SplitAmount(split, 10'001);
+  const std::vector<int64_t> reversal = SplitAmount(split, -10'001);
+  for (size_t i = 0; i < credit.size(); ++i) EXPECT_EQ(credit[i], -reversal[i]);
 }
 
 TEST(SplitsTest, InvalidSplitsNameTheField) {
   struct Case {
-    std::vector<CreditShare> shares;
+    std::vector<v1::SplitShare> shares;
     std::string message_part;
   };
   const std::vector<Case> cases = {
       {{}, "shares"},
-      {{{"a", SplitRole::kOwner, 6'000}, {"b", SplitRole::kOverlay, 3'000}},
+      {{Share("a", v1::SPLIT_ROLE_OWNER, 6'000), Share("b", v1::SPLIT_ROLE_OVERLAY, 3'000)},
        "add up to 9000 bp, not 10,000"},
-      {{{"a", SplitRole::kOwner, 6'000}, {"a", SplitRole::kOverlay, 4'000}}, "shares[1].rep_id"},
-      {{{"a", SplitRole::kOwner, 0}, {"b", SplitRole::kOverlay, 10'000}}, "shares[0].share_bp"},
-      {{{"", SplitRole::kOwner, 10'000}}, "shares[0].rep_id"},
+      {{Share("a", v1::SPLIT_ROLE_OWNER, 6'000), Share("a", v1::SPLIT_ROLE_OVERLAY, 4'000)},
+       "shares[1].rep_id"},
+      {{Share("a", v1::SPLIT_ROLE_OWNER, 0), Share("b", v1::SPLIT_ROLE_OVERLAY, 10'000)},
+       "shares[0].share_bp"},
+      {{Share("", v1::SPLIT_ROLE_OWNER, 10'000)}, "shares[0].rep_id"},
+      {{Share("a", v1::SPLIT_ROLE_UNSPECIFIED, 10'000)}, "shares[0].role"},
   };
   for (const Case& invalid : cases) {
     const absl::Status status = ValidateSplit(invalid.shares);

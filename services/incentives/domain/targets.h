@@ -4,7 +4,7 @@
 // their parent — in the organisation (a region's target = Σ its teams') and in time (a year's =
 // Σ its quarters') — and every difference is a gap, reported, never silently absorbed.
 //
-//   TargetTable targets = {{{"company", year, Metric::kRevenue, ""}, 1'000'000}, …};
+//   TargetTable targets = {{{"company", year, v1::METRIC_REVENUE, ""}, 1'000'000}, …};
 //   for (const TargetGap& gap : ListTargetGaps(targets, org_children)) ...
 //
 // Pure functions; thread-safe.
@@ -18,11 +18,10 @@
 #include <tuple>
 #include <vector>
 
+#include "sales/incentives/v1/model.pb.h"
 #include "services/incentives/domain/periods.h"
 
 namespace sales::incentives {
-
-enum class Metric { kRevenue, kVolume, kNewCustomers, kVisits, kProposals };
 
 // The company's node id in target keys (org nodes are region, team and rep ids).
 inline constexpr char kCompanyNode[] = "company";
@@ -30,7 +29,7 @@ inline constexpr char kCompanyNode[] = "company";
 struct TargetKey {
   std::string node;
   Period period;
-  Metric metric = Metric::kRevenue;
+  v1::Metric metric = v1::METRIC_REVENUE;
   std::string product_line;  // "" for every product line
 
   friend bool operator<(const TargetKey& a, const TargetKey& b) {

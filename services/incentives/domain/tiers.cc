@@ -1,6 +1,7 @@
 #include "services/incentives/domain/tiers.h"
 
 #include <algorithm>
+#include <string>
 
 #include "absl/strings/str_cat.h"
 #include "common/money/rounding.h"
@@ -66,11 +67,12 @@ constexpr __int128 kScale = static_cast<__int128>(kBp) * kBp;  // bp × multipli
 
 }  // namespace
 
-absl::Status ValidateSchedule(const TierSchedule& schedule) {
-  if (schedule.bands.empty()) return InvalidField("bands", "at least one band is required");
+absl::Status ValidateSchedule(const TierSchedule& schedule, absl::string_view prefix) {
+  const std::string at = prefix.empty() ? "" : absl::StrCat(prefix, ".");
+  if (schedule.bands.empty()) return InvalidField(at + "bands", "at least one band is required");
   for (size_t i = 0; i < schedule.bands.size(); ++i) {
     const TierBand& band = schedule.bands[i];
-    const std::string field = absl::StrCat("bands[", i, "]");
+    const std::string field = absl::StrCat(at, "bands[", i, "]");
     if (band.rate_bp < 0 || band.rate_bp > kBp) {
       return InvalidField(field + ".rate_bp", "must be 0–10,000 basis points");
     }
@@ -88,9 +90,9 @@ absl::Status ValidateSchedule(const TierSchedule& schedule) {
     }
   }
   if (schedule.accelerator_bp < kBp || schedule.accelerator_bp > kMaxAcceleratorBp) {
-    return InvalidField("accelerator_bp", "must be 10,000–100,000 (×1 to ×10)");
+    return InvalidField(at + "accelerator_bp", "must be 10,000–100,000 (×1 to ×10)");
   }
-  if (schedule.target < 0) return InvalidField("target", "must not be negative");
+  if (schedule.target < 0) return InvalidField(at + "target", "must not be negative");
   return absl::OkStatus();
 }
 

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace sales::incentives {
 
@@ -46,8 +47,8 @@ struct TierSchedule {
 // INVALID_ARGUMENT naming the field: no bands, a band bound not above the previous one
 // ("bands[1].up_to: overlaps bands[0]"), an unbounded band that is not the last, a bounded last
 // band, a rate outside 0–10,000 bp, an accelerator below 10,000 bp or above 100,000, a negative
-// target.
-absl::Status ValidateSchedule(const TierSchedule& schedule);
+// target. `prefix` ("plan") is put before every field name ("plan.bands[1].up_to").
+absl::Status ValidateSchedule(const TierSchedule& schedule, absl::string_view prefix = "");
 
 // What one credited line earns.
 struct LineCommission {

@@ -30,15 +30,6 @@ bool IsConversionPair(int from_node, int to_node) {
   return to_node == kWonNode || (to_node > from_node && to_node < kNodeCount);
 }
 
-const absl::TimeZone& BusinessTimeZone() {
-  static const absl::TimeZone* zone = [] {
-    auto* tz = new absl::TimeZone();
-    if (!absl::LoadTimeZone("Asia/Shanghai", tz)) *tz = absl::FixedTimeZone(8 * 3600);
-    return tz;
-  }();
-  return *zone;
-}
-
 int64_t PeriodIndexOf(v1::PeriodGranularity granularity, absl::Time t) {
   const absl::CivilDay day(absl::ToCivilSecond(t, BusinessTimeZone()));
   return PeriodOfDay(granularity, day - kEpochDay);

@@ -31,6 +31,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/time/business_time.h"
 #include "sales/leads/v1/model.pb.h"
 #include "sales/projections/v1/funnel.pb.h"
 
@@ -54,8 +55,8 @@ inline constexpr int kAllDimension = 0;
 inline constexpr int kDimensionCount = 7;  // FunnelDimension 1–7
 
 // ---- Periods, cut in the business time zone (Asia/Shanghai). ----
-// The zone: Asia/Shanghai from the system's tzdata, else a fixed UTC+8 (equal since 1991).
-const absl::TimeZone& BusinessTimeZone();
+// The zone: common/time/business_time.h.
+using ::sales::BusinessTimeZone;
 // An ordinal of the period holding `t`: DAY days since 1970-01-01, WEEK the day number of its
 // Monday, MONTH year×12 + month − 1, QUARTER year×4 + quarter − 1, YEAR the year.
 // `granularity` must be one of the five.

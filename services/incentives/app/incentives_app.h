@@ -1,0 +1,154 @@
+// IncentivesApp: the incentives context's command handling and queries — targets and their
+// decomposition, plans and assignments, credit splits, period close, manual adjustments — and the
+// commission ledger's own commands, which its process manager (ledger_process/) sends for every
+// order movement and logged visit or proposal.
+//
+//   ASSIGN_OR_RETURN(auto app, IncentivesApp::Create({.store = store, .org = &org_view}));
+//   ASSIGN_OR_RETURN(v1::IncentivesCommandResponse r, app->PublishPlan(request, origin));
+//   ASSIGN_OR_RETURN(v1::CommissionStatement s, app->GetStatement(statement_request));
+//
+// Recording a movement (RecordOrderMovement): the order's split (fixed at its first credit, else
+// the deal's current split, else the order's rep alone); per share, the rep's plan in force for
+// the movement's month (none: attainment only) decides under its basis what is credited or
+// reversed (domain/basis.h), and the rep's ledger decides the lines (domain/ledger.h) — all reps'
+// events and the order's split in one AppendAll, idempotent on the causing event's id, so a
+// replay writes nothing. Ledger lines post to their month, or to the first open one when their
+// month closed before they were recorded: closing a month waits for recordings in flight and
+// holds new ones back until it has landed, so what a line says it posted to is what the store's
+// order says.
+//
+// As of: statements and attainment as they stood at an instant fold the same events (recorded
+// at or before it) with the same StatementFold; the targets, plan assignments and period closes
+// folded likewise.
+//
+// Thread-safety: every method may be called concurrently. Methods block on RocksDB: call them
+// from an executor, not from a gRPC reaction thread.
+#ifndef SALES_SERVICES_INCENTIVES_APP_INCENTIVES_APP_H_
+#define SALES_SERVICES_INCENTIVES_APP_INCENTIVES_APP_H_
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "common/eventsourcing/aggregate_cache.h"
+#include "common/eventsourcing/command_support.h"
+#include "common/eventstore/event_store.h"
+#include "sales/incentives/v1/incentives.pb.h"
+#include "services/incentives/app/ledger_books.h"
+#include "services/incentives/domain/aggregates.h"
+#include "services/incentives/domain/basis.h"
+#include "services/org/replica/org_view.h"
+
+namespace sales::incentives {
+
+using eventsourcing::CallOrigin;
+
+inline constexpr char kLedgerActor[] = "system:commission-ledger";
+
+struct IncentivesAppOptions {
+  eventstore::EventStore* store = nullptr;  // the incentives event store; must outlive the app
+  org::OrgView* org = nullptr;              // the org replica; must outlive the app
+  std::function<absl::Time()> clock = [] { return absl::Now(); };
+};
+
+// What recording a movement or activity did.
+struct LedgerOutcome {
+  bool deduplicated = false;  // its cause was recorded before: nothing written
+  int reps = 0;               // reps whose ledger got an event
+  int lines = 0;              // ledger lines recorded
+};
+
+class IncentivesApp {
+ public:
+  static absl::StatusOr<std::unique_ptr<IncentivesApp>> Create(IncentivesAppOptions options);
+
+  // ---- Commands ----
+  absl::StatusOr<v1::IncentivesCommandResponse> SetTarget(const v1::SetTargetRequest& r,
+                                                          const CallOrigin& o);
+  absl::StatusOr<v1::IncentivesCommandResponse> DecomposeTarget(const v1::DecomposeTargetRequest& r,
+                                                                const CallOrigin& o);
+  absl::StatusOr<v1::IncentivesCommandResponse> PublishPlan(const v1::PublishPlanRequest& r,
+                                                            const CallOrigin& o);
+  absl::StatusOr<v1::IncentivesCommandResponse> AssignPlan(const v1::AssignPlanRequest& r,
+                                                           const CallOrigin& o);
+  absl::StatusOr<v1::IncentivesCommandResponse> SetCreditSplit(const v1::SetCreditSplitRequest& r,
+                                                               const CallOrigin& o);
+  absl::StatusOr<v1::IncentivesCommandResponse> RecordAdjustment(
+      const v1::RecordAdjustmentRequest& r, const CallOrigin& o);
+  absl::StatusOr<v1::IncentivesCommandResponse> ClosePeriod(const v1::ClosePeriodRequest& r,
+                                                            const CallOrigin& o);
+  absl::StatusOr<v1::IncentivesCommandResponse> ApprovePeriod(const v1::ApprovePeriodRequest& r,
+                                                              const CallOrigin& o);
+
+  // ---- The ledger's commands (its process manager's) ----
+  absl::StatusOr<LedgerOutcome> RecordOrderMovement(const OrderMovement& movement,
+                                                    const CallOrigin& o);
+  // A visit or proposal logged by `rep_id` (metric METRIC_VISITS or METRIC_PROPOSALS).
+  absl::StatusOr<LedgerOutcome> RecordActivity(const std::string& cause_event_id,
+                                               const std::string& rep_id, absl::Time at,
+                                               v1::Metric metric, const CallOrigin& o);
+
+  // ---- Queries ----
+  absl::StatusOr<v1::ListTargetsResponse> ListTargets(const v1::ListTargetsRequest& r);
+  absl::StatusOr<v1::ListTargetGapsResponse> ListTargetGaps(const v1::ListTargetGapsRequest& r);
+  absl::StatusOr<v1::CompensationPlan> GetPlan(const v1::GetPlanRequest& r);
+  absl::StatusOr<v1::ListPlansResponse> ListPlans(const v1::ListPlansRequest& r);
+  absl::StatusOr<v1::RepPlans> GetRepPlans(const v1::GetRepPlansRequest& r);
+  absl::StatusOr<v1::CreditSplit> GetCreditSplit(const v1::GetCreditSplitRequest& r);
+  absl::StatusOr<v1::CommissionStatement> GetStatement(const v1::GetStatementRequest& r);
+  absl::StatusOr<v1::Attainment> GetAttainment(const v1::GetAttainmentRequest& r);
+  absl::StatusOr<v1::ListPeriodsResponse> ListPeriods(const v1::ListPeriodsRequest& r);
+
+ private:
+  explicit IncentivesApp(IncentivesAppOptions options);
+
+  // The small aggregates, now or as of an instant (nullopt: now, through the caches).
+  absl::StatusOr<std::shared_ptr<const TargetsState>> Targets(
+      int year, std::optional<absl::Time> as_of = std::nullopt);
+  absl::StatusOr<std::shared_ptr<const PlanCatalog>> Plans(
+      std::optional<absl::Time> as_of = std::nullopt);
+  absl::StatusOr<std::shared_ptr<const v1::RepPlans>> RepPlansOf(
+      const std::string& rep_id, std::optional<absl::Time> as_of = std::nullopt);
+  absl::StatusOr<std::shared_ptr<const v1::ListPeriodsResponse>> Periods(
+      std::optional<absl::Time> as_of = std::nullopt);
+  absl::StatusOr<std::shared_ptr<const v1::CreditSplit>> Split(const std::string& deal_id);
+
+  // The plan a rep is paid under in `period` ("YYYY-MM"), as of an instant; nullopt when none.
+  absl::StatusOr<std::optional<v1::CompensationPlan>> PlanInForceFor(
+      const std::string& rep_id, const std::string& period,
+      std::optional<absl::Time> as_of = std::nullopt);
+
+  // Appends the decided ledger events (and `extra` appends) for `recorded` reps in one AppendAll
+  // with the idempotency key of `cause`; moves the books on. The caller holds the reps' ledger
+  // locks and the period gate.
+  absl::StatusOr<uint64_t> AppendLedger(
+      const std::vector<std::pair<std::string, v1::LedgerLinesRecorded>>& recorded,
+      std::vector<eventstore::AppendRequest> extra, const std::string& cause,
+      const std::string& deal_id, const CallOrigin& o, absl::Time at);
+
+  // The org's children of a target node (company → regions → teams → reps), in id order.
+  static std::vector<std::string> OrgChildren(const org::v1::SalesOrganisation& org,
+                                              const std::string& node);
+
+  IncentivesAppOptions options_;
+  eventsourcing::StreamLocks locks_;
+  eventsourcing::CommandCounter counter_{"incentives"};
+  // Ledger recordings hold it shared; closing a period holds it exclusively (see the top).
+  absl::Mutex period_gate_;
+  eventsourcing::AggregateCache<TargetsState> targets_{size_t{8} << 20};
+  eventsourcing::AggregateCache<PlanCatalog> plans_{size_t{4} << 20};
+  eventsourcing::AggregateCache<v1::RepPlans> rep_plans_{size_t{4} << 20};
+  eventsourcing::AggregateCache<v1::CreditSplit> splits_{size_t{8} << 20};
+  eventsourcing::AggregateCache<OrderCredit> order_credits_{size_t{16} << 20};
+  eventsourcing::AggregateCache<v1::ListPeriodsResponse> periods_{size_t{1} << 20};
+  LedgerBooks books_;
+};
+
+}  // namespace sales::incentives
+
+#endif  // SALES_SERVICES_INCENTIVES_APP_INCENTIVES_APP_H_
