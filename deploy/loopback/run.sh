@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The platform as separate processes on 127.0.0.1 (DESIGN.md "Distributed", on one machine): a
 # broker process (salesd hosting no context: the embedded Kafka broker alone), the org, leads,
-# channels and orders contexts each in its own process (leads reads the org through the org
-# process's EventFeed; channels reads the org and the leads; orders the org, the leads and the
-# channels), and the read side (funnel + audit) in a sixth, fed by all four. Each process has its own data directory and its own gRPC and /metrics ports.
+# channels, orders and incentives contexts each in its own process (leads reads the org through
+# the org process's EventFeed; channels reads the org and the leads; orders the org, the leads and
+# the channels; incentives the org, the orders and the leads), and the read side (funnel + audit)
+# in a seventh, fed by all five. Each process has its own data directory and its own gRPC and
+# /metrics ports.
 #
 #   deploy/loopback/run.sh [--dir DIR] [--bin BUILD_DIR] [--demo]
 #
@@ -12,7 +14,7 @@
 # --demo seed each context's process with its demo data
 #
 # When every process is up it prints their addresses and writes them to DIR/addresses.env
-# (BROKER_KAFKA, ORG_GRPC, LEADS_GRPC, CHANNELS_GRPC, ORDERS_GRPC, READ_GRPC, … as shell
+# (BROKER_KAFKA, ORG_GRPC, LEADS_GRPC, CHANNELS_GRPC, ORDERS_GRPC, INCENTIVES_GRPC, READ_GRPC, …
 # assignments). Ctrl-C or SIGTERM stops them
 # all, the read side first. A process that fails to start stops the rest; its log is printed.
 set -euo pipefail
@@ -29,7 +31,8 @@ done
 [[ -n "$dir" ]] || dir=$(mktemp -d /tmp/sales-loopback.XXXXXX)
 mkdir -p "$dir"
 for binary in services/salesd/salesd services/org/org services/leads/leads \
-  services/channels/channels services/orders/orders services/projections/projections; do
+  services/channels/channels services/orders/orders services/incentives/incentives \
+  services/projections/projections; do
   [[ -x "$bin/$binary" ]] || { echo "$0: $bin/$binary is missing (tools/build.sh)" >&2; exit 1; }
 done
 
@@ -78,8 +81,12 @@ start orders "$bin/services/orders/orders" --kafka_brokers="$kafka" --data_dir="
   --peers="org=$org_grpc,leads=$leads_grpc,channels=$channels_grpc" --grpc_port=0 \
   --http_port=0 --demo_data="$demo"
 orders_grpc=$(field orders gRPC)
+start incentives "$bin/services/incentives/incentives" --kafka_brokers="$kafka" \
+  --data_dir="$dir/incentives" --peers="org=$org_grpc,leads=$leads_grpc,orders=$orders_grpc" \
+  --grpc_port=0 --http_port=0 --demo_data="$demo"
+incentives_grpc=$(field incentives gRPC)
 start read "$bin/services/projections/projections" --kafka_brokers="$kafka" \
-  --peers="org=$org_grpc,leads=$leads_grpc,channels=$channels_grpc,orders=$orders_grpc" \
+  --peers="org=$org_grpc,leads=$leads_grpc,channels=$channels_grpc,orders=$orders_grpc,incentives=$incentives_grpc" \
   --data_dir="$dir/read" --grpc_port=0 --http_port=0
 
 cat >"$dir/addresses.env" <<ENV
@@ -92,6 +99,8 @@ CHANNELS_GRPC=$channels_grpc
 CHANNELS_METRICS=$(field channels metrics)
 ORDERS_GRPC=$orders_grpc
 ORDERS_METRICS=$(field orders metrics)
+INCENTIVES_GRPC=$incentives_grpc
+INCENTIVES_METRICS=$(field incentives metrics)
 READ_GRPC=$(field read gRPC)
 READ_METRICS=$(field read metrics)
 ENV
@@ -100,12 +109,14 @@ echo "loopback: org       gRPC  $org_grpc   (OrgService, EventFeed)"
 echo "loopback: leads     gRPC  $leads_grpc   (LeadService, EventFeed)"
 echo "loopback: channels  gRPC  $channels_grpc   (ChannelService, EventFeed)"
 echo "loopback: orders    gRPC  $orders_grpc   (OrderService, EventFeed)"
+echo "loopback: incentives gRPC $incentives_grpc   (IncentiveService, EventFeed)"
 echo "loopback: read side gRPC  $(field read gRPC)   (FunnelService, AuditService, ProjectionAdmin)"
 echo "loopback: data and logs in $dir; addresses in $dir/addresses.env"
 echo "loopback: try       $bin/tools/salesctl/salesctl --server $org_grpc org show"
 echo "loopback:           $bin/tools/salesctl/salesctl --server $leads_grpc leads list"
 echo "loopback:           $bin/tools/salesctl/salesctl --server $channels_grpc channels conflicts"
 echo "loopback:           $bin/tools/salesctl/salesctl --server $orders_grpc orders list"
+echo "loopback:           $bin/tools/salesctl/salesctl --server $incentives_grpc commissions statement huang.lan"
 echo "loopback:           $bin/tools/salesctl/salesctl --server $(field read gRPC) funnel show"
 echo "loopback: running; Ctrl-C stops every process"
 wait

@@ -2,6 +2,7 @@
 
 #include "services/audit/cli/audit_commands.h"
 #include "services/channels/cli/channels_commands.h"
+#include "services/incentives/cli/incentives_commands.h"
 #include "services/leads/cli/leads_commands.h"
 #include "services/orders/cli/orders_commands.h"
 #include "services/org/cli/org_commands.h"
@@ -14,6 +15,8 @@ std::vector<salesctl::CommandGroup> ContextCommandGroups() {
           salesctl::ChannelsCommandGroup(),  salesctl::CatalogCommandGroup(),
           salesctl::OrdersCommandGroup(),    salesctl::CustomersCommandGroup(),
           salesctl::InventoryCommandGroup(), salesctl::ReceivablesCommandGroup(),
+          salesctl::TargetsCommandGroup(),   salesctl::PlansCommandGroup(),
+          salesctl::SplitsCommandGroup(),    salesctl::CommissionsCommandGroup(),
           salesctl::AuditCommandGroup(),     salesctl::FunnelCommandGroup()};
 }
 

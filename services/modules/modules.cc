@@ -2,6 +2,7 @@
 
 #include "services/audit/audit_module.h"
 #include "services/channels/channels_module.h"
+#include "services/incentives/incentives_module.h"
 #include "services/leads/leads_module.h"
 #include "services/orders/orders_module.h"
 #include "services/org/org_module.h"
@@ -16,6 +17,7 @@ std::vector<std::unique_ptr<runtime::ContextModule>> AllModules() {
   modules.push_back(std::make_unique<leads::LeadsModule>());
   modules.push_back(std::make_unique<channels::ChannelsModule>());
   modules.push_back(std::make_unique<orders::OrdersModule>());
+  modules.push_back(std::make_unique<incentives::IncentivesModule>());
   modules.push_back(std::make_unique<funnel::FunnelModule>());
   modules.push_back(std::make_unique<audit::AuditModule>());
   return modules;

@@ -198,11 +198,11 @@ TEST_F(ReadSideTest, AdminListsAndRebuildsEveryProjectionIdentically) {
   ASSERT_TRUE(admin_->ListProjections(Context().get(), {}, &list).ok());
   std::vector<std::string> names;
   for (const auto& projection : list.projections()) names.push_back(projection.name());
-  EXPECT_THAT(names,
-              ::testing::UnorderedElementsAre(
-                  "leads-read-model", "org-replica@leads", "org-replica@channels",
-                  "channels-read-model", "orders-read-model", "org-replica@orders",
-                  "channels-replica@orders", "deals-replica@orders", "funnel", "deal-history"));
+  EXPECT_THAT(names, ::testing::UnorderedElementsAre(
+                         "leads-read-model", "org-replica@leads", "org-replica@channels",
+                         "channels-read-model", "orders-read-model", "org-replica@orders",
+                         "channels-replica@orders", "deals-replica@orders",
+                         "org-replica@incentives", "funnel", "deal-history"));
 
   for (const std::string& name : names) {
     v1::RebuildRequest request;

@@ -15,6 +15,7 @@
 #include "common/time/proto_time.h"
 #include "common/validation/field_validation.h"
 #include "services/incentives/domain/ledger.h"
+#include "services/incentives/domain/org_nodes.h"
 #include "services/incentives/domain/periods.h"
 #include "services/incentives/domain/splits.h"
 #include "services/incentives/domain/statement.h"
@@ -42,21 +43,6 @@ std::optional<absl::Time> AsOf(const google::protobuf::Timestamp& as_of) {
 bool IsManager(const org::v1::SalesOrganisation& org, const std::string& rep_id) {
   return std::any_of(org.reps().begin(), org.reps().end(),
                      [&](const org::v1::Rep& rep) { return rep.manager_rep_id() == rep_id; });
-}
-
-// NOT_FOUND unless `node` is the company, a region, a team or a rep of `org`.
-absl::Status RequireNode(const org::v1::SalesOrganisation& org, const std::string& node,
-                         absl::string_view field) {
-  if (node == kCompanyNode) return absl::OkStatus();
-  const bool known = std::any_of(org.regions().begin(), org.regions().end(),
-                                 [&](const auto& r) { return r.region_id() == node; }) ||
-                     std::any_of(org.teams().begin(), org.teams().end(),
-                                 [&](const auto& t) { return t.team_id() == node; }) ||
-                     std::any_of(org.reps().begin(), org.reps().end(),
-                                 [&](const auto& r) { return r.rep_id() == node; });
-  if (known) return absl::OkStatus();
-  return absl::NotFoundError(
-      absl::StrCat(field, ": no org node ", node, " (\"company\", a region, a team or a rep)"));
 }
 
 absl::Status RequireRep(const org::v1::SalesOrganisation& org, const std::string& rep_id,
@@ -176,21 +162,8 @@ absl::StatusOr<std::optional<v1::CompensationPlan>> IncentivesApp::PlanInForceFo
   return *plan;
 }
 
-std::vector<std::string> IncentivesApp::OrgChildren(const org::v1::SalesOrganisation& org,
-                                                    const std::string& node) {
-  std::vector<std::string> children;
-  if (node == kCompanyNode) {
-    for (const auto& region : org.regions()) children.push_back(region.region_id());
-  } else {
-    for (const auto& team : org.teams()) {
-      if (team.region_id() == node) children.push_back(team.team_id());
-    }
-    for (const auto& rep : org.reps()) {
-      if (rep.team_id() == node) children.push_back(rep.rep_id());
-    }
-  }
-  std::sort(children.begin(), children.end());
-  return children;
+bool IncentivesApp::IsRep(const std::string& rep_id) const {
+  return org::FindRep(*options_.org->Current().organisation, rep_id) != nullptr;
 }
 
 // ---- Targets ----
@@ -203,8 +176,10 @@ absl::StatusOr<v1::IncentivesCommandResponse> IncentivesApp::SetTarget(
     return org::DecideWithOrgCatchUp(
         *options_.org, kOrgCatchUpTimeout, [&]() -> absl::StatusOr<uint64_t> {
           const org::OrgView::Snapshot org = options_.org->Current();
-          RETURN_IF_ERROR(RequireNode(*org.organisation, r.target().node_id(), "target.node_id"));
-          RETURN_IF_ERROR(RequireProductLine(*org.organisation, r.target().product_line_id(),
+          v1::Target target = r.target();
+          ASSIGN_OR_RETURN(*target.mutable_node_id(),
+                           ResolveNode(*org.organisation, target.node_id(), "target.node_id"));
+          RETURN_IF_ERROR(RequireProductLine(*org.organisation, target.product_line_id(),
                                              "target.product_line_id"));
           ASSIGN_OR_RETURN(auto periods, Periods());
           RETURN_IF_ERROR(RequireOpen(*periods, r.target().period()));
@@ -219,7 +194,7 @@ absl::StatusOr<v1::IncentivesCommandResponse> IncentivesApp::SetTarget(
                                TargetsState(), EvolveFn<TargetsState, v1::TargetsEvent>(),
                                [&](const TargetsState& state) {
                                  return absl::StatusOr<std::vector<v1::TargetsEvent>>(
-                                     DecideSetTargets(state, {r.target()}, now));
+                                     DecideSetTargets(state, {target}, now));
                                },
                                [](const TargetsState&) { return std::string(); }, &targets_,
                                eventsourcing::OccurredAtOfEvent(now)));
@@ -237,26 +212,24 @@ absl::StatusOr<v1::IncentivesCommandResponse> IncentivesApp::DecomposeTarget(
     RETURN_IF_ERROR(ValidateDecomposeTarget(r));
     ASSIGN_OR_RETURN(const Period period, ParsePeriod(r.period()));
     const org::OrgView::Snapshot org = options_.org->Current();
-    RETURN_IF_ERROR(RequireNode(*org.organisation, r.node_id(), "node_id"));
+    ASSIGN_OR_RETURN(const std::string node,
+                     ResolveNode(*org.organisation, r.node_id(), "node_id"));
     RETURN_IF_ERROR(RequireProductLine(*org.organisation, r.product_line_id(), "product_line_id"));
     // The children: sub-periods of the same node, or org children for the same period.
     std::vector<TargetKey> children;
-    const TargetKey parent{.node = r.node_id(),
-                           .period = period,
-                           .metric = r.metric(),
-                           .product_line = r.product_line_id()};
+    const TargetKey parent{
+        .node = node, .period = period, .metric = r.metric(), .product_line = r.product_line_id()};
     if (r.into() == v1::DECOMPOSE_INTO_SUB_PERIODS) {
       for (const Period& sub : Children(period)) {
         children.push_back({parent.node, sub, parent.metric, parent.product_line});
       }
     } else {
-      for (const std::string& child : OrgChildren(*org.organisation, r.node_id())) {
+      for (const std::string& child : NodeChildren(*org.organisation, node)) {
         children.push_back({child, period, parent.metric, parent.product_line});
       }
     }
     if (children.empty()) {
-      return RuleViolated("nothing_to_decompose",
-                          absl::StrCat(r.node_id(), " has no org children"));
+      return RuleViolated("nothing_to_decompose", absl::StrCat(node, " has no org children"));
     }
     if (r.weights_size() != 0 && static_cast<size_t>(r.weights_size()) != children.size()) {
       return InvalidField("weights", absl::StrCat("one per child: ", children.size()));
@@ -277,8 +250,8 @@ absl::StatusOr<v1::IncentivesCommandResponse> IncentivesApp::DecomposeTarget(
             [&](const TargetsState& state) -> absl::StatusOr<std::vector<v1::TargetsEvent>> {
               const int64_t value = TargetValue(state, parent);
               if (value == 0) {
-                return absl::NotFoundError(absl::StrCat("no target of ", r.node_id(), " for ",
-                                                        r.period(), " to decompose"));
+                return absl::NotFoundError(
+                    absl::StrCat("no target of ", node, " for ", r.period(), " to decompose"));
               }
               const std::vector<int64_t> parts =
                   Apportion(value, {r.weights().begin(), r.weights().end()}, children.size());
@@ -301,10 +274,15 @@ absl::StatusOr<v1::ListTargetsResponse> IncentivesApp::ListTargets(
     const v1::ListTargetsRequest& r) {
   RETURN_IF_ERROR(ValidateListTargets(r));
   ASSIGN_OR_RETURN(const Period year, ParsePeriod(r.year()));
+  std::string node;
+  if (!r.node_id().empty()) {
+    ASSIGN_OR_RETURN(node,
+                     ResolveNode(*options_.org->Current().organisation, r.node_id(), "node_id"));
+  }
   ASSIGN_OR_RETURN(auto targets, Targets(year.year));
   v1::ListTargetsResponse response;
   for (const auto& [key, value] : targets->table) {
-    if (!r.node_id().empty() && key.node != r.node_id()) continue;
+    if (!node.empty() && key.node != node) continue;
     if (r.metric() != v1::METRIC_UNSPECIFIED && key.metric != r.metric()) continue;
     *response.add_targets() = TargetOf(key, value);
   }
@@ -319,7 +297,7 @@ absl::StatusOr<v1::ListTargetGapsResponse> IncentivesApp::ListTargetGaps(
   const org::OrgView::Snapshot org = options_.org->Current();
   const std::vector<TargetGap> gaps = incentives::ListTargetGaps(
       targets->table,
-      [&](const std::string& node) { return OrgChildren(*org.organisation, node); });
+      [&](const std::string& node) { return NodeChildren(*org.organisation, node); });
   v1::ListTargetGapsResponse response;
   for (const TargetGap& gap : gaps) {
     if (r.metric() != v1::METRIC_UNSPECIFIED && gap.parent.metric != r.metric()) continue;
@@ -632,7 +610,7 @@ absl::StatusOr<LedgerOutcome> IncentivesApp::RecordOrderMovement(const OrderMove
         OrderFact share_fact = std::move(SplitFact(*fact, shares)[i].second);
         ASSIGN_OR_RETURN(auto targets, Targets(movement.day.year()));
         const int64_t target =
-            TargetValue(*targets, {.node = rep_id,
+            TargetValue(*targets, {.node = RepNode(rep_id),
                                    .period = PeriodOf(PeriodKind::kMonth, movement.day),
                                    .metric = v1::METRIC_REVENUE});
         ASSIGN_OR_RETURN(LedgerBooks::Book * book, books_.Get(rep_id));
@@ -757,7 +735,7 @@ absl::StatusOr<v1::CommissionStatement> IncentivesApp::GetStatement(
   ASSIGN_OR_RETURN(auto targets, Targets(month.year, as_of));
   std::map<v1::Metric, int64_t> rep_targets;
   for (const auto& [key, value] : targets->table) {
-    if (key.node == r.rep_id() && key.period == month && key.product_line.empty()) {
+    if (key.node == RepNode(r.rep_id()) && key.period == month && key.product_line.empty()) {
       rep_targets[key.metric] = value;
     }
   }
@@ -813,19 +791,8 @@ absl::StatusOr<v1::Attainment> IncentivesApp::GetAttainment(const v1::GetAttainm
   const std::optional<absl::Time> as_of = AsOf(r.as_of());
   ASSIGN_OR_RETURN(const Period period, ParsePeriod(r.period()));
   const org::OrgView::Snapshot org = options_.org->Current();
-  RETURN_IF_ERROR(RequireNode(*org.organisation, r.node_id(), "node_id"));
-  // The reps under the node, and the months of the period.
-  std::vector<std::string> reps;
-  std::vector<std::string> frontier = {r.node_id()};
-  while (!frontier.empty()) {
-    const std::string node = frontier.back();
-    frontier.pop_back();
-    if (org::FindRep(*org.organisation, node) != nullptr) reps.push_back(node);
-    for (std::string& child : OrgChildren(*org.organisation, node)) {
-      frontier.push_back(std::move(child));
-    }
-  }
-  std::sort(reps.begin(), reps.end());
+  ASSIGN_OR_RETURN(const std::string node, ResolveNode(*org.organisation, r.node_id(), "node_id"));
+  const std::vector<std::string> reps = RepsUnder(*org.organisation, node);
   std::vector<std::string> months;
   for (absl::CivilMonth m(FirstDay(period)); m <= absl::CivilMonth(LastDay(period)); ++m) {
     months.push_back(LedgerPeriodOf(absl::CivilDay(m)));
@@ -851,7 +818,7 @@ absl::StatusOr<v1::Attainment> IncentivesApp::GetAttainment(const v1::GetAttainm
   }
   ASSIGN_OR_RETURN(auto targets, Targets(period.year, as_of));
   v1::Attainment response;
-  response.set_node_id(r.node_id());
+  response.set_node_id(node);
   response.set_period(r.period());
   response.set_reps(static_cast<int32_t>(reps.size()));
   for (int m = v1::METRIC_REVENUE; m <= v1::METRIC_PROPOSALS; ++m) {
@@ -859,7 +826,7 @@ absl::StatusOr<v1::Attainment> IncentivesApp::GetAttainment(const v1::GetAttainm
     MetricLine line{
         .metric = metric,
         .credited = credited[metric],
-        .target = TargetValue(*targets, {.node = r.node_id(), .period = period, .metric = metric})};
+        .target = TargetValue(*targets, {.node = node, .period = period, .metric = metric})};
     if (line.target > 0) {
       line.attainment_bp =
           money::DivideHalfEven(static_cast<__int128>(line.credited) * 10'000, line.target);

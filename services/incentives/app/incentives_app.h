@@ -94,6 +94,8 @@ class IncentivesApp {
                                                v1::Metric metric, const CallOrigin& o);
 
   // ---- Queries ----
+  // Whether `rep_id` is a rep of the org (its replica, now).
+  bool IsRep(const std::string& rep_id) const;
   absl::StatusOr<v1::ListTargetsResponse> ListTargets(const v1::ListTargetsRequest& r);
   absl::StatusOr<v1::ListTargetGapsResponse> ListTargetGaps(const v1::ListTargetGapsRequest& r);
   absl::StatusOr<v1::CompensationPlan> GetPlan(const v1::GetPlanRequest& r);
@@ -130,10 +132,6 @@ class IncentivesApp {
       const std::vector<std::pair<std::string, v1::LedgerLinesRecorded>>& recorded,
       std::vector<eventstore::AppendRequest> extra, const std::string& cause,
       const std::string& deal_id, const CallOrigin& o, absl::Time at);
-
-  // The org's children of a target node (company → regions → teams → reps), in id order.
-  static std::vector<std::string> OrgChildren(const org::v1::SalesOrganisation& org,
-                                              const std::string& node);
 
   IncentivesAppOptions options_;
   eventsourcing::StreamLocks locks_;

@@ -181,8 +181,8 @@ TEST_F(IncentivesAppTest, TargetsDecomposeInTimeAndOrgAndEveryGapIsListed) {
   for (const v1::Target& t : targets->targets()) by_key[t.node_id() + "/" + t.period()] = t.value();
   EXPECT_EQ(by_key["company/2026-Q1"], 300'000'00);
   EXPECT_EQ(by_key["company/2026-Q4"], 300'000'00);
-  EXPECT_EQ(by_key["east/2026"], 800'000'00);
-  EXPECT_EQ(by_key["west/2026"], 400'000'00);
+  EXPECT_EQ(by_key["region:east/2026"], 800'000'00);
+  EXPECT_EQ(by_key["region:west/2026"], 400'000'00);
 
   v1::ListTargetGapsRequest gaps_request;
   gaps_request.set_year("2026");
@@ -190,7 +190,7 @@ TEST_F(IncentivesAppTest, TargetsDecomposeInTimeAndOrgAndEveryGapIsListed) {
   ASSERT_TRUE(gaps.ok()) << gaps.status();
   bool east_gap = false;
   for (const v1::TargetGap& gap : gaps->gaps()) {
-    if (gap.parent().node_id() == "east" && gap.kind() == v1::GAP_KIND_ORGANISATION) {
+    if (gap.parent().node_id() == "region:east" && gap.kind() == v1::GAP_KIND_ORGANISATION) {
       east_gap = true;
       EXPECT_EQ(gap.children_sum(), 500'000'00);
       EXPECT_EQ(gap.gap(), 300'000'00) << "800k for east, 500k given to its team";

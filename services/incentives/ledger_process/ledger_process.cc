@@ -109,7 +109,9 @@ absl::Status LedgerProcess::Apply(const projection::EventEnvelope& envelope,
   if (absl::StartsWith(envelope.stream_id(), kOrderStreamPrefix)) {
     return ApplyOrderEvent(envelope, txn);
   }
-  if (absl::StartsWith(envelope.stream_id(), kLeadStreamPrefix)) return ApplyLeadEvent(envelope);
+  if (absl::StartsWith(envelope.stream_id(), kLeadStreamPrefix)) {
+    return ApplyLeadEvent(envelope, txn);
+  }
   return absl::OkStatus();  // customers, stock: nothing for the ledger
 }
 
@@ -196,9 +198,16 @@ absl::Status LedgerProcess::ApplyOrderEvent(const projection::EventEnvelope& env
   return Settle(envelope, app_->RecordOrderMovement(*movement, OriginOf(envelope)));
 }
 
-absl::Status LedgerProcess::ApplyLeadEvent(const projection::EventEnvelope& envelope) {
+absl::Status LedgerProcess::ApplyLeadEvent(const projection::EventEnvelope& envelope,
+                                           projection::ProjectionTxn& txn) {
   leads_v1::LeadEvent event;
   RETURN_IF_ERROR(eventsourcing::UnpackProjectedEvent(kName, envelope.payload(), event));
+  const std::string owner_key =
+      absl::StrCat("l/", envelope.stream_id().substr(kLeadStreamPrefix.size()));
+  if (event.has_lead_assigned()) {
+    txn.Put(owner_key, event.lead_assigned().rep_id());  // the lead's owner from now on
+    return absl::OkStatus();
+  }
   if (!event.has_activity_logged()) return absl::OkStatus();
   const leads_v1::ActivityLogged& activity = event.activity_logged();
   v1::Metric metric = v1::METRIC_UNSPECIFIED;
@@ -208,8 +217,13 @@ absl::Status LedgerProcess::ApplyLeadEvent(const projection::EventEnvelope& enve
     Count(kIgnored);
     return absl::OkStatus();
   }
-  // The activity counts for whoever took it, on the day it took place.
-  const std::string& rep = activity.actor().empty() ? envelope.actor() : activity.actor();
+  // The activity counts for whoever took it, on the day it took place; when that was no rep (an
+  // assistant, a system), for the lead's owner then.
+  std::string rep = activity.actor().empty() ? envelope.actor() : activity.actor();
+  if (!app_->IsRep(rep)) {
+    ASSIGN_OR_RETURN(std::optional<std::string> owner, txn.Get(owner_key));
+    if (owner.has_value()) rep = *std::move(owner);
+  }
   const absl::Time at = activity.has_occurred_at() ? FromTimestamp(activity.occurred_at())
                                                    : FromTimestamp(envelope.occurred_at());
   return Settle(envelope,

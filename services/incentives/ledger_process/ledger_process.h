@@ -11,7 +11,9 @@
 //
 // Its rows are what it folds of each order's events ("o/<order>": LedgerOrderFacts — the lines
 // as placed, the deal and rep, whether confirmed and invoiced, what was paid and returned) — the
-// facts a movement needs that its own event does not carry. Each command is idempotent on the
+// facts a movement needs that its own event does not carry — and each lead's owner ("l/<lead>"):
+// a visit or proposal counts for the rep who logged it, or, when no rep logged it (an assistant,
+// a system), for the lead's owner at that point of its stream. Each command is idempotent on the
 // causing event's id, so the runner's at-least-once delivery (a crash before its offsets were
 // committed, a duplicate, a catch-up from the feeds after a broker loss) records each movement
 // exactly once. A movement dates from its event's occurred_at (the business day, Asia/Shanghai).
@@ -47,7 +49,8 @@ class LedgerProcess final : public projection::Projection {
  private:
   absl::Status ApplyOrderEvent(const projection::EventEnvelope& envelope,
                                projection::ProjectionTxn& txn);
-  absl::Status ApplyLeadEvent(const projection::EventEnvelope& envelope);
+  absl::Status ApplyLeadEvent(const projection::EventEnvelope& envelope,
+                              projection::ProjectionTxn& txn);
   // Settles the app's answer: refusals are skipped and counted, other errors returned.
   absl::Status Settle(const projection::EventEnvelope& event,
                       const absl::StatusOr<LedgerOutcome>& outcome);

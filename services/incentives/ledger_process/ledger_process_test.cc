@@ -188,6 +188,14 @@ TEST_F(LedgerProcessTest, OrdersCreditAndClawBackAndActivitiesCountExactlyOnce) 
   leads_v1::LeadEvent call = visit;
   call.mutable_activity_logged()->set_type(leads_v1::ACTIVITY_TYPE_CALL);
   Append(*leads_store_, "lead-L-1", call, kMay20, "r2");
+  // A proposal logged by an assistant counts for the lead's owner.
+  leads_v1::LeadEvent assigned;
+  assigned.mutable_lead_assigned()->set_rep_id("r2");
+  Append(*leads_store_, "lead-L-2", assigned, kMay20, "r1");
+  leads_v1::LeadEvent proposal = visit;
+  proposal.mutable_activity_logged()->set_type(leads_v1::ACTIVITY_TYPE_PROPOSAL_SENT);
+  proposal.mutable_activity_logged()->set_actor("assistant.zhao");
+  Append(*leads_store_, "lead-L-2", proposal, kMay20, "assistant.zhao");
   Settle();
 
   // May: 60,000 → 100 + 800 + 300 = 1,200, and the new-customer bonus.
@@ -202,6 +210,7 @@ TEST_F(LedgerProcessTest, OrdersCreditAndClawBackAndActivitiesCountExactlyOnce) 
   EXPECT_EQ(june.commission().units(), -200'00);
   EXPECT_EQ(Credited(june, v1::METRIC_REVENUE), -10'000'00);
   EXPECT_EQ(Credited(Statement("r2", "2026-05"), v1::METRIC_VISITS), 1);
+  EXPECT_EQ(Credited(Statement("r2", "2026-05"), v1::METRIC_PROPOSALS), 1);
 
   // Everything consumed again: nothing recorded twice.
   const uint64_t head = store_->HeadPosition();
@@ -215,9 +224,9 @@ TEST_F(LedgerProcessTest, OrdersCreditAndClawBackAndActivitiesCountExactlyOnce) 
   before.clear_as_of();
   EXPECT_EQ(again.SerializeAsString(), before.SerializeAsString());
   EXPECT_NE(metrics_.RenderPrometheus().find(
-                "sales_incentives_ledger_events_total{outcome=\"replayed\"} 3"),
+                "sales_incentives_ledger_events_total{outcome=\"replayed\"} 4"),
             std::string::npos)
-      << "the confirmation, the return and the visit were replayed";
+      << "the confirmation, the return, the visit and the proposal were replayed";
 }
 
 // A random history: orders placed and confirmed, some paid, some cancelled, some returned in
