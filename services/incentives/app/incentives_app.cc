@@ -27,6 +27,8 @@ namespace {
 
 // How long a command refused on the org replica waits for it to catch up before deciding again.
 constexpr absl::Duration kOrgCatchUpTimeout = absl::Seconds(1);
+// The currency of a statement or attainment without a plan to say it.
+constexpr char kStatementCurrency[] = "CNY";
 // Retries of a ledger append that met another writer (its books are reloaded each time).
 constexpr int kLedgerAttempts = 3;
 
@@ -150,16 +152,15 @@ absl::StatusOr<std::shared_ptr<const v1::CreditSplit>> IncentivesApp::Split(
   return loaded.state;
 }
 
-absl::StatusOr<std::optional<v1::CompensationPlan>> IncentivesApp::PlanInForceFor(
+absl::StatusOr<IncentivesApp::PlanRef> IncentivesApp::PlanInForceFor(
     const std::string& rep_id, const std::string& period, std::optional<absl::Time> as_of) {
   ASSIGN_OR_RETURN(auto assignments, RepPlansOf(rep_id, as_of));
   const v1::PlanAssignment* assignment = AssignmentFor(*assignments, period);
-  if (assignment == nullptr) return std::nullopt;
-  ASSIGN_OR_RETURN(auto plans, Plans(as_of));
-  const v1::CompensationPlan* plan =
-      PlanVersion(*plans, assignment->plan_id(), assignment->plan_version());
-  if (plan == nullptr) return std::nullopt;
-  return *plan;
+  if (assignment == nullptr) return PlanRef{};
+  PlanRef ref;
+  ASSIGN_OR_RETURN(ref.catalog, Plans(as_of));
+  ref.plan = PlanVersion(*ref.catalog, assignment->plan_id(), assignment->plan_version());
+  return ref;
 }
 
 bool IncentivesApp::IsRep(const std::string& rep_id) const {
@@ -522,11 +523,15 @@ absl::StatusOr<v1::ListPeriodsResponse> IncentivesApp::ListPeriods(const v1::Lis
 absl::StatusOr<uint64_t> IncentivesApp::AppendLedger(
     const std::vector<std::pair<std::string, v1::LedgerLinesRecorded>>& recorded,
     std::vector<eventstore::AppendRequest> extra, const std::string& cause,
-    const std::string& deal_id, const CallOrigin& o, absl::Time at) {
+    const std::string& deal_id, const CallOrigin& o, absl::Time at,
+    const std::string& idempotency_key) {
   const eventsourcing::EnvelopeMetadata metadata{
       .actor = kLedgerActor, .correlation_id = o.correlation_id, .causation_id = cause};
-  eventstore::MultiAppendRequest multi{.idempotency_key = absl::StrCat("ledger:", cause),
-                                       .idempotency_fingerprint = cause};
+  eventstore::MultiAppendRequest multi;
+  if (!idempotency_key.empty()) {
+    multi.idempotency_key = idempotency_key;
+    multi.idempotency_fingerprint = cause;
+  }
   for (const auto& [rep_id, event] : recorded) {
     ASSIGN_OR_RETURN(LedgerBooks::Book * book, books_.Get(rep_id));
     eventstore::AppendRequest& append = multi.appends.emplace_back();
@@ -565,16 +570,23 @@ absl::StatusOr<uint64_t> IncentivesApp::AppendLedger(
 absl::StatusOr<LedgerOutcome> IncentivesApp::RecordOrderMovement(const OrderMovement& movement,
                                                                  const CallOrigin& o) {
   auto outcome = [&]() -> absl::StatusOr<LedgerOutcome> {
-    const std::string key = absl::StrCat("ledger:", movement.cause_event_id);
-    ASSIGN_OR_RETURN(auto earlier,
-                     options_.store->FindIdempotentAppend(key, movement.cause_event_id));
-    if (earlier.has_value()) return LedgerOutcome{.deduplicated = true};
+    // An invoice or a payment credits only reps on a plan of that basis: none, nothing to do.
+    if (movement.kind == MovementKind::kInvoiced || movement.kind == MovementKind::kPaid) {
+      ASSIGN_OR_RETURN(auto plans, Plans());
+      if (!AnyPlanOnBasis(*plans, movement.kind == MovementKind::kInvoiced
+                                      ? v1::COMMISSION_BASIS_INVOICED
+                                      : v1::COMMISSION_BASIS_PAID)) {
+        return LedgerOutcome{};
+      }
+    }
     absl::ReaderMutexLock gate(&period_gate_);
     ASSIGN_OR_RETURN(auto periods, Periods());
     const std::string period = LedgerPeriodOf(movement.day);
     const std::string posted = PostingPeriod(period, LastClosed(*periods));
 
-    // The split: fixed at the order's first credit, else the deal's, else the order's rep.
+    // The split: fixed at the order's first credit, else the deal's, else the order's rep. Only
+    // this process manager fixes an order's split, one movement at a time: it cannot change
+    // between this load and the append.
     const std::string order_stream = OrderCreditStreamId(movement.order_id);
     ASSIGN_OR_RETURN(auto order_credit,
                      eventsourcing::LoadAggregate<v1::OrderCreditEvent>(
@@ -594,6 +606,9 @@ absl::StatusOr<LedgerOutcome> IncentivesApp::RecordOrderMovement(const OrderMove
     }
     ledger_streams.push_back(order_stream);
     eventsourcing::StreamLocks::Held held(locks_, ledger_streams);
+    // Without a plan a rep is credited attainment only, as under the booked basis.
+    v1::CompensationPlan no_plan;
+    no_plan.set_basis(v1::COMMISSION_BASIS_BOOKED);
 
     for (int attempt = 1;; ++attempt) {
       std::vector<std::pair<std::string, v1::LedgerLinesRecorded>> recorded;
@@ -601,9 +616,8 @@ absl::StatusOr<LedgerOutcome> IncentivesApp::RecordOrderMovement(const OrderMove
       LedgerOutcome result;
       for (size_t i = 0; i < shares.size(); ++i) {
         const std::string& rep_id = shares[i].rep_id();
-        ASSIGN_OR_RETURN(std::optional<v1::CompensationPlan> plan, PlanInForceFor(rep_id, period));
-        v1::CompensationPlan rules = plan.value_or(v1::CompensationPlan());
-        if (!plan.has_value()) rules.set_basis(v1::COMMISSION_BASIS_BOOKED);  // attainment only
+        ASSIGN_OR_RETURN(const PlanRef plan, PlanInForceFor(rep_id, period));
+        const v1::CompensationPlan& rules = plan.plan != nullptr ? *plan.plan : no_plan;
         const std::optional<OrderFact> fact = FactUnderBasis(rules.basis(), movement);
         if (!fact.has_value()) continue;
         credits = credits || fact->kind == FactKind::kCredit;
@@ -616,12 +630,16 @@ absl::StatusOr<LedgerOutcome> IncentivesApp::RecordOrderMovement(const OrderMove
         ASSIGN_OR_RETURN(LedgerBooks::Book * book, books_.Get(rep_id));
         std::optional<v1::LedgerLinesRecorded> event =
             DecideOrderLines(book->ledger, {.plan = rules, .revenue_target = target}, share_fact);
-        if (!event.has_value()) continue;
+        if (!event.has_value()) {  // recorded before (the books are the ledger's dedupe)
+          result.deduplicated = true;
+          continue;
+        }
         event->set_posted_period(posted);
         result.lines += event->lines_size();
         recorded.emplace_back(rep_id, *std::move(event));
       }
       result.reps = static_cast<int>(recorded.size());
+      if (!recorded.empty()) result.deduplicated = false;
       std::vector<eventstore::AppendRequest> extra;
       if (credits && !order_credit.state->fixed) {
         eventstore::AppendRequest& fix = extra.emplace_back();
@@ -637,7 +655,8 @@ absl::StatusOr<LedgerOutcome> IncentivesApp::RecordOrderMovement(const OrderMove
             eventsourcing::AddEnvelope(fix, event, {}, movement.deal_id, ToTimestamp(movement.at)));
       }
       absl::StatusOr<uint64_t> appended = AppendLedger(
-          recorded, std::move(extra), movement.cause_event_id, movement.deal_id, o, movement.at);
+          recorded, std::move(extra), movement.cause_event_id, movement.deal_id, o, movement.at,
+          /*idempotency_key=*/"");
       if (appended.ok()) return result;
       if (!absl::IsAborted(appended.status()) || attempt == kLedgerAttempts) {
         return appended.status();
@@ -666,7 +685,7 @@ absl::StatusOr<LedgerOutcome> IncentivesApp::RecordActivity(const std::string& c
       if (!event.has_value()) return LedgerOutcome{.deduplicated = true};
       event->set_posted_period(PostingPeriod(event->period(), LastClosed(*periods)));
       absl::StatusOr<uint64_t> appended =
-          AppendLedger({{rep_id, *std::move(event)}}, {}, cause_event_id, "", o, at);
+          AppendLedger({{rep_id, *std::move(event)}}, {}, cause_event_id, "", o, at, "");
       if (appended.ok()) return LedgerOutcome{.reps = 1};
       if (!absl::IsAborted(appended.status()) || attempt == kLedgerAttempts) {
         return appended.status();
@@ -686,11 +705,10 @@ absl::StatusOr<v1::IncentivesCommandResponse> IncentivesApp::RecordAdjustment(
           RETURN_IF_ERROR(RequireRep(*options_.org->Current().organisation, r.rep_id(), "rep_id"));
           return true;
         }).status());
-    ASSIGN_OR_RETURN(std::optional<v1::CompensationPlan> plan,
-                     PlanInForceFor(r.rep_id(), r.period()));
-    if (plan.has_value() && plan->base_pay().currency() != r.amount().currency()) {
-      return InvalidField("amount.currency",
-                          absl::StrCat("the rep's plan pays in ", plan->base_pay().currency()));
+    ASSIGN_OR_RETURN(const PlanRef plan, PlanInForceFor(r.rep_id(), r.period()));
+    if (plan.plan != nullptr && plan.plan->base_pay().currency() != r.amount().currency()) {
+      return InvalidField("amount.currency", absl::StrCat("the rep's plan pays in ",
+                                                          plan.plan->base_pay().currency()));
     }
     const std::string cause = eventsourcing::GeneratedId("adj-", r.meta());
     if (!r.meta().idempotency_key().empty()) {
@@ -715,7 +733,8 @@ absl::StatusOr<v1::IncentivesCommandResponse> IncentivesApp::RecordAdjustment(
     event->set_posted_period(r.period());
     CallOrigin origin = o;
     ASSIGN_OR_RETURN(const uint64_t version,
-                     AppendLedger({{r.rep_id(), *std::move(event)}}, {}, cause, "", origin, now));
+                     AppendLedger({{r.rep_id(), *std::move(event)}}, {}, cause, "", origin, now,
+                                  absl::StrCat("ledger:", cause)));
     v1::IncentivesCommandResponse response = VersionResponse(version);
     response.set_generated_id(cause);
     return response;
@@ -748,18 +767,18 @@ absl::StatusOr<v1::CommissionStatement> IncentivesApp::GetStatement(
     ASSIGN_OR_RETURN(LedgerBooks::Book * book, books_.Get(r.rep_id()));
     statement = book->statements.StatementOf(r.period(), rep_targets);
   }
-  ASSIGN_OR_RETURN(std::optional<v1::CompensationPlan> plan,
-                   PlanInForceFor(r.rep_id(), r.period(), as_of));
+  ASSIGN_OR_RETURN(const PlanRef plan, PlanInForceFor(r.rep_id(), r.period(), as_of));
   ASSIGN_OR_RETURN(auto periods, Periods(as_of));
 
   v1::CommissionStatement response;
   response.set_rep_id(r.rep_id());
   response.set_period(r.period());
-  const std::string currency = plan.has_value() ? plan->base_pay().currency() : "CNY";
-  if (plan.has_value()) {
-    response.set_plan_id(plan->plan_id());
-    response.set_plan_version(plan->version());
-    *response.mutable_base_pay() = plan->base_pay();
+  const std::string currency =
+      plan.plan != nullptr ? plan.plan->base_pay().currency() : kStatementCurrency;
+  if (plan.plan != nullptr) {
+    response.set_plan_id(plan.plan->plan_id());
+    response.set_plan_version(plan.plan->version());
+    *response.mutable_base_pay() = plan.plan->base_pay();
   } else {
     response.mutable_base_pay()->set_currency(currency);
   }
@@ -834,7 +853,7 @@ absl::StatusOr<v1::Attainment> IncentivesApp::GetAttainment(const v1::GetAttainm
     *response.add_metrics() = ToProto(line);
   }
   response.mutable_commission()->set_units(commission);
-  response.mutable_commission()->set_currency("CNY");
+  response.mutable_commission()->set_currency(kStatementCurrency);
   *response.mutable_as_of() = ToTimestamp(as_of.value_or(options_.clock()));
   return response;
 }

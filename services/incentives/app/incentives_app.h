@@ -120,18 +120,24 @@ class IncentivesApp {
       std::optional<absl::Time> as_of = std::nullopt);
   absl::StatusOr<std::shared_ptr<const v1::CreditSplit>> Split(const std::string& deal_id);
 
-  // The plan a rep is paid under in `period` ("YYYY-MM"), as of an instant; nullopt when none.
-  absl::StatusOr<std::optional<v1::CompensationPlan>> PlanInForceFor(
+  // The plan a rep is paid under in `period` ("YYYY-MM"), as of an instant; plan null when none.
+  struct PlanRef {
+    std::shared_ptr<const PlanCatalog> catalog;  // holds `plan`
+    const v1::CompensationPlan* plan = nullptr;
+  };
+  absl::StatusOr<PlanRef> PlanInForceFor(
       const std::string& rep_id, const std::string& period,
       std::optional<absl::Time> as_of = std::nullopt);
 
   // Appends the decided ledger events (and `extra` appends) for `recorded` reps in one AppendAll
-  // with the idempotency key of `cause`; moves the books on. The caller holds the reps' ledger
-  // locks and the period gate.
+  // (with `idempotency_key`, when not empty); moves the books on. The caller holds the reps'
+  // ledger locks and the period gate. The ledger's own commands need no key: a rep's book knows
+  // every cause it recorded (RepLedger::Recorded), and one AppendAll writes all reps or none.
   absl::StatusOr<uint64_t> AppendLedger(
       const std::vector<std::pair<std::string, v1::LedgerLinesRecorded>>& recorded,
       std::vector<eventstore::AppendRequest> extra, const std::string& cause,
-      const std::string& deal_id, const CallOrigin& o, absl::Time at);
+      const std::string& deal_id, const CallOrigin& o, absl::Time at,
+      const std::string& idempotency_key);
 
   IncentivesAppOptions options_;
   eventsourcing::StreamLocks locks_;

@@ -106,6 +106,15 @@ const v1::CompensationPlan* PlanVersion(const PlanCatalog& catalog, const std::s
   return &versions[version - 1];
 }
 
+bool AnyPlanOnBasis(const PlanCatalog& catalog, v1::CommissionBasis basis) {
+  for (const auto& [id, versions] : catalog.plans) {
+    for (const v1::CompensationPlan& plan : versions) {
+      if (plan.basis() == basis) return true;
+    }
+  }
+  return false;
+}
+
 // ---- Assignments ----
 
 v1::RepPlans Evolve(v1::RepPlans plans, const v1::RepEvent& event) {

@@ -60,6 +60,9 @@ std::vector<v1::PlanEvent> DecidePublish(const PlanCatalog& catalog, v1::Compens
 const v1::CompensationPlan* PlanVersion(const PlanCatalog& catalog, const std::string& plan_id,
                                         int32_t version);
 
+// Whether any version of any plan pays on `basis`.
+bool AnyPlanOnBasis(const PlanCatalog& catalog, v1::CommissionBasis basis);
+
 // ---- A rep's plan assignments ----
 v1::RepPlans Evolve(v1::RepPlans plans, const v1::RepEvent& event);
 // `assignment` (validated; plan_version resolved) from its month on; one from the same month is

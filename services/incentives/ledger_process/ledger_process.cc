@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/eventsourcing/event_codec.h"
@@ -115,8 +116,28 @@ absl::Status LedgerProcess::Apply(const projection::EventEnvelope& envelope,
   return absl::OkStatus();  // customers, stock: nothing for the ledger
 }
 
+// Whether an order event of type `full_name` is one the ledger needs (its facts or a movement):
+// the others (shipping, delivery, back-orders, overdue) are skipped without being parsed.
+static bool LedgerNeeds(absl::string_view full_name) {
+  static const auto* const needed = new absl::flat_hash_set<std::string>{
+      orders_v1::OrderPlaced::descriptor()->full_name(),
+      orders_v1::OrderConfirmed::descriptor()->full_name(),
+      orders_v1::OrderCancelled::descriptor()->full_name(),
+      orders_v1::OrderInvoiced::descriptor()->full_name(),
+      orders_v1::PaymentReceived::descriptor()->full_name(),
+      orders_v1::ReturnAccepted::descriptor()->full_name()};
+  return needed->contains(full_name);
+}
+
 absl::Status LedgerProcess::ApplyOrderEvent(const projection::EventEnvelope& envelope,
                                             projection::ProjectionTxn& txn) {
+  const absl::string_view type_url = envelope.payload().type_url();
+  const absl::string_view full_name = type_url.substr(type_url.rfind('/') + 1);
+  static const auto* const order_event = new orders_v1::OrderEvent();
+  if (!LedgerNeeds(full_name) && eventsourcing::WrapperHolds(*order_event, full_name)) {
+    Count(kIgnored);  // a known order event the ledger has no use for
+    return absl::OkStatus();
+  }
   orders_v1::OrderEvent event;
   RETURN_IF_ERROR(eventsourcing::UnpackProjectedEvent(kName, envelope.payload(), event));
   const std::string order_id = envelope.stream_id().substr(kOrderStreamPrefix.size());
