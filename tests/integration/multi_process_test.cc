@@ -205,6 +205,14 @@ TEST_F(MultiProcessTest, ADealWonInLeadsIsOrderedAndPaidInOrdersAndAudited) {
   EXPECT_THAT(history, HasSubstr("DealWon"));
   EXPECT_THAT(history, HasSubstr("OrderPlaced"));
   EXPECT_THAT(history, HasSubstr("PaymentReceived"));
+
+  // The incentives process's ledger, fed by the orders topic, credits the confirmation to the
+  // rep (the step plan, booked basis), and the deal's history shows the commission.
+  const std::string incentives = Salesctl("INCENTIVES_GRPC");
+  EXPECT_THAT(PollUntil(incentives + " --json commissions ledger zhou.peng", "O-MP-3"),
+              HasSubstr("\"deal_id\": \"D-MP-3\""));
+  EXPECT_THAT(PollUntil(read + " audit history D-MP-3", "LedgerLinesRecorded"),
+              HasSubstr("LedgerLinesRecorded"));
 }
 
 }  // namespace

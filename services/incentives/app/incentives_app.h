@@ -125,9 +125,8 @@ class IncentivesApp {
     std::shared_ptr<const PlanCatalog> catalog;  // holds `plan`
     const v1::CompensationPlan* plan = nullptr;
   };
-  absl::StatusOr<PlanRef> PlanInForceFor(
-      const std::string& rep_id, const std::string& period,
-      std::optional<absl::Time> as_of = std::nullopt);
+  absl::StatusOr<PlanRef> PlanInForceFor(const std::string& rep_id, const std::string& period,
+                                         std::optional<absl::Time> as_of = std::nullopt);
 
   // Appends the decided ledger events (and `extra` appends) for `recorded` reps in one AppendAll
   // (with `idempotency_key`, when not empty); moves the books on. The caller holds the reps'

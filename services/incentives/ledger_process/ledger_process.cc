@@ -119,13 +119,13 @@ absl::Status LedgerProcess::Apply(const projection::EventEnvelope& envelope,
 // Whether an order event of type `full_name` is one the ledger needs (its facts or a movement):
 // the others (shipping, delivery, back-orders, overdue) are skipped without being parsed.
 static bool LedgerNeeds(absl::string_view full_name) {
-  static const auto* const needed = new absl::flat_hash_set<std::string>{
-      orders_v1::OrderPlaced::descriptor()->full_name(),
-      orders_v1::OrderConfirmed::descriptor()->full_name(),
-      orders_v1::OrderCancelled::descriptor()->full_name(),
-      orders_v1::OrderInvoiced::descriptor()->full_name(),
-      orders_v1::PaymentReceived::descriptor()->full_name(),
-      orders_v1::ReturnAccepted::descriptor()->full_name()};
+  static const auto* const needed =
+      new absl::flat_hash_set<std::string>{orders_v1::OrderPlaced::descriptor()->full_name(),
+                                           orders_v1::OrderConfirmed::descriptor()->full_name(),
+                                           orders_v1::OrderCancelled::descriptor()->full_name(),
+                                           orders_v1::OrderInvoiced::descriptor()->full_name(),
+                                           orders_v1::PaymentReceived::descriptor()->full_name(),
+                                           orders_v1::ReturnAccepted::descriptor()->full_name()};
   return needed->contains(full_name);
 }
 
