@@ -37,6 +37,22 @@ auto EvolveFn() {
   return [](State state, const Wrapper& event) { return Evolve(std::move(state), event); };
 }
 
+// A command on one of the small aggregates: serialised on its stream, decided by `decide`
+// (state → the events to append, or a refusal), appended with the request's meta at `now`, the
+// events' occurred_at; the envelopes carry `deal_id`.
+template <typename Wrapper, typename State, typename Request, typename Decide>
+absl::StatusOr<eventsourcing::CommandOutcome<State>> ExecuteOn(
+    eventstore::EventStore& store, eventsourcing::StreamLocks& locks, const std::string& stream,
+    const Request& r, const CallOrigin& o, absl::Time now,
+    eventsourcing::AggregateCache<State>& cache, Decide decide, const std::string& deal_id = "") {
+  absl::MutexLock lock(&locks.For(stream));
+  return eventsourcing::ExecuteCommand<Wrapper>(
+      store, eventsourcing::OptionsFor(stream, r.meta(), o, eventsourcing::RequestFingerprint(r)),
+      State(), EvolveFn<State, Wrapper>(),
+      [&](const State& state) -> absl::StatusOr<std::vector<Wrapper>> { return decide(state); },
+      [&](const State&) { return deal_id; }, &cache, eventsourcing::OccurredAtOfEvent(now));
+}
+
 std::optional<absl::Time> AsOf(const google::protobuf::Timestamp& as_of) {
   if (as_of.seconds() == 0 && as_of.nanos() == 0) return std::nullopt;
   return FromTimestamp(as_of);
@@ -185,20 +201,12 @@ absl::StatusOr<v1::IncentivesCommandResponse> IncentivesApp::SetTarget(
           ASSIGN_OR_RETURN(auto periods, Periods());
           RETURN_IF_ERROR(RequireOpen(*periods, r.target().period()));
           const std::string stream = TargetsStreamId(year);
-          absl::MutexLock lock(&locks_.For(stream));
           const absl::Time now = options_.clock();
-          ASSIGN_OR_RETURN(auto executed,
-                           eventsourcing::ExecuteCommand<v1::TargetsEvent>(
-                               *options_.store,
-                               eventsourcing::OptionsFor(stream, r.meta(), o,
-                                                         eventsourcing::RequestFingerprint(r)),
-                               TargetsState(), EvolveFn<TargetsState, v1::TargetsEvent>(),
-                               [&](const TargetsState& state) {
-                                 return absl::StatusOr<std::vector<v1::TargetsEvent>>(
-                                     DecideSetTargets(state, {target}, now));
-                               },
-                               [](const TargetsState&) { return std::string(); }, &targets_,
-                               eventsourcing::OccurredAtOfEvent(now)));
+          ASSIGN_OR_RETURN(auto executed, ExecuteOn<v1::TargetsEvent>(
+                                              *options_.store, locks_, stream, r, o, now, targets_,
+                                              [&](const TargetsState& state) {
+                                                return DecideSetTargets(state, {target}, now);
+                                              }));
           return executed.version;
         });
   }();
@@ -240,14 +248,11 @@ absl::StatusOr<v1::IncentivesCommandResponse> IncentivesApp::DecomposeTarget(
       RETURN_IF_ERROR(RequireOpen(*periods, PeriodName(child.period)));
     }
     const std::string stream = TargetsStreamId(period.year);
-    absl::MutexLock lock(&locks_.For(stream));
     const absl::Time now = options_.clock();
     ASSIGN_OR_RETURN(
         auto executed,
-        eventsourcing::ExecuteCommand<v1::TargetsEvent>(
-            *options_.store,
-            eventsourcing::OptionsFor(stream, r.meta(), o, eventsourcing::RequestFingerprint(r)),
-            TargetsState(), EvolveFn<TargetsState, v1::TargetsEvent>(),
+        ExecuteOn<v1::TargetsEvent>(
+            *options_.store, locks_, stream, r, o, now, targets_,
             [&](const TargetsState& state) -> absl::StatusOr<std::vector<v1::TargetsEvent>> {
               const int64_t value = TargetValue(state, parent);
               if (value == 0) {
@@ -261,9 +266,7 @@ absl::StatusOr<v1::IncentivesCommandResponse> IncentivesApp::DecomposeTarget(
                 targets.push_back(TargetOf(children[i], parts[i]));
               }
               return DecideSetTargets(state, targets, now);
-            },
-            [](const TargetsState&) { return std::string(); }, &targets_,
-            eventsourcing::OccurredAtOfEvent(now)));
+            }));
     return executed.version;
   }();
   counter_.Count("DecomposeTarget", outcome.status());
@@ -320,20 +323,12 @@ absl::StatusOr<v1::IncentivesCommandResponse> IncentivesApp::PublishPlan(
     const v1::PublishPlanRequest& r, const CallOrigin& o) {
   auto outcome = [&]() -> absl::StatusOr<v1::IncentivesCommandResponse> {
     RETURN_IF_ERROR(ValidatePublishPlan(r));
-    absl::MutexLock lock(&locks_.For(kPlansStreamId));
     const absl::Time now = options_.clock();
     ASSIGN_OR_RETURN(auto executed,
-                     eventsourcing::ExecuteCommand<v1::PlanEvent>(
-                         *options_.store,
-                         eventsourcing::OptionsFor(kPlansStreamId, r.meta(), o,
-                                                   eventsourcing::RequestFingerprint(r)),
-                         PlanCatalog(), EvolveFn<PlanCatalog, v1::PlanEvent>(),
-                         [&](const PlanCatalog& catalog) {
-                           return absl::StatusOr<std::vector<v1::PlanEvent>>(
-                               DecidePublish(catalog, r.plan(), now));
-                         },
-                         [](const PlanCatalog&) { return std::string(); }, &plans_,
-                         eventsourcing::OccurredAtOfEvent(now)));
+                     ExecuteOn<v1::PlanEvent>(*options_.store, locks_, kPlansStreamId, r, o, now,
+                                              plans_, [&](const PlanCatalog& catalog) {
+                                                return DecidePublish(catalog, r.plan(), now);
+                                              }));
     v1::IncentivesCommandResponse response = VersionResponse(executed.version);
     if (const v1::CompensationPlan* plan = PlanVersion(*executed.state, r.plan().plan_id(), 0)) {
       response.set_version(plan->version());
@@ -381,20 +376,13 @@ absl::StatusOr<v1::IncentivesCommandResponse> IncentivesApp::AssignPlan(
           RETURN_IF_ERROR(RequireRep(*org.organisation, assignment.rep_id(), "assignment.rep_id"));
           ASSIGN_OR_RETURN(auto periods, Periods());
           const std::string stream = RepStreamId(assignment.rep_id());
-          absl::MutexLock lock(&locks_.For(stream));
           const absl::Time now = options_.clock();
           ASSIGN_OR_RETURN(auto executed,
-                           eventsourcing::ExecuteCommand<v1::RepEvent>(
-                               *options_.store,
-                               eventsourcing::OptionsFor(stream, r.meta(), o,
-                                                         eventsourcing::RequestFingerprint(r)),
-                               v1::RepPlans(), EvolveFn<v1::RepPlans, v1::RepEvent>(),
-                               [&](const v1::RepPlans& current) {
-                                 return DecideAssign(current, assignment, LastClosed(*periods),
-                                                     now);
-                               },
-                               [](const v1::RepPlans&) { return std::string(); }, &rep_plans_,
-                               eventsourcing::OccurredAtOfEvent(now)));
+                           ExecuteOn<v1::RepEvent>(*options_.store, locks_, stream, r, o, now,
+                                                   rep_plans_, [&](const v1::RepPlans& current) {
+                                                     return DecideAssign(current, assignment,
+                                                                         LastClosed(*periods), now);
+                                                   }));
           return executed.version;
         });
   }();
@@ -425,20 +413,13 @@ absl::StatusOr<v1::IncentivesCommandResponse> IncentivesApp::SetCreditSplit(
                                        absl::StrCat("shares[", i, "].rep_id")));
           }
           const std::string stream = SplitStreamId(r.deal_id());
-          absl::MutexLock lock(&locks_.For(stream));
           const absl::Time now = options_.clock();
-          ASSIGN_OR_RETURN(
-              auto executed,
-              eventsourcing::ExecuteCommand<v1::SplitEvent>(
-                  *options_.store,
-                  eventsourcing::OptionsFor(stream, r.meta(), o,
-                                            eventsourcing::RequestFingerprint(r)),
-                  v1::CreditSplit(), EvolveFn<v1::CreditSplit, v1::SplitEvent>(),
-                  [&](const v1::CreditSplit& split) {
-                    return absl::StatusOr<std::vector<v1::SplitEvent>>(DecideSplit(split, r, now));
-                  },
-                  [&](const v1::CreditSplit&) { return r.deal_id(); }, &splits_,
-                  eventsourcing::OccurredAtOfEvent(now)));
+          ASSIGN_OR_RETURN(auto executed, ExecuteOn<v1::SplitEvent>(
+                                              *options_.store, locks_, stream, r, o, now, splits_,
+                                              [&](const v1::CreditSplit& split) {
+                                                return DecideSplit(split, r, now);
+                                              },
+                                              r.deal_id()));
           return executed.version;
         });
   }();
@@ -464,20 +445,13 @@ absl::StatusOr<v1::IncentivesCommandResponse> IncentivesApp::ClosePeriod(
   auto outcome = [&]() -> absl::StatusOr<uint64_t> {
     RETURN_IF_ERROR(ValidateClosePeriod(r));
     absl::WriterMutexLock gate(&period_gate_);  // no ledger recording in flight
-    absl::MutexLock lock(&locks_.For(kPeriodsStreamId));
     const absl::Time now = options_.clock();
     ASSIGN_OR_RETURN(
         auto executed,
-        eventsourcing::ExecuteCommand<v1::PeriodEvent>(
-            *options_.store,
-            eventsourcing::OptionsFor(kPeriodsStreamId, r.meta(), o,
-                                      eventsourcing::RequestFingerprint(r)),
-            v1::ListPeriodsResponse(), EvolveFn<v1::ListPeriodsResponse, v1::PeriodEvent>(),
-            [&](const v1::ListPeriodsResponse& periods) {
-              return DecideClose(periods, r.period(), r.meta().actor(), now);
-            },
-            [](const v1::ListPeriodsResponse&) { return std::string(); }, &periods_,
-            eventsourcing::OccurredAtOfEvent(now)));
+        ExecuteOn<v1::PeriodEvent>(*options_.store, locks_, kPeriodsStreamId, r, o, now, periods_,
+                                   [&](const v1::ListPeriodsResponse& periods) {
+                                     return DecideClose(periods, r.period(), r.meta().actor(), now);
+                                   }));
     return executed.version;
   }();
   counter_.Count("ClosePeriod", outcome.status());
@@ -491,20 +465,13 @@ absl::StatusOr<v1::IncentivesCommandResponse> IncentivesApp::ApprovePeriod(
     RETURN_IF_ERROR(ValidateApprovePeriod(r));
     const org::OrgView::Snapshot org = options_.org->Current();
     const bool manager = IsManager(*org.organisation, r.meta().actor());
-    absl::MutexLock lock(&locks_.For(kPeriodsStreamId));
     const absl::Time now = options_.clock();
-    ASSIGN_OR_RETURN(
-        auto executed,
-        eventsourcing::ExecuteCommand<v1::PeriodEvent>(
-            *options_.store,
-            eventsourcing::OptionsFor(kPeriodsStreamId, r.meta(), o,
-                                      eventsourcing::RequestFingerprint(r)),
-            v1::ListPeriodsResponse(), EvolveFn<v1::ListPeriodsResponse, v1::PeriodEvent>(),
-            [&](const v1::ListPeriodsResponse& periods) {
-              return DecideApprove(periods, r.period(), r.meta().actor(), manager, now);
-            },
-            [](const v1::ListPeriodsResponse&) { return std::string(); }, &periods_,
-            eventsourcing::OccurredAtOfEvent(now)));
+    ASSIGN_OR_RETURN(auto executed, ExecuteOn<v1::PeriodEvent>(
+                                        *options_.store, locks_, kPeriodsStreamId, r, o, now,
+                                        periods_, [&](const v1::ListPeriodsResponse& periods) {
+                                          return DecideApprove(periods, r.period(),
+                                                               r.meta().actor(), manager, now);
+                                        }));
     return executed.version;
   }();
   counter_.Count("ApprovePeriod", outcome.status());
