@@ -568,6 +568,7 @@ absl::StatusOr<LedgerOutcome> IncentivesApp::RecordOrderMovement(const OrderMove
       }
     }
     std::vector<std::string> ledger_streams;
+    ledger_streams.reserve(shares.size() + 1);
     for (const v1::SplitShare& share : shares) {
       ledger_streams.push_back(LedgerStreamId(share.rep_id()));
     }
@@ -698,9 +699,8 @@ absl::StatusOr<v1::IncentivesCommandResponse> IncentivesApp::RecordAdjustment(
                          r.reason(), r.meta().actor(), now);
     if (!event.has_value()) return absl::AlreadyExistsError("adjustment recorded already");
     event->set_posted_period(r.period());
-    CallOrigin origin = o;
     ASSIGN_OR_RETURN(const uint64_t version,
-                     AppendLedger({{r.rep_id(), *std::move(event)}}, {}, cause, "", origin, now,
+                     AppendLedger({{r.rep_id(), *std::move(event)}}, {}, cause, "", o, now,
                                   absl::StrCat("ledger:", cause)));
     v1::IncentivesCommandResponse response = VersionResponse(version);
     response.set_generated_id(cause);

@@ -356,14 +356,14 @@ TEST_F(IncentivesAppTest, BadRequestsAreRefusedNamingTheFieldOrRuleAndWriteNothi
     std::string message;
     std::function<absl::Status()> call;
   };
-  auto split = [&](std::vector<std::pair<std::string, int32_t>> shares) {
+  auto split = [&](const std::vector<std::pair<std::string, int32_t>>& shares) {
     return [this, shares] { return SetSplit("D-9", shares); };
   };
   v1::CompensationPlan overlapping = fixtures::StepPlan();
   overlapping.mutable_bands(1)->set_up_to(1'00);
   v1::CompensationPlan negative = fixtures::StepPlan();
   negative.mutable_bands(0)->set_rate_bp(-1);
-  auto publish = [this](v1::CompensationPlan plan) {
+  auto publish = [this](const v1::CompensationPlan& plan) {
     return [this, plan] {
       v1::PublishPlanRequest request;
       *request.mutable_meta() = Meta();
@@ -371,7 +371,7 @@ TEST_F(IncentivesAppTest, BadRequestsAreRefusedNamingTheFieldOrRuleAndWriteNothi
       return app_->PublishPlan(request, {}).status();
     };
   };
-  auto assign = [this](std::string rep, std::string plan, std::string from) {
+  auto assign = [this](const std::string& rep, const std::string& plan, const std::string& from) {
     return [this, rep, plan, from] {
       v1::AssignPlanRequest request;
       *request.mutable_meta() = Meta();

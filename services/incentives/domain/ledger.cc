@@ -253,7 +253,8 @@ void DecideReversal(const OrderFact& fact, const PlanInForce& in_force, const Or
   // Attainment drops by what was credited and is now reversed: each line its own amount, or,
   // when less of its class remained credited than asked, its part of that, half-even.
   for (const LineShare& share : fact.lines) {
-    const auto [requested, reversed] = reversed_by_class[share.margin_class];
+    const int64_t requested = reversed_by_class[share.margin_class].first;
+    const int64_t reversed = reversed_by_class[share.margin_class].second;
     if (reversed <= 0) continue;
     auto part = [&](int64_t value) {
       return reversed == requested

@@ -158,8 +158,9 @@ TEST(LedgerPropertyTest, RecordedTotalsEqualADirectComputationFromTheSameHistory
       }
       for (const v1::LedgerLine& line : event.lines()) {
         // A true-up re-rates the period's earlier credit, not the order that crossed the band.
-        if (line.kind() != v1::LINE_KIND_TRUE_UP)
+        if (line.kind() != v1::LINE_KIND_TRUE_UP) {
           order_net[line.order_id()] += line.amount().units();
+        }
         ClassFigures& figures = by_order[line.order_id()][line.margin_class()];
         if (line.kind() == v1::LINE_KIND_COMMISSION || line.kind() == v1::LINE_KIND_TRUE_UP) {
           ++tier_lines;

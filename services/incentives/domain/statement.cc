@@ -50,8 +50,9 @@ Statement StatementFold::StatementOf(const std::string& period,
     if (const auto found = credited.find(metric); found != credited.end()) {
       line.credited = found->second;
     }
-    if (const auto found = targets.find(metric); found != targets.end())
+    if (const auto found = targets.find(metric); found != targets.end()) {
       line.target = found->second;
+    }
     if (line.target > 0) {
       line.attainment_bp =
           money::DivideHalfEven(static_cast<__int128>(line.credited) * 10'000, line.target);

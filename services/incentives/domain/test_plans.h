@@ -67,7 +67,8 @@ inline LineShare Line(int64_t amount,
 }
 
 // A credit of order `order_id` (deal "D-<order>") on 2026-05-20, caused by event `cause`.
-inline OrderFact Credit(std::string cause, std::string order_id, std::vector<LineShare> lines) {
+inline OrderFact Credit(std::string cause, const std::string& order_id,
+                        std::vector<LineShare> lines) {
   OrderFact fact{
       .kind = FactKind::kCredit,
       .cause_event_id = std::move(cause),
@@ -79,9 +80,9 @@ inline OrderFact Credit(std::string cause, std::string order_id, std::vector<Lin
   return fact;
 }
 
-inline OrderFact Reversal(std::string cause, std::string order_id, std::vector<LineShare> lines,
-                          std::string reason) {
-  OrderFact fact = Credit(std::move(cause), std::move(order_id), std::move(lines));
+inline OrderFact Reversal(std::string cause, const std::string& order_id,
+                          std::vector<LineShare> lines, std::string reason) {
+  OrderFact fact = Credit(std::move(cause), order_id, std::move(lines));
   fact.kind = FactKind::kReversal;
   fact.reason = std::move(reason);
   return fact;
