@@ -91,13 +91,16 @@ struct AppendRequest {
 };
 
 inline constexpr size_t kMaxKeptInIndexBytes = 1024;
+// The most events one AppendRequest may hold, and the most streams one MultiAppendRequest may.
+inline constexpr size_t kMaxEventsPerAppend = 1000;
+inline constexpr size_t kMaxStreamsPerMultiAppend = 100;
 
 // Several streams appended atomically, in one WriteBatch: either every stream's expected
 // version holds and all their events are written, or nothing is. For a decision that touches more
 // than one aggregate (e.g. a lead and the claims on its de-duplication keys).
 struct MultiAppendRequest {
-  // 1–100 distinct streams; their own idempotency fields must be empty. Their events take
-  // consecutive positions in this order.
+  // 1–kMaxStreamsPerMultiAppend distinct streams; their own idempotency fields must be empty.
+  // Their events take consecutive positions in this order.
   std::vector<AppendRequest> appends;
   // As in AppendRequest, for the whole multi-stream append.
   std::string idempotency_key;

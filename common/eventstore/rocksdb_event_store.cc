@@ -58,10 +58,8 @@ using storage::ToView;
 using internal::DecodeBigEndian64;
 using internal::EncodeBigEndian64;
 
-constexpr size_t kMaxEventsPerAppend = 1000;
 constexpr size_t kMaxEventBytes = 1 << 20;
 constexpr size_t kMaxIdempotencyKeyBytes = 200;
-constexpr size_t kMaxStreamsPerAppend = 100;
 // The in-memory stream heads' weight in the memory budget's caches (a projection store's caches
 // weigh 7), and their limit without a budget.
 constexpr double kStreamHeadsCacheWeight = 2;
@@ -127,9 +125,9 @@ absl::Status ValidateStreamAppend(const AppendRequest& request, absl::string_vie
 
 absl::Status ValidateRequest(const MultiAppendRequest& request) {
   if (request.appends.empty()) return InvalidField("appends", "at least one stream is required");
-  if (request.appends.size() > kMaxStreamsPerAppend) {
+  if (request.appends.size() > kMaxStreamsPerMultiAppend) {
     return InvalidField("appends",
-                        absl::StrCat("at most ", kMaxStreamsPerAppend, " streams per append"));
+                        absl::StrCat("at most ", kMaxStreamsPerMultiAppend, " streams per append"));
   }
   if (request.idempotency_key.size() > kMaxIdempotencyKeyBytes) {
     return InvalidField("idempotency_key",

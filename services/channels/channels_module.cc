@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
 #include "services/channels/demo_data.h"
+#include "services/org/replica/module_org_replica.h"
 
 namespace sales::channels {
 
@@ -20,15 +21,7 @@ std::vector<std::string> ChannelsModule::try_commands() const {
 }
 
 absl::Status ChannelsModule::Start(const runtime::ModuleEnvironment& env) {
-  ASSIGN_OR_RETURN(runtime::ContextEndpoint org, env.contexts->Find("org"));
-  const projection::ProjectionSource org_source = runtime::SourceOf(org);
-  ASSIGN_OR_RETURN(org_,
-                   org::OrgReplica::Open({.path = env.data_dir + "/channels/org-replica",
-                                          .bootstrap_servers = runtime::KafkaFor(env, {org_source}),
-                                          .source = org_source,
-                                          .dead_letters = env.dead_letters,
-                                          .metrics = env.metrics,
-                                          .memory = env.memory}));
+  ASSIGN_OR_RETURN(org_, org::OpenModuleOrgReplica(env, "channels"));
   ASSIGN_OR_RETURN(app_,
                    ChannelsApp::Create({.store = env.write_side->store(),
                                         .org = org_.get(),

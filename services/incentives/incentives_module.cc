@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
 #include "services/incentives/demo_data.h"
+#include "services/org/replica/module_org_replica.h"
 
 namespace sales::incentives {
 
@@ -20,19 +21,11 @@ std::vector<std::string> IncentivesModule::try_commands() const {
 }
 
 absl::Status IncentivesModule::Start(const runtime::ModuleEnvironment& env) {
-  ASSIGN_OR_RETURN(runtime::ContextEndpoint org, env.contexts->Find("org"));
   ASSIGN_OR_RETURN(runtime::ContextEndpoint orders, env.contexts->Find("orders"));
   ASSIGN_OR_RETURN(runtime::ContextEndpoint leads, env.contexts->Find("leads"));
-  const projection::ProjectionSource org_source = runtime::SourceOf(org);
   const projection::ProjectionSource orders_source = runtime::SourceOf(orders);
   const projection::ProjectionSource leads_source = runtime::SourceOf(leads);
-  ASSIGN_OR_RETURN(org_,
-                   org::OrgReplica::Open({.path = env.data_dir + "/incentives/org-replica",
-                                          .bootstrap_servers = runtime::KafkaFor(env, {org_source}),
-                                          .source = org_source,
-                                          .dead_letters = env.dead_letters,
-                                          .metrics = env.metrics,
-                                          .memory = env.memory}));
+  ASSIGN_OR_RETURN(org_, org::OpenModuleOrgReplica(env, "incentives"));
   ASSIGN_OR_RETURN(app_,
                    IncentivesApp::Create(
                        {.store = env.write_side->store(), .org = org_.get(), .clock = env.clock}));

@@ -7,6 +7,7 @@
 #include "common/log/log.h"
 #include "common/status/status_macros.h"
 #include "services/leads/demo_data.h"
+#include "services/org/replica/module_org_replica.h"
 
 namespace sales::leads {
 
@@ -39,15 +40,7 @@ absl::Status LeadsModule::Start(const runtime::ModuleEnvironment& env) {
         " was written by an earlier layout (the organisation inside leads); the organisation is "
         "now the org context's: start on a new --data_dir"));
   }
-  ASSIGN_OR_RETURN(runtime::ContextEndpoint org, env.contexts->Find("org"));
-  const projection::ProjectionSource org_source = runtime::SourceOf(org);
-  ASSIGN_OR_RETURN(org_,
-                   org::OrgReplica::Open({.path = env.data_dir + "/leads/org-replica",
-                                          .bootstrap_servers = runtime::KafkaFor(env, {org_source}),
-                                          .source = org_source,
-                                          .dead_letters = env.dead_letters,
-                                          .metrics = env.metrics,
-                                          .memory = env.memory}));
+  ASSIGN_OR_RETURN(org_, org::OpenModuleOrgReplica(env, "leads"));
   RETURN_IF_ERROR(RemoveEarlierReadModel(env.data_dir + "/leads/read_model"));
   ASSIGN_OR_RETURN(app_, LeadsApp::Create({.store = env.write_side->store(),
                                            .org = org_.get(),

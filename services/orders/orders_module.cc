@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
 #include "services/orders/demo_data.h"
+#include "services/org/replica/module_org_replica.h"
 
 namespace sales::orders {
 
@@ -20,19 +21,11 @@ std::vector<std::string> OrdersModule::try_commands() const {
 }
 
 absl::Status OrdersModule::Start(const runtime::ModuleEnvironment& env) {
-  ASSIGN_OR_RETURN(runtime::ContextEndpoint org, env.contexts->Find("org"));
   ASSIGN_OR_RETURN(runtime::ContextEndpoint channels, env.contexts->Find("channels"));
   ASSIGN_OR_RETURN(runtime::ContextEndpoint leads, env.contexts->Find("leads"));
-  const projection::ProjectionSource org_source = runtime::SourceOf(org);
   const projection::ProjectionSource channels_source = runtime::SourceOf(channels);
   const projection::ProjectionSource leads_source = runtime::SourceOf(leads);
-  ASSIGN_OR_RETURN(org_,
-                   org::OrgReplica::Open({.path = env.data_dir + "/orders/org-replica",
-                                          .bootstrap_servers = runtime::KafkaFor(env, {org_source}),
-                                          .source = org_source,
-                                          .dead_letters = env.dead_letters,
-                                          .metrics = env.metrics,
-                                          .memory = env.memory}));
+  ASSIGN_OR_RETURN(org_, org::OpenModuleOrgReplica(env, "orders"));
   ASSIGN_OR_RETURN(replicas_,
                    PlacementReplicas::Open(
                        {.dir = env.data_dir + "/orders",

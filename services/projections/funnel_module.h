@@ -16,7 +16,9 @@ namespace sales::funnel {
 class FunnelModule final : public runtime::ContextModule {
  public:
   absl::string_view name() const override { return "funnel"; }
-  std::vector<std::string> try_commands() const override { return {"funnel show --by team"}; }
+  std::vector<std::string> try_commands() const override {
+    return {"funnel show --last 30 --by team"};
+  }
 
   absl::Status Start(const runtime::ModuleEnvironment& env) override;
   std::vector<runtime::HostedService> services() const override;

@@ -233,8 +233,17 @@ TEST_F(ReadSideTest, SalesctlPrintsTheFunnelAndARebuildComparison) {
   auto [by_exit, by_rep] = RunCommand(salesctl + " funnel show --by team");
   EXPECT_EQ(by_exit, 0) << by_rep;
   EXPECT_THAT(by_rep, HasSubstr("by team"));
+  auto [last_exit, last] = RunCommand(salesctl + " funnel show --last 30d --by team");
+  EXPECT_EQ(last_exit, 0) << last;
+  EXPECT_THAT(last, HasSubstr("(last 30 days "));
+  auto [mtd_exit, mtd] = RunCommand(salesctl + " funnel show --period quarter --to-date");
+  EXPECT_EQ(mtd_exit, 0) << mtd;
+  EXPECT_THAT(mtd, HasSubstr("(quarter to date "));
   auto [bad_exit, bad] = RunCommand(salesctl + " funnel show --period fortnight 2>&1");
   EXPECT_EQ(bad_exit, 2) << bad;
+  auto [too_long_exit, too_long] = RunCommand(salesctl + " funnel show --last 400 2>&1");
+  EXPECT_NE(too_long_exit, 0) << too_long;
+  EXPECT_THAT(too_long, HasSubstr("last_days"));
   auto [json_exit, json] = RunCommand(salesctl + " --json funnel show");
   EXPECT_EQ(json_exit, 0) << json;
   EXPECT_THAT(json, HasSubstr("\"rows\""));

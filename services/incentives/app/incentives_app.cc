@@ -29,8 +29,6 @@ namespace {
 constexpr absl::Duration kOrgCatchUpTimeout = absl::Seconds(1);
 // The currency of a statement or attainment without a plan to say it.
 constexpr char kStatementCurrency[] = "CNY";
-// Retries of a ledger append that met another writer (its books are reloaded each time).
-constexpr int kLedgerAttempts = 3;
 
 template <typename State, typename Wrapper>
 auto EvolveFn() {
@@ -61,12 +59,6 @@ std::optional<absl::Time> AsOf(const google::protobuf::Timestamp& as_of) {
 bool IsManager(const org::v1::SalesOrganisation& org, const std::string& rep_id) {
   return std::any_of(org.reps().begin(), org.reps().end(),
                      [&](const org::v1::Rep& rep) { return rep.manager_rep_id() == rep_id; });
-}
-
-absl::Status RequireRep(const org::v1::SalesOrganisation& org, const std::string& rep_id,
-                        absl::string_view field) {
-  if (org::FindRep(org, rep_id) != nullptr) return absl::OkStatus();
-  return absl::NotFoundError(absl::StrCat(field, ": no rep ", rep_id, " in the org"));
 }
 
 absl::Status RequireProductLine(const org::v1::SalesOrganisation& org, const std::string& line,
@@ -485,184 +477,7 @@ absl::StatusOr<v1::ListPeriodsResponse> IncentivesApp::ListPeriods(const v1::Lis
   return response;
 }
 
-// ---- The ledger ----
-
-absl::StatusOr<uint64_t> IncentivesApp::AppendLedger(
-    const std::vector<std::pair<std::string, v1::LedgerLinesRecorded>>& recorded,
-    std::vector<eventstore::AppendRequest> extra, const std::string& cause,
-    const std::string& deal_id, const CallOrigin& o, absl::Time at,
-    const std::string& idempotency_key) {
-  const eventsourcing::EnvelopeMetadata metadata{
-      .actor = kLedgerActor, .correlation_id = o.correlation_id, .causation_id = cause};
-  eventstore::MultiAppendRequest multi;
-  if (!idempotency_key.empty()) {
-    multi.idempotency_key = idempotency_key;
-    multi.idempotency_fingerprint = cause;
-  }
-  for (const auto& [rep_id, event] : recorded) {
-    ASSIGN_OR_RETURN(LedgerBooks::Book * book, books_.Get(rep_id));
-    eventstore::AppendRequest& append = multi.appends.emplace_back();
-    append.stream_id = LedgerStreamId(rep_id);
-    append.expected_version = static_cast<int64_t>(book->version);
-    v1::LedgerEvent wrapper;
-    *wrapper.mutable_ledger_lines_recorded() = event;
-    RETURN_IF_ERROR(
-        eventsourcing::AddEnvelope(append, wrapper, metadata, deal_id, ToTimestamp(at)));
-  }
-  for (eventstore::AppendRequest& append : extra) {
-    for (eventstore::EventEnvelope& envelope : append.events) {
-      envelope.set_actor(metadata.actor);
-      envelope.set_correlation_id(metadata.correlation_id);
-      envelope.set_causation_id(cause);
-    }
-    multi.appends.push_back(std::move(append));
-  }
-  if (multi.appends.empty()) return 0;
-  absl::StatusOr<std::vector<eventstore::AppendResult>> appended =
-      options_.store->AppendAll(std::move(multi));
-  if (!appended.ok()) {
-    for (const auto& [rep_id, event] : recorded) books_.Forget(rep_id);
-    return appended.status();
-  }
-  for (size_t i = 0; i < recorded.size() && i < appended->size(); ++i) {
-    if ((*appended)[i].deduplicated) {
-      books_.Forget(recorded[i].first);  // written before: reload what was
-    } else {
-      books_.Applied(recorded[i].first, {recorded[i].second}, (*appended)[i].last_version);
-    }
-  }
-  return appended->empty() ? 0 : appended->front().last_version;
-}
-
-absl::StatusOr<LedgerOutcome> IncentivesApp::RecordOrderMovement(const OrderMovement& movement,
-                                                                 const CallOrigin& o) {
-  auto outcome = [&]() -> absl::StatusOr<LedgerOutcome> {
-    // An invoice or a payment credits only reps on a plan of that basis: none, nothing to do.
-    if (movement.kind == MovementKind::kInvoiced || movement.kind == MovementKind::kPaid) {
-      ASSIGN_OR_RETURN(auto plans, Plans());
-      if (!AnyPlanOnBasis(*plans, movement.kind == MovementKind::kInvoiced
-                                      ? v1::COMMISSION_BASIS_INVOICED
-                                      : v1::COMMISSION_BASIS_PAID)) {
-        return LedgerOutcome{};
-      }
-    }
-    absl::ReaderMutexLock gate(&period_gate_);
-    ASSIGN_OR_RETURN(auto periods, Periods());
-    const std::string period = LedgerPeriodOf(movement.day);
-    const std::string posted = PostingPeriod(period, LastClosed(*periods));
-
-    // The split: fixed at the order's first credit, else the deal's, else the order's rep. Only
-    // this process manager fixes an order's split, one movement at a time: it cannot change
-    // between this load and the append.
-    const std::string order_stream = OrderCreditStreamId(movement.order_id);
-    ASSIGN_OR_RETURN(auto order_credit,
-                     eventsourcing::LoadAggregate<v1::OrderCreditEvent>(
-                         *options_.store, order_stream, OrderCredit(),
-                         EvolveFn<OrderCredit, v1::OrderCreditEvent>(), {}, &order_credits_));
-    std::vector<v1::SplitShare> shares = order_credit.state->shares;
-    if (!order_credit.state->fixed) {
-      shares = SoleShare(movement.rep_id);
-      if (!movement.deal_id.empty()) {
-        ASSIGN_OR_RETURN(auto split, Split(movement.deal_id));
-        if (split->shares_size() > 0) shares.assign(split->shares().begin(), split->shares().end());
-      }
-    }
-    std::vector<std::string> ledger_streams;
-    ledger_streams.reserve(shares.size() + 1);
-    for (const v1::SplitShare& share : shares) {
-      ledger_streams.push_back(LedgerStreamId(share.rep_id()));
-    }
-    ledger_streams.push_back(order_stream);
-    eventsourcing::StreamLocks::Held held(locks_, ledger_streams);
-    // Without a plan a rep is credited attainment only, as under the booked basis.
-    v1::CompensationPlan no_plan;
-    no_plan.set_basis(v1::COMMISSION_BASIS_BOOKED);
-
-    for (int attempt = 1;; ++attempt) {
-      std::vector<std::pair<std::string, v1::LedgerLinesRecorded>> recorded;
-      bool credits = false;
-      LedgerOutcome result;
-      for (size_t i = 0; i < shares.size(); ++i) {
-        const std::string& rep_id = shares[i].rep_id();
-        ASSIGN_OR_RETURN(const PlanRef plan, PlanInForceFor(rep_id, period));
-        const v1::CompensationPlan& rules = plan.plan != nullptr ? *plan.plan : no_plan;
-        const std::optional<OrderFact> fact = FactUnderBasis(rules.basis(), movement);
-        if (!fact.has_value()) continue;
-        credits = credits || fact->kind == FactKind::kCredit;
-        OrderFact share_fact = std::move(SplitFact(*fact, shares)[i].second);
-        ASSIGN_OR_RETURN(auto targets, Targets(movement.day.year()));
-        const int64_t target =
-            TargetValue(*targets, {.node = RepNode(rep_id),
-                                   .period = PeriodOf(PeriodKind::kMonth, movement.day),
-                                   .metric = v1::METRIC_REVENUE});
-        ASSIGN_OR_RETURN(LedgerBooks::Book * book, books_.Get(rep_id));
-        std::optional<v1::LedgerLinesRecorded> event =
-            DecideOrderLines(book->ledger, {.plan = rules, .revenue_target = target}, share_fact);
-        if (!event.has_value()) {  // recorded before (the books are the ledger's dedupe)
-          result.deduplicated = true;
-          continue;
-        }
-        event->set_posted_period(posted);
-        result.lines += event->lines_size();
-        recorded.emplace_back(rep_id, *std::move(event));
-      }
-      result.reps = static_cast<int>(recorded.size());
-      if (!recorded.empty()) result.deduplicated = false;
-      std::vector<eventstore::AppendRequest> extra;
-      if (credits && !order_credit.state->fixed) {
-        eventstore::AppendRequest& fix = extra.emplace_back();
-        fix.stream_id = order_stream;
-        fix.expected_version = static_cast<int64_t>(order_credit.version);
-        v1::OrderCreditEvent event;
-        v1::OrderSplitFixed& fixed = *event.mutable_order_split_fixed();
-        fixed.set_order_id(movement.order_id);
-        fixed.set_deal_id(movement.deal_id);
-        for (const v1::SplitShare& share : shares) *fixed.add_shares() = share;
-        *fixed.mutable_at() = ToTimestamp(movement.at);
-        RETURN_IF_ERROR(
-            eventsourcing::AddEnvelope(fix, event, {}, movement.deal_id, ToTimestamp(movement.at)));
-      }
-      absl::StatusOr<uint64_t> appended = AppendLedger(
-          recorded, std::move(extra), movement.cause_event_id, movement.deal_id, o, movement.at,
-          /*idempotency_key=*/"");
-      if (appended.ok()) return result;
-      if (!absl::IsAborted(appended.status()) || attempt == kLedgerAttempts) {
-        return appended.status();
-      }
-    }
-  }();
-  counter_.Count("RecordOrderMovement", outcome.status());
-  return outcome;
-}
-
-absl::StatusOr<LedgerOutcome> IncentivesApp::RecordActivity(const std::string& cause_event_id,
-                                                            const std::string& rep_id,
-                                                            absl::Time at, v1::Metric metric,
-                                                            const CallOrigin& o) {
-  auto outcome = [&]() -> absl::StatusOr<LedgerOutcome> {
-    RETURN_IF_ERROR(ValidateId("rep_id", rep_id));
-    RETURN_IF_ERROR(RequireRep(*options_.org->Current().organisation, rep_id, "rep_id"));
-    absl::ReaderMutexLock gate(&period_gate_);
-    ASSIGN_OR_RETURN(auto periods, Periods());
-    const absl::CivilDay day = BusinessDayOf(at);
-    absl::MutexLock lock(&locks_.For(LedgerStreamId(rep_id)));
-    for (int attempt = 1;; ++attempt) {
-      ASSIGN_OR_RETURN(LedgerBooks::Book * book, books_.Get(rep_id));
-      std::optional<v1::LedgerLinesRecorded> event =
-          DecideActivityCredit(book->ledger, cause_event_id, day, at, metric);
-      if (!event.has_value()) return LedgerOutcome{.deduplicated = true};
-      event->set_posted_period(PostingPeriod(event->period(), LastClosed(*periods)));
-      absl::StatusOr<uint64_t> appended =
-          AppendLedger({{rep_id, *std::move(event)}}, {}, cause_event_id, "", o, at, "");
-      if (appended.ok()) return LedgerOutcome{.reps = 1};
-      if (!absl::IsAborted(appended.status()) || attempt == kLedgerAttempts) {
-        return appended.status();
-      }
-    }
-  }();
-  counter_.Count("RecordActivity", outcome.status());
-  return outcome;
-}
+// ---- Adjustments (the ledger's other commands are in ledger_commands.cc) ----
 
 absl::StatusOr<v1::IncentivesCommandResponse> IncentivesApp::RecordAdjustment(
     const v1::RecordAdjustmentRequest& r, const CallOrigin& o) {
@@ -699,9 +514,12 @@ absl::StatusOr<v1::IncentivesCommandResponse> IncentivesApp::RecordAdjustment(
                          r.reason(), r.meta().actor(), now);
     if (!event.has_value()) return absl::AlreadyExistsError("adjustment recorded already");
     event->set_posted_period(r.period());
-    ASSIGN_OR_RETURN(const uint64_t version,
-                     AppendLedger({{r.rep_id(), *std::move(event)}}, {}, cause, "", o, now,
-                                  absl::StrCat("ledger:", cause)));
+    LedgerAppend append(*options_.store, books_);
+    RETURN_IF_ERROR(append.AddLedger(
+        r.rep_id(), *book, *event,
+        {.actor = kLedgerActor, .correlation_id = o.correlation_id, .causation_id = cause}, "",
+        now));
+    ASSIGN_OR_RETURN(const uint64_t version, append.Commit(absl::StrCat("ledger:", cause), cause));
     v1::IncentivesCommandResponse response = VersionResponse(version);
     response.set_generated_id(cause);
     return response;

@@ -7,12 +7,14 @@
 //   ASSIGN_OR_RETURN(v1::IncentivesCommandResponse r, app->PublishPlan(request, origin));
 //   ASSIGN_OR_RETURN(v1::CommissionStatement s, app->GetStatement(statement_request));
 //
-// Recording a movement (RecordOrderMovement): the order's split (fixed at its first credit, else
-// the deal's current split, else the order's rep alone); per share, the rep's plan in force for
-// the movement's month (none: attainment only) decides under its basis what is credited or
-// reversed (domain/basis.h), and the rep's ledger decides the lines (domain/ledger.h) — all reps'
-// events and the order's split in one AppendAll, idempotent on the causing event's id, so a
-// replay writes nothing. Ledger lines post to their month, or to the first open one when their
+// Recording a movement (RecordLedger): the order's split (fixed at its first credit, else the
+// deal's current split, else the order's rep alone); per share, the rep's plan in force for the
+// movement's month (none: attainment only) decides under its basis what is credited or reversed
+// (domain/basis.h), and the rep's ledger decides the lines (domain/ledger.h). A batch of
+// movements and activities (the process manager's, one per runner batch) is decided in order,
+// each seeing the ones before, and appended with the orders' splits in as few AppendAlls as the
+// store's limits allow (ledger_append.h); each command is idempotent on its causing event's id,
+// so a replay writes nothing. Ledger lines post to their month, or to the first open one when their
 // month closed before they were recorded: closing a month waits for recordings in flight and
 // holds new ones back until it has landed, so what a line says it posted to is what the store's
 // order says.
@@ -30,6 +32,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -39,6 +42,7 @@
 #include "common/eventsourcing/command_support.h"
 #include "common/eventstore/event_store.h"
 #include "sales/incentives/v1/incentives.pb.h"
+#include "services/incentives/app/ledger_append.h"
 #include "services/incentives/app/ledger_books.h"
 #include "services/incentives/domain/aggregates.h"
 #include "services/incentives/domain/basis.h"
@@ -54,6 +58,20 @@ struct IncentivesAppOptions {
   eventstore::EventStore* store = nullptr;  // the incentives event store; must outlive the app
   org::OrgView* org = nullptr;              // the org replica; must outlive the app
   std::function<absl::Time()> clock = [] { return absl::Now(); };
+};
+
+// A visit or proposal logged (metric METRIC_VISITS or METRIC_PROPOSALS), credited to `rep_id`.
+struct ActivityCredit {
+  std::string cause_event_id;
+  std::string rep_id;
+  absl::Time at;
+  v1::Metric metric = v1::METRIC_UNSPECIFIED;
+};
+
+// One of the ledger's own commands, with the call it came from.
+struct LedgerCommand {
+  std::variant<OrderMovement, ActivityCredit> what;
+  CallOrigin origin;
 };
 
 // What recording a movement or activity did.
@@ -86,12 +104,15 @@ class IncentivesApp {
                                                               const CallOrigin& o);
 
   // ---- The ledger's commands (its process manager's) ----
+  // Records `commands` in their order: per command what it did, or its refusal (INVALID_ARGUMENT,
+  // NOT_FOUND: nothing of it recorded; the others go on). Any other error fails the call; what
+  // it appended before stays, and calling again with the same commands records the rest once.
+  absl::StatusOr<std::vector<absl::StatusOr<LedgerOutcome>>> RecordLedger(
+      const std::vector<LedgerCommand>& commands);
+  // RecordLedger of one command.
   absl::StatusOr<LedgerOutcome> RecordOrderMovement(const OrderMovement& movement,
                                                     const CallOrigin& o);
-  // A visit or proposal logged by `rep_id` (metric METRIC_VISITS or METRIC_PROPOSALS).
-  absl::StatusOr<LedgerOutcome> RecordActivity(const std::string& cause_event_id,
-                                               const std::string& rep_id, absl::Time at,
-                                               v1::Metric metric, const CallOrigin& o);
+  absl::StatusOr<LedgerOutcome> RecordActivity(const ActivityCredit& activity, const CallOrigin& o);
 
   // ---- Queries ----
   // Whether `rep_id` is a rep of the org (its replica, now).
@@ -128,15 +149,31 @@ class IncentivesApp {
   absl::StatusOr<PlanRef> PlanInForceFor(const std::string& rep_id, const std::string& period,
                                          std::optional<absl::Time> as_of = std::nullopt);
 
-  // Appends the decided ledger events (and `extra` appends) for `recorded` reps in one AppendAll
-  // (with `idempotency_key`, when not empty); moves the books on. The caller holds the reps'
-  // ledger locks and the period gate. The ledger's own commands need no key: a rep's book knows
-  // every cause it recorded (RepLedger::Recorded), and one AppendAll writes all reps or none.
-  absl::StatusOr<uint64_t> AppendLedger(
-      const std::vector<std::pair<std::string, v1::LedgerLinesRecorded>>& recorded,
-      std::vector<eventstore::AppendRequest> extra, const std::string& cause,
-      const std::string& deal_id, const CallOrigin& o, absl::Time at,
-      const std::string& idempotency_key);
+  // ---- The ledger (ledger_commands.cc) ----
+  // An order's credit split while a batch is decided.
+  struct OrderSplit {
+    std::vector<v1::SplitShare> shares;
+    bool fixed = false;    // the order-split stream holds them (else they are fixed at a credit)
+    uint64_t version = 0;  // of the order-split stream
+  };
+  absl::StatusOr<OrderSplit> SplitOf(const OrderMovement& movement);
+  // What a batch's decisions read of the small aggregates, each loaded once per batch.
+  struct LedgerInputs;
+  absl::StatusOr<const PlanRef*> PlanFor(LedgerInputs& inputs, const std::string& rep_id,
+                                         const std::string& period);
+  absl::StatusOr<int64_t> RevenueTarget(LedgerInputs& inputs, const std::string& rep_id,
+                                        absl::CivilDay day);
+  // Records commands[todo[committed…]] (see RecordLedger), moving `committed` past each
+  // command whose events landed; ABORTED when a stream moved meanwhile.
+  absl::Status RecordLedgerFrom(const std::vector<LedgerCommand>& commands,
+                                const std::vector<size_t>& todo, LedgerInputs& inputs,
+                                size_t& committed,
+                                std::vector<absl::StatusOr<LedgerOutcome>>& outcomes);
+  absl::StatusOr<LedgerOutcome> DecideMovement(const OrderMovement& movement, const CallOrigin& o,
+                                               OrderSplit& split, LedgerInputs& inputs,
+                                               LedgerAppend& append);
+  absl::StatusOr<LedgerOutcome> DecideActivity(const ActivityCredit& activity, const CallOrigin& o,
+                                               LedgerInputs& inputs, LedgerAppend& append);
 
   IncentivesAppOptions options_;
   eventsourcing::StreamLocks locks_;

@@ -346,6 +346,137 @@ TEST_F(IncentivesAppTest, AttainmentOfATeamSumsItsRepsAgainstTheTeamsTarget) {
   EXPECT_EQ(attainment->commission().units(), 100'00 + 100'00);
 }
 
+// The process manager's batches: one RecordLedger of many commands, each decided on the ones
+// before it, across more streams than one append may hold, states exactly what recording them
+// one at a time states.
+TEST_F(IncentivesAppTest, ABatchRecordsWhatTheSameCommandsOneAtATimeRecord) {
+  Publish(fixtures::RetroactivePlan());
+  Assign("r1", "retro-2026", "2026-01");
+  ASSERT_TRUE(SetTarget("r1", "2026-05", 50'000'00).ok());
+  ASSERT_TRUE(SetSplit("D-7", {{"r1", 5'000}, {"r2", 5'000}}).ok());
+  std::vector<LedgerCommand> commands;
+  constexpr int kOrders = 150;  // 150 order-split streams: more than one append holds
+  for (int n = 1; n <= kOrders; ++n) {
+    commands.push_back(
+        {.what = Movement(MovementKind::kConfirmed, absl::StrCat("c", n), n, 1'000'00 + n),
+         .origin = {.correlation_id = "batch"}});
+  }
+  commands.push_back({.what = Movement(MovementKind::kCancelled, "x7", 7, 1'007'00)});
+  commands.push_back({.what = ActivityCredit{.cause_event_id = "v1",
+                                             .rep_id = "nobody",
+                                             .at = now_.load(),
+                                             .metric = v1::METRIC_VISITS}});
+  commands.push_back({.what = ActivityCredit{.cause_event_id = "v2",
+                                             .rep_id = "r2",
+                                             .at = now_.load(),
+                                             .metric = v1::METRIC_VISITS}});
+
+  // The same commands one at a time, on a store of their own.
+  auto sequential_store = eventstore::EventStore::Open({.path = dir_.path() + "/sequential",
+                                                        .service = "incentives",
+                                                        .clock = [this] { return now_.load(); }});
+  ASSERT_TRUE(sequential_store.ok()) << sequential_store.status();
+  auto sequential = IncentivesApp::Create(
+      {.store = sequential_store->get(), .org = &org_, .clock = [this] { return now_.load(); }});
+  ASSERT_TRUE(sequential.ok());
+  auto copy = [&](auto request, auto command) {
+    *request.mutable_meta() = Meta();
+    return command(request);
+  };
+  for (const v1::CompensationPlan& plan : {fixtures::RetroactivePlan()}) {
+    v1::PublishPlanRequest publish;
+    *publish.mutable_plan() = plan;
+    ASSERT_TRUE(copy(publish, [&](auto& r) { return (*sequential)->PublishPlan(r, {}); }).ok());
+  }
+  v1::AssignPlanRequest assign;
+  assign.mutable_assignment()->set_rep_id("r1");
+  assign.mutable_assignment()->set_plan_id("retro-2026");
+  assign.mutable_assignment()->set_from_period("2026-01");
+  ASSERT_TRUE(copy(assign, [&](auto& r) { return (*sequential)->AssignPlan(r, {}); }).ok());
+  v1::SetTargetRequest target;
+  target.mutable_target()->set_node_id("r1");
+  target.mutable_target()->set_period("2026-05");
+  target.mutable_target()->set_metric(v1::METRIC_REVENUE);
+  target.mutable_target()->set_value(50'000'00);
+  ASSERT_TRUE(copy(target, [&](auto& r) { return (*sequential)->SetTarget(r, {}); }).ok());
+  v1::SetCreditSplitRequest split;
+  split.set_deal_id("D-7");
+  for (const char* rep : {"r1", "r2"}) {
+    v1::SplitShare& share = *split.add_shares();
+    share.set_rep_id(rep);
+    share.set_role(split.shares_size() == 1 ? v1::SPLIT_ROLE_OWNER : v1::SPLIT_ROLE_OVERLAY);
+    share.set_share_bp(5'000);
+  }
+  ASSERT_TRUE(copy(split, [&](auto& r) { return (*sequential)->SetCreditSplit(r, {}); }).ok());
+  for (const LedgerCommand& command : commands) {
+    auto one = (*sequential)->RecordLedger({command});
+    ASSERT_TRUE(one.ok()) << one.status();
+  }
+
+  auto batch = app_->RecordLedger(commands);
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  ASSERT_EQ(batch->size(), commands.size());
+  for (int n = 0; n < kOrders; ++n) {
+    ASSERT_TRUE((*batch)[n].ok()) << (*batch)[n].status();
+    EXPECT_EQ((*batch)[n]->reps, n == 6 ? 2 : 1) << "order " << n + 1;
+  }
+  EXPECT_EQ((*batch)[kOrders]->reps, 2) << "the cancel claws back from both reps of the split";
+  EXPECT_EQ((*batch)[kOrders + 1].status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ((*batch)[kOrders + 2]->reps, 1);
+
+  for (const char* rep : {"r1", "r2"}) {
+    v1::GetStatementRequest request;
+    request.set_rep_id(rep);
+    request.set_period("2026-05");
+    auto in_batch = app_->GetStatement(request);
+    auto one_by_one = (*sequential)->GetStatement(request);
+    ASSERT_TRUE(in_batch.ok() && one_by_one.ok());
+    if (std::string(rep) == "r1") EXPECT_GT(in_batch->lines_size(), kOrders + 1) << "true-ups";
+    for (const v1::MetricAttainment& metric : in_batch->metrics()) {
+      if (metric.metric() == v1::METRIC_VISITS) EXPECT_EQ(metric.credited(), rep[1] == '2' ? 1 : 0);
+    }
+    EXPECT_EQ(in_batch->SerializeAsString(), one_by_one->SerializeAsString())
+        << rep << "\n"
+        << in_batch->DebugString() << "\nvs\n"
+        << one_by_one->DebugString();
+  }
+
+  // The same batch again (a runner's retry): every command is known, nothing is written.
+  auto head = store_->ReadStream(LedgerStreamId("r1"), 1, 1000);
+  ASSERT_TRUE(head.ok());
+  auto again = app_->RecordLedger(commands);
+  ASSERT_TRUE(again.ok()) << again.status();
+  for (int n = 0; n <= kOrders; ++n) {
+    EXPECT_TRUE((*again)[n]->deduplicated && (*again)[n]->reps == 0) << n;
+  }
+  EXPECT_EQ(store_->ReadStream(LedgerStreamId("r1"), 1, 1000)->size(), head->size());
+}
+
+// Another writer of a rep's ledger (a second process on the same store): the batch's append
+// fails on the version its book was at, and the batch is decided again on what is stored.
+TEST_F(IncentivesAppTest, ABatchThatMeetsAnotherWriterIsDecidedAgainOnTheStoredLedger) {
+  Publish(fixtures::StepPlan());
+  Assign("r1", "step-2026", "2026-01");
+  Record(Movement(MovementKind::kConfirmed, "e1", 1, 10'000'00));  // r1's book is loaded
+  auto other = IncentivesApp::Create(
+      {.store = store_.get(), .org = &org_, .clock = [this] { return now_.load(); }});
+  ASSERT_TRUE(other.ok());
+  v1::RecordAdjustmentRequest adjust;
+  *adjust.mutable_meta() = Meta("r1");
+  adjust.set_rep_id("r1");
+  adjust.set_period("2026-05");
+  adjust.mutable_amount()->set_units(75'00);
+  adjust.mutable_amount()->set_currency("CNY");
+  adjust.set_reason("a SPIFF paid by hand");
+  ASSERT_TRUE((*other)->RecordAdjustment(adjust, {}).ok());
+
+  EXPECT_EQ(Record(Movement(MovementKind::kConfirmed, "e2", 2, 10'000'00)).reps, 1);
+  const v1::CommissionStatement statement = Statement("r1", "2026-05");
+  ASSERT_EQ(statement.lines_size(), 3) << statement.DebugString();
+  // 1 % on the first 10k, 2 % on the next 10k, and the adjustment.
+  EXPECT_EQ(statement.commission().units(), 100'00 + 200'00 + 75'00);
+}
+
 // Every refusal names its field or rule, with the right code, and writes nothing.
 TEST_F(IncentivesAppTest, BadRequestsAreRefusedNamingTheFieldOrRuleAndWriteNothing) {
   Publish(fixtures::StepPlan());

@@ -38,20 +38,15 @@ absl::StatusOr<LedgerBooks::Book*> LedgerBooks::Get(const std::string& rep_id) {
   return (books_[rep_id] = std::move(book)).get();
 }
 
-void LedgerBooks::Applied(const std::string& rep_id,
-                          const std::vector<v1::LedgerLinesRecorded>& recorded, uint64_t version) {
-  Book* book = nullptr;
-  {
-    absl::MutexLock lock(&mu_);
-    auto found = books_.find(rep_id);
-    if (found == books_.end()) return;  // loaded afresh on its next use
-    book = found->second.get();
-  }
-  for (const v1::LedgerLinesRecorded& event : recorded) {
-    book->ledger.Apply(event);
-    book->statements.AddLedger(event);
-  }
-  book->version = version;
+void LedgerBooks::Book::Decide(const v1::LedgerLinesRecorded& event) {
+  ledger.Apply(event);
+  decided.push_back(event);
+}
+
+void LedgerBooks::Book::Stored(uint64_t stored_version) {
+  for (const v1::LedgerLinesRecorded& event : decided) statements.AddLedger(event);
+  decided.clear();
+  version = stored_version;
 }
 
 void LedgerBooks::Forget(const std::string& rep_id) {

@@ -55,6 +55,12 @@ absl::StatusOr<std::string> ResolveNode(const org::v1::SalesOrganisation& org,
                       absl::StrCat("ambiguous: ", absl::StrJoin(matches, " or "), "; name one"));
 }
 
+absl::Status RequireRep(const org::v1::SalesOrganisation& org, const std::string& rep_id,
+                        absl::string_view field) {
+  if (HasRep(org, rep_id)) return absl::OkStatus();
+  return absl::NotFoundError(absl::StrCat(field, ": no rep ", rep_id, " in the org"));
+}
+
 std::vector<std::string> NodeChildren(const org::v1::SalesOrganisation& org,
                                       const std::string& node) {
   std::vector<std::string> children;

@@ -32,6 +32,10 @@ absl::StatusOr<std::string> ResolveNode(const org::v1::SalesOrganisation& org,
 // The canonical node of a rep.
 std::string RepNode(absl::string_view rep_id);
 
+// OK when `rep_id` is a rep of `org`, else NOT_FOUND naming `field`.
+absl::Status RequireRep(const org::v1::SalesOrganisation& org, const std::string& rep_id,
+                        absl::string_view field);
+
 // The nodes directly below `node` (company → regions → teams → reps), in id order.
 std::vector<std::string> NodeChildren(const org::v1::SalesOrganisation& org,
                                       const std::string& node);

@@ -1,7 +1,10 @@
 #include "services/incentives/ledger_process/ledger_process.h"
 
 #include <map>
+#include <memory>
 #include <string>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
@@ -93,6 +96,39 @@ CallOrigin OriginOf(const projection::EventEnvelope& event) {
 }
 
 }  // namespace
+
+// The batch's ledger commands, in the order of its events, recorded when the batch is written
+// (on the runner's committer thread, while the next batch is applied): the process's outcome
+// counters and the app are all it shares, and both are thread-safe.
+class LedgerCommands final : public projection::BatchAccumulator {
+ public:
+  explicit LedgerCommands(const LedgerProcess& process) : process_(process) {}
+
+  static LedgerCommands& Of(const LedgerProcess& process, projection::ProjectionTxn& txn) {
+    return static_cast<LedgerCommands&>(txn.Accumulator(LedgerProcess::kName, [&process] {
+      return std::unique_ptr<projection::BatchAccumulator>(new LedgerCommands(process));
+    }));
+  }
+
+  void Add(const projection::EventEnvelope& cause,
+           std::variant<OrderMovement, ActivityCredit> what) {
+    commands_.push_back({.what = std::move(what), .origin = OriginOf(cause)});
+    causes_.emplace_back(cause.event_id(), cause.stream_id());
+  }
+
+  absl::Status FoldInto(projection::ProjectionTxn& /*txn: no rows of its own*/) override {
+    ASSIGN_OR_RETURN(auto outcomes, process_.app_->RecordLedger(commands_));
+    for (size_t i = 0; i < outcomes.size(); ++i) {
+      RETURN_IF_ERROR(process_.Settle(causes_[i].first, causes_[i].second, outcomes[i]));
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  const LedgerProcess& process_;
+  std::vector<LedgerCommand> commands_;
+  std::vector<std::pair<std::string, std::string>> causes_;  // per command: event id, stream id
+};
 
 LedgerProcess::LedgerProcess(IncentivesApp* app, metrics::MetricsRegistry* metrics) : app_(app) {
   if (metrics == nullptr) return;
@@ -215,8 +251,8 @@ absl::Status LedgerProcess::ApplyOrderEvent(const projection::EventEnvelope& env
       break;
   }
   txn.Put(key, facts.SerializeAsString());
-  if (!movement.has_value()) return absl::OkStatus();
-  return Settle(envelope, app_->RecordOrderMovement(*movement, OriginOf(envelope)));
+  if (movement.has_value()) LedgerCommands::Of(*this, txn).Add(envelope, *std::move(movement));
+  return absl::OkStatus();
 }
 
 absl::Status LedgerProcess::ApplyLeadEvent(const projection::EventEnvelope& envelope,
@@ -247,12 +283,15 @@ absl::Status LedgerProcess::ApplyLeadEvent(const projection::EventEnvelope& enve
   }
   const absl::Time at = activity.has_occurred_at() ? FromTimestamp(activity.occurred_at())
                                                    : FromTimestamp(envelope.occurred_at());
-  return Settle(envelope,
-                app_->RecordActivity(envelope.event_id(), rep, at, metric, OriginOf(envelope)));
+  LedgerCommands::Of(*this, txn)
+      .Add(envelope,
+           ActivityCredit{
+               .cause_event_id = envelope.event_id(), .rep_id = rep, .at = at, .metric = metric});
+  return absl::OkStatus();
 }
 
-absl::Status LedgerProcess::Settle(const projection::EventEnvelope& event,
-                                   const absl::StatusOr<LedgerOutcome>& outcome) {
+absl::Status LedgerProcess::Settle(const std::string& event_id, const std::string& stream_id,
+                                   const absl::StatusOr<LedgerOutcome>& outcome) const {
   if (outcome.ok()) {
     Count(outcome->deduplicated ? kReplayed : kRecorded);
     return absl::OkStatus();
@@ -264,8 +303,8 @@ absl::Status LedgerProcess::Settle(const projection::EventEnvelope& event,
       Count(kSkipped);
       static auto* limiter = new log::LogRateLimiter(5);
       if (std::optional<uint64_t> suppressed = limiter->Admit()) {
-        log::Info("incentives.ledger.skipped", {{"event", event.event_id()},
-                                                {"stream", event.stream_id()},
+        log::Info("incentives.ledger.skipped", {{"event", event_id},
+                                                {"stream", stream_id},
                                                 {"reason", outcome.status().ToString()},
                                                 {"suppressed_before", *suppressed}});
       }
@@ -276,7 +315,7 @@ absl::Status LedgerProcess::Settle(const projection::EventEnvelope& event,
   }
 }
 
-void LedgerProcess::Count(Outcome outcome) {
+void LedgerProcess::Count(Outcome outcome) const {
   if (counters_[outcome] != nullptr) counters_[outcome]->Increment();
 }
 

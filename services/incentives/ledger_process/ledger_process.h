@@ -1,8 +1,10 @@
 // The commission ledger's process manager (DESIGN.md "process managers"): a projection of the
 // orders topic (and of the leads topic) on the common runner whose output is the ledger's own
-// commands — IncentivesApp::RecordOrderMovement for every order movement that may credit or
-// reverse revenue (confirmed, invoiced, paid, cancelled after confirmation, returned), and
-// RecordActivity for every visit or proposal logged on a lead.
+// commands — an OrderMovement for every order movement that may credit or reverse revenue
+// (confirmed, invoiced, paid, cancelled after confirmation, returned), and an ActivityCredit for
+// every visit or proposal logged on a lead. A batch's commands are gathered (a
+// BatchAccumulator) and recorded with one IncentivesApp::RecordLedger when the batch is written,
+// before its offsets commit: one decision pass and few appends per batch instead of one each.
 //
 //   LedgerProcess process(app, metrics);
 //   ASSIGN_OR_RETURN(auto runner, projection::ProjectionRunner::Create(&process, {
@@ -51,11 +53,13 @@ class LedgerProcess final : public projection::Projection {
                                projection::ProjectionTxn& txn);
   absl::Status ApplyLeadEvent(const projection::EventEnvelope& envelope,
                               projection::ProjectionTxn& txn);
-  // Settles the app's answer: refusals are skipped and counted, other errors returned.
-  absl::Status Settle(const projection::EventEnvelope& event,
-                      const absl::StatusOr<LedgerOutcome>& outcome);
+  friend class LedgerCommands;  // the batch's commands; settles their outcomes
+  // Settles the app's answer to the command caused by `event_id` on `stream_id`: refusals are
+  // skipped, logged and counted, other errors returned.
+  absl::Status Settle(const std::string& event_id, const std::string& stream_id,
+                      const absl::StatusOr<LedgerOutcome>& outcome) const;
   enum Outcome { kRecorded, kReplayed, kIgnored, kSkipped, kOutcomes };
-  void Count(Outcome outcome);
+  void Count(Outcome outcome) const;
 
   IncentivesApp* const app_;
   metrics::Counter* counters_[kOutcomes] = {};  // null without metrics

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -38,6 +40,10 @@ std::vector<FlagSpec> QueryFlags() {
   std::vector<FlagSpec> flags = {
       {.name = "period", .help = "day, week, month (default), quarter or year"},
       {.name = "at", .help = "a day inside the period, e.g. 2026-11-20 (default: now)"},
+      {.name = "last", .help = "the last N days through --at's day instead, e.g. 30 or 30d"},
+      {.name = "to-date",
+       .help = "the --period from its start through --at's day (month to date, …)",
+       .boolean = true},
       {.name = "by",
        .help = "one row per value of: region, team, rep, channel, source, "
                "product-line, grade"}};
@@ -72,10 +78,24 @@ absl::StatusOr<std::string> FilterValue(v1::FunnelDimension dimension, const std
 
 absl::StatusOr<v1::GetFunnelRequest> QueryFrom(const Session& session, const CommandArgs& args) {
   v1::GetFunnelRequest request;
-  const std::string period = args.Has("period") ? args.Get("period") : "month";
-  ASSIGN_OR_RETURN(int granularity,
-                   ParseEnum(*v1::PeriodGranularity_descriptor(), period, "--period"));
-  request.set_granularity(static_cast<v1::PeriodGranularity>(granularity));
+  if (args.Has("last")) {
+    if (args.Has("period") || args.Has("to-date")) {
+      return InvalidField("--last", "cannot be combined with --period or --to-date");
+    }
+    std::string days = args.Get("last");
+    if (absl::EndsWith(days, "d")) days.pop_back();
+    int32_t last_days = 0;
+    if (!absl::SimpleAtoi(days, &last_days) || last_days < 1) {
+      return InvalidField("--last", "a number of days, e.g. 30 or 30d");
+    }
+    request.set_last_days(last_days);  // the server checks the upper bound
+  } else {
+    const std::string period = args.Has("period") ? args.Get("period") : "month";
+    ASSIGN_OR_RETURN(int granularity,
+                     ParseEnum(*v1::PeriodGranularity_descriptor(), period, "--period"));
+    request.set_granularity(static_cast<v1::PeriodGranularity>(granularity));
+    request.set_to_date(args.Has("to-date"));
+  }
   if (args.Has("at")) {
     ASSIGN_OR_RETURN(*request.mutable_period_at(),
                      ParseTime(args.Get("at"), session.zone.zone, "--at"));
@@ -130,11 +150,14 @@ std::string DimensionName(v1::FunnelDimension dimension) {
 }
 
 std::string PeriodLine(const Session& session, const v1::FunnelReport& report) {
-  return absl::StrCat(
-      "funnel ", report.period().key(), " (",
-      EnumShortName(*v1::PeriodGranularity_descriptor(), report.period().granularity()), " ",
-      FormatTime(report.period().start(), session.zone.zone), " – ",
-      FormatTime(report.period().end(), session.zone.zone), ", ", session.zone.name, ")");
+  const std::string kind =
+      report.period().relative().empty()
+          ? EnumShortName(*v1::PeriodGranularity_descriptor(), report.period().granularity())
+          : report.period().relative();
+  return absl::StrCat("funnel ", report.period().key(), " (", kind, " ",
+                      FormatTime(report.period().start(), session.zone.zone), " – ",
+                      FormatTime(report.period().end(), session.zone.zone), ", ", session.zone.name,
+                      ")");
 }
 
 // Time-in-stage columns: samples, average and p90 of the latest visit, average cumulative.

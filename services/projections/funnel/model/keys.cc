@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "absl/numeric/bits.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 
@@ -106,6 +107,42 @@ StoredPeriods StoredPeriodsOf(v1::PeriodGranularity granularity, int64_t period)
     default:  // DAY, MONTH and YEAR are stored
       return {granularity, period, 1};
   }
+}
+
+std::vector<StoredPeriods> StoredPeriodsOfDays(int64_t first_day, int64_t last_day) {
+  std::vector<StoredPeriods> runs;
+  const auto add_days = [&](int64_t first, int64_t last) {
+    if (first <= last)
+      runs.push_back({v1::PERIOD_GRANULARITY_DAY, first, static_cast<int>(last - first + 1)});
+  };
+  const absl::CivilDay first = kEpochDay + first_day;
+  const absl::CivilDay last = kEpochDay + last_day;
+  // The first whole month starts on the first day of a month at or after `first`; the last one
+  // ends on the last day of a month at or before `last`.
+  absl::CivilMonth first_month(first);
+  if (absl::CivilDay(first_month) != first) ++first_month;
+  absl::CivilMonth last_month(last);
+  if (absl::CivilDay(last_month + 1) - 1 != last) --last_month;
+  if (first_month > last_month) {
+    add_days(first_day, last_day);
+    return runs;
+  }
+  add_days(first_day, absl::CivilDay(first_month) - kEpochDay - 1);
+  runs.push_back({v1::PERIOD_GRANULARITY_MONTH, first_month.year() * 12 + first_month.month() - 1,
+                  static_cast<int>(last_month - first_month + 1)});
+  add_days(absl::CivilDay(last_month + 1) - kEpochDay, last_day);
+  return runs;
+}
+
+v1::Period DescribeDays(int64_t first_day, int64_t last_day, const std::string& relative) {
+  v1::Period period;
+  period.set_granularity(v1::PERIOD_GRANULARITY_DAY);
+  period.set_key(absl::StrCat(absl::FormatCivilTime(kEpochDay + first_day), "..",
+                              absl::FormatCivilTime(kEpochDay + last_day)));
+  period.mutable_start()->set_seconds(absl::ToUnixSeconds(StartOf(kEpochDay + first_day)));
+  period.mutable_end()->set_seconds(absl::ToUnixSeconds(StartOf(kEpochDay + last_day + 1)));
+  period.set_relative(relative);
+  return period;
 }
 
 int32_t CurrencyCode(absl::string_view currency) {

@@ -28,6 +28,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -79,6 +80,13 @@ struct StoredPeriods {
   int count;
 };
 StoredPeriods StoredPeriodsOf(v1::PeriodGranularity granularity, int64_t period);
+// The same for the days [first_day, last_day] (DAY indexes, first ≤ last): the days before its
+// first whole month, its whole months, the days after its last whole month — at most 30 + 12 +
+// 30 runs of lookups for a year of days, instead of one per day.
+std::vector<StoredPeriods> StoredPeriodsOfDays(int64_t first_day, int64_t last_day);
+// The period of the days [first_day, last_day]: granularity DAY, key "2026-11-06..2026-12-05",
+// `relative` as given ("last 30 days").
+v1::Period DescribeDays(int64_t first_day, int64_t last_day, const std::string& relative);
 
 // ---- Counter slots: kind << 20 | sub. ----
 enum class SlotKind : uint32_t {

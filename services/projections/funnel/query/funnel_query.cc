@@ -22,6 +22,7 @@ namespace sales::funnel {
 namespace {
 
 constexpr int64_t kMinSeconds = -62135596800;  // 0001-01-01
+constexpr int32_t kMaxLastDays = 366;
 constexpr int64_t kMaxSeconds = 253402300799;  // 9999-12-31
 constexpr size_t kMaxIdLength = 128;
 
@@ -344,11 +345,41 @@ absl::Status ScanRows(
   return decoded;
 }
 
+// The report's period (calendar or relative, see GetFunnelRequest) and the stored periods whose
+// cells add up to it. The request is valid.
+std::vector<StoredPeriods> ReportPeriod(const v1::GetFunnelRequest& request, v1::Period& period) {
+  const absl::Time at = absl::FromUnixSeconds(request.period_at().seconds());
+  const int64_t today = PeriodIndexOf(v1::PERIOD_GRANULARITY_DAY, at);
+  if (request.last_days() > 0) {
+    period = DescribeDays(today - request.last_days() + 1, today,
+                          absl::StrCat("last ", request.last_days(), " days"));
+    return StoredPeriodsOfDays(today - request.last_days() + 1, today);
+  }
+  const v1::PeriodGranularity granularity = request.granularity();
+  const int64_t index = PeriodIndexOf(granularity, at);
+  period = DescribePeriod(granularity, index);
+  if (!request.to_date()) return {StoredPeriodsOf(granularity, index)};
+  const int64_t first_day =
+      PeriodIndexOf(v1::PERIOD_GRANULARITY_DAY, absl::FromUnixSeconds(period.start().seconds()));
+  static constexpr const char* kNames[] = {"", "day", "week", "month", "quarter", "year"};
+  period = DescribeDays(first_day, today, absl::StrCat(kNames[granularity], " to date"));
+  return StoredPeriodsOfDays(first_day, today);
+}
+
 }  // namespace
 
 absl::Status ValidateGetFunnelRequest(const v1::GetFunnelRequest& request) {
-  if (request.granularity() == v1::PERIOD_GRANULARITY_UNSPECIFIED ||
-      !v1::PeriodGranularity_IsValid(request.granularity())) {
+  if (request.last_days() < 0 || request.last_days() > kMaxLastDays) {
+    return InvalidField("last_days",
+                        absl::StrCat("must be 1–", kMaxLastDays, " (0: not relative)"));
+  }
+  if (request.last_days() > 0 && request.to_date()) {
+    return InvalidField("to_date", "not allowed with last_days");
+  }
+  const bool granularity_needed =
+      request.last_days() == 0 || request.granularity() != v1::PERIOD_GRANULARITY_UNSPECIFIED;
+  if (granularity_needed && (request.granularity() == v1::PERIOD_GRANULARITY_UNSPECIFIED ||
+                             !v1::PeriodGranularity_IsValid(request.granularity()))) {
     return InvalidField("granularity", "required: DAY, WEEK, MONTH, QUARTER or YEAR");
   }
   if (!request.has_period_at()) return InvalidField("period_at", "required");
@@ -377,43 +408,43 @@ absl::Status FunnelQuery::GetFunnel(const v1::GetFunnelRequest& request,
                                     v1::FunnelReport& report) const {
   report.Clear();
   RETURN_IF_ERROR(ValidateGetFunnelRequest(request));
-  const v1::PeriodGranularity granularity = request.granularity();
-  const int64_t period =
-      PeriodIndexOf(granularity, absl::FromUnixSeconds(request.period_at().seconds()));
-  *report.mutable_period() = DescribePeriod(granularity, period);
+  const std::vector<StoredPeriods> runs = ReportPeriod(request, *report.mutable_period());
 
   const int dimension = request.has_group_by()
                             ? request.group_by()
                             : (request.has_filter() ? request.filter().dimension() : kAllDimension);
-  // Cells are stored per DAY, MONTH and YEAR only; a WEEK or QUARTER adds up its days or months
-  // (keys.h). A filtered (or whole-organisation) report reads its value's rows only: a point
-  // lookup per stored period and one for stock; a grouped one scans the dimension's rows of each
-  // stored period and its stock rows.
-  const StoredPeriods stored = StoredPeriodsOf(granularity, period);
+  // Cells are stored per DAY, MONTH and YEAR only; a WEEK or QUARTER adds up its days or months,
+  // a relative period its days and whole months (keys.h). A filtered (or whole-organisation)
+  // report reads its value's rows only: a point lookup per stored period and one for stock; a
+  // grouped one scans the dimension's rows of each stored period and its stock rows.
   std::map<std::string, ValueRows> rows;  // by dimension value
   if (!request.has_group_by()) {
     ValueRows& value_rows = rows[request.filter().value()];
-    for (int64_t p = stored.first; p < stored.first + stored.count; ++p) {
-      ASSIGN_OR_RETURN(
-          std::optional<std::string> cell,
-          store_->Get(CellKey(stored.granularity, p, dimension, request.filter().value())));
-      if (cell) value_rows.cells.push_back(*std::move(cell));
+    for (const StoredPeriods& stored : runs) {
+      for (int64_t p = stored.first; p < stored.first + stored.count; ++p) {
+        ASSIGN_OR_RETURN(
+            std::optional<std::string> cell,
+            store_->Get(CellKey(stored.granularity, p, dimension, request.filter().value())));
+        if (cell) value_rows.cells.push_back(*std::move(cell));
+      }
     }
     ASSIGN_OR_RETURN(std::optional<std::string> stock,
                      store_->Get(StockKey(dimension, request.filter().value())));
     if (stock) RETURN_IF_ERROR(value_rows.stock.Decode(*stock));
   } else {
-    for (int64_t p = stored.first; p < stored.first + stored.count; ++p) {
-      // A scan is value-major: the value's entry is looked up once per value, not once per row.
-      auto current = rows.end();
-      RETURN_IF_ERROR(ScanRows(*store_, CellPrefix(stored.granularity, p, dimension),
-                               [&](absl::string_view value, absl::string_view bytes) {
-                                 if (current == rows.end() || current->first != value) {
-                                   current = rows.try_emplace(std::string(value)).first;
-                                 }
-                                 current->second.cells.emplace_back(bytes.data(), bytes.size());
-                                 return absl::OkStatus();
-                               }));
+    for (const StoredPeriods& stored : runs) {
+      for (int64_t p = stored.first; p < stored.first + stored.count; ++p) {
+        // A scan is value-major: the value's entry is looked up once per value, not per row.
+        auto current = rows.end();
+        RETURN_IF_ERROR(ScanRows(*store_, CellPrefix(stored.granularity, p, dimension),
+                                 [&](absl::string_view value, absl::string_view bytes) {
+                                   if (current == rows.end() || current->first != value) {
+                                     current = rows.try_emplace(std::string(value)).first;
+                                   }
+                                   current->second.cells.emplace_back(bytes.data(), bytes.size());
+                                   return absl::OkStatus();
+                                 }));
+      }
     }
     RETURN_IF_ERROR(ScanRows(*store_, StockPrefix(dimension),
                              [&](absl::string_view value, absl::string_view bytes) {

@@ -357,6 +357,67 @@ TEST_F(FunnelQueryTest, OtherGranularities) {
       7);
 }
 
+// Relative periods: the last N days through period_at's day, a period to date. Captures: L6
+// 10-30, L1 and L2 11-02, L3 11-03, L4 11-04, L5 11-05, L7 12-01 (Shanghai).
+TEST_F(FunnelQueryTest, RelativePeriodsAddUpTheirDays) {
+  auto relative = [&](absl::Time at, int32_t last_days, v1::PeriodGranularity to_date) {
+    v1::GetFunnelRequest request;
+    request.mutable_period_at()->set_seconds(absl::ToUnixSeconds(at));
+    request.set_last_days(last_days);
+    request.set_granularity(to_date);
+    request.set_to_date(to_date != v1::PERIOD_GRANULARITY_UNSPECIFIED);
+    absl::StatusOr<v1::FunnelReport> report = query_->GetFunnel(request);
+    EXPECT_TRUE(report.ok()) << report.status();
+    return report.value_or(v1::FunnelReport());
+  };
+  auto captured = [](const v1::FunnelReport& report) {
+    return report.rows_size() == 1 ? Stage(report.rows(0), leads_v1::LEAD_STAGE_CAPTURED).entries()
+                                   : -1;
+  };
+  // 11-02 … 12-01: no whole month, 30 days.
+  const v1::FunnelReport last30 = relative(At(12, 1, 12), 30, v1::PERIOD_GRANULARITY_UNSPECIFIED);
+  EXPECT_EQ(last30.period().key(), "2026-11-02..2026-12-01");
+  EXPECT_EQ(last30.period().relative(), "last 30 days");
+  EXPECT_EQ(last30.period().granularity(), v1::PERIOD_GRANULARITY_DAY);
+  EXPECT_EQ(last30.period().start().seconds(), absl::ToUnixSeconds(At(11, 2, 0)));
+  EXPECT_EQ(last30.period().end().seconds(), absl::ToUnixSeconds(At(12, 2, 0)));
+  EXPECT_EQ(captured(last30), 6);
+  // 10-23 … 12-01: nine October days, November as a month, one December day.
+  EXPECT_EQ(captured(relative(At(12, 1, 12), 40, v1::PERIOD_GRANULARITY_UNSPECIFIED)), 7);
+  EXPECT_EQ(captured(relative(At(11, 3, 23), 1, v1::PERIOD_GRANULARITY_UNSPECIFIED)), 1);
+  // Month to date on 11-04: 11-01 … 11-04; quarter to date: 10-01 … 11-04.
+  const v1::FunnelReport mtd = relative(At(11, 4, 12), 0, v1::PERIOD_GRANULARITY_MONTH);
+  EXPECT_EQ(mtd.period().key(), "2026-11-01..2026-11-04");
+  EXPECT_EQ(mtd.period().relative(), "month to date");
+  EXPECT_EQ(captured(mtd), 4);
+  EXPECT_EQ(captured(relative(At(11, 4, 12), 0, v1::PERIOD_GRANULARITY_QUARTER)), 5);
+  // A whole month to its last day is the calendar month, figure for figure.
+  v1::FunnelReport november_to_date = relative(At(11, 30, 12), 0, v1::PERIOD_GRANULARITY_MONTH);
+  v1::FunnelReport november = Get(v1::PERIOD_GRANULARITY_MONTH, At(11, 30, 12));
+  EXPECT_EQ(november_to_date.rows(0).SerializeAsString(), november.rows(0).SerializeAsString());
+}
+
+TEST(StoredPeriodsOfDaysTest, DaysBeforeAndAfterTheWholeMonths) {
+  const auto day = [](int y, int m, int d) {
+    return absl::CivilDay(y, m, d) - absl::CivilDay(1970, 1, 1);
+  };
+  const auto describe = [](const std::vector<StoredPeriods>& runs) {
+    std::string out;
+    for (const StoredPeriods& run : runs) {
+      absl::StrAppend(&out, run.granularity == v1::PERIOD_GRANULARITY_DAY ? "D" : "M", run.count,
+                      " ");
+    }
+    return out;
+  };
+  EXPECT_EQ(describe(StoredPeriodsOfDays(day(2026, 11, 6), day(2026, 12, 5))), "D30 ");
+  EXPECT_EQ(describe(StoredPeriodsOfDays(day(2026, 10, 15), day(2026, 12, 31))), "D17 M2 ");
+  EXPECT_EQ(describe(StoredPeriodsOfDays(day(2026, 11, 1), day(2026, 11, 30))), "M1 ");
+  EXPECT_EQ(describe(StoredPeriodsOfDays(day(2026, 11, 1), day(2026, 11, 29))), "D29 ");
+  EXPECT_EQ(describe(StoredPeriodsOfDays(day(2025, 12, 6), day(2026, 12, 5))), "D26 M11 D5 ");
+  const std::vector<StoredPeriods> runs = StoredPeriodsOfDays(day(2025, 12, 6), day(2026, 12, 5));
+  EXPECT_EQ(runs[1].first, 2026 * 12 + 0) << "January 2026";
+}
+
 TEST_F(FunnelQueryTest, RepFiguresFollowAssignmentAndReassignment) {
   // Flows count under the rep at the time: captures precede assignment (rep ""); R-01 had L1,
   // L2 (until 11-09), L4, L6: nurturing L1, L6; qualified L1, L2, L4; opportunity L1, L2, L4.
@@ -446,6 +507,15 @@ TEST_F(FunnelQueryTest, RejectsBadRequestsNamingTheField) {
   v1::GetFunnelRequest request = valid;
   request.clear_granularity();
   EXPECT_THAT(code_and_field(request), ::testing::StartsWith("INVALID_ARGUMENT field granularity"));
+  request.set_last_days(30);
+  EXPECT_EQ(code_and_field(request), "OK") << "the last N days need no granularity";
+  request.set_last_days(367);
+  EXPECT_THAT(code_and_field(request), ::testing::StartsWith("INVALID_ARGUMENT field last_days"));
+  request.set_last_days(-1);
+  EXPECT_THAT(code_and_field(request), ::testing::StartsWith("INVALID_ARGUMENT field last_days"));
+  request.set_last_days(7);
+  request.set_to_date(true);
+  EXPECT_THAT(code_and_field(request), ::testing::StartsWith("INVALID_ARGUMENT field to_date"));
   request = valid;
   request.clear_period_at();
   EXPECT_THAT(code_and_field(request), ::testing::StartsWith("INVALID_ARGUMENT field period_at"));
