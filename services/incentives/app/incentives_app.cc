@@ -30,11 +30,6 @@ constexpr absl::Duration kOrgCatchUpTimeout = absl::Seconds(1);
 // The currency of a statement or attainment without a plan to say it.
 constexpr char kStatementCurrency[] = "CNY";
 
-template <typename State, typename Wrapper>
-auto EvolveFn() {
-  return [](State state, const Wrapper& event) { return Evolve(std::move(state), event); };
-}
-
 // A command on one of the small aggregates: serialised on its stream, decided by `decide`
 // (state → the events to append, or a refusal), appended with the request's meta at `now`, the
 // events' occurred_at; the envelopes carry `deal_id`.

@@ -71,10 +71,7 @@ absl::StatusOr<IncentivesApp::OrderSplit> IncentivesApp::SplitOf(const OrderMove
   ASSIGN_OR_RETURN(auto order_credit,
                    eventsourcing::LoadAggregate<v1::OrderCreditEvent>(
                        *options_.store, OrderCreditStreamId(movement.order_id), OrderCredit(),
-                       [](OrderCredit state, const v1::OrderCreditEvent& event) {
-                         return Evolve(std::move(state), event);
-                       },
-                       {}, &order_credits_));
+                       EvolveFn<OrderCredit, v1::OrderCreditEvent>(), {}, &order_credits_));
   OrderSplit split{.shares = order_credit.state->shares,
                    .fixed = order_credit.state->fixed,
                    .version = order_credit.version};

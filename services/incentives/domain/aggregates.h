@@ -15,6 +15,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -104,6 +105,13 @@ absl::StatusOr<std::vector<v1::PeriodEvent>> DecideApprove(const v1::ListPeriods
                                                            bool is_manager, absl::Time now);
 // FAILED_PRECONDITION period_closed when `period` (any kind) has a closed month in it.
 absl::Status RequireOpen(const v1::ListPeriodsResponse& periods, const std::string& period);
+
+// The Evolve of `State` by `Wrapper` events as a callable, for LoadAggregate (declared after
+// every Evolve above, so that it finds them).
+template <typename State, typename Wrapper>
+auto EvolveFn() {
+  return [](State state, const Wrapper& event) { return Evolve(std::move(state), event); };
+}
 
 }  // namespace sales::incentives
 
