@@ -112,8 +112,9 @@ StoredPeriods StoredPeriodsOf(v1::PeriodGranularity granularity, int64_t period)
 std::vector<StoredPeriods> StoredPeriodsOfDays(int64_t first_day, int64_t last_day) {
   std::vector<StoredPeriods> runs;
   const auto add_days = [&](int64_t first, int64_t last) {
-    if (first <= last)
+    if (first <= last) {
       runs.push_back({v1::PERIOD_GRANULARITY_DAY, first, static_cast<int>(last - first + 1)});
+    }
   };
   const absl::CivilDay first = kEpochDay + first_day;
   const absl::CivilDay last = kEpochDay + last_day;
