@@ -7,17 +7,19 @@
 #include "services/orders/cli/orders_commands.h"
 #include "services/org/cli/org_commands.h"
 #include "services/projections/cli/funnel_commands.h"
+#include "services/projections/cli/performance_commands.h"
 
 namespace sales::modules {
 
 std::vector<salesctl::CommandGroup> ContextCommandGroups() {
-  return {salesctl::LeadsCommandGroup(),     salesctl::OrgCommandGroup(),
-          salesctl::ChannelsCommandGroup(),  salesctl::CatalogCommandGroup(),
-          salesctl::OrdersCommandGroup(),    salesctl::CustomersCommandGroup(),
-          salesctl::InventoryCommandGroup(), salesctl::ReceivablesCommandGroup(),
-          salesctl::TargetsCommandGroup(),   salesctl::PlansCommandGroup(),
-          salesctl::SplitsCommandGroup(),    salesctl::CommissionsCommandGroup(),
-          salesctl::AuditCommandGroup(),     salesctl::FunnelCommandGroup()};
+  return {salesctl::LeadsCommandGroup(),      salesctl::OrgCommandGroup(),
+          salesctl::ChannelsCommandGroup(),   salesctl::CatalogCommandGroup(),
+          salesctl::OrdersCommandGroup(),     salesctl::CustomersCommandGroup(),
+          salesctl::InventoryCommandGroup(),  salesctl::ReceivablesCommandGroup(),
+          salesctl::TargetsCommandGroup(),    salesctl::PlansCommandGroup(),
+          salesctl::SplitsCommandGroup(),     salesctl::CommissionsCommandGroup(),
+          salesctl::AuditCommandGroup(),      salesctl::FunnelCommandGroup(),
+          salesctl::PerformanceCommandGroup()};
 }
 
 }  // namespace sales::modules

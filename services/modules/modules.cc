@@ -7,6 +7,7 @@
 #include "services/orders/orders_module.h"
 #include "services/org/org_module.h"
 #include "services/projections/funnel_module.h"
+#include "services/projections/performance_module.h"
 
 namespace sales::modules {
 
@@ -19,6 +20,7 @@ std::vector<std::unique_ptr<runtime::ContextModule>> AllModules() {
   modules.push_back(std::make_unique<orders::OrdersModule>());
   modules.push_back(std::make_unique<incentives::IncentivesModule>());
   modules.push_back(std::make_unique<funnel::FunnelModule>());
+  modules.push_back(std::make_unique<performance::PerformanceModule>());
   modules.push_back(std::make_unique<audit::AuditModule>());
   return modules;
 }

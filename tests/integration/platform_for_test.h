@@ -16,6 +16,7 @@
 #include "services/modules/modules.h"
 #include "services/org/org_module.h"
 #include "services/projections/funnel_module.h"
+#include "services/projections/performance_module.h"
 
 namespace sales::testing {
 
@@ -47,6 +48,11 @@ inline org::OrgApp* OrgAppOf(const runtime::ModuleHost& host) {
 }
 inline funnel::FunnelHost* FunnelOf(const runtime::ModuleHost& host) {
   auto* module = host.module<funnel::FunnelModule>();
+  return module == nullptr ? nullptr : module->host();
+}
+
+inline performance::PerformanceHost* PerformanceOf(const runtime::ModuleHost& host) {
+  auto* module = host.module<performance::PerformanceModule>();
   return module == nullptr ? nullptr : module->host();
 }
 

@@ -1,7 +1,7 @@
-// The read side as deployed: salesd with its demo data hosts the funnel and deal-history
-// projections, the FunnelService (incl. WatchFunnel) and ProjectionAdmin; a second replica runs
-// as the `projections` process role (the funnel and audit modules) against salesd's broker and
-// EventFeeds.
+// The read side as deployed: salesd with its demo data hosts the funnel, performance and
+// deal-history projections, the FunnelService and PerformanceService (incl. their watches) and
+// ProjectionAdmin; a second replica runs as the `projections` process role (the funnel,
+// performance and audit modules) against salesd's broker and EventFeeds.
 // Checked over real gRPC: the funnel agrees with the leads themselves, two replicas answer every
 // query identically, a watch sees a new capture, rebuilds equal the live read models, and the
 // built salesctl prints all of it.
@@ -21,6 +21,7 @@
 #include "sales/leads/v1/leads.grpc.pb.h"
 #include "sales/projections/v1/admin.grpc.pb.h"
 #include "sales/projections/v1/funnel.grpc.pb.h"
+#include "sales/projections/v1/performance.grpc.pb.h"
 #include "services/leads/demo_data.h"
 #include "tests/integration/platform_for_test.h"
 
@@ -69,6 +70,7 @@ class ReadSideTest : public ::testing::Test {
     ASSERT_THAT(salesd_->demo_seeded(), ::testing::Contains("30 leads"));
     channel_ = grpc::CreateChannel(salesd_->grpc_address(), grpc::InsecureChannelCredentials());
     funnel_ = v1::FunnelService::NewStub(channel_);
+    performance_ = v1::PerformanceService::NewStub(channel_);
     admin_ = v1::ProjectionAdmin::NewStub(channel_);
     leads_ = leads_v1::LeadService::NewStub(channel_);
     ASSERT_TRUE(WaitUntilCaughtUp(*testing::FunnelOf(*salesd_)->runner()));
@@ -79,6 +81,24 @@ class ReadSideTest : public ::testing::Test {
   bool WaitUntilCaughtUp(projection::ProjectionRunner& runner) {
     const uint64_t head = salesd_->write_side("leads")->store()->HeadPosition();
     return WaitFor([&] { return runner.stats().applied >= head; });
+  }
+
+  // True once `runner` has applied every event of the orders and incentives stores (whose
+  // ledger process may still be appending: the heads are read again each time).
+  bool WaitUntilPerformanceCaughtUp(projection::ProjectionRunner& runner) {
+    return WaitFor([&] {
+      return runner.stats().applied >=
+             salesd_->write_side("orders")->store()->HeadPosition() +
+                 salesd_->write_side("incentives")->store()->HeadPosition();
+    });
+  }
+
+  v1::PerformanceReport GetPerformance(v1::PerformanceService::Stub& stub,
+                                       const v1::GetPerformanceRequest& request) {
+    v1::PerformanceReport report;
+    grpc::Status status = stub.GetPerformance(Context().get(), request, &report);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return report;
   }
 
   v1::FunnelReport GetFunnel(v1::FunnelService::Stub& stub, const v1::GetFunnelRequest& request) {
@@ -104,6 +124,7 @@ class ReadSideTest : public ::testing::Test {
   std::unique_ptr<runtime::ModuleHost> salesd_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::FunnelService::Stub> funnel_;
+  std::unique_ptr<v1::PerformanceService::Stub> performance_;
   std::unique_ptr<v1::ProjectionAdmin::Stub> admin_;
   std::unique_ptr<leads_v1::LeadService::Stub> leads_;
 };
@@ -124,10 +145,13 @@ TEST_F(ReadSideTest, FunnelOccupancyIsWhatTheLeadsServiceLists) {
 
 TEST_F(ReadSideTest, ASecondReplicaAnswersEveryQueryIdentically) {
   // The read side as the `projections` process hosts it: fed by salesd's broker and EventFeed.
-  runtime::ModuleHostOptions options =
-      testing::PlatformOptions(dir_.path() + "/replica", /*demo_data=*/false, {"funnel", "audit"});
+  runtime::ModuleHostOptions options = testing::PlatformOptions(
+      dir_.path() + "/replica", /*demo_data=*/false, {"funnel", "performance", "audit"});
   options.kafka_brokers = salesd_->kafka_bootstrap();
-  options.peers = {{"org", salesd_->grpc_address()}, {"leads", salesd_->grpc_address()}};
+  options.peers = {{"org", salesd_->grpc_address()},
+                   {"leads", salesd_->grpc_address()},
+                   {"orders", salesd_->grpc_address()},
+                   {"incentives", salesd_->grpc_address()}};
   auto replica = testing::StartPlatform(options);
   ASSERT_TRUE(replica.ok()) << replica.status();
   ASSERT_TRUE(WaitUntilCaughtUp(*testing::FunnelOf(**replica)->runner()));
@@ -155,6 +179,29 @@ TEST_F(ReadSideTest, ASecondReplicaAnswersEveryQueryIdentically) {
   EXPECT_EQ(compared, 5 * 8);
   EXPECT_EQ(*testing::FunnelOf(*salesd_)->runner()->Checksum(),
             *testing::FunnelOf(**replica)->runner()->Checksum());
+
+  // Performance: the same checksum once both have applied everything, then the same reports.
+  projection::ProjectionRunner& live = *testing::PerformanceOf(*salesd_)->runner();
+  projection::ProjectionRunner& other = *testing::PerformanceOf(**replica)->runner();
+  ASSERT_TRUE(WaitUntilPerformanceCaughtUp(live));
+  ASSERT_TRUE(WaitFor([&] { return *live.Checksum() == *other.Checksum(); }));
+  auto replica_performance = v1::PerformanceService::NewStub(
+      grpc::CreateChannel((*replica)->grpc_address(), grpc::InsecureChannelCredentials()));
+  for (int granularity = v1::PERIOD_GRANULARITY_DAY; granularity <= v1::PERIOD_GRANULARITY_YEAR;
+       ++granularity) {
+    for (int by = 0; by <= v1::PERFORMANCE_DIMENSION_CHANNEL; ++by) {
+      v1::GetPerformanceRequest request;
+      request.set_granularity(static_cast<v1::PeriodGranularity>(granularity));
+      *request.mutable_period_at() = TimeUtil::GetCurrentTime();
+      request.set_group_by(static_cast<v1::PerformanceDimension>(by));
+      const v1::PerformanceReport mine = GetPerformance(*performance_, request);
+      EXPECT_TRUE(MessageDifferencer::Equals(mine, GetPerformance(*replica_performance, request)))
+          << request.ShortDebugString();
+      if (by == 0) {
+        EXPECT_EQ(mine.rows_size(), 1) << request.ShortDebugString();
+      }
+    }
+  }
 }
 
 TEST_F(ReadSideTest, AWatchSeesTheSnapshotThenANewCapture) {
@@ -202,7 +249,7 @@ TEST_F(ReadSideTest, AdminListsAndRebuildsEveryProjectionIdentically) {
                          "leads-read-model", "org-replica@leads", "org-replica@channels",
                          "channels-read-model", "orders-read-model", "org-replica@orders",
                          "channels-replica@orders", "deals-replica@orders",
-                         "org-replica@incentives", "funnel", "deal-history"));
+                         "org-replica@incentives", "funnel", "performance", "deal-history"));
 
   for (const std::string& name : names) {
     v1::RebuildRequest request;
@@ -253,6 +300,18 @@ TEST_F(ReadSideTest, SalesctlPrintsTheFunnelAndARebuildComparison) {
   auto [rebuild_exit, rebuild] = RunCommand(salesctl + " projection rebuild funnel");
   EXPECT_EQ(rebuild_exit, 0) << rebuild;
   EXPECT_THAT(rebuild, HasSubstr("identical"));
+  auto [perf_exit, perf] = RunCommand(salesctl + " performance show --period year");
+  EXPECT_EQ(perf_exit, 0) << perf;
+  EXPECT_THAT(perf, HasSubstr("booked revenue"));
+  EXPECT_THAT(perf, HasSubstr("compared with "));
+  auto [perf_by_exit, perf_by] = RunCommand(salesctl + " performance show --last 30 --by rep");
+  EXPECT_EQ(perf_by_exit, 0) << perf_by;
+  EXPECT_THAT(perf_by, HasSubstr("by rep"));
+  auto [perf_watch_exit, perf_watch] = RunCommand(salesctl + " performance watch --updates 1");
+  EXPECT_EQ(perf_watch_exit, 0) << perf_watch;
+  EXPECT_THAT(perf_watch, HasSubstr("update 1"));
+  auto [perf_bad_exit, perf_bad] = RunCommand(salesctl + " performance show --by grade 2>&1");
+  EXPECT_EQ(perf_bad_exit, 2) << perf_bad;
   auto [list_exit, listed] = RunCommand(salesctl + " projection list");
   EXPECT_EQ(list_exit, 0) << listed;
   EXPECT_THAT(listed, HasSubstr("deal-history"));
@@ -265,6 +324,8 @@ TEST_F(ReadSideTest, MetricsShowEachProjectionsProgressAndLag) {
   EXPECT_THAT(metrics, HasSubstr("sales_projection_consumer_lag{projection=\"funnel\"}"));
   EXPECT_THAT(metrics,
               HasSubstr("sales_projection_events_applied_total{projection=\"deal-history\"}"));
+  EXPECT_THAT(metrics,
+              HasSubstr("sales_projection_events_applied_total{projection=\"performance\"}"));
 }
 
 }  // namespace

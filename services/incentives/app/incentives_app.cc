@@ -509,6 +509,7 @@ absl::StatusOr<v1::IncentivesCommandResponse> IncentivesApp::RecordAdjustment(
                          r.reason(), r.meta().actor(), now);
     if (!event.has_value()) return absl::AlreadyExistsError("adjustment recorded already");
     event->set_posted_period(r.period());
+    PlaceRep(*options_.org->Current().organisation, r.rep_id(), *event);
     LedgerAppend append(*options_.store, books_);
     RETURN_IF_ERROR(append.AddLedger(
         r.rep_id(), *book, *event,

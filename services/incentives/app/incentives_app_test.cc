@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/eventsourcing/event_codec.h"
 #include "common/testing/temp_dir.h"
 #include "common/time/business_time.h"
 #include "common/time/proto_time.h"
@@ -260,6 +261,11 @@ TEST_F(IncentivesAppTest,
   EXPECT_EQ((*events)[0].deal_id(), "D-1");
   EXPECT_EQ((*events)[0].causation_id(), "e1");
   EXPECT_EQ((*events)[0].actor(), kLedgerActor);
+  // … and where the rep stood: the dashboards credit that team and region.
+  v1::LedgerEvent recorded;
+  ASSERT_TRUE(eventsourcing::UnpackEvent((*events)[0].payload(), recorded).ok());
+  EXPECT_EQ(recorded.ledger_lines_recorded().team_id(), "t-east");
+  EXPECT_EQ(recorded.ledger_lines_recorded().region_id(), "east");
 }
 
 TEST_F(IncentivesAppTest, AClosedPeriodNeverChangesAndIsApprovedOnceByAManager) {
@@ -431,9 +437,13 @@ TEST_F(IncentivesAppTest, ABatchRecordsWhatTheSameCommandsOneAtATimeRecord) {
     auto in_batch = app_->GetStatement(request);
     auto one_by_one = (*sequential)->GetStatement(request);
     ASSERT_TRUE(in_batch.ok() && one_by_one.ok());
-    if (std::string(rep) == "r1") EXPECT_GT(in_batch->lines_size(), kOrders + 1) << "true-ups";
+    if (std::string(rep) == "r1") {
+      EXPECT_GT(in_batch->lines_size(), kOrders + 1) << "true-ups";
+    }
     for (const v1::MetricAttainment& metric : in_batch->metrics()) {
-      if (metric.metric() == v1::METRIC_VISITS) EXPECT_EQ(metric.credited(), rep[1] == '2' ? 1 : 0);
+      if (metric.metric() == v1::METRIC_VISITS) {
+        EXPECT_EQ(metric.credited(), rep[1] == '2' ? 1 : 0);
+      }
     }
     EXPECT_EQ(in_batch->SerializeAsString(), one_by_one->SerializeAsString())
         << rep << "\n"

@@ -35,7 +35,8 @@ eventsourcing::EnvelopeMetadata LedgerMetadata(const std::string& cause, const C
 
 struct IncentivesApp::LedgerInputs {
   std::shared_ptr<const PlanCatalog> plans;
-  std::string last_closed;  // the latest closed month: lines of closed months post after it
+  org::OrgView::Snapshot org;  // where each rep stands (PlaceRep)
+  std::string last_closed;     // the latest closed month: lines of closed months post after it
   std::map<std::pair<std::string, std::string>, PlanRef> plan_for;  // by (rep, month)
   std::map<int, std::shared_ptr<const TargetsState>> targets;       // by year
 };
@@ -93,6 +94,7 @@ absl::StatusOr<std::vector<absl::StatusOr<LedgerOutcome>>> IncentivesApp::Record
   auto recorded = [&]() -> absl::Status {
     LedgerInputs inputs;
     ASSIGN_OR_RETURN(inputs.plans, Plans());
+    inputs.org = options_.org->Current();
     // The commands that may record something; refusals answered now, before any lock.
     std::vector<size_t> todo;
     todo.reserve(commands.size());
@@ -228,6 +230,7 @@ absl::StatusOr<LedgerOutcome> IncentivesApp::DecideMovement(const OrderMovement&
       continue;
     }
     event->set_posted_period(posted);
+    PlaceRep(*inputs.org.organisation, rep_id, *event);
     result.lines += event->lines_size();
     ++result.reps;
     RETURN_IF_ERROR(
@@ -259,6 +262,7 @@ absl::StatusOr<LedgerOutcome> IncentivesApp::DecideActivity(const ActivityCredit
                            activity.at, activity.metric);
   if (!event.has_value()) return LedgerOutcome{.deduplicated = true};
   event->set_posted_period(PostingPeriod(event->period(), inputs.last_closed));
+  PlaceRep(*inputs.org.organisation, activity.rep_id, *event);
   RETURN_IF_ERROR(append.AddLedger(activity.rep_id, *book, *event,
                                    LedgerMetadata(activity.cause_event_id, o), "", activity.at));
   return LedgerOutcome{.reps = 1};

@@ -17,6 +17,7 @@
 #include "common/status/status_macros.h"
 #include "google/protobuf/util/json_util.h"
 #include "sales/incentives/v1/incentives.grpc.pb.h"
+#include "services/incentives/cli/metric_format.h"
 #include "tools/salesctl/flag_values.h"
 #include "tools/salesctl/format.h"
 #include "tools/salesctl/table_printer.h"
@@ -55,15 +56,6 @@ std::string MetricName(v1::Metric metric) {
   return EnumShortName(*v1::Metric_descriptor(), metric);
 }
 std::string KindName(v1::LineKind kind) { return EnumShortName(*v1::LineKind_descriptor(), kind); }
-
-// A metric's value: money for revenue, a count otherwise.
-std::string MetricValue(v1::Metric metric, int64_t value, const std::string& currency) {
-  if (metric != v1::METRIC_REVENUE) return absl::StrCat(value);
-  common::v1::Money money;
-  money.set_units(value);
-  money.set_currency(currency);
-  return FormatMoney(money);
-}
 
 std::string AttainmentText(const v1::MetricAttainment& metric) {
   if (!metric.attainment_defined()) return "undefined";

@@ -7,21 +7,20 @@
 #include "absl/strings/str_join.h"
 #include "common/status/errors.h"
 #include "services/incentives/domain/targets.h"
+#include "services/org/domain/org.h"
 
 namespace sales::incentives {
 namespace {
 
+// org's own lookups, in the signature ResolveNode's table takes.
 bool HasRegion(const org::v1::SalesOrganisation& org, absl::string_view id) {
-  return std::any_of(org.regions().begin(), org.regions().end(),
-                     [&](const org::v1::Region& region) { return region.region_id() == id; });
+  return org::HasRegion(org, id);
 }
 bool HasTeam(const org::v1::SalesOrganisation& org, absl::string_view id) {
-  return std::any_of(org.teams().begin(), org.teams().end(),
-                     [&](const org::v1::Team& team) { return team.team_id() == id; });
+  return org::FindTeam(org, id) != nullptr;
 }
 bool HasRep(const org::v1::SalesOrganisation& org, absl::string_view id) {
-  return std::any_of(org.reps().begin(), org.reps().end(),
-                     [&](const org::v1::Rep& rep) { return rep.rep_id() == id; });
+  return org::FindRep(org, id) != nullptr;
 }
 
 }  // namespace
@@ -59,6 +58,16 @@ absl::Status RequireRep(const org::v1::SalesOrganisation& org, const std::string
                         absl::string_view field) {
   if (HasRep(org, rep_id)) return absl::OkStatus();
   return absl::NotFoundError(absl::StrCat(field, ": no rep ", rep_id, " in the org"));
+}
+
+void PlaceRep(const org::v1::SalesOrganisation& org, const std::string& rep_id,
+              v1::LedgerLinesRecorded& event) {
+  const org::v1::Rep* rep = org::FindRep(org, rep_id);
+  if (rep == nullptr) return;
+  event.set_team_id(rep->team_id());
+  if (const org::v1::Team* team = org::FindTeam(org, rep->team_id()); team != nullptr) {
+    event.set_region_id(team->region_id());
+  }
 }
 
 std::vector<std::string> NodeChildren(const org::v1::SalesOrganisation& org,

@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "sales/incentives/v1/events.pb.h"
 #include "sales/org/v1/model.pb.h"
 
 namespace sales::incentives {
@@ -35,6 +36,11 @@ std::string RepNode(absl::string_view rep_id);
 // OK when `rep_id` is a rep of `org`, else NOT_FOUND naming `field`.
 absl::Status RequireRep(const org::v1::SalesOrganisation& org, const std::string& rep_id,
                         absl::string_view field);
+
+// Stamps the rep's team and that team's region (LedgerLinesRecorded.team_id, region_id) as the
+// org stands: what the dashboards credit. Left "" where the rep or team is unknown.
+void PlaceRep(const org::v1::SalesOrganisation& org, const std::string& rep_id,
+              v1::LedgerLinesRecorded& event);
 
 // The nodes directly below `node` (company → regions → teams → reps), in id order.
 std::vector<std::string> NodeChildren(const org::v1::SalesOrganisation& org,

@@ -6,16 +6,13 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/time/clock.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
-#include "google/protobuf/util/time_util.h"
 #include "sales/projections/v1/funnel.grpc.pb.h"
+#include "services/projections/cli/report_flags.h"
 #include "tools/salesctl/commands.h"
 #include "tools/salesctl/table_printer.h"
 
@@ -24,7 +21,6 @@ namespace {
 
 namespace v1 = ::sales::projections::v1;
 namespace leads_v1 = ::sales::leads::v1;
-using google::protobuf::util::TimeUtil;
 
 // The dimension flags, in the order of FunnelDimension.
 const std::vector<std::pair<std::string, v1::FunnelDimension>>& DimensionFlags() {
@@ -37,16 +33,10 @@ const std::vector<std::pair<std::string, v1::FunnelDimension>>& DimensionFlags()
 }
 
 std::vector<FlagSpec> QueryFlags() {
-  std::vector<FlagSpec> flags = {
-      {.name = "period", .help = "day, week, month (default), quarter or year"},
-      {.name = "at", .help = "a day inside the period, e.g. 2026-11-20 (default: now)"},
-      {.name = "last", .help = "the last N days through --at's day instead, e.g. 30 or 30d"},
-      {.name = "to-date",
-       .help = "the --period from its start through --at's day (month to date, …)",
-       .boolean = true},
-      {.name = "by",
-       .help = "one row per value of: region, team, rep, channel, source, "
-               "product-line, grade"}};
+  std::vector<FlagSpec> flags = PeriodFlags();
+  flags.push_back({.name = "by",
+                   .help = "one row per value of: region, team, rep, channel, source, "
+                           "product-line, grade"});
   for (const auto& [name, dimension] : DimensionFlags()) {
     flags.push_back({.name = name,
                      .help = name == "source"  ? "only leads from this source, e.g. web"
@@ -78,30 +68,8 @@ absl::StatusOr<std::string> FilterValue(v1::FunnelDimension dimension, const std
 
 absl::StatusOr<v1::GetFunnelRequest> QueryFrom(const Session& session, const CommandArgs& args) {
   v1::GetFunnelRequest request;
-  if (args.Has("last")) {
-    if (args.Has("period") || args.Has("to-date")) {
-      return InvalidField("--last", "cannot be combined with --period or --to-date");
-    }
-    std::string days = args.Get("last");
-    if (absl::EndsWith(days, "d")) days.pop_back();
-    int32_t last_days = 0;
-    if (!absl::SimpleAtoi(days, &last_days) || last_days < 1) {
-      return InvalidField("--last", "a number of days, e.g. 30 or 30d");
-    }
-    request.set_last_days(last_days);  // the server checks the upper bound
-  } else {
-    const std::string period = args.Has("period") ? args.Get("period") : "month";
-    ASSIGN_OR_RETURN(int granularity,
-                     ParseEnum(*v1::PeriodGranularity_descriptor(), period, "--period"));
-    request.set_granularity(static_cast<v1::PeriodGranularity>(granularity));
-    request.set_to_date(args.Has("to-date"));
-  }
-  if (args.Has("at")) {
-    ASSIGN_OR_RETURN(*request.mutable_period_at(),
-                     ParseTime(args.Get("at"), session.zone.zone, "--at"));
-  } else {
-    *request.mutable_period_at() = TimeUtil::GetCurrentTime();
-  }
+  ASSIGN_OR_RETURN(const ReportPeriodFlags period, ParsePeriodFlags(session, args));
+  period.ApplyTo(request);
   for (const auto& [name, dimension] : DimensionFlags()) {
     if (!args.Has(name)) continue;
     if (request.has_filter()) {
@@ -147,17 +115,6 @@ std::string NodeName(const v1::FunnelNode& node) {
 
 std::string DimensionName(v1::FunnelDimension dimension) {
   return EnumShortName(*v1::FunnelDimension_descriptor(), dimension);
-}
-
-std::string PeriodLine(const Session& session, const v1::FunnelReport& report) {
-  const std::string kind =
-      report.period().relative().empty()
-          ? EnumShortName(*v1::PeriodGranularity_descriptor(), report.period().granularity())
-          : report.period().relative();
-  return absl::StrCat("funnel ", report.period().key(), " (", kind, " ",
-                      FormatTime(report.period().start(), session.zone.zone), " – ",
-                      FormatTime(report.period().end(), session.zone.zone), ", ", session.zone.name,
-                      ")");
 }
 
 // Time-in-stage columns: samples, average and p90 of the latest visit, average cumulative.
@@ -254,7 +211,7 @@ std::string GroupTable(const v1::FunnelReport& report) {
 
 std::string ReportText(const Session& session, const v1::GetFunnelRequest& request,
                        const v1::FunnelReport& report) {
-  std::string out = PeriodLine(session, report);
+  std::string out = PeriodLine(session, "funnel", report.period());
   if (request.has_filter()) {
     absl::StrAppend(&out, ", ", DimensionName(request.filter().dimension()), " ",
                     request.filter().value().empty() ? "(none)" : request.filter().value());
@@ -283,41 +240,21 @@ absl::Status Show(Session& session, const CommandArgs& args) {
 absl::Status Watch(Session& session, const CommandArgs& args) {
   v1::WatchFunnelRequest request;
   ASSIGN_OR_RETURN(*request.mutable_query(), QueryFrom(session, args));
-  ASSIGN_OR_RETURN(int64_t limit, args.GetInt("updates", 0));
-  if (limit < 0) return InvalidField("--updates", "must not be negative");
   auto stub = v1::FunnelService::NewStub(session.channel);
   grpc::ClientContext context;
   std::unique_ptr<grpc::ClientReader<v1::FunnelUpdate>> reader =
       stub->WatchFunnel(&context, request);
-  v1::FunnelUpdate update;
-  int64_t received = 0;
-  while (reader->Read(&update)) {
-    ++received;
-    if (session.json) {
-      RETURN_IF_ERROR(PrintJson(session, update));
-    } else {
-      *session.out << "── update " << received << " at "
-                   << FormatTime(TimeUtil::GetCurrentTime(), session.zone.zone) << " ──\n"
-                   << ReportText(session, request.query(), update.report()) << "\n";
-    }
-    session.out->flush();
-    if (limit > 0 && received >= limit) {
-      context.TryCancel();
-      reader->Finish();
-      return absl::OkStatus();
-    }
-  }
-  grpc::Status status = reader->Finish();
-  return status.ok() ? absl::OkStatus() : RpcError(status, context);
+  return PrintWatch<v1::FunnelUpdate>(
+      session, args, context, *reader, [&](const v1::FunnelUpdate& update) {
+        return ReportText(session, request.query(), update.report());
+      });
 }
 
 }  // namespace
 
 CommandGroup FunnelCommandGroup() {
   std::vector<FlagSpec> watch_flags = QueryFlags();
-  watch_flags.push_back({.name = "updates",
-                         .help = "stop after this many reports (default: "
-                                 "until interrupted)"});
+  watch_flags.push_back(UpdatesFlag());
   return {.name = "funnel",
           .summary = "the funnel dashboard by period and dimension (FunnelService)",
           .commands = {

@@ -2,10 +2,9 @@
 
 #include <utility>
 
-#include "absl/strings/match.h"
-#include "common/grpc/latest_value_writer.h"
+#include "common/grpc/hub_watch.h"
 #include "common/grpc/unary_call.h"
-#include "common/status/grpc_status.h"
+#include "common/status/status_macros.h"
 #include "google/protobuf/arena.h"
 
 namespace sales::funnel {
@@ -58,35 +57,14 @@ grpc::ServerUnaryReactor* FunnelServiceImpl::GetFunnel(grpc::CallbackServerConte
 
 grpc::ServerWriteReactor<FunnelUpdate>* FunnelServiceImpl::WatchFunnel(
     grpc::CallbackServerContext* context, const WatchFunnelRequest* request) {
-  auto* writer = new grpc_server::LatestValueWriter<FunnelUpdate>();
-  if (absl::Status valid = ValidateGetFunnelRequest(request->query()); !valid.ok()) {
-    writer->Close(ToGrpcStatus(valid));
-    return writer;
-  }
-  const uint64_t id = hub_->Subscribe({
-      .compute = [this, query = request->query()]() -> absl::StatusOr<FunnelUpdate> {
-        absl::StatusOr<FunnelReport> report = query_->GetFunnel(query);
-        if (!report.ok()) return report.status();
+  return grpc_server::WatchOnHub<FunnelUpdate>(
+      hub_, ValidateGetFunnelRequest(request->query()),
+      [this, query = request->query()]() -> absl::StatusOr<FunnelUpdate> {
         FunnelUpdate update;
-        *update.mutable_report() = *std::move(report);
+        RETURN_IF_ERROR(query_->GetFunnel(query, *update.mutable_report()));
         return update;
       },
-      .deliver =
-          [writer](FunnelUpdate update, projection::WatchSent sent) {
-            writer->Offer(std::move(update), std::move(sent));
-          },
-      .end = [writer](const absl::Status& status) { writer->Close(ToGrpcStatus(status)); },
-      // Only the leads topic feeds the funnel.
-      .affected =
-          [](const projection::AppliedBatch& batch) {
-            for (const projection::EventEnvelope& event : batch.events) {
-              if (absl::StrContains(event.payload().type_url(), "/sales.leads.v1.")) return true;
-            }
-            return false;
-          },
-  });
-  writer->set_on_done([hub = hub_, id] { hub->Unsubscribe(id); });
-  return writer;
+      grpc_server::BatchHasPackages({"sales.leads.v1."}));  // only the leads topic feeds it
 }
 
 }  // namespace sales::funnel

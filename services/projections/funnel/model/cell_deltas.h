@@ -39,8 +39,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "common/projection/counter_row.h"
 #include "common/projection/projection.h"
-#include "services/projections/funnel/model/counter_row.h"
 #include "services/projections/funnel/model/keys.h"
 
 namespace sales::funnel {

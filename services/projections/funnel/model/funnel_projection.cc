@@ -11,13 +11,13 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/eventsourcing/event_codec.h"
+#include "common/projection/counter_row.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
 #include "google/protobuf/arena.h"
 #include "sales/leads/v1/events.pb.h"
 #include "sales/projections/v1/funnel_state.pb.h"
 #include "services/projections/funnel/model/cell_deltas.h"
-#include "services/projections/funnel/model/counter_row.h"
 #include "services/projections/funnel/model/keys.h"
 
 namespace sales::funnel {

@@ -16,7 +16,7 @@
 // cell is loaded, merged and written per batch, and a report reads one row per stored period.
 // (Histogram rows of their own, one per node, were 3/4 of the rows a catch-up batch wrote.)
 // dim 0 (kAllDimension) with value "" is the whole organisation; dims 1–7 are FunnelDimension.
-// Counter rows are CounterRow encodings (counter_row.h) of the slots below.
+// Counter rows are CounterRow encodings (common/projection/counter_row.h) of the slots below.
 //
 //   const int64_t month = PeriodIndexOf(v1::PERIOD_GRANULARITY_MONTH, absl::FromUnixSeconds(s));
 //   std::string key = CellKey(v1::PERIOD_GRANULARITY_MONTH, month, v1::FUNNEL_DIMENSION_REP,
@@ -32,9 +32,10 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "common/time/business_time.h"
+#include "common/projection/counter_row.h"
 #include "sales/leads/v1/model.pb.h"
 #include "sales/projections/v1/funnel.pb.h"
+#include "services/projections/periods/periods.h"
 
 namespace sales::funnel {
 
@@ -55,38 +56,26 @@ bool IsConversionPair(int from_node, int to_node);
 inline constexpr int kAllDimension = 0;
 inline constexpr int kDimensionCount = 7;  // FunnelDimension 1–7
 
-// ---- Periods, cut in the business time zone (Asia/Shanghai). ----
-// The zone: common/time/business_time.h.
+// ---- Counter rows (common/projection/counter_row.h) ----
+using ::sales::projection::CounterRow;
+using ::sales::projection::CounterRowCursor;
+using ::sales::projection::MutableCounterRow;
+
+// ---- Periods (services/projections/periods/periods.h) ----
 using ::sales::BusinessTimeZone;
-// An ordinal of the period holding `t`: DAY days since 1970-01-01, WEEK the day number of its
-// Monday, MONTH year×12 + month − 1, QUARTER year×4 + quarter − 1, YEAR the year.
-// `granularity` must be one of the five.
-int64_t PeriodIndexOf(v1::PeriodGranularity granularity, absl::Time t);
-// The same for the day whose DAY index is `day_index`.
-int64_t PeriodOfDay(v1::PeriodGranularity granularity, int64_t day_index);
-// The period's key, start and end (see funnel.proto, Period).
-v1::Period DescribePeriod(v1::PeriodGranularity granularity, int64_t index);
-inline constexpr v1::PeriodGranularity kGranularities[] = {
-    v1::PERIOD_GRANULARITY_DAY, v1::PERIOD_GRANULARITY_WEEK, v1::PERIOD_GRANULARITY_MONTH,
-    v1::PERIOD_GRANULARITY_QUARTER, v1::PERIOD_GRANULARITY_YEAR};
+using ::sales::periods::CurrencyCode;
+using ::sales::periods::CurrencyName;
+using ::sales::periods::DescribeDays;
+using ::sales::periods::DescribePeriod;
+using ::sales::periods::kGranularities;
+using ::sales::periods::PeriodIndexOf;
+using ::sales::periods::PeriodOfDay;
+using ::sales::periods::StoredPeriods;
+using ::sales::periods::StoredPeriodsOf;
+using ::sales::periods::StoredPeriodsOfDays;
 // The granularities whose flow and histogram cells are stored.
 inline constexpr v1::PeriodGranularity kStoredGranularities[] = {
     v1::PERIOD_GRANULARITY_DAY, v1::PERIOD_GRANULARITY_MONTH, v1::PERIOD_GRANULARITY_YEAR};
-// The stored periods whose cells add up to one period's: `count` consecutive periods of
-// `granularity` (DAY, MONTH or YEAR) from `first`.
-struct StoredPeriods {
-  v1::PeriodGranularity granularity;
-  int64_t first;
-  int count;
-};
-StoredPeriods StoredPeriodsOf(v1::PeriodGranularity granularity, int64_t period);
-// The same for the days [first_day, last_day] (DAY indexes, first ≤ last): the days before its
-// first whole month, its whole months, the days after its last whole month — at most 30 + 12 +
-// 30 runs of lookups for a year of days, instead of one per day.
-std::vector<StoredPeriods> StoredPeriodsOfDays(int64_t first_day, int64_t last_day);
-// The period of the days [first_day, last_day]: granularity DAY, key "2026-11-06..2026-12-05",
-// `relative` as given ("last 30 days").
-v1::Period DescribeDays(int64_t first_day, int64_t last_day, const std::string& relative);
 
 // ---- Counter slots: kind << 20 | sub. ----
 enum class SlotKind : uint32_t {
@@ -113,10 +102,6 @@ inline uint32_t Slot(SlotKind kind, uint32_t sub = 0) {
 }
 inline SlotKind KindOf(uint32_t slot) { return static_cast<SlotKind>(slot >> 20); }
 inline uint32_t SubOf(uint32_t slot) { return slot & ((1u << 20) - 1); }
-
-// Three upper-case letters ↔ 15 bits; -1 for anything else.
-int32_t CurrencyCode(absl::string_view currency);
-std::string CurrencyName(uint32_t code);
 
 // ---- Time-in-stage histogram: 0–7 s one bin each, then 8 bins per power of two. ----
 inline constexpr int kHistogramBins = 512;  // bins used: 0 … 487

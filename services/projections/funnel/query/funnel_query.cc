@@ -13,17 +13,14 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "common/money/rounding.h"
+#include "common/projection/counter_row.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
-#include "services/projections/funnel/model/counter_row.h"
 #include "services/projections/funnel/model/keys.h"
 
 namespace sales::funnel {
 namespace {
 
-constexpr int64_t kMinSeconds = -62135596800;  // 0001-01-01
-constexpr int32_t kMaxLastDays = 366;
-constexpr int64_t kMaxSeconds = 253402300799;  // 9999-12-31
 constexpr size_t kMaxIdLength = 128;
 
 bool IsIdChar(char c) {
@@ -345,49 +342,10 @@ absl::Status ScanRows(
   return decoded;
 }
 
-// The report's period (calendar or relative, see GetFunnelRequest) and the stored periods whose
-// cells add up to it. The request is valid.
-std::vector<StoredPeriods> ReportPeriod(const v1::GetFunnelRequest& request, v1::Period& period) {
-  const absl::Time at = absl::FromUnixSeconds(request.period_at().seconds());
-  const int64_t today = PeriodIndexOf(v1::PERIOD_GRANULARITY_DAY, at);
-  if (request.last_days() > 0) {
-    period = DescribeDays(today - request.last_days() + 1, today,
-                          absl::StrCat("last ", request.last_days(), " days"));
-    return StoredPeriodsOfDays(today - request.last_days() + 1, today);
-  }
-  const v1::PeriodGranularity granularity = request.granularity();
-  const int64_t index = PeriodIndexOf(granularity, at);
-  period = DescribePeriod(granularity, index);
-  if (!request.to_date()) return {StoredPeriodsOf(granularity, index)};
-  const int64_t first_day =
-      PeriodIndexOf(v1::PERIOD_GRANULARITY_DAY, absl::FromUnixSeconds(period.start().seconds()));
-  static constexpr const char* kNames[] = {"", "day", "week", "month", "quarter", "year"};
-  period = DescribeDays(first_day, today, absl::StrCat(kNames[granularity], " to date"));
-  return StoredPeriodsOfDays(first_day, today);
-}
-
 }  // namespace
 
 absl::Status ValidateGetFunnelRequest(const v1::GetFunnelRequest& request) {
-  if (request.last_days() < 0 || request.last_days() > kMaxLastDays) {
-    return InvalidField("last_days",
-                        absl::StrCat("must be 1–", kMaxLastDays, " (0: not relative)"));
-  }
-  if (request.last_days() > 0 && request.to_date()) {
-    return InvalidField("to_date", "not allowed with last_days");
-  }
-  const bool granularity_needed =
-      request.last_days() == 0 || request.granularity() != v1::PERIOD_GRANULARITY_UNSPECIFIED;
-  if (granularity_needed && (request.granularity() == v1::PERIOD_GRANULARITY_UNSPECIFIED ||
-                             !v1::PeriodGranularity_IsValid(request.granularity()))) {
-    return InvalidField("granularity", "required: DAY, WEEK, MONTH, QUARTER or YEAR");
-  }
-  if (!request.has_period_at()) return InvalidField("period_at", "required");
-  const google::protobuf::Timestamp& at = request.period_at();
-  if (at.seconds() < kMinSeconds || at.seconds() > kMaxSeconds || at.nanos() < 0 ||
-      at.nanos() >= 1000000000) {
-    return InvalidField("period_at", "not a valid timestamp");
-  }
+  RETURN_IF_ERROR(periods::ValidatePeriodRequest(periods::PeriodRequestOf(request)));
   if (request.has_filter()) {
     if (request.has_group_by()) return InvalidField("group_by", "not allowed with filter");
     RETURN_IF_ERROR(ValidateDimension(request.filter().dimension(), "filter.dimension"));
@@ -408,7 +366,9 @@ absl::Status FunnelQuery::GetFunnel(const v1::GetFunnelRequest& request,
                                     v1::FunnelReport& report) const {
   report.Clear();
   RETURN_IF_ERROR(ValidateGetFunnelRequest(request));
-  const std::vector<StoredPeriods> runs = ReportPeriod(request, *report.mutable_period());
+  const periods::ResolvedPeriod period = periods::ResolvePeriod(periods::PeriodRequestOf(request));
+  *report.mutable_period() = period.period;
+  const std::vector<StoredPeriods> runs = periods::StoredRunsOf(period);
 
   const int dimension = request.has_group_by()
                             ? request.group_by()

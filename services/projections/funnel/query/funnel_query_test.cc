@@ -397,27 +397,6 @@ TEST_F(FunnelQueryTest, RelativePeriodsAddUpTheirDays) {
   EXPECT_EQ(november_to_date.rows(0).SerializeAsString(), november.rows(0).SerializeAsString());
 }
 
-TEST(StoredPeriodsOfDaysTest, DaysBeforeAndAfterTheWholeMonths) {
-  const auto day = [](int y, int m, int d) {
-    return absl::CivilDay(y, m, d) - absl::CivilDay(1970, 1, 1);
-  };
-  const auto describe = [](const std::vector<StoredPeriods>& runs) {
-    std::string out;
-    for (const StoredPeriods& run : runs) {
-      absl::StrAppend(&out, run.granularity == v1::PERIOD_GRANULARITY_DAY ? "D" : "M", run.count,
-                      " ");
-    }
-    return out;
-  };
-  EXPECT_EQ(describe(StoredPeriodsOfDays(day(2026, 11, 6), day(2026, 12, 5))), "D30 ");
-  EXPECT_EQ(describe(StoredPeriodsOfDays(day(2026, 10, 15), day(2026, 12, 31))), "D17 M2 ");
-  EXPECT_EQ(describe(StoredPeriodsOfDays(day(2026, 11, 1), day(2026, 11, 30))), "M1 ");
-  EXPECT_EQ(describe(StoredPeriodsOfDays(day(2026, 11, 1), day(2026, 11, 29))), "D29 ");
-  EXPECT_EQ(describe(StoredPeriodsOfDays(day(2025, 12, 6), day(2026, 12, 5))), "D26 M11 D5 ");
-  const std::vector<StoredPeriods> runs = StoredPeriodsOfDays(day(2025, 12, 6), day(2026, 12, 5));
-  EXPECT_EQ(runs[1].first, 2026 * 12 + 0) << "January 2026";
-}
-
 TEST_F(FunnelQueryTest, RepFiguresFollowAssignmentAndReassignment) {
   // Flows count under the rep at the time: captures precede assignment (rep ""); R-01 had L1,
   // L2 (until 11-09), L4, L6: nurturing L1, L6; qualified L1, L2, L4; opportunity L1, L2, L4.

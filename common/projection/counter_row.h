@@ -1,13 +1,14 @@
-// CounterRow: the value of a funnel counter row — a sparse map slot → int64, kept sorted and
-// without zeros, so that its encoding is canonical: the same counts give the same bytes
-// whatever order the deltas came in (what makes a rebuild byte-identical to the live model).
+// CounterRow: the value of a read model's counter row (the funnel's and performance's cells) — a
+// sparse map slot → int64, kept sorted and without zeros, so that its encoding is canonical: the
+// same counts give the same bytes whatever order the deltas came in (what makes a rebuild
+// byte-identical to the live model).
 //
 // Encoding: for each non-zero slot in ascending order, varint(slot − previous slot) then
 // varint(zigzag(value)). An empty row is not stored at all (the key is deleted).
 //
 //   CounterRow row;
 //   RETURN_IF_ERROR(row.Decode(stored));
-//   row.Add(Slot(SlotKind::kEntries, node), 1);
+//   row.Add(slot, 1);
 //   if (row.empty()) txn.Delete(key); else txn.Put(key, row.Encode());
 //
 // A query that walks a stored row once (e.g. to find a histogram's percentile) reads it with a
@@ -21,11 +22,11 @@
 // (ProjectionTxn::Mutable): decoded once, changed in place, encoded once at commit.
 //
 //   ASSIGN_OR_RETURN(CounterRow* row, MutableCounterRow(txn, key));
-//   row->Add(Slot(SlotKind::kEntries, node), 1);
+//   row->Add(slot, 1);
 //
 // Thread-compatible value types.
-#ifndef SALES_SERVICES_PROJECTIONS_FUNNEL_MODEL_COUNTER_ROW_H_
-#define SALES_SERVICES_PROJECTIONS_FUNNEL_MODEL_COUNTER_ROW_H_
+#ifndef SALES_COMMON_PROJECTION_COUNTER_ROW_H_
+#define SALES_COMMON_PROJECTION_COUNTER_ROW_H_
 
 #include <cstdint>
 #include <string>
@@ -38,7 +39,7 @@
 #include "absl/types/span.h"
 #include "common/projection/projection.h"
 
-namespace sales::funnel {
+namespace sales::projection {
 
 // Reads an encoding slot by slot, in ascending slot order. `bytes` must outlive the cursor.
 class CounterRowCursor {
@@ -102,9 +103,8 @@ class CounterRow {
 
 // The batch's decoded counter row under `key` (see ProjectionTxn::Mutable): DATA_LOSS when the
 // stored bytes do not decode. Every key passed here must only ever be used through it.
-absl::StatusOr<CounterRow*> MutableCounterRow(projection::ProjectionTxn& txn,
-                                              absl::string_view key);
+absl::StatusOr<CounterRow*> MutableCounterRow(ProjectionTxn& txn, absl::string_view key);
 
-}  // namespace sales::funnel
+}  // namespace sales::projection
 
-#endif  // SALES_SERVICES_PROJECTIONS_FUNNEL_MODEL_COUNTER_ROW_H_
+#endif  // SALES_COMMON_PROJECTION_COUNTER_ROW_H_

@@ -1,11 +1,11 @@
-#include "services/projections/funnel/model/counter_row.h"
+#include "common/projection/counter_row.h"
 
 #include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
 
-namespace sales::funnel {
+namespace sales::projection {
 namespace {
 
 TEST(CounterRowTest, RoundTripsAndDropsZeros) {
@@ -59,4 +59,4 @@ TEST(CounterRowTest, RejectsGarbage) {
 }
 
 }  // namespace
-}  // namespace sales::funnel
+}  // namespace sales::projection

@@ -1,4 +1,4 @@
-#include "services/projections/funnel/model/counter_row.h"
+#include "common/projection/counter_row.h"
 
 #include <algorithm>
 #include <memory>
@@ -6,7 +6,7 @@
 
 #include "common/status/status_macros.h"
 
-namespace sales::funnel {
+namespace sales::projection {
 namespace {
 
 char* PutVarint(char* out, uint64_t value) {
@@ -40,7 +40,7 @@ bool GetVarint(absl::string_view& in, uint64_t& value) {
 }
 
 // A CounterRow held by a batch; an empty row encodes as "" (deleted).
-class AccumulatedCounterRow : public projection::AccumulatedRow {
+class AccumulatedCounterRow : public AccumulatedRow {
  public:
   std::string Encode() const override { return row.Encode(); }
   CounterRow row;
@@ -48,12 +48,11 @@ class AccumulatedCounterRow : public projection::AccumulatedRow {
 
 }  // namespace
 
-absl::StatusOr<CounterRow*> MutableCounterRow(projection::ProjectionTxn& txn,
-                                              absl::string_view key) {
-  ASSIGN_OR_RETURN(projection::AccumulatedRow* const row,
+absl::StatusOr<CounterRow*> MutableCounterRow(ProjectionTxn& txn, absl::string_view key) {
+  ASSIGN_OR_RETURN(AccumulatedRow* const row,
                    txn.Mutable(key,
                                [](std::optional<absl::string_view> stored)
-                                   -> absl::StatusOr<std::unique_ptr<projection::AccumulatedRow>> {
+                                   -> absl::StatusOr<std::unique_ptr<AccumulatedRow>> {
                                  auto loaded = std::make_unique<AccumulatedCounterRow>();
                                  if (stored) RETURN_IF_ERROR(loaded->row.Decode(*stored));
                                  return loaded;
@@ -141,4 +140,4 @@ void CounterRow::AddSorted(absl::Span<const std::pair<uint32_t, int64_t>> deltas
   slots_.swap(merged);
 }
 
-}  // namespace sales::funnel
+}  // namespace sales::projection

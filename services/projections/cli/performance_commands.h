@@ -1,0 +1,16 @@
+// The performance dashboard's salesctl group ("salesctl performance …"): PerformanceService from
+// the command line.
+//
+// Registered in services/modules/command_groups.cc. Thread-compatible.
+#ifndef SALES_SERVICES_PROJECTIONS_CLI_PERFORMANCE_COMMANDS_H_
+#define SALES_SERVICES_PROJECTIONS_CLI_PERFORMANCE_COMMANDS_H_
+
+#include "tools/salesctl/commands.h"
+
+namespace sales::salesctl {
+
+CommandGroup PerformanceCommandGroup();
+
+}  // namespace sales::salesctl
+
+#endif  // SALES_SERVICES_PROJECTIONS_CLI_PERFORMANCE_COMMANDS_H_

@@ -1,0 +1,38 @@
+#include "services/projections/performance/model/keys.h"
+
+namespace sales::performance {
+
+std::string OrderKey(absl::string_view stream_id) {
+  std::string key = "O";
+  key.append(stream_id.data(), stream_id.size());
+  return key;
+}
+
+std::string CellPrefix(v1::PeriodGranularity granularity, int64_t period, int dimension) {
+  std::string key = "C";
+  periods::AppendPeriodKey(key, granularity, period);
+  key.push_back(static_cast<char>(dimension));
+  return key;
+}
+
+std::string CellKey(v1::PeriodGranularity granularity, int64_t period, int dimension,
+                    absl::string_view value) {
+  std::string key = CellPrefix(granularity, period, dimension);
+  key.append(value.data(), value.size());
+  return key;
+}
+
+std::string BuyerKey(v1::PeriodGranularity granularity, int64_t period, int dimension,
+                     absl::string_view value, absl::string_view customer_id) {
+  if (value.size() > 0xFFFF) return "";
+  std::string key = "U";
+  periods::AppendPeriodKey(key, granularity, period);
+  key.push_back(static_cast<char>(dimension));
+  key.push_back(static_cast<char>(value.size() >> 8));
+  key.push_back(static_cast<char>(value.size() & 0xFF));
+  key.append(value.data(), value.size());
+  key.append(customer_id.data(), customer_id.size());
+  return key;
+}
+
+}  // namespace sales::performance

@@ -1,0 +1,65 @@
+// The performance read model's key layout and counter slots.
+//
+// Key layout of the "read_model" keyspace:
+//   "O" <order stream id>                           PerformanceOrderState of one order (proto)
+//   "C" <gran:1> <period:8 BE> <dim:1> <value>      the counters of one (period, scope value)
+//   "U" <gran:1> <period:8 BE> <dim:1> <len:2 BE> <value> <customer id>
+//                                                   a customer's confirmed orders in that cell
+//                                                   (varint): what counts buying and repeat
+//                                                   customers, which do not add up across days
+// Every granularity (DAY, WEEK, MONTH, QUARTER, YEAR) is stored, so a calendar report is one
+// point lookup per scope value and period; a relative period adds up its days and months
+// (periods::StoredPeriodsOfDays). dim 0 with value "" is the whole organisation; dims 1–5 are
+// PerformanceDimension. Counter rows are CounterRow encodings (common/projection/counter_row.h)
+// of the slots below, sums of per-event deltas (targets too: a TargetSet adds value − previous),
+// so how streams interleave never changes a byte.
+//
+// Pure functions; thread-safe.
+#ifndef SALES_SERVICES_PROJECTIONS_PERFORMANCE_MODEL_KEYS_H_
+#define SALES_SERVICES_PROJECTIONS_PERFORMANCE_MODEL_KEYS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "sales/projections/v1/performance.pb.h"
+#include "services/projections/periods/periods.h"
+
+namespace sales::performance {
+
+namespace v1 = ::sales::projections::v1;
+
+inline constexpr int kAllDimension = 0;  // the whole organisation
+inline constexpr int kDimensionCount = 5;
+
+// ---- Counter slots: kind << 20 | sub. ----
+enum class SlotKind : uint32_t {
+  kBooked = 1,        // sub: currency code (periods::CurrencyCode); minor units
+  kInvoiced = 2,      // sub: currency code
+  kCollected = 3,     // sub: currency code
+  kOrders = 4,        // sub: currency code
+  kNewCustomers = 5,  // sub: 0
+  kBuyers = 6,        // sub: 0
+  kRepeatBuyers = 7,  // sub: 0
+  kActual = 8,        // sub: incentives Metric; credited by the ledger
+  kTarget = 9,        // sub: incentives Metric
+  kCommission = 10,   // sub: currency code
+};
+inline uint32_t Slot(SlotKind kind, uint32_t sub = 0) {
+  return (static_cast<uint32_t>(kind) << 20) | sub;
+}
+inline SlotKind KindOf(uint32_t slot) { return static_cast<SlotKind>(slot >> 20); }
+inline uint32_t SubOf(uint32_t slot) { return slot & ((1u << 20) - 1); }
+
+// ---- Keys ----
+std::string OrderKey(absl::string_view stream_id);
+std::string CellKey(v1::PeriodGranularity granularity, int64_t period, int dimension,
+                    absl::string_view value);
+std::string CellPrefix(v1::PeriodGranularity granularity, int64_t period, int dimension);
+// "" when `value` is longer than 65,535 bytes (no such cell).
+std::string BuyerKey(v1::PeriodGranularity granularity, int64_t period, int dimension,
+                     absl::string_view value, absl::string_view customer_id);
+
+}  // namespace sales::performance
+
+#endif  // SALES_SERVICES_PROJECTIONS_PERFORMANCE_MODEL_KEYS_H_

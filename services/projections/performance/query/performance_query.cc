@@ -1,0 +1,238 @@
+#include "services/projections/performance/query/performance_query.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/projection/counter_row.h"
+#include "common/status/errors.h"
+#include "common/status/status_macros.h"
+#include "common/validation/field_validation.h"
+#include "services/projections/performance/model/keys.h"
+#include "services/projections/periods/periods.h"
+
+namespace sales::performance {
+namespace {
+
+namespace incentives_v1 = ::sales::incentives::v1;
+using Counters = std::map<uint32_t, int64_t>;  // slot → sum
+
+bool IsDimension(int dimension) {
+  return dimension != v1::PERFORMANCE_DIMENSION_UNSPECIFIED &&
+         v1::PerformanceDimension_IsValid(dimension);
+}
+
+// Adds a stored row's counters; buyers and targets only where they mean something for the
+// period (see performance.proto: neither adds up across days).
+absl::Status AddRow(absl::string_view bytes, bool relative, Counters& counters) {
+  projection::CounterRowCursor cursor(bytes);
+  while (cursor.Next()) {
+    const SlotKind kind = KindOf(cursor.slot());
+    if (relative && (kind == SlotKind::kBuyers || kind == SlotKind::kRepeatBuyers ||
+                     kind == SlotKind::kTarget)) {
+      continue;
+    }
+    counters[cursor.slot()] += cursor.value();
+  }
+  return cursor.status();
+}
+
+// The stored periods whose cells make `period`: every granularity is stored, so a calendar
+// period is itself; a relative one its days and whole months.
+std::vector<periods::StoredPeriods> StoredOf(const periods::ResolvedPeriod& period) {
+  if (period.relative) return periods::StoredPeriodsOfDays(period.first_day, period.last_day);
+  return {{period.granularity, period.index, 1}};
+}
+
+// Counters per scope value of one period: the one value asked, or every value of `dimension`.
+absl::Status ReadPeriod(projection::ProjectionStore& store, const periods::ResolvedPeriod& period,
+                        int dimension, const std::optional<std::string>& value,
+                        std::map<std::string, Counters>& out) {
+  for (const periods::StoredPeriods& run : StoredOf(period)) {
+    for (int64_t p = run.first; p < run.first + run.count; ++p) {
+      if (value.has_value()) {
+        ASSIGN_OR_RETURN(std::optional<std::string> row,
+                         store.Get(CellKey(run.granularity, p, dimension, *value)));
+        Counters& counters = out[*value];
+        if (row.has_value()) RETURN_IF_ERROR(AddRow(*row, period.relative, counters));
+        continue;
+      }
+      const std::string prefix = CellPrefix(run.granularity, p, dimension);
+      absl::Status decoded;
+      RETURN_IF_ERROR(store.Scan(prefix, [&](absl::string_view key, absl::string_view bytes) {
+        decoded = AddRow(bytes, period.relative, out[std::string(key.substr(prefix.size()))]);
+        return decoded.ok();
+      }));
+      RETURN_IF_ERROR(decoded);
+    }
+  }
+  return absl::OkStatus();
+}
+
+int64_t Get(const Counters& counters, uint32_t slot) {
+  const auto found = counters.find(slot);
+  return found == counters.end() ? 0 : found->second;
+}
+
+// Σ of every slot of `kind`.
+int64_t SumOf(const Counters& counters, SlotKind kind) {
+  int64_t sum = 0;
+  for (auto it = counters.lower_bound(Slot(kind));
+       it != counters.end() && KindOf(it->first) == kind; ++it) {
+    sum += it->second;
+  }
+  return sum;
+}
+
+// The subs (currencies, metrics) of `kind` present in either period.
+std::set<uint32_t> SubsOf(const Counters& current, const Counters& previous, SlotKind kind) {
+  std::set<uint32_t> subs;
+  for (const Counters* counters : {&current, &previous}) {
+    for (auto it = counters->lower_bound(Slot(kind));
+         it != counters->end() && KindOf(it->first) == kind; ++it) {
+      subs.insert(SubOf(it->first));
+    }
+  }
+  return subs;
+}
+
+std::optional<double> ChangePercent(std::optional<double> value, std::optional<double> previous) {
+  if (!value.has_value() || !previous.has_value() || *previous == 0) return std::nullopt;
+  return (*value - *previous) / std::abs(*previous) * 100;
+}
+
+void SetFigure(int64_t value, int64_t previous, v1::Figure& figure) {
+  figure.set_value(value);
+  figure.set_previous(previous);
+  const std::optional<double> change =
+      ChangePercent(static_cast<double>(value), static_cast<double>(previous));
+  if (change.has_value()) figure.set_change_percent(*change);
+}
+
+void SetRate(std::optional<double> value, std::optional<double> previous, v1::RateFigure& rate) {
+  if (value.has_value()) rate.set_value(*value);
+  if (previous.has_value()) rate.set_previous(*previous);
+  const std::optional<double> change = ChangePercent(value, previous);
+  if (change.has_value()) rate.set_change_percent(*change);
+}
+
+std::optional<double> Ratio(int64_t numerator, int64_t denominator, double scale) {
+  if (denominator == 0) return std::nullopt;
+  return static_cast<double>(numerator) / static_cast<double>(denominator) * scale;
+}
+
+void AddMoney(const Counters& current, const Counters& previous, SlotKind kind,
+              google::protobuf::RepeatedPtrField<v1::MoneyFigure>& out) {
+  for (const uint32_t currency : SubsOf(current, previous, kind)) {
+    v1::MoneyFigure& figure = *out.Add();
+    figure.set_currency(periods::CurrencyName(currency));
+    SetFigure(Get(current, Slot(kind, currency)), Get(previous, Slot(kind, currency)),
+              *figure.mutable_amount());
+  }
+}
+
+void BuildRow(int dimension, const std::string& value, const Counters& current,
+              const Counters& previous, v1::PerformanceRow& row) {
+  row.set_dimension(static_cast<v1::PerformanceDimension>(dimension));
+  row.set_value(value);
+  AddMoney(current, previous, SlotKind::kBooked, *row.mutable_booked_revenue());
+  AddMoney(current, previous, SlotKind::kInvoiced, *row.mutable_invoiced_revenue());
+  AddMoney(current, previous, SlotKind::kCollected, *row.mutable_collected_revenue());
+  SetFigure(SumOf(current, SlotKind::kOrders), SumOf(previous, SlotKind::kOrders),
+            *row.mutable_orders());
+  for (const uint32_t currency : SubsOf(current, previous, SlotKind::kBooked)) {
+    const uint32_t booked = Slot(SlotKind::kBooked, currency);
+    const uint32_t orders = Slot(SlotKind::kOrders, currency);
+    v1::MoneyRateFigure& average = *row.add_average_order_value();
+    average.set_currency(periods::CurrencyName(currency));
+    SetRate(Ratio(Get(current, booked), Get(current, orders), 1),
+            Ratio(Get(previous, booked), Get(previous, orders), 1), *average.mutable_amount());
+  }
+  const auto figure = [&](SlotKind kind, v1::Figure& out) {
+    SetFigure(Get(current, Slot(kind)), Get(previous, Slot(kind)), out);
+  };
+  figure(SlotKind::kNewCustomers, *row.mutable_new_customers());
+  figure(SlotKind::kBuyers, *row.mutable_buying_customers());
+  figure(SlotKind::kRepeatBuyers, *row.mutable_repeat_customers());
+  SetRate(Ratio(Get(current, Slot(SlotKind::kRepeatBuyers)), Get(current, Slot(SlotKind::kBuyers)),
+                100),
+          Ratio(Get(previous, Slot(SlotKind::kRepeatBuyers)),
+                Get(previous, Slot(SlotKind::kBuyers)), 100),
+          *row.mutable_repeat_purchase_rate());
+  std::set<uint32_t> metrics = SubsOf(current, previous, SlotKind::kTarget);
+  metrics.merge(SubsOf(current, previous, SlotKind::kActual));
+  for (const uint32_t metric : metrics) {
+    const uint32_t target = Slot(SlotKind::kTarget, metric);
+    const uint32_t actual = Slot(SlotKind::kActual, metric);
+    v1::MetricAttainment& attainment = *row.add_attainment();
+    attainment.set_metric(static_cast<incentives_v1::Metric>(metric));
+    SetFigure(Get(current, target), Get(previous, target), *attainment.mutable_target());
+    SetFigure(Get(current, actual), Get(previous, actual), *attainment.mutable_actual());
+    SetRate(Ratio(Get(current, actual), Get(current, target), 100),
+            Ratio(Get(previous, actual), Get(previous, target), 100),
+            *attainment.mutable_attainment_percent());
+  }
+  AddMoney(current, previous, SlotKind::kCommission, *row.mutable_commission_earned());
+}
+
+}  // namespace
+
+absl::Status ValidateGetPerformanceRequest(const v1::GetPerformanceRequest& request) {
+  RETURN_IF_ERROR(periods::ValidatePeriodRequest(periods::PeriodRequestOf(request)));
+  if (request.has_filter()) {
+    if (request.group_by() != v1::PERFORMANCE_DIMENSION_UNSPECIFIED) {
+      return InvalidField("group_by", "not allowed with filter");
+    }
+    if (!IsDimension(request.filter().dimension())) {
+      return InvalidField("filter.dimension",
+                          "required: REP, TEAM, REGION, PRODUCT_LINE or CHANNEL");
+    }
+    RETURN_IF_ERROR(ValidateId("filter.value", request.filter().value()));
+  }
+  if (request.group_by() != v1::PERFORMANCE_DIMENSION_UNSPECIFIED &&
+      !IsDimension(request.group_by())) {
+    return InvalidField("group_by", "not a dimension: REP, TEAM, REGION, PRODUCT_LINE or CHANNEL");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::PerformanceReport> PerformanceQuery::GetPerformance(
+    const v1::GetPerformanceRequest& request) const {
+  RETURN_IF_ERROR(ValidateGetPerformanceRequest(request));
+  const periods::ResolvedPeriod period = periods::ResolvePeriod(periods::PeriodRequestOf(request));
+  const periods::ResolvedPeriod before = periods::PreviousPeriod(period);
+  int dimension = kAllDimension;
+  std::optional<std::string> value = "";
+  if (request.has_filter()) {
+    dimension = request.filter().dimension();
+    value = request.filter().value();
+  } else if (request.group_by() != v1::PERFORMANCE_DIMENSION_UNSPECIFIED) {
+    dimension = request.group_by();
+    value = std::nullopt;
+  }
+  std::map<std::string, Counters> current;
+  std::map<std::string, Counters> previous;
+  RETURN_IF_ERROR(ReadPeriod(*store_, period, dimension, value, current));
+  RETURN_IF_ERROR(ReadPeriod(*store_, before, dimension, value, previous));
+  for (const auto& [seen, counters] : previous) current.try_emplace(seen);
+
+  v1::PerformanceReport report;
+  *report.mutable_period() = period.period;
+  *report.mutable_previous_period() = before.period;
+  report.set_attribution(kAttribution);
+  const Counters none;
+  for (const auto& [seen, counters] : current) {
+    const auto earlier = previous.find(seen);
+    const bool nothing = counters.empty() && (earlier == previous.end() || earlier->second.empty());
+    if (nothing && !value.has_value()) continue;  // e.g. a target only, in a relative period
+    BuildRow(dimension, seen, counters, earlier == previous.end() ? none : earlier->second,
+             *report.add_rows());
+  }
+  return report;
+}
+
+}  // namespace sales::performance
