@@ -10,6 +10,7 @@
 #ifndef SALES_COMMON_PROJECTION_ROW_CODEC_H_
 #define SALES_COMMON_PROJECTION_ROW_CODEC_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -49,6 +50,34 @@ absl::StatusOr<std::optional<Row>> ReadRow(ProjectionStore& store, absl::string_
   if (!bytes.has_value()) return std::nullopt;
   ASSIGN_OR_RETURN(Row row, DecodeRow<Row>(key, *bytes, projection));
   return row;
+}
+
+// A message row held decoded for the rest of the runner's batch (ProjectionTxn::Mutable): the
+// same object for every event of the batch, serialized once at commit.
+template <typename Row>
+class MessageRow final : public AccumulatedRow {
+ public:
+  std::string Encode() const override { return row.SerializeAsString(); }
+  Row row;
+};
+
+// The batch's decoded row under `key` (a default Row when there is none): every use of `key` in
+// the batch must go through it. DATA_LOSS when the stored bytes do not decode.
+template <typename Row>
+absl::StatusOr<Row*> MutableRow(ProjectionTxn& txn, absl::string_view key,
+                                absl::string_view projection) {
+  ASSIGN_OR_RETURN(AccumulatedRow* const held,
+                   txn.Mutable(key,
+                               [&](std::optional<absl::string_view> stored)
+                                   -> absl::StatusOr<std::unique_ptr<AccumulatedRow>> {
+                                 auto loaded = std::make_unique<MessageRow<Row>>();
+                                 if (stored.has_value()) {
+                                   ASSIGN_OR_RETURN(loaded->row,
+                                                    DecodeRow<Row>(key, *stored, projection));
+                                 }
+                                 return loaded;
+                               }));
+  return &static_cast<MessageRow<Row>*>(held)->row;  // the key is only ever loaded above
 }
 
 }  // namespace sales::projection

@@ -4,7 +4,10 @@
 #include <cstdlib>
 #include <ctime>
 #include <functional>
+#include <map>
+#include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -213,6 +216,86 @@ bool TakeIntFlags(int& argc, char** argv,
   }
   argc = kept;
   return true;
+}
+
+int RunCatchUpSuite(int argc, char** argv, CatchUpSuite suite) {
+  static CatchUpSuite* const the_suite = new CatchUpSuite(std::move(suite));
+  static int batch_events = static_cast<int>(ProjectionRunnerOptions().catch_up_batch_events);
+  static std::map<std::string, Rates>* const rates = new std::map<std::string, Rates>();
+  if (!TakeIntFlags(argc, argv, {{"--events=", &the_suite->events}, {"--batch=", &batch_events}})) {
+    return 1;
+  }
+  static const auto history = [] {
+    static PublishedHistory* published =
+        CheckedValue(PublishedHistory::Create({.topic = the_suite->topic,
+                                               .partitions = the_suite->partitions,
+                                               .service = the_suite->service,
+                                               .publish_timeout = absl::Seconds(90)},
+                                              [](eventstore::EventStore& store) {
+                                                return the_suite->append(store, the_suite->events);
+                                              }))
+            .release();
+    return published;
+  };
+  const auto options = [](PublishedHistory& published, std::string path) {
+    return ProjectionRunnerOptions{
+        .path = std::move(path),
+        .bootstrap_servers = published.bootstrap(),
+        .sources = {{.topic = the_suite->topic, .feed = published.feed()}},
+        .catch_up_batch_events = static_cast<size_t>(batch_events),
+        .feed_page_size = static_cast<size_t>(batch_events)};
+  };
+  const auto each = [](benchmark::State& state, const std::function<void()>& iteration) {
+    for (auto _ : state) iteration();
+    state.SetItemsProcessed(state.iterations() * the_suite->events);
+  };
+  std::vector<benchmark::internal::Benchmark*> registered;
+  registered.push_back(
+      benchmark::RegisterBenchmark("BM_RawConsume", [each](benchmark::State& state) {
+        PublishedHistory& published = *history();
+        each(state, [&] { (*rates)["raw"] = RawConsume(state, published, the_suite->events); });
+      }));
+  registered.push_back(
+      benchmark::RegisterBenchmark("BM_DecodeOnly", [each](benchmark::State& state) {
+        PublishedHistory& published = *history();
+        each(state, [&] {
+          (*rates)["decode"] =
+              DecodeConsume(state, published, the_suite->events, the_suite->decode);
+        });
+      }));
+  registered.push_back(
+      benchmark::RegisterBenchmark("BM_RunnerFromKafka", [each, options](benchmark::State& state) {
+        PublishedHistory& published = *history();
+        const std::unique_ptr<Projection> projection = the_suite->make_projection();
+        each(state, [&] {
+          auto runner = CheckedValue(ProjectionRunner::Create(
+              projection.get(),
+              options(published, CheckedValue(published.NewPathTrustingKafka(*projection)))));
+          (*rates)["kafka"] = RunAndReport(state, *runner, the_suite->events);
+          if (runner->stats().catch_ups != 0) Check(absl::InternalError("unexpected catch-up"));
+        });
+      }));
+  registered.push_back(
+      benchmark::RegisterBenchmark("BM_RunnerCatchUp", [each, options](benchmark::State& state) {
+        PublishedHistory& published = *history();
+        const std::unique_ptr<Projection> projection = the_suite->make_projection();
+        each(state, [&] {
+          auto runner = CheckedValue(
+              ProjectionRunner::Create(projection.get(), options(published, published.NewPath())));
+          (*rates)["feed"] = RunAndReport(state, *runner, the_suite->events);
+        });
+      }));
+  for (benchmark::internal::Benchmark* each_benchmark : registered) {
+    each_benchmark->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(2);
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  std::printf("%d events, %s projection, catch-up batches of up to %d\n", the_suite->events,
+              the_suite->label.c_str(), batch_events);
+  PrintRatesToRaw(the_suite->label, *rates);
+  return 0;
 }
 
 }  // namespace sales::projection::testing

@@ -144,6 +144,29 @@ void PrintRatesToRaw(absl::string_view label, const std::map<std::string, Rates>
 bool TakeIntFlags(int& argc, char** argv,
                   std::initializer_list<std::pair<absl::string_view, int*>> flags);
 
+// The four catch-up benchmarks of one projection against one history, registered and run by
+// RunCatchUpSuite (what a catch-up benchmark's main is):
+//   BM_RawConsume       a plain librdkafka consumer of the topic (no decoding)
+//   BM_DecodeOnly       the same, each message passed to `decode` (parsing as the projection
+//                       does, nothing else)
+//   BM_RunnerFromKafka  the projection through a ProjectionRunner from the embedded broker, from
+//                       offset 0 into a fresh read model
+//   BM_RunnerCatchUp    the same from the event feed (LocalEventFeedReader over the EventStore)
+// Flags: --events=N (the history's size, read by `append` through `events`), --batch=N (the
+// runner's catch-up batches and feed pages); the rest go to Google Benchmark.
+struct CatchUpSuite {
+  std::string label;  // names the printed lines, e.g. "funnel"
+  std::string topic;
+  int partitions = 12;  // the embedded broker keeps ~5 MiB per partition
+  std::string service;  // the event store's service name
+  // Fills the store with about `events` events; sets `events` to how many it appended.
+  std::function<absl::Status(eventstore::EventStore& store, int& events)> append;
+  std::function<std::unique_ptr<Projection>()> make_projection;
+  std::function<void(absl::string_view message)> decode;
+  int events = 200000;  // the default of --events
+};
+int RunCatchUpSuite(int argc, char** argv, CatchUpSuite suite);
+
 }  // namespace sales::projection::testing
 
 #endif  // SALES_COMMON_PROJECTION_TESTING_CATCH_UP_BENCHMARKING_H_

@@ -23,7 +23,7 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <map>
+#include <memory>
 #include <random>
 #include <string>
 #include <utility>
@@ -46,14 +46,8 @@ namespace sales::projection {
 namespace {
 
 using testing::Check;
-using testing::CheckedValue;
 
-constexpr char kTopic[] = "sales.leads.v1";
-constexpr int kPartitions = 12;  // the embedded broker keeps ~5 MiB per partition
 constexpr int kReps = 200;
-int events = 200000;  // --events (the history has at least this many)
-// --batch: the runner's catch_up_batch_events and feed_page_size (catch-up batches and pages).
-int batch_events = static_cast<int>(ProjectionRunnerOptions().catch_up_batch_events);
 
 // Random leads starting across 2026 until `count` events, merged in time order (each stream's
 // own order kept: its events' times never decrease and the sort is stable).
@@ -74,8 +68,8 @@ std::vector<EventEnvelope> LeadsHistory(int count) {
   return history;
 }
 
-// Appends LeadsHistory(--events), one event per append, and sets `events` to its size.
-absl::Status AppendLeadsHistory(eventstore::EventStore& store) {
+// Appends LeadsHistory(events), one event per append, and sets `events` to its size.
+absl::Status AppendLeadsHistory(eventstore::EventStore& store, int& events) {
   std::vector<EventEnvelope> history = LeadsHistory(events);
   events = static_cast<int>(history.size());
   for (EventEnvelope& event : history) {
@@ -84,35 +78,6 @@ absl::Status AppendLeadsHistory(eventstore::EventStore& store) {
     RETURN_IF_ERROR(store.Append(std::move(request)).status());
   }
   return absl::OkStatus();
-}
-
-// One broker and one event store holding the history, all of it published to kTopic.
-testing::PublishedHistory& History() {
-  static testing::PublishedHistory* history =
-      CheckedValue(testing::PublishedHistory::Create({.topic = kTopic,
-                                                      .partitions = kPartitions,
-                                                      .service = "leads",
-                                                      .publish_timeout = absl::Seconds(90)},
-                                                     AppendLeadsHistory))
-          .release();
-  return *history;
-}
-
-// By benchmark name (last iteration).
-std::map<std::string, testing::Rates> rates;
-
-ProjectionRunnerOptions RunnerOptions(testing::PublishedHistory& history, std::string path) {
-  return {.path = std::move(path),
-          .bootstrap_servers = history.bootstrap(),
-          .sources = {{.topic = kTopic, .feed = history.feed()}},
-          .catch_up_batch_events = static_cast<size_t>(batch_events),
-          .feed_page_size = static_cast<size_t>(batch_events)};
-}
-
-void BM_RawConsume(benchmark::State& state) {
-  testing::PublishedHistory& history = History();
-  for (auto _ : state) rates["raw"] = testing::RawConsume(state, history, events);
-  state.SetItemsProcessed(state.iterations() * events);
 }
 
 // What every event costs before the funnel does anything with it.
@@ -135,60 +100,17 @@ void DecodeLeadEvent(absl::string_view bytes) {
   benchmark::DoNotOptimize(event);
 }
 
-void BM_DecodeOnly(benchmark::State& state) {
-  testing::PublishedHistory& history = History();
-  for (auto _ : state) {
-    rates["decode"] = testing::DecodeConsume(state, history, events, DecodeLeadEvent);
-  }
-  state.SetItemsProcessed(state.iterations() * events);
-}
-
-void BM_RunnerFromKafka(benchmark::State& state) {
-  testing::PublishedHistory& history = History();
-  funnel::FunnelProjection projection;
-  for (auto _ : state) {
-    auto runner = CheckedValue(ProjectionRunner::Create(
-        &projection,
-        RunnerOptions(history, CheckedValue(history.NewPathTrustingKafka(projection)))));
-    rates["kafka"] = testing::RunAndReport(state, *runner, events);
-    if (runner->stats().catch_ups != 0) Check(absl::InternalError("unexpected catch-up"));
-  }
-  state.SetItemsProcessed(state.iterations() * events);
-}
-
-void BM_RunnerCatchUp(benchmark::State& state) {
-  testing::PublishedHistory& history = History();
-  funnel::FunnelProjection projection;
-  for (auto _ : state) {
-    auto runner = CheckedValue(
-        ProjectionRunner::Create(&projection, RunnerOptions(history, history.NewPath())));
-    rates["feed"] = testing::RunAndReport(state, *runner, events);
-  }
-  state.SetItemsProcessed(state.iterations() * events);
-}
-
-BENCHMARK(BM_RawConsume)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(2);
-BENCHMARK(BM_DecodeOnly)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(2);
-BENCHMARK(BM_RunnerFromKafka)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(2);
-BENCHMARK(BM_RunnerCatchUp)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(2);
-
 }  // namespace
 }  // namespace sales::projection
 
 int main(int argc, char** argv) {
-  using sales::projection::batch_events;
-  using sales::projection::events;
-  using sales::projection::rates;
-  if (!sales::projection::testing::TakeIntFlags(
-          argc, argv, {{"--events=", &events}, {"--batch=", &batch_events}})) {
-    return 1;
-  }
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  std::printf("%d leads-topic events, funnel projection, catch-up batches of up to %d\n", events,
-              batch_events);
-  sales::projection::testing::PrintRatesToRaw("funnel", rates);
-  return 0;
+  namespace projection = ::sales::projection;
+  return projection::testing::RunCatchUpSuite(
+      argc, argv,
+      {.label = "funnel",
+       .topic = "sales.leads.v1",
+       .service = "leads",
+       .append = projection::AppendLeadsHistory,
+       .make_projection = [] { return std::make_unique<sales::funnel::FunnelProjection>(); },
+       .decode = projection::DecodeLeadEvent});
 }

@@ -22,15 +22,8 @@ std::string CellKey(v1::PeriodGranularity granularity, int64_t period, int dimen
   return key;
 }
 
-std::string BuyerKey(v1::PeriodGranularity granularity, int64_t period, int dimension,
-                     absl::string_view value, absl::string_view customer_id) {
-  if (value.size() > 0xFFFF) return "";
+std::string CustomerKey(absl::string_view customer_id) {
   std::string key = "U";
-  periods::AppendPeriodKey(key, granularity, period);
-  key.push_back(static_cast<char>(dimension));
-  key.push_back(static_cast<char>(value.size() >> 8));
-  key.push_back(static_cast<char>(value.size() & 0xFF));
-  key.append(value.data(), value.size());
   key.append(customer_id.data(), customer_id.size());
   return key;
 }

@@ -3,10 +3,10 @@
 // Key layout of the "read_model" keyspace:
 //   "O" <order stream id>                           PerformanceOrderState of one order (proto)
 //   "C" <gran:1> <period:8 BE> <dim:1> <value>      the counters of one (period, scope value)
-//   "U" <gran:1> <period:8 BE> <dim:1> <len:2 BE> <value> <customer id>
-//                                                   a customer's confirmed orders in that cell
-//                                                   (varint): what counts buying and repeat
-//                                                   customers, which do not add up across days
+//   "U" <customer id>                               PerformanceCustomerPurchases: the
+//                                                   customer's confirmed orders per cell, what
+//                                                   counts buying and repeat customers (which
+//                                                   do not add up across days)
 // Every granularity (DAY, WEEK, MONTH, QUARTER, YEAR) is stored, so a calendar report is one
 // point lookup per scope value and period; a relative period adds up its days and months
 // (periods::StoredPeriodsOfDays). dim 0 with value "" is the whole organisation; dims 1–5 are
@@ -56,9 +56,7 @@ std::string OrderKey(absl::string_view stream_id);
 std::string CellKey(v1::PeriodGranularity granularity, int64_t period, int dimension,
                     absl::string_view value);
 std::string CellPrefix(v1::PeriodGranularity granularity, int64_t period, int dimension);
-// "" when `value` is longer than 65,535 bytes (no such cell).
-std::string BuyerKey(v1::PeriodGranularity granularity, int64_t period, int dimension,
-                     absl::string_view value, absl::string_view customer_id);
+std::string CustomerKey(absl::string_view customer_id);
 
 }  // namespace sales::performance
 

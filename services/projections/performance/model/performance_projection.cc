@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -10,7 +11,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "common/eventsourcing/event_codec.h"
-#include "common/projection/counter_row.h"
 #include "common/projection/row_codec.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
@@ -20,6 +20,7 @@
 #include "sales/orders/v1/events.pb.h"
 #include "sales/projections/v1/performance_state.pb.h"
 #include "services/projections/performance/model/keys.h"
+#include "services/projections/performance/model/performance_deltas.h"
 
 namespace sales::performance {
 namespace {
@@ -51,66 +52,79 @@ struct Scope {
   std::string value;
 };
 
-// Adds deltas to the cells of one instant: every stored granularity's period holding it.
+// A customer's confirmed, uncancelled orders per cell (PerformanceCustomerPurchases), held
+// decoded for the batch (ProjectionTxn::Mutable).
+class CustomerRow final : public projection::AccumulatedRow {
+ public:
+  std::string Encode() const override {
+    v1::PerformanceCustomerPurchases row;
+    for (const auto& [cell, orders] : orders_per_cell) {
+      v1::PerformanceCustomerPurchases::Cell& kept = *row.add_cells();
+      kept.set_cell(cell);
+      kept.set_orders(orders);
+    }
+    return row.SerializeAsString();
+  }
+  std::map<std::string, int64_t> orders_per_cell;  // no zeros
+};
+
+absl::StatusOr<CustomerRow*> MutableCustomer(ProjectionTxn& txn, const std::string& customer) {
+  ASSIGN_OR_RETURN(
+      projection::AccumulatedRow* const held,
+      txn.Mutable(CustomerKey(customer),
+                  [&](std::optional<absl::string_view> stored)
+                      -> absl::StatusOr<std::unique_ptr<projection::AccumulatedRow>> {
+                    auto row = std::make_unique<CustomerRow>();
+                    if (!stored.has_value()) return row;
+                    ASSIGN_OR_RETURN(
+                        const v1::PerformanceCustomerPurchases purchases,
+                        projection::DecodeRow<v1::PerformanceCustomerPurchases>(
+                            CustomerKey(customer), *stored, PerformanceProjection::kName));
+                    for (const auto& cell : purchases.cells())
+                      row->orders_per_cell[cell.cell()] = cell.orders();
+                    return row;
+                  }));
+  return static_cast<CustomerRow*>(held);  // customer keys are only loaded here
+}
+
+// Records deltas of the cells of one instant: every granularity's period holding its day
+// (PerformanceDeltas rolls the day up when the batch is folded).
 class Cells {
  public:
-  Cells(ProjectionTxn& txn, absl::Time at) : txn_(txn) {
-    for (int g = 0; g < kGranularityCount; ++g) {
-      periods_[g] = periods::PeriodIndexOf(periods::kGranularities[g], at);
-    }
-  }
+  Cells(ProjectionTxn& txn, absl::Time at)
+      : deltas_(PerformanceDeltas::Of(txn)),
+        day_(periods::PeriodIndexOf(v1::PERIOD_GRANULARITY_DAY, at)) {}
 
-  absl::Status Add(const Scope& scope, uint32_t slot, int64_t delta) {
-    if (delta == 0) return absl::OkStatus();
-    for (int g = 0; g < kGranularityCount; ++g) {
-      ASSIGN_OR_RETURN(
-          projection::CounterRow * row,
-          projection::MutableCounterRow(txn_, CellKey(periods::kGranularities[g], periods_[g],
-                                                      scope.dimension, scope.value)));
-      row->Add(slot, delta);
-    }
-    return absl::OkStatus();
+  void Add(const Scope& scope, uint32_t slot, int64_t delta) {
+    deltas_.Add(day_, scope.dimension, scope.value, slot, delta);
   }
-
-  absl::Status Add(const std::vector<Scope>& scopes, uint32_t slot, int64_t delta) {
-    for (const Scope& scope : scopes) RETURN_IF_ERROR(Add(scope, slot, delta));
-    return absl::OkStatus();
+  void Add(const std::vector<Scope>& scopes, uint32_t slot, int64_t delta) {
+    for (const Scope& scope : scopes) Add(scope, slot, delta);
   }
-
   // One more (`delta` 1) or one fewer (−1: a cancellation) confirmed order of `customer` in
-  // every period of `scope`: a buyer from the first, a repeat buyer from the second.
-  absl::Status AddPurchase(const Scope& scope, const std::string& customer, int delta) {
-    for (int g = 0; g < kGranularityCount; ++g) {
-      const std::string key =
-          BuyerKey(periods::kGranularities[g], periods_[g], scope.dimension, scope.value, customer);
-      if (key.empty()) continue;
-      ASSIGN_OR_RETURN(std::optional<std::string> stored, txn_.Get(key));
-      int64_t before = 0;
-      if (stored.has_value() && !absl::SimpleAtoi(*stored, &before)) {
-        return absl::DataLossError("performance: a buyer row does not decode");
-      }
-      const int64_t after = before + delta;
-      if (after <= 0) {
-        txn_.Delete(key);
-      } else {
-        txn_.Put(key, std::to_string(after));
-      }
-      // The count crossed 1 (a buyer) or 2 (a repeat buyer), up or down.
-      const int64_t crossed = delta > 0 ? after : before;
-      if (crossed != 1 && crossed != 2) continue;
-      ASSIGN_OR_RETURN(
-          projection::CounterRow * row,
-          projection::MutableCounterRow(txn_, CellKey(periods::kGranularities[g], periods_[g],
-                                                      scope.dimension, scope.value)));
-      row->Add(Slot(crossed == 1 ? SlotKind::kBuyers : SlotKind::kRepeatBuyers), delta);
+  // every period of `scope`: the cell gains (loses) a buying customer when the customer's count
+  // there crosses 1, a repeat customer when it crosses 2 — which depends only on the counts
+  // before and after, never on the order in which orders of one customer arrive.
+  void AddPurchase(const Scope& scope, CustomerRow& customer, int delta) {
+    for (const v1::PeriodGranularity granularity : periods::kGranularities) {
+      std::string cell = CellKey(granularity, periods::PeriodOfDay(granularity, day_),
+                                 scope.dimension, scope.value);
+      int64_t& count = customer.orders_per_cell[cell];
+      const int64_t before = count;
+      count += delta;
+      const int64_t after = count;
+      if (after == 0) customer.orders_per_cell.erase(cell);
+      const auto crossed = [&](int64_t at_least) {
+        return static_cast<int64_t>(after >= at_least) - static_cast<int64_t>(before >= at_least);
+      };
+      deltas_.AddToCell(cell, Slot(SlotKind::kBuyers), crossed(1));
+      deltas_.AddToCell(cell, Slot(SlotKind::kRepeatBuyers), crossed(2));
     }
-    return absl::OkStatus();
   }
 
  private:
-  static constexpr int kGranularityCount = 5;
-  ProjectionTxn& txn_;
-  int64_t periods_[kGranularityCount];
+  PerformanceDeltas& deltas_;
+  const int64_t day_;
 };
 
 // ---- Orders ----
@@ -152,8 +166,8 @@ absl::Status CheckPlaced(const orders_v1::OrderPlaced& placed) {
   return absl::OkStatus();
 }
 
-absl::Status Place(const orders_v1::OrderPlaced& placed, v1::PerformanceOrderState& order) {
-  RETURN_IF_ERROR(CheckPlaced(placed));
+// Keeps what the order was placed with (CheckPlaced has passed).
+void Place(const orders_v1::OrderPlaced& placed, v1::PerformanceOrderState& order) {
   order.set_customer_id(placed.customer_id());
   order.set_rep_id(placed.rep_id());
   order.set_team_id(placed.team_id());
@@ -167,7 +181,6 @@ absl::Status Place(const orders_v1::OrderPlaced& placed, v1::PerformanceOrderSta
     kept.set_product_line_id(line.product_line_id());
     kept.set_net_amount(line.net_amount().units());
   }
-  return absl::OkStatus();
 }
 
 // Every scope of the order: its own and its lines' product lines.
@@ -180,8 +193,8 @@ std::vector<Scope> AllScopes(const v1::PerformanceOrderState& order) {
   return scopes;
 }
 
-absl::Status Confirm(const orders_v1::OrderConfirmed& confirmed, absl::Time at,
-                     v1::PerformanceOrderState& order, Cells& cells) {
+void Confirm(const orders_v1::OrderConfirmed& confirmed, absl::Time at,
+             v1::PerformanceOrderState& order, CustomerRow& customer, Cells& cells) {
   order.set_confirmed(true);
   order.set_confirmed_at(absl::ToUnixSeconds(at));
   order.set_first_order(confirmed.first_order_of_customer());
@@ -189,68 +202,65 @@ absl::Status Confirm(const orders_v1::OrderConfirmed& confirmed, absl::Time at,
   const std::vector<Scope> scopes = OrderScopes(order);
   const int64_t new_customer = order.first_order() ? 1 : 0;
   for (const Scope& scope : scopes) {
-    RETURN_IF_ERROR(cells.Add(scope, Slot(SlotKind::kBooked, currency), order.total()));
-    RETURN_IF_ERROR(cells.Add(scope, Slot(SlotKind::kOrders, currency), 1));
+    cells.Add(scope, Slot(SlotKind::kBooked, currency), order.total());
+    cells.Add(scope, Slot(SlotKind::kOrders, currency), 1);
   }
   for (const auto& [product_line, amount] :
        ByProductLine(order, [](const auto& line) { return line.net_amount(); })) {
     const Scope scope = ProductLineScope(product_line);
-    RETURN_IF_ERROR(cells.Add(scope, Slot(SlotKind::kBooked, currency), amount));
-    RETURN_IF_ERROR(cells.Add(scope, Slot(SlotKind::kOrders, currency), 1));
+    cells.Add(scope, Slot(SlotKind::kBooked, currency), amount);
+    cells.Add(scope, Slot(SlotKind::kOrders, currency), 1);
   }
   for (const Scope& scope : AllScopes(order)) {
-    RETURN_IF_ERROR(cells.Add(scope, Slot(SlotKind::kNewCustomers), new_customer));
-    RETURN_IF_ERROR(cells.AddPurchase(scope, order.customer_id(), 1));
+    cells.Add(scope, Slot(SlotKind::kNewCustomers), new_customer);
+    cells.AddPurchase(scope, customer, 1);
   }
-  return absl::OkStatus();
 }
 
 // A cancelled order: its revenue, order and new customer are taken back in the period of the
 // cancellation (like a clawback); its purchase leaves the periods it was confirmed in (a
 // cancelled order is no purchase).
-absl::Status Cancel(v1::PerformanceOrderState& order, ProjectionTxn& txn, Cells& cells) {
+void Cancel(v1::PerformanceOrderState& order, CustomerRow& customer, ProjectionTxn& txn,
+            Cells& cells) {
   order.set_cancelled(true);
-  if (!order.confirmed()) return absl::OkStatus();
+  if (!order.confirmed()) return;
   Cells at_confirmation(txn, absl::FromUnixSeconds(order.confirmed_at()));
   for (const Scope& scope : AllScopes(order)) {
-    RETURN_IF_ERROR(cells.Add(scope, Slot(SlotKind::kNewCustomers), order.first_order() ? -1 : 0));
-    RETURN_IF_ERROR(at_confirmation.AddPurchase(scope, order.customer_id(), -1));
+    cells.Add(scope, Slot(SlotKind::kNewCustomers), order.first_order() ? -1 : 0);
+    at_confirmation.AddPurchase(scope, customer, -1);
   }
   const uint32_t currency = CurrencySub(order.currency());
   int64_t unreturned = 0;
   for (const auto& line : order.lines()) unreturned += Unreturned(line);
   for (const Scope& scope : OrderScopes(order)) {
-    RETURN_IF_ERROR(cells.Add(scope, Slot(SlotKind::kBooked, currency), -unreturned));
-    RETURN_IF_ERROR(cells.Add(scope, Slot(SlotKind::kOrders, currency), -1));
+    cells.Add(scope, Slot(SlotKind::kBooked, currency), -unreturned);
+    cells.Add(scope, Slot(SlotKind::kOrders, currency), -1);
   }
   for (const auto& [product_line, amount] : ByProductLine(order, Unreturned)) {
     const Scope scope = ProductLineScope(product_line);
-    RETURN_IF_ERROR(cells.Add(scope, Slot(SlotKind::kBooked, currency), -amount));
-    RETURN_IF_ERROR(cells.Add(scope, Slot(SlotKind::kOrders, currency), -1));
+    cells.Add(scope, Slot(SlotKind::kBooked, currency), -amount);
+    cells.Add(scope, Slot(SlotKind::kOrders, currency), -1);
   }
-  return absl::OkStatus();
 }
 
-absl::Status Invoice(const orders_v1::OrderInvoiced& invoiced, v1::PerformanceOrderState& order,
-                     Cells& cells) {
+void Invoice(const orders_v1::OrderInvoiced& invoiced, v1::PerformanceOrderState& order,
+             Cells& cells) {
   order.set_invoiced(true);
   const uint32_t currency = CurrencySub(order.currency());
-  RETURN_IF_ERROR(cells.Add(OrderScopes(order), Slot(SlotKind::kInvoiced, currency),
-                            invoiced.invoice().amount().units()));
+  cells.Add(OrderScopes(order), Slot(SlotKind::kInvoiced, currency),
+            invoiced.invoice().amount().units());
   for (const auto& [product_line, amount] : ByProductLine(order, Unreturned)) {
-    RETURN_IF_ERROR(
-        cells.Add(ProductLineScope(product_line), Slot(SlotKind::kInvoiced, currency), amount));
+    cells.Add(ProductLineScope(product_line), Slot(SlotKind::kInvoiced, currency), amount);
   }
-  return absl::OkStatus();
 }
 
-absl::Status Return(const orders_v1::OrderReturn& returned, v1::PerformanceOrderState& order,
-                    Cells& cells) {
+void Return(const orders_v1::OrderReturn& returned, v1::PerformanceOrderState& order,
+            Cells& cells) {
   const uint32_t currency = CurrencySub(order.currency());
   const int64_t credit = returned.credit_amount().units();
   std::vector<uint32_t> slots = {Slot(SlotKind::kBooked, currency)};
   if (order.invoiced()) slots.push_back(Slot(SlotKind::kInvoiced, currency));
-  for (const uint32_t slot : slots) RETURN_IF_ERROR(cells.Add(OrderScopes(order), slot, -credit));
+  for (const uint32_t slot : slots) cells.Add(OrderScopes(order), slot, -credit);
   std::map<std::string, int64_t> by_product_line;
   for (const orders_v1::ReturnLine& line : returned.lines()) {
     for (v1::PerformanceOrderLine& kept : *order.mutable_lines()) {
@@ -261,10 +271,9 @@ absl::Status Return(const orders_v1::OrderReturn& returned, v1::PerformanceOrder
   }
   for (const auto& [product_line, amount] : by_product_line) {
     for (const uint32_t slot : slots) {
-      RETURN_IF_ERROR(cells.Add(ProductLineScope(product_line), slot, -amount));
+      cells.Add(ProductLineScope(product_line), slot, -amount);
     }
   }
-  return absl::OkStatus();
 }
 
 // The event's poison checks (before any counter row is touched) and its time.
@@ -303,41 +312,45 @@ absl::Status ApplyOrder(absl::string_view stream_id, const EventEnvelope& envelo
   RETURN_IF_ERROR(
       eventsourcing::UnpackProjectedEvent(PerformanceProjection::kName, envelope.payload(), event));
   ASSIGN_OR_RETURN(const absl::Time at, CheckOrderEvent(event, envelope));
-  const std::string key = OrderKey(stream_id);
-  ASSIGN_OR_RETURN(v1::PerformanceOrderState order, projection::LoadRow<v1::PerformanceOrderState>(
-                                                        txn, key, PerformanceProjection::kName));
-  const bool placed = !order.currency().empty();
+  if (event.event_case() == orders_v1::OrderEvent::EVENT_NOT_SET) return absl::OkStatus();
+  // Every poison check is behind us: the order's row (held for the batch) and the cells'
+  // accumulator may be touched from here on.
+  ASSIGN_OR_RETURN(v1::PerformanceOrderState * order,
+                   projection::MutableRow<v1::PerformanceOrderState>(txn, OrderKey(stream_id),
+                                                                     PerformanceProjection::kName));
+  const bool placed = !order->currency().empty();
   Cells cells(txn, at);
   switch (event.event_case()) {
     case orders_v1::OrderEvent::kOrderPlaced:
-      if (placed) return absl::OkStatus();
-      RETURN_IF_ERROR(Place(event.order_placed(), order));
+      if (!placed) Place(event.order_placed(), *order);
       break;
     case orders_v1::OrderEvent::kOrderConfirmed:
-      if (!placed || order.confirmed() || order.cancelled()) return absl::OkStatus();
-      RETURN_IF_ERROR(Confirm(event.order_confirmed(), at, order, cells));
+      if (placed && !order->confirmed() && !order->cancelled()) {
+        ASSIGN_OR_RETURN(CustomerRow * customer, MutableCustomer(txn, order->customer_id()));
+        Confirm(event.order_confirmed(), at, *order, *customer, cells);
+      }
       break;
     case orders_v1::OrderEvent::kOrderCancelled:
-      if (!placed || order.cancelled()) return absl::OkStatus();
-      RETURN_IF_ERROR(Cancel(order, txn, cells));
+      if (placed && !order->cancelled()) {
+        ASSIGN_OR_RETURN(CustomerRow * customer, MutableCustomer(txn, order->customer_id()));
+        Cancel(*order, *customer, txn, cells);
+      }
       break;
     case orders_v1::OrderEvent::kOrderInvoiced:
-      if (!placed || order.invoiced()) return absl::OkStatus();
-      RETURN_IF_ERROR(Invoice(event.order_invoiced(), order, cells));
+      if (placed && !order->invoiced()) Invoice(event.order_invoiced(), *order, cells);
       break;
     case orders_v1::OrderEvent::kPaymentReceived:
-      if (!placed) return absl::OkStatus();
-      return cells.Add(OrderScopes(order),
-                       Slot(SlotKind::kCollected, CurrencySub(order.currency())),
-                       event.payment_received().payment().amount().units());
+      if (placed) {
+        cells.Add(OrderScopes(*order), Slot(SlotKind::kCollected, CurrencySub(order->currency())),
+                  event.payment_received().payment().amount().units());
+      }
+      break;
     case orders_v1::OrderEvent::kReturnAccepted:
-      if (!placed) return absl::OkStatus();
-      RETURN_IF_ERROR(Return(event.return_accepted().order_return(), order, cells));
+      if (placed) Return(event.return_accepted().order_return(), *order, cells);
       break;
     default:
-      return absl::OkStatus();
+      break;
   }
-  txn.Put(key, order.SerializeAsString());
   return absl::OkStatus();
 }
 
@@ -395,11 +408,9 @@ absl::Status ApplyTargets(const EventEnvelope& envelope, ProjectionTxn& txn) {
   const std::optional<Scope> scope = TargetScope(set.target());
   if (!scope.has_value()) return absl::OkStatus();
   const auto& [granularity, index] = period;
-  ASSIGN_OR_RETURN(projection::CounterRow * row,
-                   projection::MutableCounterRow(
-                       txn, CellKey(granularity, index, scope->dimension, scope->value)));
-  row->Add(Slot(SlotKind::kTarget, set.target().metric()),
-           set.target().value() - set.previous_value());
+  PerformanceDeltas::Of(txn).AddToCell(CellKey(granularity, index, scope->dimension, scope->value),
+                                       Slot(SlotKind::kTarget, set.target().metric()),
+                                       set.target().value() - set.previous_value());
   return absl::OkStatus();
 }
 
@@ -425,15 +436,14 @@ absl::Status ApplyLedger(absl::string_view rep_id, const EventEnvelope& envelope
   Cells cells(txn, at);
   for (const incentives_v1::MetricCredit& credit : recorded.credits()) {
     const uint32_t slot = Slot(SlotKind::kActual, credit.metric());
-    RETURN_IF_ERROR(cells.Add(scopes, slot, credit.amount()));
+    cells.Add(scopes, slot, credit.amount());
     if (!credit.product_line_id().empty()) {
-      RETURN_IF_ERROR(cells.Add(ProductLineScope(credit.product_line_id()), slot, credit.amount()));
+      cells.Add(ProductLineScope(credit.product_line_id()), slot, credit.amount());
     }
   }
   for (const incentives_v1::LedgerLine& line : recorded.lines()) {
-    RETURN_IF_ERROR(cells.Add(scopes,
-                              Slot(SlotKind::kCommission, CurrencySub(line.amount().currency())),
-                              line.amount().units()));
+    cells.Add(scopes, Slot(SlotKind::kCommission, CurrencySub(line.amount().currency())),
+              line.amount().units());
   }
   return absl::OkStatus();
 }

@@ -1,0 +1,139 @@
+// Issue 18's catch-up figures for the performance read model, in one run against one history
+// (common/projection/testing/catch_up_benchmarking.h: raw consume, decode only, the runner from
+// Kafka and from the event feed). The history is synthetic: --events events of random orders
+// (placed; 90 % confirmed, their customer's first one time in five; of those 6 % cancelled, the
+// rest invoiced, paid in one or two payments, 5 % with a return) with a ledger event per
+// confirmation (a revenue credit and a commission line for the rep), 200 reps in 20 teams and 5
+// regions, 12 channels, 8 product lines, 5000 customers, starting across 2026 and appended in
+// time order. Orders and ledger events share one topic here (the projection dispatches on the
+// payload's type and the stream, not the topic).
+//
+//   ninja -C build performance_catch_up_benchmark &&
+//   build/services/projections/performance/performance_catch_up_benchmark [--events=200000]
+//       [--batch=N]
+#include <algorithm>
+#include <memory>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "common/eventsourcing/event_codec.h"
+#include "common/eventstore/event_store.h"
+#include "common/projection/testing/catch_up_benchmarking.h"
+#include "common/status/status_macros.h"
+#include "common/time/business_time.h"
+#include "google/protobuf/arena.h"
+#include "sales/incentives/v1/events.pb.h"
+#include "sales/orders/v1/events.pb.h"
+#include "services/projections/performance/model/performance_projection.h"
+#include "services/projections/performance/testing/performance_script.h"
+
+namespace sales::performance {
+namespace {
+
+using ::sales::performance::testing::PerformanceScript;
+using ::sales::projection::EventEnvelope;
+
+// One random order's events (and its rep's ledger event) from `start`.
+void RandomOrder(std::mt19937_64& rng, int n, absl::Time start, PerformanceScript& script) {
+  const int rep = static_cast<int>(rng() % 200);
+  const std::string order_id = absl::StrCat("O", n);
+  testing::ScriptOrder order{.customer = absl::StrCat("C", rng() % 5000),
+                             .rep = absl::StrCat("R", rep),
+                             .team = absl::StrCat("T", rep % 20),
+                             .region = absl::StrCat("G", rep % 5),
+                             .channel = absl::StrCat("CH", rng() % 12)};
+  const int lines = 1 + static_cast<int>(rng() % 3);
+  int64_t total = 0;
+  for (int i = 0; i < lines; ++i) {
+    const int64_t amount = 10000 + static_cast<int64_t>(rng() % 500000);
+    order.lines.push_back({absl::StrCat("P", rng() % 8), amount});
+    total += amount;
+  }
+  absl::Time at = start;
+  const auto later = [&](int max_hours) {
+    at += absl::Hours(1 + static_cast<int64_t>(rng() % max_hours));
+    return at;
+  };
+  script.Order(order_id, order, at);
+  if (rng() % 10 == 0) return;
+  script.Confirm(order_id, later(48), rng() % 5 == 0);
+  script.Credit(order.rep, order.team, order.region, total, total / 100, at);
+  if (rng() % 100 < 6) {
+    script.Cancel(order_id, later(72));
+    return;
+  }
+  script.Invoice(order_id, total, later(240));
+  if (rng() % 20 == 0) script.Return(order_id, 1, order.lines[0].net_amount / 2, later(240));
+  if (rng() % 2 == 0) {
+    script.Pay(order_id, total / 2, later(500));
+    script.Pay(order_id, total - total / 2, later(500));
+  } else {
+    script.Pay(order_id, total, later(700));
+  }
+}
+
+// Random orders starting across 2026 until `events` events, appended in time order (each
+// stream's own order kept: its events' times never decrease and the sort is stable).
+absl::Status AppendSalesHistory(eventstore::EventStore& store, int& events) {
+  std::mt19937_64 rng(2026);
+  const absl::Time year = absl::FromCivil(absl::CivilDay(2026, 1, 1), BusinessTimeZone());
+  PerformanceScript script;
+  for (int n = 0; std::cmp_less(script.events().size(), events); ++n) {
+    RandomOrder(rng, n, year + absl::Seconds(static_cast<int64_t>(rng() % (365 * 86400ULL))),
+                script);
+  }
+  std::vector<EventEnvelope> history = script.events();
+  std::stable_sort(history.begin(), history.end(),
+                   [](const EventEnvelope& a, const EventEnvelope& b) {
+                     return a.occurred_at().seconds() < b.occurred_at().seconds();
+                   });
+  events = static_cast<int>(history.size());
+  for (EventEnvelope& event : history) {
+    eventstore::AppendRequest request{.stream_id = event.stream_id()};
+    request.events.push_back(std::move(event));
+    RETURN_IF_ERROR(store.Append(std::move(request)).status());
+  }
+  return absl::OkStatus();
+}
+
+// What every event costs before the projection does anything with it: the envelope, then its
+// payload into the order's or the ledger's event wrapper on a stack arena.
+void DecodeSalesEvent(absl::string_view bytes) {
+  static EventEnvelope& envelope = *new EventEnvelope();  // reused, as the runner reuses them
+  if (!envelope.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    projection::testing::Check(absl::DataLossError("an envelope does not parse"));
+  }
+  alignas(16) char first_block[4096];
+  google::protobuf::ArenaOptions arena_options;
+  arena_options.initial_block = first_block;
+  arena_options.initial_block_size = sizeof(first_block);
+  google::protobuf::Arena arena(arena_options);
+  auto& order = *google::protobuf::Arena::CreateMessage<orders::v1::OrderEvent>(&arena);
+  auto& ledger = *google::protobuf::Arena::CreateMessage<incentives::v1::LedgerEvent>(&arena);
+  const absl::string_view type_url = envelope.payload().type_url();
+  const absl::string_view type = type_url.substr(type_url.rfind('/') + 1);
+  google::protobuf::Message& wrapper = eventsourcing::WrapperHolds(order, type)
+                                           ? static_cast<google::protobuf::Message&>(order)
+                                           : ledger;
+  projection::testing::Check(eventsourcing::UnpackEvent(envelope.payload(), wrapper));
+  benchmark::DoNotOptimize(wrapper);
+}
+
+}  // namespace
+}  // namespace sales::performance
+
+int main(int argc, char** argv) {
+  return sales::projection::testing::RunCatchUpSuite(
+      argc, argv,
+      {.label = "performance",
+       .topic = "sales.orders.v1",
+       .service = "orders",
+       .append = sales::performance::AppendSalesHistory,
+       .make_projection =
+           [] { return std::make_unique<sales::performance::PerformanceProjection>(); },
+       .decode = sales::performance::DecodeSalesEvent});
+}
