@@ -12,14 +12,14 @@
 namespace sales::modules {
 
 std::vector<salesctl::CommandGroup> ContextCommandGroups() {
-  return {salesctl::LeadsCommandGroup(),      salesctl::OrgCommandGroup(),
-          salesctl::ChannelsCommandGroup(),   salesctl::CatalogCommandGroup(),
-          salesctl::OrdersCommandGroup(),     salesctl::CustomersCommandGroup(),
-          salesctl::InventoryCommandGroup(),  salesctl::ReceivablesCommandGroup(),
-          salesctl::TargetsCommandGroup(),    salesctl::PlansCommandGroup(),
-          salesctl::SplitsCommandGroup(),     salesctl::CommissionsCommandGroup(),
-          salesctl::AuditCommandGroup(),      salesctl::FunnelCommandGroup(),
-          salesctl::PerformanceCommandGroup()};
+  return {salesctl::LeadsCommandGroup(),       salesctl::OrgCommandGroup(),
+          salesctl::ChannelsCommandGroup(),    salesctl::CatalogCommandGroup(),
+          salesctl::OrdersCommandGroup(),      salesctl::CustomersCommandGroup(),
+          salesctl::InventoryCommandGroup(),   salesctl::ReceivablesCommandGroup(),
+          salesctl::TargetsCommandGroup(),     salesctl::PlansCommandGroup(),
+          salesctl::SplitsCommandGroup(),      salesctl::CommissionsCommandGroup(),
+          salesctl::AuditCommandGroup(),       salesctl::FunnelCommandGroup(),
+          salesctl::PerformanceCommandGroup(), salesctl::AlertsCommandGroup()};
 }
 
 }  // namespace sales::modules

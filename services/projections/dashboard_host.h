@@ -12,7 +12,8 @@
 //   ... start the gRPC server; SetServing(FunnelHost::kServiceName, true) ...
 //
 // Parts: `Projection` (default-constructible, kName), `Query` (constructed from the store),
-// `Service` (constructed from the query, an executor and a WatchHub<Update>; kServiceName).
+// `Service` (constructed from the query, an executor and a WatchHub<Update>; kServiceName; with
+// watches of its own, it may have OnBatch(batch) and EndWatches(), which the host calls too).
 //
 // Thread-safety: accessors may be called from any thread. Destroy after the gRPC server serving
 // service() has shut down (open watches are ended with UNAVAILABLE first) and before the feeds,
@@ -74,8 +75,12 @@ class DashboardHost {
              .wake_batch_delay = projection::kDashboardWakeBatchDelay}));
     host->query_ = std::make_unique<Query>(&host->runner_->store());
     DashboardHost* raw = host.get();
-    host->observer_ = host->runner_->Subscribe(
-        [raw](const projection::AppliedBatch& batch) { raw->hub_.OnBatch(batch); });
+    host->observer_ = host->runner_->Subscribe([raw](const projection::AppliedBatch& batch) {
+      raw->hub_.OnBatch(batch);
+      if constexpr (requires { raw->service_->OnBatch(batch); }) {
+        raw->service_->OnBatch(batch);  // a service with watches of its own
+      }
+    });
     host->service_ = std::make_unique<Service>(host->query_.get(), options.executor, &host->hub_);
     host->runner_->Start();
     return host;
@@ -85,14 +90,17 @@ class DashboardHost {
   ~DashboardHost() {
     if (runner_ == nullptr) return;
     runner_->Unsubscribe(observer_);
-    hub_.Shutdown();
+    EndWatches();
     runner_->Stop();
   }
 
   grpc::Service* service() const { return service_.get(); }
   // Ends every open watch (UNAVAILABLE), so that a gRPC server shutdown does not wait for them.
   // Call before shutting the server down; idempotent.
-  void EndWatches() { hub_.Shutdown(); }
+  void EndWatches() {
+    hub_.Shutdown();
+    if constexpr (requires { service_->EndWatches(); }) service_->EndWatches();
+  }
   projection::ProjectionRunner* runner() const { return runner_.get(); }
   const Query& query() const { return *query_; }
   // What the ProjectionAdmin service needs to report on and rebuild the read model.

@@ -312,6 +312,12 @@ TEST_F(ReadSideTest, SalesctlPrintsTheFunnelAndARebuildComparison) {
   EXPECT_THAT(perf_watch, HasSubstr("update 1"));
   auto [perf_bad_exit, perf_bad] = RunCommand(salesctl + " performance show --by grade 2>&1");
   EXPECT_EQ(perf_bad_exit, 2) << perf_bad;
+  auto [alerts_exit, alerts] = RunCommand(salesctl + " alerts list --by rep");
+  EXPECT_EQ(alerts_exit, 0) << alerts;
+  EXPECT_THAT(alerts, HasSubstr("alerts as of "));
+  auto [alerts_bad_exit, alerts_bad] = RunCommand(salesctl + " alerts list --missed 1 2>&1");
+  EXPECT_EQ(alerts_bad_exit, 1) << alerts_bad;
+  EXPECT_THAT(alerts_bad, HasSubstr("missed_periods"));
   auto [list_exit, listed] = RunCommand(salesctl + " projection list");
   EXPECT_EQ(list_exit, 0) << listed;
   EXPECT_THAT(listed, HasSubstr("deal-history"));

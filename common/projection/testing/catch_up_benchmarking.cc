@@ -1,5 +1,6 @@
 #include "common/projection/testing/catch_up_benchmarking.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -216,6 +217,27 @@ bool TakeIntFlags(int& argc, char** argv,
   }
   argc = kept;
   return true;
+}
+
+absl::Status AppendInTimeOrder(eventstore::EventStore& store, std::vector<EventEnvelope> history) {
+  std::stable_sort(history.begin(), history.end(),
+                   [](const EventEnvelope& a, const EventEnvelope& b) {
+                     return a.occurred_at().seconds() < b.occurred_at().seconds();
+                   });
+  for (EventEnvelope& event : history) {
+    eventstore::AppendRequest request{.stream_id = event.stream_id()};
+    request.events.push_back(std::move(event));
+    RETURN_IF_ERROR(store.Append(std::move(request)).status());
+  }
+  return absl::OkStatus();
+}
+
+const EventEnvelope& ParseEnvelope(absl::string_view message) {
+  static EventEnvelope& envelope = *new EventEnvelope();
+  if (!envelope.ParseFromArray(message.data(), static_cast<int>(message.size()))) {
+    Check(absl::DataLossError("an envelope does not parse"));
+  }
+  return envelope;
 }
 
 int RunCatchUpSuite(int argc, char** argv, CatchUpSuite suite) {

@@ -138,6 +138,15 @@ Rates RunAndReport(benchmark::State& state, ProjectionRunner& runner, int events
 // Prints nothing without a "raw" entry (e.g. a filtered run).
 void PrintRatesToRaw(absl::string_view label, const std::map<std::string, Rates>& rates);
 
+// Appends `history` to `store` in the order of the events' occurred_at (stable: each stream's own
+// order is kept as long as its times never decrease), one event per append, as the service would
+// have written it.
+absl::Status AppendInTimeOrder(eventstore::EventStore& store, std::vector<EventEnvelope> history);
+
+// Parses a message of the topic into an envelope reused across calls (as the runner reuses
+// them), aborting when it does not parse: the first step of a DecodeConsume `decode`.
+const EventEnvelope& ParseEnvelope(absl::string_view message);
+
 // Takes each argument `<prefix>N` (a prefix like "--events=" of `flags`, N > 0) out of argv into
 // the prefix's int, leaving the rest for Google Benchmark; false (after printing the culprit) on
 // a bad value.

@@ -2,6 +2,7 @@
 // tables: every figure beside the previous period's and the change (环比).
 #include "services/projections/cli/performance_commands.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -241,6 +242,78 @@ absl::Status Watch(Session& session, const CommandArgs& args) {
       });
 }
 
+// ---- alerts ----
+
+std::vector<FlagSpec> AlertFlags() {
+  return {{.name = "by",
+           .help = "alerts of every rep, team, region, product-line or channel (default: the "
+                   "whole organisation)"},
+          {.name = "at", .help = "as of this day, e.g. 2026-11-20 (default: now)"},
+          {.name = "missed", .help = "months in a row below target that raise an alert (2–12; 2)"},
+          {.name = "decline",
+           .help = "a month-on-month fall of booked revenue beyond this percent (1–100; 15)"}};
+}
+
+absl::StatusOr<v1::ListAlertsRequest> AlertsQueryFrom(const Session& session,
+                                                      const CommandArgs& args) {
+  v1::ListAlertsRequest request;
+  if (args.Has("by")) {
+    const std::string by = absl::AsciiStrToLower(args.Get("by"));
+    for (const auto& [name, dimension] : DimensionFlags()) {
+      if (by == name) request.set_dimension(dimension);
+    }
+    if (request.dimension() == v1::PERFORMANCE_DIMENSION_UNSPECIFIED) {
+      return InvalidField("--by", "must be rep, team, region, product-line or channel");
+    }
+  }
+  if (args.Has("at")) {
+    ASSIGN_OR_RETURN(*request.mutable_as_of(),
+                     ParseTime(args.Get("at"), session.zone.zone, "--at"));
+  }
+  ASSIGN_OR_RETURN(const int64_t missed, args.GetInt("missed", 0));
+  ASSIGN_OR_RETURN(const int64_t decline, args.GetInt("decline", 0));
+  request.set_missed_periods(static_cast<int32_t>(std::clamp<int64_t>(missed, -1, 1000)));
+  request.set_decline_percent(static_cast<int32_t>(std::clamp<int64_t>(decline, -1, 1000)));
+  return request;
+}
+
+std::string AlertsText(const Session& session, const v1::AlertList& list) {
+  std::string out = absl::StrCat("alerts as of ", FormatTime(list.as_of(), session.zone.zone), " (",
+                                 session.zone.name, ")\n\n");
+  if (list.alerts().empty()) return absl::StrCat(out, "none\n");
+  TablePrinter table({"STATE", "ALERT", "RAISED", "CLEARED", "WHAT"});
+  for (const v1::Alert& alert : list.alerts()) {
+    table.AddRow({EnumShortName(*v1::AlertState_descriptor(), alert.state()), alert.alert_id(),
+                  FormatTime(alert.raised_at(), session.zone.zone),
+                  alert.has_cleared_at() ? FormatTime(alert.cleared_at(), session.zone.zone) : "-",
+                  alert.summary()});
+  }
+  return absl::StrCat(out, table.Render());
+}
+
+absl::Status ListAlerts(Session& session, const CommandArgs& args) {
+  ASSIGN_OR_RETURN(v1::ListAlertsRequest request, AlertsQueryFrom(session, args));
+  auto stub = v1::PerformanceService::NewStub(session.channel);
+  ASSIGN_OR_RETURN(v1::AlertList list,
+                   Call(session, *stub, &v1::PerformanceService::Stub::ListAlerts, request));
+  if (session.json) return PrintJson(session, list);
+  *session.out << AlertsText(session, list);
+  return absl::OkStatus();
+}
+
+absl::Status WatchAlerts(Session& session, const CommandArgs& args) {
+  if (args.Has("at")) return InvalidField("--at", "a watch is always as of now");
+  v1::WatchAlertsRequest request;
+  ASSIGN_OR_RETURN(*request.mutable_query(), AlertsQueryFrom(session, args));
+  auto stub = v1::PerformanceService::NewStub(session.channel);
+  grpc::ClientContext context;
+  std::unique_ptr<grpc::ClientReader<v1::AlertsUpdate>> reader =
+      stub->WatchAlerts(&context, request);
+  return PrintWatch<v1::AlertsUpdate>(
+      session, args, context, *reader,
+      [&](const v1::AlertsUpdate& update) { return AlertsText(session, update.alerts()); });
+}
+
 }  // namespace
 
 CommandGroup PerformanceCommandGroup() {
@@ -257,6 +330,22 @@ CommandGroup PerformanceCommandGroup() {
            QueryFlags(), Show},
           {"watch", "the same, printed again each time it changes", std::move(watch_flags), Watch},
       }};
+}
+
+CommandGroup AlertsCommandGroup() {
+  std::vector<FlagSpec> watch_flags = AlertFlags();
+  watch_flags.erase(watch_flags.begin() + 1);  // no --at: a watch is as of now
+  watch_flags.push_back(UpdatesFlag());
+  return {.name = "alerts",
+          .summary =
+              "performance alerts (业绩波动预警): targets missed months in a row, revenue "
+              "declines (PerformanceService)",
+          .commands = {
+              {"list", "the alerts, active then cleared, with what raised them", AlertFlags(),
+               ListAlerts},
+              {"watch", "the alerts, printed again each time they change", std::move(watch_flags),
+               WatchAlerts},
+          }};
 }
 
 }  // namespace sales::salesctl

@@ -1,5 +1,5 @@
-// The performance dashboard's salesctl group ("salesctl performance …"): PerformanceService from
-// the command line.
+// The performance dashboard's salesctl groups ("salesctl performance …", "salesctl alerts …"):
+// PerformanceService from the command line.
 //
 // Registered in services/modules/command_groups.cc. Thread-compatible.
 #ifndef SALES_SERVICES_PROJECTIONS_CLI_PERFORMANCE_COMMANDS_H_
@@ -10,6 +10,8 @@
 namespace sales::salesctl {
 
 CommandGroup PerformanceCommandGroup();
+// "salesctl alerts …": the performance alerts.
+CommandGroup AlertsCommandGroup();
 
 }  // namespace sales::salesctl
 

@@ -49,8 +49,8 @@ using testing::Check;
 
 constexpr int kReps = 200;
 
-// Random leads starting across 2026 until `count` events, merged in time order (each stream's
-// own order kept: its events' times never decrease and the sort is stable).
+// Random leads starting across 2026 until `count` events (AppendInTimeOrder merges them in time
+// order).
 std::vector<EventEnvelope> LeadsHistory(int count) {
   std::mt19937_64 rng(2026);
   const absl::Time year = absl::FromCivil(absl::CivilDay(2026, 1, 1), funnel::BusinessTimeZone());
@@ -61,31 +61,19 @@ std::vector<EventEnvelope> LeadsHistory(int count) {
         funnel::testing::RandomLead(rng, absl::StrCat("L", lead), start, kReps);
     for (const EventEnvelope& event : script.events()) history.push_back(event);
   }
-  std::stable_sort(history.begin(), history.end(),
-                   [](const EventEnvelope& a, const EventEnvelope& b) {
-                     return a.occurred_at().seconds() < b.occurred_at().seconds();
-                   });
   return history;
 }
 
-// Appends LeadsHistory(events), one event per append, and sets `events` to its size.
+// Appends LeadsHistory(events) in time order and sets `events` to its size.
 absl::Status AppendLeadsHistory(eventstore::EventStore& store, int& events) {
   std::vector<EventEnvelope> history = LeadsHistory(events);
   events = static_cast<int>(history.size());
-  for (EventEnvelope& event : history) {
-    eventstore::AppendRequest request{.stream_id = event.stream_id()};
-    request.events.push_back(std::move(event));
-    RETURN_IF_ERROR(store.Append(std::move(request)).status());
-  }
-  return absl::OkStatus();
+  return testing::AppendInTimeOrder(store, std::move(history));
 }
 
 // What every event costs before the funnel does anything with it.
 void DecodeLeadEvent(absl::string_view bytes) {
-  static EventEnvelope& envelope = *new EventEnvelope();  // reused, as the runner reuses them
-  if (!envelope.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    Check(absl::DataLossError("an envelope does not parse"));
-  }
+  const EventEnvelope& envelope = testing::ParseEnvelope(bytes);
   alignas(16) char first_block[4096];
   google::protobuf::ArenaOptions arena_options;
   arena_options.initial_block = first_block;

@@ -86,27 +86,14 @@ absl::Status AppendSalesHistory(eventstore::EventStore& store, int& events) {
     RandomOrder(rng, n, year + absl::Seconds(static_cast<int64_t>(rng() % (365 * 86400ULL))),
                 script);
   }
-  std::vector<EventEnvelope> history = script.events();
-  std::stable_sort(history.begin(), history.end(),
-                   [](const EventEnvelope& a, const EventEnvelope& b) {
-                     return a.occurred_at().seconds() < b.occurred_at().seconds();
-                   });
-  events = static_cast<int>(history.size());
-  for (EventEnvelope& event : history) {
-    eventstore::AppendRequest request{.stream_id = event.stream_id()};
-    request.events.push_back(std::move(event));
-    RETURN_IF_ERROR(store.Append(std::move(request)).status());
-  }
-  return absl::OkStatus();
+  events = static_cast<int>(script.events().size());
+  return projection::testing::AppendInTimeOrder(store, script.events());
 }
 
 // What every event costs before the projection does anything with it: the envelope, then its
 // payload into the order's or the ledger's event wrapper on a stack arena.
 void DecodeSalesEvent(absl::string_view bytes) {
-  static EventEnvelope& envelope = *new EventEnvelope();  // reused, as the runner reuses them
-  if (!envelope.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    projection::testing::Check(absl::DataLossError("an envelope does not parse"));
-  }
+  const EventEnvelope& envelope = projection::testing::ParseEnvelope(bytes);
   alignas(16) char first_block[4096];
   google::protobuf::ArenaOptions arena_options;
   arena_options.initial_block = first_block;

@@ -4,6 +4,8 @@
 // WatchPerformance subscribes the call to the WatchHub fed by the performance runner's batches
 // (common/grpc/hub_watch.h): the report at once, then again after each applied batch of the
 // orders or incentives topic that changes it; a slow client gets the latest, coalesced.
+// ListAlerts and WatchAlerts the same way, as of now (a watch recomputes them after each such
+// batch, through a hub of its own that OnBatch feeds).
 //
 //   PerformanceServiceImpl service(&query, &executor, &hub);  // see dashboard_host.h
 //
@@ -38,11 +40,23 @@ class PerformanceServiceImpl final : public grpc_server::RequestParsingService<
   grpc::ServerWriteReactor<projections::v1::PerformanceUpdate>* WatchPerformance(
       grpc::CallbackServerContext* context,
       const projections::v1::WatchPerformanceRequest* request) override;
+  grpc::ServerUnaryReactor* ListAlerts(grpc::CallbackServerContext* context,
+                                       const projections::v1::ListAlertsRequest* request,
+                                       projections::v1::AlertList* response) override;
+  grpc::ServerWriteReactor<projections::v1::AlertsUpdate>* WatchAlerts(
+      grpc::CallbackServerContext* context,
+      const projections::v1::WatchAlertsRequest* request) override;
+
+  // Feeds the alerts' watches (DashboardHost calls it with every applied batch).
+  void OnBatch(const projection::AppliedBatch& batch) { alerts_hub_.OnBatch(batch); }
+  // Ends every open alerts watch (UNAVAILABLE); idempotent.
+  void EndWatches() { alerts_hub_.Shutdown(); }
 
  private:
   const PerformanceQuery* const query_;
   concurrency::Executor* const executor_;
   projection::WatchHub<projections::v1::PerformanceUpdate>* const hub_;
+  projection::WatchHub<projections::v1::AlertsUpdate> alerts_hub_;
 };
 
 }  // namespace sales::performance

@@ -28,4 +28,16 @@ std::string CustomerKey(absl::string_view customer_id) {
   return key;
 }
 
+std::string StockPrefix(int dimension) {
+  std::string key = "S";
+  key.push_back(static_cast<char>(dimension));
+  return key;
+}
+
+std::string StockKey(int dimension, absl::string_view value) {
+  std::string key = StockPrefix(dimension);
+  key.append(value.data(), value.size());
+  return key;
+}
+
 }  // namespace sales::performance

@@ -3,6 +3,8 @@
 // Key layout of the "read_model" keyspace:
 //   "O" <order stream id>                           PerformanceOrderState of one order (proto)
 //   "C" <gran:1> <period:8 BE> <dim:1> <value>      the counters of one (period, scope value)
+//   "S" <dim:1> <value>                             stock counters, as the model stands now:
+//                                                   receivables overdue
 //   "U" <customer id>                               PerformanceCustomerPurchases: the
 //                                                   customer's confirmed orders per cell, what
 //                                                   counts buying and repeat customers (which
@@ -44,6 +46,9 @@ enum class SlotKind : uint32_t {
   kActual = 8,        // sub: incentives Metric; credited by the ledger
   kTarget = 9,        // sub: incentives Metric
   kCommission = 10,   // sub: currency code
+  // Stock rows ("S", now rather than per period):
+  kOverdueBalance = 11,   // sub: currency code; what overdue invoices still owe
+  kOverdueInvoices = 12,  // sub: 0
 };
 inline uint32_t Slot(SlotKind kind, uint32_t sub = 0) {
   return (static_cast<uint32_t>(kind) << 20) | sub;
@@ -57,6 +62,8 @@ std::string CellKey(v1::PeriodGranularity granularity, int64_t period, int dimen
                     absl::string_view value);
 std::string CellPrefix(v1::PeriodGranularity granularity, int64_t period, int dimension);
 std::string CustomerKey(absl::string_view customer_id);
+std::string StockKey(int dimension, absl::string_view value);
+std::string StockPrefix(int dimension);
 
 }  // namespace sales::performance
 

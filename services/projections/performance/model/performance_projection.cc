@@ -1,5 +1,6 @@
 #include "services/projections/performance/model/performance_projection.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -80,8 +81,9 @@ absl::StatusOr<CustomerRow*> MutableCustomer(ProjectionTxn& txn, const std::stri
                         const v1::PerformanceCustomerPurchases purchases,
                         projection::DecodeRow<v1::PerformanceCustomerPurchases>(
                             CustomerKey(customer), *stored, PerformanceProjection::kName));
-                    for (const auto& cell : purchases.cells())
+                    for (const auto& cell : purchases.cells()) {
                       row->orders_per_cell[cell.cell()] = cell.orders();
+                    }
                     return row;
                   }));
   return static_cast<CustomerRow*>(held);  // customer keys are only loaded here
@@ -100,6 +102,12 @@ class Cells {
   }
   void Add(const std::vector<Scope>& scopes, uint32_t slot, int64_t delta) {
     for (const Scope& scope : scopes) Add(scope, slot, delta);
+  }
+  // `delta` to `slot` of the stock rows of `scopes` (not per period).
+  void AddToStock(const std::vector<Scope>& scopes, uint32_t slot, int64_t delta) {
+    for (const Scope& scope : scopes) {
+      deltas_.AddToCell(StockKey(scope.dimension, scope.value), slot, delta);
+    }
   }
   // One more (`delta` 1) or one fewer (−1: a cancellation) confirmed order of `customer` in
   // every period of `scope`: the cell gains (loses) a buying customer when the customer's count
@@ -276,6 +284,22 @@ void Return(const orders_v1::OrderReturn& returned, v1::PerformanceOrderState& o
   }
 }
 
+// `paid` (a payment or a credit note) settles the overdue invoice's balance first: the stock of
+// overdue receivables drops by what it covers, and the invoice leaves the count once nothing is
+// owed. `overdue` > 0 (InvoiceOverdue) makes the invoice overdue with that balance.
+void SettleOverdue(v1::PerformanceOrderState& order, int64_t paid, int64_t overdue, Cells& cells) {
+  const uint32_t currency = CurrencySub(order.currency());
+  const std::vector<Scope> scopes = OrderScopes(order);
+  const int64_t before = order.overdue_balance();
+  int64_t after = before;
+  if (overdue > 0) after = overdue;
+  after = std::max<int64_t>(0, after - paid);
+  order.set_overdue_balance(after);
+  cells.AddToStock(scopes, Slot(SlotKind::kOverdueBalance, currency), after - before);
+  cells.AddToStock(scopes, Slot(SlotKind::kOverdueInvoices),
+                   static_cast<int64_t>(after > 0) - static_cast<int64_t>(before > 0));
+}
+
 // The event's poison checks (before any counter row is touched) and its time.
 absl::StatusOr<absl::Time> CheckOrderEvent(const orders_v1::OrderEvent& event,
                                            const EventEnvelope& envelope) {
@@ -293,6 +317,9 @@ absl::StatusOr<absl::Time> CheckOrderEvent(const orders_v1::OrderEvent& event,
     case orders_v1::OrderEvent::kPaymentReceived:
       RETURN_IF_ERROR(ValidateMoney("payment.amount", event.payment_received().payment().amount()));
       return FactTime(event.payment_received().at(), envelope);
+    case orders_v1::OrderEvent::kInvoiceOverdue:
+      RETURN_IF_ERROR(ValidateMoney("balance", event.invoice_overdue().balance()));
+      return FactTime(event.invoice_overdue().at(), envelope);
     case orders_v1::OrderEvent::kReturnAccepted: {
       const orders_v1::OrderReturn& returned = event.return_accepted().order_return();
       RETURN_IF_ERROR(ValidateMoney("order_return.credit_amount", returned.credit_amount()));
@@ -341,12 +368,21 @@ absl::Status ApplyOrder(absl::string_view stream_id, const EventEnvelope& envelo
       break;
     case orders_v1::OrderEvent::kPaymentReceived:
       if (placed) {
+        const int64_t paid = event.payment_received().payment().amount().units();
         cells.Add(OrderScopes(*order), Slot(SlotKind::kCollected, CurrencySub(order->currency())),
-                  event.payment_received().payment().amount().units());
+                  paid);
+        SettleOverdue(*order, paid, 0, cells);
       }
       break;
     case orders_v1::OrderEvent::kReturnAccepted:
-      if (placed) Return(event.return_accepted().order_return(), *order, cells);
+      if (placed) {
+        Return(event.return_accepted().order_return(), *order, cells);
+        SettleOverdue(*order, event.return_accepted().order_return().credit_amount().units(), 0,
+                      cells);
+      }
+      break;
+    case orders_v1::OrderEvent::kInvoiceOverdue:
+      if (placed) SettleOverdue(*order, 0, event.invoice_overdue().balance().units(), cells);
       break;
     default:
       break;

@@ -13,79 +13,18 @@
 #include "common/status/status_macros.h"
 #include "common/validation/field_validation.h"
 #include "services/projections/performance/model/keys.h"
+#include "services/projections/performance/query/alerts.h"
+#include "services/projections/performance/query/cell_reader.h"
 #include "services/projections/periods/periods.h"
 
 namespace sales::performance {
 namespace {
 
 namespace incentives_v1 = ::sales::incentives::v1;
-using Counters = std::map<uint32_t, int64_t>;  // slot → sum
 
 bool IsDimension(int dimension) {
   return dimension != v1::PERFORMANCE_DIMENSION_UNSPECIFIED &&
          v1::PerformanceDimension_IsValid(dimension);
-}
-
-// Adds a stored row's counters; buyers and targets only where they mean something for the
-// period (see performance.proto: neither adds up across days).
-absl::Status AddRow(absl::string_view bytes, bool relative, Counters& counters) {
-  projection::CounterRowCursor cursor(bytes);
-  while (cursor.Next()) {
-    const SlotKind kind = KindOf(cursor.slot());
-    if (relative && (kind == SlotKind::kBuyers || kind == SlotKind::kRepeatBuyers ||
-                     kind == SlotKind::kTarget)) {
-      continue;
-    }
-    counters[cursor.slot()] += cursor.value();
-  }
-  return cursor.status();
-}
-
-// The stored periods whose cells make `period`: every granularity is stored, so a calendar
-// period is itself; a relative one its days and whole months.
-std::vector<periods::StoredPeriods> StoredOf(const periods::ResolvedPeriod& period) {
-  if (period.relative) return periods::StoredPeriodsOfDays(period.first_day, period.last_day);
-  return {{period.granularity, period.index, 1}};
-}
-
-// Counters per scope value of one period: the one value asked, or every value of `dimension`.
-absl::Status ReadPeriod(projection::ProjectionStore& store, const periods::ResolvedPeriod& period,
-                        int dimension, const std::optional<std::string>& value,
-                        std::map<std::string, Counters>& out) {
-  for (const periods::StoredPeriods& run : StoredOf(period)) {
-    for (int64_t p = run.first; p < run.first + run.count; ++p) {
-      if (value.has_value()) {
-        ASSIGN_OR_RETURN(std::optional<std::string> row,
-                         store.Get(CellKey(run.granularity, p, dimension, *value)));
-        Counters& counters = out[*value];
-        if (row.has_value()) RETURN_IF_ERROR(AddRow(*row, period.relative, counters));
-        continue;
-      }
-      const std::string prefix = CellPrefix(run.granularity, p, dimension);
-      absl::Status decoded;
-      RETURN_IF_ERROR(store.Scan(prefix, [&](absl::string_view key, absl::string_view bytes) {
-        decoded = AddRow(bytes, period.relative, out[std::string(key.substr(prefix.size()))]);
-        return decoded.ok();
-      }));
-      RETURN_IF_ERROR(decoded);
-    }
-  }
-  return absl::OkStatus();
-}
-
-int64_t Get(const Counters& counters, uint32_t slot) {
-  const auto found = counters.find(slot);
-  return found == counters.end() ? 0 : found->second;
-}
-
-// Σ of every slot of `kind`.
-int64_t SumOf(const Counters& counters, SlotKind kind) {
-  int64_t sum = 0;
-  for (auto it = counters.lower_bound(Slot(kind));
-       it != counters.end() && KindOf(it->first) == kind; ++it) {
-    sum += it->second;
-  }
-  return sum;
 }
 
 // The subs (currencies, metrics) of `kind` present in either period.
@@ -233,6 +172,11 @@ absl::StatusOr<v1::PerformanceReport> PerformanceQuery::GetPerformance(
              *report.add_rows());
   }
   return report;
+}
+
+absl::StatusOr<v1::AlertList> PerformanceQuery::ListAlerts(const v1::ListAlertsRequest& request,
+                                                           absl::Time now) const {
+  return performance::ListAlerts(*store_, request, now);
 }
 
 }  // namespace sales::performance

@@ -18,6 +18,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "common/projection/projection_store.h"
 #include "sales/projections/v1/performance.pb.h"
 
@@ -37,6 +38,9 @@ class PerformanceQuery {
 
   absl::StatusOr<projections::v1::PerformanceReport> GetPerformance(
       const projections::v1::GetPerformanceRequest& request) const;
+  // The alerts as of request.as_of, or `now` (alerts.h).
+  absl::StatusOr<projections::v1::AlertList> ListAlerts(
+      const projections::v1::ListAlertsRequest& request, absl::Time now) const;
 
  private:
   projection::ProjectionStore* const store_;

@@ -24,12 +24,14 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "common/projection/projection_store.h"
 #include "common/testing/temp_dir.h"
 #include "common/time/business_time.h"
 #include "gtest/gtest.h"
 #include "services/projections/performance/model/performance_projection.h"
+#include "services/projections/performance/query/alerts.h"
 #include "services/projections/performance/testing/performance_script.h"
 
 namespace sales::performance {
@@ -430,6 +432,176 @@ TEST(PerformanceProjectionTest, PoisonEventsAreRefusedBeforeAnyWrite) {
   placed.mutable_order_placed()->mutable_total()->set_units(-1);
   negative.mutable_payload()->PackFrom(placed.order_placed());
   EXPECT_EQ(projection.Apply(negative, batch.txn()).message(), "field total.units: negative");
+}
+
+// Alerts. R-01's revenue target is 100000 a month from July; it is credited 50000, 60000, 70000
+// (missed three months), 120000 in October (met), 90000 in November. R-02 has targets for August
+// and September and no credit at all. The organisation books 100000 in August, 80000 in
+// September (−20 %), 78000 in October (−2.5 %).
+class AlertsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    PerformanceScript script;
+    for (int month = 7; month <= 11; ++month) {
+      script.Target("rep:R-01", absl::StrFormat("2026-%02d", month), incentives_v1::METRIC_REVENUE,
+                    100000, 0, At(6, 1));
+    }
+    script.Target("rep:R-02", "2026-08", incentives_v1::METRIC_REVENUE, 100000, 0, At(6, 1));
+    script.Target("rep:R-02", "2026-09", incentives_v1::METRIC_REVENUE, 100000, 0, At(6, 1));
+    const int64_t credits[] = {50000, 60000, 70000, 120000, 90000};
+    for (int month = 7; month <= 11; ++month) {
+      script.Credit("R-01", "T-1", "north", credits[month - 7], 0, At(month, 10));
+    }
+    const int64_t booked[] = {100000, 80000, 78000};
+    for (int month = 8; month <= 10; ++month) {
+      const std::string id = absl::StrCat("O-", month);
+      script.Order(id, {.customer = "C1", .rep = "R-09", .lines = {{"P1", booked[month - 8]}}},
+                   At(month, 3, 9));
+      script.Confirm(id, At(month, 3), month == 8);
+    }
+    auto store = ProjectionStore::Open(dir_.path() + "/performance");
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+    ApplyAll(Interleaved(script.events(), true), 5, *store_);
+  }
+
+  v1::AlertList Alerts(absl::Time as_of, v1::PerformanceDimension dimension, int missed_periods = 0,
+                       int decline_percent = 0) {
+    v1::ListAlertsRequest request;
+    request.set_dimension(dimension);
+    request.mutable_as_of()->set_seconds(absl::ToUnixSeconds(as_of));
+    request.set_missed_periods(missed_periods);
+    request.set_decline_percent(decline_percent);
+    absl::StatusOr<v1::AlertList> alerts = ListAlerts(*store_, request, absl::InfinitePast());
+    EXPECT_TRUE(alerts.ok()) << alerts.status();
+    return alerts.value_or(v1::AlertList());
+  }
+
+  // Pointers into `list`, which must outlive them.
+  static std::vector<const v1::Alert*> OfKind(const v1::AlertList& list, v1::AlertKind kind) {
+    std::vector<const v1::Alert*> out;
+    for (const v1::Alert& alert : list.alerts()) {
+      if (alert.kind() == kind) out.push_back(&alert);
+    }
+    return out;
+  }
+
+  sales::testing::TempDir dir_;
+  std::unique_ptr<ProjectionStore> store_;
+};
+
+TEST_F(AlertsTest, AttainmentMissedIsRaisedOnceAndClearedWhenATargetIsMet) {
+  // Mid-October: July, August, September missed → raised at the end of August (the second
+  // month), still the same alert; R-02 missed August and September with no credit at all.
+  const v1::AlertList october = Alerts(At(10, 15), v1::PERFORMANCE_DIMENSION_REP);
+  const auto missed = OfKind(october, v1::ALERT_KIND_ATTAINMENT_MISSED);
+  ASSERT_EQ(missed.size(), 2u);
+  const v1::Alert& r01 = *missed[0];
+  EXPECT_EQ(r01.alert_id(), "attainment-missed/rep/R-01/2026-08");
+  EXPECT_EQ(r01.state(), v1::ALERT_STATE_ACTIVE);
+  EXPECT_EQ(r01.raised_at().seconds(), absl::ToUnixSeconds(At(9, 1, 0)));
+  ASSERT_EQ(r01.figures_size(), 3);
+  EXPECT_EQ(r01.figures(0).period(), "2026-07");
+  EXPECT_DOUBLE_EQ(r01.figures(0).percent(), 50);
+  EXPECT_DOUBLE_EQ(r01.figures(2).percent(), 70);
+  EXPECT_EQ(r01.summary(),
+            "rep R-01 missed its revenue target 3 months in a row (2026-07 … 2026-09)");
+  EXPECT_EQ(missed[1]->alert_id(), "attainment-missed/rep/R-02/2026-09");
+  EXPECT_DOUBLE_EQ(missed[1]->figures(1).percent(), 0);
+
+  // With 3 months required, R-01's is raised at the end of September, R-02 has none.
+  const v1::AlertList three_months = Alerts(At(10, 15), v1::PERFORMANCE_DIMENSION_REP, 3);
+  const auto three = OfKind(three_months, v1::ALERT_KIND_ATTAINMENT_MISSED);
+  ASSERT_EQ(three.size(), 1u);
+  EXPECT_EQ(three[0]->alert_id(), "attainment-missed/rep/R-01/2026-09");
+
+  // Mid-November: October met its target → the same alert, cleared at the end of October.
+  const v1::AlertList november_list = Alerts(At(11, 15), v1::PERFORMANCE_DIMENSION_REP);
+  const auto november = OfKind(november_list, v1::ALERT_KIND_ATTAINMENT_MISSED);
+  ASSERT_EQ(november.size(), 1u);
+  EXPECT_EQ(november[0]->alert_id(), "attainment-missed/rep/R-01/2026-08");
+  EXPECT_EQ(november[0]->state(), v1::ALERT_STATE_CLEARED);
+  EXPECT_EQ(november[0]->cleared_at().seconds(), absl::ToUnixSeconds(At(11, 1, 0)));
+  EXPECT_EQ(november[0]->figures_size(), 4);
+
+  // December: November missed once only — nothing.
+  EXPECT_TRUE(
+      OfKind(Alerts(At(12, 5), v1::PERFORMANCE_DIMENSION_REP), v1::ALERT_KIND_ATTAINMENT_MISSED)
+          .empty());
+}
+
+TEST_F(AlertsTest, ADeclineBeyondTheThresholdIsRaisedThenCleared) {
+  // September against August: (80000 − 100000) ÷ 100000 = −20 % < −15 %.
+  const v1::AlertList october = Alerts(At(10, 15), v1::PERFORMANCE_DIMENSION_UNSPECIFIED);
+  const auto declines = OfKind(october, v1::ALERT_KIND_REVENUE_DECLINE);
+  ASSERT_EQ(declines.size(), 1u);
+  EXPECT_EQ(declines[0]->alert_id(), "revenue-decline/organisation//2026-09/CNY");
+  EXPECT_EQ(declines[0]->state(), v1::ALERT_STATE_ACTIVE);
+  ASSERT_EQ(declines[0]->figures_size(), 2);
+  EXPECT_EQ(declines[0]->figures(1).actual(), 80000);
+  EXPECT_DOUBLE_EQ(declines[0]->figures(1).percent(), -20);
+  EXPECT_FALSE(declines[0]->figures(0).has_percent()) << "July booked nothing";
+  EXPECT_EQ(declines[0]->summary(),
+            "booked revenue of the organisation fell 20.0% in 2026-09 against 2026-08 (CNY)");
+  // A threshold of 25 % does not see it.
+  EXPECT_TRUE(OfKind(Alerts(At(10, 15), v1::PERFORMANCE_DIMENSION_UNSPECIFIED, 0, 25),
+                     v1::ALERT_KIND_REVENUE_DECLINE)
+                  .empty());
+  // October −2.5 %: the same alert, cleared at the end of October.
+  const v1::AlertList november_list = Alerts(At(11, 15), v1::PERFORMANCE_DIMENSION_UNSPECIFIED);
+  const auto november = OfKind(november_list, v1::ALERT_KIND_REVENUE_DECLINE);
+  ASSERT_EQ(november.size(), 1u);
+  EXPECT_EQ(november[0]->alert_id(), "revenue-decline/organisation//2026-09/CNY");
+  EXPECT_EQ(november[0]->state(), v1::ALERT_STATE_CLEARED);
+  EXPECT_DOUBLE_EQ(november[0]->figures(2).percent(), -2.5);
+}
+
+TEST(OverdueAlertsTest, AnOverdueInvoiceIsAlertedUntilPaid) {
+  // O-1 invoiced 100000, overdue owing 100000, then paid 60000 and returned 10000:
+  // 30000 still owed. O-2 overdue owing 5000, then paid in full.
+  PerformanceScript script;
+  script.Order("O-1", {.customer = "C1", .rep = "R-01", .lines = {{"P1", 100000}}}, At(9, 1));
+  script.Confirm("O-1", At(9, 1, 11), true);
+  script.Invoice("O-1", 100000, At(9, 2));
+  script.Overdue("O-1", 100000, At(10, 3));
+  script.Pay("O-1", 60000, At(10, 10));
+  script.Return("O-1", 1, 10000, At(10, 12));
+  script.Order("O-2", {.customer = "C2", .rep = "R-02", .lines = {{"P1", 5000}}}, At(9, 1));
+  script.Confirm("O-2", At(9, 1, 11), true);
+  script.Invoice("O-2", 5000, At(9, 2));
+  script.Overdue("O-2", 5000, At(10, 3));
+  script.Pay("O-2", 5000, At(10, 20));
+  sales::testing::TempDir dir;
+  auto store = ProjectionStore::Open(dir.path() + "/performance");
+  ASSERT_TRUE(store.ok());
+  ApplyAll(Interleaved(script.events(), false), 3, **store);
+  v1::ListAlertsRequest request;
+  request.set_dimension(v1::PERFORMANCE_DIMENSION_REP);
+  absl::StatusOr<v1::AlertList> alerts = ListAlerts(**store, request, At(10, 25));
+  ASSERT_TRUE(alerts.ok()) << alerts.status();
+  std::vector<const v1::Alert*> overdue;
+  for (const v1::Alert& alert : alerts->alerts()) {
+    if (alert.kind() == v1::ALERT_KIND_RECEIVABLES_OVERDUE) overdue.push_back(&alert);
+  }
+  ASSERT_EQ(overdue.size(), 1u) << "R-02 paid in full";
+  EXPECT_EQ(overdue[0]->alert_id(), "receivables-overdue/rep/R-01/CNY");
+  EXPECT_EQ(overdue[0]->figures(0).actual(), 30000);
+  EXPECT_EQ(overdue[0]->figures(0).count(), 1);
+  EXPECT_EQ(overdue[0]->summary(), "rep R-01: 1 overdue invoice(s) still owe 300.00 CNY");
+}
+
+TEST_F(AlertsTest, BadRequestsNameTheField) {
+  v1::ListAlertsRequest request;
+  request.set_missed_periods(1);
+  EXPECT_EQ(ListAlerts(*store_, request, absl::Now()).status().message(),
+            "field missed_periods: must be 2–12 (0: 2)");
+  request.set_missed_periods(0);
+  request.set_decline_percent(101);
+  EXPECT_EQ(ListAlerts(*store_, request, absl::Now()).status().message(),
+            "field decline_percent: must be 1–100 (0: 15)");
+  request.set_decline_percent(0);
+  request.set_dimension(static_cast<v1::PerformanceDimension>(9));
+  EXPECT_TRUE(absl::IsInvalidArgument(ListAlerts(*store_, request, absl::Now()).status()));
 }
 
 }  // namespace

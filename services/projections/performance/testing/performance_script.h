@@ -92,6 +92,13 @@ class PerformanceScript {
     *event.mutable_payment_received()->mutable_at() = ToTimestamp(at);
     Add(OrderStream(order_id), event, at);
   }
+  // The order's invoice passed its due date owing `balance`.
+  void Overdue(const std::string& order_id, int64_t balance, absl::Time at) {
+    orders_v1::OrderEvent event;
+    SetMoney(*event.mutable_invoice_overdue()->mutable_balance(), balance);
+    *event.mutable_invoice_overdue()->mutable_at() = ToTimestamp(at);
+    Add(OrderStream(order_id), event, at);
+  }
   // A return of `amount` of line `line_no`.
   void Return(const std::string& order_id, int line_no, int64_t amount, absl::Time at) {
     orders_v1::OrderEvent event;

@@ -1,0 +1,291 @@
+#include "services/projections/performance/query/alerts.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_replace.h"
+#include "common/status/errors.h"
+#include "common/status/status_macros.h"
+#include "common/time/proto_time.h"
+#include "services/projections/performance/query/cell_reader.h"
+
+namespace sales::performance {
+namespace {
+
+namespace incentives_v1 = ::sales::incentives::v1;
+constexpr int kMonthsRead = 13;  // the last 12 months' runs, and the month before them
+
+const uint32_t kRevenueTarget = Slot(SlotKind::kTarget, incentives_v1::METRIC_REVENUE);
+const uint32_t kRevenueActual = Slot(SlotKind::kActual, incentives_v1::METRIC_REVENUE);
+
+periods::ResolvedPeriod Month(int64_t index) {
+  return {.period = periods::DescribePeriod(v1::PERIOD_GRANULARITY_MONTH, index),
+          .granularity = v1::PERIOD_GRANULARITY_MONTH,
+          .index = index};
+}
+
+// "rep", "product-line"; "organisation" for the whole.
+std::string DimensionId(int dimension) {
+  if (dimension == kAllDimension) return "organisation";
+  std::string name =
+      v1::PerformanceDimension_Name(dimension).substr(sizeof("PERFORMANCE_DIMENSION_") - 1);
+  absl::AsciiStrToLower(&name);
+  return absl::StrReplaceAll(name, {{"_", "-"}});
+}
+
+std::string ScopeName(int dimension, const std::string& value) {
+  return dimension == kAllDimension ? "the organisation"
+                                    : absl::StrCat(DimensionId(dimension), " ", value);
+}
+
+// The months of one scope value, oldest first: months[k] is month first + k.
+struct ValueMonths {
+  int64_t first = 0;
+  std::vector<const Counters*> months;
+  const Counters& at(int64_t month) const { return *months[month - first]; }
+};
+
+bool Missed(const Counters& month) {
+  const int64_t target = Get(month, kRevenueTarget);
+  return target > 0 && Get(month, kRevenueActual) < target;
+}
+bool Met(const Counters& month) {
+  const int64_t target = Get(month, kRevenueTarget);
+  return target > 0 && Get(month, kRevenueActual) >= target;
+}
+
+// Months in a row ending with `last` that missed their target.
+int MissedRun(const ValueMonths& months, int64_t last) {
+  int run = 0;
+  while (last - run >= months.first && Missed(months.at(last - run))) ++run;
+  return run;
+}
+
+struct AlertSpec {
+  v1::AlertKind kind;
+  int dimension;
+  std::string value;
+  int64_t raised_month;
+  std::optional<int64_t> cleared_month;
+};
+
+v1::Alert NewAlert(const AlertSpec& spec) {
+  v1::Alert alert;
+  alert.set_kind(spec.kind);
+  alert.set_state(spec.cleared_month ? v1::ALERT_STATE_CLEARED : v1::ALERT_STATE_ACTIVE);
+  alert.set_dimension(static_cast<v1::PerformanceDimension>(spec.dimension));
+  alert.set_value(spec.value);
+  const v1::Period raised = Month(spec.raised_month).period;
+  const std::string kind =
+      spec.kind == v1::ALERT_KIND_ATTAINMENT_MISSED ? "attainment-missed" : "revenue-decline";
+  alert.set_alert_id(
+      absl::StrCat(kind, "/", DimensionId(spec.dimension), "/", spec.value, "/", raised.key()));
+  *alert.mutable_raised_at() = raised.end();
+  if (spec.cleared_month) *alert.mutable_cleared_at() = Month(*spec.cleared_month).period.end();
+  return alert;
+}
+
+void AddAttainmentFigure(const ValueMonths& months, int64_t month, v1::Alert& alert) {
+  const Counters& counters = months.at(month);
+  v1::AlertFigure& figure = *alert.add_figures();
+  figure.set_period(Month(month).period.key());
+  figure.set_actual(Get(counters, kRevenueActual));
+  figure.set_target(Get(counters, kRevenueTarget));
+  if (figure.target() > 0) {
+    figure.set_percent(static_cast<double>(figure.actual()) / static_cast<double>(figure.target()) *
+                       100);
+  }
+}
+
+// ATTAINMENT_MISSED: active when the run ending with the last month is long enough; cleared when
+// the last month met its target right after such a run.
+void AttainmentAlerts(int dimension, const std::string& value, const ValueMonths& months,
+                      int64_t last, int needed, std::vector<v1::Alert>& out) {
+  int run = MissedRun(months, last);
+  std::optional<int64_t> cleared;
+  int64_t run_end = last;
+  if (run < needed && Met(months.at(last))) {
+    run = MissedRun(months, last - 1);
+    run_end = last - 1;
+    cleared = last;
+  }
+  if (run < needed) return;
+  const int64_t start = run_end - run + 1;
+  v1::Alert alert = NewAlert({.kind = v1::ALERT_KIND_ATTAINMENT_MISSED,
+                              .dimension = dimension,
+                              .value = value,
+                              .raised_month = start + needed - 1,
+                              .cleared_month = cleared});
+  for (int64_t month = start; month <= (cleared ? *cleared : run_end); ++month) {
+    AddAttainmentFigure(months, month, alert);
+  }
+  alert.set_summary(absl::StrCat(
+      ScopeName(dimension, value), " missed its revenue target ", run, " months in a row (",
+      Month(start).period.key(), " … ", Month(run_end).period.key(), ")",
+      cleared ? absl::StrCat("; met it in ", Month(last).period.key()) : ""));
+  out.push_back(std::move(alert));
+}
+
+// The change of booked revenue in `currency` from the month before `month`, in percent; nullopt
+// when the month before booked nothing.
+std::optional<double> Change(const ValueMonths& months, int64_t month, uint32_t currency) {
+  const int64_t before = Get(months.at(month - 1), Slot(SlotKind::kBooked, currency));
+  if (before <= 0) return std::nullopt;
+  const int64_t now = Get(months.at(month), Slot(SlotKind::kBooked, currency));
+  return static_cast<double>(now - before) / static_cast<double>(before) * 100;
+}
+
+// REVENUE_DECLINE per currency: active for a decline in the last month; cleared when the month
+// before declined and the last did not.
+void DeclineAlerts(int dimension, const std::string& value, const ValueMonths& months, int64_t last,
+                   int threshold, std::vector<v1::Alert>& out) {
+  std::set<uint32_t> currencies;
+  for (int64_t month = last - 2; month <= last; ++month) {
+    const Counters& counters = months.at(month);
+    for (auto it = counters.lower_bound(Slot(SlotKind::kBooked));
+         it != counters.end() && KindOf(it->first) == SlotKind::kBooked; ++it) {
+      currencies.insert(SubOf(it->first));
+    }
+  }
+  const auto declined = [&](int64_t month, uint32_t currency) {
+    const std::optional<double> change = Change(months, month, currency);
+    return change.has_value() && *change < -threshold;
+  };
+  for (const uint32_t currency : currencies) {
+    std::optional<int64_t> cleared;
+    int64_t month = last;
+    if (!declined(last, currency)) {
+      if (!declined(last - 1, currency)) continue;
+      month = last - 1;
+      cleared = last;
+    }
+    v1::Alert alert = NewAlert({.kind = v1::ALERT_KIND_REVENUE_DECLINE,
+                                .dimension = dimension,
+                                .value = value,
+                                .raised_month = month,
+                                .cleared_month = cleared});
+    const std::string name = periods::CurrencyName(currency);
+    absl::StrAppend(alert.mutable_alert_id(), "/", name);
+    for (int64_t m = month - 1; m <= (cleared ? *cleared : month); ++m) {
+      v1::AlertFigure& figure = *alert.add_figures();
+      figure.set_period(Month(m).period.key());
+      figure.set_currency(name);
+      figure.set_actual(Get(months.at(m), Slot(SlotKind::kBooked, currency)));
+      if (const std::optional<double> change = Change(months, m, currency); change.has_value()) {
+        figure.set_percent(*change);
+      }
+    }
+    alert.set_summary(absl::StrFormat(
+        "booked revenue of %s fell %.1f%% in %s against %s (%s)%s", ScopeName(dimension, value),
+        -*Change(months, month, currency), Month(month).period.key(), Month(month - 1).period.key(),
+        name, cleared ? absl::StrCat("; recovered in ", Month(last).period.key()) : ""));
+    out.push_back(std::move(alert));
+  }
+}
+
+// RECEIVABLES_OVERDUE per currency from the scope's stock row (now).
+void OverdueAlerts(int dimension, const std::string& value, const Counters& stock,
+                   std::vector<v1::Alert>& out) {
+  const int64_t invoices = Get(stock, Slot(SlotKind::kOverdueInvoices));
+  for (auto it = stock.lower_bound(Slot(SlotKind::kOverdueBalance));
+       it != stock.end() && KindOf(it->first) == SlotKind::kOverdueBalance; ++it) {
+    if (it->second <= 0) continue;
+    const std::string currency = periods::CurrencyName(SubOf(it->first));
+    v1::Alert alert;
+    alert.set_alert_id(
+        absl::StrCat("receivables-overdue/", DimensionId(dimension), "/", value, "/", currency));
+    alert.set_kind(v1::ALERT_KIND_RECEIVABLES_OVERDUE);
+    alert.set_state(v1::ALERT_STATE_ACTIVE);
+    alert.set_dimension(static_cast<v1::PerformanceDimension>(dimension));
+    alert.set_value(value);
+    v1::AlertFigure& figure = *alert.add_figures();
+    figure.set_actual(it->second);
+    figure.set_currency(currency);
+    figure.set_count(invoices);
+    alert.set_summary(absl::StrFormat("%s: %d overdue invoice(s) still owe %.2f %s",
+                                      ScopeName(dimension, value), invoices,
+                                      static_cast<double>(it->second) / 100, currency));
+    out.push_back(std::move(alert));
+  }
+}
+
+}  // namespace
+
+absl::Status ValidateListAlertsRequest(const v1::ListAlertsRequest& request) {
+  if (!v1::PerformanceDimension_IsValid(request.dimension())) {
+    return InvalidField("dimension", "not a dimension: REP, TEAM, REGION, PRODUCT_LINE or CHANNEL");
+  }
+  if (request.has_as_of() && !IsValidTimestamp(request.as_of())) {
+    return InvalidField("as_of", "not a valid timestamp");
+  }
+  if (request.missed_periods() != 0 &&
+      (request.missed_periods() < 2 || request.missed_periods() > 12)) {
+    return InvalidField("missed_periods", "must be 2–12 (0: 2)");
+  }
+  if (request.decline_percent() < 0 || request.decline_percent() > 100) {
+    return InvalidField("decline_percent", "must be 1–100 (0: 15)");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::AlertList> ListAlerts(projection::ProjectionStore& store,
+                                         const v1::ListAlertsRequest& request, absl::Time now) {
+  RETURN_IF_ERROR(ValidateListAlertsRequest(request));
+  const absl::Time as_of = request.has_as_of() ? FromTimestamp(request.as_of()) : now;
+  const int needed =
+      request.missed_periods() == 0 ? kDefaultMissedPeriods : request.missed_periods();
+  const int threshold =
+      request.decline_percent() == 0 ? kDefaultDeclinePercent : request.decline_percent();
+  const int dimension = request.dimension();
+  // The whole months that ended by as_of: the last kMonthsRead of them.
+  const int64_t last = periods::PeriodIndexOf(v1::PERIOD_GRANULARITY_MONTH, as_of) - 1;
+  const int64_t first = last - kMonthsRead + 1;
+  std::vector<std::map<std::string, Counters>> by_month(kMonthsRead);
+  std::set<std::string> values;
+  const std::optional<std::string> only =
+      dimension == kAllDimension ? std::optional<std::string>("") : std::nullopt;
+  for (int k = 0; k < kMonthsRead; ++k) {
+    RETURN_IF_ERROR(ReadPeriod(store, Month(first + k), dimension, only, by_month[k]));
+    for (const auto& [value, counters] : by_month[k]) values.insert(value);
+  }
+  // Receivables overdue now: the stock rows of the dimension.
+  std::map<std::string, Counters> stock;
+  absl::Status decoded;
+  const std::string stock_prefix = StockPrefix(dimension);
+  RETURN_IF_ERROR(store.Scan(stock_prefix, [&](absl::string_view key, absl::string_view bytes) {
+    const std::string value(key.substr(stock_prefix.size()));
+    if (only.has_value() && value != *only) return true;
+    decoded = AddRow(bytes, stock[value]);
+    return decoded.ok();
+  }));
+  RETURN_IF_ERROR(decoded);
+  std::vector<v1::Alert> alerts;
+  for (const auto& [value, counters] : stock) OverdueAlerts(dimension, value, counters, alerts);
+  const Counters none;
+  for (const std::string& value : values) {
+    ValueMonths months{.first = first};
+    for (const auto& month : by_month) {
+      const auto found = month.find(value);
+      months.months.push_back(found == month.end() ? &none : &found->second);
+    }
+    AttainmentAlerts(dimension, value, months, last, needed, alerts);
+    DeclineAlerts(dimension, value, months, last, threshold, alerts);
+  }
+  std::sort(alerts.begin(), alerts.end(), [](const v1::Alert& a, const v1::Alert& b) {
+    if (a.state() != b.state()) return a.state() < b.state();  // ACTIVE before CLEARED
+    return a.alert_id() < b.alert_id();
+  });
+  v1::AlertList list;
+  *list.mutable_as_of() = ToTimestamp(as_of);
+  for (v1::Alert& alert : alerts) *list.add_alerts() = std::move(alert);
+  return list;
+}
+
+}  // namespace sales::performance
