@@ -37,45 +37,6 @@ namespace {
 using ::sales::performance::testing::PerformanceScript;
 using ::sales::projection::EventEnvelope;
 
-// One random order's events (and its rep's ledger event) from `start`.
-void RandomOrder(std::mt19937_64& rng, int n, absl::Time start, PerformanceScript& script) {
-  const int rep = static_cast<int>(rng() % 200);
-  const std::string order_id = absl::StrCat("O", n);
-  testing::ScriptOrder order{.customer = absl::StrCat("C", rng() % 5000),
-                             .rep = absl::StrCat("R", rep),
-                             .team = absl::StrCat("T", rep % 20),
-                             .region = absl::StrCat("G", rep % 5),
-                             .channel = absl::StrCat("CH", rng() % 12)};
-  const int lines = 1 + static_cast<int>(rng() % 3);
-  int64_t total = 0;
-  for (int i = 0; i < lines; ++i) {
-    const int64_t amount = 10000 + static_cast<int64_t>(rng() % 500000);
-    order.lines.push_back({absl::StrCat("P", rng() % 8), amount});
-    total += amount;
-  }
-  absl::Time at = start;
-  const auto later = [&](int max_hours) {
-    at += absl::Hours(1 + static_cast<int64_t>(rng() % max_hours));
-    return at;
-  };
-  script.Order(order_id, order, at);
-  if (rng() % 10 == 0) return;
-  script.Confirm(order_id, later(48), rng() % 5 == 0);
-  script.Credit(order.rep, order.team, order.region, total, total / 100, at);
-  if (rng() % 100 < 6) {
-    script.Cancel(order_id, later(72));
-    return;
-  }
-  script.Invoice(order_id, total, later(240));
-  if (rng() % 20 == 0) script.Return(order_id, 1, order.lines[0].net_amount / 2, later(240));
-  if (rng() % 2 == 0) {
-    script.Pay(order_id, total / 2, later(500));
-    script.Pay(order_id, total - total / 2, later(500));
-  } else {
-    script.Pay(order_id, total, later(700));
-  }
-}
-
 // Random orders starting across 2026 until `events` events, appended in time order (each
 // stream's own order kept: its events' times never decrease and the sort is stable).
 absl::Status AppendSalesHistory(eventstore::EventStore& store, int& events) {
@@ -83,8 +44,8 @@ absl::Status AppendSalesHistory(eventstore::EventStore& store, int& events) {
   const absl::Time year = absl::FromCivil(absl::CivilDay(2026, 1, 1), BusinessTimeZone());
   PerformanceScript script;
   for (int n = 0; std::cmp_less(script.events().size(), events); ++n) {
-    RandomOrder(rng, n, year + absl::Seconds(static_cast<int64_t>(rng() % (365 * 86400ULL))),
-                script);
+    testing::AddRandomOrder(
+        rng, n, year + absl::Seconds(static_cast<int64_t>(rng() % (365 * 86400ULL))), script);
   }
   events = static_cast<int>(script.events().size());
   return projection::testing::AppendInTimeOrder(store, script.events());
