@@ -158,6 +158,10 @@ class IncentivesApp {
   };
   absl::StatusOr<OrderSplit> SplitOf(const OrderMovement& movement);
   // What a batch's decisions read of the small aggregates, each loaded once per batch.
+  // The streams `command` may append to: its reps' ledgers and, for an order whose split is not
+  // fixed yet, the order's credit stream (`split`: the order's; null for an activity). What a
+  // ledger batch locks and what each command's append must fit, from one definition.
+  static std::vector<std::string> StreamsOf(const LedgerCommand& command, const OrderSplit* split);
   struct LedgerInputs;
   absl::StatusOr<const PlanRef*> PlanFor(LedgerInputs& inputs, const std::string& rep_id,
                                          const std::string& period);

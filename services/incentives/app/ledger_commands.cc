@@ -142,6 +142,20 @@ absl::StatusOr<std::vector<absl::StatusOr<LedgerOutcome>>> IncentivesApp::Record
   return outcomes;
 }
 
+std::vector<std::string> IncentivesApp::StreamsOf(const LedgerCommand& command,
+                                                  const OrderSplit* split) {
+  if (split == nullptr) return {LedgerStreamId(std::get<ActivityCredit>(command.what).rep_id)};
+  std::vector<std::string> streams;
+  streams.reserve(split->shares.size() + 1);
+  for (const v1::SplitShare& share : split->shares) {
+    streams.push_back(LedgerStreamId(share.rep_id()));
+  }
+  if (!split->fixed) {
+    streams.push_back(OrderCreditStreamId(std::get<OrderMovement>(command.what).order_id));
+  }
+  return streams;
+}
+
 absl::Status IncentivesApp::RecordLedgerFrom(const std::vector<LedgerCommand>& commands,
                                              const std::vector<size_t>& todo, LedgerInputs& inputs,
                                              size_t& committed,
@@ -151,18 +165,15 @@ absl::Status IncentivesApp::RecordLedgerFrom(const std::vector<LedgerCommand>& c
   std::vector<std::string> streams;
   for (size_t t = committed; t < todo.size(); ++t) {
     const LedgerCommand& command = commands[todo[t]];
+    const OrderSplit* split = nullptr;
     if (const auto* movement = std::get_if<OrderMovement>(&command.what)) {
-      auto [split, added] = splits.try_emplace(movement->order_id);
+      auto [found, added] = splits.try_emplace(movement->order_id);
       if (added) {
-        ASSIGN_OR_RETURN(split->second, SplitOf(*movement));
-        streams.push_back(OrderCreditStreamId(movement->order_id));
+        ASSIGN_OR_RETURN(found->second, SplitOf(*movement));
       }
-      for (const v1::SplitShare& share : split->second.shares) {
-        streams.push_back(LedgerStreamId(share.rep_id()));
-      }
-    } else {
-      streams.push_back(LedgerStreamId(std::get<ActivityCredit>(command.what).rep_id));
+      split = &found->second;
     }
+    for (std::string& stream : StreamsOf(command, split)) streams.push_back(std::move(stream));
   }
   eventsourcing::StreamLocks::Held held(locks_, streams);
   LedgerAppend append(*options_.store, books_);  // forgets what did not land, before unlocking
@@ -170,18 +181,9 @@ absl::Status IncentivesApp::RecordLedgerFrom(const std::vector<LedgerCommand>& c
   for (; gathered < todo.size(); ++gathered) {
     const LedgerCommand& command = commands[todo[gathered]];
     const auto* movement = std::get_if<OrderMovement>(&command.what);
-    // The streams this command may append to: when they do not fit, the gathered ones go first.
-    std::vector<std::string> touched;
-    if (movement != nullptr) {
-      const OrderSplit& split = splits[movement->order_id];
-      for (const v1::SplitShare& share : split.shares) {
-        touched.push_back(LedgerStreamId(share.rep_id()));
-      }
-      if (!split.fixed) touched.push_back(OrderCreditStreamId(movement->order_id));
-    } else {
-      touched.push_back(LedgerStreamId(std::get<ActivityCredit>(command.what).rep_id));
-    }
-    if (!append.Fits(touched)) {
+    // When this command's streams do not fit in the append, the gathered ones go first.
+    if (!append.Fits(
+            StreamsOf(command, movement != nullptr ? &splits[movement->order_id] : nullptr))) {
       RETURN_IF_ERROR(append.Commit().status());
       committed = gathered;
     }
