@@ -300,9 +300,10 @@ void SettleOverdue(v1::PerformanceOrderState& order, int64_t paid, int64_t overd
                    static_cast<int64_t>(after > 0) - static_cast<int64_t>(before > 0));
 }
 
-// The event's poison checks (before any counter row is touched) and its time.
-absl::StatusOr<absl::Time> CheckOrderEvent(const orders_v1::OrderEvent& event,
-                                           const EventEnvelope& envelope) {
+// The event's poison checks (before any counter row is touched) and its time; nullopt for an
+// event the dashboard does not count.
+absl::StatusOr<std::optional<absl::Time>> CheckOrderEvent(const orders_v1::OrderEvent& event,
+                                                          const EventEnvelope& envelope) {
   switch (event.event_case()) {
     case orders_v1::OrderEvent::kOrderPlaced:
       RETURN_IF_ERROR(CheckPlaced(event.order_placed()));
@@ -329,7 +330,7 @@ absl::StatusOr<absl::Time> CheckOrderEvent(const orders_v1::OrderEvent& event,
       return FactTime(event.return_accepted().at(), envelope);
     }
     default:
-      return absl::Time();  // not counted
+      return std::nullopt;  // not counted (credit hold, back-orders, shipping, delivery)
   }
 }
 
@@ -338,8 +339,10 @@ absl::Status ApplyOrder(absl::string_view stream_id, const EventEnvelope& envelo
   orders_v1::OrderEvent event;
   RETURN_IF_ERROR(
       eventsourcing::UnpackProjectedEvent(PerformanceProjection::kName, envelope.payload(), event));
-  ASSIGN_OR_RETURN(const absl::Time at, CheckOrderEvent(event, envelope));
-  if (event.event_case() == orders_v1::OrderEvent::EVENT_NOT_SET) return absl::OkStatus();
+  ASSIGN_OR_RETURN(const std::optional<absl::Time> counted, CheckOrderEvent(event, envelope));
+  // Events the dashboard does not count touch neither the order's row nor the accumulator.
+  if (!counted.has_value()) return absl::OkStatus();
+  const absl::Time at = *counted;
   // Every poison check is behind us: the order's row (held for the batch) and the cells'
   // accumulator may be touched from here on.
   ASSIGN_OR_RETURN(v1::PerformanceOrderState * order,
