@@ -6,6 +6,7 @@
 #include "services/leads/cli/leads_commands.h"
 #include "services/orders/cli/orders_commands.h"
 #include "services/org/cli/org_commands.h"
+#include "services/projections/cli/forecast_commands.h"
 #include "services/projections/cli/funnel_commands.h"
 #include "services/projections/cli/performance_commands.h"
 
@@ -19,7 +20,8 @@ std::vector<salesctl::CommandGroup> ContextCommandGroups() {
           salesctl::TargetsCommandGroup(),     salesctl::PlansCommandGroup(),
           salesctl::SplitsCommandGroup(),      salesctl::CommissionsCommandGroup(),
           salesctl::AuditCommandGroup(),       salesctl::FunnelCommandGroup(),
-          salesctl::PerformanceCommandGroup(), salesctl::AlertsCommandGroup()};
+          salesctl::PerformanceCommandGroup(), salesctl::AlertsCommandGroup(),
+          salesctl::ForecastCommandGroup()};
 }
 
 }  // namespace sales::modules

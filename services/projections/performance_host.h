@@ -1,6 +1,6 @@
 // PerformanceHost: the performance read side inside a process (dashboard_host.h) — the
-// PerformanceProjection's runner over the orders and incentives topics, PerformanceQuery, the
-// watch hub and PerformanceService.
+// PerformanceProjection's runner over the orders, incentives and leads topics, PerformanceQuery,
+// the watch hub and PerformanceService.
 #ifndef SALES_SERVICES_PROJECTIONS_PERFORMANCE_HOST_H_
 #define SALES_SERVICES_PROJECTIONS_PERFORMANCE_HOST_H_
 

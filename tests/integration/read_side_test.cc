@@ -202,6 +202,33 @@ TEST_F(ReadSideTest, ASecondReplicaAnswersEveryQueryIdentically) {
       }
     }
   }
+  // The forecast: every snapshot of this month and the accuracy of the last three, as of one
+  // instant, identical on both.
+  const google::protobuf::Timestamp now = TimeUtil::GetCurrentTime();
+  v1::GetForecastRequest forecast;
+  forecast.set_granularity(v1::PERIOD_GRANULARITY_MONTH);
+  *forecast.mutable_as_of() = now;
+  v1::GetForecastAccuracyRequest accuracy;
+  accuracy.set_granularity(v1::PERIOD_GRANULARITY_WEEK);
+  *accuracy.mutable_as_of() = now;
+  const auto forecast_of = [&](v1::PerformanceService::Stub& stub) {
+    grpc::ClientContext context;
+    v1::ForecastReport report;
+    EXPECT_TRUE(stub.GetForecast(&context, forecast, &report).ok());
+    return report;
+  };
+  const auto accuracy_of = [&](v1::PerformanceService::Stub& stub) {
+    grpc::ClientContext context;
+    v1::ForecastAccuracyReport report;
+    EXPECT_TRUE(stub.GetForecastAccuracy(&context, accuracy, &report).ok());
+    return report;
+  };
+  const v1::ForecastReport live_forecast = forecast_of(*performance_);
+  EXPECT_GT(live_forecast.snapshots_size(), 0);
+  EXPECT_GT(live_forecast.current().amounts_size(), 0);  // the demo's open deals at least
+  EXPECT_TRUE(MessageDifferencer::Equals(live_forecast, forecast_of(*replica_performance)));
+  EXPECT_TRUE(
+      MessageDifferencer::Equals(accuracy_of(*performance_), accuracy_of(*replica_performance)));
 }
 
 TEST_F(ReadSideTest, AWatchSeesTheSnapshotThenANewCapture) {
@@ -318,6 +345,17 @@ TEST_F(ReadSideTest, SalesctlPrintsTheFunnelAndARebuildComparison) {
   auto [alerts_bad_exit, alerts_bad] = RunCommand(salesctl + " alerts list --missed 1 2>&1");
   EXPECT_EQ(alerts_bad_exit, 1) << alerts_bad;
   EXPECT_THAT(alerts_bad, HasSubstr("missed_periods"));
+  auto [forecast_exit, forecast] = RunCommand(salesctl + " forecast show --snapshots");
+  EXPECT_EQ(forecast_exit, 0) << forecast;
+  EXPECT_THAT(forecast, HasSubstr("tonight's snapshot"));
+  EXPECT_THAT(forecast, HasSubstr("daily snapshots:"));
+  auto [accuracy_exit, accuracy] = RunCommand(salesctl + " forecast accuracy --period week");
+  EXPECT_EQ(accuracy_exit, 0) << accuracy;
+  EXPECT_THAT(accuracy, HasSubstr("MAPE / RMSE"));
+  auto [accuracy_bad_exit, accuracy_bad] =
+      RunCommand(salesctl + " forecast accuracy --period week --day 7 2>&1");
+  EXPECT_EQ(accuracy_bad_exit, 1) << accuracy_bad;
+  EXPECT_THAT(accuracy_bad, HasSubstr("snapshot_day"));
   auto [list_exit, listed] = RunCommand(salesctl + " projection list");
   EXPECT_EQ(list_exit, 0) << listed;
   EXPECT_THAT(listed, HasSubstr("deal-history"));

@@ -20,6 +20,7 @@
 #include "common/ids/ids.h"
 #include "common/log/log.h"
 #include "common/metrics/metrics_registry.h"
+#include "common/money/weighted_pipeline.h"
 #include "common/projection/own_read_model.h"
 #include "common/projection/paged_scan.h"
 #include "common/projection/projection_runner.h"
@@ -89,7 +90,7 @@ class MoneyTotals {
     if (amount.currency().empty()) return;
     Sums& sums = by_currency_[amount.currency()];
     sums.units += amount.units();
-    sums.weighted_hundredths += static_cast<__int128>(amount.units()) * probability;
+    sums.weighted_hundredths += pipeline::WeightedHundredths(amount.units(), probability);
   }
   void WriteTo(v1::BoardColumn& column) const {
     for (const auto& [currency, sums] : by_currency_) {
@@ -372,7 +373,7 @@ class LeadsAppImpl final : public LeadsApp {
         *card->mutable_amount() = stage == v1::LEAD_STAGE_OPPORTUNITY
                                       ? lead.deal_amount()
                                       : lead.details().estimated_value();
-        card->set_probability(EffectiveProbability(lead, settings));
+        card->set_probability(EffectiveProbability(lead));
         card->set_overdue(IsOverdue(lead, settings, now));
         totals.Add(card->amount(), card->probability());
       }
@@ -717,7 +718,7 @@ class LeadsAppImpl final : public LeadsApp {
       *response.mutable_follow_up_due() = ToTimestamp(*due);
     }
     response.set_overdue(IsOverdue(lead, settings, now));
-    response.set_probability(EffectiveProbability(lead, settings));
+    response.set_probability(EffectiveProbability(lead));
   }
 
   static absl::Status ValidateListRequest(const v1::ListLeadsRequest& request) {

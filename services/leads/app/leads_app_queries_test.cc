@@ -6,6 +6,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/leads/app/app_test_fixture.h"
+#include "services/leads/domain/settings.h"
 
 namespace sales::leads::testing {
 namespace {
@@ -178,6 +179,42 @@ TEST_F(LeadsAppQueriesTest, PipelineBoardTotalsAndWeightedAmounts) {
   board = app_->GetPipelineBoard(request);
   ASSERT_TRUE(board.ok());
   EXPECT_EQ(board->columns(3).weighted_amount(0).units(), 5'000'000);
+
+  // One weighted pipeline (common/money/weighted_pipeline.h): a settings change re-weights
+  // neither the deal already in QUOTE nor the board; a deal entering a step afterwards gets the
+  // new default.
+  v1::SetPipelineSettingsRequest settings;
+  *settings.mutable_meta() = Meta();
+  *settings.mutable_settings() = DefaultPipelineSettings();
+  for (v1::StepProbability& step : *settings.mutable_settings()->mutable_step_probabilities()) {
+    step.set_percent(step.step() == v1::SALES_STEP_QUOTE ? 70 : step.percent());
+  }
+  ASSERT_TRUE(app_->SetPipelineSettings(settings, origin_).ok());
+  v1::ChangeSalesStepRequest to_quote;
+  *to_quote.mutable_meta() = Meta();
+  to_quote.set_lead_id("L2");
+  to_quote.set_to_step(v1::SALES_STEP_QUOTE);
+  ASSERT_TRUE(app_->ChangeSalesStep(to_quote, origin_).ok());
+  v1::OverrideDealProbabilityRequest clear;
+  *clear.mutable_meta() = Meta();
+  clear.set_lead_id("L2");
+  clear.set_clear(true);
+  clear.set_reason("back to the step's default");
+  ASSERT_TRUE(app_->OverrideDealProbability(clear, origin_).ok());
+  WaitForReadModel();
+  board = app_->GetPipelineBoard(request);
+  ASSERT_TRUE(board.ok());
+  ASSERT_THAT(board->columns(6).cards(), SizeIs(2));
+  for (const v1::LeadCard& card : board->columns(6).cards()) {
+    EXPECT_EQ(card.probability(), card.lead_id() == "L3" ? 60 : 70) << card.lead_id();
+  }
+  // 3,333,333 × 60 % + 10,000,000 × 70 % = 1,999,999.8 + 7,000,000 → 8,999,999.8 → 9,000,000
+  EXPECT_EQ(board->columns(6).weighted_amount(0).units(), 9'000'000);
+  v1::GetLeadRequest get;
+  get.set_lead_id("L3");
+  auto l3 = app_->GetLead(get);
+  ASSERT_TRUE(l3.ok()) << l3.status();
+  EXPECT_EQ(l3->probability(), 60);
 
   request.set_team_id("t-nowhere");
   EXPECT_EQ(app_->GetPipelineBoard(request).status().code(), absl::StatusCode::kNotFound);

@@ -52,6 +52,8 @@ class LeadsReadModelProjection final : public projection::Projection {
  public:
   static constexpr char kName[] = "leads-read-model";
   absl::string_view name() const override { return kName; }
+  // 2: a lead row keeps the probability its step was entered with (Lead.step_probability).
+  int layout_version() const override { return 2; }
   // Lead streams fold; an undecodable lead event is INVALID_ARGUMENT, a sales.leads.v1 type the
   // wrapper lacks UNIMPLEMENTED; other streams (settings, claims) are ignored.
   absl::Status Apply(const projection::EventEnvelope& event,

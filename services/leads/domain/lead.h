@@ -67,9 +67,10 @@ bool IsOpen(const v1::Lead& lead);
 // The rep whose open-lead load (assignment by load) the lead counts in: its owner while it is
 // open; "" for none.
 const std::string& OpenOwner(const v1::Lead& lead);
-// 100 for a won deal, 0 for a lost one; else the override if set, else the default of the
-// current step; 0 before conversion.
-int32_t EffectiveProbability(const v1::Lead& lead, const v1::PipelineSettings& settings);
+// 100 for a won deal, 0 for a lost one; else the probability the weighted pipeline uses
+// (common/money/weighted_pipeline.h): the override if set, else the current step's default as
+// stated when the deal entered the step; 0 before conversion.
+int32_t EffectiveProbability(const v1::Lead& lead);
 
 // Emits LeadCaptured then LeadScored. The state must be empty (ALREADY_EXISTS otherwise); the
 // region, product line and segment must exist in the org (NOT_FOUND).

@@ -1,7 +1,9 @@
 // Evolve and the small state queries of the Lead aggregate (see lead.h).
 #include <algorithm>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "common/money/weighted_pipeline.h"
 #include "common/time/proto_time.h"
 #include "services/leads/domain/lead.h"
 #include "services/leads/domain/settings.h"
@@ -96,13 +98,15 @@ const std::string& OpenOwner(const v1::Lead& lead) {
   return IsOpen(lead) ? lead.rep_id() : *kNone;
 }
 
-int32_t EffectiveProbability(const v1::Lead& lead, const v1::PipelineSettings& settings) {
+int32_t EffectiveProbability(const v1::Lead& lead) {
   // A closed deal's outcome is known: won is certain, lost is nothing.
   if (lead.stage() == v1::LEAD_STAGE_WON) return 100;
   if (lead.stage() == v1::LEAD_STAGE_LOST) return 0;
   if (lead.sales_step() == v1::SALES_STEP_UNSPECIFIED) return 0;
-  if (lead.has_probability_override()) return lead.probability_override();
-  return StepProbabilityOf(settings, lead.sales_step());
+  return pipeline::DealProbability(lead.has_probability_override()
+                                       ? std::optional<int32_t>(lead.probability_override())
+                                       : std::nullopt,
+                                   lead.step_probability());
 }
 
 v1::Lead Evolve(v1::Lead lead, const v1::LeadEvent& event) {
@@ -147,10 +151,12 @@ v1::Lead Evolve(v1::Lead lead, const v1::LeadEvent& event) {
       *lead.mutable_deal_amount() = e.amount();
       *lead.mutable_converted_at() = e.at();
       EnterStep(lead, e.step(), e.at());
+      lead.set_step_probability(e.probability());
       break;
     }
     case v1::LeadEvent::kSalesStepChanged:
       EnterStep(lead, event.sales_step_changed().to(), event.sales_step_changed().at());
+      lead.set_step_probability(event.sales_step_changed().default_probability());
       break;
     case v1::LeadEvent::kDealProbabilityOverridden: {
       const v1::DealProbabilityOverridden& e = event.deal_probability_overridden();

@@ -261,7 +261,7 @@ TEST_F(LeadTest, ConversionAssignsDealIdAndStartsAtVisit) {
   EXPECT_EQ(lead.deal_id(), "deal-77");
   EXPECT_EQ(lead.stage(), v1::LEAD_STAGE_OPPORTUNITY);
   EXPECT_EQ(lead.sales_step(), v1::SALES_STEP_VISIT);
-  EXPECT_EQ(EffectiveProbability(lead, DefaultPipelineSettings()), 10);
+  EXPECT_EQ(EffectiveProbability(lead), 10);
   ASSERT_EQ(lead.step_history_size(), 1);
 
   EXPECT_EQ(RuleOf(h_.Decide(Convert("deal-78")).status()), "illegal_stage_move");
@@ -338,21 +338,21 @@ TEST_F(LeadTest, StepCommandsNeedAnOpportunity) {
 TEST_F(LeadTest, ProbabilityOverrideAndClear) {
   h_.Apply(Convert());
   h_.Apply(Step(v1::SALES_STEP_QUOTE));
-  EXPECT_EQ(EffectiveProbability(h_.lead(), DefaultPipelineSettings()), 60);
+  EXPECT_EQ(EffectiveProbability(h_.lead()), 60);
   v1::OverrideDealProbabilityRequest p;
   p.set_lead_id("lead-1");
   p.set_probability(35);
   p.set_reason("procurement freeze");
   ASSERT_EQ(h_.Apply(p).size(), 1u);
-  EXPECT_EQ(EffectiveProbability(h_.lead(), DefaultPipelineSettings()), 35);
+  EXPECT_EQ(EffectiveProbability(h_.lead()), 35);
   EXPECT_TRUE(h_.Apply(p).empty());  // same override
   h_.Apply(Step(v1::SALES_STEP_NEGOTIATION));
-  EXPECT_EQ(EffectiveProbability(h_.lead(), DefaultPipelineSettings()), 35);  // sticks
+  EXPECT_EQ(EffectiveProbability(h_.lead()), 35);  // sticks
   v1::OverrideDealProbabilityRequest clear;
   clear.set_lead_id("lead-1");
   clear.set_clear(true);
   ASSERT_EQ(h_.Apply(clear).size(), 1u);
-  EXPECT_EQ(EffectiveProbability(h_.lead(), DefaultPipelineSettings()), 80);
+  EXPECT_EQ(EffectiveProbability(h_.lead()), 80);
   EXPECT_TRUE(h_.Apply(clear).empty());
 }
 
@@ -386,7 +386,7 @@ TEST_F(LeadTest, WinClosesTheDeal) {
   EXPECT_EQ(FromTimestamp(lead.closed_at()), testing::kT0 + absl::Hours(5));
   EXPECT_EQ(lead.close_reason(), "best fit");
   EXPECT_FALSE(IsOpen(lead));
-  EXPECT_EQ(EffectiveProbability(lead, DefaultPipelineSettings()), 100);
+  EXPECT_EQ(EffectiveProbability(lead), 100);
   // The step visit is closed with the deal.
   EXPECT_TRUE(lead.step_history(0).has_exited_at());
 }
@@ -401,7 +401,7 @@ TEST_F(LeadTest, LoseRecordsReasonAndCompetitor) {
   EXPECT_EQ(h_.lead().lost_to_competitor(), "Globex");
   EXPECT_EQ(h_.lead().close_reason(), "price");
   EXPECT_THAT(h_.lead().competitors(), ::testing::ElementsAre("Globex"));
-  EXPECT_EQ(EffectiveProbability(h_.lead(), DefaultPipelineSettings()), 0);
+  EXPECT_EQ(EffectiveProbability(h_.lead()), 0);
 }
 
 // Regression: WinDeal on a lead that is no opportunity named illegal_stage_move, not the rule

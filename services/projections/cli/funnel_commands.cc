@@ -43,6 +43,9 @@ std::vector<FlagSpec> QueryFlags() {
                              : name == "grade" ? "only leads of this grade: a, b or c"
                                                : absl::StrCat("only this ", name, " id")});
   }
+  flags.push_back({.name = "attribution",
+                   .help = "count flows under each lead's current owner, team and grade "
+                           "(current, the default) or those it had at the time (event-time)"});
   return flags;
 }
 
@@ -83,6 +86,16 @@ absl::StatusOr<v1::GetFunnelRequest> QueryFrom(const Session& session, const Com
     if (request.has_filter()) return InvalidField("--by", "cannot be combined with a filter flag");
     ASSIGN_OR_RETURN(v1::FunnelDimension by, ParseDimension(args.Get("by")));
     request.set_group_by(by);
+  }
+  if (args.Has("attribution")) {
+    const std::string attribution = absl::AsciiStrToLower(args.Get("attribution"));
+    if (attribution == "current") {
+      request.set_attribution(v1::FUNNEL_ATTRIBUTION_CURRENT);
+    } else if (attribution == "event-time") {
+      request.set_attribution(v1::FUNNEL_ATTRIBUTION_AT_EVENT_TIME);
+    } else {
+      return InvalidField("--attribution", "must be current or event-time");
+    }
   }
   return request;
 }
@@ -216,7 +229,11 @@ std::string ReportText(const Session& session, const v1::GetFunnelRequest& reque
     absl::StrAppend(&out, ", ", DimensionName(request.filter().dimension()), " ",
                     request.filter().value().empty() ? "(none)" : request.filter().value());
   }
-  absl::StrAppend(&out, "\n\n");
+  absl::StrAppend(&out, "\nflows attributed to ",
+                  report.attribution() == v1::FUNNEL_ATTRIBUTION_AT_EVENT_TIME
+                      ? "the owner, team and grade each lead had at the time"
+                      : "each lead's current owner, team and grade",
+                  "\n\n");
   if (request.has_group_by()) {
     absl::StrAppend(&out, "by ", DimensionName(request.group_by()), ":\n", GroupTable(report));
   } else if (report.rows_size() > 0) {

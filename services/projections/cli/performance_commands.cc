@@ -16,6 +16,7 @@
 #include "common/status/status_macros.h"
 #include "sales/projections/v1/performance.grpc.pb.h"
 #include "services/incentives/cli/metric_format.h"
+#include "services/projections/cli/performance_flags.h"
 #include "services/projections/cli/report_flags.h"
 #include "tools/salesctl/commands.h"
 #include "tools/salesctl/flag_values.h"
@@ -27,24 +28,11 @@ namespace {
 namespace v1 = ::sales::projections::v1;
 namespace incentives_v1 = ::sales::incentives::v1;
 
-// The dimension flags, in the order of PerformanceDimension.
-const std::vector<std::pair<std::string, v1::PerformanceDimension>>& DimensionFlags() {
-  static const auto* flags = new std::vector<std::pair<std::string, v1::PerformanceDimension>>{
-      {"rep", v1::PERFORMANCE_DIMENSION_REP},
-      {"team", v1::PERFORMANCE_DIMENSION_TEAM},
-      {"region", v1::PERFORMANCE_DIMENSION_REGION},
-      {"product-line", v1::PERFORMANCE_DIMENSION_PRODUCT_LINE},
-      {"channel", v1::PERFORMANCE_DIMENSION_CHANNEL}};
-  return *flags;
-}
-
 std::vector<FlagSpec> QueryFlags() {
   std::vector<FlagSpec> flags = PeriodFlags();
   flags.push_back(
       {.name = "by", .help = "one row per value of: rep, team, region, product-line, channel"});
-  for (const auto& [name, dimension] : DimensionFlags()) {
-    flags.push_back({.name = name, .help = absl::StrCat("only this ", name, " id")});
-  }
+  for (FlagSpec& flag : ScopeFilterFlags()) flags.push_back(std::move(flag));
   return flags;
 }
 
@@ -53,14 +41,7 @@ absl::StatusOr<v1::GetPerformanceRequest> QueryFrom(const Session& session,
   v1::GetPerformanceRequest request;
   ASSIGN_OR_RETURN(const ReportPeriodFlags period, ParsePeriodFlags(session, args));
   period.ApplyTo(request);
-  for (const auto& [name, dimension] : DimensionFlags()) {
-    if (!args.Has(name)) continue;
-    if (request.has_filter()) {
-      return InvalidField(absl::StrCat("--", name), "give at most one of the filter flags");
-    }
-    request.mutable_filter()->set_dimension(dimension);
-    request.mutable_filter()->set_value(args.Get(name));
-  }
+  RETURN_IF_ERROR(ParseScopeFilter(args, request));
   if (args.Has("by")) {
     if (request.has_filter()) return InvalidField("--by", "cannot be combined with a filter flag");
     const std::string by = absl::AsciiStrToLower(args.Get("by"));
@@ -74,28 +55,12 @@ absl::StatusOr<v1::GetPerformanceRequest> QueryFrom(const Session& session,
   return request;
 }
 
-std::string Money(const std::string& currency, int64_t units) {
-  common::v1::Money money;
-  money.set_currency(currency);
-  money.set_units(units);
-  return FormatMoney(money);
-}
-
-// A mean (e.g. an average order value), rounded to the minor unit.
-std::string Money(const std::string& currency, double units) {
-  return Money(currency, static_cast<int64_t>(std::llround(units)));
-}
-
 std::string Change(bool present, double percent) {
   return present ? absl::StrFormat("%+.1f%%", percent) : "-";
 }
 
 std::string Percent(bool present, double percent) {
   return present ? absl::StrFormat("%.1f%%", percent) : "-";
-}
-
-std::string DimensionName(v1::PerformanceDimension dimension) {
-  return EnumShortName(*v1::PerformanceDimension_descriptor(), dimension);
 }
 
 // FIGURE / NOW / BEFORE / CHANGE for one row.
@@ -339,7 +304,7 @@ CommandGroup AlertsCommandGroup() {
   return {.name = "alerts",
           .summary =
               "performance alerts (业绩波动预警): targets missed months in a row, revenue "
-              "declines (PerformanceService)",
+              "declines, receivables and follow-ups overdue (PerformanceService)",
           .commands = {
               {"list", "the alerts, active then cleared, with what raised them", AlertFlags(),
                ListAlerts},

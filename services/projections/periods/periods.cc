@@ -242,4 +242,12 @@ void AppendPeriodKey(std::string& key, v1::PeriodGranularity granularity, int64_
   for (int shift = 56; shift >= 0; shift -= 8) key.push_back(static_cast<char>(biased >> shift));
 }
 
+int64_t PeriodOfKey(absl::string_view key) {
+  uint64_t biased = 0;
+  for (size_t i = 1; i < kPeriodKeySize; ++i) {
+    biased = (biased << 8) | static_cast<uint8_t>(key[i]);
+  }
+  return static_cast<int64_t>(biased ^ (uint64_t{1} << 63));
+}
+
 }  // namespace sales::periods

@@ -107,6 +107,9 @@ std::vector<StoredPeriods> StoredRunsOf(const ResolvedPeriod& period);
 // order, negative ordinals included) to `key`.
 void AppendPeriodKey(std::string& key, v1::PeriodGranularity granularity, int64_t period);
 inline constexpr size_t kPeriodKeySize = 9;
+// The period of a key written by AppendPeriodKey: `key` starts with its granularity byte and
+// holds at least kPeriodKeySize bytes.
+int64_t PeriodOfKey(absl::string_view key);
 
 // Three upper-case letters ↔ 15 bits; -1 for anything else.
 int32_t CurrencyCode(absl::string_view currency);

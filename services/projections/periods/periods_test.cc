@@ -70,6 +70,17 @@ TEST(PreviousPeriodTest, RelativePeriodsCompareWithTheSameSpanBefore) {
   EXPECT_EQ(PreviousPeriod(december_to_date).period.key(), "2026-11-01..2026-11-05");
 }
 
+TEST(PeriodKeyTest, DecodesWhatItEncodesInNumericOrder) {
+  std::string before;
+  for (const int64_t period : {int64_t{-3}, int64_t{0}, int64_t{2026}, int64_t{20'000}}) {
+    std::string key = "C";
+    AppendPeriodKey(key, v1::PERIOD_GRANULARITY_YEAR, period);
+    EXPECT_EQ(PeriodOfKey(absl::string_view(key).substr(1)), period);
+    EXPECT_LT(before, key);
+    before = key;
+  }
+}
+
 TEST(ValidatePeriodRequestTest, NamesTheField) {
   const google::protobuf::Timestamp at = At(2026, 3, 31);
   EXPECT_TRUE(ValidatePeriodRequest({.period_at = &at, .last_days = 7}).ok());

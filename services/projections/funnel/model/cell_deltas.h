@@ -56,9 +56,11 @@ class CellDeltas : public projection::BatchAccumulator {
 
   // A small id for a dimension value, stable for the batch ("" is 0).
   uint32_t ValueId(absl::string_view value);
-  // Adds every slot of `delta` to the cells of DAY `day` (PeriodIndexOf) of the 8 slices'
-  // values, and so to the MONTH and YEAR cells that hold the day.
-  void AddToDay(int64_t day, const SliceValues& values, const CounterRow& delta);
+  // Adds `sign` × every slot of `delta` to the cells of DAY `day` (PeriodIndexOf) of the 8
+  // slices' values, and so to the MONTH and YEAR cells that hold the day — the "C" cells, or
+  // (kCurrent) the "K" cells of slices 1–7 (keys.h, CellAttribution).
+  void AddToDay(int64_t day, const SliceValues& values, const CounterRow& delta,
+                CellAttribution attribution = CellAttribution::kAtEventTime, int64_t sign = 1);
   // Adds sign × every slot of `delta` to the stock rows of the 8 slices' values.
   void AddToStock(const SliceValues& values, const CounterRow& delta, int64_t sign);
 
@@ -69,7 +71,7 @@ class CellDeltas : public projection::BatchAccumulator {
  private:
   // A counter row by its key's parts, packed into 64 bits (a cheap hash key):
   //   bit 63 stock row · bits 60–62 granularity · 57–59 dimension · 32–56 period + 2^24 ·
-  //   0–31 value id.
+  //   31 a "K" cell (current attribution) · 0–30 value id.
   // Periods of valid timestamps (DAY indexes from -719162 to 2932896) fit the 25 bits.
   using CellId = uint64_t;
   static CellId DayCell(int64_t day, int dimension, uint32_t value);
@@ -87,6 +89,7 @@ class CellDeltas : public projection::BatchAccumulator {
     SliceValues values;
     uint32_t first;
     uint32_t end;
+    bool current;  // "K" cells of slices 1–7, else "C" cells of all 8
   };
 
   CellDeltas();

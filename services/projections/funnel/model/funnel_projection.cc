@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/eventsourcing/event_codec.h"
+#include "common/money/weighted_pipeline.h"
 #include "common/projection/counter_row.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
@@ -19,30 +20,18 @@
 #include "sales/projections/v1/funnel_state.pb.h"
 #include "services/projections/funnel/model/cell_deltas.h"
 #include "services/projections/funnel/model/keys.h"
+#include "services/projections/lead_facts/lead_event_time.h"
 
 namespace sales::funnel {
 namespace {
 
-using ::google::protobuf::Timestamp;
 using ::sales::common::v1::Money;
 using ::sales::projection::EventEnvelope;
 using ::sales::projection::ProjectionTxn;
 
 constexpr absl::string_view kLeadsPackage = "sales.leads.v1.";
-// google.protobuf.Timestamp's range: 0001-01-01 to 9999-12-31.
-constexpr int64_t kMinSeconds = -62135596800;
-constexpr int64_t kMaxSeconds = 253402300799;
-
 absl::Status Poison(absl::string_view field, absl::string_view reason) {
   return InvalidField(field, reason);
-}
-
-absl::StatusOr<int64_t> SecondsOf(const Timestamp& ts, absl::string_view field) {
-  if (ts.seconds() < kMinSeconds || ts.seconds() > kMaxSeconds || ts.nanos() < 0 ||
-      ts.nanos() >= 1000000000) {
-    return Poison(field, "not a valid timestamp");
-  }
-  return ts.seconds();
 }
 
 absl::Status CheckMoney(const Money& money, absl::string_view field) {
@@ -72,32 +61,11 @@ absl::Status CheckPercent(int32_t percent, absl::string_view field) {
   return absl::OkStatus();
 }
 
-// The `at` of the event (when the fact happened), or the envelope's occurred_at without one.
+// When the fact happened (lead_facts/lead_event_time.h), in Unix seconds.
 absl::StatusOr<int64_t> EventSeconds(const leads_v1::LeadEvent& event,
                                      const EventEnvelope& envelope) {
-  const Timestamp* at = nullptr;
-  switch (event.event_case()) {
-    case leads_v1::LeadEvent::kLeadCaptured:
-      at = &event.lead_captured().at();
-      break;
-    case leads_v1::LeadEvent::kLeadStageChanged:
-      at = &event.lead_stage_changed().at();
-      break;
-    case leads_v1::LeadEvent::kConvertedToOpportunity:
-      at = &event.converted_to_opportunity().at();
-      break;
-    case leads_v1::LeadEvent::kSalesStepChanged:
-      at = &event.sales_step_changed().at();
-      break;
-    case leads_v1::LeadEvent::kFollowUpOverdue:
-      at = &event.follow_up_overdue().at();
-      break;
-    default:
-      break;
-  }
-  if (at != nullptr && (at->seconds() != 0 || at->nanos() != 0)) return SecondsOf(*at, "at");
-  if (!envelope.has_occurred_at()) return Poison("at", "required (or envelope occurred_at)");
-  return SecondsOf(envelope.occurred_at(), "occurred_at");
+  ASSIGN_OR_RETURN(const absl::Time at, lead_facts::LeadEventTime(event, envelope));
+  return absl::ToUnixSeconds(at);
 }
 
 bool IsOpenStage(leads_v1::LeadStage stage) {
@@ -178,16 +146,30 @@ class LeadUpdate {
   void Count(int64_t t, SlotKind kind, int64_t value) { Flow(t, CurrentDims(), Slot(kind), value); }
 
   // Adds the event's counter deltas to the batch's CellDeltas (folded into rows per batch).
-  void Flush(CellDeltas& cells) {
+  absl::Status Flush(CellDeltas& cells) {
+    const v1::FunnelDims& old_dims = old_dims_ ? *old_dims_ : state_.dims();
+    const CellDeltas::SliceValues current = ValueIdsOf(cells, state_.dims());
+    if (!SameDims(old_dims, state_.dims())) {
+      // Current attribution: every flow the lead added before leaves its old values' "K" cells
+      // for its new values' ones, on the days it was placed on.
+      const CellDeltas::SliceValues before = ValueIdsOf(cells, old_dims);
+      CounterRow counters;
+      for (const v1::FunnelDayFlows& day : state_.day_flows()) {
+        RETURN_IF_ERROR(counters.Decode(day.counters()));
+        cells.AddToDay(day.day(), before, counters, CellAttribution::kCurrent, -1);
+        cells.AddToDay(day.day(), current, counters, CellAttribution::kCurrent, 1);
+      }
+    }
     for (const FlowDelta& flow : flows_) {
       // The day's cells, and so its month's and year's (weeks and quarters are sums of those:
-      // keys.h).
+      // keys.h): under the values of the flow's time, and under the current ones.
       if (flow.row.empty()) continue;
       const int64_t day = PeriodIndexOf(v1::PERIOD_GRANULARITY_DAY, absl::FromUnixSeconds(flow.at));
       cells.AddToDay(day, ValueIds(cells, flow.dims), flow.row);
+      cells.AddToDay(day, current, flow.row, CellAttribution::kCurrent);
+      RETURN_IF_ERROR(AddToDayFlows(day, flow.row));
     }
     const CounterRow new_stock = Stock();
-    const v1::FunnelDims& old_dims = old_dims_ ? *old_dims_ : state_.dims();
     if (!SameDims(old_dims, state_.dims())) {
       // Moved: the old values' stock loses the lead, the new values' gains it.
       cells.AddToStock(ValueIdsOf(cells, old_dims), old_stock_, -1);
@@ -199,6 +181,7 @@ class LeadUpdate {
       for (const auto& [slot, value] : old_stock_.slots()) change.Add(slot, -value);
       cells.AddToStock(CurrentValueIds(cells), change, 1);
     }
+    return absl::OkStatus();
   }
 
  private:
@@ -245,12 +228,39 @@ class LeadUpdate {
     stock.Add(Slot(SlotKind::kOccupancy, StepNode(state_.step())), 1);
     const int32_t currency = CurrencyCode(state_.amount().currency());
     if (currency >= 0) {
-      const int64_t probability = state_.has_probability_override() ? state_.probability_override()
-                                                                    : state_.step_probability();
+      const int32_t probability = pipeline::DealProbability(
+          state_.has_probability_override() ? std::optional<int32_t>(state_.probability_override())
+                                            : std::nullopt,
+          state_.step_probability());
       stock.Add(Slot(SlotKind::kPipeline, currency), state_.amount().units());
-      stock.Add(Slot(SlotKind::kWeighted, currency), state_.amount().units() * probability);
+      stock.Add(Slot(SlotKind::kWeighted, currency),
+                pipeline::WeightedHundredths(state_.amount().units(), probability));
     }
     return stock;
+  }
+
+  // Adds `row` to what the lead added to the cells of `day` (FunnelLeadState.day_flows, kept in
+  // day order; a day whose flows cancel out is dropped).
+  absl::Status AddToDayFlows(int64_t day, const CounterRow& row) {
+    auto& days = *state_.mutable_day_flows();
+    auto it = std::lower_bound(days.begin(), days.end(), day,
+                               [](const v1::FunnelDayFlows& d, int64_t x) { return d.day() < x; });
+    CounterRow counters;
+    if (it != days.end() && it->day() == day) {
+      RETURN_IF_ERROR(counters.Decode(it->counters()));
+    } else {
+      const int index = static_cast<int>(it - days.begin());
+      days.Add()->set_day(day);
+      for (int i = days.size() - 1; i > index; --i) days.SwapElements(i, i - 1);
+      it = days.begin() + index;
+    }
+    counters.AddSorted(row.slots());
+    if (counters.empty()) {
+      days.erase(it);
+    } else {
+      it->set_counters(counters.Encode());
+    }
+    return absl::OkStatus();
   }
 
   // The index of the current dimension values among the state's snapshots (added if new).
@@ -531,8 +541,7 @@ absl::Status FunnelProjection::Apply(const EventEnvelope& envelope, ProjectionTx
   ASSIGN_OR_RETURN(v1::FunnelLeadState* const state, MutableLeadState(txn, envelope.stream_id()));
   LeadUpdate update(*state);
   ApplyLeadEvent(event, t, *state, update);
-  update.Flush(CellDeltas::Of(txn));
-  return absl::OkStatus();
+  return update.Flush(CellDeltas::Of(txn));
 }
 
 }  // namespace sales::funnel

@@ -2,10 +2,12 @@
 //
 // Per lead stream it keeps one FunnelLeadState row (current stage and step, the start of every
 // visit, first entries, the latest time-in-stage sample of every stage it left, amount,
-// probability, dimension values, overdue flag) and turns each event into deltas of counter rows
-// (keys.h): flow counters per (granularity, period, dimension value) — entries, cohorts,
-// conversions, time-in-stage sums and histograms, closes, sales cycles, overdue events — and
-// stock counters per dimension value — occupancy, pipeline, weighted pipeline, overdue now. The
+// probability, dimension values, overdue flag, what it added to each day's flow cells) and turns
+// each event into deltas of counter rows (keys.h): flow counters per (granularity, period,
+// dimension value), twice — under the values of the flow's time ("C") and under the lead's
+// current values ("K", moved with everything the lead added when a value changes) — entries,
+// cohorts, conversions, time-in-stage sums and histograms, closes, sales cycles, overdue events —
+// and stock counters per dimension value — occupancy, pipeline, weighted pipeline, overdue now. The
 // definitions are in proto/sales/projections/v1/funnel.proto.
 //
 //   FunnelProjection funnel;
@@ -20,11 +22,12 @@
 // Cost per event: the lead row (held decoded for the runner's batch, ProjectionTxn::Mutable),
 // plus deltas for the shared counter rows, gathered in the batch's CellDeltas (cell_deltas.h)
 // and added to the rows once per batch: for a flow event (capture, stage or step change,
-// overdue) 3 stored granularities (DAY, MONTH, YEAR; keys.h) × 8 dimension slices = 24 cells,
-// plus 24 histogram cells per node whose visit it ends (more only when a first entry completes a
-// conversion of an older cohort, or a stage is left a second time), plus 16 stock cells when the
-// lead's stock contribution or dimension values change. Every poison check runs before the lead
-// row or a cell is touched, as Mutable and accumulators require.
+// overdue) 3 stored granularities (DAY, MONTH, YEAR; keys.h) × (8 + 7 current-attribution)
+// dimension slices = 45 cells (and, when a dimension value changes, the lead's earlier days'
+// cells), plus 24 histogram cells per node whose visit it ends (more only when a first entry
+// completes a conversion of an older cohort, or a stage is left a second time), plus 16 stock cells
+// when the lead's stock contribution or dimension values change. Every poison check runs before the
+// lead row or a cell is touched, as Mutable and accumulators require.
 //
 // Outcomes: events of other topics and leads events the funnel does not need are applied as
 // no-ops (OK); a payload that does not decode or breaks the schema (unknown enum, bad time,
@@ -46,8 +49,9 @@ class FunnelProjection : public projection::Projection {
   static constexpr char kName[] = "funnel";
 
   absl::string_view name() const override { return kName; }
-  // 2: histograms share their cell's row (keys.h); 1 kept them in rows of their own per node.
-  int layout_version() const override { return 2; }
+  // 3: current-attribution cells ("K") and the lead's day flows; 2: histograms share their
+  // cell's row (keys.h); 1 kept them in rows of their own per node.
+  int layout_version() const override { return 3; }
   absl::Status Apply(const projection::EventEnvelope& event,
                      projection::ProjectionTxn& txn) override;
 };

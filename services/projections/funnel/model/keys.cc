@@ -37,24 +37,25 @@ std::string LeadKey(absl::string_view stream_id) {
 }
 
 void BuildCellKey(v1::PeriodGranularity granularity, int64_t period, int dimension,
-                  absl::string_view value, std::string& out) {
+                  absl::string_view value, std::string& out, CellAttribution attribution) {
   out.clear();
-  out.push_back('C');
+  out.push_back(attribution == CellAttribution::kCurrent && dimension != kAllDimension ? 'K' : 'C');
   periods::AppendPeriodKey(out, granularity, period);
   out.push_back(static_cast<char>(dimension));
   out.append(value.data(), value.size());
 }
 
-std::string CellPrefix(v1::PeriodGranularity granularity, int64_t period, int dimension) {
+std::string CellPrefix(v1::PeriodGranularity granularity, int64_t period, int dimension,
+                       CellAttribution attribution) {
   std::string key;
-  BuildCellKey(granularity, period, dimension, "", key);
+  BuildCellKey(granularity, period, dimension, "", key, attribution);
   return key;
 }
 
 std::string CellKey(v1::PeriodGranularity granularity, int64_t period, int dimension,
-                    absl::string_view value) {
+                    absl::string_view value, CellAttribution attribution) {
   std::string key;
-  BuildCellKey(granularity, period, dimension, value, key);
+  BuildCellKey(granularity, period, dimension, value, key, attribution);
   return key;
 }
 

@@ -352,6 +352,9 @@ absl::Status ValidateGetFunnelRequest(const v1::GetFunnelRequest& request) {
     RETURN_IF_ERROR(ValidateFilterValue(request.filter().dimension(), request.filter().value()));
   }
   if (request.has_group_by()) RETURN_IF_ERROR(ValidateDimension(request.group_by(), "group_by"));
+  if (!v1::FunnelAttribution_IsValid(request.attribution())) {
+    return InvalidField("attribution", "must be CURRENT or AT_EVENT_TIME");
+  }
   return absl::OkStatus();
 }
 
@@ -373,6 +376,14 @@ absl::Status FunnelQuery::GetFunnel(const v1::GetFunnelRequest& request,
   const int dimension = request.has_group_by()
                             ? request.group_by()
                             : (request.has_filter() ? request.filter().dimension() : kAllDimension);
+  // funnel.proto, "Attribution": the flow cells of the lead's current values ("K") by default.
+  const v1::FunnelAttribution attribution =
+      request.attribution() == v1::FUNNEL_ATTRIBUTION_UNSPECIFIED ? v1::FUNNEL_ATTRIBUTION_CURRENT
+                                                                  : request.attribution();
+  report.set_attribution(attribution);
+  const CellAttribution cells = attribution == v1::FUNNEL_ATTRIBUTION_CURRENT
+                                    ? CellAttribution::kCurrent
+                                    : CellAttribution::kAtEventTime;
   // Cells are stored per DAY, MONTH and YEAR only; a WEEK or QUARTER adds up its days or months,
   // a relative period its days and whole months (keys.h). A filtered (or whole-organisation)
   // report reads its value's rows only: a point lookup per stored period and one for stock; a
@@ -382,9 +393,9 @@ absl::Status FunnelQuery::GetFunnel(const v1::GetFunnelRequest& request,
     ValueRows& value_rows = rows[request.filter().value()];
     for (const StoredPeriods& stored : runs) {
       for (int64_t p = stored.first; p < stored.first + stored.count; ++p) {
-        ASSIGN_OR_RETURN(
-            std::optional<std::string> cell,
-            store_->Get(CellKey(stored.granularity, p, dimension, request.filter().value())));
+        ASSIGN_OR_RETURN(std::optional<std::string> cell,
+                         store_->Get(CellKey(stored.granularity, p, dimension,
+                                             request.filter().value(), cells)));
         if (cell) value_rows.cells.push_back(*std::move(cell));
       }
     }
@@ -396,7 +407,7 @@ absl::Status FunnelQuery::GetFunnel(const v1::GetFunnelRequest& request,
       for (int64_t p = stored.first; p < stored.first + stored.count; ++p) {
         // A scan is value-major: the value's entry is looked up once per value, not per row.
         auto current = rows.end();
-        RETURN_IF_ERROR(ScanRows(*store_, CellPrefix(stored.granularity, p, dimension),
+        RETURN_IF_ERROR(ScanRows(*store_, CellPrefix(stored.granularity, p, dimension, cells),
                                  [&](absl::string_view value, absl::string_view bytes) {
                                    if (current == rows.end() || current->first != value) {
                                      current = rows.try_emplace(std::string(value)).first;

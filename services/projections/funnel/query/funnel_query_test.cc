@@ -133,11 +133,14 @@ class FunnelQueryTest : public ::testing::Test {
     query_ = std::make_unique<FunnelQuery>(store_.get());
   }
 
+  // The hand-computed figures below are at event time unless a test asks for CURRENT.
   v1::FunnelReport Get(v1::PeriodGranularity granularity, absl::Time at,
                        v1::FunnelDimension dimension = v1::FUNNEL_DIMENSION_UNSPECIFIED,
-                       absl::string_view value = "") {
+                       absl::string_view value = "",
+                       v1::FunnelAttribution attribution = v1::FUNNEL_ATTRIBUTION_AT_EVENT_TIME) {
     v1::GetFunnelRequest request;
     request.set_granularity(granularity);
+    request.set_attribution(attribution);
     request.mutable_period_at()->set_seconds(absl::ToUnixSeconds(at));
     if (dimension != v1::FUNNEL_DIMENSION_UNSPECIFIED) {
       request.mutable_filter()->set_dimension(dimension);
@@ -149,8 +152,10 @@ class FunnelQueryTest : public ::testing::Test {
   }
 
   v1::FunnelRow November(v1::FunnelDimension dimension = v1::FUNNEL_DIMENSION_UNSPECIFIED,
-                         absl::string_view value = "") {
-    v1::FunnelReport report = Get(v1::PERIOD_GRANULARITY_MONTH, At(11, 20, 0), dimension, value);
+                         absl::string_view value = "",
+                         v1::FunnelAttribution attribution = v1::FUNNEL_ATTRIBUTION_AT_EVENT_TIME) {
+    v1::FunnelReport report =
+        Get(v1::PERIOD_GRANULARITY_MONTH, At(11, 20, 0), dimension, value, attribution);
     EXPECT_EQ(report.rows_size(), 1);
     return report.rows_size() == 1 ? report.rows(0) : v1::FunnelRow();
   }
@@ -432,8 +437,10 @@ TEST_F(FunnelQueryTest, GroupByRepGivesOneRowPerValue) {
   request.set_granularity(v1::PERIOD_GRANULARITY_MONTH);
   request.mutable_period_at()->set_seconds(absl::ToUnixSeconds(At(11, 20, 0)));
   request.set_group_by(v1::FUNNEL_DIMENSION_REP);
+  request.set_attribution(v1::FUNNEL_ATTRIBUTION_AT_EVENT_TIME);
   absl::StatusOr<v1::FunnelReport> report = query_->GetFunnel(request);
   ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->attribution(), v1::FUNNEL_ATTRIBUTION_AT_EVENT_TIME);
   ASSERT_EQ(report->rows_size(), 3);
   EXPECT_EQ(report->rows(0).value(), "");  // unassigned: the five captures, L5 and L7 now
   EXPECT_EQ(Stage(report->rows(0), leads_v1::LEAD_STAGE_CAPTURED).entries(), 5);
@@ -444,6 +451,58 @@ TEST_F(FunnelQueryTest, GroupByRepGivesOneRowPerValue) {
   EXPECT_EQ(report->rows(2).value(), "R-02");
   EXPECT_EQ(report->rows(2).pipeline_value(0).units(), 300000);
   EXPECT_EQ(report->rows(2).dimension(), v1::FUNNEL_DIMENSION_REP);
+}
+
+// Current attribution (the default): every flow of a lead counts under its owner, team and grade
+// now. R-01 owns L1 (won), L4 (lost) and L6 (captured in October); L2 moved to R-02 on 11-09 and
+// L3 is R-02's; L5 is unassigned (L7 is December's).
+TEST_F(FunnelQueryTest, CurrentAttributionCountsEveryFlowUnderTheOwnerNow) {
+  const v1::FunnelRow r01 =
+      November(v1::FUNNEL_DIMENSION_REP, "R-01", v1::FUNNEL_ATTRIBUTION_CURRENT);
+  EXPECT_EQ(Stage(r01, leads_v1::LEAD_STAGE_CAPTURED).entries(), 2);   // L1, L4
+  EXPECT_EQ(Stage(r01, leads_v1::LEAD_STAGE_NURTURING).entries(), 2);  // L1, L6
+  EXPECT_EQ(Stage(r01, leads_v1::LEAD_STAGE_QUALIFIED).entries(), 2);  // L1, L4 (not L2)
+  EXPECT_EQ(Stage(r01, leads_v1::LEAD_STAGE_OPPORTUNITY).entries(), 2);
+  EXPECT_DOUBLE_EQ(r01.win_rate(), 0.5);
+  // The cohort captured in November, L1 and L4, of which L1 was won: the team's own captured →
+  // won conversion, which at event time is 0/0 (the captures were unassigned).
+  EXPECT_EQ(Ratio(r01, N(leads_v1::LEAD_STAGE_CAPTURED), N(leads_v1::LEAD_STAGE_WON)), "1/2=0.5");
+  EXPECT_EQ(Ratio(November(v1::FUNNEL_DIMENSION_REP, "R-01"), N(leads_v1::LEAD_STAGE_CAPTURED),
+                  N(leads_v1::LEAD_STAGE_WON)),
+            "0/0");
+  // R-02 now: L2 (captured 11-02, qualified, opportunity) and L3 (nurturing and qualified twice,
+  // disqualified).
+  const v1::FunnelRow r02 =
+      November(v1::FUNNEL_DIMENSION_REP, "R-02", v1::FUNNEL_ATTRIBUTION_CURRENT);
+  EXPECT_EQ(Stage(r02, leads_v1::LEAD_STAGE_CAPTURED).entries(), 2);
+  EXPECT_EQ(Stage(r02, leads_v1::LEAD_STAGE_QUALIFIED).entries(), 3);
+  EXPECT_EQ(Stage(r02, leads_v1::LEAD_STAGE_OPPORTUNITY).entries(), 1);
+  EXPECT_EQ(Stage(r02, leads_v1::LEAD_STAGE_DISQUALIFIED).entries(), 1);
+  // Team T-1 is R-01's; grade B is L2's, captured a moment before it was scored.
+  EXPECT_EQ(Stage(November(v1::FUNNEL_DIMENSION_TEAM, "T-1", v1::FUNNEL_ATTRIBUTION_CURRENT),
+                  leads_v1::LEAD_STAGE_CAPTURED)
+                .entries(),
+            2);
+  EXPECT_EQ(Stage(November(v1::FUNNEL_DIMENSION_GRADE, "GRADE_B", v1::FUNNEL_ATTRIBUTION_CURRENT),
+                  leads_v1::LEAD_STAGE_CAPTURED)
+                .entries(),
+            1);
+  // Grouped, the reps' captures add up to the organisation's five, which are the same under both
+  // attributions.
+  v1::GetFunnelRequest request;
+  request.set_granularity(v1::PERIOD_GRANULARITY_MONTH);
+  request.mutable_period_at()->set_seconds(absl::ToUnixSeconds(At(11, 20, 0)));
+  request.set_group_by(v1::FUNNEL_DIMENSION_REP);
+  absl::StatusOr<v1::FunnelReport> by_rep = query_->GetFunnel(request);
+  ASSERT_TRUE(by_rep.ok()) << by_rep.status();
+  EXPECT_EQ(by_rep->attribution(), v1::FUNNEL_ATTRIBUTION_CURRENT);  // the default
+  ASSERT_EQ(by_rep->rows_size(), 3);
+  EXPECT_EQ(Stage(by_rep->rows(0), leads_v1::LEAD_STAGE_CAPTURED).entries(), 1);  // "": L5
+  EXPECT_EQ(Stage(by_rep->rows(1), leads_v1::LEAD_STAGE_CAPTURED).entries(), 2);
+  EXPECT_EQ(Stage(by_rep->rows(2), leads_v1::LEAD_STAGE_CAPTURED).entries(), 2);
+  EXPECT_EQ(November().SerializeAsString(),
+            November(v1::FUNNEL_DIMENSION_UNSPECIFIED, "", v1::FUNNEL_ATTRIBUTION_CURRENT)
+                .SerializeAsString());
 }
 
 TEST_F(FunnelQueryTest, OtherDimensions) {
@@ -484,6 +543,9 @@ TEST_F(FunnelQueryTest, RejectsBadRequestsNamingTheField) {
   EXPECT_EQ(code_and_field(valid), "OK");
 
   v1::GetFunnelRequest request = valid;
+  request.set_attribution(static_cast<v1::FunnelAttribution>(9));
+  EXPECT_THAT(code_and_field(request), ::testing::StartsWith("INVALID_ARGUMENT field attribution"));
+  request.clear_attribution();
   request.clear_granularity();
   EXPECT_THAT(code_and_field(request), ::testing::StartsWith("INVALID_ARGUMENT field granularity"));
   request.set_last_days(30);

@@ -6,11 +6,16 @@
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
 #include "services/projections/performance/query/alerts.h"
+#include "services/projections/performance/query/forecast.h"
 
 namespace sales::performance {
 
 using ::sales::projections::v1::AlertList;
 using ::sales::projections::v1::AlertsUpdate;
+using ::sales::projections::v1::ForecastAccuracyReport;
+using ::sales::projections::v1::ForecastReport;
+using ::sales::projections::v1::GetForecastAccuracyRequest;
+using ::sales::projections::v1::GetForecastRequest;
 using ::sales::projections::v1::GetPerformanceRequest;
 using ::sales::projections::v1::ListAlertsRequest;
 using ::sales::projections::v1::PerformanceReport;
@@ -26,6 +31,30 @@ PerformanceServiceImpl::PerformanceServiceImpl(const PerformanceQuery* query,
   ParseRequestsOf(&PerformanceServiceImpl::WatchPerformance);
   ParseRequestsOf(&PerformanceServiceImpl::ListAlerts);
   ParseRequestsOf(&PerformanceServiceImpl::WatchAlerts);
+  ParseRequestsOf(&PerformanceServiceImpl::GetForecast);
+  ParseRequestsOf(&PerformanceServiceImpl::GetForecastAccuracy);
+}
+
+grpc::ServerUnaryReactor* PerformanceServiceImpl::GetForecast(grpc::CallbackServerContext* context,
+                                                              const GetForecastRequest* request,
+                                                              ForecastReport* response) {
+  return grpc_server::FinishUnaryOnExecutor(
+      context, executor_, ValidateGetForecastRequest(*request),
+      [this, request, response]() -> absl::Status {
+        ASSIGN_OR_RETURN(*response, query_->GetForecast(*request, absl::Now()));
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* PerformanceServiceImpl::GetForecastAccuracy(
+    grpc::CallbackServerContext* context, const GetForecastAccuracyRequest* request,
+    ForecastAccuracyReport* response) {
+  return grpc_server::FinishUnaryOnExecutor(
+      context, executor_, ValidateGetForecastAccuracyRequest(*request),
+      [this, request, response]() -> absl::Status {
+        ASSIGN_OR_RETURN(*response, query_->GetForecastAccuracy(*request, absl::Now()));
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* PerformanceServiceImpl::GetPerformance(
@@ -75,7 +104,8 @@ grpc::ServerWriteReactor<AlertsUpdate>* PerformanceServiceImpl::WatchAlerts(
         ASSIGN_OR_RETURN(*update.mutable_alerts(), query_->ListAlerts(query, absl::Now()));
         return update;
       },
-      grpc_server::BatchHasPackages({"sales.orders.v1.", "sales.incentives.v1."}));
+      grpc_server::BatchHasPackages(
+          {"sales.orders.v1.", "sales.incentives.v1.", "sales.leads.v1."}));
 }
 
 }  // namespace sales::performance

@@ -4,8 +4,9 @@
 // WatchPerformance subscribes the call to the WatchHub fed by the performance runner's batches
 // (common/grpc/hub_watch.h): the report at once, then again after each applied batch of the
 // orders or incentives topic that changes it; a slow client gets the latest, coalesced.
-// ListAlerts and WatchAlerts the same way, as of now (a watch recomputes them after each such
-// batch, through a hub of its own that OnBatch feeds).
+// ListAlerts and WatchAlerts the same way, as of now (a watch recomputes them after each batch
+// of the orders, incentives or leads topic, through a hub of its own that OnBatch feeds);
+// GetForecast and GetForecastAccuracy like GetPerformance.
 //
 //   PerformanceServiceImpl service(&query, &executor, &hub);  // see dashboard_host.h
 //
@@ -46,6 +47,13 @@ class PerformanceServiceImpl final : public grpc_server::RequestParsingService<
   grpc::ServerWriteReactor<projections::v1::AlertsUpdate>* WatchAlerts(
       grpc::CallbackServerContext* context,
       const projections::v1::WatchAlertsRequest* request) override;
+  grpc::ServerUnaryReactor* GetForecast(grpc::CallbackServerContext* context,
+                                        const projections::v1::GetForecastRequest* request,
+                                        projections::v1::ForecastReport* response) override;
+  grpc::ServerUnaryReactor* GetForecastAccuracy(
+      grpc::CallbackServerContext* context,
+      const projections::v1::GetForecastAccuracyRequest* request,
+      projections::v1::ForecastAccuracyReport* response) override;
 
   // Feeds the alerts' watches (DashboardHost calls it with every applied batch).
   void OnBatch(const projection::AppliedBatch& batch) { alerts_hub_.OnBatch(batch); }

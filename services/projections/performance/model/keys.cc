@@ -8,10 +8,22 @@ std::string OrderKey(absl::string_view stream_id) {
   return key;
 }
 
+std::string LeadKey(absl::string_view stream_id) {
+  std::string key = "L";
+  key.append(stream_id.data(), stream_id.size());
+  return key;
+}
+
 std::string CellPrefix(v1::PeriodGranularity granularity, int64_t period, int dimension) {
   std::string key = "C";
   periods::AppendPeriodKey(key, granularity, period);
   key.push_back(static_cast<char>(dimension));
+  return key;
+}
+
+std::string GranularityPrefix(v1::PeriodGranularity granularity) {
+  std::string key = "C";
+  key.push_back(static_cast<char>(granularity));
   return key;
 }
 

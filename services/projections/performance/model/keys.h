@@ -2,9 +2,10 @@
 //
 // Key layout of the "read_model" keyspace:
 //   "O" <order stream id>                           PerformanceOrderState of one order (proto)
+//   "L" <lead stream id>                            PerformanceLeadState of one lead (proto)
 //   "C" <gran:1> <period:8 BE> <dim:1> <value>      the counters of one (period, scope value)
 //   "S" <dim:1> <value>                             stock counters, as the model stands now:
-//                                                   receivables overdue
+//                                                   receivables overdue, follow-ups overdue
 //   "U" <customer id>                               PerformanceCustomerPurchases: the
 //                                                   customer's confirmed orders per cell, what
 //                                                   counts buying and repeat customers (which
@@ -14,7 +15,9 @@
 // (periods::StoredPeriodsOfDays). dim 0 with value "" is the whole organisation; dims 1–5 are
 // PerformanceDimension. Counter rows are CounterRow encodings (common/projection/counter_row.h)
 // of the slots below, sums of per-event deltas (targets too: a TargetSet adds value − previous),
-// so how streams interleave never changes a byte.
+// so how streams interleave never changes a byte. The pipeline slots are flows of a stock: each
+// records the change of the open pipeline on the day it happened, so the pipeline as of a
+// midnight is the sum of every day's cells before it (the forecast's snapshots).
 //
 // Pure functions; thread-safe.
 #ifndef SALES_SERVICES_PROJECTIONS_PERFORMANCE_MODEL_KEYS_H_
@@ -49,6 +52,15 @@ enum class SlotKind : uint32_t {
   // Stock rows ("S", now rather than per period):
   kOverdueBalance = 11,   // sub: currency code; what overdue invoices still owe
   kOverdueInvoices = 12,  // sub: 0
+  // Per period again:
+  kRunRateBooked = 13,  // sub: currency; booked revenue of orders placed without a deal
+  // The open pipeline's changes (sub: currency; hundredths of the minor unit, performance.proto
+  // "Forecast"): conservative, base (the weighted pipeline) and optimistic.
+  kPipelineConservative = 14,
+  kPipelineBase = 15,
+  kPipelineOptimistic = 16,
+  // Stock:
+  kOverdueFollowUps = 17,  // sub: 0; open leads whose follow-up is overdue
 };
 inline uint32_t Slot(SlotKind kind, uint32_t sub = 0) {
   return (static_cast<uint32_t>(kind) << 20) | sub;
@@ -58,9 +70,12 @@ inline uint32_t SubOf(uint32_t slot) { return slot & ((1u << 20) - 1); }
 
 // ---- Keys ----
 std::string OrderKey(absl::string_view stream_id);
+std::string LeadKey(absl::string_view stream_id);
 std::string CellKey(v1::PeriodGranularity granularity, int64_t period, int dimension,
                     absl::string_view value);
 std::string CellPrefix(v1::PeriodGranularity granularity, int64_t period, int dimension);
+// The prefix of every cell of `granularity`, in period order.
+std::string GranularityPrefix(v1::PeriodGranularity granularity);
 std::string CustomerKey(absl::string_view customer_id);
 std::string StockKey(int dimension, absl::string_view value);
 std::string StockPrefix(int dimension);

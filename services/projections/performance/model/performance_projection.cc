@@ -21,6 +21,7 @@
 #include "sales/orders/v1/events.pb.h"
 #include "sales/projections/v1/performance_state.pb.h"
 #include "services/projections/performance/model/keys.h"
+#include "services/projections/performance/model/lead_pipeline.h"
 #include "services/projections/performance/model/performance_deltas.h"
 
 namespace sales::performance {
@@ -36,6 +37,7 @@ using ::sales::projection::ProjectionTxn;
 constexpr absl::string_view kOrderStreamPrefix = "order-";
 constexpr absl::string_view kTargetsStreamPrefix = "targets-";
 constexpr absl::string_view kLedgerStreamPrefix = "ledger-";
+constexpr absl::string_view kLeadStreamPrefix = "lead-";
 
 // When the fact happened: the payload's `at`, or the envelope's occurred_at without one.
 absl::StatusOr<absl::Time> FactTime(const Timestamp& at, const EventEnvelope& envelope) {
@@ -161,6 +163,15 @@ Scope ProductLineScope(const std::string& product_line) {
   return {v1::PERFORMANCE_DIMENSION_PRODUCT_LINE, product_line};
 }
 
+// The slots booked revenue changes go to: booked, and the run rate's for an order placed
+// without a deal (performance.proto, "Forecast").
+std::vector<uint32_t> BookedSlots(const v1::PerformanceOrderState& order) {
+  const uint32_t currency = CurrencySub(order.currency());
+  std::vector<uint32_t> slots = {Slot(SlotKind::kBooked, currency)};
+  if (!order.from_deal()) slots.push_back(Slot(SlotKind::kRunRateBooked, currency));
+  return slots;
+}
+
 int64_t Unreturned(const v1::PerformanceOrderLine& line) {
   return line.net_amount() - line.returned();
 }
@@ -177,6 +188,7 @@ absl::Status CheckPlaced(const orders_v1::OrderPlaced& placed) {
 // Keeps what the order was placed with (CheckPlaced has passed).
 void Place(const orders_v1::OrderPlaced& placed, v1::PerformanceOrderState& order) {
   order.set_customer_id(placed.customer_id());
+  order.set_from_deal(!placed.deal_id().empty());
   order.set_rep_id(placed.rep_id());
   order.set_team_id(placed.team_id());
   order.set_region_id(placed.region_id());
@@ -209,14 +221,15 @@ void Confirm(const orders_v1::OrderConfirmed& confirmed, absl::Time at,
   const uint32_t currency = CurrencySub(order.currency());
   const std::vector<Scope> scopes = OrderScopes(order);
   const int64_t new_customer = order.first_order() ? 1 : 0;
+  const std::vector<uint32_t> booked = BookedSlots(order);
   for (const Scope& scope : scopes) {
-    cells.Add(scope, Slot(SlotKind::kBooked, currency), order.total());
+    for (const uint32_t slot : booked) cells.Add(scope, slot, order.total());
     cells.Add(scope, Slot(SlotKind::kOrders, currency), 1);
   }
   for (const auto& [product_line, amount] :
        ByProductLine(order, [](const auto& line) { return line.net_amount(); })) {
     const Scope scope = ProductLineScope(product_line);
-    cells.Add(scope, Slot(SlotKind::kBooked, currency), amount);
+    for (const uint32_t slot : booked) cells.Add(scope, slot, amount);
     cells.Add(scope, Slot(SlotKind::kOrders, currency), 1);
   }
   for (const Scope& scope : AllScopes(order)) {
@@ -240,13 +253,14 @@ void Cancel(v1::PerformanceOrderState& order, CustomerRow& customer, ProjectionT
   const uint32_t currency = CurrencySub(order.currency());
   int64_t unreturned = 0;
   for (const auto& line : order.lines()) unreturned += Unreturned(line);
+  const std::vector<uint32_t> booked = BookedSlots(order);
   for (const Scope& scope : OrderScopes(order)) {
-    cells.Add(scope, Slot(SlotKind::kBooked, currency), -unreturned);
+    for (const uint32_t slot : booked) cells.Add(scope, slot, -unreturned);
     cells.Add(scope, Slot(SlotKind::kOrders, currency), -1);
   }
   for (const auto& [product_line, amount] : ByProductLine(order, Unreturned)) {
     const Scope scope = ProductLineScope(product_line);
-    cells.Add(scope, Slot(SlotKind::kBooked, currency), -amount);
+    for (const uint32_t slot : booked) cells.Add(scope, slot, -amount);
     cells.Add(scope, Slot(SlotKind::kOrders, currency), -1);
   }
 }
@@ -266,7 +280,7 @@ void Return(const orders_v1::OrderReturn& returned, v1::PerformanceOrderState& o
             Cells& cells) {
   const uint32_t currency = CurrencySub(order.currency());
   const int64_t credit = returned.credit_amount().units();
-  std::vector<uint32_t> slots = {Slot(SlotKind::kBooked, currency)};
+  std::vector<uint32_t> slots = BookedSlots(order);
   if (order.invoiced()) slots.push_back(Slot(SlotKind::kInvoiced, currency));
   for (const uint32_t slot : slots) cells.Add(OrderScopes(order), slot, -credit);
   std::map<std::string, int64_t> by_product_line;
@@ -495,6 +509,10 @@ absl::Status PerformanceProjection::Apply(const EventEnvelope& event, Projection
   if (absl::StrContains(type, "/sales.orders.v1.")) {
     if (!absl::StartsWith(stream, kOrderStreamPrefix)) return absl::OkStatus();
     return ApplyOrder(stream, event, txn);
+  }
+  if (absl::StrContains(type, "/sales.leads.v1.")) {
+    if (!absl::StartsWith(stream, kLeadStreamPrefix)) return absl::OkStatus();
+    return ApplyLeadEvent(event, txn);
   }
   if (absl::StrContains(type, "/sales.incentives.v1.")) {
     if (absl::StartsWith(stream, kTargetsStreamPrefix)) return ApplyTargets(event, txn);

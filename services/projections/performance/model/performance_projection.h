@@ -1,5 +1,6 @@
-// PerformanceProjection: the performance read model (销售业绩) from the orders topic and the
-// incentives topic; the definitions it counts by are in proto/sales/projections/v1/
+// PerformanceProjection: the performance read model (销售业绩) from the orders topic, the
+// incentives topic and the leads topic (the forecast's pipeline and overdue follow-ups:
+// lead_pipeline.h); the definitions it counts by are in proto/sales/projections/v1/
 // performance.proto.
 //
 // Per order stream it keeps one PerformanceOrderState row (who and what the order was placed
@@ -41,6 +42,8 @@ class PerformanceProjection : public projection::Projection {
   static constexpr char kName[] = "performance";
 
   absl::string_view name() const override { return kName; }
+  // 2: the leads topic (lead rows, pipeline flows, overdue follow-ups) and the run rate's bookings.
+  int layout_version() const override { return 2; }
   absl::Status Apply(const projection::EventEnvelope& event,
                      projection::ProjectionTxn& txn) override;
 };

@@ -216,6 +216,23 @@ void OverdueAlerts(int dimension, const std::string& value, const Counters& stoc
   }
 }
 
+// FOLLOW_UP_OVERDUE from the scope's stock row (now).
+void FollowUpAlerts(int dimension, const std::string& value, const Counters& stock,
+                    std::vector<v1::Alert>& out) {
+  const int64_t overdue = Get(stock, Slot(SlotKind::kOverdueFollowUps));
+  if (overdue <= 0) return;
+  v1::Alert alert;
+  alert.set_alert_id(absl::StrCat("follow-up-overdue/", DimensionId(dimension), "/", value));
+  alert.set_kind(v1::ALERT_KIND_FOLLOW_UP_OVERDUE);
+  alert.set_state(v1::ALERT_STATE_ACTIVE);
+  alert.set_dimension(static_cast<v1::PerformanceDimension>(dimension));
+  alert.set_value(value);
+  alert.add_figures()->set_count(overdue);
+  alert.set_summary(absl::StrFormat("%s: %d lead(s) overdue for follow-up",
+                                    ScopeName(dimension, value), overdue));
+  out.push_back(std::move(alert));
+}
+
 }  // namespace
 
 absl::Status ValidateListAlertsRequest(const v1::ListAlertsRequest& request) {
@@ -255,7 +272,7 @@ absl::StatusOr<v1::AlertList> ListAlerts(projection::ProjectionStore& store,
     RETURN_IF_ERROR(ReadPeriod(store, Month(first + k), dimension, only, by_month[k]));
     for (const auto& [value, counters] : by_month[k]) values.insert(value);
   }
-  // Receivables overdue now: the stock rows of the dimension.
+  // Receivables and follow-ups overdue now: the stock rows of the dimension.
   std::map<std::string, Counters> stock;
   absl::Status decoded;
   const std::string stock_prefix = StockPrefix(dimension);
@@ -267,7 +284,10 @@ absl::StatusOr<v1::AlertList> ListAlerts(projection::ProjectionStore& store,
   }));
   RETURN_IF_ERROR(decoded);
   std::vector<v1::Alert> alerts;
-  for (const auto& [value, counters] : stock) OverdueAlerts(dimension, value, counters, alerts);
+  for (const auto& [value, counters] : stock) {
+    OverdueAlerts(dimension, value, counters, alerts);
+    FollowUpAlerts(dimension, value, counters, alerts);
+  }
   const Counters none;
   for (const std::string& value : values) {
     ValueMonths months{.first = first};

@@ -1,8 +1,9 @@
-// Alerts (业绩波动预警) from the performance read model: attainment missed N months in a row and
-// a month-on-month decline of booked revenue beyond a threshold, for every value of one
-// dimension, as of a moment (proto/sales/projections/v1/performance.proto, "Alerts", defines
-// them). Computed from the committed cells of the last 13 whole months — one prefix scan each —
-// never stored: the same read model and as_of give the same alerts and ids.
+// Alerts (业绩波动预警) from the performance read model: attainment missed N months in a row, a
+// month-on-month decline of booked revenue beyond a threshold, and receivables and follow-ups
+// overdue now, for every value of one dimension, as of a moment
+// (proto/sales/projections/v1/performance.proto, "Alerts", defines them). Computed from the
+// committed cells of the last 13 whole months — one prefix scan each — never stored: the same read
+// model and as_of give the same alerts and ids.
 //
 //   ASSIGN_OR_RETURN(v1::AlertList alerts, ListAlerts(store, request, absl::Now()));
 //

@@ -8,12 +8,20 @@
 namespace sales::performance {
 namespace {
 
-// Adds a stored row's counters; buyers and targets only where they mean something for the
-// period (see performance.proto: neither adds up across days).
+// The slots only the forecast reads (run-rate bookings, pipeline flows): not a figure of a
+// performance report, and no reason for a scope value to have a row in one.
+bool IsForecastSlot(SlotKind kind) {
+  return kind == SlotKind::kRunRateBooked || kind == SlotKind::kPipelineConservative ||
+         kind == SlotKind::kPipelineBase || kind == SlotKind::kPipelineOptimistic;
+}
+
+// Adds a stored row's counters of a report (no forecast slots); buyers and targets only where
+// they mean something for the period (see performance.proto: neither adds up across days).
 absl::Status AddPeriodRow(absl::string_view bytes, bool relative, Counters& counters) {
   projection::CounterRowCursor cursor(bytes);
   while (cursor.Next()) {
     const SlotKind kind = KindOf(cursor.slot());
+    if (IsForecastSlot(kind)) continue;
     if (relative && (kind == SlotKind::kBuyers || kind == SlotKind::kRepeatBuyers ||
                      kind == SlotKind::kTarget)) {
       continue;
@@ -57,7 +65,9 @@ absl::Status ReadPeriod(projection::ProjectionStore& store, const periods::Resol
 }
 
 absl::Status AddRow(absl::string_view bytes, Counters& counters) {
-  return AddPeriodRow(bytes, /*relative=*/false, counters);
+  projection::CounterRowCursor cursor(bytes);
+  while (cursor.Next()) counters[cursor.slot()] += cursor.value();
+  return cursor.status();
 }
 
 int64_t Get(const Counters& counters, uint32_t slot) {

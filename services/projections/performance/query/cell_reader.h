@@ -24,14 +24,15 @@ namespace sales::performance {
 
 using Counters = std::map<uint32_t, int64_t>;  // slot → sum
 
-// Counters per scope value of `period`: of `value` only, or (nullopt) of every value of
-// `dimension` seen in the period (one prefix scan per stored period). A relative period has no
-// buying/repeat customers and no targets (performance.proto: they do not add up across days).
+// Counters of a performance report per scope value of `period`: of `value` only, or (nullopt) of
+// every value of `dimension` seen in the period (one prefix scan per stored period). A relative
+// period has no buying/repeat customers and no targets (performance.proto: they do not add up
+// across days); the forecast's slots are left out.
 absl::Status ReadPeriod(projection::ProjectionStore& store, const periods::ResolvedPeriod& period,
                         int dimension, const std::optional<std::string>& value,
                         std::map<std::string, Counters>& out);
 
-// Adds a stored counter row's slots to `counters`; DATA_LOSS when it does not decode.
+// Adds every slot of a stored counter row to `counters`; DATA_LOSS when it does not decode.
 absl::Status AddRow(absl::string_view bytes, Counters& counters);
 
 // The counter of `slot` (0 when absent).

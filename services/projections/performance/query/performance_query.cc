@@ -15,6 +15,7 @@
 #include "services/projections/performance/model/keys.h"
 #include "services/projections/performance/query/alerts.h"
 #include "services/projections/performance/query/cell_reader.h"
+#include "services/projections/performance/query/forecast.h"
 #include "services/projections/periods/periods.h"
 
 namespace sales::performance {
@@ -120,17 +121,20 @@ void BuildRow(int dimension, const std::string& value, const Counters& current,
 
 }  // namespace
 
+absl::Status ValidatePerformanceFilter(const v1::PerformanceFilter& filter) {
+  if (!IsDimension(filter.dimension())) {
+    return InvalidField("filter.dimension", "required: REP, TEAM, REGION, PRODUCT_LINE or CHANNEL");
+  }
+  return ValidateId("filter.value", filter.value());
+}
+
 absl::Status ValidateGetPerformanceRequest(const v1::GetPerformanceRequest& request) {
   RETURN_IF_ERROR(periods::ValidatePeriodRequest(periods::PeriodRequestOf(request)));
   if (request.has_filter()) {
     if (request.group_by() != v1::PERFORMANCE_DIMENSION_UNSPECIFIED) {
       return InvalidField("group_by", "not allowed with filter");
     }
-    if (!IsDimension(request.filter().dimension())) {
-      return InvalidField("filter.dimension",
-                          "required: REP, TEAM, REGION, PRODUCT_LINE or CHANNEL");
-    }
-    RETURN_IF_ERROR(ValidateId("filter.value", request.filter().value()));
+    RETURN_IF_ERROR(ValidatePerformanceFilter(request.filter()));
   }
   if (request.group_by() != v1::PERFORMANCE_DIMENSION_UNSPECIFIED &&
       !IsDimension(request.group_by())) {
@@ -177,6 +181,16 @@ absl::StatusOr<v1::PerformanceReport> PerformanceQuery::GetPerformance(
 absl::StatusOr<v1::AlertList> PerformanceQuery::ListAlerts(const v1::ListAlertsRequest& request,
                                                            absl::Time now) const {
   return performance::ListAlerts(*store_, request, now);
+}
+
+absl::StatusOr<v1::ForecastReport> PerformanceQuery::GetForecast(
+    const v1::GetForecastRequest& request, absl::Time now) const {
+  return performance::GetForecast(*store_, request, now);
+}
+
+absl::StatusOr<v1::ForecastAccuracyReport> PerformanceQuery::GetForecastAccuracy(
+    const v1::GetForecastAccuracyRequest& request, absl::Time now) const {
+  return performance::GetForecastAccuracy(*store_, request, now);
 }
 
 }  // namespace sales::performance

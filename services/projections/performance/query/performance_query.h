@@ -31,6 +31,9 @@ inline constexpr char kAttribution[] = "at event time";
 // filter needs a dimension and an id; group_by a known dimension; not both.
 absl::Status ValidateGetPerformanceRequest(const projections::v1::GetPerformanceRequest& request);
 
+// INVALID_ARGUMENT naming the field: a filter needs a dimension and an id.
+absl::Status ValidatePerformanceFilter(const projections::v1::PerformanceFilter& filter);
+
 class PerformanceQuery {
  public:
   // `store` (not owned) must outlive the query.
@@ -41,6 +44,11 @@ class PerformanceQuery {
   // The alerts as of request.as_of, or `now` (alerts.h).
   absl::StatusOr<projections::v1::AlertList> ListAlerts(
       const projections::v1::ListAlertsRequest& request, absl::Time now) const;
+  // The forecast and its accuracy as of request.as_of, or `now` (forecast.h).
+  absl::StatusOr<projections::v1::ForecastReport> GetForecast(
+      const projections::v1::GetForecastRequest& request, absl::Time now) const;
+  absl::StatusOr<projections::v1::ForecastAccuracyReport> GetForecastAccuracy(
+      const projections::v1::GetForecastAccuracyRequest& request, absl::Time now) const;
 
  private:
   projection::ProjectionStore* const store_;

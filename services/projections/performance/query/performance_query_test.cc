@@ -112,37 +112,9 @@ PerformanceScript Scenario() {
   return s;
 }
 
-// Applies `events` in the order given, a commit every `batch` events.
 void ApplyAll(const std::vector<const EventEnvelope*>& events, int batch, ProjectionStore& store) {
-  PerformanceProjection projection;
-  StoreBatch txn = store.NewBatch();
-  int applied = 0;
-  for (const EventEnvelope* event : events) {
-    const absl::Status status = projection.Apply(*event, txn.txn());
-    ASSERT_TRUE(status.ok()) << status;
-    if (++applied % batch == 0) {
-      ASSERT_TRUE(store.Commit(txn).ok());
-    }
-  }
-  ASSERT_TRUE(store.Commit(txn).ok());
-}
-
-// Each stream in its own order, streams round-robin (`reverse`: starting from the last stream).
-std::vector<const EventEnvelope*> Interleaved(const std::vector<EventEnvelope>& events,
-                                              bool reverse) {
-  std::map<std::string, std::vector<const EventEnvelope*>> streams;
-  for (const EventEnvelope& event : events) streams[event.stream_id()].push_back(&event);
-  std::vector<std::vector<const EventEnvelope*>*> order;
-  order.reserve(streams.size());
-  for (auto& [id, stream] : streams) order.push_back(&stream);
-  if (reverse) std::reverse(order.begin(), order.end());
-  std::vector<const EventEnvelope*> out;
-  for (size_t i = 0; out.size() < events.size(); ++i) {
-    for (const auto* stream : order) {
-      if (i < stream->size()) out.push_back((*stream)[i]);
-    }
-  }
-  return out;
+  const absl::Status applied = testing::ApplyInBatches(events, batch, store);
+  ASSERT_TRUE(applied.ok()) << applied;
 }
 
 class PerformanceQueryTest : public ::testing::Test {
@@ -151,7 +123,7 @@ class PerformanceQueryTest : public ::testing::Test {
     auto store = ProjectionStore::Open(dir_.path() + "/performance");
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
-    ApplyAll(Interleaved(Scenario().events(), false), 3, *store_);
+    ApplyAll(testing::Interleaved(Scenario().events(), false), 3, *store_);
     query_ = std::make_unique<PerformanceQuery>(store_.get());
   }
 
@@ -363,7 +335,7 @@ TEST(PerformanceProjectionTest, InterleavingsAndBatchSizesGiveOneChecksum) {
       sales::testing::TempDir dir;
       auto store = ProjectionStore::Open(dir.path() + "/performance");
       ASSERT_TRUE(store.ok()) << store.status();
-      ApplyAll(Interleaved(events, reverse), batch, **store);
+      ApplyAll(testing::Interleaved(events, reverse), batch, **store);
       absl::StatusOr<std::string> checksum = (*store)->Checksum();
       ASSERT_TRUE(checksum.ok());
       checksums.push_back(*checksum);
@@ -384,7 +356,7 @@ TEST(PerformanceProjectionTest, ACancelledOrderLeavesThePeriodsItWasConfirmedIn)
   sales::testing::TempDir dir;
   auto store = ProjectionStore::Open(dir.path() + "/performance");
   ASSERT_TRUE(store.ok());
-  ApplyAll(Interleaved(script.events(), false), 2, **store);
+  ApplyAll(testing::Interleaved(script.events(), false), 2, **store);
   PerformanceQuery query(store->get());
   v1::GetPerformanceRequest october;
   october.set_granularity(v1::PERIOD_GRANULARITY_MONTH);
@@ -462,7 +434,7 @@ class AlertsTest : public ::testing::Test {
     auto store = ProjectionStore::Open(dir_.path() + "/performance");
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
-    ApplyAll(Interleaved(script.events(), true), 5, *store_);
+    ApplyAll(testing::Interleaved(script.events(), true), 5, *store_);
   }
 
   v1::AlertList Alerts(absl::Time as_of, v1::PerformanceDimension dimension, int missed_periods = 0,
@@ -574,7 +546,7 @@ TEST(OverdueAlertsTest, AnOverdueInvoiceIsAlertedUntilPaid) {
   sales::testing::TempDir dir;
   auto store = ProjectionStore::Open(dir.path() + "/performance");
   ASSERT_TRUE(store.ok());
-  ApplyAll(Interleaved(script.events(), false), 3, **store);
+  ApplyAll(testing::Interleaved(script.events(), false), 3, **store);
   v1::ListAlertsRequest request;
   request.set_dimension(v1::PERFORMANCE_DIMENSION_REP);
   absl::StatusOr<v1::AlertList> alerts = ListAlerts(**store, request, At(10, 25));

@@ -1,5 +1,5 @@
-// PerformanceScript: orders-topic and incentives-topic events as the orders and incentives
-// services would emit them, for the performance read model's tests and benchmarks. Each stream
+// PerformanceScript: orders-, incentives- and leads-topic events as those services would emit
+// them, for the performance read model's tests and benchmarks. Each stream
 // gets consecutive versions; every event carries its `at` in the payload and the envelope.
 //
 //   PerformanceScript script;
@@ -10,6 +10,7 @@
 #ifndef SALES_SERVICES_PROJECTIONS_PERFORMANCE_TESTING_PERFORMANCE_SCRIPT_H_
 #define SALES_SERVICES_PROJECTIONS_PERFORMANCE_TESTING_PERFORMANCE_SCRIPT_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <random>
@@ -17,18 +18,24 @@
 #include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/eventsourcing/event_codec.h"
+#include "common/projection/projection_store.h"
+#include "common/status/status_macros.h"
 #include "common/time/proto_time.h"
 #include "sales/common/v1/envelope.pb.h"
 #include "sales/incentives/v1/events.pb.h"
+#include "sales/leads/v1/events.pb.h"
 #include "sales/orders/v1/events.pb.h"
+#include "services/projections/performance/model/performance_projection.h"
 
 namespace sales::performance::testing {
 
 namespace orders_v1 = ::sales::orders::v1;
 namespace incentives_v1 = ::sales::incentives::v1;
+namespace leads_v1 = ::sales::leads::v1;
 using ::sales::common::v1::EventEnvelope;
 
 struct ScriptLine {
@@ -43,6 +50,13 @@ struct ScriptOrder {
   std::string region;
   std::string channel;
   std::vector<ScriptLine> lines;
+  std::string deal;  // placed from this won deal; empty: run-rate business
+};
+
+struct ScriptLead {
+  std::string region;
+  std::string product_line;
+  std::string channel;
 };
 
 class PerformanceScript {
@@ -56,6 +70,7 @@ class PerformanceScript {
     placed.set_team_id(order.team);
     placed.set_region_id(order.region);
     placed.set_channel_id(order.channel);
+    placed.set_deal_id(order.deal);
     placed.set_currency("CNY");
     int64_t total = 0;
     for (const ScriptLine& line : order.lines) {
@@ -148,6 +163,73 @@ class PerformanceScript {
     Add(absl::StrCat("ledger-", rep), event, at);
   }
 
+  // ---- Leads ("lead-<id>" streams) ----
+  void Capture(const std::string& lead_id, const ScriptLead& lead, absl::Time at) {
+    leads_v1::LeadEvent event;
+    leads_v1::LeadCaptured& captured = *event.mutable_lead_captured();
+    captured.set_lead_id(lead_id);
+    captured.set_source(leads_v1::LEAD_SOURCE_REFERRAL);
+    captured.set_channel_id(lead.channel);
+    captured.mutable_details()->mutable_company()->set_region_id(lead.region);
+    captured.mutable_details()->set_product_line_id(lead.product_line);
+    *captured.mutable_at() = ToTimestamp(at);
+    AddLead(lead_id, event, at);
+  }
+  void Assign(const std::string& lead_id, const std::string& rep, const std::string& team,
+              absl::Time at) {
+    leads_v1::LeadEvent event;
+    event.mutable_lead_assigned()->set_rep_id(rep);
+    event.mutable_lead_assigned()->set_team_id(team);
+    *event.mutable_lead_assigned()->mutable_at() = ToTimestamp(at);
+    AddLead(lead_id, event, at);
+  }
+  void Stage(const std::string& lead_id, leads_v1::LeadStage to, absl::Time at) {
+    leads_v1::LeadEvent event;
+    event.mutable_lead_stage_changed()->set_to(to);
+    *event.mutable_lead_stage_changed()->mutable_at() = ToTimestamp(at);
+    AddLead(lead_id, event, at);
+  }
+  // Stage OPPORTUNITY, then the conversion at VISIT with `probability`.
+  void Convert(const std::string& lead_id, int64_t amount, int32_t probability, absl::Time at) {
+    Stage(lead_id, leads_v1::LEAD_STAGE_OPPORTUNITY, at);
+    leads_v1::LeadEvent event;
+    leads_v1::ConvertedToOpportunity& converted = *event.mutable_converted_to_opportunity();
+    converted.set_deal_id(absl::StrCat("D-", lead_id));
+    SetMoney(*converted.mutable_amount(), amount);
+    converted.set_probability(probability);
+    converted.set_step(leads_v1::SALES_STEP_VISIT);
+    *converted.mutable_at() = ToTimestamp(at);
+    AddLead(lead_id, event, at);
+  }
+  void Step(const std::string& lead_id, leads_v1::SalesStep to, int32_t probability,
+            absl::Time at) {
+    leads_v1::LeadEvent event;
+    event.mutable_sales_step_changed()->set_to(to);
+    event.mutable_sales_step_changed()->set_default_probability(probability);
+    *event.mutable_sales_step_changed()->mutable_at() = ToTimestamp(at);
+    AddLead(lead_id, event, at);
+  }
+  void OverrideProbability(const std::string& lead_id, int32_t probability, absl::Time at) {
+    leads_v1::LeadEvent event;
+    event.mutable_deal_probability_overridden()->set_probability(probability);
+    AddLead(lead_id, event, at);
+  }
+  void ChangeAmount(const std::string& lead_id, int64_t amount, absl::Time at) {
+    leads_v1::LeadEvent event;
+    SetMoney(*event.mutable_deal_amount_changed()->mutable_amount(), amount);
+    AddLead(lead_id, event, at);
+  }
+  void FollowUpOverdue(const std::string& lead_id, absl::Time at) {
+    leads_v1::LeadEvent event;
+    *event.mutable_follow_up_overdue()->mutable_at() = ToTimestamp(at);
+    AddLead(lead_id, event, at);
+  }
+  void Activity(const std::string& lead_id, absl::Time at) {
+    leads_v1::LeadEvent event;
+    event.mutable_activity_logged()->set_activity_id(absl::StrCat("A", events_.size()));
+    AddLead(lead_id, event, at);
+  }
+
   const std::vector<EventEnvelope>& events() const { return events_; }
 
  private:
@@ -157,6 +239,9 @@ class PerformanceScript {
   static void SetMoney(sales::common::v1::Money& money, int64_t units) {
     money.set_units(units);
     money.set_currency("CNY");
+  }
+  void AddLead(const std::string& lead_id, const leads_v1::LeadEvent& event, absl::Time at) {
+    Add(absl::StrCat("lead-", lead_id), event, at);
   }
   void Add(const std::string& stream, const google::protobuf::Message& wrapper, absl::Time at) {
     EventEnvelope& envelope = events_.emplace_back();
@@ -213,6 +298,85 @@ inline void AddRandomOrder(std::mt19937_64& rng, int n, absl::Time start,
   } else {
     script.Pay(order_id, total, later(700));
   }
+}
+
+// One random lead's events from `start`: captured in one of 5 regions, 8 product lines and 12
+// channels, assigned to one of 200 reps; 60 % become deals (amount 10,000–1,000,000) that move
+// up to four steps, 10 % with an override and 10 % with a changed amount, then half of them are
+// won or lost; 15 % of leads fall overdue, and half of those are followed up again.
+inline void AddRandomLead(std::mt19937_64& rng, int n, absl::Time start,
+                          PerformanceScript& script) {
+  const int rep = static_cast<int>(rng() % 200);
+  const std::string lead_id = absl::StrCat("L", n);
+  absl::Time at = start;
+  const auto later = [&](int max_hours) {
+    at += absl::Hours(1 + static_cast<int64_t>(rng() % max_hours));
+    return at;
+  };
+  script.Capture(lead_id,
+                 {.region = absl::StrCat("G", rep % 5),
+                  .product_line = absl::StrCat("P", rng() % 8),
+                  .channel = absl::StrCat("CH", rng() % 12)},
+                 at);
+  script.Assign(lead_id, absl::StrCat("R", rep), absl::StrCat("T", rep % 20), later(24));
+  if (rng() % 100 < 15) {
+    script.FollowUpOverdue(lead_id, later(96));
+    if (rng() % 2 == 0) script.Activity(lead_id, later(48));
+  }
+  if (rng() % 10 >= 6) return;
+  script.Convert(lead_id, 1'000'000 + static_cast<int64_t>(rng() % 99'000'000), 10, later(240));
+  static constexpr std::pair<leads_v1::SalesStep, int32_t> kSteps[] = {
+      {leads_v1::SALES_STEP_NEEDS_ANALYSIS, 20},
+      {leads_v1::SALES_STEP_SOLUTION_DESIGN, 40},
+      {leads_v1::SALES_STEP_QUOTE, 60},
+      {leads_v1::SALES_STEP_NEGOTIATION, 80}};
+  const int steps = static_cast<int>(rng() % 5);
+  for (int i = 0; i < steps; ++i) {
+    script.Step(lead_id, kSteps[i].first, kSteps[i].second, later(240));
+  }
+  if (rng() % 10 == 0) {
+    script.OverrideProbability(lead_id, static_cast<int32_t>(rng() % 101), later(48));
+  }
+  if (rng() % 10 == 0) {
+    script.ChangeAmount(lead_id, 1'000'000 + static_cast<int64_t>(rng() % 9'000'000), later(48));
+  }
+  if (rng() % 2 == 0) {
+    script.Stage(lead_id, rng() % 2 == 0 ? leads_v1::LEAD_STAGE_WON : leads_v1::LEAD_STAGE_LOST,
+                 later(480));
+  }
+}
+
+// Each stream in its own order, streams round-robin (`reverse`: starting from the last stream):
+// one interleaving the topics' partitions could deliver.
+inline std::vector<const EventEnvelope*> Interleaved(const std::vector<EventEnvelope>& events,
+                                                     bool reverse) {
+  std::map<std::string, std::vector<const EventEnvelope*>> streams;
+  for (const EventEnvelope& event : events) streams[event.stream_id()].push_back(&event);
+  std::vector<std::vector<const EventEnvelope*>*> order;
+  order.reserve(streams.size());
+  for (auto& [id, stream] : streams) order.push_back(&stream);
+  if (reverse) std::reverse(order.begin(), order.end());
+  std::vector<const EventEnvelope*> out;
+  for (size_t i = 0; out.size() < events.size(); ++i) {
+    for (const auto* stream : order) {
+      if (i < stream->size()) out.push_back((*stream)[i]);
+    }
+  }
+  return out;
+}
+
+// Applies `events` through a PerformanceProjection in the order given, a commit every `batch`
+// events; the first error stops it.
+inline absl::Status ApplyInBatches(const std::vector<const EventEnvelope*>& events, int batch,
+                                   projection::ProjectionStore& store) {
+  PerformanceProjection projection;
+  projection::StoreBatch txn = store.NewBatch();
+  int applied = 0;
+  for (const EventEnvelope* event : events) {
+    RETURN_IF_ERROR(projection.Apply(*event, txn.txn()));
+    if (++applied % batch == 0) RETURN_IF_ERROR(store.Commit(txn));
+  }
+  return store.Commit(txn);
 }
 
 }  // namespace sales::performance::testing
