@@ -34,8 +34,9 @@ absl::StatusOr<absl::Time> LeadEventTime(const leads_v1::LeadEvent& event,
     if (!IsValidTimestamp(*at)) return InvalidField("at", "not a valid timestamp");
     return FromTimestamp(*at);
   }
-  if (!envelope.has_occurred_at())
+  if (!envelope.has_occurred_at()) {
     return InvalidField("occurred_at", "required (or the event's at)");
+  }
   if (!IsValidTimestamp(envelope.occurred_at())) {
     return InvalidField("occurred_at", "not a valid timestamp");
   }

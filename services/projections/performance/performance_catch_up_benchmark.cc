@@ -4,9 +4,11 @@
 // (placed; 90 % confirmed, their customer's first one time in five; of those 6 % cancelled, the
 // rest invoiced, paid in one or two payments, 5 % with a return) with a ledger event per
 // confirmation (a revenue credit and a commission line for the rep), 200 reps in 20 teams and 5
-// regions, 12 channels, 8 product lines, 5000 customers, starting across 2026 and appended in
-// time order. Orders and ledger events share one topic here (the projection dispatches on the
-// payload's type and the stream, not the topic).
+// regions, 12 channels, 8 product lines, 5000 customers — and beside every order a random lead
+// (captured, assigned, 60 % become deals moving up to four steps, half of them won or lost, 15 %
+// overdue once: AddRandomLead), all starting across 2026 and appended in time order. Orders,
+// ledger and lead events share one topic here (the projection dispatches on the payload's type
+// and the stream, not the topic).
 //
 //   ninja -C build performance_catch_up_benchmark &&
 //   build/services/projections/performance/performance_catch_up_benchmark [--events=200000]
@@ -27,6 +29,7 @@
 #include "common/time/business_time.h"
 #include "google/protobuf/arena.h"
 #include "sales/incentives/v1/events.pb.h"
+#include "sales/leads/v1/events.pb.h"
 #include "sales/orders/v1/events.pb.h"
 #include "services/projections/performance/model/performance_projection.h"
 #include "services/projections/performance/testing/performance_script.h"
@@ -46,13 +49,15 @@ absl::Status AppendSalesHistory(eventstore::EventStore& store, int& events) {
   for (int n = 0; std::cmp_less(script.events().size(), events); ++n) {
     testing::AddRandomOrder(
         rng, n, year + absl::Seconds(static_cast<int64_t>(rng() % (365 * 86400ULL))), script);
+    testing::AddRandomLead(
+        rng, n, year + absl::Seconds(static_cast<int64_t>(rng() % (365 * 86400ULL))), script);
   }
   events = static_cast<int>(script.events().size());
   return projection::testing::AppendInTimeOrder(store, script.events());
 }
 
 // What every event costs before the projection does anything with it: the envelope, then its
-// payload into the order's or the ledger's event wrapper on a stack arena.
+// payload into the order's, the ledger's or the lead's event wrapper on a stack arena.
 void DecodeSalesEvent(absl::string_view bytes) {
   const EventEnvelope& envelope = projection::testing::ParseEnvelope(bytes);
   alignas(16) char first_block[4096];
@@ -62,13 +67,14 @@ void DecodeSalesEvent(absl::string_view bytes) {
   google::protobuf::Arena arena(arena_options);
   auto& order = *google::protobuf::Arena::CreateMessage<orders::v1::OrderEvent>(&arena);
   auto& ledger = *google::protobuf::Arena::CreateMessage<incentives::v1::LedgerEvent>(&arena);
+  auto& lead = *google::protobuf::Arena::CreateMessage<leads::v1::LeadEvent>(&arena);
   const absl::string_view type_url = envelope.payload().type_url();
   const absl::string_view type = type_url.substr(type_url.rfind('/') + 1);
-  google::protobuf::Message& wrapper = eventsourcing::WrapperHolds(order, type)
-                                           ? static_cast<google::protobuf::Message&>(order)
-                                           : ledger;
-  projection::testing::Check(eventsourcing::UnpackEvent(envelope.payload(), wrapper));
-  benchmark::DoNotOptimize(wrapper);
+  google::protobuf::Message* wrapper = &ledger;
+  if (eventsourcing::WrapperHolds(order, type)) wrapper = &order;
+  if (eventsourcing::WrapperHolds(lead, type)) wrapper = &lead;
+  projection::testing::Check(eventsourcing::UnpackEvent(envelope.payload(), *wrapper));
+  benchmark::DoNotOptimize(*wrapper);
 }
 
 }  // namespace

@@ -16,8 +16,8 @@ constexpr int kDimensionShift = 57;
 constexpr int kPeriodShift = 32;
 constexpr int64_t kPeriodBias = int64_t{1} << 24;
 constexpr uint64_t kPeriodMask = (uint64_t{1} << 25) - 1;
-constexpr size_t kSlotsOfANewCell = 14;              // an absl table of capacity 15
-constexpr uint32_t kCurrentBit = uint32_t{1} << 31;  // in a cell id's value part: a "K" cell
+constexpr size_t kSlotsOfANewCell = 14;                 // an absl table of capacity 15
+constexpr uint32_t kCorrectionBit = uint32_t{1} << 31;  // in a cell id's value part: "K"
 
 int64_t PeriodOf(uint64_t cell) {
   return static_cast<int64_t>((cell >> kPeriodShift) & kPeriodMask) - kPeriodBias;
@@ -46,7 +46,7 @@ CellDeltas& CellDeltas::Of(projection::ProjectionTxn& txn) {
 uint32_t CellDeltas::ValueId(absl::string_view value) {
   auto it = ids_.find(value);
   if (it != ids_.end()) return it->second;
-  const auto id = static_cast<uint32_t>(values_.size());  // below kCurrentBit: < 2^31 values
+  const auto id = static_cast<uint32_t>(values_.size());  // below kCorrectionBit: < 2^31 values
   values_.emplace_back(value);
   ids_.emplace(values_.back(), id);
   return id;
@@ -68,13 +68,19 @@ CellDeltas::CellId CellDeltas::WithPeriod(CellId cell, v1::PeriodGranularity gra
          static_cast<uint64_t>(period + kPeriodBias) << kPeriodShift;
 }
 
-void CellDeltas::AddToDay(int64_t day, const SliceValues& values, const CounterRow& delta,
-                          CellAttribution attribution, int64_t sign) {
+void CellDeltas::AddToDay(int64_t day, const SliceValues& values, const CounterRow& delta) {
   if (delta.empty()) return;
   const auto first = static_cast<uint32_t>(slots_.size());
-  for (const auto& [slot, amount] : delta.slots()) slots_.emplace_back(slot, sign * amount);
-  recorded_.push_back({day, values, first, static_cast<uint32_t>(slots_.size()),
-                       attribution == CellAttribution::kCurrent});
+  slots_.insert(slots_.end(), delta.slots().begin(), delta.slots().end());
+  recorded_.push_back({day, values, first, static_cast<uint32_t>(slots_.size())});
+}
+
+void CellDeltas::MoveCurrent(int64_t day, const SliceValues& from, const SliceValues& to,
+                             const CounterRow& delta) {
+  if (delta.empty() || from == to) return;
+  const auto first = static_cast<uint32_t>(slots_.size());
+  slots_.insert(slots_.end(), delta.slots().begin(), delta.slots().end());
+  moved_.push_back({day, from, to, first, static_cast<uint32_t>(slots_.size())});
 }
 
 void CellDeltas::AddToStock(const SliceValues& values, const CounterRow& delta, int64_t sign) {
@@ -87,17 +93,24 @@ void CellDeltas::AddToStock(const SliceValues& values, const CounterRow& delta, 
 
 CellDeltas::Cells CellDeltas::SumDays() const {
   Cells cells;
+  const auto add = [&](CellId cell, uint32_t first, uint32_t end, int64_t sign) {
+    auto [it, added] = cells.try_emplace(cell);
+    Sums& sums = it->second;
+    // Room for an event or two at once: most DAY cells get no more, and growing a table step by
+    // step was a large share of the fold's allocations.
+    if (added) sums.reserve(kSlotsOfANewCell);
+    for (uint32_t i = first; i < end; ++i) sums[slots_[i].first] += sign * slots_[i].second;
+  };
   for (const Recorded& recorded : recorded_) {
-    const uint32_t current = recorded.current ? kCurrentBit : 0;
-    for (int d = recorded.current ? 1 : 0; d <= kDimensionCount; ++d) {
-      auto [it, added] = cells.try_emplace(DayCell(recorded.day, d, recorded.values[d] | current));
-      Sums& sums = it->second;
-      // Room for an event or two at once: most DAY cells get no more, and growing a table step
-      // by step was a large share of the fold's allocations.
-      if (added) sums.reserve(kSlotsOfANewCell);
-      for (uint32_t i = recorded.first; i < recorded.end; ++i) {
-        sums[slots_[i].first] += slots_[i].second;
-      }
+    for (int d = 0; d <= kDimensionCount; ++d) {
+      add(DayCell(recorded.day, d, recorded.values[d]), recorded.first, recorded.end, 1);
+    }
+  }
+  for (const Moved& moved : moved_) {
+    for (int d = 1; d <= kDimensionCount; ++d) {
+      if (moved.from[d] == moved.to[d]) continue;
+      add(DayCell(moved.day, d, moved.to[d] | kCorrectionBit), moved.first, moved.end, 1);
+      add(DayCell(moved.day, d, moved.from[d] | kCorrectionBit), moved.first, moved.end, -1);
     }
   }
   return cells;
@@ -117,7 +130,7 @@ CellDeltas::Cells CellDeltas::RollUp(const Cells& cells, v1::PeriodGranularity f
 void CellDeltas::BuildKey(CellId cell, std::string& key) const {
   const int dimension = static_cast<int>((cell >> kDimensionShift) & 7);
   const auto value_part = static_cast<uint32_t>(cell);
-  const std::string& value = values_[value_part & ~kCurrentBit];
+  const std::string& value = values_[value_part & ~kCorrectionBit];
   if (cell & kStockBit) {
     key.assign(1, 'O');  // keys.h: "O" <dim> <value>
     key.push_back(static_cast<char>(dimension));
@@ -127,7 +140,7 @@ void CellDeltas::BuildKey(CellId cell, std::string& key) const {
   const auto granularity = static_cast<v1::PeriodGranularity>((cell >> kGranularityShift) & 7);
   BuildCellKey(
       granularity, PeriodOf(cell), dimension, value, key,
-      (value_part & kCurrentBit) != 0 ? CellAttribution::kCurrent : CellAttribution::kAtEventTime);
+      (value_part & kCorrectionBit) != 0 ? CellKind::kCurrentCorrection : CellKind::kAtEventTime);
 }
 
 absl::Status CellDeltas::FoldInto(projection::ProjectionTxn& txn) {

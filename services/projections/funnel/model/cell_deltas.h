@@ -56,11 +56,14 @@ class CellDeltas : public projection::BatchAccumulator {
 
   // A small id for a dimension value, stable for the batch ("" is 0).
   uint32_t ValueId(absl::string_view value);
-  // Adds `sign` × every slot of `delta` to the cells of DAY `day` (PeriodIndexOf) of the 8
-  // slices' values, and so to the MONTH and YEAR cells that hold the day — the "C" cells, or
-  // (kCurrent) the "K" cells of slices 1–7 (keys.h, CellAttribution).
-  void AddToDay(int64_t day, const SliceValues& values, const CounterRow& delta,
-                CellAttribution attribution = CellAttribution::kAtEventTime, int64_t sign = 1);
+  // Adds every slot of `delta` to the "C" cells of DAY `day` (PeriodIndexOf) of the 8 slices'
+  // values, and so to the MONTH and YEAR cells that hold the day.
+  void AddToDay(int64_t day, const SliceValues& values, const CounterRow& delta);
+  // Moves `delta`, placed on DAY `day`, from the values `from` to the values `to` in the current
+  // attribution: the "K" correction cells (keys.h) of every slice 1–7 whose value differs gain it
+  // under `to` and lose it under `from` (and so their MONTH and YEAR cells).
+  void MoveCurrent(int64_t day, const SliceValues& from, const SliceValues& to,
+                   const CounterRow& delta);
   // Adds sign × every slot of `delta` to the stock rows of the 8 slices' values.
   void AddToStock(const SliceValues& values, const CounterRow& delta, int64_t sign);
 
@@ -71,7 +74,7 @@ class CellDeltas : public projection::BatchAccumulator {
  private:
   // A counter row by its key's parts, packed into 64 bits (a cheap hash key):
   //   bit 63 stock row · bits 60–62 granularity · 57–59 dimension · 32–56 period + 2^24 ·
-  //   31 a "K" cell (current attribution) · 0–30 value id.
+  //   31 a "K" correction cell · 0–30 value id.
   // Periods of valid timestamps (DAY indexes from -719162 to 2932896) fit the 25 bits.
   using CellId = uint64_t;
   static CellId DayCell(int64_t day, int dimension, uint32_t value);
@@ -89,7 +92,14 @@ class CellDeltas : public projection::BatchAccumulator {
     SliceValues values;
     uint32_t first;
     uint32_t end;
-    bool current;  // "K" cells of slices 1–7, else "C" cells of all 8
+  };
+  // One recorded MoveCurrent, its slots in slots_[first, end).
+  struct Moved {
+    int64_t day;
+    SliceValues from;
+    SliceValues to;
+    uint32_t first;
+    uint32_t end;
   };
 
   CellDeltas();
@@ -103,6 +113,7 @@ class CellDeltas : public projection::BatchAccumulator {
   void BuildKey(CellId cell, std::string& key) const;
 
   std::vector<Recorded> recorded_;
+  std::vector<Moved> moved_;
   Cells stock_;  // stock cells, summed by AddToStock
   std::vector<std::pair<uint32_t, int64_t>> slots_;
   std::deque<std::string> values_;  // by id; a deque keeps the strings (and views) in place

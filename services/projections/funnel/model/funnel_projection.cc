@@ -146,28 +146,31 @@ class LeadUpdate {
   void Count(int64_t t, SlotKind kind, int64_t value) { Flow(t, CurrentDims(), Slot(kind), value); }
 
   // Adds the event's counter deltas to the batch's CellDeltas (folded into rows per batch).
-  absl::Status Flush(CellDeltas& cells) {
+  void Flush(CellDeltas& cells) {
     const v1::FunnelDims& old_dims = old_dims_ ? *old_dims_ : state_.dims();
-    const CellDeltas::SliceValues current = ValueIdsOf(cells, state_.dims());
+    std::optional<CellDeltas::SliceValues> current;  // looked up only when a flow moves
     if (!SameDims(old_dims, state_.dims())) {
-      // Current attribution: every flow the lead added before leaves its old values' "K" cells
-      // for its new values' ones, on the days it was placed on.
+      // Current attribution: every flow the lead added before moves from its old values to its
+      // new ones, on the days it was placed on.
+      current = CurrentValueIds(cells);
       const CellDeltas::SliceValues before = ValueIdsOf(cells, old_dims);
-      CounterRow counters;
       for (const v1::FunnelDayFlows& day : state_.day_flows()) {
-        RETURN_IF_ERROR(counters.Decode(day.counters()));
-        cells.AddToDay(day.day(), before, counters, CellAttribution::kCurrent, -1);
-        cells.AddToDay(day.day(), current, counters, CellAttribution::kCurrent, 1);
+        cells.MoveCurrent(day.day(), before, *current, DayFlowsRow(day));
       }
     }
     for (const FlowDelta& flow : flows_) {
       // The day's cells, and so its month's and year's (weeks and quarters are sums of those:
-      // keys.h): under the values of the flow's time, and under the current ones.
+      // keys.h), under the values of the flow's time; and, where the lead's values are other now
+      // (a conversion of an older cohort), the correction to its current ones.
       if (flow.row.empty()) continue;
       const int64_t day = PeriodIndexOf(v1::PERIOD_GRANULARITY_DAY, absl::FromUnixSeconds(flow.at));
-      cells.AddToDay(day, ValueIds(cells, flow.dims), flow.row);
-      cells.AddToDay(day, current, flow.row, CellAttribution::kCurrent);
-      RETURN_IF_ERROR(AddToDayFlows(day, flow.row));
+      const CellDeltas::SliceValues at_time = ValueIds(cells, flow.dims);
+      cells.AddToDay(day, at_time, flow.row);
+      if (!SameDims(state_.dims_snapshots(flow.dims), state_.dims())) {
+        if (!current) current = CurrentValueIds(cells);
+        cells.MoveCurrent(day, at_time, *current, flow.row);
+      }
+      AddToDayFlows(day, flow.row);
     }
     const CounterRow new_stock = Stock();
     if (!SameDims(old_dims, state_.dims())) {
@@ -181,7 +184,6 @@ class LeadUpdate {
       for (const auto& [slot, value] : old_stock_.slots()) change.Add(slot, -value);
       cells.AddToStock(CurrentValueIds(cells), change, 1);
     }
-    return absl::OkStatus();
   }
 
  private:
@@ -240,27 +242,46 @@ class LeadUpdate {
   }
 
   // Adds `row` to what the lead added to the cells of `day` (FunnelLeadState.day_flows, kept in
-  // day order; a day whose flows cancel out is dropped).
-  absl::Status AddToDayFlows(int64_t day, const CounterRow& row) {
+  // day order and each day's slots in slot order, merged in place; a slot whose sum comes to 0
+  // and a day left empty are dropped).
+  void AddToDayFlows(int64_t day, const CounterRow& row) {
     auto& days = *state_.mutable_day_flows();
     auto it = std::lower_bound(days.begin(), days.end(), day,
                                [](const v1::FunnelDayFlows& d, int64_t x) { return d.day() < x; });
-    CounterRow counters;
-    if (it != days.end() && it->day() == day) {
-      RETURN_IF_ERROR(counters.Decode(it->counters()));
-    } else {
+    if (it == days.end() || it->day() != day) {
       const int index = static_cast<int>(it - days.begin());
       days.Add()->set_day(day);
       for (int i = days.size() - 1; i > index; --i) days.SwapElements(i, i - 1);
       it = days.begin() + index;
     }
-    counters.AddSorted(row.slots());
-    if (counters.empty()) {
-      days.erase(it);
-    } else {
-      it->set_counters(counters.Encode());
+    auto& slots = *it->mutable_slots();
+    auto& values = *it->mutable_values();
+    for (const auto& [slot, delta] : row.slots()) {
+      const auto at = std::lower_bound(slots.begin(), slots.end(), slot);
+      const int i = static_cast<int>(at - slots.begin());
+      if (at != slots.end() && *at == slot) {
+        values.Set(i, values.Get(i) + delta);
+        if (values.Get(i) == 0) {
+          slots.erase(slots.begin() + i);
+          values.erase(values.begin() + i);
+        }
+        continue;
+      }
+      slots.Add(slot);
+      values.Add(delta);
+      std::rotate(slots.begin() + i, slots.end() - 1, slots.end());
+      std::rotate(values.begin() + i, values.end() - 1, values.end());
     }
-    return absl::OkStatus();
+    if (slots.empty()) days.erase(it);
+  }
+
+  static CounterRow DayFlowsRow(const v1::FunnelDayFlows& day) {
+    std::vector<std::pair<uint32_t, int64_t>> slots;
+    slots.reserve(day.slots_size());
+    for (int i = 0; i < day.slots_size(); ++i) slots.emplace_back(day.slots(i), day.values(i));
+    CounterRow row;
+    row.AddSorted(slots);
+    return row;
   }
 
   // The index of the current dimension values among the state's snapshots (added if new).
@@ -541,7 +562,8 @@ absl::Status FunnelProjection::Apply(const EventEnvelope& envelope, ProjectionTx
   ASSIGN_OR_RETURN(v1::FunnelLeadState* const state, MutableLeadState(txn, envelope.stream_id()));
   LeadUpdate update(*state);
   ApplyLeadEvent(event, t, *state, update);
-  return update.Flush(CellDeltas::Of(txn));
+  update.Flush(CellDeltas::Of(txn));
+  return absl::OkStatus();
 }
 
 }  // namespace sales::funnel

@@ -4,11 +4,12 @@
 // visit, first entries, the latest time-in-stage sample of every stage it left, amount,
 // probability, dimension values, overdue flag, what it added to each day's flow cells) and turns
 // each event into deltas of counter rows (keys.h): flow counters per (granularity, period,
-// dimension value), twice — under the values of the flow's time ("C") and under the lead's
-// current values ("K", moved with everything the lead added when a value changes) — entries,
-// cohorts, conversions, time-in-stage sums and histograms, closes, sales cycles, overdue events —
-// and stock counters per dimension value — occupancy, pipeline, weighted pipeline, overdue now. The
-// definitions are in proto/sales/projections/v1/funnel.proto.
+// dimension value) under the values of the flow's time ("C"), plus the correction to the lead's
+// current values ("K": a flow placed under values the lead no longer has, and everything it added
+// when one of its values changes) — entries, cohorts, conversions, time-in-stage sums and
+// histograms, closes, sales cycles, overdue events — and stock counters per dimension value —
+// occupancy, pipeline, weighted pipeline, overdue now. The definitions are in
+// proto/sales/projections/v1/funnel.proto.
 //
 //   FunnelProjection funnel;
 //   ASSIGN_OR_RETURN(auto runner, ProjectionRunner::Create(&funnel, options));
@@ -22,9 +23,9 @@
 // Cost per event: the lead row (held decoded for the runner's batch, ProjectionTxn::Mutable),
 // plus deltas for the shared counter rows, gathered in the batch's CellDeltas (cell_deltas.h)
 // and added to the rows once per batch: for a flow event (capture, stage or step change,
-// overdue) 3 stored granularities (DAY, MONTH, YEAR; keys.h) × (8 + 7 current-attribution)
-// dimension slices = 45 cells (and, when a dimension value changes, the lead's earlier days'
-// cells), plus 24 histogram cells per node whose visit it ends (more only when a first entry
+// overdue) 3 stored granularities (DAY, MONTH, YEAR; keys.h) × 8 dimension slices = 24 cells
+// (and, when a dimension value changes, 2 × 3 "K" cells per changed slice and day of the lead's
+// flows), plus 24 histogram cells per node whose visit it ends (more only when a first entry
 // completes a conversion of an older cohort, or a stage is left a second time), plus 16 stock cells
 // when the lead's stock contribution or dimension values change. Every poison check runs before the
 // lead row or a cell is touched, as Mutable and accumulators require.

@@ -37,25 +37,25 @@ std::string LeadKey(absl::string_view stream_id) {
 }
 
 void BuildCellKey(v1::PeriodGranularity granularity, int64_t period, int dimension,
-                  absl::string_view value, std::string& out, CellAttribution attribution) {
+                  absl::string_view value, std::string& out, CellKind kind) {
   out.clear();
-  out.push_back(attribution == CellAttribution::kCurrent && dimension != kAllDimension ? 'K' : 'C');
+  out.push_back(kind == CellKind::kCurrentCorrection && dimension != kAllDimension ? 'K' : 'C');
   periods::AppendPeriodKey(out, granularity, period);
   out.push_back(static_cast<char>(dimension));
   out.append(value.data(), value.size());
 }
 
 std::string CellPrefix(v1::PeriodGranularity granularity, int64_t period, int dimension,
-                       CellAttribution attribution) {
+                       CellKind kind) {
   std::string key;
-  BuildCellKey(granularity, period, dimension, "", key, attribution);
+  BuildCellKey(granularity, period, dimension, "", key, kind);
   return key;
 }
 
 std::string CellKey(v1::PeriodGranularity granularity, int64_t period, int dimension,
-                    absl::string_view value, CellAttribution attribution) {
+                    absl::string_view value, CellKind kind) {
   std::string key;
-  BuildCellKey(granularity, period, dimension, value, key, attribution);
+  BuildCellKey(granularity, period, dimension, value, key, kind);
   return key;
 }
 

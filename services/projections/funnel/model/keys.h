@@ -6,10 +6,12 @@
 //   "C" <gran:1> <period:8 BE> <dim:1> <value>    the counters of one (period, dimension value):
 //                                                 flows and every node's time-in-stage histograms,
 //                                                 under the values the lead had at each flow
-//   "K" <gran:1> <period:8 BE> <dim:1> <value>    the same under the lead's CURRENT values (dims
-//                                                 1–7; the whole organisation's are "C" cells):
-//                                                 a lead whose values change takes every flow it
-//                                                 added (FunnelLeadState.day_flows) along
+//   "K" <gran:1> <period:8 BE> <dim:1> <value>    the current-attribution correction (dims 1–7):
+//                                                 what the flows under the leads' CURRENT values
+//                                                 add to (or take from) the "C" cell — a flow
+//                                                 placed under values a lead no longer has, and
+//                                                 every flow a lead added (day_flows) when its
+//                                                 values change; 0 for leads that never changed
 //   "O" <dim:1> <value>                           stock counters (occupancy, pipeline, overdue now)
 // Only DAY, MONTH and YEAR cells are stored (kStoredGranularities): a WEEK is the sum of its 7
 // days, a QUARTER of its 3 months (StoredPeriodsOf). Every counter is a sum of per-event deltas
@@ -115,20 +117,20 @@ int HistogramBin(int64_t seconds);          // seconds < 0 count as 0
 double HistogramBinMiddle(int bin);
 
 // ---- Keys ----
-// Which cells hold a flow (funnel.proto, "Attribution"): under the dimension values the lead had
-// when the flow happened ("C"), or under its current values ("K"; dimension 0, the whole
-// organisation, has "C" cells only, the same either way).
-enum class CellAttribution { kAtEventTime, kCurrent };
+// Which flow cells: the flows under the dimension values each lead had when they happened ("C"),
+// or the correction that turns those into the flows under each lead's current values ("K",
+// dimensions 1–7: current = C + K; funnel.proto, "Attribution"). Dimension 0, the whole
+// organisation, is the same either way and has "C" cells only.
+enum class CellKind { kAtEventTime, kCurrentCorrection };
 // CellKey, built into `out` (its buffer reused).
 void BuildCellKey(v1::PeriodGranularity granularity, int64_t period, int dimension,
                   absl::string_view value, std::string& out,
-                  CellAttribution attribution = CellAttribution::kAtEventTime);
+                  CellKind kind = CellKind::kAtEventTime);
 std::string LeadKey(absl::string_view stream_id);
 std::string CellPrefix(v1::PeriodGranularity granularity, int64_t period, int dimension,
-                       CellAttribution attribution = CellAttribution::kAtEventTime);
+                       CellKind kind = CellKind::kAtEventTime);
 std::string CellKey(v1::PeriodGranularity granularity, int64_t period, int dimension,
-                    absl::string_view value,
-                    CellAttribution attribution = CellAttribution::kAtEventTime);
+                    absl::string_view value, CellKind kind = CellKind::kAtEventTime);
 std::string StockPrefix(int dimension);
 std::string StockKey(int dimension, absl::string_view value);
 

@@ -137,9 +137,11 @@ struct CellCounters {
   int64_t cycle_count = 0;
   int64_t cycle_sum = 0;
   int64_t overdue_events = 0;
+  bool any = false;  // a slot with a non-zero sum was added
 
   // Slots no figure reads are skipped.
   void Add(uint32_t slot, int64_t value) {
+    any = any || value != 0;
     const uint32_t sub = SubOf(slot);
     const bool node = sub < kNodeCount;
     const uint32_t hist_node = sub / kHistogramBins;
@@ -381,9 +383,11 @@ absl::Status FunnelQuery::GetFunnel(const v1::GetFunnelRequest& request,
       request.attribution() == v1::FUNNEL_ATTRIBUTION_UNSPECIFIED ? v1::FUNNEL_ATTRIBUTION_CURRENT
                                                                   : request.attribution();
   report.set_attribution(attribution);
-  const CellAttribution cells = attribution == v1::FUNNEL_ATTRIBUTION_CURRENT
-                                    ? CellAttribution::kCurrent
-                                    : CellAttribution::kAtEventTime;
+  // Current attribution = the "C" cells plus the "K" corrections (keys.h): a report reads both.
+  std::vector<CellKind> kinds = {CellKind::kAtEventTime};
+  if (attribution == v1::FUNNEL_ATTRIBUTION_CURRENT && dimension != kAllDimension) {
+    kinds.push_back(CellKind::kCurrentCorrection);
+  }
   // Cells are stored per DAY, MONTH and YEAR only; a WEEK or QUARTER adds up its days or months,
   // a relative period its days and whole months (keys.h). A filtered (or whole-organisation)
   // report reads its value's rows only: a point lookup per stored period and one for stock; a
@@ -393,10 +397,12 @@ absl::Status FunnelQuery::GetFunnel(const v1::GetFunnelRequest& request,
     ValueRows& value_rows = rows[request.filter().value()];
     for (const StoredPeriods& stored : runs) {
       for (int64_t p = stored.first; p < stored.first + stored.count; ++p) {
-        ASSIGN_OR_RETURN(std::optional<std::string> cell,
-                         store_->Get(CellKey(stored.granularity, p, dimension,
-                                             request.filter().value(), cells)));
-        if (cell) value_rows.cells.push_back(*std::move(cell));
+        for (const CellKind kind : kinds) {
+          ASSIGN_OR_RETURN(std::optional<std::string> cell,
+                           store_->Get(CellKey(stored.granularity, p, dimension,
+                                               request.filter().value(), kind)));
+          if (cell) value_rows.cells.push_back(*std::move(cell));
+        }
       }
     }
     ASSIGN_OR_RETURN(std::optional<std::string> stock,
@@ -405,16 +411,18 @@ absl::Status FunnelQuery::GetFunnel(const v1::GetFunnelRequest& request,
   } else {
     for (const StoredPeriods& stored : runs) {
       for (int64_t p = stored.first; p < stored.first + stored.count; ++p) {
-        // A scan is value-major: the value's entry is looked up once per value, not per row.
-        auto current = rows.end();
-        RETURN_IF_ERROR(ScanRows(*store_, CellPrefix(stored.granularity, p, dimension, cells),
-                                 [&](absl::string_view value, absl::string_view bytes) {
-                                   if (current == rows.end() || current->first != value) {
-                                     current = rows.try_emplace(std::string(value)).first;
-                                   }
-                                   current->second.cells.emplace_back(bytes.data(), bytes.size());
-                                   return absl::OkStatus();
-                                 }));
+        for (const CellKind kind : kinds) {
+          // A scan is value-major: the value's entry is looked up once per value, not per row.
+          auto current = rows.end();
+          RETURN_IF_ERROR(ScanRows(*store_, CellPrefix(stored.granularity, p, dimension, kind),
+                                   [&](absl::string_view value, absl::string_view bytes) {
+                                     if (current == rows.end() || current->first != value) {
+                                       current = rows.try_emplace(std::string(value)).first;
+                                     }
+                                     current->second.cells.emplace_back(bytes.data(), bytes.size());
+                                     return absl::OkStatus();
+                                   }));
+        }
       }
     }
     RETURN_IF_ERROR(ScanRows(*store_, StockPrefix(dimension),
@@ -426,6 +434,9 @@ absl::Status FunnelQuery::GetFunnel(const v1::GetFunnelRequest& request,
   for (const auto& [value, value_rows] : rows) {
     CellCounters counters;
     RETURN_IF_ERROR(AddCells(value_rows.cells, counters));
+    // A value whose flows all moved to other values (current attribution) and that holds no
+    // stock has nothing to show.
+    if (request.has_group_by() && !counters.any && value_rows.stock.empty()) continue;
     BuildRow(dimension, value, counters, value_rows.stock, *report.add_rows());
   }
   return absl::OkStatus();

@@ -19,12 +19,15 @@
 //   L7 web/north: captured 2026-11-30 17:00 UTC = 12-01 01:00 Shanghai (December).
 #include "services/projections/funnel/query/funnel_query.h"
 
+#include <map>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "common/eventsourcing/event_codec.h"
 #include "common/projection/projection_store.h"
 #include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
@@ -32,6 +35,7 @@
 #include "services/projections/funnel/model/funnel_projection.h"
 #include "services/projections/funnel/model/keys.h"
 #include "services/projections/funnel/testing/lead_script.h"
+#include "services/projections/funnel/testing/random_history.h"
 
 namespace sales::funnel {
 namespace {
@@ -503,6 +507,81 @@ TEST_F(FunnelQueryTest, CurrentAttributionCountsEveryFlowUnderTheOwnerNow) {
   EXPECT_EQ(November().SerializeAsString(),
             November(v1::FUNNEL_DIMENSION_UNSPECIFIED, "", v1::FUNNEL_ATTRIBUTION_CURRENT)
                 .SerializeAsString());
+}
+
+// Current attribution over random histories (captures, scoring, assignments and reassignments in
+// any order, moves back and forth, conversions, closes): every lead's capture counts under the
+// rep, team and grade it has at the end — whatever the interleaving and batch sizes — and the
+// values add up to the organisation under both attributions.
+TEST(FunnelAttributionTest, EveryCaptureCountsUnderTheLeadsFinalRepTeamAndGrade) {
+  std::mt19937_64 rng(18);
+  const absl::Time start = At(3, 1, 9);
+  std::vector<LeadScript> leads;
+  std::map<std::string, int64_t> by_rep, by_team, by_grade;  // expected captures
+  for (int i = 0; i < 400; ++i) {
+    leads.push_back(testing::RandomLead(rng, absl::StrCat("L", i), start + absl::Hours(i), 9));
+    std::string rep, team, grade;
+    for (const EventEnvelope& envelope : leads.back().events()) {
+      leads_v1::LeadEvent event;
+      ASSERT_TRUE(eventsourcing::UnpackEvent(envelope.payload(), event).ok());
+      if (event.has_lead_assigned()) {
+        rep = event.lead_assigned().rep_id();
+        team = event.lead_assigned().team_id();
+      }
+      if (event.has_lead_scored()) grade = leads_v1::Grade_Name(event.lead_scored().grade());
+    }
+    ++by_rep[rep];
+    ++by_team[team];
+    ++by_grade[grade];
+  }
+  // Round-robin over the streams, a commit every 13 events.
+  sales::testing::TempDir dir;
+  auto store = ProjectionStore::Open(dir.path() + "/funnel");
+  ASSERT_TRUE(store.ok()) << store.status();
+  FunnelProjection projection;
+  StoreBatch batch = (*store)->NewBatch();
+  int applied = 0;
+  for (size_t i = 0;; ++i) {
+    bool any = false;
+    for (const LeadScript& lead : leads) {
+      if (i >= lead.events().size()) continue;
+      any = true;
+      ASSERT_TRUE(projection.Apply(lead.events()[i], batch.txn()).ok());
+      if (++applied % 13 == 0) ASSERT_TRUE((*store)->Commit(batch).ok());
+    }
+    if (!any) break;
+  }
+  ASSERT_TRUE((*store)->Commit(batch).ok());
+  FunnelQuery query(store->get());
+  const auto captures = [&](v1::FunnelDimension by, v1::FunnelAttribution attribution) {
+    v1::GetFunnelRequest request;
+    request.set_granularity(v1::PERIOD_GRANULARITY_YEAR);
+    request.mutable_period_at()->set_seconds(absl::ToUnixSeconds(start));
+    request.set_group_by(by);
+    request.set_attribution(attribution);
+    absl::StatusOr<v1::FunnelReport> report = query.GetFunnel(request);
+    EXPECT_TRUE(report.ok()) << report.status();
+    std::map<std::string, int64_t> out;
+    for (const v1::FunnelRow& row : report->rows()) {
+      const int64_t entries = row.stages(0).cohort();  // first entries: one per lead
+      if (entries != 0) out[row.value()] = entries;
+    }
+    return out;
+  };
+  EXPECT_EQ(captures(v1::FUNNEL_DIMENSION_REP, v1::FUNNEL_ATTRIBUTION_CURRENT), by_rep);
+  EXPECT_EQ(captures(v1::FUNNEL_DIMENSION_TEAM, v1::FUNNEL_ATTRIBUTION_CURRENT), by_team);
+  EXPECT_EQ(captures(v1::FUNNEL_DIMENSION_GRADE, v1::FUNNEL_ATTRIBUTION_CURRENT), by_grade);
+  for (const v1::FunnelAttribution attribution :
+       {v1::FUNNEL_ATTRIBUTION_CURRENT, v1::FUNNEL_ATTRIBUTION_AT_EVENT_TIME}) {
+    int64_t sum = 0;
+    for (const auto& [rep, entries] : captures(v1::FUNNEL_DIMENSION_REP, attribution)) {
+      sum += entries;
+    }
+    EXPECT_EQ(sum, 400) << v1::FunnelAttribution_Name(attribution);
+  }
+  // At event time the captures happened before any assignment: all of them under rep "".
+  EXPECT_EQ(captures(v1::FUNNEL_DIMENSION_REP, v1::FUNNEL_ATTRIBUTION_AT_EVENT_TIME),
+            (std::map<std::string, int64_t>{{"", 400}}));
 }
 
 TEST_F(FunnelQueryTest, OtherDimensions) {

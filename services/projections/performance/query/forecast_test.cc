@@ -258,9 +258,10 @@ TEST_F(ForecastTest, AccuracyOverThreeClosedMonthsAsMapeAndRmse) {
       EXPECT_EQ(scored.periods(p).actual(), actuals[p]);
       EXPECT_EQ(scored.periods(p).forecast(), expected[s].forecasts[p]) << s << " " << p;
       EXPECT_EQ(scored.periods(p).error(), error);
-      EXPECT_NEAR(scored.periods(p).percent_error(), 100.0 * error / actuals[p], 1e-9);
-      absolute_percent += std::abs(100.0 * error / actuals[p]);
-      squared += static_cast<double>(error) * error;
+      const double percent = 100.0 * static_cast<double>(error) / static_cast<double>(actuals[p]);
+      EXPECT_NEAR(scored.periods(p).percent_error(), percent, 1e-9);
+      absolute_percent += std::abs(percent);
+      squared += static_cast<double>(error) * static_cast<double>(error);
     }
     EXPECT_NEAR(scored.mape_percent(), absolute_percent / 3, 1e-9);
     EXPECT_NEAR(scored.rmse(), std::sqrt(squared / 3), 1e-6);
