@@ -298,67 +298,48 @@ TEST_F(ReadSideTest, AdminListsAndRebuildsEveryProjectionIdentically) {
             grpc::StatusCode::INVALID_ARGUMENT);
 }
 
-TEST_F(ReadSideTest, SalesctlPrintsTheFunnelAndARebuildComparison) {
+TEST_F(ReadSideTest, SalesctlPrintsTheDashboardsAndARebuildComparison) {
   const std::string salesctl = absl::StrCat(SALESCTL_PATH, " --server ", salesd_->grpc_address());
-  auto [show_exit, show] = RunCommand(salesctl + " funnel show --period year");
-  EXPECT_EQ(show_exit, 0) << show;
-  EXPECT_THAT(show, HasSubstr("captured"));
-  EXPECT_THAT(show, HasSubstr("win rate"));
-  auto [by_exit, by_rep] = RunCommand(salesctl + " funnel show --by team");
-  EXPECT_EQ(by_exit, 0) << by_rep;
-  EXPECT_THAT(by_rep, HasSubstr("by team"));
-  auto [last_exit, last] = RunCommand(salesctl + " funnel show --last 30d --by team");
-  EXPECT_EQ(last_exit, 0) << last;
-  EXPECT_THAT(last, HasSubstr("(last 30 days "));
-  auto [mtd_exit, mtd] = RunCommand(salesctl + " funnel show --period quarter --to-date");
-  EXPECT_EQ(mtd_exit, 0) << mtd;
-  EXPECT_THAT(mtd, HasSubstr("(quarter to date "));
-  auto [bad_exit, bad] = RunCommand(salesctl + " funnel show --period fortnight 2>&1");
-  EXPECT_EQ(bad_exit, 2) << bad;
-  auto [too_long_exit, too_long] = RunCommand(salesctl + " funnel show --last 400 2>&1");
-  EXPECT_NE(too_long_exit, 0) << too_long;
-  EXPECT_THAT(too_long, HasSubstr("last_days"));
-  auto [json_exit, json] = RunCommand(salesctl + " --json funnel show");
-  EXPECT_EQ(json_exit, 0) << json;
-  EXPECT_THAT(json, HasSubstr("\"rows\""));
-  auto [watch_exit, watch] = RunCommand(salesctl + " funnel watch --updates 1");
-  EXPECT_EQ(watch_exit, 0) << watch;
-  EXPECT_THAT(watch, HasSubstr("update 1"));
-  auto [rebuild_exit, rebuild] = RunCommand(salesctl + " projection rebuild funnel");
-  EXPECT_EQ(rebuild_exit, 0) << rebuild;
-  EXPECT_THAT(rebuild, HasSubstr("identical"));
-  auto [perf_exit, perf] = RunCommand(salesctl + " performance show --period year");
-  EXPECT_EQ(perf_exit, 0) << perf;
-  EXPECT_THAT(perf, HasSubstr("booked revenue"));
-  EXPECT_THAT(perf, HasSubstr("compared with "));
-  auto [perf_by_exit, perf_by] = RunCommand(salesctl + " performance show --last 30 --by rep");
-  EXPECT_EQ(perf_by_exit, 0) << perf_by;
-  EXPECT_THAT(perf_by, HasSubstr("by rep"));
-  auto [perf_watch_exit, perf_watch] = RunCommand(salesctl + " performance watch --updates 1");
-  EXPECT_EQ(perf_watch_exit, 0) << perf_watch;
-  EXPECT_THAT(perf_watch, HasSubstr("update 1"));
-  auto [perf_bad_exit, perf_bad] = RunCommand(salesctl + " performance show --by grade 2>&1");
-  EXPECT_EQ(perf_bad_exit, 2) << perf_bad;
-  auto [alerts_exit, alerts] = RunCommand(salesctl + " alerts list --by rep");
-  EXPECT_EQ(alerts_exit, 0) << alerts;
-  EXPECT_THAT(alerts, HasSubstr("alerts as of "));
-  auto [alerts_bad_exit, alerts_bad] = RunCommand(salesctl + " alerts list --missed 1 2>&1");
-  EXPECT_EQ(alerts_bad_exit, 1) << alerts_bad;
-  EXPECT_THAT(alerts_bad, HasSubstr("missed_periods"));
-  auto [forecast_exit, forecast] = RunCommand(salesctl + " forecast show --snapshots");
-  EXPECT_EQ(forecast_exit, 0) << forecast;
-  EXPECT_THAT(forecast, HasSubstr("tonight's snapshot"));
-  EXPECT_THAT(forecast, HasSubstr("daily snapshots:"));
-  auto [accuracy_exit, accuracy] = RunCommand(salesctl + " forecast accuracy --period week");
-  EXPECT_EQ(accuracy_exit, 0) << accuracy;
-  EXPECT_THAT(accuracy, HasSubstr("MAPE / RMSE"));
-  auto [accuracy_bad_exit, accuracy_bad] =
-      RunCommand(salesctl + " forecast accuracy --period week --day 7 2>&1");
-  EXPECT_EQ(accuracy_bad_exit, 1) << accuracy_bad;
-  EXPECT_THAT(accuracy_bad, HasSubstr("snapshot_day"));
-  auto [list_exit, listed] = RunCommand(salesctl + " projection list");
-  EXPECT_EQ(list_exit, 0) << listed;
-  EXPECT_THAT(listed, HasSubstr("deal-history"));
+  constexpr int kAnyFailure = -1;
+  struct Case {
+    std::string args;  // after salesctl --server …; "2>&1" where the error text is checked
+    int exit;          // kAnyFailure: any non-zero exit
+    std::vector<std::string> prints;
+  };
+  const Case cases[] = {
+      {"funnel show --period year", 0, {"captured", "win rate", "current owner"}},
+      {"funnel show --by team", 0, {"by team"}},
+      {"funnel show --last 30d --by team --attribution event-time",
+       0,
+       {"(last 30 days ", "at the time"}},
+      {"funnel show --period quarter --to-date", 0, {"(quarter to date "}},
+      {"funnel show --period fortnight 2>&1", 2, {}},
+      {"funnel show --attribution owner 2>&1", 2, {"--attribution"}},
+      {"funnel show --last 400 2>&1", kAnyFailure, {"last_days"}},
+      {"--json funnel show", 0, {"\"rows\"", "FUNNEL_ATTRIBUTION_CURRENT"}},
+      {"funnel watch --updates 1", 0, {"update 1"}},
+      {"projection rebuild funnel", 0, {"identical"}},
+      {"performance show --period year", 0, {"booked revenue", "compared with "}},
+      {"performance show --last 30 --by rep", 0, {"by rep"}},
+      {"performance watch --updates 1", 0, {"update 1"}},
+      {"performance show --by grade 2>&1", 2, {}},
+      {"alerts list --by rep", 0, {"alerts as of "}},
+      {"alerts list --missed 1 2>&1", 1, {"missed_periods"}},
+      {"forecast show --snapshots", 0, {"tonight's snapshot", "daily snapshots:"}},
+      {"forecast accuracy --period week", 0, {"MAPE / RMSE"}},
+      {"forecast accuracy --period week --day 7 2>&1", 1, {"snapshot_day"}},
+      {"projection rebuild performance", 0, {"identical"}},
+      {"projection list", 0, {"deal-history"}},
+  };
+  for (const Case& c : cases) {
+    auto [exit, out] = RunCommand(absl::StrCat(salesctl, " ", c.args));
+    if (c.exit == kAnyFailure) {
+      EXPECT_NE(exit, 0) << c.args << "\n" << out;
+    } else {
+      EXPECT_EQ(exit, c.exit) << c.args << "\n" << out;
+    }
+    for (const std::string& text : c.prints) EXPECT_THAT(out, HasSubstr(text)) << c.args;
+  }
 }
 
 TEST_F(ReadSideTest, MetricsShowEachProjectionsProgressAndLag) {

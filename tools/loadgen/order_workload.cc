@@ -30,10 +30,13 @@ common::v1::Money Cny(int64_t units) {
 // Places and cancels a probe order until the orders service's replicas know the channel and the
 // SKUs (NOT_FOUND or a refused channel check until then).
 absl::Status AwaitReplicas(Stub& stub, const OrderWorld& world) {
+  // Idempotency keys name the run's own probe order: a second run against the same server has
+  // another prefix, and must not replay (or collide with) the first run's setup.
+  const std::string probe = absl::StrCat(world.prefix, "-probe");
   absl::Status placed;
   for (const absl::Time until = absl::Now() + kReplicaPatience; absl::Now() < until;) {
     v1::PlaceOrderRequest place;
-    place.set_order_id(absl::StrCat(world.prefix, "-probe"));
+    place.set_order_id(probe);
     place.set_customer_id(world.customers.front());
     place.set_channel_id(world.channel_id);
     place.set_rep_id(world.reps.front());
@@ -43,16 +46,16 @@ absl::Status AwaitReplicas(Stub& stub, const OrderWorld& world) {
       line.set_quantity(1);
       if (place.lines_size() == 98) break;
     }
-    placed = SetupCall(stub, &Stub::PlaceOrder, std::move(place), "a probe order");
+    placed = SetupCall(stub, &Stub::PlaceOrder, std::move(place), absl::StrCat("order ", probe));
     if (placed.ok() || absl::IsAlreadyExists(placed)) break;
     absl::SleepFor(absl::Milliseconds(200));
   }
   RETURN_IF_ERROR(placed);
   v1::CancelOrderRequest cancel;
-  cancel.set_order_id(absl::StrCat(world.prefix, "-probe"));
+  cancel.set_order_id(probe);
   cancel.set_reason("probe");
   const absl::Status cancelled =
-      SetupCall(stub, &Stub::CancelOrder, std::move(cancel), "the probe order's cancel");
+      SetupCall(stub, &Stub::CancelOrder, std::move(cancel), absl::StrCat("cancel of ", probe));
   return absl::IsFailedPrecondition(cancelled) ? absl::OkStatus() : cancelled;
 }
 

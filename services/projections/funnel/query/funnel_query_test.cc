@@ -547,7 +547,9 @@ TEST(FunnelAttributionTest, EveryCaptureCountsUnderTheLeadsFinalRepTeamAndGrade)
       if (i >= lead.events().size()) continue;
       any = true;
       ASSERT_TRUE(projection.Apply(lead.events()[i], batch.txn()).ok());
-      if (++applied % 13 == 0) ASSERT_TRUE((*store)->Commit(batch).ok());
+      if (++applied % 13 == 0) {
+        ASSERT_TRUE((*store)->Commit(batch).ok());
+      }
     }
     if (!any) break;
   }
