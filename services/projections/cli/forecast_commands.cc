@@ -67,23 +67,29 @@ std::string ScopeOf(v1::PerformanceDimension dimension, const std::string& value
   return absl::StrCat(DimensionName(dimension), " ", value);
 }
 
-// CURRENCY / BOOKED / RUN RATE / RUN-RATE REST / PIPELINE (C/B/O) / scenarios / ACTUAL.
+// One table per currency, a column per scenario, read down: booked + the run rate's rest + the
+// pipeline = the forecast (and the actual once the period closed).
 std::string AmountsTable(const v1::ForecastSnapshot& snapshot) {
-  TablePrinter table({"CURRENCY", "BOOKED", "RUN RATE 28D", "RUN-RATE REST", "PIPELINE C/B/O",
-                      "CONSERVATIVE", "BASE", "OPTIMISTIC", "ACTUAL"});
-  for (size_t c = 1; c < 9; ++c) table.AlignRight(c);
+  std::string out;
   for (const v1::ForecastAmounts& a : snapshot.amounts()) {
     const std::string& currency = a.currency();
-    table.AddRow({currency, Money(currency, a.booked()), Money(currency, a.run_rate_28_days()),
-                  Money(currency, a.run_rate_remainder()),
-                  absl::StrCat(Money(currency, a.pipeline_conservative()), " / ",
-                               Money(currency, a.pipeline_base()), " / ",
-                               Money(currency, a.pipeline_optimistic())),
-                  Money(currency, a.conservative()), Money(currency, a.base()),
-                  Money(currency, a.optimistic()),
-                  a.has_actual() ? Money(currency, a.actual()) : "-"});
+    TablePrinter table({currency, "CONSERVATIVE", "BASE", "OPTIMISTIC"});
+    for (size_t c = 1; c < 4; ++c) table.AlignRight(c);
+    const auto same = [&](const std::string& part, int64_t units) {
+      const std::string money = Money(currency, units);
+      table.AddRow({part, money, money, money});
+    };
+    same("booked", a.booked());
+    same(absl::StrCat("run rate (28 days: ", Money(currency, a.run_rate_28_days()), ")"),
+         a.run_rate_remainder());
+    table.AddRow({"pipeline", Money(currency, a.pipeline_conservative()),
+                  Money(currency, a.pipeline_base()), Money(currency, a.pipeline_optimistic())});
+    table.AddRow({"forecast", Money(currency, a.conservative()), Money(currency, a.base()),
+                  Money(currency, a.optimistic())});
+    if (a.has_actual()) same("actual", a.actual());
+    absl::StrAppend(&out, table.Render());
   }
-  return table.Render();
+  return out;
 }
 
 std::string SnapshotsTable(const Session& session, const v1::ForecastReport& report) {
