@@ -21,44 +21,17 @@
 #include "services/projections/funnel/model/cell_deltas.h"
 #include "services/projections/funnel/model/keys.h"
 #include "services/projections/lead_facts/lead_event_time.h"
+#include "services/projections/lead_facts/pipeline_fields.h"
 
 namespace sales::funnel {
 namespace {
 
-using ::sales::common::v1::Money;
 using ::sales::projection::EventEnvelope;
 using ::sales::projection::ProjectionTxn;
 
 constexpr absl::string_view kLeadsPackage = "sales.leads.v1.";
 absl::Status Poison(absl::string_view field, absl::string_view reason) {
   return InvalidField(field, reason);
-}
-
-absl::Status CheckMoney(const Money& money, absl::string_view field) {
-  if (money.units() < 0) return Poison(field, "negative amount");
-  if (CurrencyCode(money.currency()) < 0 && !(money.units() == 0 && money.currency().empty())) {
-    return Poison(field, "currency must be three upper-case letters");
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CheckStage(leads_v1::LeadStage stage, absl::string_view field) {
-  if (stage == leads_v1::LEAD_STAGE_UNSPECIFIED || !leads_v1::LeadStage_IsValid(stage)) {
-    return Poison(field, "unknown stage");
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CheckStep(leads_v1::SalesStep step, absl::string_view field) {
-  if (step == leads_v1::SALES_STEP_UNSPECIFIED || !leads_v1::SalesStep_IsValid(step)) {
-    return Poison(field, "unknown sales step");
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CheckPercent(int32_t percent, absl::string_view field) {
-  if (percent < 0 || percent > 100) return Poison(field, "must be 0–100");
-  return absl::OkStatus();
 }
 
 // When the fact happened (lead_facts/lead_event_time.h), in Unix seconds.
@@ -346,32 +319,16 @@ absl::Status CheckLeadEvent(const leads_v1::LeadEvent& event, const EventEnvelop
       }
       return absl::OkStatus();
     case leads_v1::LeadEvent::kLeadStageChanged:
+    case leads_v1::LeadEvent::kConvertedToOpportunity:
+    case leads_v1::LeadEvent::kSalesStepChanged:
       RETURN_IF_ERROR(time());
-      return CheckStage(event.lead_stage_changed().to(), "to");
-    case leads_v1::LeadEvent::kConvertedToOpportunity: {
-      const leads_v1::ConvertedToOpportunity& e = event.converted_to_opportunity();
-      RETURN_IF_ERROR(time());
-      RETURN_IF_ERROR(CheckStep(e.step(), "step"));
-      RETURN_IF_ERROR(CheckMoney(e.amount(), "amount"));
-      return CheckPercent(e.probability(), "probability");
-    }
-    case leads_v1::LeadEvent::kSalesStepChanged: {
-      const leads_v1::SalesStepChanged& e = event.sales_step_changed();
-      RETURN_IF_ERROR(time());
-      RETURN_IF_ERROR(CheckStep(e.to(), "to"));
-      return CheckPercent(e.default_probability(), "default_probability");
-    }
-    case leads_v1::LeadEvent::kDealProbabilityOverridden: {
-      const leads_v1::DealProbabilityOverridden& e = event.deal_probability_overridden();
-      return e.cleared() ? absl::OkStatus() : CheckPercent(e.probability(), "probability");
-    }
+      return lead_facts::CheckPipelineFields(event);
+    case leads_v1::LeadEvent::kDealProbabilityOverridden:
     case leads_v1::LeadEvent::kDealAmountChanged:
-      return CheckMoney(event.deal_amount_changed().amount(), "amount");
+    case leads_v1::LeadEvent::kDealWon:
+      return lead_facts::CheckPipelineFields(event);
     case leads_v1::LeadEvent::kFollowUpOverdue:
       return time();
-    case leads_v1::LeadEvent::kDealWon:
-      return event.deal_won().has_amount() ? CheckMoney(event.deal_won().amount(), "amount")
-                                           : absl::OkStatus();
     case leads_v1::LeadEvent::kLeadDetailsUpdated:
     case leads_v1::LeadEvent::kLeadAssigned:
     case leads_v1::LeadEvent::kActivityLogged:

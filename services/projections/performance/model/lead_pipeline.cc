@@ -12,10 +12,10 @@
 #include "common/projection/row_codec.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
-#include "common/validation/field_validation.h"
 #include "sales/leads/v1/events.pb.h"
 #include "sales/projections/v1/performance_state.pb.h"
 #include "services/projections/lead_facts/lead_event_time.h"
+#include "services/projections/lead_facts/pipeline_fields.h"
 #include "services/projections/performance/model/keys.h"
 #include "services/projections/performance/model/performance_deltas.h"
 #include "services/projections/performance/model/performance_projection.h"
@@ -27,47 +27,17 @@ namespace leads_v1 = ::sales::leads::v1;
 using ::sales::projection::EventEnvelope;
 using ::sales::projection::ProjectionTxn;
 
-// A deal amount: none (0 without a currency), or valid money.
-absl::Status CheckAmount(absl::string_view field, const common::v1::Money& amount) {
-  if (amount.units() == 0 && amount.currency().empty()) return absl::OkStatus();
-  return ValidateMoney(field, amount);
-}
-
-absl::Status CheckStep(absl::string_view field, leads_v1::SalesStep step) {
-  return ValidateEnum(field, step, &leads_v1::SalesStep_IsValid);
-}
-
 // The poison checks of the events this model folds (before any row is touched); false for an
 // event it does not fold.
 absl::StatusOr<bool> CheckLeadEvent(const leads_v1::LeadEvent& event) {
   switch (event.event_case()) {
     case leads_v1::LeadEvent::kLeadStageChanged:
-      RETURN_IF_ERROR(
-          ValidateEnum("to", event.lead_stage_changed().to(), &leads_v1::LeadStage_IsValid));
-      return true;
-    case leads_v1::LeadEvent::kConvertedToOpportunity: {
-      const leads_v1::ConvertedToOpportunity& e = event.converted_to_opportunity();
-      RETURN_IF_ERROR(CheckStep("step", e.step()));
-      RETURN_IF_ERROR(CheckAmount("amount", e.amount()));
-      RETURN_IF_ERROR(ValidatePercent("probability", e.probability()));
-      return true;
-    }
+    case leads_v1::LeadEvent::kConvertedToOpportunity:
     case leads_v1::LeadEvent::kSalesStepChanged:
-      RETURN_IF_ERROR(CheckStep("to", event.sales_step_changed().to()));
-      RETURN_IF_ERROR(
-          ValidatePercent("default_probability", event.sales_step_changed().default_probability()));
-      return true;
     case leads_v1::LeadEvent::kDealProbabilityOverridden:
-      if (!event.deal_probability_overridden().cleared()) {
-        RETURN_IF_ERROR(
-            ValidatePercent("probability", event.deal_probability_overridden().probability()));
-      }
-      return true;
     case leads_v1::LeadEvent::kDealAmountChanged:
-      RETURN_IF_ERROR(CheckAmount("amount", event.deal_amount_changed().amount()));
-      return true;
     case leads_v1::LeadEvent::kDealWon:
-      RETURN_IF_ERROR(CheckAmount("amount", event.deal_won().amount()));
+      RETURN_IF_ERROR(lead_facts::CheckPipelineFields(event));
       return true;
     case leads_v1::LeadEvent::kLeadCaptured:
     case leads_v1::LeadEvent::kLeadDetailsUpdated:
