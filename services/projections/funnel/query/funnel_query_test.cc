@@ -29,6 +29,7 @@
 #include "absl/time/civil_time.h"
 #include "common/eventsourcing/event_codec.h"
 #include "common/projection/projection_store.h"
+#include "common/status/status_macros.h"
 #include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -111,29 +112,36 @@ std::vector<LeadScript> Scenario() {
   return leads;
 }
 
+// Applies the leads' events round-robin over the streams (each stream in its own order) through a
+// FunnelProjection, a commit every `batch` events.
+absl::Status ApplyRoundRobin(const std::vector<LeadScript>& leads, int batch,
+                             ProjectionStore& store) {
+  FunnelProjection projection;
+  StoreBatch txn = store.NewBatch();
+  int applied = 0;
+  for (size_t i = 0;; ++i) {
+    bool any = false;
+    for (const LeadScript& lead : leads) {
+      if (i >= lead.events().size()) continue;
+      any = true;
+      RETURN_IF_ERROR(projection.Apply(lead.events()[i], txn.txn()));
+      if (++applied % batch == 0) {
+        RETURN_IF_ERROR(store.Commit(txn));
+      }
+    }
+    if (!any) break;
+  }
+  return store.Commit(txn);
+}
+
 class FunnelQueryTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto store = ProjectionStore::Open(dir_.path() + "/funnel");
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
-    // Round-robin over the streams (each stream in its own order), a commit every 3 events.
-    const std::vector<LeadScript> leads = Scenario();
-    StoreBatch batch = store_->NewBatch();
-    int applied = 0;
-    for (size_t i = 0;; ++i) {
-      bool any = false;
-      for (const LeadScript& lead : leads) {
-        if (i >= lead.events().size()) continue;
-        any = true;
-        ASSERT_TRUE(projection_.Apply(lead.events()[i], batch.txn()).ok());
-        if (++applied % 3 == 0) {
-          ASSERT_TRUE(store_->Commit(batch).ok());
-        }
-      }
-      if (!any) break;
-    }
-    ASSERT_TRUE(store_->Commit(batch).ok());
+    const absl::Status applied = ApplyRoundRobin(Scenario(), /*batch=*/3, *store_);
+    ASSERT_TRUE(applied.ok()) << applied;
     query_ = std::make_unique<FunnelQuery>(store_.get());
   }
 
@@ -165,7 +173,6 @@ class FunnelQueryTest : public ::testing::Test {
   }
 
   sales::testing::TempDir dir_;
-  FunnelProjection projection_;
   std::unique_ptr<ProjectionStore> store_;
   std::unique_ptr<FunnelQuery> query_;
 };
@@ -534,26 +541,11 @@ TEST(FunnelAttributionTest, EveryCaptureCountsUnderTheLeadsFinalRepTeamAndGrade)
     ++by_team[team];
     ++by_grade[grade];
   }
-  // Round-robin over the streams, a commit every 13 events.
   sales::testing::TempDir dir;
   auto store = ProjectionStore::Open(dir.path() + "/funnel");
   ASSERT_TRUE(store.ok()) << store.status();
-  FunnelProjection projection;
-  StoreBatch batch = (*store)->NewBatch();
-  int applied = 0;
-  for (size_t i = 0;; ++i) {
-    bool any = false;
-    for (const LeadScript& lead : leads) {
-      if (i >= lead.events().size()) continue;
-      any = true;
-      ASSERT_TRUE(projection.Apply(lead.events()[i], batch.txn()).ok());
-      if (++applied % 13 == 0) {
-        ASSERT_TRUE((*store)->Commit(batch).ok());
-      }
-    }
-    if (!any) break;
-  }
-  ASSERT_TRUE((*store)->Commit(batch).ok());
+  const absl::Status applied = ApplyRoundRobin(leads, /*batch=*/13, **store);
+  ASSERT_TRUE(applied.ok()) << applied;
   FunnelQuery query(store->get());
   const auto captures = [&](v1::FunnelDimension by, v1::FunnelAttribution attribution) {
     v1::GetFunnelRequest request;
