@@ -312,7 +312,14 @@ TEST_F(ProjectionRunnerTest, AFeedOnlyRunnerGathersWhatIsAppendedWhileItApplies)
   runner_->Wake();
   gated.open.Notify();
   WaitForExpectedCounts();
+  // Subscribers hear of a batch after its commit, which is when its counts become readable.
+  const bool heard_both = WaitFor([&] {
+    absl::MutexLock lock(&mu);
+    return batches.size() >= 2;
+  });
+  runner_->Stop();  // no more callbacks into this test's locals
   absl::MutexLock lock(&mu);
+  ASSERT_TRUE(heard_both) << batches.size() << " batches heard";
   ASSERT_EQ(batches.size(), 2u);
   EXPECT_EQ(batches[0].first, 3u) << "the first batch ends at the head it began with";
   EXPECT_EQ(batches[1].first, 20u);
