@@ -681,7 +681,16 @@ absl::Status ProjectionStore::Scan(
 absl::Status ProjectionStore::ScanFrom(
     absl::string_view prefix, absl::string_view start,
     const std::function<bool(absl::string_view key, absl::string_view value)>& visit) {
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), model_cf_));
+  // The first key after every key with the prefix bounds the iterator: it stops at the prefix's
+  // end inside RocksDB instead of reading on into the next rows (and their obsolete versions) to
+  // find out.
+  rocksdb::ReadOptions options;
+  std::string bound(prefix);
+  while (!bound.empty() && static_cast<unsigned char>(bound.back()) == 0xff) bound.pop_back();
+  if (!bound.empty()) bound.back() = static_cast<char>(static_cast<unsigned char>(bound.back()) + 1);
+  const rocksdb::Slice bound_slice(bound);
+  if (!bound.empty()) options.iterate_upper_bound = &bound_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, model_cf_));
   for (it->Seek(ToSlice(std::max(prefix, start)));
        it->Valid() && it->key().starts_with(ToSlice(prefix)); it->Next()) {
     if (!visit(ToView(it->key()), ToView(it->value()))) break;

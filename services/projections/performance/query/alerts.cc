@@ -1,16 +1,20 @@
 #include "services/projections/performance/query/alerts.h"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
+#include "common/projection/counter_row.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
 #include "common/time/proto_time.h"
@@ -24,6 +28,37 @@ constexpr int kMonthsRead = 13;  // the last 12 months' runs, and the month befo
 
 const uint32_t kRevenueTarget = Slot(SlotKind::kTarget, incentives_v1::METRIC_REVENUE);
 const uint32_t kRevenueActual = Slot(SlotKind::kActual, incentives_v1::METRIC_REVENUE);
+
+// What the alerts read of one scope value's month: revenue target and credited actual, booked
+// revenue per currency — a few of its row's dozens of slots, kept without a map.
+struct MonthFigures {
+  int64_t target = 0;
+  int64_t actual = 0;
+  absl::InlinedVector<std::pair<uint32_t, int64_t>, 2> booked;  // currency code → minor units
+
+  int64_t Booked(uint32_t currency) const {
+    for (const auto& [code, amount] : booked) {
+      if (code == currency) return amount;
+    }
+    return 0;
+  }
+};
+
+// Adds a stored month row's slots that the alerts read (the cursor gives each slot once).
+absl::Status AddAlertFigures(absl::string_view bytes, MonthFigures& month) {
+  projection::CounterRowCursor cursor(bytes);
+  while (cursor.Next()) {
+    const uint32_t slot = cursor.slot();
+    if (slot == kRevenueTarget) {
+      month.target += cursor.value();
+    } else if (slot == kRevenueActual) {
+      month.actual += cursor.value();
+    } else if (KindOf(slot) == SlotKind::kBooked) {
+      month.booked.emplace_back(SubOf(slot), cursor.value());
+    }
+  }
+  return cursor.status();
+}
 
 periods::ResolvedPeriod Month(int64_t index) {
   return {.period = periods::DescribePeriod(v1::PERIOD_GRANULARITY_MONTH, index),
@@ -48,18 +83,14 @@ std::string ScopeName(int dimension, const std::string& value) {
 // The months of one scope value, oldest first: months[k] is month first + k.
 struct ValueMonths {
   int64_t first = 0;
-  std::vector<const Counters*> months;
-  const Counters& at(int64_t month) const { return *months[month - first]; }
+  const std::array<MonthFigures, kMonthsRead>* months = nullptr;
+  const MonthFigures& at(int64_t month) const { return (*months)[month - first]; }
 };
 
-bool Missed(const Counters& month) {
-  const int64_t target = Get(month, kRevenueTarget);
-  return target > 0 && Get(month, kRevenueActual) < target;
+bool Missed(const MonthFigures& month) {
+  return month.target > 0 && month.actual < month.target;
 }
-bool Met(const Counters& month) {
-  const int64_t target = Get(month, kRevenueTarget);
-  return target > 0 && Get(month, kRevenueActual) >= target;
-}
+bool Met(const MonthFigures& month) { return month.target > 0 && month.actual >= month.target; }
 
 // Months in a row ending with `last` that missed their target.
 int MissedRun(const ValueMonths& months, int64_t last) {
@@ -93,11 +124,11 @@ v1::Alert NewAlert(const AlertSpec& spec) {
 }
 
 void AddAttainmentFigure(const ValueMonths& months, int64_t month, v1::Alert& alert) {
-  const Counters& counters = months.at(month);
+  const MonthFigures& figures = months.at(month);
   v1::AlertFigure& figure = *alert.add_figures();
   figure.set_period(Month(month).period.key());
-  figure.set_actual(Get(counters, kRevenueActual));
-  figure.set_target(Get(counters, kRevenueTarget));
+  figure.set_actual(figures.actual);
+  figure.set_target(figures.target);
   if (figure.target() > 0) {
     figure.set_percent(static_cast<double>(figure.actual()) / static_cast<double>(figure.target()) *
                        100);
@@ -136,9 +167,9 @@ void AttainmentAlerts(int dimension, const std::string& value, const ValueMonths
 // The change of booked revenue in `currency` from the month before `month`, in percent; nullopt
 // when the month before booked nothing.
 std::optional<double> Change(const ValueMonths& months, int64_t month, uint32_t currency) {
-  const int64_t before = Get(months.at(month - 1), Slot(SlotKind::kBooked, currency));
+  const int64_t before = months.at(month - 1).Booked(currency);
   if (before <= 0) return std::nullopt;
-  const int64_t now = Get(months.at(month), Slot(SlotKind::kBooked, currency));
+  const int64_t now = months.at(month).Booked(currency);
   return static_cast<double>(now - before) / static_cast<double>(before) * 100;
 }
 
@@ -148,11 +179,7 @@ void DeclineAlerts(int dimension, const std::string& value, const ValueMonths& m
                    int threshold, std::vector<v1::Alert>& out) {
   std::set<uint32_t> currencies;
   for (int64_t month = last - 2; month <= last; ++month) {
-    const Counters& counters = months.at(month);
-    for (auto it = counters.lower_bound(Slot(SlotKind::kBooked));
-         it != counters.end() && KindOf(it->first) == SlotKind::kBooked; ++it) {
-      currencies.insert(SubOf(it->first));
-    }
+    for (const auto& [currency, amount] : months.at(month).booked) currencies.insert(currency);
   }
   const auto declined = [&](int64_t month, uint32_t currency) {
     const std::optional<double> change = Change(months, month, currency);
@@ -177,7 +204,7 @@ void DeclineAlerts(int dimension, const std::string& value, const ValueMonths& m
       v1::AlertFigure& figure = *alert.add_figures();
       figure.set_period(Month(m).period.key());
       figure.set_currency(name);
-      figure.set_actual(Get(months.at(m), Slot(SlotKind::kBooked, currency)));
+      figure.set_actual(months.at(m).Booked(currency));
       if (const std::optional<double> change = Change(months, m, currency); change.has_value()) {
         figure.set_percent(*change);
       }
@@ -264,13 +291,20 @@ absl::StatusOr<v1::AlertList> ListAlerts(projection::ProjectionStore& store,
   // The whole months that ended by as_of: the last kMonthsRead of them.
   const int64_t last = periods::PeriodIndexOf(v1::PERIOD_GRANULARITY_MONTH, as_of) - 1;
   const int64_t first = last - kMonthsRead + 1;
-  std::vector<std::map<std::string, Counters>> by_month(kMonthsRead);
-  std::set<std::string> values;
-  const std::optional<std::string> only =
-      dimension == kAllDimension ? std::optional<std::string>("") : std::nullopt;
+  // Every value's months, read with one prefix scan per month, keeping only the slots the alerts
+  // read (a few of a row's dozens: no map of the others is built for 13 months of every rep).
+  absl::flat_hash_map<std::string, std::array<MonthFigures, kMonthsRead>> by_value;
   for (int k = 0; k < kMonthsRead; ++k) {
-    RETURN_IF_ERROR(ReadPeriod(store, Month(first + k), dimension, only, by_month[k]));
-    for (const auto& [value, counters] : by_month[k]) values.insert(value);
+    const std::string prefix = CellPrefix(v1::PERIOD_GRANULARITY_MONTH, first + k, dimension);
+    absl::Status decoded;
+    RETURN_IF_ERROR(store.Scan(prefix, [&](absl::string_view key, absl::string_view bytes) {
+      const absl::string_view value = key.substr(prefix.size());
+      auto found = by_value.find(value);
+      if (found == by_value.end()) found = by_value.try_emplace(std::string(value)).first;
+      decoded = AddAlertFigures(bytes, found->second[k]);
+      return decoded.ok();
+    }));
+    RETURN_IF_ERROR(decoded);
   }
   // Receivables and follow-ups overdue now: the stock rows of the dimension.
   std::map<std::string, Counters> stock;
@@ -278,7 +312,6 @@ absl::StatusOr<v1::AlertList> ListAlerts(projection::ProjectionStore& store,
   const std::string stock_prefix = StockPrefix(dimension);
   RETURN_IF_ERROR(store.Scan(stock_prefix, [&](absl::string_view key, absl::string_view bytes) {
     const std::string value(key.substr(stock_prefix.size()));
-    if (only.has_value() && value != *only) return true;
     decoded = AddRow(bytes, stock[value]);
     return decoded.ok();
   }));
@@ -288,13 +321,8 @@ absl::StatusOr<v1::AlertList> ListAlerts(projection::ProjectionStore& store,
     OverdueAlerts(dimension, value, counters, alerts);
     FollowUpAlerts(dimension, value, counters, alerts);
   }
-  const Counters none;
-  for (const std::string& value : values) {
-    ValueMonths months{.first = first};
-    for (const auto& month : by_month) {
-      const auto found = month.find(value);
-      months.months.push_back(found == month.end() ? &none : &found->second);
-    }
+  for (const auto& [value, figures] : by_value) {  // in no order: the alerts are sorted below
+    const ValueMonths months{.first = first, .months = &figures};
     AttainmentAlerts(dimension, value, months, last, needed, alerts);
     DeclineAlerts(dimension, value, months, last, threshold, alerts);
   }
