@@ -90,6 +90,14 @@ namespace sales::projection {
 // funnel's counter cells: ~30 rows per batch, however small) over many of them.
 inline constexpr absl::Duration kDashboardWakeBatchDelay = absl::Milliseconds(20);
 
+// The wake_batch_delay of a feed-only runner that nobody watches live and whose readers do not
+// need it to the millisecond: a replica its context catches up itself when a refusal may come
+// from staleness (orders' deals replica), a process manager (auto-claims, the ledger), the
+// audit's deal histories. Every projection following the leads topic in one process pays its
+// per-batch cost (commit, offsets, marks) per live batch; at 2 ms each one's batches held a few
+// events, and the read side took 40 % of the leads command throughput (tools/loadgen/README.md).
+inline constexpr absl::Duration kBackgroundWakeBatchDelay = absl::Milliseconds(100);
+
 struct ProjectionRunnerOptions {
   std::string path;               // RocksDB directory of this projection; created if missing
   std::string bootstrap_servers;  // empty: feed-only mode (see above)

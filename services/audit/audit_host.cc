@@ -23,7 +23,7 @@ absl::StatusOr<std::unique_ptr<AuditHost>> AuditHost::Open(AuditHostOptions opti
            .dead_letters = options.dead_letters,
            .metrics = options.metrics,
            .store = {.memory = options.memory},
-           .wake_batch_delay = projection::kDashboardWakeBatchDelay});
+           .wake_batch_delay = projection::kBackgroundWakeBatchDelay});
   if (!runner.ok()) return runner.status();
   host->runner_ = *std::move(runner);
   app_options.index = &host->runner_->store();

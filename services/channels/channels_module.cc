@@ -44,7 +44,8 @@ absl::Status ChannelsModule::Start(const runtime::ModuleEnvironment& env) {
                                .sources = {leads_source},
                                .dead_letters = env.dead_letters,
                                .metrics = env.metrics,
-                               .store = {.memory = env.memory}}));
+                               .store = {.memory = env.memory},
+                               .wake_batch_delay = projection::kBackgroundWakeBatchDelay}));
   return absl::OkStatus();
 }
 

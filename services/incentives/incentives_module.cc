@@ -39,7 +39,8 @@ absl::Status IncentivesModule::Start(const runtime::ModuleEnvironment& env) {
                         .sources = {orders_source, leads_source},
                         .dead_letters = env.dead_letters,
                         .metrics = env.metrics,
-                        .store = {.memory = env.memory}}));
+                        .store = {.memory = env.memory},
+                        .wake_batch_delay = projection::kBackgroundWakeBatchDelay}));
   return absl::OkStatus();
 }
 

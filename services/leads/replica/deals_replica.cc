@@ -60,7 +60,9 @@ absl::StatusOr<std::unique_ptr<DealsReplica>> DealsReplica::Open(DealsReplicaOpt
                                                .sources = {options.source},
                                                .dead_letters = options.dead_letters,
                                                .metrics = options.metrics,
-                                               .store = {.memory = options.memory}}));
+                                               .store = {.memory = options.memory},
+                                               .wake_batch_delay =
+                                                   projection::kBackgroundWakeBatchDelay}));
   replica->runner_->Start();
   return replica;
 }
