@@ -6,10 +6,14 @@
 #include <set>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/kafka/test_consumer.h"
 #include "common/testing/grpc_probes.h"
+#include "common/testing/run_command.h"
 #include "common/testing/temp_dir.h"
+#include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "sales/channels/v1/channels.grpc.pb.h"
@@ -85,6 +89,17 @@ TEST(ChannelsEndToEndTest, SalesdServesTheDemoPublishesItAndClaimsPartnerLeadsOn
     ASSERT_TRUE(Call(*stub, &Stub::GetPriceConsistency, violations, &report).ok());
     ASSERT_EQ(report.skus_size(), 1);
     EXPECT_EQ(report.skus(0).sku(), "ERP-CORE");
+
+    // salesctl, the built binary: a check's problems name the --lines from 1, as a reader counts.
+    const auto [code, check] = testing::RunCommand(absl::StrCat(
+        SALESCTL_PATH, " --server ", address,
+        " channels check --channel partner-huadong-it --region east --date ",
+        absl::FormatTime("%Y-%m-%d", absl::Now(), absl::UTCTimeZone()),
+        " --lines CRM-PRO:2:2600,NOPE-1:1:10,CRM-STD:1:100 2>&1"));
+    EXPECT_EQ(code, 0) << check;
+    EXPECT_THAT(check, ::testing::HasSubstr("NOT eligible"));
+    EXPECT_THAT(check, ::testing::ContainsRegex("\n2 +unknown_sku +SKU \"NOPE-1\""));
+    EXPECT_THAT(check, ::testing::ContainsRegex("\n3 +flagged"));
 
     // The demo's partner leads (two through each distributor) are claimed for their channels.
     for (const char* lead : {"L-004", "L-013", "L-018", "L-025"}) {

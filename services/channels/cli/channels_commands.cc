@@ -425,14 +425,15 @@ absl::Status Check(Session& session, const CommandArgs& args) {
   *session.out << (verdict.eligible() ? "eligible" : "NOT eligible") << "; agreement version "
                << verdict.agreement_version() << ", price list versions "
                << absl::StrJoin(verdict.price_list_versions(), ",") << "\n";
+  // LINE counts the --lines from 1 as a reader does (the API's `line` is an index from 0).
   TablePrinter problems({"LINE", "RULE", "DETAIL"});
   for (const v1::EligibilityProblem& problem : verdict.problems()) {
-    problems.AddRow({problem.line() < 0 ? "order" : absl::StrCat(problem.line()), problem.rule(),
-                     problem.detail()});
+    problems.AddRow({problem.line() < 0 ? "order" : absl::StrCat(problem.line() + 1),
+                     problem.rule(), problem.detail()});
   }
   for (const v1::PriceFlag& flag : verdict.flags()) {
     problems.AddRow(
-        {absl::StrCat(flag.line()), "flagged",
+        {absl::StrCat(flag.line() + 1), "flagged",
          absl::StrCat(Bp(flag.deviation_bp()), " from list, outside ", Band(flag.band_bp()))});
   }
   if (verdict.problems_size() + verdict.flags_size() > 0) *session.out << problems.Render();
