@@ -687,7 +687,9 @@ absl::Status ProjectionStore::ScanFrom(
   rocksdb::ReadOptions options;
   std::string bound(prefix);
   while (!bound.empty() && static_cast<unsigned char>(bound.back()) == 0xff) bound.pop_back();
-  if (!bound.empty()) bound.back() = static_cast<char>(static_cast<unsigned char>(bound.back()) + 1);
+  if (!bound.empty()) {
+    bound.back() = static_cast<char>(static_cast<unsigned char>(bound.back()) + 1);
+  }
   const rocksdb::Slice bound_slice(bound);
   if (!bound.empty()) options.iterate_upper_bound = &bound_slice;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, model_cf_));

@@ -91,11 +91,11 @@ TEST(ChannelsEndToEndTest, SalesdServesTheDemoPublishesItAndClaimsPartnerLeadsOn
     EXPECT_EQ(report.skus(0).sku(), "ERP-CORE");
 
     // salesctl, the built binary: a check's problems name the --lines from 1, as a reader counts.
-    const auto [code, check] = testing::RunCommand(absl::StrCat(
-        SALESCTL_PATH, " --server ", address,
-        " channels check --channel partner-huadong-it --region east --date ",
-        absl::FormatTime("%Y-%m-%d", absl::Now(), absl::UTCTimeZone()),
-        " --lines CRM-PRO:2:2600,NOPE-1:1:10,CRM-STD:1:100 2>&1"));
+    const auto [code, check] = testing::RunCommand(
+        absl::StrCat(SALESCTL_PATH, " --server ", address,
+                     " channels check --channel partner-huadong-it --region east --date ",
+                     absl::FormatTime("%Y-%m-%d", absl::Now(), absl::UTCTimeZone()),
+                     " --lines CRM-PRO:2:2600,NOPE-1:1:10,CRM-STD:1:100 2>&1"));
     EXPECT_EQ(code, 0) << check;
     EXPECT_THAT(check, ::testing::HasSubstr("NOT eligible"));
     EXPECT_THAT(check, ::testing::ContainsRegex("\n2 +unknown_sku +SKU \"NOPE-1\""));

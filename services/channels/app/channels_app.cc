@@ -63,7 +63,8 @@ class Loaded {
       wanted.push_back(id);
       streams.push_back(stream_of_(id));
     }
-    auto loaded = eventsourcing::LoadAggregates<Wrapper>(store_, streams, State(), evolve_, &cache_);
+    auto loaded =
+        eventsourcing::LoadAggregates<Wrapper>(store_, streams, State(), evolve_, &cache_);
     if (!loaded.ok()) {
       status_.Update(loaded.status());
       return;

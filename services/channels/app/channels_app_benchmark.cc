@@ -276,11 +276,11 @@ int main(int argc, char** argv) {
   using sales::channels::Flag;
   const int skus = Flag(argc, argv, "--skus", 10'000);
   const char* data_dir = sales::channels::FlagValue(argc, argv, "--data_dir");
-  return sales::channels::Run(
-      {.channels = Flag(argc, argv, "--channels", 20),
-       .prices = std::min(skus, Flag(argc, argv, "--prices", 2'000)),
-       .skus = skus,
-       .orders = Flag(argc, argv, "--orders", 5'000)},
-      static_cast<size_t>(Flag(argc, argv, "--memory_budget_mb", 512)) << 20,
-      data_dir == nullptr ? "" : data_dir);
+  return sales::channels::Run({.channels = Flag(argc, argv, "--channels", 20),
+                               .prices = std::min(skus, Flag(argc, argv, "--prices", 2'000)),
+                               .skus = skus,
+                               .orders = Flag(argc, argv, "--orders", 5'000)},
+                              static_cast<size_t>(Flag(argc, argv, "--memory_budget_mb", 512))
+                                  << 20,
+                              data_dir == nullptr ? "" : data_dir);
 }

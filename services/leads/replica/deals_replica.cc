@@ -53,16 +53,16 @@ absl::StatusOr<std::unique_ptr<DealsReplica>> DealsReplica::Open(DealsReplicaOpt
   if (options.dead_letters == nullptr) return InvalidField("dead_letters", "required");
   auto replica = std::unique_ptr<DealsReplica>(new DealsReplica());
   replica->source_ = options.source;
-  ASSIGN_OR_RETURN(replica->runner_,
-                   projection::ProjectionRunner::Create(
-                       &replica->projection_, {.path = options.path,
-                                               .bootstrap_servers = options.bootstrap_servers,
-                                               .sources = {options.source},
-                                               .dead_letters = options.dead_letters,
-                                               .metrics = options.metrics,
-                                               .store = {.memory = options.memory},
-                                               .wake_batch_delay =
-                                                   projection::kBackgroundWakeBatchDelay}));
+  ASSIGN_OR_RETURN(
+      replica->runner_,
+      projection::ProjectionRunner::Create(
+          &replica->projection_, {.path = options.path,
+                                  .bootstrap_servers = options.bootstrap_servers,
+                                  .sources = {options.source},
+                                  .dead_letters = options.dead_letters,
+                                  .metrics = options.metrics,
+                                  .store = {.memory = options.memory},
+                                  .wake_batch_delay = projection::kBackgroundWakeBatchDelay}));
   replica->runner_->Start();
   return replica;
 }

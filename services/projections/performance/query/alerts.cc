@@ -87,9 +87,7 @@ struct ValueMonths {
   const MonthFigures& at(int64_t month) const { return (*months)[month - first]; }
 };
 
-bool Missed(const MonthFigures& month) {
-  return month.target > 0 && month.actual < month.target;
-}
+bool Missed(const MonthFigures& month) { return month.target > 0 && month.actual < month.target; }
 bool Met(const MonthFigures& month) { return month.target > 0 && month.actual >= month.target; }
 
 // Months in a row ending with `last` that missed their target.
