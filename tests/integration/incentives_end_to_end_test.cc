@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -172,8 +173,15 @@ TEST(IncentivesEndToEndTest, SalesdCreditsTheDemoOrdersUnderPlansAndSplitsAndNot
       }
     }
     EXPECT_EQ(deal_ledger_events, 2) << "wang.hao's and zhang.min's";
-    EXPECT_THAT(testing::RunCommand(salesctl + " audit history D-2026-001 2>&1").second,
-                HasSubstr("LedgerLinesRecorded"));
+    // The audit's deal histories follow in 100 ms batches (kBackgroundWakeBatchDelay): ask until
+    // they show the ledger events, within the test's patience.
+    std::string history;
+    for (const absl::Time deadline = absl::Now() + kPatience;
+         !absl::StrContains(history, "LedgerLinesRecorded") && absl::Now() < deadline;
+         absl::SleepFor(absl::Milliseconds(50))) {
+      history = testing::RunCommand(salesctl + " audit history D-2026-001 2>&1").second;
+    }
+    EXPECT_THAT(history, HasSubstr("LedgerLinesRecorded"));
     v1::CommissionStatement before;
     v1::GetStatementRequest request;
     request.set_rep_id("huang.lan");

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -304,6 +305,8 @@ TEST_F(ProjectionRunnerTest, AFeedOnlyRunnerGathersWhatIsAppendedWhileItApplies)
     absl::MutexLock lock(&mu);
     batches.emplace_back(batch.events.size(), absl::Now());
   });
+  // However the test ends, no callback may outlive the locals it writes to.
+  const absl::Cleanup stop_runner = [this] { runner_->Stop(); };
   Append("gate", 1);
   Append("lead-0", 2);
   runner_->Start();
@@ -317,7 +320,8 @@ TEST_F(ProjectionRunnerTest, AFeedOnlyRunnerGathersWhatIsAppendedWhileItApplies)
     absl::MutexLock lock(&mu);
     return batches.size() >= 2;
   });
-  runner_->Stop();  // no more callbacks into this test's locals
+  runner_
+      ->Stop();  // no more callbacks into this test's locals (stop_runner's Stop is then a no-op)
   absl::MutexLock lock(&mu);
   ASSERT_TRUE(heard_both) << batches.size() << " batches heard";
   ASSERT_EQ(batches.size(), 2u);

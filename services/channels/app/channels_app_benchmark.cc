@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/eventstore/event_store.h"
@@ -93,7 +94,10 @@ int Run(const Sizes& sizes, size_t memory_budget_bytes, const std::string& data_
   const std::string stamp = absl::StrCat(dir, "/sizes-", channel_count, "x", prices, "x", skus);
   const bool reuse = std::filesystem::exists(stamp);
   if (!reuse && std::filesystem::exists(dir + "/events")) {
-    std::fprintf(stderr, "channels_app_benchmark: %s holds a store of other sizes\n", dir.c_str());
+    std::fprintf(stderr,
+                 "channels_app_benchmark: %s holds a store of other sizes, or one whose setup did "
+                 "not finish: remove it or choose another --data_dir\n",
+                 dir.c_str());
     return 1;
   }
   memory::MemoryBudget budget(memory_budget_bytes, nullptr);
@@ -111,7 +115,10 @@ int Run(const Sizes& sizes, size_t memory_budget_bytes, const std::string& data_
     auto written = WriteSetup(**app, channel_count, prices, skus);
     if (!written.ok()) return Fail(written.status(), "setup");
     set_price_micros = *std::move(written);
-    if (!data_dir.empty()) std::ofstream(stamp) << "kept by channels_app_benchmark\n";
+    // Written last: a store without it (an interrupted setup) is never reused.
+    if (!data_dir.empty() && !(std::ofstream(stamp) << "kept by channels_app_benchmark\n")) {
+      return Fail(absl::InternalError(absl::StrCat("cannot write ", stamp)), "setup");
+    }
   }
 
   // The baseline's inputs: every channel (with its price list, from the read model) and product
