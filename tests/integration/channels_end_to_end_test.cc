@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -100,6 +101,19 @@ TEST(ChannelsEndToEndTest, SalesdServesTheDemoPublishesItAndClaimsPartnerLeadsOn
     EXPECT_THAT(check, ::testing::HasSubstr("NOT eligible"));
     EXPECT_THAT(check, ::testing::ContainsRegex("\n2 +unknown_sku +SKU \"NOPE-1\""));
     EXPECT_THAT(check, ::testing::ContainsRegex("\n3 +flagged"));
+
+    // The deal's audit history lists the auto-claim after the capture that caused it, though both
+    // carry the capture's instant and "channels" sorts before "leads".
+    std::string history;
+    for (const absl::Time deadline = absl::Now() + kPatience;
+         !absl::StrContains(history, "ClaimedLeadConverted") && absl::Now() < deadline;
+         absl::SleepFor(absl::Milliseconds(50))) {
+      history = testing::RunCommand(absl::StrCat(SALESCTL_PATH, " --server ", address,
+                                                 " audit history D-2026-004 2>&1"))
+                    .second;
+    }
+    ASSERT_THAT(history, ::testing::HasSubstr("ClaimRegistered"));
+    EXPECT_LT(history.find("LeadCaptured"), history.find("ClaimRegistered")) << history;
 
     // The demo's partner leads (two through each distributor) are claimed for their channels.
     for (const char* lead : {"L-004", "L-013", "L-018", "L-025"}) {

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <memory>
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -30,28 +33,50 @@ absl::StatusOr<std::vector<std::string>> AuditApp::GetDealHistory(
   std::vector<std::string> pages;
   HistoryPageBuilder page;
   ReasonReader reasons;
-  // Decoded only to check the row and read its payload; parsing into the same envelope reuses
-  // its strings. The entry embeds the row's bytes.
-  common::v1::EventEnvelope event;
   uint64_t sequence = 0;
+  // The rows of one causal time, listed when the next time begins, an effect after its cause
+  // (CauseFirstOrder): a process manager dates what it does at its cause's instant.
+  struct Row {
+    std::string bytes;
+    common::v1::EventEnvelope event;
+  };
+  std::vector<Row> instant;
+  std::string instant_time;
+  const auto list_instant = [&] {
+    std::vector<std::pair<absl::string_view, absl::string_view>> ids;
+    ids.reserve(instant.size());
+    for (const Row& row : instant) ids.emplace_back(row.event.event_id(), row.event.causation_id());
+    for (const size_t i : CauseFirstOrder(ids)) {
+      const Row& row = instant[i];
+      std::string json;
+      if (request.payload_json()) {
+        absl::StatusOr<std::string> rendered = PayloadJson(row.event.payload());
+        json = rendered.ok() ? *std::move(rendered) : std::string(rendered.status().message());
+      }
+      page.Add(++sequence, row.bytes, reasons.Read(row.event.payload()), json);
+      if (page.entries() == options_.history_page_size) pages.push_back(page.Take());
+    }
+    instant.clear();
+  };
+  const std::string prefix = HistoryPrefix(request.deal_id());
   absl::Status failure;
-  RETURN_IF_ERROR(options_.index->Scan(
-      HistoryPrefix(request.deal_id()), [&](absl::string_view key, absl::string_view value) {
-        if (!event.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          failure = absl::DataLossError(
-              absl::StrCat("deal-history index row ", absl::CHexEscape(key), " does not decode"));
-          return false;
-        }
-        std::string json;
-        if (request.payload_json()) {
-          absl::StatusOr<std::string> rendered = PayloadJson(event.payload());
-          json = rendered.ok() ? *std::move(rendered) : std::string(rendered.status().message());
-        }
-        page.Add(++sequence, value, reasons.Read(event.payload()), json);
-        if (page.entries() == options_.history_page_size) pages.push_back(page.Take());
-        return true;
-      }));
+  RETURN_IF_ERROR(options_.index->Scan(prefix, [&](absl::string_view key, absl::string_view value) {
+    const absl::string_view time = key.substr(prefix.size(), kCausalTimeBytes);
+    if (time != instant_time) {
+      list_instant();
+      instant_time = std::string(time);
+    }
+    Row& row = instant.emplace_back();
+    if (!row.event.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      failure = absl::DataLossError(
+          absl::StrCat("deal-history index row ", absl::CHexEscape(key), " does not decode"));
+      return false;
+    }
+    row.bytes = std::string(value);
+    return true;
+  }));
   RETURN_IF_ERROR(failure);
+  list_instant();
   if (page.entries() > 0) pages.push_back(page.Take());
   if (pages.empty()) {
     return absl::NotFoundError(absl::StrCat("deal ", Quoted(request.deal_id()), " not found"));

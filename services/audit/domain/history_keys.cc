@@ -1,5 +1,10 @@
 #include "services/audit/domain/history_keys.h"
 
+#include <functional>
+#include <queue>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status/errors.h"
@@ -68,6 +73,46 @@ CausalTime NextCausalTime(const std::optional<CausalTime>& previous,
       FromTimestamp(event.has_occurred_at() ? event.occurred_at() : event.recorded_at());
   if (previous.has_value() && time < *previous) return *previous;
   return time;
+}
+
+std::vector<size_t> CauseFirstOrder(
+    const std::vector<std::pair<absl::string_view, absl::string_view>>& events) {
+  std::vector<size_t> order;
+  order.reserve(events.size());
+  if (events.size() < 2) {
+    if (!events.empty()) order.push_back(0);
+    return order;
+  }
+  absl::flat_hash_map<absl::string_view, size_t> position;
+  for (size_t i = 0; i < events.size(); ++i) position.emplace(events[i].first, i);
+  // Kahn's algorithm, always taking the earliest ready event in key order: unrelated events keep
+  // their key order.
+  std::vector<std::vector<size_t>> effects(events.size());
+  std::vector<bool> waits(events.size(), false);
+  for (size_t i = 0; i < events.size(); ++i) {
+    const auto cause = position.find(events[i].second);
+    if (cause != position.end() && cause->second != i) {
+      effects[cause->second].push_back(i);
+      waits[i] = true;
+    }
+  }
+  std::priority_queue<size_t, std::vector<size_t>, std::greater<>> ready;
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (!waits[i]) ready.push(i);
+  }
+  std::vector<bool> listed(events.size(), false);
+  while (!ready.empty()) {
+    const size_t next = ready.top();
+    ready.pop();
+    order.push_back(next);
+    listed[next] = true;
+    for (const size_t effect : effects[next]) ready.push(effect);
+  }
+  // A cycle (ids repeated in corrupt rows) lists the rest in key order rather than losing them.
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (!listed[i]) order.push_back(i);
+  }
+  return order;
 }
 
 std::string EncodeCausalTime(const CausalTime& time) {

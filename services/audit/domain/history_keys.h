@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -60,6 +61,14 @@ absl::Status ValidateDealId(absl::string_view field, absl::string_view deal_id);
 // if that is later, so that a stream's causal times never go backwards.
 CausalTime NextCausalTime(const std::optional<CausalTime>& previous,
                           const common::v1::EventEnvelope& event);
+
+// The order in which to list the events of one causal time, given each one's (event id,
+// causation id) in key order: key order, except that an event caused by another of them comes
+// after its cause. A process manager dates what it does at its cause's instant (so that a replay
+// decides the same), and key order would put "channels" before "leads" or "incentives" before
+// "orders" — the effect before the cause. Returns positions into `events`.
+std::vector<size_t> CauseFirstOrder(
+    const std::vector<std::pair<absl::string_view, absl::string_view>>& events);
 
 std::string EncodeCausalTime(const CausalTime& time);  // 12 bytes
 // Reads the first 12 bytes; INVALID_ARGUMENT when there are fewer.

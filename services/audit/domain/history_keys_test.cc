@@ -72,5 +72,25 @@ TEST(HistoryKeysTest, ValidatesInstantsAndDealIds) {
             absl::StatusCode::kInvalidArgument);
 }
 
+// Events of one instant in key order (service, stream): an effect dated at its cause's instant
+// by a process manager is listed after its cause; unrelated events keep their key order.
+TEST(HistoryKeysTest, AnEffectOfTheSameInstantComesAfterItsCause) {
+  using Events = std::vector<std::pair<absl::string_view, absl::string_view>>;
+  // channels' auto-claim (caused by the capture) sorts before leads' capture by key.
+  EXPECT_EQ(CauseFirstOrder(Events{{"claim", "capture"}, {"capture", "cmd-1"}}),
+            (std::vector<size_t>{1, 0}));
+  // A chain, and an unrelated event between: claim ← capture ← (outside), ledger ← claim.
+  EXPECT_EQ(
+      CauseFirstOrder(Events{
+          {"ledger", "claim"}, {"claim", "capture"}, {"other", "cmd-9"}, {"capture", "cmd-1"}}),
+      (std::vector<size_t>{2, 3, 1, 0}));
+  // Nothing related: key order. A self-cause is no cause.
+  EXPECT_EQ(CauseFirstOrder(Events{{"a", "x"}, {"b", "b"}, {"c", ""}}),
+            (std::vector<size_t>{0, 1, 2}));
+  EXPECT_EQ(CauseFirstOrder(Events{}), std::vector<size_t>{});
+  // A cycle (corrupt rows) loses nothing.
+  EXPECT_EQ(CauseFirstOrder(Events{{"a", "b"}, {"b", "a"}}), (std::vector<size_t>{0, 1}));
+}
+
 }  // namespace
 }  // namespace sales::audit
