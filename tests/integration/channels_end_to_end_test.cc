@@ -6,7 +6,6 @@
 #include <set>
 #include <string>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -104,14 +103,9 @@ TEST(ChannelsEndToEndTest, SalesdServesTheDemoPublishesItAndClaimsPartnerLeadsOn
 
     // The deal's audit history lists the auto-claim after the capture that caused it, though both
     // carry the capture's instant and "channels" sorts before "leads".
-    std::string history;
-    for (const absl::Time deadline = absl::Now() + kPatience;
-         !absl::StrContains(history, "ClaimedLeadConverted") && absl::Now() < deadline;
-         absl::SleepFor(absl::Milliseconds(50))) {
-      history = testing::RunCommand(absl::StrCat(SALESCTL_PATH, " --server ", address,
-                                                 " audit history D-2026-004 2>&1"))
-                    .second;
-    }
+    const std::string history = testing::RunCommandUntil(
+        absl::StrCat(SALESCTL_PATH, " --server ", address, " audit history D-2026-004 2>&1"),
+        "ClaimedLeadConverted", kPatience);
     ASSERT_THAT(history, ::testing::HasSubstr("ClaimRegistered"));
     EXPECT_LT(history.find("LeadCaptured"), history.find("ClaimRegistered")) << history;
 

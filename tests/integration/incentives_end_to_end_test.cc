@@ -9,7 +9,6 @@
 #include <memory>
 #include <string>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -175,13 +174,9 @@ TEST(IncentivesEndToEndTest, SalesdCreditsTheDemoOrdersUnderPlansAndSplitsAndNot
     EXPECT_EQ(deal_ledger_events, 2) << "wang.hao's and zhang.min's";
     // The audit's deal histories follow in 100 ms batches (kBackgroundWakeBatchDelay): ask until
     // they show the ledger events, within the test's patience.
-    std::string history;
-    for (const absl::Time deadline = absl::Now() + kPatience;
-         !absl::StrContains(history, "LedgerLinesRecorded") && absl::Now() < deadline;
-         absl::SleepFor(absl::Milliseconds(50))) {
-      history = testing::RunCommand(salesctl + " audit history D-2026-001 2>&1").second;
-    }
-    EXPECT_THAT(history, HasSubstr("LedgerLinesRecorded"));
+    EXPECT_THAT(testing::RunCommandUntil(salesctl + " audit history D-2026-001 2>&1",
+                                         "LedgerLinesRecorded", kPatience),
+                HasSubstr("LedgerLinesRecorded"));
     v1::CommissionStatement before;
     v1::GetStatementRequest request;
     request.set_rep_id("huang.lan");

@@ -43,13 +43,7 @@ std::map<std::string, std::string> WaitForAddresses(const std::string& dir) {
 
 // Runs `command` until its output contains `expected` (or the patience runs out); the last output.
 std::string PollUntil(const std::string& command, const std::string& expected) {
-  std::string out;
-  for (const absl::Time until = absl::Now() + kPatience; absl::Now() < until;) {
-    out = RunCommand(command + " 2>&1").second;
-    if (out.find(expected) != std::string::npos) break;
-    absl::SleepFor(absl::Milliseconds(200));
-  }
-  return out;
+  return ::sales::testing::RunCommandUntil(command + " 2>&1", expected, kPatience);
 }
 
 class MultiProcessTest : public ::testing::Test {
