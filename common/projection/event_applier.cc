@@ -9,14 +9,23 @@ namespace sales::projection {
 
 absl::Status EventApplier::Offer(const ProjectionSource& source, EventEnvelope&& event,
                                  const rd_kafka_message_t* origin, StoreBatch& batch,
-                                 BatchOutcome& outcome) {
+                                 BatchOutcome& outcome, uint64_t fed_below) {
+  if (event.global_position() != 0 && event.global_position() < fed_below) {
+    ++outcome.duplicates;
+    return absl::OkStatus();
+  }
+  if (marks_ == DedupeMarks::kNone) {
+    return ApplyOne(source, std::move(event), origin, batch, outcome);
+  }
   ASSIGN_OR_RETURN(const uint64_t mark, batch.Mark(source.topic, event.stream_id()));
   const uint64_t version = event.stream_version();
   if (version <= mark) {
     ++outcome.duplicates;
     return absl::OkStatus();
   }
-  if (version > mark + 1) {
+  // Under kReadOnly the events come from the feed in order and the marks are not kept up to
+  // date: whatever lies beyond the mark is new, and there are no gaps to fill.
+  if (version > mark + 1 && marks_ == DedupeMarks::kKeep) {
     ASSIGN_OR_RETURN(std::vector<EventEnvelope> missing,
                      source.feed->ReadStream(event.stream_id(), mark + 1, version - 1));
     bool complete = missing.size() == version - mark - 1;
@@ -31,6 +40,10 @@ absl::Status EventApplier::Offer(const ProjectionSource& source, EventEnvelope&&
       return absl::OkStatus();
     }
     for (EventEnvelope& filler : missing) {
+      if (filler.global_position() < fed_below) {
+        ++outcome.duplicates;  // applied by a read of the feed that wrote no marks
+        continue;
+      }
       RETURN_IF_ERROR(ApplyOne(source, std::move(filler), /*origin=*/nullptr, batch, outcome));
       ++outcome.gap_events_filled;
     }
@@ -53,7 +66,9 @@ absl::Status EventApplier::ApplyOne(const ProjectionSource& source, EventEnvelop
     batch.RollbackToSavePoint().IgnoreError();  // the batch fails with `status` anyway
     return status;
   }
-  batch.SetMark(source.topic, event.stream_id(), event.stream_version());
+  if (marks_ == DedupeMarks::kKeep) {
+    batch.SetMark(source.topic, event.stream_id(), event.stream_version());
+  }
   if (status.ok()) outcome.applied.push_back(std::move(event));
   return absl::OkStatus();
 }

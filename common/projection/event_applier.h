@@ -1,6 +1,8 @@
 // EventApplier: the exactly-once rule shared by live consumption (Kafka) and catch-up (event
-// feed). For each offered event of a source it compares the stream version with the stream's
-// dedupe mark (last applied version, kept in the runner metadata of the same StoreBatch):
+// feed). An event whose global position (when it has one) lies below the source's stored feed
+// position is a duplicate: the feed was applied up to there (the position is stored in the same batch as what
+// it accounts for). Otherwise it compares the stream version with the stream's dedupe mark (last
+// applied version, kept in the runner metadata of the same StoreBatch):
 //   version ≤ mark      a duplicate: skipped and counted;
 //   version = mark + 1  applied;
 //   version > mark + 1  a gap: versions mark+1 … version−1 are read from the source's event feed
@@ -9,6 +11,11 @@
 // the event as a dead letter for the caller to publish before it commits, and still advances
 // the mark. A gap the feed cannot fill (the log of record lacks the versions Kafka claims) makes
 // the Kafka event itself a dead letter and leaves the mark where it was.
+//
+// Marks cost a read and a RocksDB write per stream and batch, and only events from Kafka need
+// them (redelivered, and interleaved across partitions out of the feeds' order). A follower that
+// only ever reads the feeds in order from its stored position (feed-only runners, rebuilds) needs
+// neither: DedupeMarks says which an applier keeps.
 //
 //   EventApplier applier(projection);
 //   BatchOutcome outcome;
@@ -58,18 +65,39 @@ struct BatchOutcome {
   std::vector<DeadLetter> dead_letters;
 };
 
+// Which dedupe marks an applier reads and writes.
+enum class DedupeMarks {
+  // Read and written: events may come from Kafka (a Kafka-mode runner and its catch-ups, and a
+  // rebuild compared with such a runner's store).
+  kKeep,
+  // Read, not written: events come from the feeds in order, but the store was once fed from Kafka
+  // (it holds a broker identity), so its marks may cover events beyond its feed position. An
+  // event beyond its stream's mark is new (the feed has no gaps to fill).
+  kReadOnly,
+  // Neither: events come from the feeds in order from the stored feed position, and the store
+  // never followed Kafka; the feed position alone says what was applied.
+  kNone,
+};
+
 class EventApplier {
  public:
-  explicit EventApplier(Projection& projection) : projection_(projection) {}
+  explicit EventApplier(Projection& projection, DedupeMarks marks = DedupeMarks::kKeep)
+      : projection_(projection), marks_(marks) {}
 
   // Applies `event` (which must carry a stream id and a version ≥ 1) under the rule above; an
   // applied event is moved into outcome.applied (no copy).
   // `origin` is the Kafka message the event was decoded from (null when it came from the feed):
   // if the event is poison, its dead letter is that message byte for byte.
+  // `fed_below`: the source's stored feed position (1: never read from the feed); events below it
+  // are duplicates, and so are the versions a gap fill reads that lie below it.
   // Errors (the feed failing, a store read failing, a non-poison Apply error) fail the batch:
   // the caller must then discard it.
   absl::Status Offer(const ProjectionSource& source, EventEnvelope&& event,
-                     const rd_kafka_message_t* origin, StoreBatch& batch, BatchOutcome& outcome);
+                     const rd_kafka_message_t* origin, StoreBatch& batch, BatchOutcome& outcome,
+                     uint64_t fed_below = 1);
+
+  DedupeMarks marks() const { return marks_; }
+  void set_marks(DedupeMarks marks) { marks_ = marks; }
 
  private:
   absl::Status ApplyOne(const ProjectionSource& source, EventEnvelope&& event,
@@ -78,6 +106,7 @@ class EventApplier {
                                    const rd_kafka_message_t* origin, std::string reason);
 
   Projection& projection_;
+  DedupeMarks marks_;
 };
 
 }  // namespace sales::projection

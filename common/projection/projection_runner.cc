@@ -175,8 +175,18 @@ absl::StatusOr<std::unique_ptr<ProjectionRunner>> ProjectionRunner::Create(
                {"layout_version", projection->layout_version()},
                {"path", options.path}});
   }
-  return std::unique_ptr<ProjectionRunner>(
+  // Kafka redelivers and interleaves streams across partitions: its events need dedupe marks. A
+  // feed-only runner reads its feeds in order and needs none — unless the store was once fed from
+  // Kafka (a broker identity is stored), whose marks may cover events beyond its feed position.
+  DedupeMarks marks = DedupeMarks::kKeep;
+  if (options.bootstrap_servers.empty()) {
+    ASSIGN_OR_RETURN(const std::optional<std::string> broker, store->BrokerIdentity());
+    marks = broker.has_value() ? DedupeMarks::kReadOnly : DedupeMarks::kNone;
+  }
+  auto runner = std::unique_ptr<ProjectionRunner>(
       new ProjectionRunner(projection, std::move(options), std::move(store)));
+  runner->applier_.set_marks(marks);
+  return runner;
 }
 
 ProjectionRunner::ProjectionRunner(Projection* projection, ProjectionRunnerOptions options,
@@ -419,6 +429,10 @@ absl::Status ProjectionRunner::Sync() {
   }
 
   RETURN_IF_ERROR(consumer->Assign(starts));
+  fed_below_.clear();
+  for (const ProjectionSource& source : options_.sources) {
+    ASSIGN_OR_RETURN(fed_below_.emplace_back(), store_->FeedPosition(source.topic));
+  }
   positions_.clear();
   in_flight_offsets_.clear();  // FinishInFlight above moved them into the old positions_
   for (const PartitionStart& start : starts) {
@@ -500,7 +514,8 @@ absl::Status ProjectionRunner::HandleMessage(const rd_kafka_message_t& message,
         {kafka::KafkaRecord::From(message), "event envelope lacks stream_id or stream_version"});
     return absl::OkStatus();
   }
-  return applier_.Offer(source, std::move(event), &message, batch, outcome);
+  const size_t index = &source - options_.sources.data();
+  return applier_.Offer(source, std::move(event), &message, batch, outcome, fed_below_[index]);
 }
 
 void ProjectionRunner::UpdateLag() {
@@ -639,7 +654,7 @@ absl::StatusOr<std::string> Rebuild(Projection& projection, const std::string& p
         absl::StrCat("rebuild target ", path, " already exists; rebuild into a fresh directory"));
   }
   ASSIGN_OR_RETURN(std::unique_ptr<ProjectionStore> store, ProjectionStore::Open(path));
-  EventApplier applier(projection);
+  EventApplier applier(projection, DedupeMarks::kNone);  // the feeds in order, from the start
   for (const ProjectionSource& source : sources) {
     // Pipelined: page N is written while page N+1 is applied.
     RETURN_IF_ERROR(CatchUpFromFeed(*store, applier, source, {.page_size = page_size},

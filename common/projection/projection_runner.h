@@ -21,7 +21,10 @@
 //     truncated history — it notes the high watermarks H, catches up from each source's
 //     EventFeedReader::ReadAll (from the stored feed position), then stores H and the new
 //     identity and assigns Kafka at H: whatever was published before H was committed to the
-//     event store before, so ReadAll saw it; whatever comes after is deduplicated by the marks.
+//     event store before, so ReadAll saw it; whatever comes after is deduplicated by the marks and the feed position.
+//   * Dedupe marks (EventApplier): written in Kafka mode only. A feed-only runner reads its feeds
+//     in order from the stored position and writes none (it reads them when the store was once
+//     fed from Kafka).
 //   * Consume. Polls up to max_batch_events messages or max_batch_wait (catch_up_batch_events
 //     or catch_up_batch_wait while the consumer lags by a batch or more), decodes each
 //     EventEnvelope and offers it to the EventApplier (dedupe, gap fill, apply). Then ONE
@@ -266,6 +269,9 @@ class ProjectionRunner {
   std::unique_ptr<Consumer> consumer_;  // runner thread only
   // Next offset per (topic, partition) as committed: the consumer lag's base. Runner thread only.
   Positions positions_;
+  // Kafka mode, per source (as in options_.sources): the stored feed position as of the last
+  // sync. Events below it were applied from the feed (EventApplier::Offer). Runner thread only.
+  std::vector<uint64_t> fed_below_;
   // Messages waiting in Kafka beyond those consumed, as of the last batch (UpdateLag): a batch
   // or more means the runner is catching up (catch_up_batch_events).
   int64_t backlog_ = 0;
@@ -299,7 +305,7 @@ class ProjectionRunner {
 };
 
 // Builds `projection`'s read model from scratch in `path` (which must not exist yet) purely from
-// the sources' event feeds (ReadAll from the beginning) and returns its checksum. Poison events
+// the sources' event feeds (ReadAll from the beginning, no dedupe marks) and returns its checksum. Poison events
 // are skipped exactly as live (their writes discarded) but not published. The database is left
 // at `path`.
 absl::StatusOr<std::string> Rebuild(Projection& projection, const std::string& path,

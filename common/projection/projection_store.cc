@@ -41,7 +41,8 @@ void AppendMarkKey(absl::string_view source, absl::string_view stream_id, std::s
   out.clear();
   absl::StrAppend(&out, kMarkPrefix, source, absl::string_view("\0", 1), stream_id);
 }
-std::string FeedKey(absl::string_view source) { return absl::StrCat("feed/", source); }
+constexpr char kFeedPrefix[] = "feed/";
+std::string FeedKey(absl::string_view source) { return absl::StrCat(kFeedPrefix, source); }
 
 // Both families are read by point lookups: whole-key Bloom filters in the tables and in the
 // memtable make a miss (a new stream, a new row) cheap; no compression on the small upper
@@ -752,6 +753,15 @@ absl::StatusOr<StoreDigest> ProjectionStore::Digest() {
   std::unique_ptr<rocksdb::Iterator> marks(db_->NewIterator(read_options, runner_cf_));
   marks->Seek(kMarkPrefix);
   absl::StatusOr<std::string> marks_hash = HashEntries(*marks, kMarkPrefix, &digest.streams);
+  for (marks->Seek(kFeedPrefix); marks->Valid() && marks->key().starts_with(kFeedPrefix);
+       marks->Next()) {
+    absl::StrAppend(&digest.feed_positions, digest.feed_positions.empty() ? "" : ", ",
+                    ToView(marks->key()).substr(sizeof(kFeedPrefix) - 1), "@",
+                    ToView(marks->value()));
+  }
+  if (marks_hash.ok() && !marks->status().ok()) {
+    marks_hash = FromRocks(marks->status(), "feed positions scan");
+  }
   model.reset();
   marks.reset();
   db_->ReleaseSnapshot(snapshot);

@@ -109,6 +109,9 @@ struct StoreDigest {
   std::string model;     // = Checksum()
   std::string marks;     // hex SHA-256 over every dedupe mark (source, stream → version)
   uint64_t streams = 0;  // number of dedupe marks
+  // Every source's next feed position, "<source>@<position>" joined by ", " in source order
+  // (empty when no feed was read): what a store that follows its feeds in order has applied.
+  std::string feed_positions;
 };
 
 class ProjectionStore {
@@ -177,8 +180,10 @@ class ProjectionStore {
   // length-prefixed; runner metadata is not included, so a live model and a rebuild compare
   // byte for byte.
   absl::StatusOr<std::string> Checksum();
-  // The read model's Checksum and a checksum of the dedupe marks, from one consistent snapshot:
-  // two stores with equal marks have applied exactly the same events (see rebuild_check.h).
+  // The read model's Checksum, a checksum of the dedupe marks and the feed positions, from one
+  // consistent snapshot: two stores with equal marks — or, if they follow their feeds in order
+  // and keep no marks, equal feed positions — have applied exactly the same events (see
+  // rebuild_check.h).
   absl::StatusOr<StoreDigest> Digest();
 
   // What the store was opened with (a rebuild beside it opens its copy the same way).

@@ -1,10 +1,12 @@
 // RebuildAndCompare: proves a live read model right by rebuilding it from the logs of record.
 //
 // It rebuilds `projection` from the beginning of the sources' event feeds into a fresh store at
-// `path`, then brings the two to the same applied events before comparing their checksums:
-// both stores keep a dedupe mark per stream (the last applied version), so when their marks are
-// equal they have applied exactly the same events, and a correct projection must then have the
-// same read model byte for byte. Until the marks agree it alternates between catching the
+// `path`, then brings the two to the same applied events before comparing their checksums: a
+// store fed from Kafka keeps a dedupe mark per stream (the last applied version), and so does the
+// rebuild beside it, so when their marks are equal they have applied exactly the same events; a
+// store that follows its feeds in order keeps none, and equal feed positions say the same. A
+// correct projection must then have the same read model byte for byte. Until they agree it
+// alternates between catching the
 // rebuilt copy up to the feeds' heads (the live one may have moved on) and waiting for the live
 // runner (which may still be behind the feeds: the outbox or Kafka not drained yet).
 //
@@ -15,7 +17,7 @@
 //
 // The live store is only read (one consistent snapshot per comparison). `projection` must be an
 // object the live runner is not using (projections hold no state, so a second instance is
-// equivalent). Errors: FAILED_PRECONDITION if `path` exists; DEADLINE_EXCEEDED when the marks do
+// equivalent). Errors: FAILED_PRECONDITION if `path` exists; DEADLINE_EXCEEDED when they do
 // not agree within max_wait; CANCELLED when `cancelled` says so (constant load, or a live runner
 // that is stuck — see its stats). Thread-safety: a free function; run one per `path`.
 #ifndef SALES_COMMON_PROJECTION_REBUILD_CHECK_H_
@@ -45,7 +47,8 @@ struct RebuildCompareOptions {
 
 struct RebuildComparison {
   uint64_t events_applied = 0;  // by the rebuild, poison events excluded
-  uint64_t streams = 0;         // dedupe marks compared
+  uint64_t streams = 0;         // dedupe marks compared (0 when the feed positions were)
+  std::string feed_positions;   // the sources' feed positions at the comparison (StoreDigest)
   std::string live_checksum;
   std::string rebuilt_checksum;
   bool identical = false;

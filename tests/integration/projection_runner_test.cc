@@ -267,6 +267,68 @@ TEST_F(ProjectionRunnerTest, AFeedOnlyRunnerFollowsTheLocalStoreWithoutKafka) {
             absl::StatusCode::kFailedPrecondition);
 }
 
+// A feed-only runner reads its feed in order and keeps no dedupe marks. A Kafka-mode runner that
+// takes over its store (a change of topology) then meets on Kafka events the feed-only runner
+// applied without marks: the stored feed position says they are duplicates, including the
+// versions a gap fill reads.
+TEST_F(ProjectionRunnerTest, AKafkaRunnerTakesOverTheStoreOfAFeedOnlyOneExactlyOnce) {
+  for (int s = 0; s < 4; ++s) Append(absl::StrCat("lead-", s), 5);
+  auto feed_only = ProjectionRunner::Create(
+      &projection_, {.path = dir_.path() + "/projection", .sources = sources()});
+  ASSERT_TRUE(feed_only.ok()) << feed_only.status();
+  runner_ = *std::move(feed_only);
+  runner_->Start();
+  ASSERT_TRUE(runner_->AwaitFeedHeads(kDeadline).ok()) << runner_->stats().last_error;
+  ASSERT_TRUE(CountsMatch());
+  auto digest = runner_->store().Digest();
+  ASSERT_TRUE(digest.ok()) << digest.status();
+  EXPECT_EQ(digest->streams, 0u) << "a feed-only runner writes no dedupe marks";
+  EXPECT_EQ(digest->feed_positions, absl::StrCat(kTopic, "@21"));
+  runner_.reset();
+
+  StartBroker();
+  StartRunnerAndWaitForSync();  // an empty topic: nothing to catch up, assigned at offset 0
+  StartRelay();                 // publishes the 20 events the feed-only runner applied
+  ASSERT_TRUE(WaitFor([&] { return runner_->stats().duplicates == 20; }))
+      << runner_->stats().duplicates << " " << runner_->stats().last_error;
+  EXPECT_EQ(runner_->stats().applied, 0u);
+
+  Append("lead-0", 3);  // versions 6–8: no mark yet, so a gap fill reads 1–5, all applied before
+  Append("lead-4", 2);
+  WaitForExpectedCounts();
+  EXPECT_EQ(runner_->stats().applied, 5u);
+  EXPECT_EQ(runner_->stats().gap_events_filled, 0u);
+  ExpectEqualsRebuild();
+}
+
+// The other way round: a store once fed from Kafka holds marks beyond its feed position (events
+// applied from Kafka). A feed-only runner on it reads them, without writing any more, so that
+// nothing is applied twice; what lies beyond a mark is new.
+TEST_F(ProjectionRunnerTest, AFeedOnlyRunnerTakesOverTheStoreOfAKafkaOneExactlyOnce) {
+  StartBroker();
+  StartRelay();
+  StartRunnerAndWaitForSync();
+  Append("lead-1", 3);
+  Append("lead-2", 2);
+  WaitForExpectedCounts();  // applied from Kafka: marks, and no feed position
+  runner_.reset();
+
+  auto feed_only = ProjectionRunner::Create(
+      &projection_, {.path = dir_.path() + "/projection", .sources = sources()});
+  ASSERT_TRUE(feed_only.ok()) << feed_only.status();
+  runner_ = *std::move(feed_only);
+  runner_->Start();
+  ASSERT_TRUE(runner_->AwaitFeedHeads(kDeadline).ok()) << runner_->stats().last_error;
+  EXPECT_EQ(runner_->stats().duplicates, 5u);
+  EXPECT_EQ(runner_->stats().applied, 0u);
+  Append("lead-1", 4);  // versions 4–7, beyond the mark (3), which stays where it was
+  runner_->Wake();
+  ASSERT_TRUE(runner_->AwaitFeedHeads(kDeadline).ok()) << runner_->stats().last_error;
+  EXPECT_TRUE(CountsMatch());
+  EXPECT_EQ(runner_->stats().applied, 4u);
+  ExpectEqualsRebuild();
+}
+
 // A feed-only runner whose source raises an append signal is woken by it: no Wake, no poll.
 TEST_F(ProjectionRunnerTest, AFeedOnlyRunnerIsWokenByItsSourcesAppendSignal) {
   eventstore::AppendSignal appended;

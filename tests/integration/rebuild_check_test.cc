@@ -51,9 +51,10 @@ class RebuildCheckTest : public ::testing::Test {
     }
   }
 
-  // Brings the live read model up to the end of the log, as a runner would.
-  void CatchUpLive(Projection& projection) {
-    EventApplier applier(projection);
+  // Brings the live read model up to the end of the log, as a feed-only runner would (or, with
+  // kKeep, as a Kafka-mode runner's catch-up).
+  void CatchUpLive(Projection& projection, DedupeMarks marks = DedupeMarks::kNone) {
+    EventApplier applier(projection, marks);
     ASSERT_TRUE(
         CatchUpFromFeed(*live_, applier, sources_[0], {}, [&](StoreBatch& batch, BatchOutcome&) {
           return live_->Commit(batch);
@@ -81,7 +82,8 @@ TEST_F(RebuildCheckTest, AnUpToDateLiveModelIsIdenticalToItsRebuild) {
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_TRUE(result->identical);
   EXPECT_EQ(result->events_applied, 8);
-  EXPECT_EQ(result->streams, 2);
+  EXPECT_EQ(result->streams, 0) << "compared by feed positions: neither keeps dedupe marks";
+  EXPECT_EQ(result->feed_positions, "sales.t.v1.events@9");
   EXPECT_EQ(result->live_checksum, result->rebuilt_checksum);
   EXPECT_EQ(result->live_checksum, *live_->Checksum());
 }
@@ -101,6 +103,25 @@ TEST_F(RebuildCheckTest, WaitsForALiveModelThatIsBehind) {
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_TRUE(result->identical);
   EXPECT_EQ(result->events_applied, 10);
+  EXPECT_EQ(result->feed_positions, "sales.t.v1.events@11");
+}
+
+// A live store fed from Kafka (it holds a broker identity) keeps dedupe marks, beyond its feed
+// position too: the rebuild keeps them as well and the two are compared by them.
+TEST_F(RebuildCheckTest, ALiveModelFedFromKafkaIsComparedByItsDedupeMarks) {
+  StoreBatch identity = live_->NewBatch();
+  identity.SetBrokerIdentity("cluster-1");
+  ASSERT_TRUE(live_->Commit(identity).ok());
+  Append("lead-1", 5);
+  Append("lead-2", 3);
+  StreamChainProjection live_projection;
+  CatchUpLive(live_projection, DedupeMarks::kKeep);
+
+  StreamChainProjection fresh;
+  auto result = RebuildAndCompare(fresh, *live_, RebuildPath(), sources_);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_TRUE(result->identical);
+  EXPECT_EQ(result->events_applied, 8);
   EXPECT_EQ(result->streams, 2);
 }
 

@@ -60,8 +60,10 @@ absl::Status Rebuild(Session& session, const CommandArgs& args) {
   ASSIGN_OR_RETURN(v1::RebuildResponse response, Call(session, *stub, &Stub::Rebuild, request));
   if (session.json) return PrintJson(session, response);
   *session.out << "rebuilt " << response.name()
-               << " from the event feeds: " << response.events_applied() << " events, "
-               << response.streams() << " streams, in "
+               << " from the event feeds: " << response.events_applied() << " events ("
+               << (response.streams() > 0 ? absl::StrCat(response.streams(), " streams")
+                                          : absl::StrCat("feeds at ", response.feed_positions()))
+               << ") in "
                << TimeUtil::DurationToMilliseconds(response.took()) << " ms (catch-up CPU "
                << CpuPerEvent(response.cpu(), response.events_applied()) << " per event)\n"
                << "live     " << response.live_checksum() << "\n"

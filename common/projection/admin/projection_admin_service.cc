@@ -148,6 +148,7 @@ grpc::ServerUnaryReactor* ProjectionAdminService::Rebuild(
         response->set_name(projection->name);
         response->set_events_applied(result->events_applied);
         response->set_streams(result->streams);
+        response->set_feed_positions(result->feed_positions);
         response->set_live_checksum(result->live_checksum);
         response->set_rebuilt_checksum(result->rebuilt_checksum);
         response->set_identical(result->identical);
