@@ -287,6 +287,7 @@ absl::Status ProjectionRunner::AwaitCaughtUp(absl::Duration timeout) {
 void ProjectionRunner::RunFromFeeds() {
   while (!stopping_) {
     wake_pending_.exchange(false, std::memory_order_acq_rel);  // acquire: see the waker's commit
+    const absl::Time read_began = absl::Now();
     const StepStart step = BeginStep();
     const absl::Status status = FollowFeeds();
     // Its batches are committed when it returns: a step that applied a batch or more was behind.
@@ -300,7 +301,10 @@ void ProjectionRunner::RunFromFeeds() {
     if (woken_ && status.ok()) {
       auto cut_short = [&]()
                            ABSL_EXCLUSIVE_LOCKS_REQUIRED(feed_mu_) { return stopping_ || urgent_; };
-      feed_mu_.AwaitWithTimeout(absl::Condition(&cut_short), options_.wake_batch_delay);
+      // Reads begin at most every wake_batch_delay: under load what is committed meanwhile
+      // gathers into one batch, while a wake after a quiet spell is read at once.
+      feed_mu_.AwaitWithDeadline(absl::Condition(&cut_short),
+                                 read_began + options_.wake_batch_delay);
     }
     woken_ = false;
     urgent_ = false;

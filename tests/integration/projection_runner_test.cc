@@ -371,6 +371,7 @@ TEST_F(ProjectionRunnerTest, AFeedOnlyRunnerGathersWhatIsAppendedWhileItApplies)
   const absl::Cleanup stop_runner = [this] { runner_->Stop(); };
   Append("gate", 1);
   Append("lead-0", 2);
+  const absl::Time started = absl::Now();
   runner_->Start();
   ASSERT_TRUE(gated.entered.WaitForNotificationWithTimeout(kDeadline));
   Append("lead-1", 20);  // while the runner is inside its first batch
@@ -389,8 +390,30 @@ TEST_F(ProjectionRunnerTest, AFeedOnlyRunnerGathersWhatIsAppendedWhileItApplies)
   ASSERT_EQ(batches.size(), 2u);
   EXPECT_EQ(batches[0].first, 3u) << "the first batch ends at the head it began with";
   EXPECT_EQ(batches[1].first, 20u);
-  EXPECT_GE(batches[1].second - batches[0].second, kDelay - absl::Milliseconds(50))
-      << "the next batch gathered for wake_batch_delay";
+  EXPECT_GE(batches[1].second - started, kDelay)
+      << "the next read began wake_batch_delay after the first";
+}
+
+// A wake after a quiet spell is read at once: the delay spaces reads out, it does not hold back
+// the first event after a pause.
+TEST_F(ProjectionRunnerTest, AFeedOnlyRunnerReadsAWakeAfterAQuietSpellAtOnce) {
+  constexpr absl::Duration kDelay = absl::Seconds(1);
+  auto runner = ProjectionRunner::Create(&projection_, {.path = dir_.path() + "/feed-only",
+                                                        .sources = sources(),
+                                                        .feed_poll = absl::Hours(1),
+                                                        .wake_batch_delay = kDelay});
+  ASSERT_TRUE(runner.ok()) << runner.status();
+  runner_ = *std::move(runner);
+  runner_->Start();
+  Append("lead-0", 1);
+  runner_->Wake();
+  WaitForExpectedCounts();
+  absl::SleepFor(2 * kDelay);  // quiet (the read it was woken for may have begun a delay later)
+  Append("lead-0", 1);
+  const absl::Time woken = absl::Now();
+  runner_->Wake();
+  WaitForExpectedCounts();
+  EXPECT_LT(absl::Now() - woken, kDelay / 2) << "read at once, not after wake_batch_delay";
 }
 
 // While a runner catches up from the event feed, it says so, and its lag is what remains up to
