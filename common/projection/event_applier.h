@@ -1,8 +1,8 @@
 // EventApplier: the exactly-once rule shared by live consumption (Kafka) and catch-up (event
 // feed). An event whose global position (when it has one) lies below the source's stored feed
-// position is a duplicate: the feed was applied up to there (the position is stored in the same batch as what
-// it accounts for). Otherwise it compares the stream version with the stream's dedupe mark (last
-// applied version, kept in the runner metadata of the same StoreBatch):
+// position is a duplicate: the feed was applied up to there (the position is stored in the same
+// batch as what it accounts for). Otherwise it compares the stream version with the stream's dedupe
+// mark (last applied version, kept in the runner metadata of the same StoreBatch):
 //   version ≤ mark      a duplicate: skipped and counted;
 //   version = mark + 1  applied;
 //   version > mark + 1  a gap: versions mark+1 … version−1 are read from the source's event feed

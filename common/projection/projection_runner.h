@@ -21,7 +21,8 @@
 //     truncated history — it notes the high watermarks H, catches up from each source's
 //     EventFeedReader::ReadAll (from the stored feed position), then stores H and the new
 //     identity and assigns Kafka at H: whatever was published before H was committed to the
-//     event store before, so ReadAll saw it; whatever comes after is deduplicated by the marks and the feed position.
+//     event store before, so ReadAll saw it; whatever comes after is deduplicated by the marks and
+//     the feed position.
 //   * Dedupe marks (EventApplier): written in Kafka mode only. A feed-only runner reads its feeds
 //     in order from the stored position and writes none (it reads them when the store was once
 //     fed from Kafka).
@@ -308,9 +309,9 @@ class ProjectionRunner {
 };
 
 // Builds `projection`'s read model from scratch in `path` (which must not exist yet) purely from
-// the sources' event feeds (ReadAll from the beginning, no dedupe marks) and returns its checksum. Poison events
-// are skipped exactly as live (their writes discarded) but not published. The database is left
-// at `path`.
+// the sources' event feeds (ReadAll from the beginning, no dedupe marks) and returns its checksum.
+// Poison events are skipped exactly as live (their writes discarded) but not published. The
+// database is left at `path`.
 absl::StatusOr<std::string> Rebuild(Projection& projection, const std::string& path,
                                     const std::vector<ProjectionSource>& sources,
                                     size_t page_size = 1000);

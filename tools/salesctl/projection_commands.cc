@@ -63,9 +63,9 @@ absl::Status Rebuild(Session& session, const CommandArgs& args) {
                << " from the event feeds: " << response.events_applied() << " events ("
                << (response.streams() > 0 ? absl::StrCat(response.streams(), " streams")
                                           : absl::StrCat("feeds at ", response.feed_positions()))
-               << ") in "
-               << TimeUtil::DurationToMilliseconds(response.took()) << " ms (catch-up CPU "
-               << CpuPerEvent(response.cpu(), response.events_applied()) << " per event)\n"
+               << ") in " << TimeUtil::DurationToMilliseconds(response.took())
+               << " ms (catch-up CPU " << CpuPerEvent(response.cpu(), response.events_applied())
+               << " per event)\n"
                << "live     " << response.live_checksum() << "\n"
                << "rebuilt  " << response.rebuilt_checksum() << "\n"
                << (response.identical() ? "identical: the live read model equals its rebuild\n"
