@@ -135,6 +135,17 @@ class ProjectionRunnerTest : public ::testing::Test {
     runner_->Start();
   }
 
+  // Starts a feed-only runner on StartRunner's path (a Kafka runner's store, or one it takes
+  // over) and waits until it has applied the feed up to its head.
+  void StartFeedOnlyRunnerAndAwaitHeads() {
+    auto runner = ProjectionRunner::Create(
+        runner_projection_, {.path = dir_.path() + "/projection", .sources = sources()});
+    ASSERT_TRUE(runner.ok()) << runner.status();
+    runner_ = *std::move(runner);
+    runner_->Start();
+    ASSERT_TRUE(runner_->AwaitFeedHeads(kDeadline).ok()) << runner_->stats().last_error;
+  }
+
   // Starts the runner and waits until its first sync (a catch-up, with no state yet) is done.
   void StartRunnerAndWaitForSync() {
     StartRunner();
@@ -273,12 +284,7 @@ TEST_F(ProjectionRunnerTest, AFeedOnlyRunnerFollowsTheLocalStoreWithoutKafka) {
 // versions a gap fill reads.
 TEST_F(ProjectionRunnerTest, AKafkaRunnerTakesOverTheStoreOfAFeedOnlyOneExactlyOnce) {
   for (int s = 0; s < 4; ++s) Append(absl::StrCat("lead-", s), 5);
-  auto feed_only = ProjectionRunner::Create(
-      &projection_, {.path = dir_.path() + "/projection", .sources = sources()});
-  ASSERT_TRUE(feed_only.ok()) << feed_only.status();
-  runner_ = *std::move(feed_only);
-  runner_->Start();
-  ASSERT_TRUE(runner_->AwaitFeedHeads(kDeadline).ok()) << runner_->stats().last_error;
+  StartFeedOnlyRunnerAndAwaitHeads();
   ASSERT_TRUE(CountsMatch());
   auto digest = runner_->store().Digest();
   ASSERT_TRUE(digest.ok()) << digest.status();
@@ -313,12 +319,7 @@ TEST_F(ProjectionRunnerTest, AFeedOnlyRunnerTakesOverTheStoreOfAKafkaOneExactlyO
   WaitForExpectedCounts();  // applied from Kafka: marks, and no feed position
   runner_.reset();
 
-  auto feed_only = ProjectionRunner::Create(
-      &projection_, {.path = dir_.path() + "/projection", .sources = sources()});
-  ASSERT_TRUE(feed_only.ok()) << feed_only.status();
-  runner_ = *std::move(feed_only);
-  runner_->Start();
-  ASSERT_TRUE(runner_->AwaitFeedHeads(kDeadline).ok()) << runner_->stats().last_error;
+  StartFeedOnlyRunnerAndAwaitHeads();
   EXPECT_EQ(runner_->stats().duplicates, 5u);
   EXPECT_EQ(runner_->stats().applied, 0u);
   Append("lead-1", 4);  // versions 4–7, beyond the mark (3), which stays where it was
