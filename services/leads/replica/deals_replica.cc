@@ -4,7 +4,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/eventsourcing/event_codec.h"
-#include "common/status/errors.h"
 #include "common/status/status_macros.h"
 #include "sales/leads/v1/events.pb.h"
 
@@ -48,21 +47,13 @@ absl::Status DealsReplicaProjection::Apply(const projection::EventEnvelope& enve
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::unique_ptr<DealsReplica>> DealsReplica::Open(DealsReplicaOptions options) {
-  if (options.source.feed == nullptr) return InvalidField("source.feed", "required");
-  if (options.dead_letters == nullptr) return InvalidField("dead_letters", "required");
+absl::StatusOr<std::unique_ptr<DealsReplica>> DealsReplica::Open(
+    const DealsReplicaOptions& options) {
   auto replica = std::unique_ptr<DealsReplica>(new DealsReplica());
   replica->source_ = options.source;
-  ASSIGN_OR_RETURN(
-      replica->runner_,
-      projection::ProjectionRunner::Create(
-          &replica->projection_, {.path = options.path,
-                                  .bootstrap_servers = options.bootstrap_servers,
-                                  .sources = {options.source},
-                                  .dead_letters = options.dead_letters,
-                                  .metrics = options.metrics,
-                                  .store = {.memory = options.memory},
-                                  .wake_batch_delay = projection::kBackgroundWakeBatchDelay}));
+  ASSIGN_OR_RETURN(replica->runner_,
+                   projection::CreateReplicaRunner(&replica->projection_, options,
+                                                   projection::kBackgroundWakeBatchDelay));
   replica->runner_->Start();
   return replica;
 }

@@ -24,6 +24,7 @@
 #include "common/projection/admin/projection_admin_service.h"
 #include "common/projection/projection.h"
 #include "common/projection/projection_runner.h"
+#include "common/projection/replica_runner.h"
 
 namespace sales::leads {
 
@@ -41,19 +42,13 @@ class DealsReplicaProjection final : public projection::Projection {
                      projection::ProjectionTxn& txn) override;
 };
 
-struct DealsReplicaOptions {
-  std::string path;  // the replica's RocksDB directory
-  std::string bootstrap_servers;
-  projection::ProjectionSource source;                 // the leads topic and feed
-  kafka::DeadLetterPublisher* dead_letters = nullptr;  // required; not owned
-  metrics::MetricsRegistry* metrics = nullptr;         // the runner's metrics; null: none
-  memory::MemoryBudget* memory = nullptr;              // the process's budget; null: none
-};
+// The source is the leads topic and the leads context's feed.
+using DealsReplicaOptions = projection::ReplicaOptions;
 
 class DealsReplica {
  public:
   // Opens the store and starts following the leads topic.
-  static absl::StatusOr<std::unique_ptr<DealsReplica>> Open(DealsReplicaOptions options);
+  static absl::StatusOr<std::unique_ptr<DealsReplica>> Open(const DealsReplicaOptions& options);
   ~DealsReplica();  // stops the runner
 
   // The deal's status as replicated; nullopt when the replica knows no such deal.

@@ -8,7 +8,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/eventsourcing/event_codec.h"
-#include "common/status/errors.h"
 #include "common/status/status_macros.h"
 #include "sales/org/v1/events.pb.h"
 #include "services/org/domain/org.h"
@@ -48,19 +47,11 @@ absl::Status OrgReplicaProjection::Apply(const projection::EventEnvelope& envelo
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::unique_ptr<OrgReplica>> OrgReplica::Open(OrgReplicaOptions options) {
-  if (options.source.feed == nullptr) return InvalidField("source.feed", "required");
-  if (options.dead_letters == nullptr) return InvalidField("dead_letters", "required");
+absl::StatusOr<std::unique_ptr<OrgReplica>> OrgReplica::Open(const OrgReplicaOptions& options) {
   auto replica = std::unique_ptr<OrgReplica>(new OrgReplica());
   replica->source_ = options.source;
   ASSIGN_OR_RETURN(replica->runner_,
-                   projection::ProjectionRunner::Create(
-                       &replica->projection_, {.path = options.path,
-                                               .bootstrap_servers = options.bootstrap_servers,
-                                               .sources = {options.source},
-                                               .dead_letters = options.dead_letters,
-                                               .metrics = options.metrics,
-                                               .store = {.memory = options.memory}}));
+                   projection::CreateReplicaRunner(&replica->projection_, options));
   RETURN_IF_ERROR(replica->Refresh());
   OrgReplica* raw = replica.get();
   replica->observer_ = replica->runner_->Subscribe([raw](const projection::AppliedBatch&) {

@@ -27,6 +27,7 @@
 #include "common/projection/admin/projection_admin_service.h"
 #include "common/projection/projection.h"
 #include "common/projection/projection_runner.h"
+#include "common/projection/replica_runner.h"
 #include "services/org/replica/org_view.h"
 
 namespace sales::org {
@@ -42,19 +43,13 @@ class OrgReplicaProjection final : public projection::Projection {
                      projection::ProjectionTxn& txn) override;
 };
 
-struct OrgReplicaOptions {
-  std::string path;  // the replica's RocksDB directory
-  std::string bootstrap_servers;
-  projection::ProjectionSource source;                 // the org topic and feed
-  kafka::DeadLetterPublisher* dead_letters = nullptr;  // required; not owned
-  metrics::MetricsRegistry* metrics = nullptr;         // the runner's metrics; null: none
-  memory::MemoryBudget* memory = nullptr;              // the process's budget; null: none
-};
+// The source is the org topic and the org context's feed.
+using OrgReplicaOptions = projection::ReplicaOptions;
 
 class OrgReplica final : public OrgView {
  public:
   // Opens the store, loads the snapshot and starts following the org topic.
-  static absl::StatusOr<std::unique_ptr<OrgReplica>> Open(OrgReplicaOptions options);
+  static absl::StatusOr<std::unique_ptr<OrgReplica>> Open(const OrgReplicaOptions& options);
   ~OrgReplica() override;  // stops the runner
 
   Snapshot Current() const override;
