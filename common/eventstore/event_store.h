@@ -40,6 +40,10 @@ class MemoryBudget;  // common/memory/memory_budget.h
 namespace sales::eventstore {
 
 using ::sales::common::v1::EventEnvelope;
+// An event shared, immutable, by the readers it was handed to (EventStore::ReadAllShared). Every
+// one is made as a mutable EventEnvelope, so that whoever ends up its only owner may reuse it
+// (std::const_pointer_cast; ProjectionRunner recycles the envelopes it decodes).
+using SharedEvent = std::shared_ptr<const EventEnvelope>;
 
 // What an acknowledged append survives.
 enum class Durability {
@@ -180,6 +184,12 @@ class EventStore {
   virtual absl::StatusOr<std::vector<EventEnvelope>> ReadAll(uint64_t from_position,
                                                              size_t max_count) = 0;
 
+  // ReadAll's events as shared, immutable envelopes. WriteSide's store keeps the newest ones
+  // decoded (recent_events.h) and hands the same envelopes to every in-process follower that
+  // asks; by default each call decodes its own.
+  virtual absl::StatusOr<std::vector<SharedEvent>> ReadAllShared(uint64_t from_position,
+                                                                 size_t max_count);
+
   // The same, as stored bytes (for hash verification and for shipping without re-encoding).
   virtual absl::StatusOr<std::vector<StoredEvent>> ReadStreamRaw(const std::string& stream_id,
                                                                  uint64_t from_version,
@@ -204,6 +214,9 @@ class EventStore {
   // Number of rows still waiting for the relay.
   virtual uint64_t OutboxSize() const = 0;
 };
+
+// Wraps decoded events (moved, not copied) into shared ones.
+std::vector<SharedEvent> ShareEvents(std::vector<EventEnvelope> events);
 
 // SHA-256 of stored event bytes: the value chained through prev_event_hash.
 std::string EventHash(absl::string_view stored_bytes);

@@ -1,18 +1,35 @@
-// The free functions of event_store.h.
+// The free functions of event_store.h, and EventStore::ReadAllShared's default.
 #include <openssl/evp.h>
 
 #include <cstdlib>
 #include <memory>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/eventstore/event_store.h"
 #include "common/status/errors.h"
+#include "common/status/status_macros.h"
 
 namespace sales::eventstore {
 
 namespace {
 constexpr size_t kMaxStreamIdBytes = 200;
 }  // namespace
+
+absl::StatusOr<std::vector<SharedEvent>> EventStore::ReadAllShared(uint64_t from_position,
+                                                                   size_t max_count) {
+  ASSIGN_OR_RETURN(std::vector<EventEnvelope> events, ReadAll(from_position, max_count));
+  return ShareEvents(std::move(events));
+}
+
+std::vector<SharedEvent> ShareEvents(std::vector<EventEnvelope> events) {
+  std::vector<SharedEvent> shared;
+  shared.reserve(events.size());
+  for (EventEnvelope& event : events) {
+    shared.push_back(std::make_shared<EventEnvelope>(std::move(event)));  // swaps: no copy
+  }
+  return shared;
+}
 
 std::string EventHash(absl::string_view stored_bytes) {
   // OpenSSL 3 looks the algorithm up on every EVP_Digest call, which costs more than hashing a

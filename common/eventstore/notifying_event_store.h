@@ -1,6 +1,8 @@
-// NotifyingEventStore: an EventStore that raises an AppendSignal after every successful Append
-// and AppendAll of the store it wraps (and forwards everything else unchanged), so that
-// in-process followers of the store need not poll it. WriteSide hands this to every context.
+// NotifyingEventStore: the EventStore a WriteSide hands to its context and to the in-process
+// followers of its log. It raises an AppendSignal after every successful Append and AppendAll of
+// the store it wraps, so that the followers need not poll it, and answers their ReadAllShared
+// from the newest events kept decoded once for all of them (RecentEvents). Everything else is
+// forwarded unchanged.
 #ifndef SALES_COMMON_EVENTSTORE_NOTIFYING_EVENT_STORE_H_
 #define SALES_COMMON_EVENTSTORE_NOTIFYING_EVENT_STORE_H_
 
@@ -12,14 +14,16 @@
 
 #include "common/eventstore/append_signal.h"
 #include "common/eventstore/event_store.h"
+#include "common/eventstore/recent_events.h"
 
 namespace sales::eventstore {
 
 class NotifyingEventStore final : public EventStore {
  public:
   // `signal` must outlive the store.
-  NotifyingEventStore(std::unique_ptr<EventStore> store, const AppendSignal* signal)
-      : store_(std::move(store)), signal_(signal) {}
+  NotifyingEventStore(std::unique_ptr<EventStore> store, const AppendSignal* signal,
+                      size_t recent_event_bytes = RecentEvents::kDefaultMaxBytes)
+      : store_(std::move(store)), signal_(signal), recent_(recent_event_bytes) {}
 
   absl::StatusOr<AppendResult> Append(AppendRequest request) override {
     absl::StatusOr<AppendResult> result = store_->Append(std::move(request));
@@ -49,6 +53,12 @@ class NotifyingEventStore final : public EventStore {
                                                      size_t max_count) override {
     return store_->ReadAll(from_position, max_count);
   }
+  absl::StatusOr<std::vector<SharedEvent>> ReadAllShared(uint64_t from_position,
+                                                         size_t max_count) override {
+    return recent_.Read(from_position, max_count, [this](uint64_t from, size_t count) {
+      return store_->ReadAll(from, count);
+    });
+  }
   absl::StatusOr<std::vector<StoredEvent>> ReadStreamRaw(const std::string& stream_id,
                                                          uint64_t from_version,
                                                          size_t max_count) override {
@@ -74,6 +84,7 @@ class NotifyingEventStore final : public EventStore {
  private:
   const std::unique_ptr<EventStore> store_;
   const AppendSignal* const signal_;
+  RecentEvents recent_;
 };
 
 }  // namespace sales::eventstore

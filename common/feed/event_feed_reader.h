@@ -7,10 +7,12 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/eventstore/event_store.h"
+#include "common/status/status_macros.h"
 #include "sales/common/v1/envelope.pb.h"
 
 namespace sales::feed {
@@ -24,6 +26,14 @@ class EventFeedReader {
   // none) means the end of the log as of the call.
   virtual absl::StatusOr<std::vector<EventEnvelope>> ReadAll(uint64_t from_position,
                                                              size_t max_count) = 0;
+  // ReadAll's events, shared and immutable. A LocalEventFeedReader over a write side's store
+  // hands every in-process follower the same decoded envelopes (eventstore/recent_events.h);
+  // by default the events of ReadAll are wrapped.
+  virtual absl::StatusOr<std::vector<eventstore::SharedEvent>> ReadAllShared(uint64_t from_position,
+                                                                             size_t max_count) {
+    ASSIGN_OR_RETURN(std::vector<EventEnvelope> events, ReadAll(from_position, max_count));
+    return eventstore::ShareEvents(std::move(events));
+  }
   // Events of one stream with from_version ≤ version ≤ to_version (to_version 0 = to the end).
   virtual absl::StatusOr<std::vector<EventEnvelope>> ReadStream(const std::string& stream_id,
                                                                 uint64_t from_version,

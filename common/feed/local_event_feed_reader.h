@@ -26,6 +26,10 @@ class LocalEventFeedReader final : public EventFeedReader {
 
   absl::StatusOr<std::vector<EventEnvelope>> ReadAll(uint64_t from_position,
                                                      size_t max_count) override;
+  absl::StatusOr<std::vector<eventstore::SharedEvent>> ReadAllShared(uint64_t from_position,
+                                                                     size_t max_count) override {
+    return store_->ReadAllShared(from_position, max_count);
+  }
   // Validated like the EventFeed service's ReadStream (see feed_requests.h).
   absl::StatusOr<std::vector<EventEnvelope>> ReadStream(const std::string& stream_id,
                                                         uint64_t from_version,

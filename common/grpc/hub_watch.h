@@ -63,9 +63,9 @@ inline absl::AnyInvocable<bool(const projection::AppliedBatch&)> BatchHasPackage
   packages.reserve(names.size());
   for (const std::string& name : names) packages.push_back(absl::StrCat("/", name));
   return [packages = std::move(packages)](const projection::AppliedBatch& batch) {
-    for (const projection::EventEnvelope& event : batch.events) {
+    for (const eventstore::SharedEvent& event : batch.events) {
       for (const std::string& package : packages) {
-        if (absl::StrContains(event.payload().type_url(), package)) return true;
+        if (absl::StrContains(event->payload().type_url(), package)) return true;
       }
     }
     return false;

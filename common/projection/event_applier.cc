@@ -1,5 +1,6 @@
 #include "common/projection/event_applier.h"
 
+#include <memory>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -7,15 +8,16 @@
 
 namespace sales::projection {
 
-absl::Status EventApplier::Offer(const ProjectionSource& source, EventEnvelope&& event,
+absl::Status EventApplier::Offer(const ProjectionSource& source, eventstore::SharedEvent shared,
                                  const rd_kafka_message_t* origin, StoreBatch& batch,
                                  BatchOutcome& outcome, uint64_t fed_below) {
+  const EventEnvelope& event = *shared;
   if (event.global_position() != 0 && event.global_position() < fed_below) {
     ++outcome.duplicates;
     return absl::OkStatus();
   }
   if (marks_ == DedupeMarks::kNone) {
-    return ApplyOne(source, std::move(event), origin, batch, outcome);
+    return ApplyOne(source, std::move(shared), origin, batch, outcome);
   }
   ASSIGN_OR_RETURN(const uint64_t mark, batch.Mark(source.topic, event.stream_id()));
   const uint64_t version = event.stream_version();
@@ -44,16 +46,18 @@ absl::Status EventApplier::Offer(const ProjectionSource& source, EventEnvelope&&
         ++outcome.duplicates;  // applied by a read of the feed that wrote no marks
         continue;
       }
-      RETURN_IF_ERROR(ApplyOne(source, std::move(filler), /*origin=*/nullptr, batch, outcome));
+      RETURN_IF_ERROR(ApplyOne(source, std::make_shared<EventEnvelope>(std::move(filler)),
+                               /*origin=*/nullptr, batch, outcome));
       ++outcome.gap_events_filled;
     }
   }
-  return ApplyOne(source, std::move(event), origin, batch, outcome);
+  return ApplyOne(source, std::move(shared), origin, batch, outcome);
 }
 
-absl::Status EventApplier::ApplyOne(const ProjectionSource& source, EventEnvelope&& event,
+absl::Status EventApplier::ApplyOne(const ProjectionSource& source, eventstore::SharedEvent shared,
                                     const rd_kafka_message_t* origin, StoreBatch& batch,
                                     BatchOutcome& outcome) {
+  const EventEnvelope& event = *shared;
   batch.SetSavePoint();
   absl::Status status = projection_.Apply(event, batch.txn());
   if (status.ok()) {
@@ -69,7 +73,7 @@ absl::Status EventApplier::ApplyOne(const ProjectionSource& source, EventEnvelop
   if (marks_ == DedupeMarks::kKeep) {
     batch.SetMark(source.topic, event.stream_id(), event.stream_version());
   }
-  if (status.ok()) outcome.applied.push_back(std::move(event));
+  if (status.ok()) outcome.applied.push_back(std::move(shared));
   return absl::OkStatus();
 }
 

@@ -20,7 +20,7 @@
 //   EventApplier applier(projection);
 //   BatchOutcome outcome;
 //   StoreBatch batch = store.NewBatch();
-//   RETURN_IF_ERROR(applier.Offer(source, std::move(event), /*origin=*/nullptr, batch, outcome));
+//   RETURN_IF_ERROR(applier.Offer(source, event, /*origin=*/nullptr, batch, outcome));
 //   ... publish outcome.dead_letters, then store.Commit(batch)
 //
 // Thread-safety: not thread-safe; one runner thread uses it.
@@ -59,7 +59,7 @@ struct DeadLetter {
 
 // What one batch did, accumulated across Offer calls.
 struct BatchOutcome {
-  std::vector<EventEnvelope> applied;  // in the order applied (gap fills included), moved here
+  std::vector<eventstore::SharedEvent> applied;  // in the order applied (gap fills included)
   uint64_t duplicates = 0;
   uint64_t gap_events_filled = 0;  // events read from the feed to close version gaps
   std::vector<DeadLetter> dead_letters;
@@ -85,28 +85,25 @@ class EventApplier {
       : projection_(projection), marks_(marks) {}
 
   // Applies `event` (which must carry a stream id and a version ≥ 1) under the rule above; an
-  // applied event is moved into outcome.applied (no copy).
+  // applied event is added to outcome.applied.
   // `origin` is the Kafka message the event was decoded from (null when it came from the feed):
   // if the event is poison, its dead letter is that message byte for byte.
   // `fed_below`: the source's stored feed position (1: never read from the feed); events below it
   // are duplicates, and so are the versions a gap fill reads that lie below it.
   // Errors (the feed failing, a store read failing, a non-poison Apply error) fail the batch:
   // the caller must then discard it.
-  absl::Status Offer(const ProjectionSource& source, EventEnvelope&& event,
+  absl::Status Offer(const ProjectionSource& source, eventstore::SharedEvent event,
                      const rd_kafka_message_t* origin, StoreBatch& batch, BatchOutcome& outcome,
                      uint64_t fed_below = 1);
 
-  DedupeMarks marks() const { return marks_; }
-  void set_marks(DedupeMarks marks) { marks_ = marks; }
-
  private:
-  absl::Status ApplyOne(const ProjectionSource& source, EventEnvelope&& event,
+  absl::Status ApplyOne(const ProjectionSource& source, eventstore::SharedEvent event,
                         const rd_kafka_message_t* origin, StoreBatch& batch, BatchOutcome& outcome);
   static DeadLetter MakeDeadLetter(const ProjectionSource& source, const EventEnvelope& event,
                                    const rd_kafka_message_t* origin, std::string reason);
 
   Projection& projection_;
-  DedupeMarks marks_;
+  const DedupeMarks marks_;
 };
 
 }  // namespace sales::projection

@@ -16,17 +16,17 @@ absl::Status CatchUpFromFeed(ProjectionStore& store, EventApplier& applier,
     if (options.stopping()) {
       return absl::CancelledError(absl::StrCat("catch-up of ", source.topic, " stopped"));
     }
-    ASSIGN_OR_RETURN(std::vector<EventEnvelope> page,
-                     source.feed->ReadAll(position, options.page_size));
+    ASSIGN_OR_RETURN(std::vector<eventstore::SharedEvent> page,
+                     source.feed->ReadAllShared(position, options.page_size));
     if (page.empty()) return absl::OkStatus();
     BatchOutcome outcome;
-    for (EventEnvelope& event : page) {
-      if (event.global_position() < position) {
+    for (eventstore::SharedEvent& event : page) {
+      if (event->global_position() < position) {
         return absl::DataLossError(absl::StrCat("event feed of ", source.topic,
-                                                " returned position ", event.global_position(),
+                                                " returned position ", event->global_position(),
                                                 " when asked from ", position));
       }
-      const uint64_t next_position = event.global_position() + 1;
+      const uint64_t next_position = event->global_position() + 1;
       RETURN_IF_ERROR(applier.Offer(source, std::move(event), /*origin=*/nullptr, batch, outcome));
       position = next_position;
     }

@@ -183,19 +183,17 @@ absl::StatusOr<std::unique_ptr<ProjectionRunner>> ProjectionRunner::Create(
     ASSIGN_OR_RETURN(const std::optional<std::string> broker, store->BrokerIdentity());
     marks = broker.has_value() ? DedupeMarks::kReadOnly : DedupeMarks::kNone;
   }
-  auto runner = std::unique_ptr<ProjectionRunner>(
-      new ProjectionRunner(projection, std::move(options), std::move(store)));
-  runner->applier_.set_marks(marks);
-  return runner;
+  return std::unique_ptr<ProjectionRunner>(
+      new ProjectionRunner(projection, std::move(options), std::move(store), marks));
 }
 
 ProjectionRunner::ProjectionRunner(Projection* projection, ProjectionRunnerOptions options,
-                                   std::unique_ptr<ProjectionStore> store)
+                                   std::unique_ptr<ProjectionStore> store, DedupeMarks marks)
     : projection_(projection),
       options_(std::move(options)),
       store_(std::move(store)),
       batch_(store_->NewBatch()),
-      applier_(*projection),
+      applier_(*projection, marks),
       counters_(std::make_unique<Counters>()) {
   if (options_.metrics != nullptr) counters_->Export(*options_.metrics, projection_->name());
 }
@@ -324,7 +322,7 @@ absl::Status ProjectionRunner::CatchUpFromFeeds() {
         CatchUpFromFeed(*store_, applier_, source, catch_up,
                         [this, head](StoreBatch& batch, BatchOutcome& outcome) {
                           if (!outcome.applied.empty()) {
-                            const uint64_t last = outcome.applied.back().global_position();
+                            const uint64_t last = outcome.applied.back()->global_position();
                             counters_->SetLag(head > last ? static_cast<int64_t>(head - last) : 0);
                           }
                           return StartCommit(batch, outcome);
@@ -507,13 +505,13 @@ absl::Status ProjectionRunner::ConsumeBatch(bool& resync, bool& catching_up_batc
 absl::Status ProjectionRunner::HandleMessage(const rd_kafka_message_t& message,
                                              const ProjectionSource& source, StoreBatch& batch,
                                              BatchOutcome& outcome) {
-  EventEnvelope event = TakeSpareEnvelope();
-  if (!event.ParseFromArray(message.payload, static_cast<int>(message.len))) {
+  std::shared_ptr<EventEnvelope> event = TakeSpareEnvelope();
+  if (!event->ParseFromArray(message.payload, static_cast<int>(message.len))) {
     outcome.dead_letters.push_back({kafka::KafkaRecord::From(message),
                                     "value does not parse as sales.common.v1.EventEnvelope"});
     return absl::OkStatus();
   }
-  if (event.stream_id().empty() || event.stream_version() == 0) {
+  if (event->stream_id().empty() || event->stream_version() == 0) {
     outcome.dead_letters.push_back(
         {kafka::KafkaRecord::From(message), "event envelope lacks stream_id or stream_version"});
     return absl::OkStatus();
@@ -590,22 +588,24 @@ absl::Status ProjectionRunner::FinishInFlight() {
   return absl::OkStatus();
 }
 
-EventEnvelope ProjectionRunner::TakeSpareEnvelope() {
-  if (spare_envelopes_.empty()) return EventEnvelope();
-  EventEnvelope envelope = std::move(spare_envelopes_.back());  // swaps: no copy
+std::shared_ptr<EventEnvelope> ProjectionRunner::TakeSpareEnvelope() {
+  if (spare_envelopes_.empty()) return std::make_shared<EventEnvelope>();
+  std::shared_ptr<EventEnvelope> envelope = std::move(spare_envelopes_.back());
   spare_envelopes_.pop_back();
   return envelope;
 }
 
-void ProjectionRunner::RecycleEnvelopes(std::vector<EventEnvelope>& envelopes) {
-  for (EventEnvelope& envelope : envelopes) {
-    if (spare_envelopes_.size() >=
-        std::max(options_.max_batch_events, options_.catch_up_batch_events)) {
-      break;
+void ProjectionRunner::RecycleEnvelopes(std::vector<eventstore::SharedEvent>& events) {
+  const size_t max_spares = std::max(options_.max_batch_events, options_.catch_up_batch_events);
+  for (eventstore::SharedEvent& event : events) {
+    if (feed_only() || spare_envelopes_.size() >= max_spares) break;
+    // Only this runner holds it (no observer kept it, no feed reader shares it): no one can see
+    // it change. Every envelope was made mutable (TakeSpareEnvelope, or a feed's make_shared).
+    if (event.use_count() == 1) {
+      spare_envelopes_.push_back(std::const_pointer_cast<EventEnvelope>(std::move(event)));
     }
-    spare_envelopes_.push_back(std::move(envelope));
   }
-  envelopes.clear();
+  events.clear();
 }
 
 const ProjectionSource* ProjectionRunner::SourceFor(absl::string_view topic) const {

@@ -164,8 +164,8 @@ struct RunnerStats {
 
 // What observers get after each committed batch.
 struct AppliedBatch {
-  absl::Span<const EventEnvelope> events;  // applied in this batch, in order
-  uint64_t applied_total = 0;              // RunnerStats::applied after the batch
+  absl::Span<const eventstore::SharedEvent> events;  // applied in this batch, in order
+  uint64_t applied_total = 0;                        // RunnerStats::applied after the batch
 };
 using BatchObserver = std::function<void(const AppliedBatch&)>;
 
@@ -214,7 +214,7 @@ class ProjectionRunner {
   // Next offset by (topic, partition).
   using Positions = std::map<std::pair<std::string, int32_t>, int64_t>;
   ProjectionRunner(Projection* projection, ProjectionRunnerOptions options,
-                   std::unique_ptr<ProjectionStore> store);
+                   std::unique_ptr<ProjectionStore> store, DedupeMarks marks);
 
   void Run();
   // Feed-only mode's loop, and one round of it: every source's feed read to its end.
@@ -248,10 +248,13 @@ class ProjectionRunner {
   // committer thread), notifies observers, advances positions_ and recycles its envelopes. On
   // failure its outcome is dropped.
   absl::Status FinishInFlight();
-  // Envelopes are recycled (up to a batch's worth, catch-up batches included): decoding into a
-  // recycled envelope reuses its strings' buffers instead of allocating new ones.
-  EventEnvelope TakeSpareEnvelope();
-  void RecycleEnvelopes(std::vector<EventEnvelope>& envelopes);  // leaves `envelopes` empty
+  // The envelopes a Kafka-mode runner decodes are recycled once nothing else holds them (up to a
+  // batch's worth, catch-up batches included): decoding into a recycled envelope reuses its
+  // strings' buffers instead of allocating new ones. (Events read from a feed are shared with
+  // its other readers and are not recycled; a feed-only runner recycles none.)
+  std::shared_ptr<EventEnvelope> TakeSpareEnvelope();
+  // Leaves `events` empty.
+  void RecycleEnvelopes(std::vector<eventstore::SharedEvent>& events);
   // Consumer lag and backlog_ from the high watermarks last seen in fetch responses.
   void UpdateLag();
   const ProjectionSource* SourceFor(absl::string_view topic) const;
@@ -268,7 +271,7 @@ class ProjectionRunner {
   bool in_flight_ = false;
   BatchOutcome in_flight_outcome_;
   Positions in_flight_offsets_;
-  std::vector<EventEnvelope> spare_envelopes_;
+  std::vector<std::shared_ptr<EventEnvelope>> spare_envelopes_;
   EventApplier applier_;
   std::unique_ptr<Consumer> consumer_;  // runner thread only
   // Next offset per (topic, partition) as committed: the consumer lag's base. Runner thread only.

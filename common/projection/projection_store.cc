@@ -524,12 +524,11 @@ absl::Status ProjectionStore::AwaitCommit() {
     in_flight_->Clear();  // the committer is idle (and cleared its own side)
     return status;
   }
-  // Now committed: move (not copy) the batch's rows and marks into the caches.
-  StoreBatch::Writes& rows = in_flight_->writes_[0];
-  for (auto it = rows.begin(); it != rows.end();) {
-    auto node = rows.extract(it++);
-    row_cache_.Put(std::move(node.key()), std::move(node.mapped()));
-  }
+  // Now committed: the caches take the new values (moved, not copied) — the row cache only of
+  // the rows it holds (rows enter it when a batch reads them: most writes are of rows no batch
+  // reads back, such as history entries and index rows, and caching those only pushed out the
+  // rows that are read).
+  for (auto& [key, value] : in_flight_->writes_[0]) row_cache_.Replace(key, std::move(value));
   for (auto it = in_flight_->marks_.begin(); it != in_flight_->marks_.end();) {
     auto node = in_flight_->marks_.extract(it++);
     mark_cache_.Put(std::move(node.key()), node.mapped());
@@ -573,7 +572,7 @@ absl::StatusOr<std::optional<absl::string_view>> ProjectionStore::LatestRowView(
     if (!*row) return std::nullopt;
     return absl::string_view(**row);
   }
-  // Not cached: the batch's commit will put the row into the cache anyway.
+  // Not cached: Mutable keeps the rows it loads decoded instead (decoded_cache_).
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), model_cf_, ToSlice(key), &scratch);
   if (s.IsNotFound()) return std::nullopt;
   RETURN_IF_ERROR(FromRocks(s, "projection store get"));

@@ -35,8 +35,9 @@
 // Speed. A batch keeps its writes in hash maps (one entry per key, the latest value) and turns
 // them into a WriteBatch only at Commit, so a key written many times in a batch (a counter, a
 // stream's dedupe mark) costs one RocksDB write per batch. The store also keeps in memory the
-// committed dedupe marks and read-model rows that batches have read or written (bounded, see
-// ProjectionStoreOptions), so that a batch's reads rarely reach RocksDB. That is sound because
+// committed dedupe marks that batches have read or written and the read-model rows they have read
+// through Get (bounded, see ProjectionStoreOptions; a later write of a cached row replaces it),
+// so that a batch's reads rarely reach RocksDB. That is sound because
 // the store is the only writer of its database and its caches change only after a successful
 // commit: they never run ahead of (or behind) what is stored. After a failed commit they are
 // dropped.

@@ -543,6 +543,11 @@ EventEnvelope Event(uint64_t version, const std::string& type = "t") {
   return event;
 }
 
+// The same, as an event handed to EventApplier::Offer.
+eventstore::SharedEvent SharedEvent(uint64_t version) {
+  return std::make_shared<EventEnvelope>(Event(version));
+}
+
 TEST(ProjectionStoreTest, ABatchBuiltWhileAnotherIsInFlightReadsItsChanges) {
   sales::testing::TempDir dir;
   auto store = OpenStore(dir.path() + "/p");
@@ -622,9 +627,9 @@ TEST(EventApplierTest, SkipsDuplicatesFillsGapsAndDeadLettersPoison) {
   StoreBatch batch = store->NewBatch();
   BatchOutcome outcome;
 
-  ASSERT_TRUE(applier.Offer(source, Event(1), nullptr, batch, outcome).ok());
-  ASSERT_TRUE(applier.Offer(source, Event(1), nullptr, batch, outcome).ok());  // duplicate
-  ASSERT_TRUE(applier.Offer(source, Event(4), nullptr, batch, outcome).ok());  // gap 2..3
+  ASSERT_TRUE(applier.Offer(source, SharedEvent(1), nullptr, batch, outcome).ok());
+  ASSERT_TRUE(applier.Offer(source, SharedEvent(1), nullptr, batch, outcome).ok());  // duplicate
+  ASSERT_TRUE(applier.Offer(source, SharedEvent(4), nullptr, batch, outcome).ok());  // gap 2..3
   ASSERT_TRUE(store->Commit(batch).ok());
 
   EXPECT_EQ(outcome.duplicates, 1);
@@ -645,8 +650,8 @@ TEST(EventApplierTest, AGapTheFeedCannotFillDeadLettersTheEventAndKeepsTheMark) 
   EventApplier applier(projection);
   StoreBatch batch = store->NewBatch();
   BatchOutcome outcome;
-  ASSERT_TRUE(applier.Offer(source, Event(1), nullptr, batch, outcome).ok());
-  ASSERT_TRUE(applier.Offer(source, Event(3), nullptr, batch, outcome).ok());
+  ASSERT_TRUE(applier.Offer(source, SharedEvent(1), nullptr, batch, outcome).ok());
+  ASSERT_TRUE(applier.Offer(source, SharedEvent(3), nullptr, batch, outcome).ok());
   ASSERT_EQ(outcome.dead_letters.size(), 1);
   EXPECT_NE(outcome.dead_letters[0].reason.find("version gap"), std::string::npos);
   EXPECT_EQ(*batch.Mark("topic", "stream"), 1);

@@ -135,6 +135,17 @@ class ProjectionRunnerTest : public ::testing::Test {
     runner_->Start();
   }
 
+  // Creates (does not start) a feed-only runner that only Wake reads for (no poll), with the
+  // given wake_batch_delay.
+  void CreateWokenFeedOnlyRunner(Projection* projection, absl::Duration wake_batch_delay) {
+    auto runner = ProjectionRunner::Create(projection, {.path = dir_.path() + "/feed-only",
+                                                        .sources = sources(),
+                                                        .feed_poll = absl::Hours(1),
+                                                        .wake_batch_delay = wake_batch_delay});
+    ASSERT_TRUE(runner.ok()) << runner.status();
+    runner_ = *std::move(runner);
+  }
+
   // Starts a feed-only runner on StartRunner's path (a Kafka runner's store, or one it takes
   // over) and waits until it has applied the feed up to its head.
   void StartFeedOnlyRunnerAndAwaitHeads() {
@@ -356,12 +367,7 @@ TEST_F(ProjectionRunnerTest, AFeedOnlyRunnerIsWokenByItsSourcesAppendSignal) {
 TEST_F(ProjectionRunnerTest, AFeedOnlyRunnerGathersWhatIsAppendedWhileItApplies) {
   constexpr absl::Duration kDelay = absl::Milliseconds(300);
   GatedProjection gated(projection_);
-  auto runner = ProjectionRunner::Create(&gated, {.path = dir_.path() + "/feed-only",
-                                                  .sources = sources(),
-                                                  .feed_poll = absl::Hours(1),
-                                                  .wake_batch_delay = kDelay});
-  ASSERT_TRUE(runner.ok()) << runner.status();
-  runner_ = *std::move(runner);
+  CreateWokenFeedOnlyRunner(&gated, kDelay);
   absl::Mutex mu;
   std::vector<std::pair<size_t, absl::Time>> batches;  // events, when observed
   runner_->Subscribe([&](const AppliedBatch& batch) {
@@ -399,12 +405,7 @@ TEST_F(ProjectionRunnerTest, AFeedOnlyRunnerGathersWhatIsAppendedWhileItApplies)
 // the first event after a pause.
 TEST_F(ProjectionRunnerTest, AFeedOnlyRunnerReadsAWakeAfterAQuietSpellAtOnce) {
   constexpr absl::Duration kDelay = absl::Seconds(1);
-  auto runner = ProjectionRunner::Create(&projection_, {.path = dir_.path() + "/feed-only",
-                                                        .sources = sources(),
-                                                        .feed_poll = absl::Hours(1),
-                                                        .wake_batch_delay = kDelay});
-  ASSERT_TRUE(runner.ok()) << runner.status();
-  runner_ = *std::move(runner);
+  CreateWokenFeedOnlyRunner(&projection_, kDelay);
   runner_->Start();
   Append("lead-0", 1);
   runner_->Wake();

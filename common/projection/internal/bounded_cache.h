@@ -69,6 +69,18 @@ class BoundedCache {
     share_->set_bytes(bytes());
   }
 
+  // Replaces the value of an entry it holds (moved in) and returns true; false (and nothing
+  // changes) when it holds no entry for `key`.
+  bool Replace(absl::string_view key, Value&& value) {
+    auto it = entries_.find(key);
+    if (it == entries_.end()) return false;
+    entry_bytes_ = entry_bytes_ - ValueBytes(it->second) + ValueBytes(value);
+    it->second = std::move(value);
+    if (bytes() > share_->limit()) Shrink(share_->limit());
+    share_->set_bytes(bytes());
+    return true;
+  }
+
   // Removes the entry and returns its value (nullopt when absent).
   std::optional<Value> Take(absl::string_view key) {
     auto it = entries_.find(key);
