@@ -8,6 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/status/status_macros.h"
+#include "common/time/business_time.h"
+#include "common/time/civil_date.h"
 
 namespace sales::leads {
 namespace {
@@ -229,6 +231,10 @@ class Seeder {
     *convert.mutable_meta() = Meta();
     convert.set_lead_id(lead_id_);
     convert.set_deal_id(absl::StrFormat("D-2026-%03d", index + 1));
+    // Expected to close two to seven weeks after conversion: some of the open deals are due in
+    // the coming weeks, some months ahead, and the oldest have slipped past their date.
+    *convert.mutable_expected_close_date() =
+        ToDate(BusinessDayOf(clock_.Now()) + 14 + 7 * (index % 6));
     RETURN_IF_ERROR(Run(app_.ConvertToOpportunity(convert, Origin())));
     RETURN_IF_ERROR(
         Activity(v1::ACTIVITY_TYPE_VISIT, "上门拜访，见到决策人 (met the decision maker)", false));
@@ -294,6 +300,13 @@ class Seeder {
     *amount.mutable_amount() = Yuan(1'750'000);
     amount.set_reason("范围缩减为两个工厂 (scope reduced to two plants)");
     RETURN_IF_ERROR(Run(app_.ChangeDealAmount(amount, Origin())));
+
+    v1::ChangeDealCloseDateRequest close_date;
+    *close_date.mutable_meta() = Meta();
+    close_date.set_lead_id(lead_id_);
+    *close_date.mutable_expected_close_date() = ToDate(BusinessDayOf(clock_.Now()) + 60);
+    close_date.set_reason("客户董事会下季度审批 (the customer's board approves next quarter)");
+    RETURN_IF_ERROR(Run(app_.ChangeDealCloseDate(close_date, Origin())));
 
     lead_id_ = "L-021";
     RETURN_IF_ERROR(

@@ -281,6 +281,32 @@ TEST(LeadsEndToEndTest, LeadToWonDealThroughSalesdAndSalesctl) {
   EXPECT_EQ(lead.lead().source(), v1::LEAD_SOURCE_WEB);
   EXPECT_EQ(RunCommand(salesctl + " leads change-source L-3 --source nowhere 2>/dev/null").first,
             2);
+
+  // An expected close date: given at conversion, moved, shown, cleared.
+  auto [convert_exit, convert_out] = RunCommand(
+      salesctl + " leads convert L-3 --deal-id D-3 --amount 80000.00 --close-date 2026-12-20");
+  EXPECT_EQ(convert_exit, 0) << convert_out;
+  auto [move_exit, move_out] = RunCommand(
+      salesctl + " leads close-date L-3 --date 2027-01-15 --reason \"board meets in January\"");
+  EXPECT_EQ(move_exit, 0) << move_out;
+  auto [show_exit, shown] = RunCommand(salesctl + " leads get L-3");
+  EXPECT_EQ(show_exit, 0);
+  EXPECT_THAT(shown, HasSubstr("2027-01-15"));
+  ASSERT_TRUE(Call(*stub, &Stub::GetLead, get, &lead).ok());
+  EXPECT_EQ(lead.lead().expected_close_date().year(), 2027);
+  EXPECT_EQ(RunCommand(salesctl + " leads close-date L-3 --clear").first, 0);
+  ASSERT_TRUE(Call(*stub, &Stub::GetLead, get, &lead).ok());
+  EXPECT_FALSE(lead.lead().has_expected_close_date());
+  EXPECT_EQ(RunCommand(salesctl + " leads close-date L-3 2>/dev/null").first, 2);  // no flag
+  v1::ChangeDealCloseDateRequest bad_date;
+  bad_date.mutable_meta()->set_actor("tester");
+  bad_date.set_lead_id("L-3");
+  bad_date.mutable_expected_close_date()->set_year(2026);
+  bad_date.mutable_expected_close_date()->set_month(2);
+  bad_date.mutable_expected_close_date()->set_day(30);
+  const grpc::Status refused = Call(*stub, &Stub::ChangeDealCloseDate, bad_date, &changed);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(refused.error_message(), "field expected_close_date: 2026-2-30 is not a date");
 }
 
 // salesd stops mid-journey and starts again on the same data directory (with a new, empty

@@ -22,7 +22,8 @@ LeadServiceImpl::LeadServiceImpl(LeadsApp* app, concurrency::Executor* executor)
                   &LeadServiceImpl::ChangeLeadSource, &LeadServiceImpl::UpdateQualification,
                   &LeadServiceImpl::MoveLeadStage, &LeadServiceImpl::ConvertToOpportunity,
                   &LeadServiceImpl::ChangeSalesStep, &LeadServiceImpl::OverrideDealProbability,
-                  &LeadServiceImpl::ChangeDealAmount, &LeadServiceImpl::AssignLead,
+                  &LeadServiceImpl::ChangeDealAmount, &LeadServiceImpl::ChangeDealCloseDate,
+                  &LeadServiceImpl::AssignLead,
                   &LeadServiceImpl::LogActivity, &LeadServiceImpl::DisqualifyLead,
                   &LeadServiceImpl::WinDeal, &LeadServiceImpl::LoseDeal, &LeadServiceImpl::GetLead,
                   &LeadServiceImpl::ListLeads, &LeadServiceImpl::GetPipelineBoard);
@@ -111,6 +112,12 @@ grpc::ServerUnaryReactor* LeadServiceImpl::ChangeDealAmount(
     grpc::CallbackServerContext* context, const v1::ChangeDealAmountRequest* request,
     v1::CommandResponse* response) {
   return Command(context, request, response, &LeadsApp::ChangeDealAmount);
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::ChangeDealCloseDate(
+    grpc::CallbackServerContext* context, const v1::ChangeDealCloseDateRequest* request,
+    v1::CommandResponse* response) {
+  return Command(context, request, response, &LeadsApp::ChangeDealCloseDate);
 }
 
 grpc::ServerUnaryReactor* LeadServiceImpl::AssignLead(grpc::CallbackServerContext* context,

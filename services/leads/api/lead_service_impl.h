@@ -75,6 +75,9 @@ class LeadServiceImpl final
   grpc::ServerUnaryReactor* ChangeDealAmount(grpc::CallbackServerContext* context,
                                              const v1::ChangeDealAmountRequest* request,
                                              v1::CommandResponse* response) override;
+  grpc::ServerUnaryReactor* ChangeDealCloseDate(grpc::CallbackServerContext* context,
+                                                const v1::ChangeDealCloseDateRequest* request,
+                                                v1::CommandResponse* response) override;
   grpc::ServerUnaryReactor* AssignLead(grpc::CallbackServerContext* context,
                                        const v1::AssignLeadRequest* request,
                                        v1::CommandResponse* response) override;

@@ -45,6 +45,8 @@ class MockLeadsApp : public LeadsApp {
               (const v1::OverrideDealProbabilityRequest&, const CallOrigin&), (override));
   MOCK_METHOD(absl::StatusOr<v1::CommandResponse>, ChangeDealAmount,
               (const v1::ChangeDealAmountRequest&, const CallOrigin&), (override));
+  MOCK_METHOD(absl::StatusOr<v1::CommandResponse>, ChangeDealCloseDate,
+              (const v1::ChangeDealCloseDateRequest&, const CallOrigin&), (override));
   MOCK_METHOD(absl::StatusOr<v1::CommandResponse>, AssignLead,
               (const v1::AssignLeadRequest&, const CallOrigin&), (override));
   MOCK_METHOD(absl::StatusOr<v1::CommandResponse>, LogActivity,

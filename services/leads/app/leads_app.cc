@@ -283,6 +283,10 @@ class LeadsAppImpl final : public LeadsApp {
                                                        const CallOrigin& o) override {
     return LeadCommand("ChangeDealAmount", r, o);
   }
+  absl::StatusOr<v1::CommandResponse> ChangeDealCloseDate(const v1::ChangeDealCloseDateRequest& r,
+                                                          const CallOrigin& o) override {
+    return LeadCommand("ChangeDealCloseDate", r, o);
+  }
   absl::StatusOr<v1::CommandResponse> AssignLead(const v1::AssignLeadRequest& r,
                                                  const CallOrigin& o) override {
     return LeadCommand("AssignLead", r, o);

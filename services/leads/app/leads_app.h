@@ -104,6 +104,8 @@ class LeadsApp {
       const v1::OverrideDealProbabilityRequest&, const CallOrigin&) = 0;
   virtual absl::StatusOr<v1::CommandResponse> ChangeDealAmount(const v1::ChangeDealAmountRequest&,
                                                                const CallOrigin&) = 0;
+  virtual absl::StatusOr<v1::CommandResponse> ChangeDealCloseDate(
+      const v1::ChangeDealCloseDateRequest&, const CallOrigin&) = 0;
   virtual absl::StatusOr<v1::CommandResponse> AssignLead(const v1::AssignLeadRequest&,
                                                          const CallOrigin&) = 0;
   virtual absl::StatusOr<v1::CommandResponse> LogActivity(const v1::LogActivityRequest&,

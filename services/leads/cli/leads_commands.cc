@@ -112,6 +112,7 @@ std::string LeadDetail(const Session& session, const v1::GetLeadResponse& respon
     add("deal amount", FormatMoney(lead.deal_amount()));
     add("probability", absl::StrCat(response.probability(), "%",
                                     lead.has_probability_override() ? " (override)" : ""));
+    add("expected close", FormatDate(lead.expected_close_date()));
   }
   add("captured", FormatTime(lead.captured_at(), zone));
   add("last activity", FormatTime(lead.last_activity_at(), zone));
@@ -337,6 +338,9 @@ absl::Status Convert(Session& session, const CommandArgs& args) {
   if (args.Has("amount")) {
     ASSIGN_OR_RETURN(*request.mutable_amount(), MoneyFlag(args, "amount"));
   }
+  if (args.Has("close-date")) {
+    ASSIGN_OR_RETURN(*request.mutable_expected_close_date(), DateFlag(args, "close-date"));
+  }
   return SendLeadCommand(session, &Stub::ConvertToOpportunity, request);
 }
 
@@ -371,6 +375,20 @@ absl::Status Amount(Session& session, const CommandArgs& args) {
   ASSIGN_OR_RETURN(*request.mutable_amount(), MoneyFlag(args, "amount"));
   request.set_reason(args.Get("reason"));
   return SendLeadCommand(session, &Stub::ChangeDealAmount, request);
+}
+
+absl::Status CloseDate(Session& session, const CommandArgs& args) {
+  v1::ChangeDealCloseDateRequest request;
+  ASSIGN_OR_RETURN(*request.mutable_meta(), MetaFrom(session, args));
+  request.set_lead_id(args.Get("lead"));
+  if (args.Has("clear") == args.Has("date")) {
+    return absl::InvalidArgumentError("give exactly one of --date and --clear");
+  }
+  if (args.Has("date")) {
+    ASSIGN_OR_RETURN(*request.mutable_expected_close_date(), DateFlag(args, "date"));
+  }
+  request.set_reason(args.Get("reason"));
+  return SendLeadCommand(session, &Stub::ChangeDealCloseDate, request);
 }
 
 absl::Status Assign(Session& session, const CommandArgs& args) {
@@ -594,7 +612,8 @@ CommandGroup LeadsCommandGroup() {
            WithMetaFlags({kLeadFlag,
                           {.name = "deal-id", .help = "generated when absent"},
                           {.name = "amount", .help = "deal amount (default: the estimated value)"},
-                          kCurrencyFlag}),
+                          kCurrencyFlag,
+                          {.name = "close-date", .help = "expected close date, YYYY-MM-DD"}}),
            Convert},
           {"step", "change the deal's sales step",
            WithMetaFlags({kLeadFlag,
@@ -616,6 +635,12 @@ CommandGroup LeadsCommandGroup() {
                           kCurrencyFlag,
                           kReasonFlag}),
            Amount},
+          {"close-date", "set the deal's expected close date, or --clear it",
+           WithMetaFlags({kLeadFlag,
+                          {.name = "date", .help = "YYYY-MM-DD"},
+                          {.name = "clear", .help = "no expected close date", .boolean = true},
+                          kReasonFlag}),
+           CloseDate},
           {"assign", "assign to a rep, or by territory rule when --rep is absent",
            WithMetaFlags({kLeadFlag,
                           {.name = "rep", .help = "rep id (absent: by rule)"},

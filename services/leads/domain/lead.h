@@ -99,6 +99,9 @@ absl::StatusOr<LeadEvents> Decide(const v1::Lead& lead, const v1::OverrideDealPr
                                   const LeadContext& ctx);
 absl::StatusOr<LeadEvents> Decide(const v1::Lead& lead, const v1::ChangeDealAmountRequest& c,
                                   const LeadContext& ctx);
+// DealCloseDateChanged (none when the date is already the one asked for; unset clears it).
+absl::StatusOr<LeadEvents> Decide(const v1::Lead& lead, const v1::ChangeDealCloseDateRequest& c,
+                                  const LeadContext& ctx);
 // Empty rep_id: by territory rule (ChooseAssignee); else manual to an existing rep.
 absl::StatusOr<LeadEvents> Decide(const v1::Lead& lead, const v1::AssignLeadRequest& c,
                                   const LeadContext& ctx);

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
+#include "common/time/civil_date.h"
 #include "common/time/proto_time.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "services/leads/domain/lead.h"
@@ -228,6 +229,9 @@ absl::StatusOr<LeadEvents> Decide(const v1::Lead& lead, const v1::ConvertToOppor
   RETURN_IF_ERROR(ValidateId("lead_id", c.lead_id()));
   RETURN_IF_ERROR(ValidateId("deal_id", c.deal_id()));
   if (c.has_amount()) RETURN_IF_ERROR(ValidateMoney("amount", c.amount()));
+  if (c.has_expected_close_date()) {
+    RETURN_IF_ERROR(ValidateDate("expected_close_date", c.expected_close_date()));
+  }
   RETURN_IF_ERROR(RequireOpen(lead, c.lead_id()));
   if (!IsBeforeOpportunity(lead.stage())) {
     return IllegalMove(v1::LeadStage_Name(lead.stage()), "LEAD_STAGE_OPPORTUNITY",
@@ -244,6 +248,9 @@ absl::StatusOr<LeadEvents> Decide(const v1::Lead& lead, const v1::ConvertToOppor
   converted->set_step(v1::SALES_STEP_VISIT);
   converted->set_probability(StepProbabilityOf(ctx.settings, v1::SALES_STEP_VISIT));
   *converted->mutable_at() = ToTimestamp(ctx.now);
+  if (c.has_expected_close_date()) {
+    *converted->mutable_expected_close_date() = c.expected_close_date();
+  }
   return events;
 }
 
@@ -306,6 +313,30 @@ absl::StatusOr<LeadEvents> Decide(const v1::Lead& lead, const v1::ChangeDealAmou
   v1::DealAmountChanged* changed = events.emplace_back().mutable_deal_amount_changed();
   *changed->mutable_amount() = c.amount();
   *changed->mutable_previous_amount() = lead.deal_amount();
+  changed->set_reason(c.reason());
+  *changed->mutable_at() = ToTimestamp(ctx.now);
+  return events;
+}
+
+absl::StatusOr<LeadEvents> Decide(const v1::Lead& lead, const v1::ChangeDealCloseDateRequest& c,
+                                  const LeadContext& ctx) {
+  RETURN_IF_ERROR(ValidateId("lead_id", c.lead_id()));
+  if (c.has_expected_close_date()) {
+    RETURN_IF_ERROR(ValidateDate("expected_close_date", c.expected_close_date()));
+  }
+  RETURN_IF_ERROR(ValidateText("reason", c.reason(), kMaxReasonLength, false));
+  RETURN_IF_ERROR(RequireOpen(lead, c.lead_id()));
+  RETURN_IF_ERROR(RequireOpportunity(lead));
+  LeadEvents events;
+  if (c.has_expected_close_date() == lead.has_expected_close_date() &&
+      MessageDifferencer::Equals(lead.expected_close_date(), c.expected_close_date())) {
+    return events;
+  }
+  v1::DealCloseDateChanged* changed = events.emplace_back().mutable_deal_close_date_changed();
+  if (c.has_expected_close_date()) {
+    *changed->mutable_expected_close_date() = c.expected_close_date();
+  }
+  if (lead.has_expected_close_date()) *changed->mutable_previous() = lead.expected_close_date();
   changed->set_reason(c.reason());
   *changed->mutable_at() = ToTimestamp(ctx.now);
   return events;

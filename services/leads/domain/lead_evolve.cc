@@ -152,6 +152,9 @@ v1::Lead Evolve(v1::Lead lead, const v1::LeadEvent& event) {
       *lead.mutable_converted_at() = e.at();
       EnterStep(lead, e.step(), e.at());
       lead.set_step_probability(e.probability());
+      if (e.has_expected_close_date()) {
+        *lead.mutable_expected_close_date() = e.expected_close_date();
+      }
       break;
     }
     case v1::LeadEvent::kSalesStepChanged:
@@ -170,6 +173,13 @@ v1::Lead Evolve(v1::Lead lead, const v1::LeadEvent& event) {
     }
     case v1::LeadEvent::kDealAmountChanged:
       *lead.mutable_deal_amount() = event.deal_amount_changed().amount();
+      break;
+    case v1::LeadEvent::kDealCloseDateChanged:
+      if (event.deal_close_date_changed().has_expected_close_date()) {
+        *lead.mutable_expected_close_date() = event.deal_close_date_changed().expected_close_date();
+      } else {
+        lead.clear_expected_close_date();
+      }
       break;
     case v1::LeadEvent::kLeadAssigned: {
       const v1::LeadAssigned& e = event.lead_assigned();

@@ -369,6 +369,62 @@ TEST_F(LeadTest, DealAmountChange) {
   EXPECT_TRUE(h_.Apply(a).empty());
 }
 
+sales::common::v1::Date Day(int year, int month, int day) {
+  sales::common::v1::Date date;
+  date.set_year(year);
+  date.set_month(month);
+  date.set_day(day);
+  return date;
+}
+
+TEST_F(LeadTest, ExpectedCloseDateAtConversionMovedAndCleared) {
+  v1::ConvertToOpportunityRequest convert = Convert();
+  *convert.mutable_expected_close_date() = Day(2026, 12, 20);
+  LeadEvents converted = h_.Apply(convert);
+  ASSERT_EQ(converted.size(), 2u);
+  EXPECT_EQ(converted[1].converted_to_opportunity().expected_close_date().day(), 20);
+  EXPECT_EQ(h_.lead().expected_close_date().month(), 12);
+
+  v1::ChangeDealCloseDateRequest move;
+  move.set_lead_id("lead-1");
+  *move.mutable_expected_close_date() = Day(2027, 1, 15);
+  move.set_reason("board meets in January");
+  LeadEvents moved = h_.Apply(move);
+  ASSERT_EQ(moved.size(), 1u);
+  const v1::DealCloseDateChanged& changed = moved[0].deal_close_date_changed();
+  EXPECT_EQ(changed.expected_close_date().year(), 2027);
+  EXPECT_EQ(changed.previous().day(), 20);
+  EXPECT_EQ(changed.reason(), "board meets in January");
+  EXPECT_EQ(h_.lead().expected_close_date().day(), 15);
+  EXPECT_TRUE(h_.Apply(move).empty());  // already that date
+
+  v1::ChangeDealCloseDateRequest clear;
+  clear.set_lead_id("lead-1");
+  LeadEvents cleared = h_.Apply(clear);
+  ASSERT_EQ(cleared.size(), 1u);
+  EXPECT_FALSE(cleared[0].deal_close_date_changed().has_expected_close_date());
+  EXPECT_EQ(cleared[0].deal_close_date_changed().previous().year(), 2027);
+  EXPECT_FALSE(h_.lead().has_expected_close_date());
+  EXPECT_TRUE(h_.Apply(clear).empty());  // none already
+}
+
+TEST_F(LeadTest, ExpectedCloseDateIsValidatedAndNeedsAnOpenDeal) {
+  v1::ChangeDealCloseDateRequest move;
+  move.set_lead_id("lead-1");
+  *move.mutable_expected_close_date() = Day(2026, 12, 20);
+  EXPECT_EQ(RuleOf(h_.Decide(move).status()), "not_an_opportunity");
+  v1::ConvertToOpportunityRequest convert = Convert();
+  *convert.mutable_expected_close_date() = Day(2026, 2, 30);
+  EXPECT_EQ(h_.Decide(convert).status().message(),
+            "field expected_close_date: 2026-2-30 is not a date");
+  h_.Apply(Convert());
+  *move.mutable_expected_close_date() = Day(2026, 13, 1);
+  EXPECT_EQ(h_.Decide(move).status().code(), absl::StatusCode::kInvalidArgument);
+  *move.mutable_expected_close_date() = Day(2026, 12, 20);
+  h_.Apply(Win());
+  EXPECT_EQ(h_.Decide(move).status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
 TEST_F(LeadTest, WinClosesTheDeal) {
   h_.Apply(Convert());
   h_.Advance(absl::Hours(5));

@@ -1,6 +1,7 @@
 #include "services/projections/lead_facts/pipeline_fields.h"
 
 #include "common/status/status_macros.h"
+#include "common/time/civil_date.h"
 #include "common/validation/field_validation.h"
 
 namespace sales::lead_facts {
@@ -18,6 +19,12 @@ absl::Status CheckStep(absl::string_view field, leads_v1::SalesStep step) {
   return ValidateEnum(field, step, &leads_v1::SalesStep_IsValid);
 }
 
+// An expected close date: none (all zero), or a valid date.
+absl::Status CheckCloseDate(absl::string_view field, const common::v1::Date& date) {
+  if (date.year() == 0 && date.month() == 0 && date.day() == 0) return absl::OkStatus();
+  return ValidateDate(field, date);
+}
+
 }  // namespace
 
 absl::Status CheckPipelineFields(const leads_v1::LeadEvent& event) {
@@ -28,6 +35,7 @@ absl::Status CheckPipelineFields(const leads_v1::LeadEvent& event) {
       const leads_v1::ConvertedToOpportunity& e = event.converted_to_opportunity();
       RETURN_IF_ERROR(CheckStep("step", e.step()));
       RETURN_IF_ERROR(CheckAmount("amount", e.amount()));
+      RETURN_IF_ERROR(CheckCloseDate("expected_close_date", e.expected_close_date()));
       return ValidatePercent("probability", e.probability());
     }
     case leads_v1::LeadEvent::kSalesStepChanged:
@@ -41,6 +49,9 @@ absl::Status CheckPipelineFields(const leads_v1::LeadEvent& event) {
       return CheckAmount("amount", event.deal_amount_changed().amount());
     case leads_v1::LeadEvent::kDealWon:
       return CheckAmount("amount", event.deal_won().amount());
+    case leads_v1::LeadEvent::kDealCloseDateChanged:
+      return CheckCloseDate("expected_close_date",
+                            event.deal_close_date_changed().expected_close_date());
     default:
       return absl::OkStatus();
   }

@@ -1,6 +1,6 @@
 // The schema checks of the fields a leads event carries that the pipeline read models fold (the
 // funnel, the performance model's forecast): a stage move's target, a deal's step, its stated and
-// overridden probability, its amount. One definition, so the two read models refuse (dead-letter)
+// overridden probability, its amount, its expected close date. One definition, so the two read models refuse (dead-letter)
 // exactly the same events and can never disagree on what a deal is.
 //
 //   RETURN_IF_ERROR(lead_facts::CheckPipelineFields(event));  // before any row is touched
@@ -16,7 +16,9 @@ namespace sales::lead_facts {
 
 // INVALID_ARGUMENT naming the field: LeadStageChanged.to and a step (ConvertedToOpportunity.step,
 // SalesStepChanged.to) must be known and set; probabilities 0–100 (an override unless cleared);
-// an amount is either none (0 without a currency) or valid money. OK for every other event.
+// an amount is either none (0 without a currency) or valid money; an expected close date
+// (ConvertedToOpportunity, DealCloseDateChanged) either none (unset) or a real day. OK for every
+// other event.
 absl::Status CheckPipelineFields(const leads::v1::LeadEvent& event);
 
 }  // namespace sales::lead_facts

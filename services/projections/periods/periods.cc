@@ -44,8 +44,10 @@ constexpr const char* kGranularityNames[] = {"", "day", "week", "month", "quarte
 
 int64_t PeriodIndexOf(v1::PeriodGranularity granularity, absl::Time t) {
   const absl::CivilDay day(absl::ToCivilSecond(t, BusinessTimeZone()));
-  return PeriodOfDay(granularity, day - kEpochDay);
+  return PeriodOfDay(granularity, DayIndexOf(day));
 }
+
+int64_t DayIndexOf(absl::CivilDay day) { return day - kEpochDay; }
 
 int64_t PeriodOfDay(v1::PeriodGranularity granularity, int64_t day_index) {
   const absl::CivilDay day = kEpochDay + day_index;

@@ -19,6 +19,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/time/business_time.h"
 #include "google/protobuf/timestamp.pb.h"
@@ -34,6 +35,8 @@ namespace v1 = ::sales::projections::v1;
 int64_t PeriodIndexOf(v1::PeriodGranularity granularity, absl::Time t);
 // The same for the day whose DAY index is `day_index`.
 int64_t PeriodOfDay(v1::PeriodGranularity granularity, int64_t day_index);
+// The DAY index of a calendar day (a date, not an instant: no time zone).
+int64_t DayIndexOf(absl::CivilDay day);
 // The period's key, start and end (period.proto, Period).
 v1::Period DescribePeriod(v1::PeriodGranularity granularity, int64_t index);
 // The period of the days [first_day, last_day]: granularity DAY, key "2026-11-06..2026-12-05",

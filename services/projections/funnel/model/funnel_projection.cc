@@ -336,6 +336,7 @@ absl::Status CheckLeadEvent(const leads_v1::LeadEvent& event, const EventEnvelop
     case leads_v1::LeadEvent::kDealLost:
     case leads_v1::LeadEvent::kDuplicateLeadMerged:
     case leads_v1::LeadEvent::kLeadQualificationUpdated:
+    case leads_v1::LeadEvent::kDealCloseDateChanged:
       return absl::OkStatus();
     case leads_v1::LeadEvent::EVENT_NOT_SET:
       break;
@@ -442,11 +443,13 @@ void ApplyLeadEvent(const leads_v1::LeadEvent& event, int64_t t, v1::FunnelLeadS
       if (event.deal_won().has_amount()) *state.mutable_amount() = event.deal_won().amount();
       return;
     // The stage change before them carries what the funnel needs; a merged duplicate is, by
-    // design, not counted again; qualification inputs only matter through LeadScored.
+    // design, not counted again; qualification inputs only matter through LeadScored; close
+    // dates are the forecast's (performance).
     case leads_v1::LeadEvent::kLeadDisqualified:
     case leads_v1::LeadEvent::kDealLost:
     case leads_v1::LeadEvent::kDuplicateLeadMerged:
     case leads_v1::LeadEvent::kLeadQualificationUpdated:
+    case leads_v1::LeadEvent::kDealCloseDateChanged:
     case leads_v1::LeadEvent::EVENT_NOT_SET:
       return;
   }

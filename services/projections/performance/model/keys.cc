@@ -34,6 +34,12 @@ std::string CellKey(v1::PeriodGranularity granularity, int64_t period, int dimen
   return key;
 }
 
+std::string DatedFlowPrefix(v1::PeriodGranularity close_granularity, int64_t close_period) {
+  std::string key = "F";
+  periods::AppendPeriodKey(key, close_granularity, close_period);
+  return key;
+}
+
 std::string CustomerKey(absl::string_view customer_id) {
   std::string key = "U";
   key.append(customer_id.data(), customer_id.size());

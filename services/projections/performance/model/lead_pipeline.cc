@@ -12,6 +12,7 @@
 #include "common/projection/row_codec.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
+#include "common/time/civil_date.h"
 #include "sales/leads/v1/events.pb.h"
 #include "sales/projections/v1/performance_state.pb.h"
 #include "services/projections/lead_facts/lead_event_time.h"
@@ -36,6 +37,7 @@ absl::StatusOr<bool> CheckLeadEvent(const leads_v1::LeadEvent& event) {
     case leads_v1::LeadEvent::kSalesStepChanged:
     case leads_v1::LeadEvent::kDealProbabilityOverridden:
     case leads_v1::LeadEvent::kDealAmountChanged:
+    case leads_v1::LeadEvent::kDealCloseDateChanged:
     case leads_v1::LeadEvent::kDealWon:
       RETURN_IF_ERROR(lead_facts::CheckPipelineFields(event));
       return true;
@@ -54,6 +56,15 @@ absl::StatusOr<bool> CheckLeadEvent(const leads_v1::LeadEvent& event) {
 void SetAmount(const common::v1::Money& amount, v1::PerformanceLeadState& lead) {
   lead.set_currency(amount.currency());
   lead.set_amount(amount.units());
+}
+
+// A close date that passed CheckPipelineFields: none, or a real day.
+void SetCloseDate(const common::v1::Date& date, v1::PerformanceLeadState& lead) {
+  if (date.year() == 0) {
+    lead.clear_expected_close_day();
+  } else {
+    lead.set_expected_close_day(periods::DayIndexOf(ToCivilDay(date)));
+  }
 }
 
 // The event's effect on the lead's row (CheckLeadEvent passed).
@@ -88,6 +99,7 @@ void Fold(const leads_v1::LeadEvent& event, v1::PerformanceLeadState& lead) {
       SetAmount(e.amount(), lead);
       lead.set_step(e.step());
       lead.set_step_probability(e.probability());
+      SetCloseDate(e.expected_close_date(), lead);
       return;
     }
     case leads_v1::LeadEvent::kSalesStepChanged:
@@ -103,6 +115,9 @@ void Fold(const leads_v1::LeadEvent& event, v1::PerformanceLeadState& lead) {
       return;
     case leads_v1::LeadEvent::kDealAmountChanged:
       SetAmount(event.deal_amount_changed().amount(), lead);
+      return;
+    case leads_v1::LeadEvent::kDealCloseDateChanged:
+      SetCloseDate(event.deal_close_date_changed().expected_close_date(), lead);
       return;
     case leads_v1::LeadEvent::kDealWon:
       if (event.deal_won().has_amount()) SetAmount(event.deal_won().amount(), lead);
@@ -126,11 +141,12 @@ bool IsOpenStage(leads_v1::LeadStage stage) {
 struct Contribution {
   std::vector<std::pair<int, std::string>> scopes;     // (dimension, value)
   std::vector<std::pair<uint32_t, int64_t>> pipeline;  // flow slots
+  std::optional<int64_t> close_day;  // the pipeline's expected close day; none: undated
   bool overdue = false;
 
   bool operator==(const Contribution& other) const {
-    return std::tie(scopes, pipeline, overdue) ==
-           std::tie(other.scopes, other.pipeline, other.overdue);
+    return std::tie(scopes, pipeline, close_day, overdue) ==
+           std::tie(other.scopes, other.pipeline, other.close_day, other.overdue);
   }
 };
 
@@ -158,6 +174,7 @@ Contribution ContributionOf(const v1::PerformanceLeadState& lead) {
       lead.step_probability());
   const int64_t weighted = pipeline::WeightedHundredths(lead.amount(), probability);
   const auto sub = static_cast<uint32_t>(currency);
+  if (lead.has_expected_close_day()) contribution.close_day = lead.expected_close_day();
   contribution.pipeline = {{Slot(SlotKind::kPipelineConservative, sub),
                             probability >= kCommittedProbability ? weighted : 0},
                            {Slot(SlotKind::kPipelineBase, sub), weighted},
@@ -166,12 +183,18 @@ Contribution ContributionOf(const v1::PerformanceLeadState& lead) {
   return contribution;
 }
 
-// `sign` × the contribution, on `day` (pipeline flows) and now (overdue stock).
+// `sign` × the contribution, on `day` (pipeline flows: a dated deal's under its close day's
+// periods, an undated one's in the cells) and now (overdue stock).
 void Record(const Contribution& contribution, int64_t day, int64_t sign,
             PerformanceDeltas& deltas) {
   for (const auto& [dimension, value] : contribution.scopes) {
     for (const auto& [slot, amount] : contribution.pipeline) {
-      if (amount != 0) deltas.Add(day, dimension, value, slot, sign * amount);
+      if (amount == 0) continue;
+      if (contribution.close_day.has_value()) {
+        deltas.AddDatedFlow(*contribution.close_day, day, dimension, value, slot, sign * amount);
+      } else {
+        deltas.Add(day, dimension, value, slot, sign * amount);
+      }
     }
     if (contribution.overdue) {
       deltas.AddToCell(StockKey(dimension, value), Slot(SlotKind::kOverdueFollowUps), sign);

@@ -22,6 +22,11 @@ int64_t DayOf(absl::string_view key) {
   return static_cast<int64_t>(day);
 }
 
+void AppendScope(std::string& key, int dimension, absl::string_view value) {
+  key.push_back(static_cast<char>(dimension));
+  key.append(value.data(), value.size());
+}
+
 }  // namespace
 
 PerformanceDeltas& PerformanceDeltas::Of(projection::ProjectionTxn& txn) {
@@ -34,9 +39,18 @@ void PerformanceDeltas::Add(int64_t day, int dimension, absl::string_view value,
   if (delta == 0) return;
   scratch_.clear();
   AppendDay(scratch_, day);
-  scratch_.push_back(static_cast<char>(dimension));
-  scratch_.append(value.data(), value.size());
+  AppendScope(scratch_, dimension, value);
   days_[scratch_].emplace_back(slot, delta);
+}
+
+void PerformanceDeltas::AddDatedFlow(int64_t close_day, int64_t day, int dimension,
+                                     absl::string_view value, uint32_t slot, int64_t delta) {
+  if (delta == 0) return;
+  scratch_.clear();
+  AppendDay(scratch_, close_day);
+  AppendDay(scratch_, day);
+  AppendScope(scratch_, dimension, value);
+  dated_days_[scratch_].emplace_back(slot, delta);
 }
 
 void PerformanceDeltas::AddToCell(absl::string_view cell_key, uint32_t slot, int64_t delta) {
@@ -54,6 +68,22 @@ absl::Status PerformanceDeltas::FoldInto(projection::ProjectionTxn& txn) {
       SlotDeltas& cell =
           cells_[CellKey(granularity, periods::PeriodOfDay(granularity, day), dimension, value)];
       cell.insert(cell.end(), deltas.begin(), deltas.end());
+    }
+  }
+  // Dated flows into their close week's and month's, by the change's day, month and year.
+  for (auto& [dated_key, deltas] : dated_days_) {
+    const int64_t close_day = DayOf(dated_key);
+    const int64_t day = DayOf(absl::string_view(dated_key).substr(8));
+    const int dimension = static_cast<uint8_t>(dated_key[16]);
+    const absl::string_view value = absl::string_view(dated_key).substr(17);
+    for (const v1::PeriodGranularity close : kCloseGranularities) {
+      const std::string prefix = DatedFlowPrefix(close, periods::PeriodOfDay(close, close_day));
+      for (const v1::PeriodGranularity granularity : kDatedFlowGranularities) {
+        SlotDeltas& cell = cells_[prefix + CellKey(granularity,
+                                                   periods::PeriodOfDay(granularity, day),
+                                                   dimension, value)];
+        cell.insert(cell.end(), deltas.begin(), deltas.end());
+      }
     }
   }
   // Each cell's deltas summed per slot, then added to its row once.

@@ -35,6 +35,10 @@ class PerformanceDeltas final : public projection::BatchAccumulator {
   // `delta` to `slot` of the (dimension, value) cells of every period holding day `day` (a DAY
   // index).
   void Add(int64_t day, int dimension, absl::string_view value, uint32_t slot, int64_t delta);
+  // `delta` to a pipeline `slot` of the dated flows ("F", keys.h) of a deal expected to close on
+  // day `close_day`, changed on day `day`.
+  void AddDatedFlow(int64_t close_day, int64_t day, int dimension, absl::string_view value,
+                    uint32_t slot, int64_t delta);
   // `delta` to `slot` of one cell, by its key (CellKey): a target (its own period only), a
   // buying or repeat customer.
   void AddToCell(absl::string_view cell_key, uint32_t slot, int64_t delta);
@@ -45,6 +49,8 @@ class PerformanceDeltas final : public projection::BatchAccumulator {
   using SlotDeltas = std::vector<std::pair<uint32_t, int64_t>>;  // in the order recorded
   // Day cells: day (8 bytes) dimension (1) value → deltas.
   absl::flat_hash_map<std::string, SlotDeltas> days_;
+  // Dated flows: close day (8 bytes) day (8) dimension (1) value → deltas.
+  absl::flat_hash_map<std::string, SlotDeltas> dated_days_;
   // Whole cells (CellKey) → deltas.
   absl::flat_hash_map<std::string, SlotDeltas> cells_;
   std::string scratch_;

@@ -20,19 +20,29 @@
 namespace sales::performance {
 namespace {
 
-// One scope's cells (dimension, value).
+// One scope's cells (dimension, value): its "C" cells, or with a DatedFlowPrefix its dated
+// pipeline flows of one close week or month (keys.h).
 class ScopeCells {
  public:
-  ScopeCells(projection::ProjectionStore& store, int dimension, std::string value)
-      : store_(store), dimension_(dimension), value_(std::move(value)) {}
+  ScopeCells(projection::ProjectionStore& store, int dimension, std::string value,
+             std::string key_prefix = "")
+      : store_(store),
+        dimension_(dimension),
+        value_(std::move(value)),
+        key_prefix_(std::move(key_prefix)) {}
 
   int dimension() const { return dimension_; }
   const std::string& value() const { return value_; }
 
+  // The same scope's dated flows of the deals expected to close in (close_granularity, period).
+  ScopeCells DatedFlows(v1::PeriodGranularity close_granularity, int64_t period) const {
+    return ScopeCells(store_, dimension_, value_, DatedFlowPrefix(close_granularity, period));
+  }
+
   // Adds the cell of one stored period.
   absl::Status AddCell(v1::PeriodGranularity granularity, int64_t period, Counters& out) const {
     ASSIGN_OR_RETURN(const std::optional<std::string> row,
-                     store_.Get(CellKey(granularity, period, dimension_, value_)));
+                     store_.Get(key_prefix_ + CellKey(granularity, period, dimension_, value_)));
     if (row.has_value()) RETURN_IF_ERROR(AddRow(*row, out));
     return absl::OkStatus();
   }
@@ -50,10 +60,10 @@ class ScopeCells {
   // the read model has a cell of), then the days of its year before it.
   absl::Status AddBefore(int64_t day, Counters& out) const {
     const int64_t year = periods::PeriodOfDay(v1::PERIOD_GRANULARITY_YEAR, day);
-    const std::string prefix = GranularityPrefix(v1::PERIOD_GRANULARITY_YEAR);
+    const std::string prefix = key_prefix_ + GranularityPrefix(v1::PERIOD_GRANULARITY_YEAR);
     std::optional<int64_t> first_year;
     RETURN_IF_ERROR(store_.Scan(prefix, [&](absl::string_view key, absl::string_view) {
-      first_year = periods::PeriodOfKey(key.substr(1));
+      first_year = periods::PeriodOfKey(key.substr(key_prefix_.size() + 1));
       return false;  // the first key is the earliest year
     }));
     for (int64_t y = first_year.value_or(year); y < year; ++y) {
@@ -72,6 +82,7 @@ class ScopeCells {
   projection::ProjectionStore& store_;
   const int dimension_;
   const std::string value_;
+  const std::string key_prefix_;  // "" for the cells
 };
 
 void Add(const Counters& from, int64_t sign, Counters& to) {
@@ -80,6 +91,7 @@ void Add(const Counters& from, int64_t sign, Counters& to) {
 
 // A calendar period as days.
 struct PeriodDays {
+  v1::PeriodGranularity granularity = v1::PERIOD_GRANULARITY_UNSPECIFIED;
   v1::Period period;
   int64_t first = 0;  // DAY indexes, inclusive
   int64_t last = 0;
@@ -89,12 +101,31 @@ PeriodDays DaysOf(v1::PeriodGranularity granularity, absl::Time at) {
   const google::protobuf::Timestamp ts = ToTimestamp(at);
   const periods::ResolvedPeriod resolved =
       periods::ResolvePeriod({.granularity = granularity, .period_at = &ts});
-  return {resolved.period, resolved.first_day, resolved.last_day};
+  return {granularity, resolved.period, resolved.first_day, resolved.last_day};
+}
+
+// The dated pipeline flows of the deals expected to close within `period`: its week's, or its
+// months' (keys.h, kCloseGranularities).
+std::vector<ScopeCells> DatedFlowsOf(const ScopeCells& cells, const PeriodDays& period) {
+  std::vector<ScopeCells> flows;
+  if (period.granularity == v1::PERIOD_GRANULARITY_WEEK) {
+    flows.push_back(cells.DatedFlows(
+        v1::PERIOD_GRANULARITY_WEEK, periods::PeriodOfDay(v1::PERIOD_GRANULARITY_WEEK, period.first)));
+    return flows;
+  }
+  const int64_t first = periods::PeriodOfDay(v1::PERIOD_GRANULARITY_MONTH, period.first);
+  const int64_t last = periods::PeriodOfDay(v1::PERIOD_GRANULARITY_MONTH, period.last);
+  flows.reserve(last - first + 1);
+  for (int64_t month = first; month <= last; ++month) {
+    flows.push_back(cells.DatedFlows(v1::PERIOD_GRANULARITY_MONTH, month));
+  }
+  return flows;
 }
 
 // What a snapshot at cut day `cut` adds up (performance.proto, "Forecast"): the pipeline flows of
-// every day before it, the bookings of the period's days before it, the run-rate bookings of the
-// 28 days before it. Advance moves the cut one day on.
+// every day before it (of the undated deals and of those dated within the period), the bookings
+// of the period's days before it, the run-rate bookings of the 28 days before it. Advance moves
+// the cut one day on.
 class SnapshotSums {
  public:
   // The sums at `cut` (≥ period.first − 1 … any day), read directly.
@@ -102,6 +133,9 @@ class SnapshotSums {
                                          int64_t cut) {
     SnapshotSums sums(cells, period, cut);
     RETURN_IF_ERROR(cells.AddBefore(cut, sums.before_cut_));
+    for (const ScopeCells& dated : sums.dated_flows_) {
+      RETURN_IF_ERROR(dated.AddBefore(cut, sums.before_cut_));
+    }
     RETURN_IF_ERROR(cells.AddDays(period.first, std::min(cut, period.last + 1) - 1, sums.booked_));
     RETURN_IF_ERROR(cells.AddDays(cut - kRunRateDays, cut - 1, sums.run_window_));
     return sums;
@@ -117,6 +151,9 @@ class SnapshotSums {
     if (cut_ >= period_.first && cut_ <= period_.last) Add(joining, 1, booked_);
     Add(joining, 1, run_window_);
     Add(leaving, -1, run_window_);
+    for (const ScopeCells& dated : dated_flows_) {
+      RETURN_IF_ERROR(dated.AddCell(v1::PERIOD_GRANULARITY_DAY, cut_, before_cut_));
+    }
     ++cut_;
     return absl::OkStatus();
   }
@@ -177,12 +214,13 @@ class SnapshotSums {
 
  private:
   SnapshotSums(const ScopeCells& cells, const PeriodDays& period, int64_t cut)
-      : cells_(cells), period_(period), cut_(cut) {}
+      : cells_(cells), dated_flows_(DatedFlowsOf(cells, period)), period_(period), cut_(cut) {}
 
   const ScopeCells& cells_;
+  std::vector<ScopeCells> dated_flows_;
   PeriodDays period_;
   int64_t cut_;
-  Counters before_cut_;  // every day before the cut (the pipeline)
+  Counters before_cut_;  // every day before the cut (the pipeline; dated flows add theirs)
   Counters booked_;      // the period's days before the cut
   Counters run_window_;  // the 28 days before the cut
 };

@@ -20,6 +20,7 @@
 
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -339,6 +340,104 @@ TEST_F(ForecastTest, OverdueFollowUpsAreAlertedPerScope) {
   EXPECT_EQ(follow_ups[0]->state(), v1::ALERT_STATE_ACTIVE);
   EXPECT_EQ(follow_ups[0]->figures(0).count(), 1);
   EXPECT_EQ(follow_ups[0]->summary(), "rep R-02: 1 lead(s) overdue for follow-up");
+}
+
+// Deals with expected close dates (rep R-09 alone, nothing booked: the forecast is the pipeline):
+//   L7:  deal 11-03 1,000,000 at 10 % expected 2026-12-20; QUOTE 60 % 11-10.
+//   L8:  deal 11-05 500,000 at 10 % expected 2027-01-15; moved to 2026-12-28 on 12-02.
+//   L9:  deal 11-06 200,000 at 10 %, no date (counts in every period).
+//   L10: deal 10-01 300,000 at 10 % expected 2026-11-20; still open (slipped).
+//   L11: deal 11-07 100,000 at 10 % expected 2027-02-10; date cleared on 12-04.
+class DatedForecastTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    PerformanceScript s;
+    for (const char* id : {"L7", "L8", "L9", "L11"}) Lead(s, id, "R-09", "T-9", At(10, 20));
+    Lead(s, "L10", "R-09", "T-9", At(9, 20));
+    s.Convert("L7", 1'000'000, 10, At(11, 3), absl::CivilDay(2026, 12, 20));
+    s.Step("L7", leads_v1::SALES_STEP_QUOTE, 60, At(11, 10));
+    s.Convert("L8", 500'000, 10, At(11, 5), absl::CivilDay(2027, 1, 15));
+    s.CloseDate("L8", absl::CivilDay(2026, 12, 28), At(12, 2));
+    s.Convert("L9", 200'000, 10, At(11, 6));
+    s.Convert("L10", 300'000, 10, At(10, 1), absl::CivilDay(2026, 11, 20));
+    s.Convert("L11", 100'000, 10, At(11, 7), absl::CivilDay(2027, 2, 10));
+    s.CloseDate("L11", std::nullopt, At(12, 4));
+    auto store = ProjectionStore::Open(dir_.path() + "/performance");
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+    const absl::Status applied =
+        testing::ApplyInBatches(testing::Interleaved(s.events(), false), 2, *store_);
+    ASSERT_TRUE(applied.ok()) << applied;
+  }
+
+  v1::ForecastReport Forecast(v1::PeriodGranularity granularity, absl::Time period_at) {
+    v1::GetForecastRequest request;
+    request.set_granularity(granularity);
+    *request.mutable_period_at() = ToTimestamp(period_at);
+    *request.mutable_as_of() = ToTimestamp(kAsOf);
+    request.mutable_filter()->set_dimension(v1::PERFORMANCE_DIMENSION_REP);
+    request.mutable_filter()->set_value("R-09");
+    absl::StatusOr<v1::ForecastReport> report = GetForecast(*store_, request, absl::Now());
+    EXPECT_TRUE(report.ok()) << report.status();
+    return report.value_or(v1::ForecastReport());
+  }
+
+  sales::testing::TempDir dir_;
+  std::unique_ptr<ProjectionStore> store_;
+};
+
+TEST_F(DatedForecastTest, AMonthCountsTheDealsDatedWithinItAndTheUndated) {
+  const v1::ForecastReport december = Forecast(v1::PERIOD_GRANULARITY_MONTH, At(12, 15));
+  ASSERT_EQ(december.snapshots_size(), 5);
+  // 12-01: L7 (December, 60 %) 600,000 / 600,000 / 1,000,000; L9 (no date) 0 / 20,000 / 20,000;
+  // L8 (January), L10 (November, slipped) and L11 (February) count elsewhere.
+  ExpectAmounts(december.snapshots(0), {0, 0, 0, 600'000, 620'000, 1'020'000});
+  ExpectAmounts(december.snapshots(1), {0, 0, 0, 600'000, 620'000, 1'020'000});
+  // 12-03: L8 moved into December on 12-02: + 50,000 base and optimistic.
+  ExpectAmounts(december.snapshots(2), {0, 0, 0, 600'000, 670'000, 1'070'000});
+  ExpectAmounts(december.snapshots(3), {0, 0, 0, 600'000, 670'000, 1'070'000});
+  // 12-05: L11's date cleared on 12-04: undated, + 10,000.
+  ExpectAmounts(december.snapshots(4), {0, 0, 0, 600'000, 680'000, 1'080'000});
+  ExpectAmounts(december.current(), {0, 0, 0, 600'000, 680'000, 1'080'000});
+
+  // November (closed): on 11-01 only L10 (dated 11-20) was open: 30,000; on 11-30 L9 (undated)
+  // too: 50,000 — L7 and L8 are dated after November.
+  const v1::ForecastReport november = Forecast(v1::PERIOD_GRANULARITY_MONTH, At(11, 15));
+  ASSERT_EQ(november.snapshots_size(), 30);
+  ExpectAmounts(november.snapshots(0), {0, 0, 0, 0, 30'000, 30'000});
+  ExpectAmounts(november.snapshots(29), {0, 0, 0, 0, 50'000, 50'000});
+
+  // January 2027, tonight: L8 left it on 12-02 and L11 on 12-04; only L9 and L11 (undated).
+  const v1::ForecastReport january =
+      Forecast(v1::PERIOD_GRANULARITY_MONTH,
+               absl::FromCivil(absl::CivilSecond(2027, 1, 15, 10, 0, 0), BusinessTimeZone()));
+  EXPECT_EQ(january.snapshots_size(), 0);
+  ExpectAmounts(january.current(), {0, 0, 0, 0, 30'000, 30'000});
+}
+
+TEST_F(DatedForecastTest, AWeekCountsItsOwnDaysAndAQuarterItsMonths) {
+  // The week of Monday 12-14 holds L7's 12-20: 600,000 / 600,000 / 1,000,000, plus L9 and L11
+  // (undated by tonight): 30,000 base and optimistic.
+  ExpectAmounts(Forecast(v1::PERIOD_GRANULARITY_WEEK, At(12, 16)).current(),
+                {0, 0, 0, 600'000, 630'000, 1'030'000});
+  // The week of Monday 12-28 holds L8's 12-28 (50,000) and the undated 30,000.
+  const v1::ForecastReport week = Forecast(v1::PERIOD_GRANULARITY_WEEK, At(12, 28));
+  EXPECT_EQ(week.period().key(), "2026-W53");
+  EXPECT_EQ(week.current().remaining_days(), 7);
+  ExpectAmounts(week.current(), {0, 0, 0, 0, 80'000, 80'000});
+  // The week of Monday 12-07: nothing dated in it; the undated only.
+  ExpectAmounts(Forecast(v1::PERIOD_GRANULARITY_WEEK, At(12, 7)).current(),
+                {0, 0, 0, 0, 30'000, 30'000});
+
+  // Q4: its months hold L7 (December) and L10 (November, slipped but within the quarter).
+  const v1::ForecastReport quarter = Forecast(v1::PERIOD_GRANULARITY_QUARTER, At(11, 15));
+  ASSERT_EQ(quarter.snapshots_size(), 66);  // 10-01 … 12-05
+  EXPECT_EQ(quarter.snapshots(0).amounts_size(), 0);  // L10 converted during 10-01
+  // 12-01: L7 600,000 / 600,000 / 1,000,000 + L10 30,000 + L9 20,000.
+  ExpectAmounts(quarter.snapshots(61), {0, 0, 0, 600'000, 650'000, 1'050'000});
+  // 12-03: + L8 (12-28) 50,000; 12-05: + L11 (undated) 10,000.
+  ExpectAmounts(quarter.snapshots(63), {0, 0, 0, 600'000, 700'000, 1'100'000});
+  ExpectAmounts(quarter.snapshots(65), {0, 0, 0, 600'000, 710'000, 1'110'000});
 }
 
 TEST(ForecastProjectionTest, LeadsAndOrdersInTwoInterleavingsAndThreeBatchSizesGiveOneChecksum) {

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
 #include <utility>
@@ -20,10 +21,13 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/eventsourcing/event_codec.h"
 #include "common/projection/projection_store.h"
 #include "common/status/status_macros.h"
+#include "common/time/business_time.h"
+#include "common/time/civil_date.h"
 #include "common/time/proto_time.h"
 #include "sales/common/v1/envelope.pb.h"
 #include "sales/incentives/v1/events.pb.h"
@@ -189,8 +193,10 @@ class PerformanceScript {
     *event.mutable_lead_stage_changed()->mutable_at() = ToTimestamp(at);
     AddLead(lead_id, event, at);
   }
-  // Stage OPPORTUNITY, then the conversion at VISIT with `probability`.
-  void Convert(const std::string& lead_id, int64_t amount, int32_t probability, absl::Time at) {
+  // Stage OPPORTUNITY, then the conversion at VISIT with `probability` (and an expected close
+  // date when one is given).
+  void Convert(const std::string& lead_id, int64_t amount, int32_t probability, absl::Time at,
+               std::optional<absl::CivilDay> close_date = std::nullopt) {
     Stage(lead_id, leads_v1::LEAD_STAGE_OPPORTUNITY, at);
     leads_v1::LeadEvent event;
     leads_v1::ConvertedToOpportunity& converted = *event.mutable_converted_to_opportunity();
@@ -199,6 +205,16 @@ class PerformanceScript {
     converted.set_probability(probability);
     converted.set_step(leads_v1::SALES_STEP_VISIT);
     *converted.mutable_at() = ToTimestamp(at);
+    if (close_date.has_value()) *converted.mutable_expected_close_date() = ToDate(*close_date);
+    AddLead(lead_id, event, at);
+  }
+  // The deal's expected close date moved to `close_date` (nullopt: cleared).
+  void CloseDate(const std::string& lead_id, std::optional<absl::CivilDay> close_date,
+                 absl::Time at) {
+    leads_v1::LeadEvent event;
+    leads_v1::DealCloseDateChanged& changed = *event.mutable_deal_close_date_changed();
+    if (close_date.has_value()) *changed.mutable_expected_close_date() = ToDate(*close_date);
+    *changed.mutable_at() = ToTimestamp(at);
     AddLead(lead_id, event, at);
   }
   void Step(const std::string& lead_id, leads_v1::SalesStep to, int32_t probability,
@@ -324,7 +340,17 @@ inline void AddRandomLead(std::mt19937_64& rng, int n, absl::Time start,
     if (rng() % 2 == 0) script.Activity(lead_id, later(48));
   }
   if (rng() % 10 >= 6) return;
-  script.Convert(lead_id, 1'000'000 + static_cast<int64_t>(rng() % 99'000'000), 10, later(240));
+  // Half the deals expected to close 1–120 days after conversion, some of those moved later.
+  const int64_t amount = 1'000'000 + static_cast<int64_t>(rng() % 99'000'000);
+  const absl::Time converted = later(240);
+  std::optional<absl::CivilDay> close_date;
+  if (rng() % 2 == 0) {
+    close_date = BusinessDayOf(converted) + 1 + static_cast<int64_t>(rng() % 120);
+  }
+  script.Convert(lead_id, amount, 10, converted, close_date);
+  if (close_date.has_value() && rng() % 4 == 0) {
+    script.CloseDate(lead_id, *close_date + 7 + static_cast<int64_t>(rng() % 60), later(240));
+  }
   static constexpr std::pair<leads_v1::SalesStep, int32_t> kSteps[] = {
       {leads_v1::SALES_STEP_NEEDS_ANALYSIS, 20},
       {leads_v1::SALES_STEP_SOLUTION_DESIGN, 40},
