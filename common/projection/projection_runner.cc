@@ -8,14 +8,13 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "common/concurrency/thread_cpu_time.h"
-#include "common/concurrency/thread_priority.h"
+#include "common/concurrency/thread_name.h"
 #include "common/kafka/client_config.h"
 #include "common/kafka/cluster_identity.h"
 #include "common/kafka/handles.h"
 #include "common/kafka/topic_info.h"
 #include "common/log/log.h"
 #include "common/projection/feed_catch_up.h"
-#include "common/projection/internal/background_job.h"
 #include "common/status/status_macros.h"
 
 namespace sales::projection {
@@ -166,12 +165,7 @@ absl::StatusOr<std::unique_ptr<ProjectionRunner>> ProjectionRunner::Create(
       return absl::InvalidArgumentError("every source needs a topic and an event feed");
     }
   }
-  if (options.cpu_niceness < 0 || options.cpu_niceness > concurrency::kMaxNiceness) {
-    return absl::InvalidArgumentError(absl::StrCat("cpu_niceness ", options.cpu_niceness,
-                                                   " is outside 0–", concurrency::kMaxNiceness));
-  }
   if (options.store.name.empty()) options.store.name = std::string(projection->name());
-  options.store.committer_niceness = options.cpu_niceness;
   ASSIGN_OR_RETURN(std::unique_ptr<ProjectionStore> store,
                    ProjectionStore::Open(options.path, options.store));
   ASSIGN_OR_RETURN(const bool emptied, store->EnsureLayout(projection->layout_version()));
@@ -216,8 +210,7 @@ void ProjectionRunner::Start() {
     }
   }
   thread_ = std::thread([this] {
-    internal::BecomeBackgroundThread(absl::StrCat("proj:", projection_->name()),
-                                     options_.cpu_niceness);
+    concurrency::NameThisThread(absl::StrCat("proj:", projection_->name()));
     feed_only() ? RunFromFeeds() : Run();
   });
 }

@@ -105,12 +105,6 @@ inline constexpr absl::Duration kDashboardWakeBatchDelay = absl::Milliseconds(40
 // events, and the read side took 40 % of the leads command throughput (tools/loadgen/README.md).
 inline constexpr absl::Duration kBackgroundWakeBatchDelay = absl::Milliseconds(100);
 
-// How far a runner's thread and its store's committer lower their CPU priority by default
-// (concurrency::LowerThisThreadPriority): when every core is busy the read side yields to the
-// command path, falls a little behind and catches up in larger batches, which cost less per
-// event; on an idle core it runs as fast as before (tools/loadgen/README.md, session 22).
-inline constexpr int kReadSideNiceness = 5;
-
 struct ProjectionRunnerOptions {
   std::string path;               // RocksDB directory of this projection; created if missing
   std::string bootstrap_servers;  // empty: feed-only mode (see above)
@@ -141,9 +135,6 @@ struct ProjectionRunnerOptions {
   // least time between the starts of two reads that a Wake asks for (see "Feed-only mode").
   absl::Duration feed_poll = absl::Milliseconds(200);
   absl::Duration wake_batch_delay = absl::Milliseconds(2);
-  // The CPU priority the runner's thread and its store's committer give up (0–19; see
-  // kReadSideNiceness); it overrides store.committer_niceness.
-  int cpu_niceness = kReadSideNiceness;
 };
 
 struct RunnerStats {

@@ -452,8 +452,7 @@ ProjectionStore::ProjectionStore(std::unique_ptr<rocksdb::DB> db,
       fold_txn_(std::make_unique<FoldTxn>(this)),
       in_flight_(new StoreBatch(this)),
       committer_(std::make_unique<internal::BackgroundJob>([this] { return WriteInFlight(); },
-                                                           "commit:" + options.name,
-                                                           options.committer_niceness)) {}
+                                                           "commit:" + options.name)) {}
 
 ProjectionStore::~ProjectionStore() {
   committer_.reset();  // waits for a write in flight

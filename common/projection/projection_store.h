@@ -103,8 +103,6 @@ struct ProjectionStoreOptions {
   // its block cache and write-buffer manager. Must outlive the store.
   memory::MemoryBudget* memory = nullptr;
   std::string name;  // the projection's name, for the caches' names
-  // How far the committer thread lowers its CPU priority (internal::BecomeBackgroundThread).
-  int committer_niceness = 0;
 };
 
 // What a store has applied and built, as of one instant (ProjectionStore::Digest).

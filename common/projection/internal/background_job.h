@@ -24,29 +24,15 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "common/concurrency/thread_name.h"
-#include "common/concurrency/thread_priority.h"
-#include "common/log/log.h"
 
 namespace sales::projection::internal {
 
-// Names the calling thread (concurrency::NameThisThread) and lowers its CPU priority by
-// `niceness` (concurrency::LowerThisThreadPriority; 0: the process's), for the read side's
-// threads: a runner's and its store's committer. A refusal is logged; the thread then runs at
-// the process's priority.
-inline void BecomeBackgroundThread(absl::string_view name, int niceness) {
-  concurrency::NameThisThread(name);
-  const absl::Status lowered = concurrency::LowerThisThreadPriority(niceness);
-  if (!lowered.ok()) {
-    log::Warn("thread.priority_unchanged", {{"thread", name}, {"error", lowered.message()}});
-  }
-}
-
 class BackgroundJob {
  public:
-  // `thread_name` and `niceness`: see BecomeBackgroundThread.
-  BackgroundJob(std::function<absl::Status()> job, std::string thread_name, int niceness = 0)
-      : job_(std::move(job)), thread_([this, name = std::move(thread_name), niceness] {
-          BecomeBackgroundThread(name, niceness);
+  // `thread_name`: see concurrency::NameThisThread.
+  BackgroundJob(std::function<absl::Status()> job, std::string thread_name)
+      : job_(std::move(job)), thread_([this, name = std::move(thread_name)] {
+          concurrency::NameThisThread(name);
           Loop();
         }) {}
 
