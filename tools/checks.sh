@@ -8,8 +8,8 @@
 #   werror  the whole tree builds with -Werror (build-werror/);
 #   asan    every unit and integration test passes under AddressSanitizer + UndefinedBehavior-
 #           Sanitizer (build-asan/);
-#   tsan    the concurrency-heavy tests (event store, outbox relay, projection store and runner,
-#           watch hub) pass under ThreadSanitizer (build-tsan/).
+#   tsan    the concurrency-heavy tests (event store and its recent events, outbox relay,
+#           projection store and runner, watch hub) pass under ThreadSanitizer (build-tsan/).
 # Every build shares ccache with the others and with every clone (CCACHE_BASEDIR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,7 +60,7 @@ check_asan() {
 }
 
 # The concurrency-heavy tests: what ThreadSanitizer runs.
-readonly tsan_targets=(eventstore_test outbox_relay_test projection_store_test
+readonly tsan_targets=(eventstore_test recent_events_test outbox_relay_test projection_store_test
   projection_runner_test watch_hub_test)
 
 check_tsan() {

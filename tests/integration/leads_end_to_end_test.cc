@@ -304,11 +304,9 @@ TEST(LeadsEndToEndTest, LeadToWonDealThroughSalesdAndSalesctl) {
   bad_date.mutable_expected_close_date()->set_year(2026);
   bad_date.mutable_expected_close_date()->set_month(2);
   bad_date.mutable_expected_close_date()->set_day(30);
-  const grpc::Status bad_date_refused =
-      Call(*stub, &Stub::ChangeDealCloseDate, bad_date, &changed);
+  const grpc::Status bad_date_refused = Call(*stub, &Stub::ChangeDealCloseDate, bad_date, &changed);
   EXPECT_EQ(bad_date_refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(bad_date_refused.error_message(),
-            "field expected_close_date: 2026-2-30 is not a date");
+  EXPECT_EQ(bad_date_refused.error_message(), "field expected_close_date: 2026-2-30 is not a date");
 }
 
 // salesd stops mid-journey and starts again on the same data directory (with a new, empty

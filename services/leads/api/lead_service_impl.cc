@@ -23,9 +23,9 @@ LeadServiceImpl::LeadServiceImpl(LeadsApp* app, concurrency::Executor* executor)
                   &LeadServiceImpl::MoveLeadStage, &LeadServiceImpl::ConvertToOpportunity,
                   &LeadServiceImpl::ChangeSalesStep, &LeadServiceImpl::OverrideDealProbability,
                   &LeadServiceImpl::ChangeDealAmount, &LeadServiceImpl::ChangeDealCloseDate,
-                  &LeadServiceImpl::AssignLead,
-                  &LeadServiceImpl::LogActivity, &LeadServiceImpl::DisqualifyLead,
-                  &LeadServiceImpl::WinDeal, &LeadServiceImpl::LoseDeal, &LeadServiceImpl::GetLead,
+                  &LeadServiceImpl::AssignLead, &LeadServiceImpl::LogActivity,
+                  &LeadServiceImpl::DisqualifyLead, &LeadServiceImpl::WinDeal,
+                  &LeadServiceImpl::LoseDeal, &LeadServiceImpl::GetLead,
                   &LeadServiceImpl::ListLeads, &LeadServiceImpl::GetPipelineBoard);
 }
 

@@ -1,7 +1,7 @@
 // The schema checks of the fields a leads event carries that the pipeline read models fold (the
 // funnel, the performance model's forecast): a stage move's target, a deal's step, its stated and
-// overridden probability, its amount, its expected close date. One definition, so the two read models refuse (dead-letter)
-// exactly the same events and can never disagree on what a deal is.
+// overridden probability, its amount, its expected close date. One definition, so the two read
+// models refuse (dead-letter) exactly the same events and can never disagree on what a deal is.
 //
 //   RETURN_IF_ERROR(lead_facts::CheckPipelineFields(event));  // before any row is touched
 //

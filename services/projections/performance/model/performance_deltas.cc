@@ -79,9 +79,9 @@ absl::Status PerformanceDeltas::FoldInto(projection::ProjectionTxn& txn) {
     for (const v1::PeriodGranularity close : kCloseGranularities) {
       const std::string prefix = DatedFlowPrefix(close, periods::PeriodOfDay(close, close_day));
       for (const v1::PeriodGranularity granularity : kDatedFlowGranularities) {
-        SlotDeltas& cell = cells_[prefix + CellKey(granularity,
-                                                   periods::PeriodOfDay(granularity, day),
-                                                   dimension, value)];
+        SlotDeltas& cell =
+            cells_[prefix +
+                   CellKey(granularity, periods::PeriodOfDay(granularity, day), dimension, value)];
         cell.insert(cell.end(), deltas.begin(), deltas.end());
       }
     }

@@ -109,8 +109,9 @@ PeriodDays DaysOf(v1::PeriodGranularity granularity, absl::Time at) {
 std::vector<ScopeCells> DatedFlowsOf(const ScopeCells& cells, const PeriodDays& period) {
   std::vector<ScopeCells> flows;
   if (period.granularity == v1::PERIOD_GRANULARITY_WEEK) {
-    flows.push_back(cells.DatedFlows(
-        v1::PERIOD_GRANULARITY_WEEK, periods::PeriodOfDay(v1::PERIOD_GRANULARITY_WEEK, period.first)));
+    flows.push_back(
+        cells.DatedFlows(v1::PERIOD_GRANULARITY_WEEK,
+                         periods::PeriodOfDay(v1::PERIOD_GRANULARITY_WEEK, period.first)));
     return flows;
   }
   const int64_t first = periods::PeriodOfDay(v1::PERIOD_GRANULARITY_MONTH, period.first);

@@ -431,7 +431,7 @@ TEST_F(DatedForecastTest, AWeekCountsItsOwnDaysAndAQuarterItsMonths) {
 
   // Q4: its months hold L7 (December) and L10 (November, slipped but within the quarter).
   const v1::ForecastReport quarter = Forecast(v1::PERIOD_GRANULARITY_QUARTER, At(11, 15));
-  ASSERT_EQ(quarter.snapshots_size(), 66);  // 10-01 … 12-05
+  ASSERT_EQ(quarter.snapshots_size(), 66);            // 10-01 … 12-05
   EXPECT_EQ(quarter.snapshots(0).amounts_size(), 0);  // L10 converted during 10-01
   // 12-01: L7 600,000 / 600,000 / 1,000,000 + L10 30,000 + L9 20,000.
   ExpectAmounts(quarter.snapshots(61), {0, 0, 0, 600'000, 650'000, 1'050'000});

@@ -98,10 +98,14 @@ enum QueryKind {
   kForecastRepMonth,
   kForecastOrgYear
 };
-const char* const kQueryNames[] = {"org/month",          "rep/month",
-                                   "team/quarter",       "product-line/last 30 days",
-                                   "group-by-rep/month", "group-by-channel/year",
-                                   "alerts by rep",      "forecast rep/month",
+const char* const kQueryNames[] = {"org/month",
+                                   "rep/month",
+                                   "team/quarter",
+                                   "product-line/last 30 days",
+                                   "group-by-rep/month",
+                                   "group-by-channel/year",
+                                   "alerts by rep",
+                                   "forecast rep/month",
                                    "forecast org/year (365 snapshots)"};
 
 projections::v1::GetPerformanceRequest RequestOf(QueryKind kind, int i) {
@@ -171,8 +175,8 @@ void BM_Query(benchmark::State& state) {
         request.mutable_filter()->set_value(absl::StrCat("R", i % 200));
       } else {
         request.set_granularity(projections::v1::PERIOD_GRANULARITY_YEAR);
-        request.mutable_as_of()->set_seconds(absl::ToUnixSeconds(
-            absl::FromCivil(absl::CivilDay(2026, 12, 31), BusinessTimeZone())));
+        request.mutable_as_of()->set_seconds(
+            absl::ToUnixSeconds(absl::FromCivil(absl::CivilDay(2026, 12, 31), BusinessTimeZone())));
       }
       ++i;
       auto forecast = model.query->GetForecast(request, at);
