@@ -234,7 +234,7 @@ class Seeder {
     // Expected to close two to seven weeks after conversion: some of the open deals are due in
     // the coming weeks, some months ahead, and the oldest have slipped past their date.
     *convert.mutable_expected_close_date() =
-        ToDate(BusinessDayOf(clock_.Now()) + 14 + 7 * (index % 6));
+        ToDate(BusinessDayOf(clock_.Now()) + 14 + int64_t{7} * (index % 6));
     RETURN_IF_ERROR(Run(app_.ConvertToOpportunity(convert, Origin())));
     RETURN_IF_ERROR(
         Activity(v1::ACTIVITY_TYPE_VISIT, "上门拜访，见到决策人 (met the decision maker)", false));
