@@ -136,7 +136,9 @@ std::string ForecastText(const Session& session, const v1::ForecastReport& repor
   }
   absl::StrAppend(&out,
                   "(conservative: deals at ≥ 60 % weighted; base: the weighted pipeline; "
-                  "optimistic: deals at ≥ 40 % in full — each plus booked and the run rate)\n");
+                  "optimistic: deals at ≥ 40 % in full — each plus booked and the run rate; "
+                  "the pipeline holds the deals expected to close within the period, and those "
+                  "with no expected close date)\n");
   return out;
 }
 

@@ -12,8 +12,9 @@
 //                                                   do not add up across days)
 //   "F" <close gran:1> <close period:8 BE> <cell key>
 //                                                   the pipeline flows of the deals expected to
-//                                                   close in that WEEK or MONTH (a "C" cell key
-//                                                   of DAY, MONTH or YEAR: when they changed)
+//                                                   close in that WEEK, MONTH, QUARTER or YEAR (a
+//                                                   "C" cell key of DAY, MONTH or YEAR: when they
+//                                                   changed)
 // Every granularity (DAY, WEEK, MONTH, QUARTER, YEAR) is stored, so a calendar report is one
 // point lookup per scope value and period; a relative period adds up its days and months
 // (periods::StoredPeriodsOfDays). dim 0 with value "" is the whole organisation; dims 1–5 are
@@ -23,8 +24,8 @@
 // records the change of the open pipeline on the day it happened, so the pipeline as of a
 // midnight is the sum of every day's cells before it (the forecast's snapshots). The deals with
 // no expected close date have theirs in the "C" cells (they count in every period forecast);
-// a dated deal's go under the week and the month of its close date ("F"), so that a period's
-// forecast adds up the flows of its own week or months only.
+// a dated deal's go under the week, month, quarter and year of its close date ("F"), so that a
+// period's forecast adds up the flows of its own period only.
 //
 // Pure functions; thread-safe.
 #ifndef SALES_SERVICES_PROJECTIONS_PERFORMANCE_MODEL_KEYS_H_
@@ -83,10 +84,12 @@ std::string CellKey(v1::PeriodGranularity granularity, int64_t period, int dimen
 std::string CellPrefix(v1::PeriodGranularity granularity, int64_t period, int dimension);
 // The prefix of every cell of `granularity`, in period order.
 std::string GranularityPrefix(v1::PeriodGranularity granularity);
-// The close granularities of the dated pipeline flows ("F"): a WEEK forecast reads its week's,
-// MONTH, QUARTER and YEAR forecasts their months'.
-inline constexpr v1::PeriodGranularity kCloseGranularities[] = {v1::PERIOD_GRANULARITY_WEEK,
-                                                                v1::PERIOD_GRANULARITY_MONTH};
+// The close granularities of the dated pipeline flows ("F"): every period a forecast is asked
+// for, so that it reads its own period's flows only (a year's 365 snapshots summing 12 months'
+// took 9 ms at 10^6 events instead of about 1).
+inline constexpr v1::PeriodGranularity kCloseGranularities[] = {
+    v1::PERIOD_GRANULARITY_WEEK, v1::PERIOD_GRANULARITY_MONTH, v1::PERIOD_GRANULARITY_QUARTER,
+    v1::PERIOD_GRANULARITY_YEAR};
 // The change granularities the dated flows are stored under (what the forecast adds up).
 inline constexpr v1::PeriodGranularity kDatedFlowGranularities[] = {
     v1::PERIOD_GRANULARITY_DAY, v1::PERIOD_GRANULARITY_MONTH, v1::PERIOD_GRANULARITY_YEAR};

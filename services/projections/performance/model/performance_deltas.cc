@@ -70,7 +70,7 @@ absl::Status PerformanceDeltas::FoldInto(projection::ProjectionTxn& txn) {
       cell.insert(cell.end(), deltas.begin(), deltas.end());
     }
   }
-  // Dated flows into their close week's and month's, by the change's day, month and year.
+  // Dated flows into their close date's periods, by the change's day, month and year.
   for (auto& [dated_key, deltas] : dated_days_) {
     const int64_t close_day = DayOf(dated_key);
     const int64_t day = DayOf(absl::string_view(dated_key).substr(8));

@@ -104,23 +104,11 @@ PeriodDays DaysOf(v1::PeriodGranularity granularity, absl::Time at) {
   return {granularity, resolved.period, resolved.first_day, resolved.last_day};
 }
 
-// The dated pipeline flows of the deals expected to close within `period`: its week's, or its
-// months' (keys.h, kCloseGranularities).
-std::vector<ScopeCells> DatedFlowsOf(const ScopeCells& cells, const PeriodDays& period) {
-  std::vector<ScopeCells> flows;
-  if (period.granularity == v1::PERIOD_GRANULARITY_WEEK) {
-    flows.push_back(
-        cells.DatedFlows(v1::PERIOD_GRANULARITY_WEEK,
-                         periods::PeriodOfDay(v1::PERIOD_GRANULARITY_WEEK, period.first)));
-    return flows;
-  }
-  const int64_t first = periods::PeriodOfDay(v1::PERIOD_GRANULARITY_MONTH, period.first);
-  const int64_t last = periods::PeriodOfDay(v1::PERIOD_GRANULARITY_MONTH, period.last);
-  flows.reserve(last - first + 1);
-  for (int64_t month = first; month <= last; ++month) {
-    flows.push_back(cells.DatedFlows(v1::PERIOD_GRANULARITY_MONTH, month));
-  }
-  return flows;
+// The dated pipeline flows of the deals expected to close within `period` (keys.h,
+// kCloseGranularities).
+ScopeCells DatedFlowsOf(const ScopeCells& cells, const PeriodDays& period) {
+  return cells.DatedFlows(period.granularity,
+                          periods::PeriodOfDay(period.granularity, period.first));
 }
 
 // What a snapshot at cut day `cut` adds up (performance.proto, "Forecast"): the pipeline flows of
@@ -134,9 +122,7 @@ class SnapshotSums {
                                          int64_t cut) {
     SnapshotSums sums(cells, period, cut);
     RETURN_IF_ERROR(cells.AddBefore(cut, sums.before_cut_));
-    for (const ScopeCells& dated : sums.dated_flows_) {
-      RETURN_IF_ERROR(dated.AddBefore(cut, sums.before_cut_));
-    }
+    RETURN_IF_ERROR(sums.dated_flows_.AddBefore(cut, sums.before_cut_));
     RETURN_IF_ERROR(cells.AddDays(period.first, std::min(cut, period.last + 1) - 1, sums.booked_));
     RETURN_IF_ERROR(cells.AddDays(cut - kRunRateDays, cut - 1, sums.run_window_));
     return sums;
@@ -152,9 +138,7 @@ class SnapshotSums {
     if (cut_ >= period_.first && cut_ <= period_.last) Add(joining, 1, booked_);
     Add(joining, 1, run_window_);
     Add(leaving, -1, run_window_);
-    for (const ScopeCells& dated : dated_flows_) {
-      RETURN_IF_ERROR(dated.AddCell(v1::PERIOD_GRANULARITY_DAY, cut_, before_cut_));
-    }
+    RETURN_IF_ERROR(dated_flows_.AddCell(v1::PERIOD_GRANULARITY_DAY, cut_, before_cut_));
     ++cut_;
     return absl::OkStatus();
   }
@@ -218,7 +202,7 @@ class SnapshotSums {
       : cells_(cells), dated_flows_(DatedFlowsOf(cells, period)), period_(period), cut_(cut) {}
 
   const ScopeCells& cells_;
-  std::vector<ScopeCells> dated_flows_;
+  const ScopeCells dated_flows_;  // of the deals expected to close within the period
   PeriodDays period_;
   int64_t cut_;
   Counters before_cut_;  // every day before the cut (the pipeline; dated flows add theirs)
