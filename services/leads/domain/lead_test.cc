@@ -3,6 +3,8 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/time/civil_time.h"
+#include "common/time/civil_date.h"
 #include "common/time/proto_time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -369,17 +371,9 @@ TEST_F(LeadTest, DealAmountChange) {
   EXPECT_TRUE(h_.Apply(a).empty());
 }
 
-sales::common::v1::Date Day(int year, int month, int day) {
-  sales::common::v1::Date date;
-  date.set_year(year);
-  date.set_month(month);
-  date.set_day(day);
-  return date;
-}
-
 TEST_F(LeadTest, ExpectedCloseDateAtConversionMovedAndCleared) {
   v1::ConvertToOpportunityRequest convert = Convert();
-  *convert.mutable_expected_close_date() = Day(2026, 12, 20);
+  *convert.mutable_expected_close_date() = ToDate(absl::CivilDay(2026, 12, 20));
   LeadEvents converted = h_.Apply(convert);
   ASSERT_EQ(converted.size(), 2u);
   EXPECT_EQ(converted[1].converted_to_opportunity().expected_close_date().day(), 20);
@@ -387,7 +381,7 @@ TEST_F(LeadTest, ExpectedCloseDateAtConversionMovedAndCleared) {
 
   v1::ChangeDealCloseDateRequest move;
   move.set_lead_id("lead-1");
-  *move.mutable_expected_close_date() = Day(2027, 1, 15);
+  *move.mutable_expected_close_date() = ToDate(absl::CivilDay(2027, 1, 15));
   move.set_reason("board meets in January");
   LeadEvents moved = h_.Apply(move);
   ASSERT_EQ(moved.size(), 1u);
@@ -411,16 +405,17 @@ TEST_F(LeadTest, ExpectedCloseDateAtConversionMovedAndCleared) {
 TEST_F(LeadTest, ExpectedCloseDateIsValidatedAndNeedsAnOpenDeal) {
   v1::ChangeDealCloseDateRequest move;
   move.set_lead_id("lead-1");
-  *move.mutable_expected_close_date() = Day(2026, 12, 20);
+  *move.mutable_expected_close_date() = ToDate(absl::CivilDay(2026, 12, 20));
   EXPECT_EQ(RuleOf(h_.Decide(move).status()), "not_an_opportunity");
   v1::ConvertToOpportunityRequest convert = Convert();
-  *convert.mutable_expected_close_date() = Day(2026, 2, 30);
+  *convert.mutable_expected_close_date() = ToDate(absl::CivilDay(2026, 2, 28));
+  convert.mutable_expected_close_date()->set_day(30);
   EXPECT_EQ(h_.Decide(convert).status().message(),
             "field expected_close_date: 2026-2-30 is not a date");
   h_.Apply(Convert());
-  *move.mutable_expected_close_date() = Day(2026, 13, 1);
+  move.mutable_expected_close_date()->set_month(13);
   EXPECT_EQ(h_.Decide(move).status().code(), absl::StatusCode::kInvalidArgument);
-  *move.mutable_expected_close_date() = Day(2026, 12, 20);
+  *move.mutable_expected_close_date() = ToDate(absl::CivilDay(2026, 12, 20));
   h_.Apply(Win());
   EXPECT_EQ(h_.Decide(move).status().code(), absl::StatusCode::kFailedPrecondition);
 }
