@@ -639,7 +639,7 @@ CommandGroup LeadsCommandGroup() {
            WithMetaFlags({kLeadFlag,
                           {.name = "date", .help = "YYYY-MM-DD"},
                           {.name = "clear", .help = "no expected close date", .boolean = true},
-                          kReasonFlag}),
+                          {.name = "reason", .help = "why (optional)"}}),
            CloseDate},
           {"assign", "assign to a rep, or by territory rule when --rep is absent",
            WithMetaFlags({kLeadFlag,
