@@ -65,49 +65,71 @@ int64_t PeriodOfDay(v1::PeriodGranularity granularity, int64_t day_index) {
   }
 }
 
-v1::Period DescribePeriod(v1::PeriodGranularity granularity, int64_t index) {
+namespace {
+
+// The days [start, end) of (granularity, index).
+struct CivilSpan {
   absl::CivilDay start;
   absl::CivilDay end;
+};
+
+CivilSpan SpanOf(v1::PeriodGranularity granularity, int64_t index) {
+  switch (granularity) {
+    case v1::PERIOD_GRANULARITY_DAY:
+      return {kEpochDay + index, kEpochDay + index + 1};
+    case v1::PERIOD_GRANULARITY_WEEK:  // the day number of its Monday
+      return {kEpochDay + index, kEpochDay + index + 7};
+    case v1::PERIOD_GRANULARITY_MONTH: {
+      const absl::CivilMonth month(index / 12, index % 12 + 1);
+      return {absl::CivilDay(month), absl::CivilDay(month + 1)};
+    }
+    case v1::PERIOD_GRANULARITY_QUARTER: {
+      const absl::CivilMonth first(index / 4, (index % 4) * 3 + 1);
+      return {absl::CivilDay(first), absl::CivilDay(first + 3)};
+    }
+    default:
+      return {absl::CivilDay(absl::CivilYear(index)), absl::CivilDay(absl::CivilYear(index + 1))};
+  }
+}
+
+}  // namespace
+
+int64_t FirstDayOfPeriod(v1::PeriodGranularity granularity, int64_t index) {
+  return SpanOf(granularity, index).start - kEpochDay;
+}
+
+int64_t LastDayOfPeriod(v1::PeriodGranularity granularity, int64_t index) {
+  return SpanOf(granularity, index).end - kEpochDay - 1;
+}
+
+v1::Period DescribePeriod(v1::PeriodGranularity granularity, int64_t index) {
+  const CivilSpan span = SpanOf(granularity, index);
   std::string key;
   switch (granularity) {
     case v1::PERIOD_GRANULARITY_DAY:
-      start = kEpochDay + index;
-      end = start + 1;
-      key = absl::FormatCivilTime(start);
+      key = absl::FormatCivilTime(span.start);
       break;
     case v1::PERIOD_GRANULARITY_WEEK: {
-      start = kEpochDay + index;
-      end = start + 7;
-      const absl::CivilDay thursday = start + 3;  // ISO 8601: the week's year is its Thursday's
+      const absl::CivilDay thursday = span.start + 3;  // ISO 8601: the week's year is its Thursday's
       key =
           absl::StrFormat("%04d-W%02d", thursday.year(), (absl::GetYearDay(thursday) - 1) / 7 + 1);
       break;
     }
-    case v1::PERIOD_GRANULARITY_MONTH: {
-      const absl::CivilMonth month(index / 12, index % 12 + 1);
-      start = absl::CivilDay(month);
-      end = absl::CivilDay(month + 1);
-      key = absl::StrFormat("%04d-%02d", month.year(), month.month());
+    case v1::PERIOD_GRANULARITY_MONTH:
+      key = absl::StrFormat("%04d-%02d", span.start.year(), span.start.month());
       break;
-    }
-    case v1::PERIOD_GRANULARITY_QUARTER: {
-      const absl::CivilMonth first(index / 4, (index % 4) * 3 + 1);
-      start = absl::CivilDay(first);
-      end = absl::CivilDay(first + 3);
-      key = absl::StrFormat("%04d-Q%d", first.year(), index % 4 + 1);
+    case v1::PERIOD_GRANULARITY_QUARTER:
+      key = absl::StrFormat("%04d-Q%d", span.start.year(), index % 4 + 1);
       break;
-    }
     default:
-      start = absl::CivilDay(absl::CivilYear(index));
-      end = absl::CivilDay(absl::CivilYear(index + 1));
       key = absl::StrFormat("%04d", index);
       break;
   }
   v1::Period period;
   period.set_granularity(granularity);
   period.set_key(key);
-  period.mutable_start()->set_seconds(absl::ToUnixSeconds(StartOf(start)));
-  period.mutable_end()->set_seconds(absl::ToUnixSeconds(StartOf(end)));
+  period.mutable_start()->set_seconds(absl::ToUnixSeconds(StartOf(span.start)));
+  period.mutable_end()->set_seconds(absl::ToUnixSeconds(StartOf(span.end)));
   return period;
 }
 

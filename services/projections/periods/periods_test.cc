@@ -37,6 +37,26 @@ TEST(StoredPeriodsOfDaysTest, DaysBeforeAndAfterTheWholeMonths) {
   EXPECT_EQ(runs[1].first, 2026 * 12 + 0) << "January 2026";
 }
 
+TEST(PeriodDaysTest, FirstAndLastDayOfEveryGranularity) {
+  const int64_t day = Day(2026, 2, 11);  // a Wednesday
+  const auto first = [&](v1::PeriodGranularity g) {
+    return FirstDayOfPeriod(g, PeriodOfDay(g, day));
+  };
+  const auto last = [&](v1::PeriodGranularity g) { return LastDayOfPeriod(g, PeriodOfDay(g, day)); };
+  EXPECT_EQ(first(v1::PERIOD_GRANULARITY_DAY), day);
+  EXPECT_EQ(last(v1::PERIOD_GRANULARITY_DAY), day);
+  EXPECT_EQ(first(v1::PERIOD_GRANULARITY_WEEK), Day(2026, 2, 9));
+  EXPECT_EQ(last(v1::PERIOD_GRANULARITY_WEEK), Day(2026, 2, 15));
+  EXPECT_EQ(first(v1::PERIOD_GRANULARITY_MONTH), Day(2026, 2, 1));
+  EXPECT_EQ(last(v1::PERIOD_GRANULARITY_MONTH), Day(2026, 2, 28));
+  EXPECT_EQ(first(v1::PERIOD_GRANULARITY_QUARTER), Day(2026, 1, 1));
+  EXPECT_EQ(last(v1::PERIOD_GRANULARITY_QUARTER), Day(2026, 3, 31));
+  EXPECT_EQ(first(v1::PERIOD_GRANULARITY_YEAR), Day(2026, 1, 1));
+  EXPECT_EQ(last(v1::PERIOD_GRANULARITY_YEAR), Day(2026, 12, 31));
+  EXPECT_EQ(LastDayOfPeriod(v1::PERIOD_GRANULARITY_MONTH, 2024 * 12 + 1), Day(2024, 2, 29))
+      << "a leap February";
+}
+
 TEST(PreviousPeriodTest, CalendarPeriodsGoBackOne) {
   const google::protobuf::Timestamp at = At(2026, 1, 5);
   const auto previous_key = [&](v1::PeriodGranularity granularity) {

@@ -10,11 +10,12 @@
 //                                                   customer's confirmed orders per cell, what
 //                                                   counts buying and repeat customers (which
 //                                                   do not add up across days)
-//   "F" <close gran:1> <close period:8 BE> <cell key>
+//   "F" <close gran:1> <close period:8 BE> <dim:1> <value>
 //                                                   the pipeline flows of the deals expected to
-//                                                   close in that WEEK, MONTH, QUARTER or YEAR (a
-//                                                   "C" cell key of DAY, MONTH or YEAR: when they
-//                                                   changed)
+//                                                   close in that WEEK, MONTH, QUARTER or YEAR,
+//                                                   one row per scope value: a CounterRow whose
+//                                                   slots are DatedFlowSlot (the day of the
+//                                                   change, the pipeline figure, the currency)
 // Every granularity (DAY, WEEK, MONTH, QUARTER, YEAR) is stored, so a calendar report is one
 // point lookup per scope value and period; a relative period adds up its days and months
 // (periods::StoredPeriodsOfDays). dim 0 with value "" is the whole organisation; dims 1–5 are
@@ -24,8 +25,8 @@
 // records the change of the open pipeline on the day it happened, so the pipeline as of a
 // midnight is the sum of every day's cells before it (the forecast's snapshots). The deals with
 // no expected close date have theirs in the "C" cells (they count in every period forecast);
-// a dated deal's go under the week, month, quarter and year of its close date ("F"), so that a
-// period's forecast adds up the flows of its own period only.
+// a dated deal's go, by the day they changed, into the row of each week, month, quarter and
+// year holding its close date ("F"), so that a period's forecast reads its own period's row.
 //
 // Pure functions; thread-safe.
 #ifndef SALES_SERVICES_PROJECTIONS_PERFORMANCE_MODEL_KEYS_H_
@@ -85,16 +86,29 @@ std::string CellPrefix(v1::PeriodGranularity granularity, int64_t period, int di
 // The prefix of every cell of `granularity`, in period order.
 std::string GranularityPrefix(v1::PeriodGranularity granularity);
 // The close granularities of the dated pipeline flows ("F"): every period a forecast is asked
-// for, so that it reads its own period's flows only (a year's 365 snapshots summing 12 months'
-// took 9 ms at 10^6 events instead of about 1).
+// for, so that it reads its own period's row only.
 inline constexpr v1::PeriodGranularity kCloseGranularities[] = {
     v1::PERIOD_GRANULARITY_WEEK, v1::PERIOD_GRANULARITY_MONTH, v1::PERIOD_GRANULARITY_QUARTER,
     v1::PERIOD_GRANULARITY_YEAR};
-// The change granularities the dated flows are stored under (what the forecast adds up).
-inline constexpr v1::PeriodGranularity kDatedFlowGranularities[] = {
-    v1::PERIOD_GRANULARITY_DAY, v1::PERIOD_GRANULARITY_MONTH, v1::PERIOD_GRANULARITY_YEAR};
-// "F" <close granularity> <close period>: prepended to a CellKey.
-std::string DatedFlowPrefix(v1::PeriodGranularity close_granularity, int64_t close_period);
+std::string DatedFlowKey(v1::PeriodGranularity close_granularity, int64_t close_period,
+                         int dimension, absl::string_view value);
+
+// ---- The slots of a dated flow row ("F") ----
+// day offset (15 bits) << 17 | pipeline figure (2 bits: conservative, base, optimistic) << 15 |
+// currency (15 bits), so that the row is in the order of the days. The offset is the day of the
+// change − the first day of the close period + kDatedFlowHorizonDays: a change more than that
+// many days (87 years) before the period counts as made then. A change after the period's last
+// day is not recorded: every snapshot of a period is taken within it (or before it starts).
+inline constexpr int64_t kDatedFlowHorizonDays = 32000;
+// `pipeline_slot`: Slot(kPipelineConservative | kPipelineBase | kPipelineOptimistic, currency);
+// `days_after_first`: the change's day − the period's first day, at most 365.
+uint32_t DatedFlowSlot(int64_t days_after_first, uint32_t pipeline_slot);
+struct DatedFlow {
+  int64_t days_after_first;  // ≥ −kDatedFlowHorizonDays
+  uint32_t pipeline_slot;
+};
+DatedFlow DatedFlowOf(uint32_t dated_flow_slot);
+
 std::string CustomerKey(absl::string_view customer_id);
 std::string StockKey(int dimension, absl::string_view value);
 std::string StockPrefix(int dimension);

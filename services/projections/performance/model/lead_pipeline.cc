@@ -197,7 +197,7 @@ void Record(const Contribution& contribution, int64_t day, int64_t sign,
       }
     }
     if (contribution.overdue) {
-      deltas.AddToCell(StockKey(dimension, value), Slot(SlotKind::kOverdueFollowUps), sign);
+      deltas.AddToStock(dimension, value, Slot(SlotKind::kOverdueFollowUps), sign);
     }
   }
 }

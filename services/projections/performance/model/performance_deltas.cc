@@ -1,7 +1,6 @@
 #include "services/projections/performance/model/performance_deltas.h"
 
 #include <algorithm>
-#include <map>
 #include <memory>
 
 #include "common/projection/counter_row.h"
@@ -12,19 +11,20 @@ namespace {
 
 constexpr char kAccumulatorName[] = "performance-deltas";
 
-void AppendDay(std::string& key, int64_t day) {
-  for (int shift = 56; shift >= 0; shift -= 8) key.push_back(static_cast<char>(day >> shift));
-}
-
-int64_t DayOf(absl::string_view key) {
-  uint64_t day = 0;
-  for (int i = 0; i < 8; ++i) day = (day << 8) | static_cast<uint8_t>(key[i]);
-  return static_cast<int64_t>(day);
-}
-
-void AppendScope(std::string& key, int dimension, absl::string_view value) {
-  key.push_back(static_cast<char>(dimension));
-  key.append(value.data(), value.size());
+// Sorts `deltas` by slot, sums each slot's, and drops the zeros.
+void SumBySlot(std::vector<std::pair<uint32_t, int64_t>>& deltas) {
+  std::sort(deltas.begin(), deltas.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  size_t kept = 0;
+  for (size_t i = 0; i < deltas.size(); ++i) {
+    if (kept > 0 && deltas[kept - 1].first == deltas[i].first) {
+      deltas[kept - 1].second += deltas[i].second;
+    } else {
+      deltas[kept++] = deltas[i];
+    }
+  }
+  deltas.resize(kept);
+  std::erase_if(deltas, [](const auto& entry) { return entry.second == 0; });
 }
 
 }  // namespace
@@ -34,75 +34,107 @@ PerformanceDeltas& PerformanceDeltas::Of(projection::ProjectionTxn& txn) {
       txn.Accumulator(kAccumulatorName, [] { return std::make_unique<PerformanceDeltas>(); }));
 }
 
+uint32_t PerformanceDeltas::ScopeId(int dimension, absl::string_view value) {
+  scratch_.clear();
+  scratch_.push_back(static_cast<char>(dimension));
+  scratch_.append(value.data(), value.size());
+  const auto [it, inserted] = scope_ids_.try_emplace(scratch_, scopes_.size());
+  if (inserted) scopes_.push_back(scratch_);
+  return it->second;
+}
+
+const PerformanceDeltas::DayPeriods& PerformanceDeltas::PeriodsOfDay(int64_t day) {
+  const auto [it, inserted] = day_periods_.try_emplace(day);
+  if (inserted) {
+    for (size_t i = 0; i < std::size(periods::kGranularities); ++i) {
+      it->second[i] = periods::PeriodOfDay(periods::kGranularities[i], day);
+    }
+  }
+  return it->second;
+}
+
+const PerformanceDeltas::ClosePeriods& PerformanceDeltas::ClosePeriodsOf(int64_t close_day) {
+  const auto [it, inserted] = close_periods_.try_emplace(close_day);
+  if (inserted) {
+    for (size_t i = 0; i < std::size(kCloseGranularities); ++i) {
+      const v1::PeriodGranularity granularity = kCloseGranularities[i];
+      const int64_t period = periods::PeriodOfDay(granularity, close_day);
+      it->second[i] = {.period = period,
+                       .first_day = periods::FirstDayOfPeriod(granularity, period),
+                       .last_day = periods::LastDayOfPeriod(granularity, period)};
+    }
+  }
+  return it->second;
+}
+
 void PerformanceDeltas::Add(int64_t day, int dimension, absl::string_view value, uint32_t slot,
                             int64_t delta) {
   if (delta == 0) return;
-  scratch_.clear();
-  AppendDay(scratch_, day);
-  AppendScope(scratch_, dimension, value);
-  days_[scratch_].emplace_back(slot, delta);
+  days_[{day, ScopeId(dimension, value)}].emplace_back(slot, delta);
+}
+
+void PerformanceDeltas::AddToPeriod(v1::PeriodGranularity granularity, int64_t period,
+                                    int dimension, absl::string_view value, uint32_t slot,
+                                    int64_t delta) {
+  if (delta == 0) return;
+  rows_[{Table::kCell, granularity, period, ScopeId(dimension, value)}].emplace_back(slot, delta);
 }
 
 void PerformanceDeltas::AddDatedFlow(int64_t close_day, int64_t day, int dimension,
-                                     absl::string_view value, uint32_t slot, int64_t delta) {
+                                     absl::string_view value, uint32_t pipeline_slot,
+                                     int64_t delta) {
   if (delta == 0) return;
-  scratch_.clear();
-  AppendDay(scratch_, close_day);
-  AppendDay(scratch_, day);
-  AppendScope(scratch_, dimension, value);
-  dated_days_[scratch_].emplace_back(slot, delta);
+  const uint32_t scope = ScopeId(dimension, value);
+  const ClosePeriods& close_periods = ClosePeriodsOf(close_day);
+  for (size_t i = 0; i < close_periods.size(); ++i) {
+    const ClosePeriod& close = close_periods[i];
+    if (day > close.last_day) continue;  // no snapshot of the period reads it
+    rows_[{Table::kDatedFlow, kCloseGranularities[i], close.period, scope}].emplace_back(
+        DatedFlowSlot(day - close.first_day, pipeline_slot), delta);
+  }
 }
 
-void PerformanceDeltas::AddToCell(absl::string_view cell_key, uint32_t slot, int64_t delta) {
+void PerformanceDeltas::AddToStock(int dimension, absl::string_view value, uint32_t slot,
+                                   int64_t delta) {
   if (delta == 0) return;
-  cells_[cell_key].emplace_back(slot, delta);
+  rows_[{Table::kStock, v1::PERIOD_GRANULARITY_UNSPECIFIED, 0, ScopeId(dimension, value)}]
+      .emplace_back(slot, delta);
+}
+
+std::string PerformanceDeltas::KeyOf(const RowId& row) const {
+  const absl::string_view scope = scopes_[row.scope];
+  const int dimension = static_cast<uint8_t>(scope[0]);
+  const absl::string_view value = scope.substr(1);
+  switch (row.table) {
+    case Table::kCell:
+      return CellKey(row.granularity, row.period, dimension, value);
+    case Table::kDatedFlow:
+      return DatedFlowKey(row.granularity, row.period, dimension, value);
+    case Table::kStock:
+      break;
+  }
+  return StockKey(dimension, value);
 }
 
 absl::Status PerformanceDeltas::FoldInto(projection::ProjectionTxn& txn) {
-  // Days into every granularity's period.
-  for (auto& [day_key, deltas] : days_) {
-    const int64_t day = DayOf(day_key);
-    const int dimension = static_cast<uint8_t>(day_key[8]);
-    const absl::string_view value = absl::string_view(day_key).substr(9);
-    for (const v1::PeriodGranularity granularity : periods::kGranularities) {
-      SlotDeltas& cell =
-          cells_[CellKey(granularity, periods::PeriodOfDay(granularity, day), dimension, value)];
-      cell.insert(cell.end(), deltas.begin(), deltas.end());
+  // Days into every granularity's period, each day's deltas summed first.
+  for (auto& [day_scope, deltas] : days_) {
+    SumBySlot(deltas);
+    if (deltas.empty()) continue;
+    const auto& [day, scope] = day_scope;
+    const DayPeriods& periods = PeriodsOfDay(day);
+    for (size_t i = 0; i < periods.size(); ++i) {
+      SlotDeltas& row = rows_[{Table::kCell, periods::kGranularities[i], periods[i], scope}];
+      row.insert(row.end(), deltas.begin(), deltas.end());
     }
   }
-  // Dated flows into their close date's periods, by the change's day, month and year.
-  for (auto& [dated_key, deltas] : dated_days_) {
-    const int64_t close_day = DayOf(dated_key);
-    const int64_t day = DayOf(absl::string_view(dated_key).substr(8));
-    const int dimension = static_cast<uint8_t>(dated_key[16]);
-    const absl::string_view value = absl::string_view(dated_key).substr(17);
-    for (const v1::PeriodGranularity close : kCloseGranularities) {
-      const std::string prefix = DatedFlowPrefix(close, periods::PeriodOfDay(close, close_day));
-      for (const v1::PeriodGranularity granularity : kDatedFlowGranularities) {
-        SlotDeltas& cell =
-            cells_[prefix +
-                   CellKey(granularity, periods::PeriodOfDay(granularity, day), dimension, value)];
-        cell.insert(cell.end(), deltas.begin(), deltas.end());
-      }
-    }
-  }
-  // Each cell's deltas summed per slot, then added to its row once.
-  std::vector<std::pair<uint32_t, int64_t>> sorted;
-  for (auto& [key, deltas] : cells_) {
-    std::sort(deltas.begin(), deltas.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
-    sorted.clear();
-    for (const auto& [slot, delta] : deltas) {
-      if (!sorted.empty() && sorted.back().first == slot) {
-        sorted.back().second += delta;
-      } else {
-        sorted.emplace_back(slot, delta);
-      }
-    }
-    std::erase_if(sorted, [](const auto& entry) { return entry.second == 0; });
-    if (sorted.empty()) continue;
-    ASSIGN_OR_RETURN(projection::CounterRow * row, projection::MutableCounterRow(txn, key));
-    row->AddSorted(sorted);
+  // Each row's deltas summed per slot, then added to it once.
+  for (auto& [row, deltas] : rows_) {
+    SumBySlot(deltas);
+    if (deltas.empty()) continue;
+    ASSIGN_OR_RETURN(projection::CounterRow * counters,
+                     projection::MutableCounterRow(txn, KeyOf(row)));
+    counters->AddSorted(deltas);
   }
   return absl::OkStatus();
 }

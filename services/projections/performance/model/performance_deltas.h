@@ -1,10 +1,12 @@
 // PerformanceDeltas: what one runner batch changes in the performance read model's shared rows —
-// its cells (keys.h) — gathered as deltas and turned into row changes once per batch
-// (a projection::BatchAccumulator, folded on the store's committer thread).
+// its cells, dated flow rows and stock rows (keys.h) — gathered as deltas and turned into row
+// changes once per batch (a projection::BatchAccumulator, folded on the store's committer thread).
 //
-// Why: an order event changes its slots in 5 granularities × 6 or more scopes. Apply records a
-// delta once per (day, scope) instead; the fold rolls days up into every granularity's period and
-// adds each cell's deltas to its row once (CounterRow::AddSorted).
+// Why: an order event changes its slots in 5 granularities × 6 or more scopes, and a batch of
+// catch-up touches each row many times. Apply records a delta once per (day, scope) instead,
+// under integer ids (a scope value is interned once per batch); the fold rolls days up into every
+// granularity's period and adds each row's deltas to it once (CounterRow::AddSorted), building
+// each row's key once.
 //
 //   PerformanceDeltas& deltas = PerformanceDeltas::Of(txn);
 //   deltas.Add(day, v1::PERFORMANCE_DIMENSION_REP, "R-01", Slot(SlotKind::kOrders, cny), 1);
@@ -14,6 +16,8 @@
 #ifndef SALES_SERVICES_PROJECTIONS_PERFORMANCE_MODEL_PERFORMANCE_DELTAS_H_
 #define SALES_SERVICES_PROJECTIONS_PERFORMANCE_MODEL_PERFORMANCE_DELTAS_H_
 
+#include <array>
+#include <iterator>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -35,25 +39,59 @@ class PerformanceDeltas final : public projection::BatchAccumulator {
   // `delta` to `slot` of the (dimension, value) cells of every period holding day `day` (a DAY
   // index).
   void Add(int64_t day, int dimension, absl::string_view value, uint32_t slot, int64_t delta);
-  // `delta` to a pipeline `slot` of the dated flows ("F", keys.h) of a deal expected to close on
-  // day `close_day`, changed on day `day`.
+  // `delta` to `slot` of the (dimension, value) cell of one period only: a target, a buying or
+  // repeat customer.
+  void AddToPeriod(v1::PeriodGranularity granularity, int64_t period, int dimension,
+                   absl::string_view value, uint32_t slot, int64_t delta);
+  // `delta` to a pipeline slot (kPipeline*, a currency) of the deals expected to close on day
+  // `close_day`, changed on day `day`: to the dated flow rows ("F") of the week, month, quarter
+  // and year holding `close_day` (none that ended before `day`: keys.h, DatedFlowSlot).
   void AddDatedFlow(int64_t close_day, int64_t day, int dimension, absl::string_view value,
-                    uint32_t slot, int64_t delta);
-  // `delta` to `slot` of one cell, by its key (CellKey): a target (its own period only), a
-  // buying or repeat customer.
-  void AddToCell(absl::string_view cell_key, uint32_t slot, int64_t delta);
+                    uint32_t pipeline_slot, int64_t delta);
+  // `delta` to `slot` of the stock row ("S") of (dimension, value).
+  void AddToStock(int dimension, absl::string_view value, uint32_t slot, int64_t delta);
 
   absl::Status FoldInto(projection::ProjectionTxn& txn) override;
 
  private:
   using SlotDeltas = std::vector<std::pair<uint32_t, int64_t>>;  // in the order recorded
-  // Day cells: day (8 bytes) dimension (1) value → deltas.
-  absl::flat_hash_map<std::string, SlotDeltas> days_;
-  // Dated flows: close day (8 bytes) day (8) dimension (1) value → deltas.
-  absl::flat_hash_map<std::string, SlotDeltas> dated_days_;
-  // Whole cells (CellKey) → deltas.
-  absl::flat_hash_map<std::string, SlotDeltas> cells_;
+  enum class Table : uint8_t { kCell, kDatedFlow, kStock };
+  // One row of the batch: its table, period (none for a stock row) and interned scope.
+  struct RowId {
+    Table table;
+    v1::PeriodGranularity granularity;
+    int64_t period;
+    uint32_t scope;
+    bool operator==(const RowId&) const = default;
+    template <typename H>
+    friend H AbslHashValue(H h, const RowId& id) {
+      return H::combine(std::move(h), id.table, id.granularity, id.period, id.scope);
+    }
+  };
+  // The period of each granularity (kGranularities' order) holding a day.
+  using DayPeriods = std::array<int64_t, std::size(periods::kGranularities)>;
+  // The close periods of a close day (kCloseGranularities' order) and their days.
+  struct ClosePeriod {
+    int64_t period;
+    int64_t first_day;
+    int64_t last_day;
+  };
+  using ClosePeriods = std::array<ClosePeriod, std::size(kCloseGranularities)>;
+
+  // The batch's id of (dimension, value).
+  uint32_t ScopeId(int dimension, absl::string_view value);
+  const DayPeriods& PeriodsOfDay(int64_t day);
+  const ClosePeriods& ClosePeriodsOf(int64_t close_day);
+  std::string KeyOf(const RowId& row) const;
+
+  absl::flat_hash_map<std::string, uint32_t> scope_ids_;  // dimension byte + value → id
+  std::vector<std::string> scopes_;                        // id → dimension byte + value
   std::string scratch_;
+  // (day, scope) → the deltas of its cells of every granularity.
+  absl::flat_hash_map<std::pair<int64_t, uint32_t>, SlotDeltas> days_;
+  absl::flat_hash_map<RowId, SlotDeltas> rows_;
+  absl::flat_hash_map<int64_t, DayPeriods> day_periods_;
+  absl::flat_hash_map<int64_t, ClosePeriods> close_periods_;
 };
 
 }  // namespace sales::performance

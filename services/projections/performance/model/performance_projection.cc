@@ -108,7 +108,7 @@ class Cells {
   // `delta` to `slot` of the stock rows of `scopes` (not per period).
   void AddToStock(const std::vector<Scope>& scopes, uint32_t slot, int64_t delta) {
     for (const Scope& scope : scopes) {
-      deltas_.AddToCell(StockKey(scope.dimension, scope.value), slot, delta);
+      deltas_.AddToStock(scope.dimension, scope.value, slot, delta);
     }
   }
   // One more (`delta` 1) or one fewer (−1: a cancellation) confirmed order of `customer` in
@@ -117,8 +117,8 @@ class Cells {
   // before and after, never on the order in which orders of one customer arrive.
   void AddPurchase(const Scope& scope, CustomerRow& customer, int delta) {
     for (const v1::PeriodGranularity granularity : periods::kGranularities) {
-      std::string cell = CellKey(granularity, periods::PeriodOfDay(granularity, day_),
-                                 scope.dimension, scope.value);
+      const int64_t period = periods::PeriodOfDay(granularity, day_);
+      std::string cell = CellKey(granularity, period, scope.dimension, scope.value);
       int64_t& count = customer.orders_per_cell[cell];
       const int64_t before = count;
       count += delta;
@@ -127,8 +127,10 @@ class Cells {
       const auto crossed = [&](int64_t at_least) {
         return static_cast<int64_t>(after >= at_least) - static_cast<int64_t>(before >= at_least);
       };
-      deltas_.AddToCell(cell, Slot(SlotKind::kBuyers), crossed(1));
-      deltas_.AddToCell(cell, Slot(SlotKind::kRepeatBuyers), crossed(2));
+      deltas_.AddToPeriod(granularity, period, scope.dimension, scope.value,
+                          Slot(SlotKind::kBuyers), crossed(1));
+      deltas_.AddToPeriod(granularity, period, scope.dimension, scope.value,
+                          Slot(SlotKind::kRepeatBuyers), crossed(2));
     }
   }
 
@@ -461,9 +463,9 @@ absl::Status ApplyTargets(const EventEnvelope& envelope, ProjectionTxn& txn) {
   const std::optional<Scope> scope = TargetScope(set.target());
   if (!scope.has_value()) return absl::OkStatus();
   const auto& [granularity, index] = period;
-  PerformanceDeltas::Of(txn).AddToCell(CellKey(granularity, index, scope->dimension, scope->value),
-                                       Slot(SlotKind::kTarget, set.target().metric()),
-                                       set.target().value() - set.previous_value());
+  PerformanceDeltas::Of(txn).AddToPeriod(granularity, index, scope->dimension, scope->value,
+                                         Slot(SlotKind::kTarget, set.target().metric()),
+                                         set.target().value() - set.previous_value());
   return absl::OkStatus();
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/money/rounding.h"
+#include "common/projection/counter_row.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
 #include "common/time/proto_time.h"
@@ -20,29 +21,20 @@
 namespace sales::performance {
 namespace {
 
-// One scope's cells (dimension, value): its "C" cells, or with a DatedFlowPrefix its dated
-// pipeline flows of one close week or month (keys.h).
+// One scope's cells (dimension, value).
 class ScopeCells {
  public:
-  ScopeCells(projection::ProjectionStore& store, int dimension, std::string value,
-             std::string key_prefix = "")
-      : store_(store),
-        dimension_(dimension),
-        value_(std::move(value)),
-        key_prefix_(std::move(key_prefix)) {}
+  ScopeCells(projection::ProjectionStore& store, int dimension, std::string value)
+      : store_(store), dimension_(dimension), value_(std::move(value)) {}
 
+  projection::ProjectionStore& store() const { return store_; }
   int dimension() const { return dimension_; }
   const std::string& value() const { return value_; }
-
-  // The same scope's dated flows of the deals expected to close in (close_granularity, period).
-  ScopeCells DatedFlows(v1::PeriodGranularity close_granularity, int64_t period) const {
-    return ScopeCells(store_, dimension_, value_, DatedFlowPrefix(close_granularity, period));
-  }
 
   // Adds the cell of one stored period.
   absl::Status AddCell(v1::PeriodGranularity granularity, int64_t period, Counters& out) const {
     ASSIGN_OR_RETURN(const std::optional<std::string> row,
-                     store_.Get(key_prefix_ + CellKey(granularity, period, dimension_, value_)));
+                     store_.Get(CellKey(granularity, period, dimension_, value_)));
     if (row.has_value()) RETURN_IF_ERROR(AddRow(*row, out));
     return absl::OkStatus();
   }
@@ -60,29 +52,22 @@ class ScopeCells {
   // the read model has a cell of), then the days of its year before it.
   absl::Status AddBefore(int64_t day, Counters& out) const {
     const int64_t year = periods::PeriodOfDay(v1::PERIOD_GRANULARITY_YEAR, day);
-    const std::string prefix = key_prefix_ + GranularityPrefix(v1::PERIOD_GRANULARITY_YEAR);
+    const std::string prefix = GranularityPrefix(v1::PERIOD_GRANULARITY_YEAR);
     std::optional<int64_t> first_year;
     RETURN_IF_ERROR(store_.Scan(prefix, [&](absl::string_view key, absl::string_view) {
-      first_year = periods::PeriodOfKey(key.substr(key_prefix_.size() + 1));
+      first_year = periods::PeriodOfKey(key.substr(1));
       return false;  // the first key is the earliest year
     }));
     for (int64_t y = first_year.value_or(year); y < year; ++y) {
       RETURN_IF_ERROR(AddCell(v1::PERIOD_GRANULARITY_YEAR, y, out));
     }
-    return AddDays(FirstDayOf(v1::PERIOD_GRANULARITY_YEAR, year), day - 1, out);
-  }
-
-  static int64_t FirstDayOf(v1::PeriodGranularity granularity, int64_t period) {
-    return periods::PeriodIndexOf(
-        v1::PERIOD_GRANULARITY_DAY,
-        FromTimestamp(periods::DescribePeriod(granularity, period).start()));
+    return AddDays(periods::FirstDayOfPeriod(v1::PERIOD_GRANULARITY_YEAR, year), day - 1, out);
   }
 
  private:
   projection::ProjectionStore& store_;
   const int dimension_;
   const std::string value_;
-  const std::string key_prefix_;  // "" for the cells
 };
 
 void Add(const Counters& from, int64_t sign, Counters& to) {
@@ -104,12 +89,44 @@ PeriodDays DaysOf(v1::PeriodGranularity granularity, absl::Time at) {
   return {granularity, resolved.period, resolved.first_day, resolved.last_day};
 }
 
-// The dated pipeline flows of the deals expected to close within `period` (keys.h,
-// kCloseGranularities).
-ScopeCells DatedFlowsOf(const ScopeCells& cells, const PeriodDays& period) {
-  return cells.DatedFlows(period.granularity,
-                          periods::PeriodOfDay(period.granularity, period.first));
-}
+// One scope's pipeline flows of the deals expected to close within a period (its dated flow row,
+// keys.h), added day by day as a snapshot's cut moves on.
+class DatedFlows {
+ public:
+  static absl::StatusOr<DatedFlows> Of(const ScopeCells& cells, const PeriodDays& period) {
+    DatedFlows flows;
+    ASSIGN_OR_RETURN(
+        const std::optional<std::string> row,
+        cells.store().Get(DatedFlowKey(period.granularity,
+                                       periods::PeriodOfDay(period.granularity, period.first),
+                                       cells.dimension(), cells.value())));
+    if (!row.has_value()) return flows;
+    projection::CounterRowCursor cursor(*row);
+    while (cursor.Next()) {
+      const DatedFlow flow = DatedFlowOf(cursor.slot());
+      flows.flows_.push_back(
+          {period.first + flow.days_after_first, flow.pipeline_slot, cursor.value()});
+    }
+    RETURN_IF_ERROR(cursor.status());
+    return flows;
+  }
+
+  // Adds the flows of the days before `cut` that were not added yet (cuts never move back).
+  void AddBefore(int64_t cut, Counters& out) {
+    for (; next_ < flows_.size() && flows_[next_].day < cut; ++next_) {
+      out[flows_[next_].pipeline_slot] += flows_[next_].value;
+    }
+  }
+
+ private:
+  struct Flow {
+    int64_t day;
+    uint32_t pipeline_slot;
+    int64_t value;
+  };
+  std::vector<Flow> flows_;  // by day, as the row holds them
+  size_t next_ = 0;
+};
 
 // What a snapshot at cut day `cut` adds up (performance.proto, "Forecast"): the pipeline flows of
 // every day before it (of the undated deals and of those dated within the period), the bookings
@@ -120,9 +137,10 @@ class SnapshotSums {
   // The sums at `cut` (≥ period.first − 1 … any day), read directly.
   static absl::StatusOr<SnapshotSums> At(const ScopeCells& cells, const PeriodDays& period,
                                          int64_t cut) {
-    SnapshotSums sums(cells, period, cut);
+    ASSIGN_OR_RETURN(DatedFlows dated_flows, DatedFlows::Of(cells, period));
+    SnapshotSums sums(cells, std::move(dated_flows), period, cut);
     RETURN_IF_ERROR(cells.AddBefore(cut, sums.before_cut_));
-    RETURN_IF_ERROR(sums.dated_flows_.AddBefore(cut, sums.before_cut_));
+    sums.dated_flows_.AddBefore(cut, sums.before_cut_);
     RETURN_IF_ERROR(cells.AddDays(period.first, std::min(cut, period.last + 1) - 1, sums.booked_));
     RETURN_IF_ERROR(cells.AddDays(cut - kRunRateDays, cut - 1, sums.run_window_));
     return sums;
@@ -138,8 +156,8 @@ class SnapshotSums {
     if (cut_ >= period_.first && cut_ <= period_.last) Add(joining, 1, booked_);
     Add(joining, 1, run_window_);
     Add(leaving, -1, run_window_);
-    RETURN_IF_ERROR(dated_flows_.AddCell(v1::PERIOD_GRANULARITY_DAY, cut_, before_cut_));
     ++cut_;
+    dated_flows_.AddBefore(cut_, before_cut_);
     return absl::OkStatus();
   }
 
@@ -198,11 +216,12 @@ class SnapshotSums {
   }
 
  private:
-  SnapshotSums(const ScopeCells& cells, const PeriodDays& period, int64_t cut)
-      : cells_(cells), dated_flows_(DatedFlowsOf(cells, period)), period_(period), cut_(cut) {}
+  SnapshotSums(const ScopeCells& cells, DatedFlows dated_flows, const PeriodDays& period,
+               int64_t cut)
+      : cells_(cells), dated_flows_(std::move(dated_flows)), period_(period), cut_(cut) {}
 
   const ScopeCells& cells_;
-  const ScopeCells dated_flows_;  // of the deals expected to close within the period
+  DatedFlows dated_flows_;  // of the deals expected to close within the period
   PeriodDays period_;
   int64_t cut_;
   Counters before_cut_;  // every day before the cut (the pipeline; dated flows add theirs)
