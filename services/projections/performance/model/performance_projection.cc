@@ -6,9 +6,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
+#include "absl/container/btree_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "common/eventsourcing/event_codec.h"
@@ -59,16 +61,56 @@ struct Scope {
 // decoded for the batch (ProjectionTxn::Mutable).
 class CustomerRow final : public projection::AccumulatedRow {
  public:
+  using Periods = absl::btree_map<std::pair<int32_t, int64_t>, int64_t>;  // (granularity, period)
+
+  absl::Status Decode(const v1::PerformanceCustomerPurchases& stored) {
+    for (const auto& scope : stored.scopes()) {
+      if (scope.periods_size() != scope.granularities_size() ||
+          scope.orders_size() != scope.granularities_size()) {
+        return absl::DataLossError("performance customer row: unequal period arrays");
+      }
+      Periods& periods = orders_[{scope.dimension(), scope.value()}];
+      for (int i = 0; i < scope.granularities_size(); ++i) {
+        periods[{scope.granularities(i), scope.periods(i)}] = scope.orders(i);
+      }
+    }
+    return absl::OkStatus();
+  }
   std::string Encode() const override {
     v1::PerformanceCustomerPurchases row;
-    for (const auto& [cell, orders] : orders_per_cell) {
-      v1::PerformanceCustomerPurchases::Cell& kept = *row.add_cells();
-      kept.set_cell(cell);
-      kept.set_orders(orders);
+    for (const auto& [scope, periods] : orders_) {
+      v1::PerformanceCustomerPurchases::ScopeOrders* kept = nullptr;
+      for (const auto& [period, orders] : periods) {
+        if (orders == 0) continue;
+        if (kept == nullptr) {
+          kept = row.add_scopes();
+          kept->set_dimension(scope.first);
+          kept->set_value(scope.second);
+        }
+        kept->add_granularities(period.first);
+        kept->add_periods(period.second);
+        kept->add_orders(orders);
+      }
     }
     return row.SerializeAsString();
   }
-  std::map<std::string, int64_t> orders_per_cell;  // no zeros
+  // The customer's orders in one period of `scope` (0 counts are left out of the encoding).
+  int64_t& OrdersIn(const Scope& scope, v1::PeriodGranularity granularity, int64_t period) {
+    auto it = orders_.find(std::pair<int, absl::string_view>(scope.dimension, scope.value));
+    if (it == orders_.end()) it = orders_.try_emplace({scope.dimension, scope.value}).first;
+    return it->second[{granularity, period}];
+  }
+
+ private:
+  // Transparent, so that a scope is looked up without a copy of its value.
+  struct ScopeLess {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return std::tie(a.first, a.second) < std::tie(b.first, b.second);
+    }
+  };
+  absl::btree_map<std::pair<int, std::string>, Periods, ScopeLess> orders_;
 };
 
 absl::StatusOr<CustomerRow*> MutableCustomer(ProjectionTxn& txn, const std::string& customer) {
@@ -83,9 +125,7 @@ absl::StatusOr<CustomerRow*> MutableCustomer(ProjectionTxn& txn, const std::stri
                         const v1::PerformanceCustomerPurchases purchases,
                         projection::DecodeRow<v1::PerformanceCustomerPurchases>(
                             CustomerKey(customer), *stored, PerformanceProjection::kName));
-                    for (const auto& cell : purchases.cells()) {
-                      row->orders_per_cell[cell.cell()] = cell.orders();
-                    }
+                    RETURN_IF_ERROR(row->Decode(purchases));
                     return row;
                   }));
   return static_cast<CustomerRow*>(held);  // customer keys are only loaded here
@@ -118,12 +158,10 @@ class Cells {
   void AddPurchase(const Scope& scope, CustomerRow& customer, int delta) {
     for (const v1::PeriodGranularity granularity : periods::kGranularities) {
       const int64_t period = periods::PeriodOfDay(granularity, day_);
-      std::string cell = CellKey(granularity, period, scope.dimension, scope.value);
-      int64_t& count = customer.orders_per_cell[cell];
+      int64_t& count = customer.OrdersIn(scope, granularity, period);
       const int64_t before = count;
       count += delta;
       const int64_t after = count;
-      if (after == 0) customer.orders_per_cell.erase(cell);
       const auto crossed = [&](int64_t at_least) {
         return static_cast<int64_t>(after >= at_least) - static_cast<int64_t>(before >= at_least);
       };
