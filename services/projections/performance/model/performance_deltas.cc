@@ -12,7 +12,8 @@ namespace {
 constexpr char kAccumulatorName[] = "performance-deltas";
 
 // Sorts `deltas` by slot, sums each slot's, and drops the zeros.
-void SumBySlot(std::vector<std::pair<uint32_t, int64_t>>& deltas) {
+template <typename Deltas>
+void SumBySlot(Deltas& deltas) {
   std::sort(deltas.begin(), deltas.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
   size_t kept = 0;
@@ -24,7 +25,9 @@ void SumBySlot(std::vector<std::pair<uint32_t, int64_t>>& deltas) {
     }
   }
   deltas.resize(kept);
-  std::erase_if(deltas, [](const auto& entry) { return entry.second == 0; });
+  deltas.erase(std::remove_if(deltas.begin(), deltas.end(),
+                              [](const auto& entry) { return entry.second == 0; }),
+               deltas.end());
 }
 
 }  // namespace
@@ -35,11 +38,16 @@ PerformanceDeltas& PerformanceDeltas::Of(projection::ProjectionTxn& txn) {
 }
 
 uint32_t PerformanceDeltas::ScopeId(int dimension, absl::string_view value) {
+  if (last_scope_ != UINT32_MAX) {
+    const absl::string_view last = scopes_[last_scope_];
+    if (static_cast<uint8_t>(last[0]) == dimension && last.substr(1) == value) return last_scope_;
+  }
   scratch_.clear();
   scratch_.push_back(static_cast<char>(dimension));
   scratch_.append(value.data(), value.size());
   const auto [it, inserted] = scope_ids_.try_emplace(scratch_, scopes_.size());
   if (inserted) scopes_.push_back(scratch_);
+  last_scope_ = it->second;
   return it->second;
 }
 
@@ -70,7 +78,14 @@ const PerformanceDeltas::ClosePeriods& PerformanceDeltas::ClosePeriodsOf(int64_t
 void PerformanceDeltas::Add(int64_t day, int dimension, absl::string_view value, uint32_t slot,
                             int64_t delta) {
   if (delta == 0) return;
-  days_[{day, ScopeId(dimension, value)}].emplace_back(slot, delta);
+  auto& deltas = days_[{day, ScopeId(dimension, value)}];
+  for (auto& [kept_slot, sum] : deltas) {
+    if (kept_slot == slot) {
+      sum += delta;
+      return;
+    }
+  }
+  deltas.emplace_back(slot, delta);
 }
 
 void PerformanceDeltas::AddToPeriod(v1::PeriodGranularity granularity, int64_t period,

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "common/projection/projection.h"
@@ -87,8 +88,12 @@ class PerformanceDeltas final : public projection::BatchAccumulator {
   absl::flat_hash_map<std::string, uint32_t> scope_ids_;  // dimension byte + value → id
   std::vector<std::string> scopes_;                        // id → dimension byte + value
   std::string scratch_;
-  // (day, scope) → the deltas of its cells of every granularity.
-  absl::flat_hash_map<std::pair<int64_t, uint32_t>, SlotDeltas> days_;
+  uint32_t last_scope_ = UINT32_MAX;  // the last id ScopeId answered: calls come in runs
+  // (day, scope) → the deltas of its cells of every granularity, one per slot (a day cell has a
+  // few slots: kept inline, summed as they come).
+  absl::flat_hash_map<std::pair<int64_t, uint32_t>,
+                      absl::InlinedVector<std::pair<uint32_t, int64_t>, 6>>
+      days_;
   absl::flat_hash_map<RowId, SlotDeltas> rows_;
   absl::flat_hash_map<int64_t, DayPeriods> day_periods_;
   absl::flat_hash_map<int64_t, ClosePeriods> close_periods_;
