@@ -654,6 +654,24 @@ absl::StatusOr<std::optional<std::string>> ProjectionStore::Get(absl::string_vie
   return GetRaw(model_cf_, key);
 }
 
+absl::StatusOr<std::vector<std::optional<std::string>>> ProjectionStore::MultiGet(
+    const std::vector<std::string>& keys) {
+  std::vector<rocksdb::Slice> slices;
+  slices.reserve(keys.size());
+  for (const std::string& key : keys) slices.push_back(ToSlice(key));
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  db_->MultiGet(rocksdb::ReadOptions(), model_cf_, keys.size(), slices.data(), values.data(),
+                statuses.data());
+  std::vector<std::optional<std::string>> rows(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    RETURN_IF_ERROR(FromRocks(statuses[i], "projection store multi-get"));
+    rows[i] = values[i].ToString();
+  }
+  return rows;
+}
+
 absl::StatusOr<ProjectionStore::RowsAtFeedPosition> ProjectionStore::GetAtFeedPosition(
     absl::string_view source, const std::vector<std::string>& keys) {
   rocksdb::ManagedSnapshot snapshot(db_.get());

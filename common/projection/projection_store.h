@@ -159,6 +159,11 @@ class ProjectionStore {
 
   // Committed read model, for queries.
   absl::StatusOr<std::optional<std::string>> Get(absl::string_view key);
+  // The rows of `keys` (in the order asked) from one snapshot, in one RocksDB MultiGet: for a
+  // query that reads many rows it knows in advance (a year of day cells), several times faster
+  // than a Get each.
+  absl::StatusOr<std::vector<std::optional<std::string>>> MultiGet(
+      const std::vector<std::string>& keys);
   // Rows of the committed read model and the next position to read from `source`'s feed, from
   // one snapshot: the rows are exactly the fold of the feed's events before that position (for a
   // caller that adds what it knows was appended since, e.g. leads' open loads).

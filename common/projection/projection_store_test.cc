@@ -2,6 +2,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -213,6 +214,19 @@ TEST(ProjectionStoreTest, ScanVisitsThePrefixInKeyOrder) {
                          })
                   .ok());
   EXPECT_EQ(keys, (std::vector<std::string>{"deal/1", "deal/2"}));
+}
+
+TEST(ProjectionStoreTest, MultiGetAnswersInTheOrderAskedWithAbsentRows) {
+  sales::testing::TempDir dir;
+  auto store = OpenStore(dir.path() + "/p");
+  StoreBatch batch = store->NewBatch();
+  batch.txn().Put("b", "2");
+  batch.txn().Put("a", "1");
+  ASSERT_TRUE(store->Commit(batch).ok());
+  const auto rows = store->MultiGet({"b", "missing", "a", "b"});
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(*rows, (std::vector<std::optional<std::string>>{"2", std::nullopt, "1", "2"}));
+  EXPECT_TRUE(store->MultiGet({})->empty());
 }
 
 // A counter kept decoded through ProjectionTxn::Mutable; counts its loads and encodings.

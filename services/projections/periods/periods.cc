@@ -102,6 +102,12 @@ int64_t LastDayOfPeriod(v1::PeriodGranularity granularity, int64_t index) {
   return SpanOf(granularity, index).end - kEpochDay - 1;
 }
 
+google::protobuf::Timestamp StartOfDay(int64_t day_index) {
+  google::protobuf::Timestamp start;
+  start.set_seconds(absl::ToUnixSeconds(StartOf(kEpochDay + day_index)));
+  return start;
+}
+
 v1::Period DescribePeriod(v1::PeriodGranularity granularity, int64_t index) {
   const CivilSpan span = SpanOf(granularity, index);
   std::string key;
@@ -128,8 +134,8 @@ v1::Period DescribePeriod(v1::PeriodGranularity granularity, int64_t index) {
   v1::Period period;
   period.set_granularity(granularity);
   period.set_key(key);
-  period.mutable_start()->set_seconds(absl::ToUnixSeconds(StartOf(span.start)));
-  period.mutable_end()->set_seconds(absl::ToUnixSeconds(StartOf(span.end)));
+  *period.mutable_start() = StartOfDay(span.start - kEpochDay);
+  *period.mutable_end() = StartOfDay(span.end - kEpochDay);
   return period;
 }
 

@@ -40,6 +40,9 @@ int64_t DayIndexOf(absl::CivilDay day);
 // The DAY indexes of the first and the last day of (granularity, index).
 int64_t FirstDayOfPeriod(v1::PeriodGranularity granularity, int64_t index);
 int64_t LastDayOfPeriod(v1::PeriodGranularity granularity, int64_t index);
+// The instant day `day_index` starts (its midnight in BusinessTimeZone()): DescribePeriod's start
+// of a DAY, without formatting its key.
+google::protobuf::Timestamp StartOfDay(int64_t day_index);
 // The period's key, start and end (period.proto, Period).
 v1::Period DescribePeriod(v1::PeriodGranularity granularity, int64_t index);
 // The period of the days [first_day, last_day]: granularity DAY, key "2026-11-06..2026-12-05",

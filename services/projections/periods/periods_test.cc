@@ -55,6 +55,9 @@ TEST(PeriodDaysTest, FirstAndLastDayOfEveryGranularity) {
   EXPECT_EQ(last(v1::PERIOD_GRANULARITY_YEAR), Day(2026, 12, 31));
   EXPECT_EQ(LastDayOfPeriod(v1::PERIOD_GRANULARITY_MONTH, 2024 * 12 + 1), Day(2024, 2, 29))
       << "a leap February";
+  EXPECT_EQ(StartOfDay(day).seconds(),
+            DescribePeriod(v1::PERIOD_GRANULARITY_DAY, day).start().seconds());
+  EXPECT_EQ(StartOfDay(day).seconds() % 86400, 16 * 3600) << "midnight in Shanghai is 16:00 UTC";
 }
 
 TEST(PreviousPeriodTest, CalendarPeriodsGoBackOne) {

@@ -38,6 +38,19 @@ class ScopeCells {
     if (row.has_value()) RETURN_IF_ERROR(AddRow(*row, out));
     return absl::OkStatus();
   }
+  // The day cells of the days [first, last] (none when first > last), in one read.
+  absl::StatusOr<std::vector<Counters>> DayCells(int64_t first, int64_t last) const {
+    std::vector<std::string> keys;
+    for (int64_t day = first; day <= last; ++day) {
+      keys.push_back(CellKey(v1::PERIOD_GRANULARITY_DAY, day, dimension_, value_));
+    }
+    ASSIGN_OR_RETURN(const std::vector<std::optional<std::string>> rows, store_.MultiGet(keys));
+    std::vector<Counters> days(rows.size());
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (rows[i].has_value()) RETURN_IF_ERROR(AddRow(*rows[i], days[i]));
+    }
+    return days;
+  }
   // Adds the days [first, last] (none when first > last): their day and month cells.
   absl::Status AddDays(int64_t first, int64_t last, Counters& out) const {
     if (first > last) return absl::OkStatus();
@@ -128,6 +141,17 @@ class DatedFlows {
   size_t next_ = 0;
 };
 
+// Day cells read ahead for a run of Advance calls: the days [first, first + size).
+struct DaysAhead {
+  int64_t first = 0;
+  std::vector<Counters> days;
+
+  const Counters* Of(int64_t day) const {
+    if (day < first || day - first >= static_cast<int64_t>(days.size())) return nullptr;
+    return &days[day - first];
+  }
+};
+
 // What a snapshot at cut day `cut` adds up (performance.proto, "Forecast"): the pipeline flows of
 // every day before it (of the undated deals and of those dated within the period), the bookings
 // of the period's days before it, the run-rate bookings of the 28 days before it. Advance moves
@@ -146,16 +170,26 @@ class SnapshotSums {
     return sums;
   }
 
-  // The cut moves to the next day: day `cut` joins, day `cut − 28` leaves the run-rate window.
-  absl::Status Advance() {
-    Counters joining;
-    Counters leaving;
-    RETURN_IF_ERROR(cells_.AddCell(v1::PERIOD_GRANULARITY_DAY, cut_, joining));
-    RETURN_IF_ERROR(cells_.AddCell(v1::PERIOD_GRANULARITY_DAY, cut_ - kRunRateDays, leaving));
-    Add(joining, 1, before_cut_);
-    if (cut_ >= period_.first && cut_ <= period_.last) Add(joining, 1, booked_);
-    Add(joining, 1, run_window_);
-    Add(leaving, -1, run_window_);
+  // The cut moves to the next day: day `cut` joins, day `cut − 28` leaves the run-rate window
+  // (their cells from `ahead` when it holds them).
+  absl::Status Advance(const DaysAhead& ahead) {
+    Counters joining_read;
+    Counters leaving_read;
+    const Counters* joining = ahead.Of(cut_);
+    const Counters* leaving = ahead.Of(cut_ - kRunRateDays);
+    if (joining == nullptr) {
+      RETURN_IF_ERROR(cells_.AddCell(v1::PERIOD_GRANULARITY_DAY, cut_, joining_read));
+      joining = &joining_read;
+    }
+    if (leaving == nullptr) {
+      RETURN_IF_ERROR(
+          cells_.AddCell(v1::PERIOD_GRANULARITY_DAY, cut_ - kRunRateDays, leaving_read));
+      leaving = &leaving_read;
+    }
+    Add(*joining, 1, before_cut_);
+    if (cut_ >= period_.first && cut_ <= period_.last) Add(*joining, 1, booked_);
+    Add(*joining, 1, run_window_);
+    Add(*leaving, -1, run_window_);
     ++cut_;
     dated_flows_.AddBefore(cut_, before_cut_);
     return absl::OkStatus();
@@ -167,8 +201,7 @@ class SnapshotSums {
   // period has closed.
   v1::ForecastSnapshot Snapshot(const std::map<uint32_t, int64_t>* actual) const {
     v1::ForecastSnapshot snapshot;
-    *snapshot.mutable_taken_at() =
-        periods::DescribePeriod(v1::PERIOD_GRANULARITY_DAY, cut_).start();
+    *snapshot.mutable_taken_at() = periods::StartOfDay(cut_);
     const int64_t remaining =
         std::max<int64_t>(0, period_.last + 1 - std::max(cut_, period_.first));
     snapshot.set_remaining_days(static_cast<int32_t>(remaining));
@@ -332,14 +365,20 @@ absl::StatusOr<v1::ForecastReport> GetForecast(projection::ProjectionStore& stor
   const int64_t last_cut = std::min(today, period.last);
   const int64_t first_cut = std::min(period.first, today + 1);
   ASSIGN_OR_RETURN(SnapshotSums sums, SnapshotSums::At(cells, period, first_cut));
+  // The cut advances to `final_cut`: every day cell that reads is read ahead at once.
+  const int64_t final_cut = closed ? last_cut + 1 : today + 1;
+  DaysAhead ahead{.first = first_cut - kRunRateDays};
+  if (final_cut > first_cut) {
+    ASSIGN_OR_RETURN(ahead.days, cells.DayCells(ahead.first, final_cut - 1));
+  }
   while (sums.cut() <= last_cut) {
     if (sums.cut() >= period.first) {
       *report.add_snapshots() = sums.Snapshot(closed ? &actual : nullptr);
     }
-    RETURN_IF_ERROR(sums.Advance());
+    RETURN_IF_ERROR(sums.Advance(ahead));
   }
   if (!closed) {
-    while (sums.cut() < today + 1) RETURN_IF_ERROR(sums.Advance());
+    while (sums.cut() < final_cut) RETURN_IF_ERROR(sums.Advance(ahead));
     *report.mutable_current() = sums.Snapshot(nullptr);
   }
   return report;
