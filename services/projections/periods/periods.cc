@@ -116,7 +116,8 @@ v1::Period DescribePeriod(v1::PeriodGranularity granularity, int64_t index) {
       key = absl::FormatCivilTime(span.start);
       break;
     case v1::PERIOD_GRANULARITY_WEEK: {
-      const absl::CivilDay thursday = span.start + 3;  // ISO 8601: the week's year is its Thursday's
+      const absl::CivilDay thursday =
+          span.start + 3;  // ISO 8601: the week's year is its Thursday's
       key =
           absl::StrFormat("%04d-W%02d", thursday.year(), (absl::GetYearDay(thursday) - 1) / 7 + 1);
       break;

@@ -42,7 +42,9 @@ TEST(PeriodDaysTest, FirstAndLastDayOfEveryGranularity) {
   const auto first = [&](v1::PeriodGranularity g) {
     return FirstDayOfPeriod(g, PeriodOfDay(g, day));
   };
-  const auto last = [&](v1::PeriodGranularity g) { return LastDayOfPeriod(g, PeriodOfDay(g, day)); };
+  const auto last = [&](v1::PeriodGranularity g) {
+    return LastDayOfPeriod(g, PeriodOfDay(g, day));
+  };
   EXPECT_EQ(first(v1::PERIOD_GRANULARITY_DAY), day);
   EXPECT_EQ(last(v1::PERIOD_GRANULARITY_DAY), day);
   EXPECT_EQ(first(v1::PERIOD_GRANULARITY_WEEK), Day(2026, 2, 9));

@@ -17,8 +17,8 @@
 #define SALES_SERVICES_PROJECTIONS_PERFORMANCE_MODEL_PERFORMANCE_DELTAS_H_
 
 #include <array>
-#include <iterator>
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <utility>
 #include <vector>
@@ -86,7 +86,7 @@ class PerformanceDeltas final : public projection::BatchAccumulator {
   std::string KeyOf(const RowId& row) const;
 
   absl::flat_hash_map<std::string, uint32_t> scope_ids_;  // dimension byte + value → id
-  std::vector<std::string> scopes_;                        // id → dimension byte + value
+  std::vector<std::string> scopes_;                       // id → dimension byte + value
   std::string scratch_;
   uint32_t last_scope_ = UINT32_MAX;  // the last id ScopeId answered: calls come in runs
   // (day, scope) → the deltas of its cells of every granularity, one per slot (a day cell has a

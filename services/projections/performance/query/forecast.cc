@@ -108,11 +108,10 @@ class DatedFlows {
  public:
   static absl::StatusOr<DatedFlows> Of(const ScopeCells& cells, const PeriodDays& period) {
     DatedFlows flows;
-    ASSIGN_OR_RETURN(
-        const std::optional<std::string> row,
-        cells.store().Get(DatedFlowKey(period.granularity,
-                                       periods::PeriodOfDay(period.granularity, period.first),
-                                       cells.dimension(), cells.value())));
+    ASSIGN_OR_RETURN(const std::optional<std::string> row,
+                     cells.store().Get(DatedFlowKey(
+                         period.granularity, periods::PeriodOfDay(period.granularity, period.first),
+                         cells.dimension(), cells.value())));
     if (!row.has_value()) return flows;
     projection::CounterRowCursor cursor(*row);
     while (cursor.Next()) {
