@@ -52,8 +52,10 @@ constexpr int kFigureBits = 2;
 }  // namespace
 
 uint32_t DatedFlowSlot(int64_t days_after_first, uint32_t pipeline_slot) {
-  const auto offset =
-      static_cast<uint32_t>(std::max<int64_t>(0, days_after_first + kDatedFlowHorizonDays));
+  // Clamped both ways: a day beyond the 15 bits would wrap into another day.
+  constexpr int64_t kLastOffset = (int64_t{1} << (32 - kFigureBits - kCurrencyBits)) - 1;
+  const auto offset = static_cast<uint32_t>(
+      std::clamp<int64_t>(days_after_first + kDatedFlowHorizonDays, 0, kLastOffset));
   const uint32_t figure = static_cast<uint32_t>(KindOf(pipeline_slot)) - kFirstPipelineKind;
   return (offset << (kFigureBits + kCurrencyBits)) | (figure << kCurrencyBits) |
          SubOf(pipeline_slot);

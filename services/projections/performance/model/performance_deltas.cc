@@ -137,9 +137,9 @@ absl::Status PerformanceDeltas::FoldInto(projection::ProjectionTxn& txn) {
     SumBySlot(deltas);
     if (deltas.empty()) continue;
     const auto& [day, scope] = day_scope;
-    const DayPeriods& periods = PeriodsOfDay(day);
-    for (size_t i = 0; i < periods.size(); ++i) {
-      SlotDeltas& row = rows_[{Table::kCell, periods::kGranularities[i], periods[i], scope}];
+    const DayPeriods& day_periods = PeriodsOfDay(day);
+    for (size_t i = 0; i < day_periods.size(); ++i) {
+      SlotDeltas& row = rows_[{Table::kCell, periods::kGranularities[i], day_periods[i], scope}];
       row.insert(row.end(), deltas.begin(), deltas.end());
     }
   }

@@ -57,8 +57,8 @@ struct Scope {
   std::string value;
 };
 
-// A customer's confirmed, uncancelled orders per cell (PerformanceCustomerPurchases), held
-// decoded for the batch (ProjectionTxn::Mutable).
+// A customer's confirmed, uncancelled orders per scope value and period
+// (PerformanceCustomerPurchases), held decoded for the batch (ProjectionTxn::Mutable).
 class CustomerRow final : public projection::AccumulatedRow {
  public:
   using Periods = absl::btree_map<std::pair<int32_t, int64_t>, int64_t>;  // (granularity, period)
@@ -94,7 +94,8 @@ class CustomerRow final : public projection::AccumulatedRow {
     }
     return row.SerializeAsString();
   }
-  // The customer's orders in one period of `scope` (0 counts are left out of the encoding).
+  // The customer's orders in one period of `scope` (0 counts are left out of the encoding). The
+  // reference is valid until the next call (a btree moves its values on insertion).
   int64_t& OrdersIn(const Scope& scope, v1::PeriodGranularity granularity, int64_t period) {
     auto it = orders_.find(std::pair<int, absl::string_view>(scope.dimension, scope.value));
     if (it == orders_.end()) it = orders_.try_emplace({scope.dimension, scope.value}).first;

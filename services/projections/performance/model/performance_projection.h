@@ -44,7 +44,8 @@ class PerformanceProjection : public projection::Projection {
   absl::string_view name() const override { return kName; }
   // 2: the leads topic (lead rows, pipeline flows, overdue follow-ups) and the run rate's bookings.
   // 3: dated pipeline flows in one row per close period and scope ("F", keys.h).
-  int layout_version() const override { return 3; }
+  // 4: customers' purchases per scope value in packed arrays (PerformanceCustomerPurchases).
+  int layout_version() const override { return 4; }
   absl::Status Apply(const projection::EventEnvelope& event,
                      projection::ProjectionTxn& txn) override;
 };

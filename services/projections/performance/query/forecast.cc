@@ -157,7 +157,10 @@ struct DaysAhead {
 // the cut one day on.
 class SnapshotSums {
  public:
-  // The sums at `cut` (≥ period.first − 1 … any day), read directly.
+  // The sums at `cut`, read directly. `cut` ≤ period.last + 1: a dated flow row holds no change
+  // made after its period (keys.h), so no snapshot is taken after the period's end. Every caller
+  // keeps to it: GetForecast's cuts end at the period's last day or at tonight while it is open,
+  // GetForecastAccuracy's day is within the period.
   static absl::StatusOr<SnapshotSums> At(const ScopeCells& cells, const PeriodDays& period,
                                          int64_t cut) {
     ASSIGN_OR_RETURN(DatedFlows dated_flows, DatedFlows::Of(cells, period));

@@ -30,6 +30,7 @@
 #include "common/time/business_time.h"
 #include "common/time/proto_time.h"
 #include "gtest/gtest.h"
+#include "services/projections/performance/model/keys.h"
 #include "services/projections/performance/model/performance_projection.h"
 #include "services/projections/performance/query/alerts.h"
 #include "services/projections/performance/testing/performance_script.h"
@@ -438,6 +439,21 @@ TEST_F(DatedForecastTest, AWeekCountsItsOwnDaysAndAQuarterItsMonths) {
   // 12-03: + L8 (12-28) 50,000; 12-05: + L11 (undated) 10,000.
   ExpectAmounts(quarter.snapshots(63), {0, 0, 0, 600'000, 700'000, 1'100'000});
   ExpectAmounts(quarter.snapshots(65), {0, 0, 0, 600'000, 710'000, 1'110'000});
+}
+
+TEST(DatedFlowSlotTest, RoundTripsInTheOrderOfTheDaysAndClampsBeyondItsBits) {
+  const uint32_t base = Slot(SlotKind::kPipelineBase, periods::CurrencyCode("CNY"));
+  const uint32_t optimistic = Slot(SlotKind::kPipelineOptimistic, periods::CurrencyCode("ZZZ"));
+  for (const int64_t day : {-31999, -1, 0, 1, 365}) {
+    for (const uint32_t slot : {base, optimistic}) {
+      const DatedFlow flow = DatedFlowOf(DatedFlowSlot(day, slot));
+      EXPECT_EQ(flow.days_after_first, day);
+      EXPECT_EQ(flow.pipeline_slot, slot);
+    }
+  }
+  EXPECT_LT(DatedFlowSlot(-1, optimistic), DatedFlowSlot(0, base)) << "the day comes first";
+  EXPECT_EQ(DatedFlowOf(DatedFlowSlot(-40000, base)).days_after_first, -kDatedFlowHorizonDays);
+  EXPECT_EQ(DatedFlowOf(DatedFlowSlot(100000, base)).days_after_first, 767) << "not wrapped";
 }
 
 TEST(ForecastProjectionTest, LeadsAndOrdersInTwoInterleavingsAndThreeBatchSizesGiveOneChecksum) {
