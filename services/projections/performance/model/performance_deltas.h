@@ -54,6 +54,11 @@ class PerformanceDeltas final : public projection::BatchAccumulator {
 
   absl::Status FoldInto(projection::ProjectionTxn& txn) override;
 
+  // The period of each granularity (kGranularities' order) holding day `day`, worked out once
+  // per batch.
+  using DayPeriods = std::array<int64_t, std::size(periods::kGranularities)>;
+  const DayPeriods& PeriodsOfDay(int64_t day);
+
  private:
   using SlotDeltas = std::vector<std::pair<uint32_t, int64_t>>;  // in the order recorded
   enum class Table : uint8_t { kCell, kDatedFlow, kStock };
@@ -69,8 +74,6 @@ class PerformanceDeltas final : public projection::BatchAccumulator {
       return H::combine(std::move(h), id.table, id.granularity, id.period, id.scope);
     }
   };
-  // The period of each granularity (kGranularities' order) holding a day.
-  using DayPeriods = std::array<int64_t, std::size(periods::kGranularities)>;
   // The close periods of a close day (kCloseGranularities' order) and their days.
   struct ClosePeriod {
     int64_t period;
@@ -81,7 +84,6 @@ class PerformanceDeltas final : public projection::BatchAccumulator {
 
   // The batch's id of (dimension, value).
   uint32_t ScopeId(int dimension, absl::string_view value);
-  const DayPeriods& PeriodsOfDay(int64_t day);
   const ClosePeriods& ClosePeriodsOf(int64_t close_day);
   std::string KeyOf(const RowId& row) const;
 

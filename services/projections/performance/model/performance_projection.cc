@@ -157,8 +157,10 @@ class Cells {
   // there crosses 1, a repeat customer when it crosses 2 — which depends only on the counts
   // before and after, never on the order in which orders of one customer arrive.
   void AddPurchase(const Scope& scope, CustomerRow& customer, int delta) {
-    for (const v1::PeriodGranularity granularity : periods::kGranularities) {
-      const int64_t period = periods::PeriodOfDay(granularity, day_);
+    const PerformanceDeltas::DayPeriods& day_periods = deltas_.PeriodsOfDay(day_);
+    for (size_t i = 0; i < day_periods.size(); ++i) {
+      const v1::PeriodGranularity granularity = periods::kGranularities[i];
+      const int64_t period = day_periods[i];
       int64_t& count = customer.OrdersIn(scope, granularity, period);
       const int64_t before = count;
       count += delta;

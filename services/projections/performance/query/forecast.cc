@@ -175,19 +175,16 @@ class SnapshotSums {
   // The cut moves to the next day: day `cut` joins, day `cut − 28` leaves the run-rate window
   // (their cells from `ahead` when it holds them).
   absl::Status Advance(const DaysAhead& ahead) {
+    // A day's cell from `ahead`, else read into `read`.
+    const auto day_cell = [&](int64_t day, Counters& read) -> absl::StatusOr<const Counters*> {
+      if (const Counters* cell = ahead.Of(day)) return cell;
+      RETURN_IF_ERROR(cells_.AddCell(v1::PERIOD_GRANULARITY_DAY, day, read));
+      return &read;
+    };
     Counters joining_read;
     Counters leaving_read;
-    const Counters* joining = ahead.Of(cut_);
-    const Counters* leaving = ahead.Of(cut_ - kRunRateDays);
-    if (joining == nullptr) {
-      RETURN_IF_ERROR(cells_.AddCell(v1::PERIOD_GRANULARITY_DAY, cut_, joining_read));
-      joining = &joining_read;
-    }
-    if (leaving == nullptr) {
-      RETURN_IF_ERROR(
-          cells_.AddCell(v1::PERIOD_GRANULARITY_DAY, cut_ - kRunRateDays, leaving_read));
-      leaving = &leaving_read;
-    }
+    ASSIGN_OR_RETURN(const Counters* joining, day_cell(cut_, joining_read));
+    ASSIGN_OR_RETURN(const Counters* leaving, day_cell(cut_ - kRunRateDays, leaving_read));
     Add(*joining, 1, before_cut_);
     if (cut_ >= period_.first && cut_ <= period_.last) Add(*joining, 1, booked_);
     Add(*joining, 1, run_window_);
