@@ -22,9 +22,14 @@ function(sales_cc_library)
   add_library(sales::${ARG_NAME} ALIAS sales_${ARG_NAME})
 endfunction()
 
+# Every test executable (and, through their dependencies, what they run): what the sanitizer
+# builds of tools/checks.sh build, instead of the whole tree with its benchmarks and tools.
+add_custom_target(sales_tests)
+
 function(sales_cc_test)
   cmake_parse_arguments(ARG "" "NAME" "SRCS;DEPS;LABELS" ${ARGN})
   add_executable(${ARG_NAME} ${ARG_SRCS})
+  add_dependencies(sales_tests ${ARG_NAME})
   target_compile_options(${ARG_NAME} PRIVATE ${SALES_WARNING_FLAGS})
   target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main)
   sales_link_sanitizer_support(${ARG_NAME})

@@ -5,9 +5,12 @@
 #   tidy    clang-tidy with the allowlist of .clang-tidy finds nothing (tools/tidy.py over the
 #           build/ tree; clean results are cached by content, so a clone re-checks only what
 #           changed);
-#   werror  the whole tree builds with -Werror (build-werror/);
+#   werror  no compiler warning: every object file compiled afresh (build-werror/, no links) with
+#           the flags of build/, ccache answering for what build/ compiled and replaying the
+#           compiler's messages, and any "warning:" fails the step, as -Werror would (without a
+#           second compile of every changed file under other flags);
 #   asan    every unit and integration test passes under AddressSanitizer + UndefinedBehavior-
-#           Sanitizer (build-asan/);
+#           Sanitizer (build-asan/; the tests and what they run, not the benchmarks and tools);
 #   tsan    the concurrency-heavy tests (event store and its recent events, outbox relay,
 #           projection store and runner, watch hub) pass under ThreadSanitizer (build-tsan/).
 # Every build shares ccache with the others and with every clone (CCACHE_BASEDIR).
@@ -39,8 +42,21 @@ check_format() {
 }
 
 check_werror() {
-  configure build-werror -DSALES_WERROR=ON
-  cmake --build build-werror -j "$jobs"
+  rm -rf build-werror  # a fresh tree, so that every object goes through the compiler (or ccache)
+  configure build-werror
+  local objects log
+  mapfile -t objects < <(ninja -C build-werror -t targets all | sed -n 's/^\([^:]*\.o\): .*/\1/p')
+  log="$(mktemp)"
+  if ! ninja -C build-werror -j "$jobs" "${objects[@]}" >"$log" 2>&1; then
+    cat "$log" >&2
+    return 1
+  fi
+  if grep -q 'warning:' "$log"; then
+    printf 'checks: compiler warnings:\n' >&2
+    grep -B3 -A6 'warning:' "$log" >&2
+    return 1
+  fi
+  echo "checks: ${#objects[@]} object files compiled without a warning" >&2
 }
 
 check_tidy() {
@@ -52,7 +68,7 @@ check_tidy() {
 
 check_asan() {
   configure build-asan -DSALES_SANITIZE=address,undefined
-  cmake --build build-asan -j "$jobs"
+  cmake --build build-asan -j "$jobs" --target sales_tests
   (cd build-asan &&
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
       UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  cmake ninja-build g++ pkg-config ccache clang-format clang-tidy python3 git
+  cmake ninja-build g++ lld pkg-config ccache clang-format clang-tidy python3 git
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librdkafka-dev librocksdb-dev libabsl-dev libssl-dev libcivetweb-dev libxxhash-dev
   libgoogle-perftools-dev

@@ -500,9 +500,11 @@ TEST_F(ProjectionRunnerTest, ABacklogIsAppliedInCatchUpBatchesThenLiveEventsInLi
 
   absl::Mutex mu;
   std::vector<size_t> batch_sizes;
+  size_t observed = 0;
   observer_ = [&](const AppliedBatch& batch) {
     absl::MutexLock lock(&mu);
     batch_sizes.push_back(batch.events.size());
+    observed += batch.events.size();
   };
   StartRunner(/*max_batch_events=*/20, /*catch_up_batch_events=*/200);
   WaitForExpectedCounts();
@@ -510,6 +512,11 @@ TEST_F(ProjectionRunnerTest, ABacklogIsAppliedInCatchUpBatchesThenLiveEventsInLi
   size_t largest = 0;
   {
     absl::MutexLock lock(&mu);
+    // The observers of a batch run after its rows are visible: the last backlog batch is seen
+    // here before the live rounds begin, or it would count as one of theirs.
+    auto backlog_observed = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) { return observed >= 600; };
+    ASSERT_TRUE(mu.AwaitWithTimeout(absl::Condition(&backlog_observed), absl::Seconds(30)))
+        << observed;
     for (size_t size : batch_sizes) largest = std::max(largest, size);
     batch_sizes.clear();
   }

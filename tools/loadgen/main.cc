@@ -1,6 +1,7 @@
 // leads_loadgen: drives the leads command mix over gRPC with N concurrent clients, then the
 // empty RPC (grpc.health.v1.Health/Check) on the same server with the same clients, and reports
 // throughput and latency percentiles of both and their ratio. See README.md.
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -74,16 +75,27 @@ struct ModeResult {
   PhaseResult commands;
   PhaseResult empty_rpc;
   LatencyStats watch;  // with --watch_probe: ack → visible in WatchFunnel, during `commands`
+  // In-process server only (the process's CPU is then the server's and the clients'): the share
+  // of the process's CPU that the projections' own threads took during `commands` (warm-up
+  // included), and how many cores the process kept busy meanwhile; negative when not measured.
+  double read_side_cpu_share = -1;
+  double busy_cores = 0;
   double ratio() const {
     const double empty = empty_rpc.calls_per_second();
     return empty > 0 ? commands.calls_per_second() / empty : 0;
   }
 };
 
+absl::Duration ProcessCpuTime() {
+  timespec now{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+  return absl::DurationFromTimespec(now);
+}
+
 // `first_client_index`: runs of several modes number their clients apart, since a client's index
-// names its leads and idempotency keys.
+// names its leads and idempotency keys. `in_process`: the server runs in this process.
 ModeResult RunMode(const std::string& target, const std::string& mode, const Organisation& org,
-                   const PhaseOptions& options, int first_client_index) {
+                   const PhaseOptions& options, int first_client_index, bool in_process) {
   std::vector<std::shared_ptr<grpc::Channel>> channels =
       MakeChannels(target, mode, options.clients);
   auto channel_of = [&](int client) { return channels[client % channels.size()]; };
@@ -96,6 +108,10 @@ ModeResult RunMode(const std::string& target, const std::string& mode, const Org
     probe = std::make_unique<WatchProbe>(channels.front(), probe_org);
     probe->Start();
   }
+  absl::StatusOr<ProjectionSnapshot> projections_before = absl::UnknownError("not measured");
+  if (in_process) projections_before = SnapshotProjections(channels.front());
+  const absl::Duration process_cpu_before = ProcessCpuTime();
+  const absl::Time started = absl::Now();
   result.commands = RunPhase(options, [&](int client) {
     auto stub = std::shared_ptr<leads::v1::LeadService::Stub>(
         leads::v1::LeadService::NewStub(channel_of(client)));
@@ -105,6 +121,21 @@ ModeResult RunMode(const std::string& target, const std::string& mode, const Org
   if (probe != nullptr) {
     probe->Stop();
     result.watch = probe->stats();
+  }
+  const absl::Duration process_cpu = ProcessCpuTime() - process_cpu_before;
+  const absl::Duration wall = absl::Now() - started;
+  if (projections_before.ok()) {
+    const absl::StatusOr<ProjectionSnapshot> projections_after =
+        SnapshotProjections(channels.front());
+    if (projections_after.ok() && process_cpu > absl::ZeroDuration()) {
+      result.read_side_cpu_share = absl::FDivDuration(
+          ProjectionCpuBetween(*projections_before, *projections_after), process_cpu);
+      result.busy_cores = absl::FDivDuration(process_cpu, wall);
+      std::cout << absl::StrFormat(
+          "[%s] the projections' own threads took %.1f %% of the process's CPU during the "
+          "commands (%.2f cores busy)\n",
+          mode, 100 * result.read_side_cpu_share, result.busy_cores);
+    }
   }
   std::cout << "[" << mode << "] empty RPC (grpc.health.v1.Health/Check)...\n";
   result.empty_rpc = RunPhase(options, [&](int client) {
@@ -178,14 +209,28 @@ struct RoundedFormatter {
   }
 };
 
+// Formats a share as a percentage with one decimal, for absl::StrJoin.
+struct PercentFormatter {
+  void operator()(std::string* out, double share) const {
+    absl::StrAppendFormat(out, "%.1f", 100 * share);
+  }
+};
+
+double Mean(const std::vector<double>& values) {
+  double sum = 0;
+  for (const double value : values) sum += value;
+  return values.empty() ? 0 : sum / static_cast<double>(values.size());
+}
+
 struct ServerResult {
   int exit_code = 0;
-  double commands_per_second = 0;  // of the faster channel mode
+  double commands_per_second = 0;   // of the faster channel mode
+  double read_side_cpu_share = -1;  // of the faster channel mode (ModeResult)
 };
 
 // Sets up an organisation on `target`, runs every channel mode, prints the tables and summary.
 ServerResult MeasureAgainst(const std::string& target, const std::vector<std::string>& modes,
-                            const PhaseOptions& options) {
+                            const PhaseOptions& options, bool in_process) {
   ServerResult outcome;
   int exit_code = 0;
   {
@@ -203,7 +248,7 @@ ServerResult MeasureAgainst(const std::string& target, const std::vector<std::st
       std::vector<ModeResult> results;
       for (const std::string& mode : modes) {
         const int first_client_index = static_cast<int>(results.size()) * options.clients;
-        results.push_back(RunMode(target, mode, *org, options, first_client_index));
+        results.push_back(RunMode(target, mode, *org, options, first_client_index, in_process));
       }
 
       salesctl::TablePrinter table(
@@ -245,6 +290,7 @@ ServerResult MeasureAgainst(const std::string& target, const std::vector<std::st
           best.commands.calls_per_second(), best.empty_rpc.calls_per_second(), best.ratio(),
           all.p50_ms, all.p99_ms);
       outcome.commands_per_second = best.commands.calls_per_second();
+      outcome.read_side_cpu_share = best.read_side_cpu_share;
       if (absl::GetFlag(FLAGS_watch_probe)) {
         const KindSummary watch = best.watch.Summarize("ack_to_watch");
         std::cout << absl::StrFormat(
@@ -263,10 +309,10 @@ ServerResult MeasureAgainst(const std::string& target, const std::vector<std::st
 // `after_commands` runs between the commands and the rebuilds (e.g. to read memory under load).
 ServerResult MeasureWithProjectionCosts(
     const std::string& target, const std::vector<std::string>& modes, const PhaseOptions& options,
-    const std::function<void()>& after_commands = [] {}) {
+    bool in_process, const std::function<void()>& after_commands = [] {}) {
   const auto channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
   absl::StatusOr<ProjectionSnapshot> before = SnapshotProjections(channel);
-  ServerResult result = MeasureAgainst(target, modes, options);
+  ServerResult result = MeasureAgainst(target, modes, options, in_process);
   after_commands();
   if (!before.ok() || result.exit_code != 0) return result;
   absl::StatusOr<ProjectionSnapshot> after = SnapshotProjections(channel);
@@ -306,7 +352,7 @@ int Run() {
     return 2;
   }
   if (const std::string target = absl::GetFlag(FLAGS_server); !target.empty()) {
-    return MeasureWithProjectionCosts(target, modes, options).exit_code;
+    return MeasureWithProjectionCosts(target, modes, options, /*in_process=*/false).exit_code;
   }
   std::vector<size_t> budgets;
   for (const std::string& text : absl::GetFlag(FLAGS_memory_budget)) {
@@ -329,6 +375,7 @@ int Run() {
   std::vector<std::vector<ServerResult>> results(budgets.size());
   for (size_t b = 0; b < budgets.size(); ++b) {
     std::vector<std::vector<double>> throughputs(settings.size());
+    std::vector<std::vector<double>> read_side_shares(settings.size());
     for (int round = 0; round < rounds; ++round) {
       for (size_t i = 0; i < settings.size(); ++i) {
         const size_t s = round % 2 == 0 ? i : settings.size() - 1 - i;  // ABBA
@@ -348,17 +395,19 @@ int Run() {
         };
         const ServerResult result =
             on ? MeasureWithProjectionCosts((*server)->address(), modes, options,
+                                            /*in_process=*/true,
                                             [&] { print_memory("after the commands"); })
-               : MeasureAgainst((*server)->address(), modes, options);
+               : MeasureAgainst((*server)->address(), modes, options, /*in_process=*/true);
         print_memory(on ? "after the rebuilds" : "after the commands");
         if (result.exit_code != 0) return result.exit_code;
         throughputs[s].push_back(result.commands_per_second);
+        if (result.read_side_cpu_share >= 0) {
+          read_side_shares[s].push_back(result.read_side_cpu_share);
+        }
       }
     }
     for (const std::vector<double>& runs : throughputs) {
-      double sum = 0;
-      for (const double run : runs) sum += run;
-      results[b].push_back({.commands_per_second = sum / static_cast<double>(runs.size())});
+      results[b].push_back({.commands_per_second = Mean(runs)});
     }
     if (settings.size() == 2) {
       const double off = results[b][0].commands_per_second;
@@ -368,6 +417,20 @@ int Run() {
           "on/off=%.3f (target >= 0.85)\n",
           off, absl::StrJoin(throughputs[0], ", ", RoundedFormatter()), on,
           absl::StrJoin(throughputs[1], ", ", RoundedFormatter()), off > 0 ? on / off : 0);
+      // The same ratio from the CPU each phase's projections took, which the machine's speed
+      // drifting between phases does not move: when the process keeps its cores busy, the
+      // command path gets the rest, so throughput scales with 1 − share.
+      if (!read_side_shares[0].empty() && !read_side_shares[1].empty()) {
+        const double share_off = Mean(read_side_shares[0]);
+        const double share_on = Mean(read_side_shares[1]);
+        std::cout << absl::StrFormat(
+            "leads_loadgen: the projections' own threads took %.1f %% of the process's CPU "
+            "with the read side off (%s), %.1f %% with it on (%s): on/off from CPU = "
+            "(1 - on) / (1 - off) = %.3f (target >= 0.85)\n",
+            100 * share_off, absl::StrJoin(read_side_shares[0], ", ", PercentFormatter()),
+            100 * share_on, absl::StrJoin(read_side_shares[1], ", ", PercentFormatter()),
+            (1 - share_on) / (1 - share_off));
+      }
     }
   }
   for (size_t b = 0; b + 1 < budgets.size(); ++b) {

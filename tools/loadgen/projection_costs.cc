@@ -45,6 +45,21 @@ absl::StatusOr<ProjectionSnapshot> SnapshotProjections(
   return snapshot;
 }
 
+absl::Duration ProjectionCpuBetween(const ProjectionSnapshot& before,
+                                    const ProjectionSnapshot& after) {
+  absl::Duration spent;
+  for (const auto& [name, now] : after) {
+    const auto earlier = before.find(name);
+    const projections::v1::ProjectionStatus start =
+        earlier != before.end() ? earlier->second : projections::v1::ProjectionStatus();
+    spent += absl::Nanoseconds(TimeUtil::DurationToNanoseconds(now.live_cpu()) -
+                               TimeUtil::DurationToNanoseconds(start.live_cpu()) +
+                               TimeUtil::DurationToNanoseconds(now.catch_up_cpu()) -
+                               TimeUtil::DurationToNanoseconds(start.catch_up_cpu()));
+  }
+  return spent;
+}
+
 absl::StatusOr<std::vector<ProjectionCost>> MeasureProjectionCosts(
     const std::shared_ptr<grpc::Channel>& channel, const ProjectionSnapshot& before,
     const ProjectionSnapshot& after) {

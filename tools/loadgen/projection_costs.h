@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "grpcpp/channel.h"
 #include "sales/projections/v1/admin.pb.h"
 
@@ -20,6 +21,12 @@ namespace sales::loadgen {
 using ProjectionSnapshot = std::map<std::string, projections::v1::ProjectionStatus>;
 absl::StatusOr<ProjectionSnapshot> SnapshotProjections(
     const std::shared_ptr<grpc::Channel>& channel);
+
+// What the projections' own threads (runners and committers) spent between two snapshots of one
+// server: the sum of every projection's live_cpu and catch_up_cpu differences. RocksDB's shared
+// background threads (flushes, compactions) are not in it.
+absl::Duration ProjectionCpuBetween(const ProjectionSnapshot& before,
+                                    const ProjectionSnapshot& after);
 
 struct ProjectionCost {
   std::string name;
