@@ -422,6 +422,14 @@ absl::StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(
   db_options.info_log = storage::PlatformRocksLogger();
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
+  // A projection never syncs its WAL (it is rebuilt from the log), so RocksDB's preallocation of
+  // each WAL file at 1.1 × the write buffer — 74 MB on disk per database in salesd — buys
+  // nothing.
+  db_options.allow_fallocate = false;
+  // Every family flushes with the model's: the runner family gets its offsets with every batch
+  // but would take ages to fill a memtable of its own, and RocksDB keeps every WAL file holding
+  // unflushed rows of any family (salesd's leads read model kept 17 WAL files).
+  db_options.atomic_flush = true;
   if (options.memory != nullptr) options.memory->ConfigureDatabase(db_options);
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
