@@ -775,6 +775,11 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(const EventStoreOpt
   db_options.IncreaseParallelism(2);
   // Appends are written by one group leader at a time, and hash memtables need this off.
   db_options.allow_concurrent_memtable_write = false;
+  // RocksDB preallocates each WAL file at 1.1 × the write buffer (74 MB on disk per store in
+  // salesd, most of an idle store's footprint). Kept where every commit group is fsynced, where
+  // extending the file in large steps spares the syncs block allocations; a WAL that is never
+  // synced gains nothing from it.
+  db_options.allow_fallocate = options.durability == Durability::kMachineCrash;
   if (options.memory != nullptr) options.memory->ConfigureDatabase(db_options);
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (const char* name : kColumnFamilyNames) {

@@ -1,9 +1,5 @@
 #include "common/projection/projection_store.h"
 
-#include <sys/stat.h>
-
-#include <cstdint>
-#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -17,6 +13,7 @@
 #include "common/projection/testing/stream_chain_projection.h"
 #include "common/status/status_macros.h"
 #include "common/testing/temp_dir.h"
+#include "common/testing/wal_files.h"
 #include "gtest/gtest.h"
 
 namespace sales::projection {
@@ -141,27 +138,6 @@ TEST(ProjectionStoreTest, TinyCachesStillReadCommittedValues) {
   EXPECT_EQ(*reopened->NewBatch().Mark("topic", "counter-299"), 4);
 }
 
-// The WAL files of the store's directory: how many, and the disk space they take beyond their
-// data (rounded up to whole 4 KiB blocks).
-struct WalUse {
-  int files = 0;
-  uintmax_t preallocated_bytes = 0;
-};
-WalUse WalUseOf(const std::string& path) {
-  constexpr uintmax_t kBlock = 4096;
-  WalUse use;
-  for (const auto& entry : std::filesystem::directory_iterator(path)) {
-    if (entry.path().extension() != ".log") continue;
-    struct stat info {};
-    EXPECT_EQ(stat(entry.path().c_str(), &info), 0) << entry.path();
-    ++use.files;
-    const auto allocated = static_cast<uintmax_t>(info.st_blocks) * 512;
-    const uintmax_t used = (static_cast<uintmax_t>(info.st_size) + kBlock - 1) / kBlock * kBlock;
-    if (allocated > used) use.preallocated_bytes += allocated - used;
-  }
-  return use;
-}
-
 // A store takes the disk space of what it holds: its live WAL file is not preallocated at the
 // size of a write buffer (RocksDB's default, 74 MB per database in salesd; a projection never
 // syncs its WAL), and old WAL files go once their rows are flushed, although the runner's family,
@@ -180,9 +156,9 @@ TEST(ProjectionStoreTest, WalFilesAreNeitherPreallocatedNorKeptAfterAFlush) {
     batch.SetOffset("topic", 0, round + 1);
     ASSERT_TRUE((*store)->Commit(batch).ok());
   }
-  const WalUse use = WalUseOf(path);
-  EXPECT_LE(use.files, 2);
-  EXPECT_LT(use.preallocated_bytes, 64u << 10);
+  const sales::testing::WalFiles wal = sales::testing::WalFilesOf(path);
+  EXPECT_LE(wal.count, 2);
+  EXPECT_LT(wal.preallocated_bytes, 64u << 10);
 }
 
 TEST(ProjectionStoreTest, ChecksumCoversTheReadModelOnly) {
