@@ -44,9 +44,8 @@ check_format() {
 check_werror() {
   rm -rf build-werror  # a fresh tree, so that every object goes through the compiler (or ccache)
   configure build-werror
-  local objects log
+  local objects log=build-werror/compile.log  # kept with the tree, to read after a failure
   mapfile -t objects < <(ninja -C build-werror -t targets all | sed -n 's/^\([^:]*\.o\): .*/\1/p')
-  log="$(mktemp)"
   if ! ninja -C build-werror -j "$jobs" "${objects[@]}" >"$log" 2>&1; then
     cat "$log" >&2
     return 1
