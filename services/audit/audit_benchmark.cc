@@ -7,8 +7,6 @@
 // Setup takes ~30–45 s on the shared box. Figures: services/audit/README.md "Latency".
 //
 //   ninja -C build audit_benchmark && build/services/audit/audit_benchmark
-#include <time.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -21,6 +19,7 @@
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
 #include "benchmark/benchmark.h"
+#include "common/concurrency/thread_cpu_time.h"
 #include "common/eventsourcing/event_codec.h"
 #include "common/eventstore/event_store.h"
 #include "common/feed/local_event_feed_reader.h"
@@ -156,11 +155,7 @@ World& TheWorld() {
 }
 
 // CPU time consumed by the calling thread, in microseconds.
-double ThreadCpuMicros() {
-  timespec now;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) * 1e6 + static_cast<double>(now.tv_nsec) / 1e3;
-}
+double ThreadCpuMicros() { return absl::ToDoubleMicroseconds(concurrency::ThreadCpuTime()); }
 
 // Runs `call` once per iteration and reports wall p50/p99 and the calling thread's CPU time per
 // call (p50 and mean), in microseconds. On a shared, loaded machine wall time includes waiting

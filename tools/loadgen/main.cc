@@ -1,7 +1,6 @@
 // leads_loadgen: drives the leads command mix over gRPC with N concurrent clients, then the
 // empty RPC (grpc.health.v1.Health/Check) on the same server with the same clients, and reports
 // throughput and latency percentiles of both and their ratio. See README.md.
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -21,6 +20,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
+#include "common/concurrency/thread_cpu_time.h"
 #include "common/runtime/byte_size.h"
 #include "common/runtime/flags_usage.h"
 #include "common/runtime/memory_release.h"
@@ -77,20 +77,13 @@ struct ModeResult {
   LatencyStats watch;  // with --watch_probe: ack → visible in WatchFunnel, during `commands`
   // In-process server only (the process's CPU is then the server's and the clients'): the share
   // of the process's CPU that the projections' own threads took during `commands` (warm-up
-  // included), and how many cores the process kept busy meanwhile; negative when not measured.
+  // included); negative when not measured.
   double read_side_cpu_share = -1;
-  double busy_cores = 0;
   double ratio() const {
     const double empty = empty_rpc.calls_per_second();
     return empty > 0 ? commands.calls_per_second() / empty : 0;
   }
 };
-
-absl::Duration ProcessCpuTime() {
-  timespec now{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
-  return absl::DurationFromTimespec(now);
-}
 
 // `first_client_index`: runs of several modes number their clients apart, since a client's index
 // names its leads and idempotency keys. `in_process`: the server runs in this process.
@@ -110,7 +103,7 @@ ModeResult RunMode(const std::string& target, const std::string& mode, const Org
   }
   absl::StatusOr<ProjectionSnapshot> projections_before = absl::UnknownError("not measured");
   if (in_process) projections_before = SnapshotProjections(channels.front());
-  const absl::Duration process_cpu_before = ProcessCpuTime();
+  const absl::Duration process_cpu_before = concurrency::ProcessCpuTime();
   const absl::Time started = absl::Now();
   result.commands = RunPhase(options, [&](int client) {
     auto stub = std::shared_ptr<leads::v1::LeadService::Stub>(
@@ -122,7 +115,7 @@ ModeResult RunMode(const std::string& target, const std::string& mode, const Org
     probe->Stop();
     result.watch = probe->stats();
   }
-  const absl::Duration process_cpu = ProcessCpuTime() - process_cpu_before;
+  const absl::Duration process_cpu = concurrency::ProcessCpuTime() - process_cpu_before;
   const absl::Duration wall = absl::Now() - started;
   if (projections_before.ok()) {
     const absl::StatusOr<ProjectionSnapshot> projections_after =
@@ -130,11 +123,10 @@ ModeResult RunMode(const std::string& target, const std::string& mode, const Org
     if (projections_after.ok() && process_cpu > absl::ZeroDuration()) {
       result.read_side_cpu_share = absl::FDivDuration(
           ProjectionCpuBetween(*projections_before, *projections_after), process_cpu);
-      result.busy_cores = absl::FDivDuration(process_cpu, wall);
       std::cout << absl::StrFormat(
           "[%s] the projections' own threads took %.1f %% of the process's CPU during the "
           "commands (%.2f cores busy)\n",
-          mode, 100 * result.read_side_cpu_share, result.busy_cores);
+          mode, 100 * result.read_side_cpu_share, absl::FDivDuration(process_cpu, wall));
     }
   }
   std::cout << "[" << mode << "] empty RPC (grpc.health.v1.Health/Check)...\n";

@@ -28,6 +28,13 @@ double PerEvent(double micros, uint64_t events) {
   return events > 0 ? micros / static_cast<double>(events) : 0;
 }
 
+// `name`'s status in `snapshot`, or an empty one (a projection that appeared since).
+projections::v1::ProjectionStatus StatusIn(const ProjectionSnapshot& snapshot,
+                                           const std::string& name) {
+  const auto it = snapshot.find(name);
+  return it != snapshot.end() ? it->second : projections::v1::ProjectionStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<ProjectionSnapshot> SnapshotProjections(
@@ -49,9 +56,7 @@ absl::Duration ProjectionCpuBetween(const ProjectionSnapshot& before,
                                     const ProjectionSnapshot& after) {
   absl::Duration spent;
   for (const auto& [name, now] : after) {
-    const auto earlier = before.find(name);
-    const projections::v1::ProjectionStatus start =
-        earlier != before.end() ? earlier->second : projections::v1::ProjectionStatus();
+    const projections::v1::ProjectionStatus start = StatusIn(before, name);
     spent += absl::Nanoseconds(TimeUtil::DurationToNanoseconds(now.live_cpu()) -
                                TimeUtil::DurationToNanoseconds(start.live_cpu()) +
                                TimeUtil::DurationToNanoseconds(now.catch_up_cpu()) -
@@ -67,9 +72,7 @@ absl::StatusOr<std::vector<ProjectionCost>> MeasureProjectionCosts(
   std::vector<ProjectionCost> costs;
   for (const auto& [name, now] : after) {
     ProjectionCost cost{.name = name};
-    const auto earlier = before.find(name);
-    const projections::v1::ProjectionStatus start =
-        earlier != before.end() ? earlier->second : projections::v1::ProjectionStatus();
+    const projections::v1::ProjectionStatus start = StatusIn(before, name);
     cost.live_events = now.live_events() - start.live_events();
     cost.live_us_per_event =
         PerEvent(Micros(now.live_cpu()) - Micros(start.live_cpu()), cost.live_events);

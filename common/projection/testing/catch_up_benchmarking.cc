@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <functional>
 #include <map>
 #include <memory>
@@ -16,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "common/concurrency/thread_cpu_time.h"
 #include "common/kafka/client_config.h"
 #include "common/kafka/cluster_identity.h"
 #include "common/kafka/topic_info.h"
@@ -25,15 +25,6 @@
 #include "common/status/status_macros.h"
 
 namespace sales::projection::testing {
-namespace {
-
-absl::Duration CpuTime(clockid_t clock) {
-  timespec ts;
-  clock_gettime(clock, &ts);
-  return absl::DurationFromTimespec(ts);
-}
-
-}  // namespace
 
 void Check(const absl::Status& status) {
   if (!status.ok()) {
@@ -99,8 +90,8 @@ absl::StatusOr<std::string> PublishedHistory::NewPathTrustingKafka(const Project
 
 Instant::Instant()
     : wall(absl::Now()),
-      process_cpu(CpuTime(CLOCK_PROCESS_CPUTIME_ID)),
-      thread_cpu(CpuTime(CLOCK_THREAD_CPUTIME_ID)) {}
+      process_cpu(concurrency::ProcessCpuTime()),
+      thread_cpu(concurrency::ThreadCpuTime()) {}
 
 Rates Report(benchmark::State& state, int events, const Instant& first, const Instant& last,
              int first_count) {
