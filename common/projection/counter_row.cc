@@ -1,10 +1,8 @@
 #include "common/projection/counter_row.h"
 
 #include <algorithm>
-#include <memory>
-#include <optional>
 
-#include "common/status/status_macros.h"
+#include "common/projection/projection_store.h"
 
 namespace sales::projection {
 namespace {
@@ -39,26 +37,35 @@ bool GetVarint(absl::string_view& in, uint64_t& value) {
   return false;
 }
 
-// A CounterRow held by a batch; an empty row encodes as "" (deleted).
-class AccumulatedCounterRow : public AccumulatedRow {
- public:
-  std::string Encode() const override { return row.Encode(); }
-  CounterRow row;
-};
-
 }  // namespace
 
-absl::StatusOr<CounterRow*> MutableCounterRow(ProjectionTxn& txn, absl::string_view key) {
-  ASSIGN_OR_RETURN(AccumulatedRow* const row,
-                   txn.Mutable(key,
-                               [](std::optional<absl::string_view> stored)
-                                   -> absl::StatusOr<std::unique_ptr<AccumulatedRow>> {
-                                 auto loaded = std::make_unique<AccumulatedCounterRow>();
-                                 if (stored) RETURN_IF_ERROR(loaded->row.Decode(*stored));
-                                 return loaded;
-                               }));
-  // Counter keys are only ever loaded by the loader above.
-  return &static_cast<AccumulatedCounterRow*>(row)->row;
+std::string EncodeCounterSlots(absl::Span<const std::pair<uint32_t, int64_t>> slots) {
+  // Sized exactly first: rows can hold hundreds of slots.
+  size_t size = 0;
+  uint32_t previous = 0;
+  for (const auto& [slot, value] : slots) {
+    if (value == 0) continue;
+    size += VarintSize(slot - previous) + VarintSize(ZigZag(value));
+    previous = slot;
+  }
+  std::string out(size, '\0');
+  char* end = out.data();
+  previous = 0;
+  for (const auto& [slot, value] : slots) {
+    if (value == 0) continue;
+    end = PutVarint(end, slot - previous);
+    end = PutVarint(end, ZigZag(value));
+    previous = slot;
+  }
+  return out;
+}
+
+absl::Status ScanCounterRows(
+    ProjectionStore& store, absl::string_view prefix,
+    const std::function<bool(absl::string_view key, absl::string_view row)>& visit) {
+  return store.Scan(prefix, [&](absl::string_view key, absl::string_view row) {
+    return row.empty() || visit(key, row);
+  });
 }
 
 bool CounterRowCursor::NextSlow() {
@@ -88,24 +95,7 @@ absl::Status CounterRow::Decode(absl::string_view bytes) {
   return cursor.status();
 }
 
-std::string CounterRow::Encode() const {
-  // Sized exactly first: rows are encoded once per batch but can hold hundreds of slots.
-  size_t size = 0;
-  uint32_t previous = 0;
-  for (const auto& [slot, value] : slots_) {
-    size += VarintSize(slot - previous) + VarintSize(ZigZag(value));
-    previous = slot;
-  }
-  std::string out(size, '\0');
-  char* end = out.data();
-  previous = 0;
-  for (const auto& [slot, value] : slots_) {
-    end = PutVarint(end, slot - previous);
-    end = PutVarint(end, ZigZag(value));
-    previous = slot;
-  }
-  return out;
-}
+std::string CounterRow::Encode() const { return EncodeCounterSlots(slots_); }
 
 int64_t CounterRow::Get(uint32_t slot) const {
   auto it = std::lower_bound(slots_.begin(), slots_.end(), slot,

@@ -4,12 +4,12 @@
 // byte-identical to the live model).
 //
 // Encoding: for each non-zero slot in ascending order, varint(slot − previous slot) then
-// varint(zigzag(value)). An empty row is not stored at all (the key is deleted).
+// varint(zigzag(value)). An empty row encodes as "".
 //
 //   CounterRow row;
 //   RETURN_IF_ERROR(row.Decode(stored));
 //   row.Add(slot, 1);
-//   if (row.empty()) txn.Delete(key); else txn.Put(key, row.Encode());
+//   std::string bytes = row.Encode();
 //
 // A query that walks a stored row once (e.g. to find a histogram's percentile) reads it with a
 // CounterRowCursor instead, without materialising it:
@@ -18,17 +18,23 @@
 //   while (cursor.Next()) Use(cursor.slot(), cursor.value());
 //   RETURN_IF_ERROR(cursor.status());
 //
-// In a projection, MutableCounterRow keeps a row decoded for the rest of the runner's batch
-// (ProjectionTxn::Mutable): decoded once, changed in place, encoded once at commit.
+// In a projection, a BatchAccumulator adds to counter rows without reading them
+// (FoldTxn::AddToCounterRow): the store sums the deltas itself (counter_row_sum.h). A counter row
+// that was ever added to exists, even when everything in it sums to zero (it then reads as "");
+// scans that list rows by their keys (a group-by) read them with ScanCounterRows, which skips
+// such rows, as if they had never been written.
 //
-//   ASSIGN_OR_RETURN(CounterRow* row, MutableCounterRow(txn, key));
-//   row->Add(slot, 1);
+//   txn.AddToCounterRow(key, {{slot, 1}});
+//   RETURN_IF_ERROR(ScanCounterRows(store, prefix, [&](absl::string_view key,
+//                                                      absl::string_view row) { ...; return true;
+//                                                      }));
 //
 // Thread-compatible value types.
 #ifndef SALES_COMMON_PROJECTION_COUNTER_ROW_H_
 #define SALES_COMMON_PROJECTION_COUNTER_ROW_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -101,9 +107,15 @@ class CounterRow {
   std::vector<std::pair<uint32_t, int64_t>> slots_;
 };
 
-// The batch's decoded counter row under `key` (see ProjectionTxn::Mutable): DATA_LOSS when the
-// stored bytes do not decode. Every key passed here must only ever be used through it.
-absl::StatusOr<CounterRow*> MutableCounterRow(ProjectionTxn& txn, absl::string_view key);
+// The canonical encoding of `slots`, sorted by slot with each slot once; zero values are left out.
+std::string EncodeCounterSlots(absl::Span<const std::pair<uint32_t, int64_t>> slots);
+
+class ProjectionStore;
+// ProjectionStore::Scan for counter rows: calls `visit` for every row under `prefix` that has a
+// non-zero slot, in key order, until it returns false.
+absl::Status ScanCounterRows(
+    ProjectionStore& store, absl::string_view prefix,
+    const std::function<bool(absl::string_view key, absl::string_view row)>& visit);
 
 }  // namespace sales::projection
 

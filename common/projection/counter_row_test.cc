@@ -1,8 +1,10 @@
 #include "common/projection/counter_row.h"
 
+#include <string>
 #include <utility>
 #include <vector>
 
+#include "common/projection/counter_row_sum.h"
 #include "gtest/gtest.h"
 
 namespace sales::projection {
@@ -56,6 +58,39 @@ TEST(CounterRowTest, RejectsGarbage) {
   EXPECT_EQ(row.Decode("\x80").code(), absl::StatusCode::kDataLoss);  // truncated varint
   EXPECT_EQ(row.Decode(std::string("\x01\x02\x00\x02", 4)).code(),
             absl::StatusCode::kDataLoss);  // repeated slot
+}
+
+TEST(CounterRowTest, EncodeCounterSlotsIsTheRowsEncodingWithoutZeros) {
+  CounterRow row;
+  row.Add(3, 7);
+  row.Add(400, -2);
+  EXPECT_EQ(EncodeCounterSlots({{3, 7}, {9, 0}, {400, -2}}), row.Encode());
+  EXPECT_EQ(EncodeCounterSlots({{9, 0}}), "");
+}
+
+// RocksDB's side of CounterRowSum, called as RocksDB calls it.
+TEST(CounterRowSumTest, SumsOperandsWithTheStoredRowAndRefusesWhatIsNoEncoding) {
+  const auto sum = CounterRowSum();
+  const std::string stored = EncodeCounterSlots({{1, 5}, {2, 1}});
+  const std::string first = EncodeCounterSlots({{1, -5}, {3, 2}});
+  const std::string second = EncodeCounterSlots({{3, 1}});
+  const rocksdb::Slice existing(stored);
+  std::vector<rocksdb::Slice> operands = {first, second};
+  std::string merged;
+  rocksdb::Slice unused;
+  rocksdb::MergeOperator::MergeOperationOutput out(merged, unused);
+  ASSERT_TRUE(sum->FullMergeV2(
+      rocksdb::MergeOperator::MergeOperationInput("k", &existing, operands, nullptr), &out));
+  EXPECT_EQ(merged, EncodeCounterSlots({{2, 1}, {3, 3}}));
+
+  std::string partial;
+  ASSERT_TRUE(sum->PartialMergeMulti("k", {first, second}, &partial, nullptr));
+  EXPECT_EQ(partial, EncodeCounterSlots({{1, -5}, {3, 3}}));
+
+  const std::string corrupt("\x80", 1);
+  operands.push_back(corrupt);
+  EXPECT_FALSE(sum->FullMergeV2(
+      rocksdb::MergeOperator::MergeOperationInput("k", &existing, operands, nullptr), &out));
 }
 
 }  // namespace

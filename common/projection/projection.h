@@ -45,20 +45,24 @@
 //
 // Changes too frequent even for that (e.g. every event bumps a counter in 24 cells) can be
 // gathered by the projection's own BatchAccumulator (ProjectionTxn::Accumulator) in whatever
-// form is cheapest to update, and turned into row changes once per batch. Same poison rule.
+// form is cheapest to update, and turned into row changes once per batch — counter rows by adding
+// to them without reading them (FoldTxn::AddToCounterRow). Same poison rule.
 //
 // Thread-safety: the runner calls Apply from one thread at a time.
 #ifndef SALES_COMMON_PROJECTION_PROJECTION_H_
 #define SALES_COMMON_PROJECTION_PROJECTION_H_
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "sales/common/v1/envelope.pb.h"
 
 namespace sales::projection {
@@ -66,6 +70,7 @@ namespace sales::projection {
 using ::sales::common::v1::EventEnvelope;
 
 class ProjectionTxn;
+class FoldTxn;
 
 // A read-model row kept decoded by ProjectionTxn::Mutable for the rest of a batch.
 class AccumulatedRow {
@@ -84,12 +89,12 @@ class AccumulatedRow {
 class BatchAccumulator {
  public:
   virtual ~BatchAccumulator() = default;
-  // Turns everything gathered into row changes through `txn` (typically Mutable rows). Called
-  // once, on the store's committer thread as the first step of the batch's write (after every
-  // earlier batch was written); the object is destroyed afterwards. `txn` reads what is stored
-  // plus the fold's own writes; it has no accumulators (using one fails the batch). An error
-  // fails the batch: nothing of it is stored, and the runner retries.
-  virtual absl::Status FoldInto(ProjectionTxn& txn) = 0;
+  // Turns everything gathered into row changes through `txn` (typically AddToCounterRow).
+  // Called once, on the store's committer thread as the first step of the batch's write (after
+  // every earlier batch was written); the object is destroyed afterwards. `txn` reads what is
+  // stored plus the fold's own writes; it has no accumulators (using one fails the batch). An
+  // error fails the batch: nothing of it is stored, and the runner retries.
+  virtual absl::Status FoldInto(FoldTxn& txn) = 0;
 };
 
 // The projection's view of its keyspace during one batch: reads see the committed read model
@@ -123,6 +128,20 @@ class ProjectionTxn {
   // before.
   using AccumulatorMaker = absl::FunctionRef<std::unique_ptr<BatchAccumulator>()>;
   virtual BatchAccumulator& Accumulator(absl::string_view name, AccumulatorMaker make) = 0;
+};
+
+// The ProjectionTxn a BatchAccumulator folds through, on the store's committer thread.
+class FoldTxn : public ProjectionTxn {
+ public:
+  // Adds `deltas` (sorted by slot, each slot once; zeros are ignored) to the counter row
+  // (counter_row.h) under `key` without reading it: the store keeps the row as the sum of every
+  // delta ever added to it (counter_row_sum.h). Add to a row even when the batch's deltas for it
+  // cancel out: a counter row exists once it was added to, even when it sums to zero (it then
+  // reads as ""), and whether it exists must not depend on how the events were batched (the
+  // checksum covers it). A key added to is used only this way, by folds; Get, Put, Delete or
+  // Mutable of it in the same fold is FAILED_PRECONDITION, and Apply must never touch it.
+  virtual void AddToCounterRow(absl::string_view key,
+                               absl::Span<const std::pair<uint32_t, int64_t>> deltas) = 0;
 };
 
 class Projection {

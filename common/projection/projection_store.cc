@@ -10,6 +10,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/concurrency/thread_cpu_time.h"
+#include "common/projection/counter_row.h"
+#include "common/projection/counter_row_sum.h"
 #include "common/status/status_macros.h"
 #include "common/storage/rocksdb_logger.h"
 #include "common/storage/rocksdb_util.h"
@@ -58,6 +60,7 @@ rocksdb::ColumnFamilyOptions PointLookupOptions(const ProjectionStoreOptions& st
   if (store_options.memory != nullptr) store_options.memory->ConfigureTable(table);
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   options.memtable_whole_key_filtering = true;
+  options.merge_operator = CounterRowSum();
   options.memtable_prefix_bloom_size_ratio = 0.05;
   options.compression_per_level = {rocksdb::kNoCompression, rocksdb::kNoCompression,
                                    options.compression};
@@ -117,7 +120,8 @@ void AppendRows(const RowWrites& writes, rocksdb::ColumnFamilyHandle* family,
 absl::Status MixedUse(absl::string_view key) {
   return absl::FailedPreconditionError(
       absl::StrCat("projection row ", absl::CEscape(key),
-                   " used through both Mutable and Get/Put/Delete in one batch"));
+                   " used in more than one way (Mutable, AddToCounterRow, Get/Put/Delete) in one "
+                   "batch"));
 }
 
 }  // namespace
@@ -125,9 +129,9 @@ absl::Status MixedUse(absl::string_view key) {
 // The accumulators' ProjectionTxn, on the committer thread during a batch's write: reads see the
 // fold's own writes, then what is stored — every earlier batch has been written by this thread,
 // in order, and Apply never writes an accumulator's rows (projection.h).
-class ProjectionStore::FoldTxn : public ProjectionTxn {
+class ProjectionStore::CommitterTxn : public FoldTxn {
  public:
-  explicit FoldTxn(ProjectionStore* store) : store_(store) {}
+  explicit CommitterTxn(ProjectionStore* store) : store_(store) {}
 
   // Folds `accumulators` in name order, then encodes the rows they changed (keeping the decoded
   // objects in the store's folded_cache_). The accumulators are left to be destroyed with the
@@ -147,19 +151,25 @@ class ProjectionStore::FoldTxn : public ProjectionTxn {
     return absl::OkStatus();
   }
 
-  void WriteTo(rocksdb::WriteBatch& out) const { AppendRows(writes_, store_->model_cf_, out); }
+  void WriteTo(rocksdb::WriteBatch& out) const {
+    AppendRows(writes_, store_->model_cf_, out);
+    for (const auto* added : SortedByKey(added_)) {
+      out.Merge(store_->model_cf_, added->first, added->second).PermitUncheckedError();
+    }
+  }
 
   // Forgets the fold (its rows are moved out by Fold, or dropped after a failure).
   void Clear() {
     EraseAll(rows_);
     EraseAll(writes_);
+    EraseAll(added_);
     late_accumulators_.clear();
     misuse_ = absl::OkStatus();
   }
 
   absl::StatusOr<std::optional<std::string>> Get(absl::string_view key) override {
     if (auto it = writes_.find(key); it != writes_.end()) return it->second;
-    if (rows_.contains(key)) return MixedUse(key);
+    if (rows_.contains(key) || added_.contains(key)) return MixedUse(key);
     return store_->GetRaw(store_->model_cf_, key);
   }
   void Put(absl::string_view key, absl::string_view value) override {
@@ -169,7 +179,7 @@ class ProjectionStore::FoldTxn : public ProjectionTxn {
 
   absl::StatusOr<AccumulatedRow*> Mutable(absl::string_view key, RowLoader load) override {
     if (auto it = rows_.find(key); it != rows_.end()) return it->second.get();
-    if (writes_.contains(key)) return MixedUse(key);
+    if (writes_.contains(key) || added_.contains(key)) return MixedUse(key);
     if (std::optional<DecodedRow> decoded = store_->folded_cache_.Take(key)) {
       return rows_.emplace(std::string(key), std::move(decoded->row)).first->second.get();
     }
@@ -188,6 +198,25 @@ class ProjectionStore::FoldTxn : public ProjectionTxn {
     return rows_.emplace(std::string(key), std::move(row)).first->second.get();
   }
 
+  void AddToCounterRow(absl::string_view key,
+                       absl::Span<const std::pair<uint32_t, int64_t>> deltas) override {
+    if (writes_.contains(key) || rows_.contains(key)) {
+      misuse_ = MixedUse(key);
+      return;
+    }
+    if (store_->folded_cache_.size() != 0) store_->folded_cache_.Take(key);
+    auto [it, added] = added_.try_emplace(key);
+    if (added) {
+      it->second = EncodeCounterSlots(deltas);
+      return;
+    }
+    // Added to twice in one fold (rare): one operand of the sum.
+    CounterRow sum;
+    misuse_.Update(sum.Decode(it->second));
+    sum.AddSorted(deltas);
+    it->second = sum.Encode();
+  }
+
   // Accumulators gather Apply's changes; a fold using one would never see it folded.
   BatchAccumulator& Accumulator(absl::string_view name, AccumulatorMaker make) override {
     misuse_ = absl::FailedPreconditionError(
@@ -197,6 +226,7 @@ class ProjectionStore::FoldTxn : public ProjectionTxn {
 
  private:
   void Write(absl::string_view key, std::optional<std::string> value) {
+    if (added_.contains(key)) misuse_ = MixedUse(key);
     if (store_->folded_cache_.size() != 0) store_->folded_cache_.Take(key);
     writes_[key] = std::move(value);
   }
@@ -204,6 +234,8 @@ class ProjectionStore::FoldTxn : public ProjectionTxn {
   ProjectionStore* store_;
   DecodedRows rows_;  // the rows changed through Mutable by this fold
   RowWrites writes_;  // this fold's Put/Delete, then its encoded rows
+  // AddToCounterRow's deltas by key, encoded: merge operands (counter_row_sum.h).
+  absl::flat_hash_map<std::string, std::string> added_;
   std::string scratch_;
   std::vector<std::unique_ptr<BatchAccumulator>> late_accumulators_;  // misuse, kept alive
   absl::Status misuse_;
@@ -457,7 +489,7 @@ ProjectionStore::ProjectionStore(std::unique_ptr<rocksdb::DB> db,
       row_cache_(CacheShareOf(options, "rows", 2, options.row_cache_bytes)),
       decoded_cache_(CacheShareOf(options, "decoded", 2, options.decoded_row_cache_bytes)),
       folded_cache_(CacheShareOf(options, "folded", 2, options.decoded_row_cache_bytes)),
-      fold_txn_(std::make_unique<FoldTxn>(this)),
+      fold_txn_(std::make_unique<CommitterTxn>(this)),
       in_flight_(new StoreBatch(this)),
       committer_(std::make_unique<internal::BackgroundJob>([this] { return WriteInFlight(); },
                                                            "commit:" + options.name)) {}

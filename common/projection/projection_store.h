@@ -25,9 +25,10 @@
 // must always be loaded into the same row type.
 //
 // Accumulators (ProjectionTxn::Accumulator) are folded on the committer thread, as the first
-// step of their batch's write, through a ProjectionTxn of their own: its reads see what earlier
+// step of their batch's write, through a FoldTxn of their own: its reads see what earlier
 // batches stored (the committer wrote them, in order) and the fold's own writes; its Mutable rows
-// are kept decoded across batches in a cache of the committer thread's (same budget). That
+// are kept decoded across batches in a cache of the committer thread's (same budget); what it adds
+// to counter rows is written as merge operands, summed by RocksDB (counter_row_sum.h). That
 // takes the fold off the writer's thread, which meanwhile applies the next batch — sound because
 // Apply never reads the rows an accumulator folds into (projection.h). A fold error fails the
 // batch's write like a RocksDB error: AwaitCommit returns it and nothing of the batch is stored.
@@ -197,7 +198,7 @@ class ProjectionStore {
 
  private:
   friend class StoreBatch;
-  class FoldTxn;
+  class CommitterTxn;
   ProjectionStore(std::unique_ptr<rocksdb::DB> db,
                   std::vector<rocksdb::ColumnFamilyHandle*> handles,
                   const ProjectionStoreOptions& options);
@@ -246,7 +247,7 @@ class ProjectionStore {
   internal::BoundedCache<DecodedRow> decoded_cache_;
   // Committer thread only: the accumulators' decoded rows across batches, and the fold's txn.
   internal::BoundedCache<DecodedRow> folded_cache_;
-  std::unique_ptr<FoldTxn> fold_txn_;
+  std::unique_ptr<CommitterTxn> fold_txn_;
   // The batch handed to the committer (its changes; empty when none). While in_flight_active_,
   // the committer thread and the writer thread both only read it.
   std::unique_ptr<StoreBatch> in_flight_;

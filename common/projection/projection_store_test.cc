@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/memory/memory_budget.h"
+#include "common/projection/counter_row.h"
 #include "common/projection/event_applier.h"
 #include "common/projection/testing/stream_chain_projection.h"
 #include "common/status/status_macros.h"
@@ -407,7 +408,7 @@ class SummingAccumulator : public BatchAccumulator {
   explicit SummingAccumulator(std::string name) : name_(std::move(name)) {}
   void Add(const std::string& key, int64_t delta) { deltas_[key] += delta; }
 
-  absl::Status FoldInto(ProjectionTxn& txn) override {
+  absl::Status FoldInto(FoldTxn& txn) override {
     folds.push_back(name_);
     RETURN_IF_ERROR(fold_status);
     for (const auto& [key, delta] : deltas_) RETURN_IF_ERROR(CountingRow::Add(txn, key, delta));
@@ -488,7 +489,7 @@ TEST_F(ProjectionStoreAccumulatorTest, TheNextBatchIsAppliedWhileTheFoldRuns) {
 // Uses another accumulator from its fold, which only Apply may do.
 class NestingAccumulator : public BatchAccumulator {
  public:
-  absl::Status FoldInto(ProjectionTxn& txn) override {
+  absl::Status FoldInto(FoldTxn& txn) override {
     SummingAccumulator::Of(txn, "inner").Add("count", 1);
     return absl::OkStatus();
   }
@@ -694,6 +695,84 @@ TEST(EventApplierTest, AGapTheFeedCannotFillDeadLettersTheEventAndKeepsTheMark) 
   ASSERT_EQ(outcome.dead_letters.size(), 1);
   EXPECT_NE(outcome.dead_letters[0].reason.find("version gap"), std::string::npos);
   EXPECT_EQ(*batch.Mark("topic", "stream"), 1);
+}
+
+// Adds its deltas to counter rows (FoldTxn::AddToCounterRow); `also_put` is Put in the fold first.
+class CounterAccumulator : public BatchAccumulator {
+ public:
+  using Slots = std::vector<std::pair<uint32_t, int64_t>>;
+  static CounterAccumulator& Of(ProjectionTxn& txn) {
+    return static_cast<CounterAccumulator&>(
+        txn.Accumulator("counters", [] { return std::make_unique<CounterAccumulator>(); }));
+  }
+  void Add(const std::string& key, Slots deltas) { rows_.emplace_back(key, std::move(deltas)); }
+  std::string also_put;
+
+  absl::Status FoldInto(FoldTxn& txn) override {
+    if (!also_put.empty()) txn.Put(also_put, "plain");
+    for (const auto& [key, deltas] : rows_) txn.AddToCounterRow(key, deltas);
+    return absl::OkStatus();
+  }
+
+ private:
+  std::vector<std::pair<std::string, Slots>> rows_;
+};
+
+TEST_F(ProjectionStoreMutableTest, CounterRowsAreSumsOfWhatFoldsAddedAcrossBatchesAndReopens) {
+  StoreBatch batch = store_->NewBatch();
+  CounterAccumulator::Of(batch.txn()).Add("c", {{1, 2}, {5, 3}});
+  ASSERT_TRUE(store_->Commit(batch).ok());
+  CounterAccumulator::Of(batch.txn()).Add("c", {{1, -2}, {7, 1}});
+  ASSERT_TRUE(store_->CommitInBackground(batch).ok());
+  CounterAccumulator::Of(batch.txn()).Add("c", {{7, 4}});
+  ASSERT_TRUE(store_->AwaitCommit().ok());
+  ASSERT_TRUE(store_->Commit(batch).ok());
+  const std::string expected = EncodeCounterSlots({{5, 3}, {7, 5}});
+  EXPECT_EQ(*store_->Get("c"), expected);
+
+  store_.reset();
+  store_ = OpenStore(dir_.path() + "/p");
+  EXPECT_EQ(*store_->Get("c"), expected);
+  CounterAccumulator::Of(batch.txn()).Add("c", {{5, -3}, {7, -5}});
+  ASSERT_TRUE(store_->Commit(batch).ok());
+  EXPECT_EQ(*store_->Get("c"), "") << "a row that sums to zero stays, empty";
+}
+
+// Whether a counter row exists, and so the checksum, depends on what was added, not on batching:
+// deltas that cancel out within one batch leave the same row as across two.
+TEST(ProjectionStoreCounterTest, RowsThatSumToZeroAreTheSameInAnyBatchingAndScansSkipThem) {
+  sales::testing::TempDir dir;
+  auto split = OpenStore(dir.path() + "/split");
+  auto together = OpenStore(dir.path() + "/together");
+  StoreBatch split_batch = split->NewBatch();
+  CounterAccumulator::Of(split_batch.txn()).Add("c/a", {{1, 2}});
+  CounterAccumulator::Of(split_batch.txn()).Add("c/b", {{1, 1}});
+  ASSERT_TRUE(split->Commit(split_batch).ok());
+  CounterAccumulator::Of(split_batch.txn()).Add("c/a", {{1, -2}});
+  ASSERT_TRUE(split->Commit(split_batch).ok());
+  StoreBatch together_batch = together->NewBatch();
+  CounterAccumulator::Of(together_batch.txn()).Add("c/a", {});  // +2 and −2 summed by the fold
+  CounterAccumulator::Of(together_batch.txn()).Add("c/b", {{1, 1}});
+  ASSERT_TRUE(together->Commit(together_batch).ok());
+
+  EXPECT_EQ(*split->Checksum(), *together->Checksum());
+  std::vector<std::string> visited;
+  ASSERT_TRUE(ScanCounterRows(*split, "c/", [&](absl::string_view key, absl::string_view) {
+                visited.emplace_back(key);
+                return true;
+              }).ok());
+  EXPECT_EQ(visited, std::vector<std::string>{"c/b"}) << "c/a sums to zero";
+}
+
+TEST_F(ProjectionStoreMutableTest, AFoldThatAddsToARowItAlsoWritesFailsTheBatch) {
+  StoreBatch batch = store_->NewBatch();
+  CounterAccumulator& counters = CounterAccumulator::Of(batch.txn());
+  counters.also_put = "c";
+  counters.Add("c", {{1, 1}});
+  const absl::Status commit = store_->Commit(batch);
+  EXPECT_EQ(commit.code(), absl::StatusCode::kFailedPrecondition) << commit;
+  EXPECT_NE(commit.message().find("more than one way"), absl::string_view::npos) << commit;
+  EXPECT_EQ(*store_->Get("c"), std::nullopt) << "nothing of the batch is stored";
 }
 
 }  // namespace

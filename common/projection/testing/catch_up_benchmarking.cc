@@ -1,6 +1,7 @@
 #include "common/projection/testing/catch_up_benchmarking.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -128,6 +129,56 @@ Rates ConsumeEach(benchmark::State& state, const PublishedHistory& history, int 
   return Report(state, events, first, Instant(), 1);
 }
 
+// The events of `inner` up to a position the benchmark raises, as a write side's feed shows them
+// while its events are being committed: BM_RunnerLive replays the history through it in slices.
+// The store's positions are consecutive from 1.
+class GatedFeed : public feed::EventFeedReader {
+ public:
+  explicit GatedFeed(feed::EventFeedReader* inner) : inner_(inner) {}
+
+  void OpenUpTo(uint64_t position) { limit_.store(position, std::memory_order_release); }
+
+  absl::StatusOr<std::vector<EventEnvelope>> ReadAll(uint64_t from_position,
+                                                     size_t max_count) override {
+    return inner_->ReadAll(from_position, Visible(from_position, max_count));
+  }
+  absl::StatusOr<std::vector<eventstore::SharedEvent>> ReadAllShared(uint64_t from_position,
+                                                                     size_t max_count) override {
+    return inner_->ReadAllShared(from_position, Visible(from_position, max_count));
+  }
+  absl::StatusOr<std::vector<EventEnvelope>> ReadStream(const std::string& stream_id,
+                                                        uint64_t from_version,
+                                                        uint64_t to_version) override {
+    ASSIGN_OR_RETURN(std::vector<EventEnvelope> events,
+                     inner_->ReadStream(stream_id, from_version, to_version));
+    const uint64_t limit = limit_.load(std::memory_order_acquire);
+    std::erase_if(events, [&](const EventEnvelope& e) { return e.global_position() > limit; });
+    return events;
+  }
+  absl::StatusOr<uint64_t> HeadPosition() override {
+    ASSIGN_OR_RETURN(uint64_t head, inner_->HeadPosition());
+    return std::min(head, limit_.load(std::memory_order_acquire));
+  }
+  absl::StatusOr<std::vector<eventstore::StoredEvent>> ReadStreamStored(
+      const std::string& stream_id, uint64_t from_version, size_t max_count) override {
+    return absl::UnimplementedError("GatedFeed serves projections, not the audit");
+  }
+  absl::StatusOr<eventstore::StreamHead> GetStreamHead(const std::string& stream_id) override {
+    return absl::UnimplementedError("GatedFeed serves projections, not the audit");
+  }
+
+ private:
+  // How many of `max_count` events from `from_position` (0 and 1: the first) are visible.
+  size_t Visible(uint64_t from_position, size_t max_count) const {
+    const uint64_t from = std::max<uint64_t>(from_position, 1);
+    const uint64_t limit = limit_.load(std::memory_order_acquire);
+    return from > limit ? 0 : std::min<uint64_t>(max_count, limit - from + 1);
+  }
+
+  feed::EventFeedReader* const inner_;
+  std::atomic<uint64_t> limit_{0};
+};
+
 }  // namespace
 
 Rates RawConsume(benchmark::State& state, const PublishedHistory& history, int events) {
@@ -160,6 +211,26 @@ Rates RunAndReport(benchmark::State& state, ProjectionRunner& runner, int events
   return Report(state, events, *first, last, first_count);
 }
 
+RunnerStats::PhaseCost FollowLive(const PublishedHistory& history, Projection& projection,
+                                  std::string path, int slice_events) {
+  GatedFeed gate(history.feed());
+  auto runner = CheckedValue(
+      ProjectionRunner::Create(&projection, {.path = std::move(path),
+                                             .sources = {{.topic = history.topic(), .feed = &gate}},
+                                             .wake_batch_delay = absl::ZeroDuration()}));
+  const uint64_t head = CheckedValue(history.feed()->HeadPosition());
+  runner->Start();
+  for (uint64_t limit = slice_events;; limit += slice_events) {
+    gate.OpenUpTo(std::min(limit, head));
+    Check(runner->AwaitFeedHeads(absl::Seconds(60)));
+    if (limit >= head) break;
+  }
+  const RunnerStats stats = runner->stats();
+  runner->Stop();
+  if (stats.catch_up.events != 0) Check(absl::InternalError("a live slice was caught up"));
+  return stats.live;
+}
+
 void PrintRatesToRaw(absl::string_view label, const std::map<std::string, Rates>& rates) {
   const auto raw = rates.find("raw");
   if (raw == rates.end()) return;
@@ -184,6 +255,23 @@ void PrintRatesToRaw(absl::string_view label, const std::map<std::string, Rates>
         d.thread_cpu, d.thread_cpu / raw->second.thread_cpu, 1e6 / d.thread_cpu,
         1e6 / raw->second.thread_cpu);
   }
+}
+
+void PrintLiveToCatchUp(absl::string_view label, int slice_events,
+                        const std::map<std::string, RunnerStats::PhaseCost>& costs) {
+  const auto live = costs.find("live");
+  const auto catch_up = costs.find("catch-up");
+  if (live == costs.end() || catch_up == costs.end()) return;
+  const auto micros_per_event = [](const RunnerStats::PhaseCost& cost) {
+    return cost.events == 0 ? 0.0 : absl::ToDoubleMicroseconds(cost.cpu) / cost.events;
+  };
+  const double live_us = micros_per_event(live->second);
+  const double catch_up_us = micros_per_event(catch_up->second);
+  std::printf(
+      "%.*s live, one batch per %d events: %.2f us/event (runner + committer CPU); catch-up from "
+      "the feed: %.2f us/event; live/catch-up = %.2f (target <= 2)\n",
+      static_cast<int>(label.size()), label.data(), slice_events, live_us, catch_up_us,
+      catch_up_us > 0 ? live_us / catch_up_us : 0.0);
 }
 
 bool TakeIntFlags(int& argc, char** argv,
@@ -234,8 +322,16 @@ const EventEnvelope& ParseEnvelope(absl::string_view message) {
 int RunCatchUpSuite(int argc, char** argv, CatchUpSuite suite) {
   static CatchUpSuite* const the_suite = new CatchUpSuite(std::move(suite));
   static int batch_events = static_cast<int>(ProjectionRunnerOptions().catch_up_batch_events);
+  static int live_slice = 200;
   static std::map<std::string, Rates>* const rates = new std::map<std::string, Rates>();
-  if (!TakeIntFlags(argc, argv, {{"--events=", &the_suite->events}, {"--batch=", &batch_events}})) {
+  // The runner's and committer's CPU per phase: "live" of BM_RunnerLive, "catch-up" of
+  // BM_RunnerCatchUp.
+  static std::map<std::string, RunnerStats::PhaseCost>* const costs =
+      new std::map<std::string, RunnerStats::PhaseCost>();
+  if (!TakeIntFlags(argc, argv,
+                    {{"--events=", &the_suite->events},
+                     {"--batch=", &batch_events},
+                     {"--live_slice=", &live_slice}})) {
     return 1;
   }
   static const auto history = [] {
@@ -296,8 +392,19 @@ int RunCatchUpSuite(int argc, char** argv, CatchUpSuite suite) {
           auto runner = CheckedValue(
               ProjectionRunner::Create(projection.get(), options(published, published.NewPath())));
           (*rates)["feed"] = RunAndReport(state, *runner, the_suite->events);
+          (*costs)["catch-up"] = runner->stats().catch_up;
         });
       }));
+  registered.push_back(benchmark::RegisterBenchmark("BM_RunnerLive", [](benchmark::State& state) {
+    PublishedHistory& published = *history();
+    const std::unique_ptr<Projection> projection = the_suite->make_projection();
+    for (auto _ : state) {
+      const absl::Time start = absl::Now();
+      (*costs)["live"] = FollowLive(published, *projection, published.NewPath(), live_slice);
+      state.SetIterationTime(absl::ToDoubleSeconds(absl::Now() - start));
+    }
+    state.SetItemsProcessed(state.iterations() * the_suite->events);
+  }));
   for (benchmark::internal::Benchmark* each_benchmark : registered) {
     each_benchmark->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(2);
   }
@@ -308,6 +415,7 @@ int RunCatchUpSuite(int argc, char** argv, CatchUpSuite suite) {
   std::printf("%d events, %s projection, catch-up batches of up to %d\n", the_suite->events,
               the_suite->label.c_str(), batch_events);
   PrintRatesToRaw(the_suite->label, *rates);
+  PrintLiveToCatchUp(the_suite->label, live_slice, *costs);
   return 0;
 }
 

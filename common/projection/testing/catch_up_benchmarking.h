@@ -131,12 +131,24 @@ Rates DecodeConsume(benchmark::State& state, const PublishedHistory& history, in
 // CPU time is the runner's).
 Rates RunAndReport(benchmark::State& state, ProjectionRunner& runner, int events);
 
+// Replays the history to a fresh read model at `path` as a live write side would show it: the
+// feed opens `slice_events` events at a time, and each slice is applied (one live batch) before
+// the next opens. Returns what the live batches cost (the runner's and committer's CPU): against
+// a catch-up's cost per event, what a projection pays per batch rather than per event.
+RunnerStats::PhaseCost FollowLive(const PublishedHistory& history, Projection& projection,
+                                  std::string path, int slice_events);
+
 // Prints, for the "kafka" and "feed" entries of `rates` (by source), the rate and its ratio to
 // the "raw" entry's, and events per CPU-second of the process and of the consuming thread (with
 // their ratios to raw's, and µs per event on that thread), then the "decode" entry's, if any.
 // `label` names the projection's lines.
 // Prints nothing without a "raw" entry (e.g. a filtered run).
 void PrintRatesToRaw(absl::string_view label, const std::map<std::string, Rates>& rates);
+
+// Prints the "live" entry of `costs` (FollowLive's, `slice_events` per batch) against the
+// "catch-up" entry's (a catch-up from the feed), per event and as their ratio.
+void PrintLiveToCatchUp(absl::string_view label, int slice_events,
+                        const std::map<std::string, RunnerStats::PhaseCost>& costs);
 
 // Appends `history` to `store` in the order of the events' occurred_at (stable: each stream's own
 // order is kept as long as its times never decrease), one event per append, as the service would
@@ -161,8 +173,11 @@ bool TakeIntFlags(int& argc, char** argv,
 //   BM_RunnerFromKafka  the projection through a ProjectionRunner from the embedded broker, from
 //                       offset 0 into a fresh read model
 //   BM_RunnerCatchUp    the same from the event feed (LocalEventFeedReader over the EventStore)
+//   BM_RunnerLive       the same history followed live (FollowLive): one batch per
+//                       --live_slice events, against BM_RunnerCatchUp's cost per event
 // Flags: --events=N (the history's size, read by `append` through `events`), --batch=N (the
-// runner's catch-up batches and feed pages); the rest go to Google Benchmark.
+// runner's catch-up batches and feed pages), --live_slice=N (default 200: about what one 40 ms
+// dashboard batch holds under the leads load generator); the rest go to Google Benchmark.
 struct CatchUpSuite {
   std::string label;  // names the printed lines, e.g. "funnel"
   std::string topic;

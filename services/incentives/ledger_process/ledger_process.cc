@@ -116,7 +116,7 @@ class LedgerCommands final : public projection::BatchAccumulator {
     causes_.emplace_back(cause.event_id(), cause.stream_id());
   }
 
-  absl::Status FoldInto(projection::ProjectionTxn& /*txn: no rows of its own*/) override {
+  absl::Status FoldInto(projection::FoldTxn& /*txn: no rows of its own*/) override {
     ASSIGN_OR_RETURN(auto outcomes, process_.app_->RecordLedger(commands_));
     for (size_t i = 0; i < outcomes.size(); ++i) {
       RETURN_IF_ERROR(process_.Settle(causes_[i].first, causes_[i].second, outcomes[i]));

@@ -143,17 +143,18 @@ void CellDeltas::BuildKey(CellId cell, std::string& key) const {
       (value_part & kCorrectionBit) != 0 ? CellKind::kCurrentCorrection : CellKind::kAtEventTime);
 }
 
-absl::Status CellDeltas::FoldInto(projection::ProjectionTxn& txn) {
-  RETURN_IF_ERROR(FoldCells(stock_, txn));
+absl::Status CellDeltas::FoldInto(projection::FoldTxn& txn) {
+  FoldCells(stock_, txn);
   const Cells days = SumDays();
-  RETURN_IF_ERROR(FoldCells(days, txn));
+  FoldCells(days, txn);
   // Years from months: a batch has far fewer month cells than day cells.
   const Cells months = RollUp(days, v1::PERIOD_GRANULARITY_DAY, v1::PERIOD_GRANULARITY_MONTH);
-  RETURN_IF_ERROR(FoldCells(months, txn));
-  return FoldCells(RollUp(months, v1::PERIOD_GRANULARITY_MONTH, v1::PERIOD_GRANULARITY_YEAR), txn);
+  FoldCells(months, txn);
+  FoldCells(RollUp(months, v1::PERIOD_GRANULARITY_MONTH, v1::PERIOD_GRANULARITY_YEAR), txn);
+  return absl::OkStatus();
 }
 
-absl::Status CellDeltas::FoldCells(const Cells& cells, projection::ProjectionTxn& txn) const {
+void CellDeltas::FoldCells(const Cells& cells, projection::FoldTxn& txn) const {
   std::string key;
   std::vector<std::pair<uint32_t, int64_t>> deltas;
   for (const auto& [cell, sums] : cells) {
@@ -161,14 +162,13 @@ absl::Status CellDeltas::FoldCells(const Cells& cells, projection::ProjectionTxn
     for (const auto& [slot, sum] : sums) {
       if (sum != 0) deltas.emplace_back(slot, sum);
     }
-    if (deltas.empty()) continue;  // the batch's changes cancel out: the row stays
+    // Added to even when the batch's changes cancel out: whether a row exists must not depend on
+    // the batching (projection.h).
     std::sort(deltas.begin(), deltas.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
     BuildKey(cell, key);
-    ASSIGN_OR_RETURN(CounterRow* const row, MutableCounterRow(txn, key));
-    row->AddSorted(deltas);
+    txn.AddToCounterRow(key, deltas);
   }
-  return absl::OkStatus();
 }
 
 }  // namespace sales::funnel

@@ -8,8 +8,10 @@
 // the 8 slices' value ids, the slots: appended to flat vectors), and the fold — on the store's
 // committer thread, while the runner applies the next batch — sums them into the 8 DAY cells each
 // (a hash lookup on a 64-bit id), adds each DAY cell's sums to the MONTH cell holding that day and
-// each MONTH's to its YEAR, and changes every cell's row once per batch: the hottest (the whole
-// organisation's, a year's) are touched by nearly every event. Stock deltas are summed at once
+// each MONTH's to its YEAR, and adds to every cell's row once per batch without reading it
+// (FoldTxn::AddToCounterRow: a merge operand the store sums): the hottest (the whole
+// organisation's, a year's) are touched by nearly every event, and a live batch of a few hundred
+// events would otherwise decode, merge and re-encode all of them. Stock deltas are summed at once
 // into the few stock cells (a small, hot table), which keeps the two threads' shares of the
 // work about even.
 //
@@ -69,7 +71,7 @@ class CellDeltas : public projection::BatchAccumulator {
 
   // Sums the recorded deltas per cell and adds them to the cells' rows
   // (ProjectionTxn::Mutable, counter_row.h).
-  absl::Status FoldInto(projection::ProjectionTxn& txn) override;
+  absl::Status FoldInto(projection::FoldTxn& txn) override;
 
  private:
   // A counter row by its key's parts, packed into 64 bits (a cheap hash key):
@@ -109,7 +111,7 @@ class CellDeltas : public projection::BatchAccumulator {
   // YEAR), with the sums of the cells they hold.
   static Cells RollUp(const Cells& cells, v1::PeriodGranularity from, v1::PeriodGranularity to);
   // Adds each cell's sums to its row.
-  absl::Status FoldCells(const Cells& cells, projection::ProjectionTxn& txn) const;
+  void FoldCells(const Cells& cells, projection::FoldTxn& txn) const;
   void BuildKey(CellId cell, std::string& key) const;
 
   std::vector<Recorded> recorded_;

@@ -50,11 +50,12 @@ class FunnelProjection : public projection::Projection {
   static constexpr char kName[] = "funnel";
 
   absl::string_view name() const override { return kName; }
+  // 5: counter rows are sums of merge operands and stay (as "") when they sum to zero;
   // 4: "K" cells are corrections to the "C" cells (current = C + K) and the lead's day flows are
   // packed slot/value arrays; 3 (never released) kept a full copy under the current values and
   // the day flows as counter-row bytes; 2: histograms share their cell's row (keys.h); 1 kept them
   // in rows of their own per node.
-  int layout_version() const override { return 4; }
+  int layout_version() const override { return 5; }
   absl::Status Apply(const projection::EventEnvelope& event,
                      projection::ProjectionTxn& txn) override;
 };

@@ -66,7 +66,6 @@ inline constexpr int kDimensionCount = 7;  // FunnelDimension 1–7
 // ---- Counter rows (common/projection/counter_row.h) ----
 using ::sales::projection::CounterRow;
 using ::sales::projection::CounterRowCursor;
-using ::sales::projection::MutableCounterRow;
 
 // ---- Periods (services/projections/periods/periods.h) ----
 using ::sales::BusinessTimeZone;

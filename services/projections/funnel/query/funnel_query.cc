@@ -337,10 +337,11 @@ absl::Status ScanRows(
     projection::ProjectionStore& store, const std::string& prefix,
     const std::function<absl::Status(absl::string_view rest, absl::string_view bytes)>& decode) {
   absl::Status decoded;
-  RETURN_IF_ERROR(store.Scan(prefix, [&](absl::string_view key, absl::string_view bytes) {
-    decoded = decode(key.substr(prefix.size()), bytes);
-    return decoded.ok();
-  }));
+  RETURN_IF_ERROR(projection::ScanCounterRows(store, prefix,
+                                              [&](absl::string_view key, absl::string_view bytes) {
+                                                decoded = decode(key.substr(prefix.size()), bytes);
+                                                return decoded.ok();
+                                              }));
   return decoded;
 }
 

@@ -131,11 +131,11 @@ std::string PerformanceDeltas::KeyOf(const RowId& row) const {
   return StockKey(dimension, value);
 }
 
-absl::Status PerformanceDeltas::FoldInto(projection::ProjectionTxn& txn) {
-  // Days into every granularity's period, each day's deltas summed first.
+absl::Status PerformanceDeltas::FoldInto(projection::FoldTxn& txn) {
+  // Days into every granularity's period, each day's deltas summed first. A row is added to even
+  // when its deltas cancel out: whether it exists must not depend on the batching (projection.h).
   for (auto& [day_scope, deltas] : days_) {
     SumBySlot(deltas);
-    if (deltas.empty()) continue;
     const auto& [day, scope] = day_scope;
     const DayPeriods& day_periods = PeriodsOfDay(day);
     for (size_t i = 0; i < day_periods.size(); ++i) {
@@ -146,10 +146,7 @@ absl::Status PerformanceDeltas::FoldInto(projection::ProjectionTxn& txn) {
   // Each row's deltas summed per slot, then added to it once.
   for (auto& [row, deltas] : rows_) {
     SumBySlot(deltas);
-    if (deltas.empty()) continue;
-    ASSIGN_OR_RETURN(projection::CounterRow * counters,
-                     projection::MutableCounterRow(txn, KeyOf(row)));
-    counters->AddSorted(deltas);
+    txn.AddToCounterRow(KeyOf(row), deltas);
   }
   return absl::OkStatus();
 }

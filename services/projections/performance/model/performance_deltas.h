@@ -52,7 +52,7 @@ class PerformanceDeltas final : public projection::BatchAccumulator {
   // `delta` to `slot` of the stock row ("S") of (dimension, value).
   void AddToStock(int dimension, absl::string_view value, uint32_t slot, int64_t delta);
 
-  absl::Status FoldInto(projection::ProjectionTxn& txn) override;
+  absl::Status FoldInto(projection::FoldTxn& txn) override;
 
   // The period of each granularity (kGranularities' order) holding day `day`, worked out once
   // per batch.

@@ -45,7 +45,8 @@ class PerformanceProjection : public projection::Projection {
   // 2: the leads topic (lead rows, pipeline flows, overdue follow-ups) and the run rate's bookings.
   // 3: dated pipeline flows in one row per close period and scope ("F", keys.h).
   // 4: customers' purchases per scope value in packed arrays (PerformanceCustomerPurchases).
-  int layout_version() const override { return 4; }
+  // 5: counter rows are sums of merge operands and stay (as "") when they sum to zero.
+  int layout_version() const override { return 5; }
   absl::Status Apply(const projection::EventEnvelope& event,
                      projection::ProjectionTxn& txn) override;
 };

@@ -295,24 +295,26 @@ absl::StatusOr<v1::AlertList> ListAlerts(projection::ProjectionStore& store,
   for (int k = 0; k < kMonthsRead; ++k) {
     const std::string prefix = CellPrefix(v1::PERIOD_GRANULARITY_MONTH, first + k, dimension);
     absl::Status decoded;
-    RETURN_IF_ERROR(store.Scan(prefix, [&](absl::string_view key, absl::string_view bytes) {
-      const absl::string_view value = key.substr(prefix.size());
-      auto found = by_value.find(value);
-      if (found == by_value.end()) found = by_value.try_emplace(std::string(value)).first;
-      decoded = AddAlertFigures(bytes, found->second[k]);
-      return decoded.ok();
-    }));
+    RETURN_IF_ERROR(projection::ScanCounterRows(
+        store, prefix, [&](absl::string_view key, absl::string_view bytes) {
+          const absl::string_view value = key.substr(prefix.size());
+          auto found = by_value.find(value);
+          if (found == by_value.end()) found = by_value.try_emplace(std::string(value)).first;
+          decoded = AddAlertFigures(bytes, found->second[k]);
+          return decoded.ok();
+        }));
     RETURN_IF_ERROR(decoded);
   }
   // Receivables and follow-ups overdue now: the stock rows of the dimension.
   std::map<std::string, Counters> stock;
   absl::Status decoded;
   const std::string stock_prefix = StockPrefix(dimension);
-  RETURN_IF_ERROR(store.Scan(stock_prefix, [&](absl::string_view key, absl::string_view bytes) {
-    const std::string value(key.substr(stock_prefix.size()));
-    decoded = AddRow(bytes, stock[value]);
-    return decoded.ok();
-  }));
+  RETURN_IF_ERROR(projection::ScanCounterRows(
+      store, stock_prefix, [&](absl::string_view key, absl::string_view bytes) {
+        const std::string value(key.substr(stock_prefix.size()));
+        decoded = AddRow(bytes, stock[value]);
+        return decoded.ok();
+      }));
   RETURN_IF_ERROR(decoded);
   std::vector<v1::Alert> alerts;
   for (const auto& [value, counters] : stock) {

@@ -54,10 +54,12 @@ absl::Status ReadPeriod(projection::ProjectionStore& store, const periods::Resol
       }
       const std::string prefix = CellPrefix(run.granularity, p, dimension);
       absl::Status decoded;
-      RETURN_IF_ERROR(store.Scan(prefix, [&](absl::string_view key, absl::string_view bytes) {
-        decoded = AddPeriodRow(bytes, period.relative, out[std::string(key.substr(prefix.size()))]);
-        return decoded.ok();
-      }));
+      RETURN_IF_ERROR(projection::ScanCounterRows(
+          store, prefix, [&](absl::string_view key, absl::string_view bytes) {
+            decoded =
+                AddPeriodRow(bytes, period.relative, out[std::string(key.substr(prefix.size()))]);
+            return decoded.ok();
+          }));
       RETURN_IF_ERROR(decoded);
     }
   }
