@@ -311,6 +311,7 @@ void ProjectionRunner::RunFromFeeds() {
 }
 
 absl::Status ProjectionRunner::CatchUpFromFeeds() {
+  const uint64_t applied_before = counters_->applied.Get();
   for (const ProjectionSource& source : options_.sources) {
     // Up to the head the feed has now (see CatchUpOptions::last_position); the lag, page by
     // page, is what remains up to it.
@@ -328,6 +329,9 @@ absl::Status ProjectionRunner::CatchUpFromFeeds() {
                           return StartCommit(batch, outcome);
                         }));
     RETURN_IF_ERROR(FinishInFlight());  // the next source's feed position is read from disk
+  }
+  if (counters_->applied.Get() - applied_before >= kCompactAfterCatchUpEvents) {
+    RETURN_IF_ERROR(store_->CompactReadModel());
   }
   return absl::OkStatus();
 }
@@ -668,6 +672,7 @@ absl::StatusOr<std::string> Rebuild(Projection& projection, const std::string& p
                                     }));
     RETURN_IF_ERROR(store->AwaitCommit());  // the next source's feed position is read from disk
   }
+  RETURN_IF_ERROR(store->CompactReadModel());
   return store->Checksum();
 }
 

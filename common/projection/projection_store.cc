@@ -793,6 +793,14 @@ absl::StatusOr<std::string> HashEntries(rocksdb::Iterator& it, absl::string_view
 
 }  // namespace
 
+absl::Status ProjectionStore::CompactReadModel() {
+  rocksdb::CompactRangeOptions options;
+  // Into the last level, where a row's operands and any older value are summed into one value.
+  options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
+  return FromRocks(db_->CompactRange(options, model_cf_, nullptr, nullptr),
+                   "compact projection read model");
+}
+
 absl::StatusOr<std::string> ProjectionStore::Checksum() {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), model_cf_));
   it->SeekToFirst();

@@ -83,6 +83,8 @@ Model& ModelOf(int64_t events) {
   const double seconds = absl::ToDoubleSeconds(absl::Now() - began);
   std::printf("built a model of %lld events in %.1f s (%.0f events/s)\n",
               static_cast<long long>(applied), seconds, static_cast<double>(applied) / seconds);
+  // As a rebuild, or a runner's catch-up, leaves it (projection::kCompactAfterCatchUpEvents).
+  Check(model->store->CompactReadModel());
   model->query = std::make_unique<PerformanceQuery>(model->store.get());
   return *model;
 }
