@@ -263,7 +263,9 @@ void PrintLiveToCatchUp(absl::string_view label, int slice_events,
   const auto catch_up = costs.find("catch-up");
   if (live == costs.end() || catch_up == costs.end()) return;
   const auto micros_per_event = [](const RunnerStats::PhaseCost& cost) {
-    return cost.events == 0 ? 0.0 : absl::ToDoubleMicroseconds(cost.cpu) / cost.events;
+    return cost.events == 0
+               ? 0.0
+               : absl::ToDoubleMicroseconds(cost.cpu) / static_cast<double>(cost.events);
   };
   const double live_us = micros_per_event(live->second);
   const double catch_up_us = micros_per_event(catch_up->second);
