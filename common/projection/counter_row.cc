@@ -117,17 +117,10 @@ void CounterRow::Add(uint32_t slot, int64_t delta) {
 
 void CounterRow::AddSorted(absl::Span<const std::pair<uint32_t, int64_t>> deltas) {
   if (deltas.empty()) return;
-  std::vector<std::pair<uint32_t, int64_t>> merged;
-  merged.reserve(slots_.size() + deltas.size());
-  auto mine = slots_.begin();
-  for (const auto& [slot, delta] : deltas) {
-    for (; mine != slots_.end() && mine->first < slot; ++mine) merged.push_back(*mine);
-    int64_t value = delta;
-    if (mine != slots_.end() && mine->first == slot) value += (mine++)->second;
-    if (value != 0) merged.emplace_back(slot, value);
-  }
-  merged.insert(merged.end(), mine, slots_.end());
-  slots_.swap(merged);
+  CounterSlotsCursor cursor(deltas);
+  CounterSlots scratch;
+  scratch.reserve(slots_.size() + deltas.size());
+  MergeCounterSlots(cursor, slots_, scratch);
 }
 
 }  // namespace sales::projection

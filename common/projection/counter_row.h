@@ -33,6 +33,7 @@
 #ifndef SALES_COMMON_PROJECTION_COUNTER_ROW_H_
 #define SALES_COMMON_PROJECTION_COUNTER_ROW_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -88,6 +89,43 @@ class CounterRowCursor {
   bool corrupt_ = false;
 };
 
+using CounterSlots = std::vector<std::pair<uint32_t, int64_t>>;
+
+// Reads slots sorted by slot, each once, from a span, as a CounterRowCursor reads an encoding.
+class CounterSlotsCursor {
+ public:
+  explicit CounterSlotsCursor(absl::Span<const std::pair<uint32_t, int64_t>> slots)
+      : slots_(slots) {}
+  bool Next() { return ++next_ <= slots_.size(); }
+  uint32_t slot() const { return slots_[next_ - 1].first; }
+  int64_t value() const { return slots_[next_ - 1].second; }
+
+ private:
+  absl::Span<const std::pair<uint32_t, int64_t>> slots_;
+  size_t next_ = 0;
+};
+
+// Adds the slots `deltas` reads (a CounterRowCursor or a CounterSlotsCursor: ascending, each slot
+// once) to `sum` (sorted by slot, no zeros) in one linear merge through `scratch`, dropping slots
+// that sum to zero. No sort, and no allocation once the vectors have grown: the one merge behind
+// CounterRow::AddSorted and the store's sum of a row's operands (counter_row_sum.h), which a
+// query pays on every read of a row that is not compacted.
+template <typename Cursor>
+void MergeCounterSlots(Cursor& deltas, CounterSlots& sum, CounterSlots& scratch) {
+  scratch.clear();
+  size_t mine = 0;
+  while (deltas.Next()) {
+    for (; mine < sum.size() && sum[mine].first < deltas.slot(); ++mine) {
+      scratch.push_back(sum[mine]);
+    }
+    int64_t value = deltas.value();
+    if (mine < sum.size() && sum[mine].first == deltas.slot()) value += sum[mine++].second;
+    if (value != 0) scratch.emplace_back(deltas.slot(), value);
+  }
+  scratch.insert(scratch.end(), sum.begin() + static_cast<ptrdiff_t>(mine), sum.end());
+  sum.swap(scratch);
+}
+
 class CounterRow {
  public:
   // Replaces the content; DATA_LOSS for bytes that are not an encoding.
@@ -101,10 +139,10 @@ class CounterRow {
   void AddSorted(absl::Span<const std::pair<uint32_t, int64_t>> deltas);
   bool empty() const { return slots_.empty(); }
   // Sorted by slot, values non-zero.
-  const std::vector<std::pair<uint32_t, int64_t>>& slots() const { return slots_; }
+  const CounterSlots& slots() const { return slots_; }
 
  private:
-  std::vector<std::pair<uint32_t, int64_t>> slots_;
+  CounterSlots slots_;
 };
 
 // The canonical encoding of `slots`, sorted by slot with each slot once; zero values are left out.
