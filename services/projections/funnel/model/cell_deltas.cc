@@ -16,8 +16,7 @@ constexpr int kDimensionShift = 57;
 constexpr int kPeriodShift = 32;
 constexpr int64_t kPeriodBias = int64_t{1} << 24;
 constexpr uint64_t kPeriodMask = (uint64_t{1} << 25) - 1;
-constexpr size_t kSlotsOfANewCell = 14;                 // an absl table of capacity 15
-constexpr uint32_t kCorrectionBit = uint32_t{1} << 31;  // in a cell id's value part: "K"
+constexpr size_t kSlotsOfANewCell = 14;  // an absl table of capacity 15
 
 int64_t PeriodOf(uint64_t cell) {
   return static_cast<int64_t>((cell >> kPeriodShift) & kPeriodMask) - kPeriodBias;
@@ -46,7 +45,7 @@ CellDeltas& CellDeltas::Of(projection::ProjectionTxn& txn) {
 uint32_t CellDeltas::ValueId(absl::string_view value) {
   auto it = ids_.find(value);
   if (it != ids_.end()) return it->second;
-  const auto id = static_cast<uint32_t>(values_.size());  // below kCorrectionBit: < 2^31 values
+  const auto id = static_cast<uint32_t>(values_.size());
   values_.emplace_back(value);
   ids_.emplace(values_.back(), id);
   return id;
@@ -93,24 +92,29 @@ void CellDeltas::AddToStock(const SliceValues& values, const CounterRow& delta, 
 
 CellDeltas::Cells CellDeltas::SumDays() const {
   Cells cells;
-  const auto add = [&](CellId cell, uint32_t first, uint32_t end, int64_t sign) {
+  const auto add = [&](CellId cell, CellKind kind, uint32_t first, uint32_t end, int64_t sign) {
     auto [it, added] = cells.try_emplace(cell);
     Sums& sums = it->second;
     // Room for an event or two at once: most DAY cells get no more, and growing a table step by
     // step was a large share of the fold's allocations.
     if (added) sums.reserve(kSlotsOfANewCell);
-    for (uint32_t i = first; i < end; ++i) sums[slots_[i].first] += sign * slots_[i].second;
+    for (uint32_t i = first; i < end; ++i) {
+      sums[CellSlot(slots_[i].first, kind)] += sign * slots_[i].second;
+    }
   };
   for (const Recorded& recorded : recorded_) {
     for (int d = 0; d <= kDimensionCount; ++d) {
-      add(DayCell(recorded.day, d, recorded.values[d]), recorded.first, recorded.end, 1);
+      add(DayCell(recorded.day, d, recorded.values[d]), CellKind::kAtEventTime, recorded.first,
+          recorded.end, 1);
     }
   }
   for (const Moved& moved : moved_) {
     for (int d = 1; d <= kDimensionCount; ++d) {
       if (moved.from[d] == moved.to[d]) continue;
-      add(DayCell(moved.day, d, moved.to[d] | kCorrectionBit), moved.first, moved.end, 1);
-      add(DayCell(moved.day, d, moved.from[d] | kCorrectionBit), moved.first, moved.end, -1);
+      add(DayCell(moved.day, d, moved.to[d]), CellKind::kCurrentCorrection, moved.first, moved.end,
+          1);
+      add(DayCell(moved.day, d, moved.from[d]), CellKind::kCurrentCorrection, moved.first,
+          moved.end, -1);
     }
   }
   return cells;
@@ -129,8 +133,7 @@ CellDeltas::Cells CellDeltas::RollUp(const Cells& cells, v1::PeriodGranularity f
 
 void CellDeltas::BuildKey(CellId cell, std::string& key) const {
   const int dimension = static_cast<int>((cell >> kDimensionShift) & 7);
-  const auto value_part = static_cast<uint32_t>(cell);
-  const std::string& value = values_[value_part & ~kCorrectionBit];
+  const std::string& value = values_[static_cast<uint32_t>(cell)];
   if (cell & kStockBit) {
     key.assign(1, 'O');  // keys.h: "O" <dim> <value>
     key.push_back(static_cast<char>(dimension));
@@ -138,9 +141,7 @@ void CellDeltas::BuildKey(CellId cell, std::string& key) const {
     return;
   }
   const auto granularity = static_cast<v1::PeriodGranularity>((cell >> kGranularityShift) & 7);
-  BuildCellKey(
-      granularity, PeriodOf(cell), dimension, value, key,
-      (value_part & kCorrectionBit) != 0 ? CellKind::kCurrentCorrection : CellKind::kAtEventTime);
+  BuildCellKey(granularity, PeriodOf(cell), dimension, value, key);
 }
 
 absl::Status CellDeltas::FoldInto(projection::FoldTxn& txn) {

@@ -1,6 +1,6 @@
-// CellDeltas: the funnel's shared counter rows — cell rows ("C", flows and histograms) and stock
-// rows ("O"), keys.h — changed by one batch, gathered as deltas under compact ids and added to
-// the rows once per batch (a projection::BatchAccumulator).
+// CellDeltas: the funnel's shared counter rows — cell rows ("C", flows and histograms of both
+// attributions) and stock rows ("O"), keys.h — changed by one batch, gathered as deltas under
+// compact ids and added to the rows once per batch (a projection::BatchAccumulator).
 //
 // Why: every funnel event changes 24 or more cells (3 stored granularities × 8 dimension slices,
 // keys.h). Looking each one up as a row (key built, hashed as a string, decoded row found, sorted
@@ -62,8 +62,8 @@ class CellDeltas : public projection::BatchAccumulator {
   // values, and so to the MONTH and YEAR cells that hold the day.
   void AddToDay(int64_t day, const SliceValues& values, const CounterRow& delta);
   // Moves `delta`, placed on DAY `day`, from the values `from` to the values `to` in the current
-  // attribution: the "K" correction cells (keys.h) of every slice 1–7 whose value differs gain it
-  // under `to` and lose it under `from` (and so their MONTH and YEAR cells).
+  // attribution: the correction slots (CellSlot, keys.h) of the cells of every slice 1–7 whose
+  // value differs gain it under `to` and lose it under `from` (and so their MONTH and YEAR cells).
   void MoveCurrent(int64_t day, const SliceValues& from, const SliceValues& to,
                    const CounterRow& delta);
   // Adds sign × every slot of `delta` to the stock rows of the 8 slices' values.
@@ -76,7 +76,7 @@ class CellDeltas : public projection::BatchAccumulator {
  private:
   // A counter row by its key's parts, packed into 64 bits (a cheap hash key):
   //   bit 63 stock row · bits 60–62 granularity · 57–59 dimension · 32–56 period + 2^24 ·
-  //   31 a "K" correction cell · 0–30 value id.
+  //   0–31 value id.
   // Periods of valid timestamps (DAY indexes from -719162 to 2932896) fit the 25 bits.
   using CellId = uint64_t;
   static CellId DayCell(int64_t day, int dimension, uint32_t value);

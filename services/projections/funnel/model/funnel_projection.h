@@ -4,11 +4,11 @@
 // visit, first entries, the latest time-in-stage sample of every stage it left, amount,
 // probability, dimension values, overdue flag, what it added to each day's flow cells) and turns
 // each event into deltas of counter rows (keys.h): flow counters per (granularity, period,
-// dimension value) under the values of the flow's time ("C"), plus the correction to the lead's
-// current values ("K": a flow placed under values the lead no longer has, and everything it added
-// when one of its values changes) — entries, cohorts, conversions, time-in-stage sums and
-// histograms, closes, sales cycles, overdue events — and stock counters per dimension value —
-// occupancy, pipeline, weighted pipeline, overdue now. The definitions are in
+// dimension value) under the values of the flow's time, beside the correction to the lead's
+// current values in the same row (CellSlot: a flow placed under values the lead no longer has,
+// and everything it added when one of its values changes) — entries, cohorts, conversions,
+// time-in-stage sums and histograms, closes, sales cycles, overdue events — and stock counters per
+// dimension value — occupancy, pipeline, weighted pipeline, overdue now. The definitions are in
 // proto/sales/projections/v1/funnel.proto.
 //
 //   FunnelProjection funnel;
@@ -24,11 +24,11 @@
 // plus deltas for the shared counter rows, gathered in the batch's CellDeltas (cell_deltas.h)
 // and added to the rows once per batch: for a flow event (capture, stage or step change,
 // overdue) 3 stored granularities (DAY, MONTH, YEAR; keys.h) × 8 dimension slices = 24 cells
-// (and, when a dimension value changes, 2 × 3 "K" cells per changed slice and day of the lead's
-// flows), plus 24 histogram cells per node whose visit it ends (more only when a first entry
-// completes a conversion of an older cohort, or a stage is left a second time), plus 16 stock cells
-// when the lead's stock contribution or dimension values change. Every poison check runs before the
-// lead row or a cell is touched, as Mutable and accumulators require.
+// (and, when a dimension value changes, the correction slots of 2 × 3 cells per changed slice and
+// day of the lead's flows), plus 24 histogram cells per node whose visit it ends (more only when a
+// first entry completes a conversion of an older cohort, or a stage is left a second time), plus 16
+// stock cells when the lead's stock contribution or dimension values change. Every poison check
+// runs before the lead row or a cell is touched, as Mutable and accumulators require.
 //
 // Outcomes: events of other topics and leads events the funnel does not need are applied as
 // no-ops (OK); a payload that does not decode or breaks the schema (unknown enum, bad time,
@@ -50,12 +50,13 @@ class FunnelProjection : public projection::Projection {
   static constexpr char kName[] = "funnel";
 
   absl::string_view name() const override { return kName; }
+  // 6: the current-attribution corrections share their cell's row (CellSlot, keys.h);
   // 5: counter rows are sums of merge operands and stay (as "") when they sum to zero;
   // 4: "K" cells are corrections to the "C" cells (current = C + K) and the lead's day flows are
   // packed slot/value arrays; 3 (never released) kept a full copy under the current values and
   // the day flows as counter-row bytes; 2: histograms share their cell's row (keys.h); 1 kept them
   // in rows of their own per node.
-  int layout_version() const override { return 5; }
+  int layout_version() const override { return 6; }
   absl::Status Apply(const projection::EventEnvelope& event,
                      projection::ProjectionTxn& txn) override;
 };

@@ -37,25 +37,24 @@ std::string LeadKey(absl::string_view stream_id) {
 }
 
 void BuildCellKey(v1::PeriodGranularity granularity, int64_t period, int dimension,
-                  absl::string_view value, std::string& out, CellKind kind) {
+                  absl::string_view value, std::string& out) {
   out.clear();
-  out.push_back(kind == CellKind::kCurrentCorrection && dimension != kAllDimension ? 'K' : 'C');
+  out.push_back('C');
   periods::AppendPeriodKey(out, granularity, period);
   out.push_back(static_cast<char>(dimension));
   out.append(value.data(), value.size());
 }
 
-std::string CellPrefix(v1::PeriodGranularity granularity, int64_t period, int dimension,
-                       CellKind kind) {
+std::string CellPrefix(v1::PeriodGranularity granularity, int64_t period, int dimension) {
   std::string key;
-  BuildCellKey(granularity, period, dimension, "", key, kind);
+  BuildCellKey(granularity, period, dimension, "", key);
   return key;
 }
 
 std::string CellKey(v1::PeriodGranularity granularity, int64_t period, int dimension,
-                    absl::string_view value, CellKind kind) {
+                    absl::string_view value) {
   std::string key;
-  BuildCellKey(granularity, period, dimension, value, key, kind);
+  BuildCellKey(granularity, period, dimension, value, key);
   return key;
 }
 

@@ -5,13 +5,9 @@
 //   "L" <stream id>                               FunnelLeadState of one lead (proto)
 //   "C" <gran:1> <period:8 BE> <dim:1> <value>    the counters of one (period, dimension value):
 //                                                 flows and every node's time-in-stage histograms,
-//                                                 under the values the lead had at each flow
-//   "K" <gran:1> <period:8 BE> <dim:1> <value>    the current-attribution correction (dims 1–7):
-//                                                 what the flows under the leads' CURRENT values
-//                                                 add to (or take from) the "C" cell — a flow
-//                                                 placed under values a lead no longer has, and
-//                                                 every flow a lead added (day_flows) when its
-//                                                 values change; 0 for leads that never changed
+//                                                 under the values the lead had at each flow, and
+//                                                 beside each the current-attribution correction
+//                                                 (CellSlot)
 //   "O" <dim:1> <value>                           stock counters (occupancy, pipeline, overdue now)
 // Only DAY, MONTH and YEAR cells are stored (kStoredGranularities): a WEEK is the sum of its 7
 // days, a QUARTER of its 3 months (StoredPeriodsOf). Every counter is a sum of per-event deltas
@@ -115,21 +111,30 @@ int HistogramBin(int64_t seconds);          // seconds < 0 count as 0
 // The middle of the bin, in seconds (what p90 reports).
 double HistogramBinMiddle(int bin);
 
+// ---- Both attributions in one cell row (funnel.proto, "Attribution") ----
+// A cell row holds, for each flow slot s, the flows under the dimension values each lead had
+// when they happened (row slot 2s) and beside it the correction that turns those into the flows
+// under each lead's current values (2s + 1: a flow placed under values a lead no longer has, and
+// every flow a lead added, day_flows, when its values change; 0 for leads that never changed).
+// Current attribution is the pair's sum. Dimension 0, the whole organisation, is the same either
+// way and has no corrections. One row instead of a row per attribution: a live batch writes a
+// fifth fewer rows, and a report reads (or scans) half as many, walking each slot's pair
+// together, which is all a histogram's percentile needs (counts before bins, in slot order).
+enum class CellKind { kAtEventTime = 0, kCurrentCorrection = 1 };
+inline uint32_t CellSlot(uint32_t slot, CellKind kind) {
+  return slot << 1 | static_cast<uint32_t>(kind);
+}
+inline uint32_t FlowSlotOf(uint32_t cell_slot) { return cell_slot >> 1; }
+inline CellKind CellKindOf(uint32_t cell_slot) { return static_cast<CellKind>(cell_slot & 1); }
+
 // ---- Keys ----
-// Which flow cells: the flows under the dimension values each lead had when they happened ("C"),
-// or the correction that turns those into the flows under each lead's current values ("K",
-// dimensions 1–7: current = C + K; funnel.proto, "Attribution"). Dimension 0, the whole
-// organisation, is the same either way and has "C" cells only.
-enum class CellKind { kAtEventTime, kCurrentCorrection };
 // CellKey, built into `out` (its buffer reused).
 void BuildCellKey(v1::PeriodGranularity granularity, int64_t period, int dimension,
-                  absl::string_view value, std::string& out,
-                  CellKind kind = CellKind::kAtEventTime);
+                  absl::string_view value, std::string& out);
 std::string LeadKey(absl::string_view stream_id);
-std::string CellPrefix(v1::PeriodGranularity granularity, int64_t period, int dimension,
-                       CellKind kind = CellKind::kAtEventTime);
+std::string CellPrefix(v1::PeriodGranularity granularity, int64_t period, int dimension);
 std::string CellKey(v1::PeriodGranularity granularity, int64_t period, int dimension,
-                    absl::string_view value, CellKind kind = CellKind::kAtEventTime);
+                    absl::string_view value);
 std::string StockPrefix(int dimension);
 std::string StockKey(int dimension, absl::string_view value);
 

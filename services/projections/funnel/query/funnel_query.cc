@@ -119,7 +119,7 @@ class P90Bin {
   int bin_ = -1;
 };
 
-// The counters of one dimension value's cells ("C" rows, keys.h) a report reads, summed over
+// The flow counters of one dimension value's cells ("C" rows, keys.h) a report reads, summed over
 // the report's stored periods (exact, see StoredPeriodsOf), dense by node, with each node's p90
 // bins. Fed the summed slots in ascending order (AddCells), so each row is walked once and
 // nothing is decoded into rows, merged or looked up figure by figure; and a node's sample counts
@@ -193,12 +193,50 @@ struct CellCounters {
   }
 };
 
+// Turns a cell row's slots (CellSlot, keys.h), fed in ascending order, into flow slots under one
+// attribution for `counters`: at event time, the at-time slots alone; current, each at-time slot
+// plus the correction beside it (adjacent in slot order), summed before the counters see it.
+class AttributedSlots {
+ public:
+  AttributedSlots(v1::FunnelAttribution attribution, CellCounters& counters)
+      : current_(attribution == v1::FUNNEL_ATTRIBUTION_CURRENT), counters_(counters) {}
+
+  void Add(uint32_t cell_slot, int64_t value) {
+    if (!current_ && CellKindOf(cell_slot) == CellKind::kCurrentCorrection) return;
+    const uint32_t flow_slot = FlowSlotOf(cell_slot);
+    if (pending_ && flow_slot == flow_slot_) {
+      sum_ += value;
+      return;
+    }
+    Finish();
+    pending_ = true;
+    flow_slot_ = flow_slot;
+    sum_ = value;
+  }
+  // Passes on the last slot's sum.
+  void Finish() {
+    if (pending_) counters_.Add(flow_slot_, sum_);
+    pending_ = false;
+  }
+
+ private:
+  const bool current_;
+  CellCounters& counters_;
+  bool pending_ = false;
+  uint32_t flow_slot_ = 0;
+  int64_t sum_ = 0;
+};
+
 // Feeds `counters` the sum of a value's cell rows `rows` (one per stored period, so at most 7)
-// in slot order, merging the encodings as it goes. DATA_LOSS for bytes that are not an encoding.
-absl::Status AddCells(absl::Span<const std::string> rows, CellCounters& counters) {
+// under `attribution`, in slot order, merging the encodings as it goes. DATA_LOSS for bytes that
+// are not an encoding.
+absl::Status AddCells(absl::Span<const std::string> rows, v1::FunnelAttribution attribution,
+                      CellCounters& counters) {
+  AttributedSlots slots(attribution, counters);
   if (rows.size() == 1) {  // a DAY, MONTH or YEAR report: nothing to merge
     CounterRowCursor cursor(rows.front());
-    while (cursor.Next()) counters.Add(cursor.slot(), cursor.value());
+    while (cursor.Next()) slots.Add(cursor.slot(), cursor.value());
+    slots.Finish();
     return cursor.status();
   }
   absl::InlinedVector<CounterRowCursor, 7> cursors;  // the rows not read to their end
@@ -227,8 +265,9 @@ absl::Status AddCells(absl::Span<const std::string> rows, CellCounters& counters
       RETURN_IF_ERROR(cursors[i].status());
       cursors.erase(cursors.begin() + i);
     }
-    counters.Add(slot, sum);
+    slots.Add(slot, sum);
   }
+  slots.Finish();
   return absl::OkStatus();
 }
 
@@ -379,16 +418,11 @@ absl::Status FunnelQuery::GetFunnel(const v1::GetFunnelRequest& request,
   const int dimension = request.has_group_by()
                             ? request.group_by()
                             : (request.has_filter() ? request.filter().dimension() : kAllDimension);
-  // funnel.proto, "Attribution": the flow cells of the lead's current values ("K") by default.
+  // funnel.proto, "Attribution": the flows under the leads' current values by default.
   const v1::FunnelAttribution attribution =
       request.attribution() == v1::FUNNEL_ATTRIBUTION_UNSPECIFIED ? v1::FUNNEL_ATTRIBUTION_CURRENT
                                                                   : request.attribution();
   report.set_attribution(attribution);
-  // Current attribution = the "C" cells plus the "K" corrections (keys.h): a report reads both.
-  std::vector<CellKind> kinds = {CellKind::kAtEventTime};
-  if (attribution == v1::FUNNEL_ATTRIBUTION_CURRENT && dimension != kAllDimension) {
-    kinds.push_back(CellKind::kCurrentCorrection);
-  }
   // Cells are stored per DAY, MONTH and YEAR only; a WEEK or QUARTER adds up its days or months,
   // a relative period its days and whole months (keys.h). A filtered (or whole-organisation)
   // report reads its value's rows only: a point lookup per stored period and one for stock; a
@@ -398,12 +432,10 @@ absl::Status FunnelQuery::GetFunnel(const v1::GetFunnelRequest& request,
     ValueRows& value_rows = rows[request.filter().value()];
     for (const StoredPeriods& stored : runs) {
       for (int64_t p = stored.first; p < stored.first + stored.count; ++p) {
-        for (const CellKind kind : kinds) {
-          ASSIGN_OR_RETURN(std::optional<std::string> cell,
-                           store_->Get(CellKey(stored.granularity, p, dimension,
-                                               request.filter().value(), kind)));
-          if (cell) value_rows.cells.push_back(*std::move(cell));
-        }
+        ASSIGN_OR_RETURN(
+            std::optional<std::string> cell,
+            store_->Get(CellKey(stored.granularity, p, dimension, request.filter().value())));
+        if (cell) value_rows.cells.push_back(*std::move(cell));
       }
     }
     ASSIGN_OR_RETURN(std::optional<std::string> stock,
@@ -412,18 +444,16 @@ absl::Status FunnelQuery::GetFunnel(const v1::GetFunnelRequest& request,
   } else {
     for (const StoredPeriods& stored : runs) {
       for (int64_t p = stored.first; p < stored.first + stored.count; ++p) {
-        for (const CellKind kind : kinds) {
-          // A scan is value-major: the value's entry is looked up once per value, not per row.
-          auto current = rows.end();
-          RETURN_IF_ERROR(ScanRows(*store_, CellPrefix(stored.granularity, p, dimension, kind),
-                                   [&](absl::string_view value, absl::string_view bytes) {
-                                     if (current == rows.end() || current->first != value) {
-                                       current = rows.try_emplace(std::string(value)).first;
-                                     }
-                                     current->second.cells.emplace_back(bytes.data(), bytes.size());
-                                     return absl::OkStatus();
-                                   }));
-        }
+        // A scan is value-major: the value's entry is looked up once per value, not per row.
+        auto current = rows.end();
+        RETURN_IF_ERROR(ScanRows(*store_, CellPrefix(stored.granularity, p, dimension),
+                                 [&](absl::string_view value, absl::string_view bytes) {
+                                   if (current == rows.end() || current->first != value) {
+                                     current = rows.try_emplace(std::string(value)).first;
+                                   }
+                                   current->second.cells.emplace_back(bytes.data(), bytes.size());
+                                   return absl::OkStatus();
+                                 }));
       }
     }
     RETURN_IF_ERROR(ScanRows(*store_, StockPrefix(dimension),
@@ -434,7 +464,7 @@ absl::Status FunnelQuery::GetFunnel(const v1::GetFunnelRequest& request,
   report.mutable_rows()->Reserve(static_cast<int>(rows.size()));
   for (const auto& [value, value_rows] : rows) {
     CellCounters counters;
-    RETURN_IF_ERROR(AddCells(value_rows.cells, counters));
+    RETURN_IF_ERROR(AddCells(value_rows.cells, attribution, counters));
     // A value whose flows all moved to other values (current attribution) and that holds no
     // stock has nothing to show.
     if (request.has_group_by() && !counters.any && value_rows.stock.empty()) continue;
