@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/concurrency/thread_cpu_time.h"
@@ -151,11 +152,16 @@ class ProjectionStore::CommitterTxn : public FoldTxn {
     return absl::OkStatus();
   }
 
-  void WriteTo(rocksdb::WriteBatch& out) const {
-    AppendRows(writes_, store_->model_cf_, out);
+  // The fold's Put/Delete and encoded rows.
+  void WriteRowsTo(rocksdb::WriteBatch& out) const { AppendRows(writes_, store_->model_cf_, out); }
+
+  // AddToCounterRow's deltas by key, encoded, in key order (views into the txn).
+  const std::vector<std::pair<absl::string_view, absl::string_view>>& SortedCounterDeltas() {
+    sorted_added_.clear();
     for (const auto* added : SortedByKey(added_)) {
-      out.Merge(store_->model_cf_, added->first, added->second).PermitUncheckedError();
+      sorted_added_.emplace_back(added->first, added->second);
     }
+    return sorted_added_;
   }
 
   // Forgets the fold (its rows are moved out by Fold, or dropped after a failure).
@@ -234,8 +240,10 @@ class ProjectionStore::CommitterTxn : public FoldTxn {
   ProjectionStore* store_;
   DecodedRows rows_;  // the rows changed through Mutable by this fold
   RowWrites writes_;  // this fold's Put/Delete, then its encoded rows
-  // AddToCounterRow's deltas by key, encoded: merge operands (counter_row_sum.h).
+  // AddToCounterRow's deltas by key, encoded: merge operands (counter_row_sum.h), or pending
+  // (pending_counter_rows.h).
   absl::flat_hash_map<std::string, std::string> added_;
+  std::vector<std::pair<absl::string_view, absl::string_view>> sorted_added_;
   std::string scratch_;
   std::vector<std::unique_ptr<BatchAccumulator>> late_accumulators_;  // misuse, kept alive
   absl::Status misuse_;
@@ -473,8 +481,13 @@ absl::StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(
   rocksdb::DB* raw = nullptr;
   RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(db_options, path, families, &handles, &raw),
                             absl::StrCat("open projection store ", path)));
-  return std::unique_ptr<ProjectionStore>(
+  std::unique_ptr<ProjectionStore> store(
       new ProjectionStore(std::unique_ptr<rocksdb::DB>(raw), std::move(handles), options));
+  {
+    absl::MutexLock lock(&store->model_mu_);
+    RETURN_IF_ERROR(store->pending_.Load(*store->db_, store->runner_cf_));
+  }
+  return store;
 }
 
 ProjectionStore::ProjectionStore(std::unique_ptr<rocksdb::DB> db,
@@ -544,9 +557,23 @@ absl::Status ProjectionStore::FoldAndWrite() {
   RETURN_IF_ERROR(fold_txn_->Fold(in_flight_->accumulators_));
   write_batch_.Clear();
   in_flight_->WriteTo(write_batch_);
-  fold_txn_->WriteTo(write_batch_);
+  fold_txn_->WriteRowsTo(write_batch_);
+  const PendingCounterRows::Deltas counter_deltas = fold_txn_->SortedCounterDeltas();
   rocksdb::WriteOptions options;  // WAL on (the default)
-  RETURN_IF_ERROR(FromRocks(db_->Write(options, &write_batch_), "commit projection batch"));
+  {
+    // Readers see the counter rows' pending sums and what RocksDB holds as of one instant.
+    absl::MutexLock lock(&model_mu_);
+    RETURN_IF_ERROR(pending_failed_);
+    pending_.AppendWrite(counter_deltas, model_cf_, runner_cf_, write_batch_);
+    absl::Status written = FromRocks(db_->Write(options, &write_batch_), "commit projection batch");
+    if (!written.ok()) {
+      // Whether it reached the database is unclear: the sums are read again from the log, and
+      // if that fails the store takes no more writes (reopening it loads them).
+      pending_failed_ = pending_.Load(*db_, runner_cf_);
+      return written;
+    }
+    pending_.Landed(counter_deltas);
+  }
   if (landed_) landed_();
   return absl::OkStatus();
 }
@@ -639,6 +666,10 @@ absl::StatusOr<bool> ProjectionStore::EnsureLayout(int version) {
   if (reset) {
     RETURN_IF_ERROR(DeleteAll(model_cf_));
     RETURN_IF_ERROR(DeleteAll(runner_cf_));
+    {
+      absl::MutexLock lock(&model_mu_);
+      pending_.Clear();  // its log was in the runner's family
+    }
     mark_cache_.Clear();
     row_cache_.Clear();
     decoded_cache_.Clear();
@@ -691,7 +722,18 @@ absl::StatusOr<uint64_t> ProjectionStore::FeedPosition(absl::string_view source)
 }
 
 absl::StatusOr<std::optional<std::string>> ProjectionStore::Get(absl::string_view key) {
-  return GetRaw(model_cf_, key);
+  absl::ReaderMutexLock lock(&model_mu_);
+  return GetModelRow(key, rocksdb::ReadOptions());
+}
+
+absl::StatusOr<std::optional<std::string>> ProjectionStore::GetModelRow(
+    absl::string_view key, const rocksdb::ReadOptions& options) {
+  ASSIGN_OR_RETURN(std::optional<std::string> row, GetRaw(model_cf_, key, options));
+  CounterSlots pending;
+  if (pending_.FindSum(key, pending)) {
+    ASSIGN_OR_RETURN(row, AddPendingSum(row.value_or(""), pending));
+  }
+  return row;
 }
 
 absl::StatusOr<std::vector<std::optional<std::string>>> ProjectionStore::MultiGet(
@@ -701,19 +743,26 @@ absl::StatusOr<std::vector<std::optional<std::string>>> ProjectionStore::MultiGe
   for (const std::string& key : keys) slices.push_back(ToSlice(key));
   std::vector<rocksdb::PinnableSlice> values(keys.size());
   std::vector<rocksdb::Status> statuses(keys.size());
+  absl::ReaderMutexLock lock(&model_mu_);
   db_->MultiGet(rocksdb::ReadOptions(), model_cf_, keys.size(), slices.data(), values.data(),
                 statuses.data());
   std::vector<std::optional<std::string>> rows(keys.size());
+  CounterSlots pending;
   for (size_t i = 0; i < keys.size(); ++i) {
-    if (statuses[i].IsNotFound()) continue;
-    RETURN_IF_ERROR(FromRocks(statuses[i], "projection store multi-get"));
-    rows[i] = values[i].ToString();
+    if (!statuses[i].IsNotFound()) {
+      RETURN_IF_ERROR(FromRocks(statuses[i], "projection store multi-get"));
+      rows[i] = values[i].ToString();
+    }
+    if (pending_.FindSum(keys[i], pending)) {
+      ASSIGN_OR_RETURN(rows[i], AddPendingSum(rows[i].value_or(""), pending));
+    }
   }
   return rows;
 }
 
 absl::StatusOr<ProjectionStore::RowsAtFeedPosition> ProjectionStore::GetAtFeedPosition(
     absl::string_view source, const std::vector<std::string>& keys) {
+  absl::ReaderMutexLock lock(&model_mu_);
   rocksdb::ManagedSnapshot snapshot(db_.get());
   rocksdb::ReadOptions options;
   options.snapshot = snapshot.snapshot();
@@ -725,7 +774,7 @@ absl::StatusOr<ProjectionStore::RowsAtFeedPosition> ProjectionStore::GetAtFeedPo
   }
   result.rows.reserve(keys.size());
   for (const std::string& key : keys) {
-    ASSIGN_OR_RETURN(result.rows.emplace_back(), GetRaw(model_cf_, key, options));
+    ASSIGN_OR_RETURN(result.rows.emplace_back(), GetModelRow(key, options));
   }
   return result;
 }
@@ -750,46 +799,91 @@ absl::Status ProjectionStore::ScanFrom(
   }
   const rocksdb::Slice bound_slice(bound);
   if (!bound.empty()) options.iterate_upper_bound = &bound_slice;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, model_cf_));
-  for (it->Seek(ToSlice(std::max(prefix, start)));
-       it->Valid() && it->key().starts_with(ToSlice(prefix)); it->Next()) {
-    if (!visit(ToView(it->key()), ToView(it->value()))) break;
+  const absl::string_view from = std::max(prefix, start);
+  ModelView view = OpenModelView(options, from, bound);
+  return view.Scan(from, prefix, visit);
+}
+
+ProjectionStore::ModelView ProjectionStore::OpenModelView(const rocksdb::ReadOptions& options,
+                                                          absl::string_view from,
+                                                          absl::string_view to) {
+  absl::ReaderMutexLock lock(&model_mu_);
+  // The iterator reads the database as of its creation: with the pending sums copied meanwhile,
+  // one instant.
+  return {std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(options, model_cf_)),
+          pending_.CopyRange(from, to)};
+}
+
+absl::Status ProjectionStore::ModelView::Scan(
+    absl::string_view from, absl::string_view prefix,
+    const std::function<bool(absl::string_view key, absl::string_view value)>& visit) {
+  std::string summed;
+  size_t next_pending = 0;
+  for (rows->Seek(ToSlice(from));;) {
+    const bool row = rows->Valid() && rows->key().starts_with(ToSlice(prefix));
+    const bool pending_row =
+        next_pending < pending.size() && absl::StartsWith(pending[next_pending].first, prefix);
+    if (!row && !pending_row) break;
+    const int order = !row           ? 1
+                      : !pending_row ? -1
+                                     : ToView(rows->key()).compare(pending[next_pending].first);
+    if (order < 0) {
+      if (!visit(ToView(rows->key()), ToView(rows->value()))) break;
+      rows->Next();
+      continue;
+    }
+    const auto& [key, sum] = pending[next_pending++];
+    ASSIGN_OR_RETURN(summed, AddPendingSum(order == 0 ? ToView(rows->value()) : "", sum));
+    if (order == 0) rows->Next();
+    if (!visit(key, summed)) break;
   }
-  return FromRocks(it->status(), "read model scan");
+  return FromRocks(rows->status(), "read model scan");
 }
 
 namespace {
 
-// Lowercase hex SHA-256 over the (key, value) pairs from `it`'s position on whose keys start
-// with `prefix`, each part length-prefixed; `count` (if given) gets their number.
-absl::StatusOr<std::string> HashEntries(rocksdb::Iterator& it, absl::string_view prefix,
-                                        uint64_t* count) {
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-  if (ctx == nullptr || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
-    return absl::InternalError("SHA-256 init failed");
+// Lowercase hex SHA-256 over (key, value) pairs, each part length-prefixed.
+class EntryHash {
+ public:
+  EntryHash() : ctx_(EVP_MD_CTX_new(), &EVP_MD_CTX_free) {
+    if (ctx_ == nullptr || EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) != 1) {
+      failed_ = absl::InternalError("SHA-256 init failed");
+    }
   }
-  auto update_with_length = [&ctx](const rocksdb::Slice& part) {
+
+  // For ModelView::Scan.
+  bool Add(absl::string_view key, absl::string_view value) {
+    if (!failed_.ok()) return false;
+    AddWithLength(key);
+    AddWithLength(value);
+    ++entries_;
+    return true;
+  }
+  uint64_t entries() const { return entries_; }
+
+  absl::StatusOr<std::string> Finish() {
+    RETURN_IF_ERROR(failed_);
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int digest_length = 0;
+    if (EVP_DigestFinal_ex(ctx_.get(), digest, &digest_length) != 1) {
+      return absl::InternalError("SHA-256 final failed");
+    }
+    return absl::BytesToHexString(
+        absl::string_view(reinterpret_cast<const char*>(digest), digest_length));
+  }
+
+ private:
+  void AddWithLength(absl::string_view part) {
     unsigned char length[8];
     for (int i = 0; i < 8; ++i) length[i] = static_cast<unsigned char>(part.size() >> (56 - 8 * i));
-    EVP_DigestUpdate(ctx.get(), length, sizeof(length));
-    EVP_DigestUpdate(ctx.get(), part.data(), part.size());
-  };
-  uint64_t entries = 0;
-  for (; it.Valid() && it.key().starts_with(ToSlice(prefix)); it.Next()) {
-    update_with_length(it.key());
-    update_with_length(it.value());
-    ++entries;
+    EVP_DigestUpdate(ctx_.get(), length, sizeof(length));
+    EVP_DigestUpdate(ctx_.get(), part.data(), part.size());
   }
-  RETURN_IF_ERROR(FromRocks(it.status(), "checksum scan"));
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int digest_length = 0;
-  if (EVP_DigestFinal_ex(ctx.get(), digest, &digest_length) != 1) {
-    return absl::InternalError("SHA-256 final failed");
-  }
-  if (count != nullptr) *count = entries;
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), digest_length));
-}
+
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx_;
+  absl::Status failed_;
+  uint64_t entries_ = 0;
+};
 
 }  // namespace
 
@@ -802,38 +896,48 @@ absl::Status ProjectionStore::CompactReadModel() {
 }
 
 absl::StatusOr<std::string> ProjectionStore::Checksum() {
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), model_cf_));
-  it->SeekToFirst();
-  return HashEntries(*it, "", nullptr);
+  ModelView view = OpenModelView(rocksdb::ReadOptions(), "", "");
+  EntryHash hash;
+  RETURN_IF_ERROR(view.Scan("", "", [&](absl::string_view key, absl::string_view value) {
+    return hash.Add(key, value);
+  }));
+  return hash.Finish();
 }
 
 absl::StatusOr<StoreDigest> ProjectionStore::Digest() {
-  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+  // The runner's family is read as of the model view's instant (a snapshot taken with it).
+  std::optional<rocksdb::ManagedSnapshot> snapshot;
   rocksdb::ReadOptions read_options;
-  read_options.snapshot = snapshot;
+  ModelView view;
+  {
+    absl::ReaderMutexLock lock(&model_mu_);
+    snapshot.emplace(db_.get());
+    read_options.snapshot = snapshot->snapshot();
+    view = {std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(read_options, model_cf_)),
+            pending_.CopyRange("", "")};
+  }
   StoreDigest digest;
-  std::unique_ptr<rocksdb::Iterator> model(db_->NewIterator(read_options, model_cf_));
-  model->SeekToFirst();
-  absl::StatusOr<std::string> model_hash = HashEntries(*model, "", nullptr);
-  std::unique_ptr<rocksdb::Iterator> marks(db_->NewIterator(read_options, runner_cf_));
-  marks->Seek(kMarkPrefix);
-  absl::StatusOr<std::string> marks_hash = HashEntries(*marks, kMarkPrefix, &digest.streams);
-  for (marks->Seek(kFeedPrefix); marks->Valid() && marks->key().starts_with(kFeedPrefix);
-       marks->Next()) {
+  EntryHash model_hash;
+  RETURN_IF_ERROR(view.Scan("", "", [&](absl::string_view key, absl::string_view value) {
+    return model_hash.Add(key, value);
+  }));
+  ASSIGN_OR_RETURN(digest.model, model_hash.Finish());
+  std::unique_ptr<rocksdb::Iterator> runner(db_->NewIterator(read_options, runner_cf_));
+  EntryHash marks_hash;
+  for (runner->Seek(kMarkPrefix); runner->Valid() && runner->key().starts_with(kMarkPrefix);
+       runner->Next()) {
+    marks_hash.Add(ToView(runner->key()), ToView(runner->value()));
+  }
+  RETURN_IF_ERROR(FromRocks(runner->status(), "marks scan"));
+  digest.streams = marks_hash.entries();
+  ASSIGN_OR_RETURN(digest.marks, marks_hash.Finish());
+  for (runner->Seek(kFeedPrefix); runner->Valid() && runner->key().starts_with(kFeedPrefix);
+       runner->Next()) {
     absl::StrAppend(&digest.feed_positions, digest.feed_positions.empty() ? "" : ", ",
-                    ToView(marks->key()).substr(sizeof(kFeedPrefix) - 1), "@",
-                    ToView(marks->value()));
+                    ToView(runner->key()).substr(sizeof(kFeedPrefix) - 1), "@",
+                    ToView(runner->value()));
   }
-  if (marks_hash.ok() && !marks->status().ok()) {
-    marks_hash = FromRocks(marks->status(), "feed positions scan");
-  }
-  model.reset();
-  marks.reset();
-  db_->ReleaseSnapshot(snapshot);
-  RETURN_IF_ERROR(model_hash.status());
-  RETURN_IF_ERROR(marks_hash.status());
-  digest.model = *std::move(model_hash);
-  digest.marks = *std::move(marks_hash);
+  RETURN_IF_ERROR(FromRocks(runner->status(), "feed positions scan"));
   return digest;
 }
 

@@ -68,16 +68,19 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/memory/memory_budget.h"
 #include "common/projection/internal/background_job.h"
 #include "common/projection/internal/bounded_cache.h"
+#include "common/projection/pending_counter_rows.h"
 #include "common/projection/projection.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
@@ -211,6 +214,23 @@ class ProjectionStore {
   absl::StatusOr<std::optional<std::string>> GetRaw(
       rocksdb::ColumnFamilyHandle* cf, absl::string_view key,
       const rocksdb::ReadOptions& options = rocksdb::ReadOptions());
+  // A read-model row as readers see it: what RocksDB holds plus its pending counter sum.
+  absl::StatusOr<std::optional<std::string>> GetModelRow(absl::string_view key,
+                                                         const rocksdb::ReadOptions& options)
+      ABSL_SHARED_LOCKS_REQUIRED(model_mu_);
+  // The read model's rows in [from, to) (`to` empty: no end) as of one instant, for scans: an
+  // iterator and copies of the pending counter sums of that range.
+  struct ModelView {
+    std::unique_ptr<rocksdb::Iterator> rows;
+    std::vector<std::pair<std::string, CounterSlots>> pending;
+    // Calls `visit` for every row from `from` whose key starts with `prefix`, pending sums
+    // added, in key order, until it returns false.
+    absl::Status Scan(
+        absl::string_view from, absl::string_view prefix,
+        const std::function<bool(absl::string_view key, absl::string_view value)>& visit);
+  };
+  ModelView OpenModelView(const rocksdb::ReadOptions& options, absl::string_view from,
+                          absl::string_view to) ABSL_LOCKS_EXCLUDED(model_mu_);
   // Whether the family holds no key.
   bool FamilyEmpty(rocksdb::ColumnFamilyHandle* cf);
   // Deletes every key of the family.
@@ -257,10 +277,17 @@ class ProjectionStore {
   // The batch handed to the committer (its changes; empty when none). While in_flight_active_,
   // the committer thread and the writer thread both only read it.
   std::unique_ptr<StoreBatch> in_flight_;
-  bool in_flight_active_ = false;                       // writer thread only
-  std::function<void()> landed_;                        // set with in_flight_
-  rocksdb::WriteBatch write_batch_;                     // committer thread only
-  std::atomic<int64_t> committer_cpu_nanos_{0};         // see CommitterCpu
+  bool in_flight_active_ = false;                // writer thread only
+  std::function<void()> landed_;                 // set with in_flight_
+  rocksdb::WriteBatch write_batch_;              // committer thread only
+  std::atomic<int64_t> committer_cpu_nanos_{0};  // see CommitterCpu
+  // Held exclusively by the committer around a write and the pending sums' update, shared by
+  // readers of the read model: they see both as of one instant.
+  absl::Mutex model_mu_;
+  // Counter-row deltas of recent small batches, not yet added to their rows.
+  PendingCounterRows pending_ ABSL_GUARDED_BY(model_mu_);
+  // Set when the sums could not be read again after a failed write: no more writes.
+  absl::Status pending_failed_ ABSL_GUARDED_BY(model_mu_);
   std::unique_ptr<internal::BackgroundJob> committer_;  // writes in_flight_
 };
 

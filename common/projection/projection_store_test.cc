@@ -1,5 +1,6 @@
 #include "common/projection/projection_store.h"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
@@ -11,6 +12,7 @@
 #include "common/memory/memory_budget.h"
 #include "common/projection/counter_row.h"
 #include "common/projection/event_applier.h"
+#include "common/projection/pending_counter_rows.h"
 #include "common/projection/testing/stream_chain_projection.h"
 #include "common/status/status_macros.h"
 #include "common/testing/temp_dir.h"
@@ -765,6 +767,70 @@ TEST(ProjectionStoreCounterTest, RowsThatSumToZeroAreTheSameInAnyBatchingAndScan
                 return true;
               }).ok());
   EXPECT_EQ(visited, std::vector<std::string>{"c/b"}) << "c/a sums to zero";
+}
+
+// Small batches' counter deltas wait in memory and in a log before they reach their rows
+// (pending_counter_rows.h): every read sees them as if they had, across sweeps and reopens.
+TEST(ProjectionStoreCounterTest, PendingSumsReadAsStoredRowsAcrossSweepsAndReopens) {
+  sales::testing::TempDir dir;
+  auto small = OpenStore(dir.path() + "/small");
+  auto whole = OpenStore(dir.path() + "/whole");
+  StoreBatch small_batch = small->NewBatch();
+  StoreBatch whole_batch = whole->NewBatch();
+  std::map<std::string, std::map<uint32_t, int64_t>> expected;
+  const auto expected_row = [&](const std::string& key) -> std::optional<std::string> {
+    auto it = expected.find(key);
+    if (it == expected.end()) return std::nullopt;
+    CounterAccumulator::Slots slots(it->second.begin(), it->second.end());
+    return EncodeCounterSlots(slots);
+  };
+  const int batches = 2 * static_cast<int>(PendingCounterRows::kMaxLoggedBatches) + 5;
+  for (int b = 0; b < batches; ++b) {
+    for (int r = 0; r < 3; ++r) {
+      const std::string key = absl::StrCat("c/", (b + r) % 7);
+      const CounterAccumulator::Slots deltas = {{static_cast<uint32_t>(r), b % 3 - 1},
+                                                {static_cast<uint32_t>(10 + b % 5), 1}};
+      CounterAccumulator::Of(small_batch.txn()).Add(key, deltas);
+      CounterAccumulator::Of(whole_batch.txn()).Add(key, deltas);
+      for (const auto& [slot, delta] : deltas) expected[key][slot] += delta;
+    }
+    small_batch.txn().Put(absl::StrCat("p/", b), "plain");
+    whole_batch.txn().Put(absl::StrCat("p/", b), "plain");
+    ASSERT_TRUE(small->Commit(small_batch).ok());
+    if (b % 9 != 4) continue;
+    for (const auto& [key, slots] : expected) {
+      ASSERT_EQ(*small->Get(key), expected_row(key)) << key << " after batch " << b;
+    }
+    const auto rows = small->MultiGet({"c/3", "c/none", "p/0"});
+    ASSERT_TRUE(rows.ok());
+    EXPECT_EQ((*rows)[0], expected_row("c/3"));
+    EXPECT_EQ((*rows)[1], std::nullopt);
+    EXPECT_EQ((*rows)[2], "plain");
+    std::vector<std::string> scanned;
+    ASSERT_TRUE(small
+                    ->Scan("c/",
+                           [&](absl::string_view key, absl::string_view value) {
+                             EXPECT_EQ(value, expected_row(std::string(key))) << key;
+                             scanned.emplace_back(key);
+                             return true;
+                           })
+                    .ok());
+    EXPECT_EQ(scanned.size(), expected.size()) << "in key order, each once";
+    EXPECT_TRUE(std::is_sorted(scanned.begin(), scanned.end()));
+  }
+  ASSERT_TRUE(whole->Commit(whole_batch).ok());
+  const std::string checksum = *whole->Checksum();
+  EXPECT_EQ(*small->Checksum(), checksum);
+  EXPECT_EQ(small->Digest()->model, checksum);
+
+  small.reset();  // what is pending is in the log
+  small = OpenStore(dir.path() + "/small");
+  EXPECT_EQ(*small->Checksum(), checksum);
+  EXPECT_EQ(*small->Get("c/5"), expected_row("c/5"));
+  ASSERT_TRUE(small->CompactReadModel().ok());
+  EXPECT_EQ(*small->Checksum(), checksum);
+  EXPECT_EQ(*small->EnsureLayout(99), true);
+  EXPECT_EQ(*small->Get("c/5"), std::nullopt) << "a new layout forgets the pending sums";
 }
 
 TEST_F(ProjectionStoreMutableTest, AFoldThatAddsToARowItAlsoWritesFailsTheBatch) {

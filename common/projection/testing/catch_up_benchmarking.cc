@@ -211,8 +211,8 @@ Rates RunAndReport(benchmark::State& state, ProjectionRunner& runner, int events
   return Report(state, events, *first, last, first_count);
 }
 
-RunnerStats::PhaseCost FollowLive(const PublishedHistory& history, Projection& projection,
-                                  std::string path, int slice_events) {
+PhaseCosts FollowLive(const PublishedHistory& history, Projection& projection, std::string path,
+                      int slice_events) {
   GatedFeed gate(history.feed());
   auto runner = CheckedValue(
       ProjectionRunner::Create(&projection, {.path = std::move(path),
@@ -220,15 +220,20 @@ RunnerStats::PhaseCost FollowLive(const PublishedHistory& history, Projection& p
                                              .wake_batch_delay = absl::ZeroDuration()}));
   const uint64_t head = CheckedValue(history.feed()->HeadPosition());
   runner->Start();
+  Check(runner->AwaitFeedHeads(absl::Seconds(60)));  // started: nothing is open yet
+  const absl::Duration process_cpu_before = concurrency::ProcessCpuTime();
   for (uint64_t limit = slice_events;; limit += slice_events) {
     gate.OpenUpTo(std::min(limit, head));
     Check(runner->AwaitFeedHeads(absl::Seconds(60)));
     if (limit >= head) break;
   }
+  const absl::Duration process_cpu = concurrency::ProcessCpuTime() - process_cpu_before;
   const RunnerStats stats = runner->stats();
   runner->Stop();
   if (stats.catch_up.events != 0) Check(absl::InternalError("a live slice was caught up"));
-  return stats.live;
+  return {.runner = stats.live,
+          .process_us_per_event = absl::ToDoubleMicroseconds(process_cpu) /
+                                  static_cast<double>(std::max<uint64_t>(stats.live.events, 1))};
 }
 
 void PrintRatesToRaw(absl::string_view label, const std::map<std::string, Rates>& rates) {
@@ -258,7 +263,7 @@ void PrintRatesToRaw(absl::string_view label, const std::map<std::string, Rates>
 }
 
 void PrintLiveToCatchUp(absl::string_view label, int slice_events,
-                        const std::map<std::string, RunnerStats::PhaseCost>& costs) {
+                        const std::map<std::string, PhaseCosts>& costs) {
   const auto live = costs.find("live");
   const auto catch_up = costs.find("catch-up");
   if (live == costs.end() || catch_up == costs.end()) return;
@@ -267,13 +272,21 @@ void PrintLiveToCatchUp(absl::string_view label, int slice_events,
                ? 0.0
                : absl::ToDoubleMicroseconds(cost.cpu) / static_cast<double>(cost.events);
   };
-  const double live_us = micros_per_event(live->second);
-  const double catch_up_us = micros_per_event(catch_up->second);
+  const auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
+  const double live_us = micros_per_event(live->second.runner);
+  const double catch_up_us = micros_per_event(catch_up->second.runner);
   std::printf(
       "%.*s live, one batch per %d events: %.2f us/event (runner + committer CPU); catch-up from "
       "the feed: %.2f us/event; live/catch-up = %.2f (target <= 2)\n",
       static_cast<int>(label.size()), label.data(), slice_events, live_us, catch_up_us,
-      catch_up_us > 0 ? live_us / catch_up_us : 0.0);
+      ratio(live_us, catch_up_us));
+  const double live_process = live->second.process_us_per_event;
+  const double catch_up_process = catch_up->second.process_us_per_event;
+  std::printf(
+      "%.*s live, process CPU (with the store's flushes and compactions): %.2f us/event; "
+      "catch-up: %.2f us/event; live/catch-up = %.2f\n",
+      static_cast<int>(label.size()), label.data(), live_process, catch_up_process,
+      ratio(live_process, catch_up_process));
 }
 
 bool TakeIntFlags(int& argc, char** argv,
@@ -328,8 +341,7 @@ int RunCatchUpSuite(int argc, char** argv, CatchUpSuite suite) {
   static std::map<std::string, Rates>* const rates = new std::map<std::string, Rates>();
   // The runner's and committer's CPU per phase: "live" of BM_RunnerLive, "catch-up" of
   // BM_RunnerCatchUp.
-  static std::map<std::string, RunnerStats::PhaseCost>* const costs =
-      new std::map<std::string, RunnerStats::PhaseCost>();
+  static std::map<std::string, PhaseCosts>* const costs = new std::map<std::string, PhaseCosts>();
   if (!TakeIntFlags(argc, argv,
                     {{"--events=", &the_suite->events},
                      {"--batch=", &batch_events},
@@ -393,8 +405,10 @@ int RunCatchUpSuite(int argc, char** argv, CatchUpSuite suite) {
         each(state, [&] {
           auto runner = CheckedValue(
               ProjectionRunner::Create(projection.get(), options(published, published.NewPath())));
-          (*rates)["feed"] = RunAndReport(state, *runner, the_suite->events);
-          (*costs)["catch-up"] = runner->stats().catch_up;
+          const Rates feed = RunAndReport(state, *runner, the_suite->events);
+          (*rates)["feed"] = feed;
+          (*costs)["catch-up"] = {.runner = runner->stats().catch_up,
+                                  .process_us_per_event = 1e6 / feed.process_cpu};
         });
       }));
   registered.push_back(benchmark::RegisterBenchmark("BM_RunnerLive", [](benchmark::State& state) {

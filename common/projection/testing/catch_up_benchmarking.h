@@ -131,12 +131,20 @@ Rates DecodeConsume(benchmark::State& state, const PublishedHistory& history, in
 // CPU time is the runner's).
 Rates RunAndReport(benchmark::State& state, ProjectionRunner& runner, int events);
 
+// What a projection's batches cost in one phase: its runner's and committer's CPU (RunnerStats),
+// and the whole process's CPU per event, which adds the store's background flushes and
+// compactions (fewer, larger memtables move work from the committer to them).
+struct PhaseCosts {
+  RunnerStats::PhaseCost runner;
+  double process_us_per_event = 0;
+};
+
 // Replays the history to a fresh read model at `path` as a live write side would show it: the
 // feed opens `slice_events` events at a time, and each slice is applied (one live batch) before
-// the next opens. Returns what the live batches cost (the runner's and committer's CPU): against
-// a catch-up's cost per event, what a projection pays per batch rather than per event.
-RunnerStats::PhaseCost FollowLive(const PublishedHistory& history, Projection& projection,
-                                  std::string path, int slice_events);
+// the next opens. Returns what the live batches cost: against a catch-up's cost per event, what
+// a projection pays per batch rather than per event.
+PhaseCosts FollowLive(const PublishedHistory& history, Projection& projection, std::string path,
+                      int slice_events);
 
 // Prints, for the "kafka" and "feed" entries of `rates` (by source), the rate and its ratio to
 // the "raw" entry's, and events per CPU-second of the process and of the consuming thread (with
@@ -146,9 +154,10 @@ RunnerStats::PhaseCost FollowLive(const PublishedHistory& history, Projection& p
 void PrintRatesToRaw(absl::string_view label, const std::map<std::string, Rates>& rates);
 
 // Prints the "live" entry of `costs` (FollowLive's, `slice_events` per batch) against the
-// "catch-up" entry's (a catch-up from the feed), per event and as their ratio.
+// "catch-up" entry's (a catch-up from the feed), per event and as their ratio: the runner's and
+// committer's CPU, and the process's.
 void PrintLiveToCatchUp(absl::string_view label, int slice_events,
-                        const std::map<std::string, RunnerStats::PhaseCost>& costs);
+                        const std::map<std::string, PhaseCosts>& costs);
 
 // Appends `history` to `store` in the order of the events' occurred_at (stable: each stream's own
 // order is kept as long as its times never decrease), one event per append, as the service would
