@@ -134,6 +134,18 @@ void PendingCounterRows::AppendWrite(Deltas deltas, rocksdb::ColumnFamilyHandle*
         .PermitUncheckedError();
     return;
   }
+  AppendSweepWith(deltas, row_family, log_family, out);
+}
+
+void PendingCounterRows::AppendSweep(rocksdb::ColumnFamilyHandle* row_family,
+                                     rocksdb::ColumnFamilyHandle* log_family,
+                                     rocksdb::WriteBatch& out) const {
+  AppendSweepWith({}, row_family, log_family, out);
+}
+
+void PendingCounterRows::AppendSweepWith(Deltas deltas, rocksdb::ColumnFamilyHandle* row_family,
+                                         rocksdb::ColumnFamilyHandle* log_family,
+                                         rocksdb::WriteBatch& out) const {
   // The union of the pending rows and the batch's, in key order (the memtable inserts a run of
   // ascending keys fastest).
   CounterSlots sum;

@@ -70,6 +70,10 @@ class PendingCounterRows {
                    rocksdb::ColumnFamilyHandle* log_family, rocksdb::WriteBatch& out) const;
   // `deltas`, as passed to the last AppendWrite, were written.
   void Landed(Deltas deltas);
+  // Appends to `out` a sweep of what is pending alone (nothing when nothing is); then Clear once
+  // the write succeeded. For a read model about to be compacted: its rows then hold everything.
+  void AppendSweep(rocksdb::ColumnFamilyHandle* row_family, rocksdb::ColumnFamilyHandle* log_family,
+                   rocksdb::WriteBatch& out) const;
 
   // Whether a sum of `key` is pending; if so, `sum` gets it (slots sorted).
   bool FindSum(absl::string_view key, CounterSlots& sum) const;
@@ -81,6 +85,9 @@ class PendingCounterRows {
 
  private:
   bool SweepsWith(Deltas deltas) const;
+  // Appends the sweep of the sums plus `deltas`.
+  void AppendSweepWith(Deltas deltas, rocksdb::ColumnFamilyHandle* row_family,
+                       rocksdb::ColumnFamilyHandle* log_family, rocksdb::WriteBatch& out) const;
   std::string LogKey(uint64_t sequence) const;
 
   // Each row's pending sum, sorted by slot; slots that came to sum to 0 stay (as 0) until the

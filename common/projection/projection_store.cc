@@ -888,6 +888,18 @@ class EntryHash {
 }  // namespace
 
 absl::Status ProjectionStore::CompactReadModel() {
+  {
+    // First what is pending goes to its rows, so that they hold everything once compacted.
+    absl::MutexLock lock(&model_mu_);
+    RETURN_IF_ERROR(pending_failed_);
+    rocksdb::WriteBatch sweep;
+    pending_.AppendSweep(model_cf_, runner_cf_, sweep);
+    if (sweep.Count() != 0) {
+      RETURN_IF_ERROR(
+          FromRocks(db_->Write(rocksdb::WriteOptions(), &sweep), "sweep pending counter rows"));
+      pending_.Clear();
+    }
+  }
   rocksdb::CompactRangeOptions options;
   // Into the last level, where a row's operands and any older value are summed into one value.
   options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;

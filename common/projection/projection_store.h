@@ -186,9 +186,10 @@ class ProjectionStore {
       absl::string_view prefix, absl::string_view start,
       const std::function<bool(absl::string_view key, absl::string_view value)>& visit);
 
-  // Compacts the whole read model, so that every counter row (counter_row_sum.h) is stored as one
-  // value instead of the operands a catch-up left in every level: what queries then read once per
-  // row instead of summing it on every read. Blocks for a while (seconds for a large model);
+  // Sweeps the pending counter sums into their rows (pending_counter_rows.h), then compacts the
+  // whole read model, so that every counter row (counter_row_sum.h) is stored as one value
+  // instead of the operands a catch-up left in every level: what queries then read once per row
+  // instead of summing it on every read. Blocks for a while (seconds for a large model);
   // safe beside writes and reads.
   absl::Status CompactReadModel();
 
