@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <utility>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -74,7 +75,8 @@ absl::StatusOr<std::string> AddPendingSum(absl::string_view stored, const Counte
 }
 
 absl::Status PendingCounterRows::Load(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* log_family) {
-  Clear();
+  // Read into a copy, kept only when the whole log read: a failure leaves the sums as they were.
+  PendingCounterRows loaded;
   CounterSlots missing;
   CounterSlots scratch;
   std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions(), log_family));
@@ -86,26 +88,26 @@ absl::Status PendingCounterRows::Load(rocksdb::DB& db, rocksdb::ColumnFamilyHand
       absl::string_view row_key;
       absl::string_view delta;
       if (!NextPart(record, row_key) || !NextPart(record, delta) ||
-          !AddEncodedInPlace(delta, sums_[row_key], missing, scratch)) {
-        Clear();
+          !AddEncodedInPlace(delta, loaded.sums_[row_key], missing, scratch)) {
         return absl::DataLossError(
             absl::StrCat("pending counter rows: log record ", absl::CEscape(key), " is corrupt"));
       }
     }
-    log_keys_.emplace_back(key);
+    loaded.log_keys_.emplace_back(key);
   }
   if (!it->status().ok()) {
-    Clear();
     return absl::InternalError(
         absl::StrCat("pending counter rows: reading the log: ", it->status().ToString()));
   }
-  if (!log_keys_.empty()) {
-    const absl::string_view last = absl::string_view(log_keys_.back()).substr(kLogPrefix.size());
+  if (!loaded.log_keys_.empty()) {
+    const absl::string_view last =
+        absl::string_view(loaded.log_keys_.back()).substr(kLogPrefix.size());
     for (const char byte : last) {
-      next_log_sequence_ = next_log_sequence_ << 8 | static_cast<uint8_t>(byte);
+      loaded.next_log_sequence_ = loaded.next_log_sequence_ << 8 | static_cast<uint8_t>(byte);
     }
-    ++next_log_sequence_;
+    ++loaded.next_log_sequence_;
   }
+  *this = std::move(loaded);
   return absl::OkStatus();
 }
 

@@ -118,6 +118,25 @@ void AppendRows(const RowWrites& writes, rocksdb::ColumnFamilyHandle* family,
   }
 }
 
+// Writes everything `pending` holds to its rows and forgets it; after a failed write it reads the
+// log again (and if that fails, `failed` stops the store's writes). Under the store's model lock.
+absl::Status SweepPending(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* rows,
+                          rocksdb::ColumnFamilyHandle* log, PendingCounterRows& pending,
+                          absl::Status& failed) {
+  RETURN_IF_ERROR(failed);
+  rocksdb::WriteBatch sweep;
+  pending.AppendSweep(rows, log, sweep);
+  if (sweep.Count() == 0) return absl::OkStatus();
+  absl::Status written =
+      FromRocks(db.Write(rocksdb::WriteOptions(), &sweep), "sweep pending counter rows");
+  if (!written.ok()) {
+    failed = pending.Load(db, log);
+    return written;
+  }
+  pending.Clear();
+  return absl::OkStatus();
+}
+
 absl::Status MixedUse(absl::string_view key) {
   return absl::FailedPreconditionError(
       absl::StrCat("projection row ", absl::CEscape(key),
@@ -175,7 +194,7 @@ class ProjectionStore::CommitterTxn : public FoldTxn {
 
   absl::StatusOr<std::optional<std::string>> Get(absl::string_view key) override {
     if (auto it = writes_.find(key); it != writes_.end()) return it->second;
-    if (rows_.contains(key) || added_.contains(key)) return MixedUse(key);
+    if (rows_.contains(key) || added_.contains(key) || Pending(key)) return MixedUse(key);
     return store_->GetRaw(store_->model_cf_, key);
   }
   void Put(absl::string_view key, absl::string_view value) override {
@@ -185,7 +204,7 @@ class ProjectionStore::CommitterTxn : public FoldTxn {
 
   absl::StatusOr<AccumulatedRow*> Mutable(absl::string_view key, RowLoader load) override {
     if (auto it = rows_.find(key); it != rows_.end()) return it->second.get();
-    if (writes_.contains(key) || added_.contains(key)) return MixedUse(key);
+    if (writes_.contains(key) || added_.contains(key) || Pending(key)) return MixedUse(key);
     if (std::optional<DecodedRow> decoded = store_->folded_cache_.Take(key)) {
       return rows_.emplace(std::string(key), std::move(decoded->row)).first->second.get();
     }
@@ -231,8 +250,16 @@ class ProjectionStore::CommitterTxn : public FoldTxn {
   }
 
  private:
+  // Whether `key` is a counter row with deltas of earlier batches pending: a fold that reads or
+  // writes it as a plain row would miss them (reads) or be undone by the next sweep (writes).
+  bool Pending(absl::string_view key) {
+    absl::ReaderMutexLock lock(&store_->model_mu_);
+    CounterSlots ignored;
+    return store_->pending_.rows() != 0 && store_->pending_.FindSum(key, ignored);
+  }
+
   void Write(absl::string_view key, std::optional<std::string> value) {
-    if (added_.contains(key)) misuse_ = MixedUse(key);
+    if (added_.contains(key) || Pending(key)) misuse_ = MixedUse(key);
     if (store_->folded_cache_.size() != 0) store_->folded_cache_.Take(key);
     writes_[key] = std::move(value);
   }
@@ -509,6 +536,11 @@ ProjectionStore::ProjectionStore(std::unique_ptr<rocksdb::DB> db,
 
 ProjectionStore::~ProjectionStore() {
   committer_.reset();  // waits for a write in flight
+  {
+    // A clean close leaves no log behind (a crash leaves it for Open); best effort.
+    absl::MutexLock lock(&model_mu_);
+    SweepPending(*db_, model_cf_, runner_cf_, pending_, pending_failed_).IgnoreError();
+  }
   for (rocksdb::ColumnFamilyHandle* handle : handles_) {
     db_->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
   }
@@ -664,11 +696,13 @@ absl::StatusOr<bool> ProjectionStore::EnsureLayout(int version) {
   if (stored == wanted) return false;
   const bool reset = stored.has_value() || !FamilyEmpty(model_cf_) || !FamilyEmpty(runner_cf_);
   if (reset) {
-    RETURN_IF_ERROR(DeleteAll(model_cf_));
-    RETURN_IF_ERROR(DeleteAll(runner_cf_));
     {
+      // Readers and a compaction's sweep never see the pending sums without their rows.
       absl::MutexLock lock(&model_mu_);
+      RETURN_IF_ERROR(DeleteAll(model_cf_));
+      RETURN_IF_ERROR(DeleteAll(runner_cf_));
       pending_.Clear();  // its log was in the runner's family
+      pending_failed_ = absl::OkStatus();
     }
     mark_cache_.Clear();
     row_cache_.Clear();

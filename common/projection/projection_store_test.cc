@@ -833,6 +833,25 @@ TEST(ProjectionStoreCounterTest, PendingSumsReadAsStoredRowsAcrossSweepsAndReope
   EXPECT_EQ(*small->Get("c/5"), std::nullopt) << "a new layout forgets the pending sums";
 }
 
+TEST_F(ProjectionStoreMutableTest, AFoldThatWritesARowWithPendingDeltasFailsTheBatch) {
+  StoreBatch batch = store_->NewBatch();
+  CounterAccumulator::Of(batch.txn()).Add("c", {{1, 1}});
+  ASSERT_TRUE(store_->Commit(batch).ok());  // a small batch: its delta is pending
+  CounterAccumulator& counters = CounterAccumulator::Of(batch.txn());
+  counters.also_put = "c";
+  const absl::Status commit = store_->Commit(batch);
+  EXPECT_EQ(commit.code(), absl::StatusCode::kFailedPrecondition) << commit;
+  EXPECT_EQ(*store_->Get("c"), EncodeCounterSlots({{1, 1}})) << "the row is unchanged";
+
+  store_.reset();  // a clean close sweeps the pending deltas into their rows
+  store_ = OpenStore(dir_.path() + "/p");
+  EXPECT_EQ(*store_->Get("c"), EncodeCounterSlots({{1, 1}}));
+  StoreBatch next = store_->NewBatch();
+  CounterAccumulator::Of(next.txn()).also_put = "c";
+  EXPECT_TRUE(store_->Commit(next).ok()) << "swept: a plain write of the row is the fold's own "
+                                            "business again (as before pending rows)";
+}
+
 TEST_F(ProjectionStoreMutableTest, AFoldThatAddsToARowItAlsoWritesFailsTheBatch) {
   StoreBatch batch = store_->NewBatch();
   CounterAccumulator& counters = CounterAccumulator::Of(batch.txn());
