@@ -100,6 +100,10 @@ struct ProjectionRunner::Counters {
     }
   };
   Phase live, catch_up;
+  // Applied events already counted in a phase (runner thread only). Batches are counted as
+  // applied on the committer thread when they land, which may be between two steps: each step
+  // takes every landing since the previous step's end, so none is left out.
+  uint64_t counted_in_phases = 0;
   std::atomic<int64_t> lag{0};
   std::atomic<bool> catching_up{false};
   metrics::Gauge* lag_gauge = nullptr;
@@ -355,14 +359,16 @@ absl::Status ProjectionRunner::FollowFeeds() {
 ProjectionRunner::StepStart ProjectionRunner::BeginStep() const {
   return {.thread_cpu = concurrency::ThreadCpuTime(),
           .committer_cpu = store_->CommitterCpu(),
-          .applied = counters_->applied.Get()};
+          .applied = counters_->counted_in_phases};
 }
 
 void ProjectionRunner::EndStep(const StepStart& start, bool catching_up) {
   // A batch's events and its committer CPU may land in the next step (pipelining): over many
   // steps of one phase the sums are exact.
   Counters::Phase& phase = catching_up ? counters_->catch_up : counters_->live;
-  phase.events.Add(counters_->applied.Get() - start.applied);
+  const uint64_t applied = counters_->applied.Get();
+  phase.events.Add(applied - start.applied);
+  counters_->counted_in_phases = applied;
   phase.AddCpu((concurrency::ThreadCpuTime() - start.thread_cpu) +
                (store_->CommitterCpu() - start.committer_cpu));
 }
