@@ -7,11 +7,13 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/projection/internal/varint.h"
+#include "common/storage/rocksdb_util.h"
 
 namespace sales::projection {
 namespace {
 
-rocksdb::Slice ToSlice(absl::string_view view) { return {view.data(), view.size()}; }
+using storage::ToSlice;
+using storage::ToView;
 
 // Adds the encoding `delta` to `sum`; false when it is not an encoding.
 bool AddEncoded(absl::string_view delta, CounterSlots& sum, CounterSlots& scratch) {
@@ -65,13 +67,12 @@ bool NextPart(absl::string_view& record, absl::string_view& part) {
 
 }  // namespace
 
-absl::StatusOr<std::string> AddPendingSum(absl::string_view stored, const CounterSlots& pending) {
-  CounterSlots sum = pending;
+absl::StatusOr<std::string> AddPendingSum(absl::string_view stored, CounterSlots pending) {
   CounterSlots scratch;
-  if (!AddEncoded(stored, sum, scratch)) {
+  if (!AddEncoded(stored, pending, scratch)) {
     return absl::DataLossError("a stored counter row does not decode");
   }
-  return EncodeCounterSlots(sum);
+  return EncodeCounterSlots(pending);
 }
 
 absl::Status PendingCounterRows::Load(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* log_family) {
@@ -82,8 +83,8 @@ absl::Status PendingCounterRows::Load(rocksdb::DB& db, rocksdb::ColumnFamilyHand
   std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions(), log_family));
   for (it->Seek(ToSlice(kLogPrefix)); it->Valid() && it->key().starts_with(ToSlice(kLogPrefix));
        it->Next()) {
-    const absl::string_view key(it->key().data(), it->key().size());
-    absl::string_view record(it->value().data(), it->value().size());
+    const absl::string_view key = ToView(it->key());
+    absl::string_view record = ToView(it->value());
     while (!record.empty()) {
       absl::string_view row_key;
       absl::string_view delta;
@@ -192,12 +193,10 @@ void PendingCounterRows::Landed(Deltas deltas) {
   log_keys_.push_back(LogKey(next_log_sequence_++));
 }
 
-bool PendingCounterRows::FindSum(absl::string_view key, CounterSlots& sum) const {
-  if (sums_.empty()) return false;
+const CounterSlots* PendingCounterRows::Find(absl::string_view key) const {
+  if (sums_.empty()) return nullptr;
   auto it = sums_.find(key);
-  if (it == sums_.end()) return false;
-  sum = it->second;
-  return true;
+  return it == sums_.end() ? nullptr : &it->second;
 }
 
 std::vector<std::pair<std::string, CounterSlots>> PendingCounterRows::CopyRange(

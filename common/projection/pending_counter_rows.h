@@ -75,8 +75,8 @@ class PendingCounterRows {
   void AppendSweep(rocksdb::ColumnFamilyHandle* row_family, rocksdb::ColumnFamilyHandle* log_family,
                    rocksdb::WriteBatch& out) const;
 
-  // Whether a sum of `key` is pending; if so, `sum` gets it (slots sorted).
-  bool FindSum(absl::string_view key, CounterSlots& sum) const;
+  // The pending sum of `key` (slots sorted), or null when none is. Valid until the next change.
+  const CounterSlots* Find(absl::string_view key) const;
   // Copies of the pending sums of the keys in [from, to) (`to` empty: no end), in key order.
   std::vector<std::pair<std::string, CounterSlots>> CopyRange(absl::string_view from,
                                                               absl::string_view to) const;
@@ -99,9 +99,9 @@ class PendingCounterRows {
   uint64_t next_log_sequence_ = 0;
 };
 
-// `stored` (a counter row's encoding, "" when absent) plus `pending`, encoded. DATA_LOSS when
-// `stored` is not an encoding.
-absl::StatusOr<std::string> AddPendingSum(absl::string_view stored, const CounterSlots& pending);
+// `stored` (a counter row's encoding, "" when absent) plus `pending` (taken: the sum is made in
+// it), encoded. DATA_LOSS when `stored` is not an encoding.
+absl::StatusOr<std::string> AddPendingSum(absl::string_view stored, CounterSlots pending);
 
 }  // namespace sales::projection
 

@@ -77,17 +77,18 @@ TEST_F(PendingCounterRowsTest, SmallBatchesAreLoggedSummedAndReadBackAtOpen) {
   ASSERT_TRUE(Write(pending, {{"a", two}}));
   EXPECT_EQ(LogRecords(), 2);
   EXPECT_EQ(Stored("a"), "<absent>") << "nothing is added to the rows yet";
-  CounterSlots sum;
-  ASSERT_TRUE(pending.FindSum("a", sum));
-  EXPECT_EQ(EncodeCounterSlots(sum), EncodeCounterSlots({{4, 5}, {9, 1}}));
-  EXPECT_FALSE(pending.FindSum("c", sum));
+  const CounterSlots* sum = pending.Find("a");
+  ASSERT_NE(sum, nullptr);
+  EXPECT_EQ(EncodeCounterSlots(*sum), EncodeCounterSlots({{4, 5}, {9, 1}}));
+  EXPECT_EQ(pending.Find("c"), nullptr);
 
   PendingCounterRows loaded;
   ASSERT_TRUE(loaded.Load(*db_, log()).ok());
   EXPECT_EQ(loaded.rows(), 2u);
   EXPECT_EQ(loaded.logged_batches(), 2u);
-  ASSERT_TRUE(loaded.FindSum("a", sum));
-  EXPECT_EQ(EncodeCounterSlots(sum), EncodeCounterSlots({{4, 5}, {9, 1}}));
+  sum = loaded.Find("a");
+  ASSERT_NE(sum, nullptr);
+  EXPECT_EQ(EncodeCounterSlots(*sum), EncodeCounterSlots({{4, 5}, {9, 1}}));
   const auto copies = loaded.CopyRange("a", "b");
   ASSERT_EQ(copies.size(), 1u) << "[a, b)";
   EXPECT_EQ(copies[0].first, "a");

@@ -254,8 +254,7 @@ class ProjectionStore::CommitterTxn : public FoldTxn {
   // writes it as a plain row would miss them (reads) or be undone by the next sweep (writes).
   bool Pending(absl::string_view key) {
     absl::ReaderMutexLock lock(&store_->model_mu_);
-    CounterSlots ignored;
-    return store_->pending_.rows() != 0 && store_->pending_.FindSum(key, ignored);
+    return store_->pending_.Find(key) != nullptr;
   }
 
   void Write(absl::string_view key, std::optional<std::string> value) {
@@ -605,8 +604,9 @@ absl::Status ProjectionStore::FoldAndWrite() {
       return written;
     }
     pending_.Landed(counter_deltas);
+    // Before any reader can see the batch (readers hold the lock shared).
+    if (landed_) landed_();
   }
-  if (landed_) landed_();
   return absl::OkStatus();
 }
 
@@ -763,9 +763,8 @@ absl::StatusOr<std::optional<std::string>> ProjectionStore::Get(absl::string_vie
 absl::StatusOr<std::optional<std::string>> ProjectionStore::GetModelRow(
     absl::string_view key, const rocksdb::ReadOptions& options) {
   ASSIGN_OR_RETURN(std::optional<std::string> row, GetRaw(model_cf_, key, options));
-  CounterSlots pending;
-  if (pending_.FindSum(key, pending)) {
-    ASSIGN_OR_RETURN(row, AddPendingSum(row.value_or(""), pending));
+  if (const CounterSlots* pending = pending_.Find(key)) {
+    ASSIGN_OR_RETURN(row, AddPendingSum(row.value_or(""), *pending));
   }
   return row;
 }
@@ -781,14 +780,13 @@ absl::StatusOr<std::vector<std::optional<std::string>>> ProjectionStore::MultiGe
   db_->MultiGet(rocksdb::ReadOptions(), model_cf_, keys.size(), slices.data(), values.data(),
                 statuses.data());
   std::vector<std::optional<std::string>> rows(keys.size());
-  CounterSlots pending;
   for (size_t i = 0; i < keys.size(); ++i) {
     if (!statuses[i].IsNotFound()) {
       RETURN_IF_ERROR(FromRocks(statuses[i], "projection store multi-get"));
       rows[i] = values[i].ToString();
     }
-    if (pending_.FindSum(keys[i], pending)) {
-      ASSIGN_OR_RETURN(rows[i], AddPendingSum(rows[i].value_or(""), pending));
+    if (const CounterSlots* pending = pending_.Find(keys[i])) {
+      ASSIGN_OR_RETURN(rows[i], AddPendingSum(rows[i].value_or(""), *pending));
     }
   }
   return rows;
@@ -866,8 +864,9 @@ absl::Status ProjectionStore::ModelView::Scan(
       rows->Next();
       continue;
     }
-    const auto& [key, sum] = pending[next_pending++];
-    ASSIGN_OR_RETURN(summed, AddPendingSum(order == 0 ? ToView(rows->value()) : "", sum));
+    auto& [key, sum] = pending[next_pending++];
+    ASSIGN_OR_RETURN(summed,
+                     AddPendingSum(order == 0 ? ToView(rows->value()) : "", std::move(sum)));
     if (order == 0) rows->Next();
     if (!visit(key, summed)) break;
   }

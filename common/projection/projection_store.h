@@ -134,8 +134,9 @@ class ProjectionStore {
   // Starts committing the batch atomically (WAL on) on the committer thread — which first folds
   // its accumulators — and leaves `batch` empty for reuse. Refused (and `batch` unchanged) while
   // a save point is open or another batch is in flight. `landed`, if given, runs on the
-  // committer thread right after a successful write (before AwaitCommit returns): for quick,
-  // thread-safe bookkeeping such as counters.
+  // committer thread right after a successful write, before any read of this store can see the
+  // batch (and before AwaitCommit returns): for quick, thread-safe bookkeeping such as counters.
+  // It runs under the store's model lock, so it must not read the store.
   absl::Status CommitInBackground(StoreBatch& batch, std::function<void()> landed = nullptr);
   // True when AwaitCommit would not block: nothing in flight, or its write has ended.
   bool CommitSettled();

@@ -1,6 +1,7 @@
 #include "common/projection/projection_store.h"
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <memory>
 #include <optional>
@@ -9,6 +10,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/memory/memory_budget.h"
 #include "common/projection/counter_row.h"
 #include "common/projection/event_applier.h"
@@ -631,6 +633,30 @@ TEST(ProjectionStoreTest, ABatchBuiltWhileAnotherIsInFlightReadsItsChanges) {
   EXPECT_EQ(*store->Get("other"), "y");
   EXPECT_EQ(*store->NewBatch().Mark("topic", "s-1"), 3);
   EXPECT_TRUE(store->AwaitCommit().ok()) << "nothing in flight";
+}
+
+// What a batch's `landed` callback records (a runner's applied counts) is never behind what a
+// reader sees: a reader that sees the batch's row sees what the callback did.
+TEST(ProjectionStoreTest, ABatchIsVisibleToReadersOnlyOnceItsLandedCallbackHasRun) {
+  sales::testing::TempDir dir;
+  auto store = OpenStore(dir.path() + "/p");
+  std::atomic<bool> counted{false};
+  StoreBatch batch = store->NewBatch();
+  batch.txn().Put("n", "1");
+  ASSERT_TRUE(store
+                  ->CommitInBackground(batch,
+                                       [&counted] {
+                                         // A slow callback: a reader polling meanwhile must wait.
+                                         absl::SleepFor(absl::Milliseconds(100));
+                                         counted = true;
+                                       })
+                  .ok());
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (*store->Get("n") == std::nullopt && absl::Now() < deadline) {
+    absl::SleepFor(absl::Microseconds(100));
+  }
+  EXPECT_TRUE(counted) << "the row was visible before its batch was counted";
+  ASSERT_TRUE(store->AwaitCommit().ok());
 }
 
 TEST(ProjectionStoreTest, ClosingTheStoreWithABatchInFlightLandsItWhole) {
