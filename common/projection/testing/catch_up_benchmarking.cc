@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -233,7 +234,8 @@ PhaseCosts FollowLive(const PublishedHistory& history, Projection& projection, s
   if (stats.catch_up.events != 0) Check(absl::InternalError("a live slice was caught up"));
   return {.runner = stats.live,
           .process_us_per_event = absl::ToDoubleMicroseconds(process_cpu) /
-                                  static_cast<double>(std::max<uint64_t>(stats.live.events, 1))};
+                                  static_cast<double>(std::max<uint64_t>(stats.live.events, 1)),
+          .checksum = CheckedValue(runner->Checksum())};
 }
 
 void PrintRatesToRaw(absl::string_view label, const std::map<std::string, Rates>& rates) {
@@ -287,6 +289,19 @@ void PrintLiveToCatchUp(absl::string_view label, int slice_events,
       "catch-up: %.2f us/event; live/catch-up = %.2f\n",
       static_cast<int>(label.size()), label.data(), live_process, catch_up_process,
       ratio(live_process, catch_up_process));
+}
+
+void PrintChecksums(absl::string_view label, const std::map<std::string, PhaseCosts>& costs) {
+  std::string line;
+  std::set<std::string> distinct;
+  for (const auto& [run, cost] : costs) {
+    if (cost.checksum.empty()) continue;
+    absl::StrAppend(&line, line.empty() ? "" : ", ", run, " ", cost.checksum.substr(0, 16));
+    distinct.insert(cost.checksum);
+  }
+  if (distinct.empty()) return;
+  std::printf("%s read model checksums: %s — %s\n", std::string(label).c_str(), line.c_str(),
+              distinct.size() == 1 ? "equal" : "DIFFERENT");
 }
 
 bool TakeIntFlags(int& argc, char** argv,
@@ -396,6 +411,7 @@ int RunCatchUpSuite(int argc, char** argv, CatchUpSuite suite) {
               options(published, CheckedValue(published.NewPathTrustingKafka(*projection)))));
           (*rates)["kafka"] = RunAndReport(state, *runner, the_suite->events);
           if (runner->stats().catch_ups != 0) Check(absl::InternalError("unexpected catch-up"));
+          (*costs)["kafka"].checksum = CheckedValue(runner->Checksum());
         });
       }));
   registered.push_back(
@@ -408,7 +424,8 @@ int RunCatchUpSuite(int argc, char** argv, CatchUpSuite suite) {
           const Rates feed = RunAndReport(state, *runner, the_suite->events);
           (*rates)["feed"] = feed;
           (*costs)["catch-up"] = {.runner = runner->stats().catch_up,
-                                  .process_us_per_event = 1e6 / feed.process_cpu};
+                                  .process_us_per_event = 1e6 / feed.process_cpu,
+                                  .checksum = CheckedValue(runner->Checksum())};
         });
       }));
   registered.push_back(benchmark::RegisterBenchmark("BM_RunnerLive", [](benchmark::State& state) {
@@ -432,6 +449,7 @@ int RunCatchUpSuite(int argc, char** argv, CatchUpSuite suite) {
               the_suite->label.c_str(), batch_events);
   PrintRatesToRaw(the_suite->label, *rates);
   PrintLiveToCatchUp(the_suite->label, live_slice, *costs);
+  PrintChecksums(the_suite->label, *costs);
   return 0;
 }
 

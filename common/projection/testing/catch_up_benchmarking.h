@@ -137,6 +137,7 @@ Rates RunAndReport(benchmark::State& state, ProjectionRunner& runner, int events
 struct PhaseCosts {
   RunnerStats::PhaseCost runner;
   double process_us_per_event = 0;
+  std::string checksum;  // the read model's (ProjectionStore::Checksum) once the phase ended
 };
 
 // Replays the history to a fresh read model at `path` as a live write side would show it: the
@@ -158,6 +159,11 @@ void PrintRatesToRaw(absl::string_view label, const std::map<std::string, Rates>
 // committer's CPU, and the process's.
 void PrintLiveToCatchUp(absl::string_view label, int slice_events,
                         const std::map<std::string, PhaseCosts>& costs);
+
+// Prints the read models' checksums by run (one line) and whether they are all equal: every run
+// builds the same read model from the same history, and a change that only makes it faster
+// must print the checksum the build before it printed.
+void PrintChecksums(absl::string_view label, const std::map<std::string, PhaseCosts>& costs);
 
 // Appends `history` to `store` in the order of the events' occurred_at (stable: each stream's own
 // order is kept as long as its times never decrease), one event per append, as the service would
