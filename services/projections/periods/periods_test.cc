@@ -19,6 +19,58 @@ google::protobuf::Timestamp At(int y, int m, int d) {
   return t;
 }
 
+// PeriodOfDay computes dates by arithmetic: it must agree with absl's civil time on every day,
+// including the leap days of centuries and the ends of the Timestamp range.
+TEST(PeriodOfDayTest, AgreesWithCivilTimeOnEveryDay) {
+  const absl::CivilDay epoch(1970, 1, 1);
+  const auto check = [&](absl::CivilDay day) {
+    const int64_t index = day - epoch;
+    ASSERT_EQ(PeriodOfDay(v1::PERIOD_GRANULARITY_WEEK, index),
+              index - static_cast<int>(absl::GetWeekday(day)))
+        << day;
+    ASSERT_EQ(PeriodOfDay(v1::PERIOD_GRANULARITY_MONTH, index), day.year() * 12 + day.month() - 1)
+        << day;
+    ASSERT_EQ(PeriodOfDay(v1::PERIOD_GRANULARITY_QUARTER, index),
+              day.year() * 4 + (day.month() - 1) / 3)
+        << day;
+    ASSERT_EQ(PeriodOfDay(v1::PERIOD_GRANULARITY_YEAR, index), day.year()) << day;
+  };
+  for (absl::CivilDay day(1599, 12, 1); day <= absl::CivilDay(2401, 3, 1); ++day) check(day);
+  for (absl::CivilDay day(1, 1, 1); day <= absl::CivilDay(3, 1, 1); ++day) check(day);
+  for (absl::CivilDay day(9998, 1, 1); day <= absl::CivilDay(9999, 12, 31); ++day) check(day);
+}
+
+// PeriodIndexOf remembers the last day it worked out: instants in time order, in any order, and
+// across the business zone's DST years (Asia/Shanghai, 1986–1991) give the zone's civil day.
+TEST(PeriodIndexOfTest, GivesTheBusinessDayOfEveryInstantInAnyOrder) {
+  const absl::CivilDay epoch(1970, 1, 1);
+  const auto expected = [&](absl::Time t) {
+    return absl::ToCivilDay(t, BusinessTimeZone()) - epoch;
+  };
+  std::vector<absl::Time> instants;
+  for (absl::Time t = absl::FromCivil(absl::CivilDay(1985, 12, 1), absl::UTCTimeZone());
+       t < absl::FromCivil(absl::CivilDay(1992, 1, 1), absl::UTCTimeZone());
+       t += absl::Minutes(37)) {
+    instants.push_back(t);
+  }
+  for (const absl::Time t : instants) {
+    ASSERT_EQ(PeriodIndexOf(v1::PERIOD_GRANULARITY_DAY, t), expected(t)) << t;
+  }
+  for (size_t i = 0; i < instants.size(); ++i) {  // jumping about
+    const absl::Time t = instants[(i * 7919) % instants.size()];
+    ASSERT_EQ(PeriodIndexOf(v1::PERIOD_GRANULARITY_DAY, t), expected(t)) << t;
+    ASSERT_EQ(PeriodIndexOf(v1::PERIOD_GRANULARITY_DAY, t - absl::Nanoseconds(1)),
+              expected(t - absl::Nanoseconds(1)))
+        << t;
+  }
+  const absl::Time midnight = absl::FromCivil(absl::CivilDay(2026, 3, 1), BusinessTimeZone());
+  EXPECT_EQ(PeriodIndexOf(v1::PERIOD_GRANULARITY_DAY, midnight), Day(2026, 3, 1));
+  EXPECT_EQ(PeriodIndexOf(v1::PERIOD_GRANULARITY_DAY, midnight - absl::Nanoseconds(1)),
+            Day(2026, 2, 28));
+  EXPECT_EQ(PeriodIndexOf(v1::PERIOD_GRANULARITY_MONTH, midnight - absl::Nanoseconds(1)),
+            2026 * 12 + 1);
+}
+
 TEST(StoredPeriodsOfDaysTest, DaysBeforeAndAfterTheWholeMonths) {
   const auto describe = [](const std::vector<StoredPeriods>& runs) {
     std::string out;
