@@ -33,6 +33,18 @@ absl::string_view TypeName(const google::protobuf::Any& payload) {
   return slash == absl::string_view::npos ? url : url.substr(slash + 1);
 }
 
+// Parses `payload` into the wrapper's oneof `field` (of the payload's type).
+absl::Status ParseInto(const google::protobuf::Any& payload, const FieldDescriptor* field,
+                       Message& wrapper) {
+  wrapper.Clear();
+  Message* event = wrapper.GetReflection()->MutableMessage(&wrapper, field);
+  if (!event->ParseFromString(payload.value())) {
+    return absl::DataLossError(
+        absl::StrCat("payload of type ", TypeName(payload), " does not parse"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<google::protobuf::Any> PackEvent(const Message& wrapper) {
@@ -57,13 +69,7 @@ absl::Status UnpackEvent(const google::protobuf::Any& payload, Message& wrapper)
     return absl::NotFoundError(
         absl::StrCat(wrapper.GetTypeName(), " has no event of type ", TypeName(payload)));
   }
-  wrapper.Clear();
-  Message* event = wrapper.GetReflection()->MutableMessage(&wrapper, field);
-  if (!event->ParseFromString(payload.value())) {
-    return absl::DataLossError(
-        absl::StrCat("payload of type ", TypeName(payload), " does not parse"));
-  }
-  return absl::OkStatus();
+  return ParseInto(payload, field, wrapper);
 }
 
 bool WrapperHolds(const Message& wrapper, absl::string_view full_name) {
@@ -73,10 +79,11 @@ bool WrapperHolds(const Message& wrapper, absl::string_view full_name) {
 absl::Status UnpackProjectedEvent(absl::string_view projection,
                                   const google::protobuf::Any& payload, Message& wrapper) {
   const absl::string_view full_name = TypeName(payload);
-  if (!WrapperHolds(wrapper, full_name)) {
+  const FieldDescriptor* field = FieldOfType(wrapper, full_name);
+  if (field == nullptr) {
     return absl::UnimplementedError(absl::StrCat(projection, ": unknown event ", full_name));
   }
-  if (absl::Status unpacked = UnpackEvent(payload, wrapper); !unpacked.ok()) {
+  if (absl::Status unpacked = ParseInto(payload, field, wrapper); !unpacked.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(projection, ": ", unpacked.message()));
   }
   return absl::OkStatus();

@@ -6,8 +6,10 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/string_view.h"
 #include "common/eventsourcing/event_codec.h"
+#include "common/eventsourcing/stack_arena_message.h"
 #include "common/money/weighted_pipeline.h"
 #include "common/projection/row_codec.h"
 #include "common/status/errors.h"
@@ -139,8 +141,8 @@ bool IsOpenStage(leads_v1::LeadStage stage) {
 
 // What one lead adds to the cells of its scopes.
 struct Contribution {
-  std::vector<std::pair<int, std::string>> scopes;     // (dimension, value)
-  std::vector<std::pair<uint32_t, int64_t>> pipeline;  // flow slots
+  absl::InlinedVector<std::pair<int, std::string>, 6> scopes;     // (dimension, value)
+  absl::InlinedVector<std::pair<uint32_t, int64_t>, 3> pipeline;  // flow slots
   std::optional<int64_t> close_day;  // the pipeline's expected close day; none: undated
   bool overdue = false;
 
@@ -188,11 +190,11 @@ Contribution ContributionOf(const v1::PerformanceLeadState& lead) {
 void Record(const Contribution& contribution, int64_t day, int64_t sign,
             PerformanceDeltas& deltas) {
   for (const auto& [dimension, value] : contribution.scopes) {
-    for (const auto& [slot, amount] : contribution.pipeline) {
-      if (amount == 0) continue;
-      if (contribution.close_day.has_value()) {
-        deltas.AddDatedFlow(*contribution.close_day, day, dimension, value, slot, sign * amount);
-      } else {
+    if (contribution.close_day.has_value()) {
+      deltas.AddDatedFlows(*contribution.close_day, day, dimension, value, contribution.pipeline,
+                           sign);
+    } else {
+      for (const auto& [slot, amount] : contribution.pipeline) {
         deltas.Add(day, dimension, value, slot, sign * amount);
       }
     }
@@ -205,9 +207,10 @@ void Record(const Contribution& contribution, int64_t day, int64_t sign,
 }  // namespace
 
 absl::Status ApplyLeadEvent(const EventEnvelope& envelope, ProjectionTxn& txn) {
-  leads_v1::LeadEvent event;
-  RETURN_IF_ERROR(
-      eventsourcing::UnpackProjectedEvent(PerformanceProjection::kName, envelope.payload(), event));
+  eventsourcing::StackArenaMessage<leads_v1::LeadEvent> decoded;
+  const leads_v1::LeadEvent& event = *decoded;
+  RETURN_IF_ERROR(eventsourcing::UnpackProjectedEvent(PerformanceProjection::kName,
+                                                      envelope.payload(), *decoded));
   ASSIGN_OR_RETURN(const bool folded, CheckLeadEvent(event));
   if (!folded) return absl::OkStatus();
   ASSIGN_OR_RETURN(const absl::Time at, lead_facts::LeadEventTime(event, envelope));

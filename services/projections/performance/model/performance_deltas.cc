@@ -95,17 +95,23 @@ void PerformanceDeltas::AddToPeriod(v1::PeriodGranularity granularity, int64_t p
   rows_[{Table::kCell, granularity, period, ScopeId(dimension, value)}].emplace_back(slot, delta);
 }
 
-void PerformanceDeltas::AddDatedFlow(int64_t close_day, int64_t day, int dimension,
-                                     absl::string_view value, uint32_t pipeline_slot,
-                                     int64_t delta) {
-  if (delta == 0) return;
+void PerformanceDeltas::AddDatedFlows(int64_t close_day, int64_t day, int dimension,
+                                      absl::string_view value, Flows flows, int64_t sign) {
+  // A row is touched only by a delta that is not 0, as Add does.
+  if (sign == 0 ||
+      std::all_of(flows.begin(), flows.end(), [](const auto& flow) { return flow.second == 0; })) {
+    return;
+  }
   const uint32_t scope = ScopeId(dimension, value);
   const ClosePeriods& close_periods = ClosePeriodsOf(close_day);
   for (size_t i = 0; i < close_periods.size(); ++i) {
     const ClosePeriod& close = close_periods[i];
     if (day > close.last_day) continue;  // no snapshot of the period reads it
-    rows_[{Table::kDatedFlow, kCloseGranularities[i], close.period, scope}].emplace_back(
-        DatedFlowSlot(day - close.first_day, pipeline_slot), delta);
+    SlotDeltas& row = rows_[{Table::kDatedFlow, kCloseGranularities[i], close.period, scope}];
+    for (const auto& [pipeline_slot, delta] : flows) {
+      if (delta != 0)
+        row.emplace_back(DatedFlowSlot(day - close.first_day, pipeline_slot), sign * delta);
+    }
   }
 }
 

@@ -27,6 +27,7 @@
 #include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "common/projection/projection.h"
 #include "services/projections/performance/model/keys.h"
 
@@ -44,11 +45,13 @@ class PerformanceDeltas final : public projection::BatchAccumulator {
   // repeat customer.
   void AddToPeriod(v1::PeriodGranularity granularity, int64_t period, int dimension,
                    absl::string_view value, uint32_t slot, int64_t delta);
-  // `delta` to a pipeline slot (kPipeline*, a currency) of the deals expected to close on day
-  // `close_day`, changed on day `day`: to the dated flow rows ("F") of the week, month, quarter
-  // and year holding `close_day` (none that ended before `day`: keys.h, DatedFlowSlot).
-  void AddDatedFlow(int64_t close_day, int64_t day, int dimension, absl::string_view value,
-                    uint32_t pipeline_slot, int64_t delta);
+  // `sign` × each delta of `flows` (pipeline slot: kPipeline*, a currency) to the deals expected
+  // to close on day `close_day`, changed on day `day`: to the dated flow rows ("F") of the week,
+  // month, quarter and year holding `close_day` (none that ended before `day`: keys.h,
+  // DatedFlowSlot). One lookup per row for all of them.
+  using Flows = absl::Span<const std::pair<uint32_t, int64_t>>;
+  void AddDatedFlows(int64_t close_day, int64_t day, int dimension, absl::string_view value,
+                     Flows flows, int64_t sign);
   // `delta` to `slot` of the stock row ("S") of (dimension, value).
   void AddToStock(int dimension, absl::string_view value, uint32_t slot, int64_t delta);
 

@@ -1,8 +1,8 @@
 #include "services/projections/performance/model/performance_projection.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,9 +11,12 @@
 #include <vector>
 
 #include "absl/container/btree_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/types/span.h"
 #include "common/eventsourcing/event_codec.h"
+#include "common/eventsourcing/stack_arena_message.h"
 #include "common/projection/row_codec.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
@@ -52,9 +55,11 @@ uint32_t CurrencySub(absl::string_view currency) {
   return static_cast<uint32_t>(periods::CurrencyCode(currency));
 }
 
+// A (dimension, value) the dashboards count under. `value` points into the event or the held
+// row it was taken from, which outlive the Apply call.
 struct Scope {
   int dimension;
-  std::string value;
+  absl::string_view value;
 };
 
 // A customer's confirmed, uncancelled orders per scope value and period
@@ -94,12 +99,15 @@ class CustomerRow final : public projection::AccumulatedRow {
     }
     return row.SerializeAsString();
   }
-  // The customer's orders in one period of `scope` (0 counts are left out of the encoding). The
-  // reference is valid until the next call (a btree moves its values on insertion).
-  int64_t& OrdersIn(const Scope& scope, v1::PeriodGranularity granularity, int64_t period) {
+  // The customer's orders in each period of `scope`, by (granularity, period); 0 counts are left
+  // out of the encoding. The reference is valid until the next call (a btree moves its values on
+  // insertion).
+  Periods& OrdersIn(const Scope& scope) {
     auto it = orders_.find(std::pair<int, absl::string_view>(scope.dimension, scope.value));
-    if (it == orders_.end()) it = orders_.try_emplace({scope.dimension, scope.value}).first;
-    return it->second[{granularity, period}];
+    if (it == orders_.end()) {
+      it = orders_.try_emplace({scope.dimension, std::string(scope.value)}).first;
+    }
+    return it->second;
   }
 
  private:
@@ -143,11 +151,11 @@ class Cells {
   void Add(const Scope& scope, uint32_t slot, int64_t delta) {
     deltas_.Add(day_, scope.dimension, scope.value, slot, delta);
   }
-  void Add(const std::vector<Scope>& scopes, uint32_t slot, int64_t delta) {
+  void Add(absl::Span<const Scope> scopes, uint32_t slot, int64_t delta) {
     for (const Scope& scope : scopes) Add(scope, slot, delta);
   }
   // `delta` to `slot` of the stock rows of `scopes` (not per period).
-  void AddToStock(const std::vector<Scope>& scopes, uint32_t slot, int64_t delta) {
+  void AddToStock(absl::Span<const Scope> scopes, uint32_t slot, int64_t delta) {
     for (const Scope& scope : scopes) {
       deltas_.AddToStock(scope.dimension, scope.value, slot, delta);
     }
@@ -158,10 +166,11 @@ class Cells {
   // before and after, never on the order in which orders of one customer arrive.
   void AddPurchase(const Scope& scope, CustomerRow& customer, int delta) {
     const PerformanceDeltas::DayPeriods& day_periods = deltas_.PeriodsOfDay(day_);
+    CustomerRow::Periods& orders = customer.OrdersIn(scope);
     for (size_t i = 0; i < day_periods.size(); ++i) {
       const v1::PeriodGranularity granularity = periods::kGranularities[i];
       const int64_t period = day_periods[i];
-      int64_t& count = customer.OrdersIn(scope, granularity, period);
+      int64_t& count = orders[{granularity, period}];
       const int64_t before = count;
       count += delta;
       const int64_t after = count;
@@ -183,34 +192,48 @@ class Cells {
 // ---- Orders ----
 
 // The scopes an order counts under as a whole.
-std::vector<Scope> OrderScopes(const v1::PerformanceOrderState& order) {
-  return {{kAllDimension, ""},
-          {v1::PERFORMANCE_DIMENSION_REP, order.rep_id()},
-          {v1::PERFORMANCE_DIMENSION_TEAM, order.team_id()},
-          {v1::PERFORMANCE_DIMENSION_REGION, order.region_id()},
-          {v1::PERFORMANCE_DIMENSION_CHANNEL, order.channel_id()}};
+using OrderScopeList = std::array<Scope, 5>;
+OrderScopeList OrderScopes(const v1::PerformanceOrderState& order) {
+  return {{{kAllDimension, ""},
+           {v1::PERFORMANCE_DIMENSION_REP, order.rep_id()},
+           {v1::PERFORMANCE_DIMENSION_TEAM, order.team_id()},
+           {v1::PERFORMANCE_DIMENSION_REGION, order.region_id()},
+           {v1::PERFORMANCE_DIMENSION_CHANNEL, order.channel_id()}}};
+}
+
+// Amounts per product line, in the order the lines first name them (an order has a few lines).
+using ProductLineSums = absl::InlinedVector<std::pair<absl::string_view, int64_t>, 4>;
+
+void AddToProductLine(absl::string_view product_line, int64_t amount, ProductLineSums& sums) {
+  for (auto& [kept, sum] : sums) {
+    if (kept == product_line) {
+      sum += amount;
+      return;
+    }
+  }
+  sums.emplace_back(product_line, amount);
 }
 
 // Per product line of the order: `amount_of(line)` summed over its lines.
 template <typename AmountOf>
-std::map<std::string, int64_t> ByProductLine(const v1::PerformanceOrderState& order,
-                                             AmountOf amount_of) {
-  std::map<std::string, int64_t> sums;
+ProductLineSums ByProductLine(const v1::PerformanceOrderState& order, AmountOf amount_of) {
+  ProductLineSums sums;
   for (const v1::PerformanceOrderLine& line : order.lines()) {
-    sums[line.product_line_id()] += amount_of(line);
+    AddToProductLine(line.product_line_id(), amount_of(line), sums);
   }
   return sums;
 }
 
-Scope ProductLineScope(const std::string& product_line) {
+Scope ProductLineScope(absl::string_view product_line) {
   return {v1::PERFORMANCE_DIMENSION_PRODUCT_LINE, product_line};
 }
 
 // The slots booked revenue changes go to: booked, and the run rate's for an order placed
 // without a deal (performance.proto, "Forecast").
-std::vector<uint32_t> BookedSlots(const v1::PerformanceOrderState& order) {
+using SlotList = absl::InlinedVector<uint32_t, 3>;
+SlotList BookedSlots(const v1::PerformanceOrderState& order) {
   const uint32_t currency = CurrencySub(order.currency());
-  std::vector<uint32_t> slots = {Slot(SlotKind::kBooked, currency)};
+  SlotList slots = {Slot(SlotKind::kBooked, currency)};
   if (!order.from_deal()) slots.push_back(Slot(SlotKind::kRunRateBooked, currency));
   return slots;
 }
@@ -247,8 +270,9 @@ void Place(const orders_v1::OrderPlaced& placed, v1::PerformanceOrderState& orde
 }
 
 // Every scope of the order: its own and its lines' product lines.
-std::vector<Scope> AllScopes(const v1::PerformanceOrderState& order) {
-  std::vector<Scope> scopes = OrderScopes(order);
+absl::InlinedVector<Scope, 8> AllScopes(const v1::PerformanceOrderState& order) {
+  const OrderScopeList order_scopes = OrderScopes(order);
+  absl::InlinedVector<Scope, 8> scopes(order_scopes.begin(), order_scopes.end());
   for (const auto& [product_line, amount] :
        ByProductLine(order, [](const auto& line) { return line.net_amount(); })) {
     scopes.push_back(ProductLineScope(product_line));
@@ -262,9 +286,9 @@ void Confirm(const orders_v1::OrderConfirmed& confirmed, absl::Time at,
   order.set_confirmed_at(absl::ToUnixSeconds(at));
   order.set_first_order(confirmed.first_order_of_customer());
   const uint32_t currency = CurrencySub(order.currency());
-  const std::vector<Scope> scopes = OrderScopes(order);
+  const OrderScopeList scopes = OrderScopes(order);
   const int64_t new_customer = order.first_order() ? 1 : 0;
-  const std::vector<uint32_t> booked = BookedSlots(order);
+  const SlotList booked = BookedSlots(order);
   for (const Scope& scope : scopes) {
     for (const uint32_t slot : booked) cells.Add(scope, slot, order.total());
     cells.Add(scope, Slot(SlotKind::kOrders, currency), 1);
@@ -296,7 +320,7 @@ void Cancel(v1::PerformanceOrderState& order, CustomerRow& customer, ProjectionT
   const uint32_t currency = CurrencySub(order.currency());
   int64_t unreturned = 0;
   for (const auto& line : order.lines()) unreturned += Unreturned(line);
-  const std::vector<uint32_t> booked = BookedSlots(order);
+  const SlotList booked = BookedSlots(order);
   for (const Scope& scope : OrderScopes(order)) {
     for (const uint32_t slot : booked) cells.Add(scope, slot, -unreturned);
     cells.Add(scope, Slot(SlotKind::kOrders, currency), -1);
@@ -323,15 +347,15 @@ void Return(const orders_v1::OrderReturn& returned, v1::PerformanceOrderState& o
             Cells& cells) {
   const uint32_t currency = CurrencySub(order.currency());
   const int64_t credit = returned.credit_amount().units();
-  std::vector<uint32_t> slots = BookedSlots(order);
+  SlotList slots = BookedSlots(order);
   if (order.invoiced()) slots.push_back(Slot(SlotKind::kInvoiced, currency));
   for (const uint32_t slot : slots) cells.Add(OrderScopes(order), slot, -credit);
-  std::map<std::string, int64_t> by_product_line;
+  ProductLineSums by_product_line;
   for (const orders_v1::ReturnLine& line : returned.lines()) {
     for (v1::PerformanceOrderLine& kept : *order.mutable_lines()) {
       if (kept.line_no() != line.line_no()) continue;
       kept.set_returned(kept.returned() + line.amount().units());
-      by_product_line[kept.product_line_id()] += line.amount().units();
+      AddToProductLine(kept.product_line_id(), line.amount().units(), by_product_line);
     }
   }
   for (const auto& [product_line, amount] : by_product_line) {
@@ -346,7 +370,7 @@ void Return(const orders_v1::OrderReturn& returned, v1::PerformanceOrderState& o
 // owed. `overdue` > 0 (InvoiceOverdue) makes the invoice overdue with that balance.
 void SettleOverdue(v1::PerformanceOrderState& order, int64_t paid, int64_t overdue, Cells& cells) {
   const uint32_t currency = CurrencySub(order.currency());
-  const std::vector<Scope> scopes = OrderScopes(order);
+  const OrderScopeList scopes = OrderScopes(order);
   const int64_t before = order.overdue_balance();
   int64_t after = before;
   if (overdue > 0) after = overdue;
@@ -393,9 +417,10 @@ absl::StatusOr<std::optional<absl::Time>> CheckOrderEvent(const orders_v1::Order
 
 absl::Status ApplyOrder(absl::string_view stream_id, const EventEnvelope& envelope,
                         ProjectionTxn& txn) {
-  orders_v1::OrderEvent event;
-  RETURN_IF_ERROR(
-      eventsourcing::UnpackProjectedEvent(PerformanceProjection::kName, envelope.payload(), event));
+  eventsourcing::StackArenaMessage<orders_v1::OrderEvent> decoded;
+  const orders_v1::OrderEvent& event = *decoded;
+  RETURN_IF_ERROR(eventsourcing::UnpackProjectedEvent(PerformanceProjection::kName,
+                                                      envelope.payload(), *decoded));
   ASSIGN_OR_RETURN(const std::optional<absl::Time> counted, CheckOrderEvent(event, envelope));
   // Events the dashboard does not count touch neither the order's row nor the accumulator.
   if (!counted.has_value()) return absl::OkStatus();
@@ -486,7 +511,7 @@ std::optional<Scope> TargetScope(const incentives_v1::Target& target) {
       {"rep:", v1::PERFORMANCE_DIMENSION_REP}};
   for (const auto& [prefix, dimension] : kNodes) {
     if (absl::StartsWith(node, prefix)) {
-      return Scope{dimension, std::string(absl::string_view(node).substr(prefix.size()))};
+      return Scope{dimension, absl::string_view(node).substr(prefix.size())};
     }
   }
   return std::nullopt;
@@ -512,9 +537,10 @@ absl::Status ApplyTargets(const EventEnvelope& envelope, ProjectionTxn& txn) {
 
 absl::Status ApplyLedger(absl::string_view rep_id, const EventEnvelope& envelope,
                          ProjectionTxn& txn) {
-  incentives_v1::LedgerEvent event;
-  RETURN_IF_ERROR(
-      eventsourcing::UnpackProjectedEvent(PerformanceProjection::kName, envelope.payload(), event));
+  eventsourcing::StackArenaMessage<incentives_v1::LedgerEvent> decoded;
+  const incentives_v1::LedgerEvent& event = *decoded;
+  RETURN_IF_ERROR(eventsourcing::UnpackProjectedEvent(PerformanceProjection::kName,
+                                                      envelope.payload(), *decoded));
   if (!event.has_ledger_lines_recorded()) return absl::OkStatus();
   const incentives_v1::LedgerLinesRecorded& recorded = event.ledger_lines_recorded();
   ASSIGN_OR_RETURN(const absl::Time at, FactTime(recorded.at(), envelope));
@@ -525,10 +551,10 @@ absl::Status ApplyLedger(absl::string_view rep_id, const EventEnvelope& envelope
   for (const incentives_v1::LedgerLine& line : recorded.lines()) {
     RETURN_IF_ERROR(ValidateCurrency("lines.amount.currency", line.amount().currency()));
   }
-  const std::vector<Scope> scopes = {{kAllDimension, ""},
-                                     {v1::PERFORMANCE_DIMENSION_REP, std::string(rep_id)},
-                                     {v1::PERFORMANCE_DIMENSION_TEAM, recorded.team_id()},
-                                     {v1::PERFORMANCE_DIMENSION_REGION, recorded.region_id()}};
+  const Scope scopes[] = {{kAllDimension, ""},
+                          {v1::PERFORMANCE_DIMENSION_REP, rep_id},
+                          {v1::PERFORMANCE_DIMENSION_TEAM, recorded.team_id()},
+                          {v1::PERFORMANCE_DIMENSION_REGION, recorded.region_id()}};
   Cells cells(txn, at);
   for (const incentives_v1::MetricCredit& credit : recorded.credits()) {
     const uint32_t slot = Slot(SlotKind::kActual, credit.metric());
