@@ -82,22 +82,26 @@ class CustomerRow final : public projection::AccumulatedRow {
     return absl::OkStatus();
   }
   std::string Encode() const override {
-    v1::PerformanceCustomerPurchases row;
+    // On an arena: a customer's row has a message and three arrays per scope.
+    eventsourcing::StackArenaMessage<v1::PerformanceCustomerPurchases> row;
     for (const auto& [scope, periods] : orders_) {
       v1::PerformanceCustomerPurchases::ScopeOrders* kept = nullptr;
       for (const auto& [period, orders] : periods) {
         if (orders == 0) continue;
         if (kept == nullptr) {
-          kept = row.add_scopes();
+          kept = row->add_scopes();
           kept->set_dimension(scope.first);
           kept->set_value(scope.second);
+          kept->mutable_granularities()->Reserve(static_cast<int>(periods.size()));
+          kept->mutable_periods()->Reserve(static_cast<int>(periods.size()));
+          kept->mutable_orders()->Reserve(static_cast<int>(periods.size()));
         }
         kept->add_granularities(period.first);
         kept->add_periods(period.second);
         kept->add_orders(orders);
       }
     }
-    return row.SerializeAsString();
+    return row->SerializeAsString();
   }
   // The customer's orders in each period of `scope`, by (granularity, period); 0 counts are left
   // out of the encoding. The reference is valid until the next call (a btree moves its values on
