@@ -109,8 +109,9 @@ void PerformanceDeltas::AddDatedFlows(int64_t close_day, int64_t day, int dimens
     if (day > close.last_day) continue;  // no snapshot of the period reads it
     SlotDeltas& row = rows_[{Table::kDatedFlow, kCloseGranularities[i], close.period, scope}];
     for (const auto& [pipeline_slot, delta] : flows) {
-      if (delta != 0)
+      if (delta != 0) {
         row.emplace_back(DatedFlowSlot(day - close.first_day, pipeline_slot), sign * delta);
+      }
     }
   }
 }
