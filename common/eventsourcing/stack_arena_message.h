@@ -25,7 +25,7 @@ namespace sales::eventsourcing {
 template <typename Message>
 class StackArenaMessage {
  public:
-  static constexpr size_t kBlockBytes = 2048;
+  static constexpr size_t kBlockBytes = 4096;  // a typical event needs well under it
 
   StackArenaMessage()
       : arena_(ArenaOptionsFor(first_block_)),

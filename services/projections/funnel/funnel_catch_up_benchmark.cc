@@ -32,11 +32,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "common/eventsourcing/event_codec.h"
+#include "common/eventsourcing/stack_arena_message.h"
 #include "common/eventstore/event_store.h"
 #include "common/projection/projection_runner.h"
 #include "common/projection/testing/catch_up_benchmarking.h"
 #include "common/status/status_macros.h"
-#include "google/protobuf/arena.h"
 #include "sales/leads/v1/events.pb.h"
 #include "services/projections/funnel/model/funnel_projection.h"
 #include "services/projections/funnel/model/keys.h"
@@ -74,12 +74,8 @@ absl::Status AppendLeadsHistory(eventstore::EventStore& store, int& events) {
 // What every event costs before the funnel does anything with it.
 void DecodeLeadEvent(absl::string_view bytes) {
   const EventEnvelope& envelope = testing::ParseEnvelope(bytes);
-  alignas(16) char first_block[4096];
-  google::protobuf::ArenaOptions arena_options;
-  arena_options.initial_block = first_block;
-  arena_options.initial_block_size = sizeof(first_block);
-  google::protobuf::Arena arena(arena_options);
-  auto& event = *google::protobuf::Arena::CreateMessage<leads::v1::LeadEvent>(&arena);
+  eventsourcing::StackArenaMessage<leads::v1::LeadEvent> decoded;
+  leads::v1::LeadEvent& event = *decoded;
   const absl::string_view type_url = envelope.payload().type_url();
   if (!eventsourcing::WrapperHolds(event, type_url.substr(type_url.rfind('/') + 1))) {
     return;  // not a lead's event (e.g. the organisation's): the projection skips it too

@@ -23,11 +23,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "common/eventsourcing/event_codec.h"
+#include "common/eventsourcing/stack_arena_message.h"
 #include "common/eventstore/event_store.h"
 #include "common/projection/testing/catch_up_benchmarking.h"
 #include "common/status/status_macros.h"
 #include "common/time/business_time.h"
-#include "google/protobuf/arena.h"
 #include "sales/incentives/v1/events.pb.h"
 #include "sales/leads/v1/events.pb.h"
 #include "sales/orders/v1/events.pb.h"
@@ -56,25 +56,27 @@ absl::Status AppendSalesHistory(eventstore::EventStore& store, int& events) {
   return projection::testing::AppendInTimeOrder(store, script.events());
 }
 
+// The payload into `Wrapper` on a stack arena, as the projection decodes it.
+template <typename Wrapper>
+void DecodeInto(const google::protobuf::Any& payload) {
+  eventsourcing::StackArenaMessage<Wrapper> wrapper;
+  projection::testing::Check(eventsourcing::UnpackEvent(payload, *wrapper));
+  benchmark::DoNotOptimize(*wrapper);
+}
+
 // What every event costs before the projection does anything with it: the envelope, then its
-// payload into the order's, the ledger's or the lead's event wrapper on a stack arena.
+// payload into the order's, the ledger's or the lead's event wrapper.
 void DecodeSalesEvent(absl::string_view bytes) {
   const EventEnvelope& envelope = projection::testing::ParseEnvelope(bytes);
-  alignas(16) char first_block[4096];
-  google::protobuf::ArenaOptions arena_options;
-  arena_options.initial_block = first_block;
-  arena_options.initial_block_size = sizeof(first_block);
-  google::protobuf::Arena arena(arena_options);
-  auto& order = *google::protobuf::Arena::CreateMessage<orders::v1::OrderEvent>(&arena);
-  auto& ledger = *google::protobuf::Arena::CreateMessage<incentives::v1::LedgerEvent>(&arena);
-  auto& lead = *google::protobuf::Arena::CreateMessage<leads::v1::LeadEvent>(&arena);
   const absl::string_view type_url = envelope.payload().type_url();
   const absl::string_view type = type_url.substr(type_url.rfind('/') + 1);
-  google::protobuf::Message* wrapper = &ledger;
-  if (eventsourcing::WrapperHolds(order, type)) wrapper = &order;
-  if (eventsourcing::WrapperHolds(lead, type)) wrapper = &lead;
-  projection::testing::Check(eventsourcing::UnpackEvent(envelope.payload(), *wrapper));
-  benchmark::DoNotOptimize(*wrapper);
+  if (eventsourcing::WrapperHolds(orders::v1::OrderEvent::default_instance(), type)) {
+    DecodeInto<orders::v1::OrderEvent>(envelope.payload());
+  } else if (eventsourcing::WrapperHolds(leads::v1::LeadEvent::default_instance(), type)) {
+    DecodeInto<leads::v1::LeadEvent>(envelope.payload());
+  } else {
+    DecodeInto<incentives::v1::LedgerEvent>(envelope.payload());
+  }
 }
 
 }  // namespace

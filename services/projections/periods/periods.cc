@@ -40,10 +40,6 @@ ResolvedPeriod Days(int64_t first_day, int64_t last_day, const std::string& rela
 
 constexpr const char* kGranularityNames[] = {"", "day", "week", "month", "quarter", "year"};
 
-}  // namespace
-
-namespace {
-
 // The business day holding `t`, as a DAY index. The projections fold events in time order, so
 // most events fall on the day of the one before: each thread keeps the instants [start, end) of
 // the last day it worked out, when the zone's offset is the same all through them (a transition
@@ -70,8 +66,7 @@ int64_t DayIndexAt(absl::Time t) {
 
 // The proleptic Gregorian year and month of DAY index `day_index`, by Howard Hinnant's
 // days-to-civil algorithm ("chrono-Compatible Low-Level Date Algorithms"): a few divisions, where
-// absl's CivilDay arithmetic normalizes in loops (a fifth of the performance projection's work
-// per event once went to it).
+// absl's CivilDay arithmetic normalizes in loops (3.6 % of the performance runner's instructions).
 struct YearMonth {
   int64_t year;
   int month;  // 1–12

@@ -11,11 +11,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/eventsourcing/event_codec.h"
+#include "common/eventsourcing/stack_arena_message.h"
 #include "common/money/weighted_pipeline.h"
 #include "common/projection/counter_row.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
-#include "google/protobuf/arena.h"
 #include "sales/leads/v1/events.pb.h"
 #include "sales/projections/v1/funnel_state.pb.h"
 #include "services/projections/funnel/model/cell_deltas.h"
@@ -502,14 +502,9 @@ absl::Status FunnelProjection::Apply(const EventEnvelope& envelope, ProjectionTx
     if (IsIgnoredLeadsType(full_name)) return absl::OkStatus();
     return absl::UnimplementedError(absl::StrCat("funnel: unknown leads event type ", full_name));
   }
-  // Parsed on an arena whose first block is on the stack, so that a lead event's submessages and
-  // strings cost no heap allocation (a typical event needs well under the block).
-  alignas(16) char first_block[4096];
-  google::protobuf::ArenaOptions arena_options;
-  arena_options.initial_block = first_block;
-  arena_options.initial_block_size = sizeof(first_block);
-  google::protobuf::Arena arena(arena_options);
-  auto& event = *google::protobuf::Arena::CreateMessage<leads_v1::LeadEvent>(&arena);
+  // Parsed on a stack arena: a lead event's submessages and strings cost no heap allocation.
+  eventsourcing::StackArenaMessage<leads_v1::LeadEvent> decoded;
+  leads_v1::LeadEvent& event = *decoded;
   if (absl::Status unpacked = eventsourcing::UnpackEvent(envelope.payload(), event);
       !unpacked.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("funnel: ", unpacked.message()));
