@@ -17,9 +17,17 @@ absl::Status EventApplier::Offer(const ProjectionSource& source, eventstore::Sha
     return absl::OkStatus();
   }
   if (marks_ == DedupeMarks::kNone) {
-    return ApplyOne(source, std::move(shared), origin, batch, outcome);
+    return ApplyOne(source, std::move(shared), origin, batch, outcome, /*mark=*/nullptr);
   }
-  ASSIGN_OR_RETURN(const uint64_t mark, batch.Mark(source.topic, event.stream_id()));
+  // kKeep reads and advances the stream's mark in one lookup.
+  uint64_t* kept_mark = nullptr;
+  uint64_t mark = 0;
+  if (marks_ == DedupeMarks::kKeep) {
+    ASSIGN_OR_RETURN(kept_mark, batch.MutableMark(source.topic, event.stream_id()));
+    mark = *kept_mark;
+  } else {
+    ASSIGN_OR_RETURN(mark, batch.Mark(source.topic, event.stream_id()));
+  }
   const uint64_t version = event.stream_version();
   if (version <= mark) {
     ++outcome.duplicates;
@@ -47,16 +55,16 @@ absl::Status EventApplier::Offer(const ProjectionSource& source, eventstore::Sha
         continue;
       }
       RETURN_IF_ERROR(ApplyOne(source, std::make_shared<EventEnvelope>(std::move(filler)),
-                               /*origin=*/nullptr, batch, outcome));
+                               /*origin=*/nullptr, batch, outcome, kept_mark));
       ++outcome.gap_events_filled;
     }
   }
-  return ApplyOne(source, std::move(shared), origin, batch, outcome);
+  return ApplyOne(source, std::move(shared), origin, batch, outcome, kept_mark);
 }
 
 absl::Status EventApplier::ApplyOne(const ProjectionSource& source, eventstore::SharedEvent shared,
                                     const rd_kafka_message_t* origin, StoreBatch& batch,
-                                    BatchOutcome& outcome) {
+                                    BatchOutcome& outcome, uint64_t* mark) {
   const EventEnvelope& event = *shared;
   batch.SetSavePoint();
   absl::Status status = projection_.Apply(event, batch.txn());
@@ -70,9 +78,7 @@ absl::Status EventApplier::ApplyOne(const ProjectionSource& source, eventstore::
     batch.RollbackToSavePoint().IgnoreError();  // the batch fails with `status` anyway
     return status;
   }
-  if (marks_ == DedupeMarks::kKeep) {
-    batch.SetMark(source.topic, event.stream_id(), event.stream_version());
-  }
+  if (mark != nullptr) *mark = event.stream_version();
   if (status.ok()) outcome.applied.push_back(std::move(shared));
   return absl::OkStatus();
 }

@@ -97,8 +97,11 @@ class EventApplier {
                      uint64_t fed_below = 1);
 
  private:
+  // `mark`: the stream's mark in the batch (StoreBatch::MutableMark), advanced to the event's
+  // version once it is applied or dead-lettered; null when marks are not written.
   absl::Status ApplyOne(const ProjectionSource& source, eventstore::SharedEvent event,
-                        const rd_kafka_message_t* origin, StoreBatch& batch, BatchOutcome& outcome);
+                        const rd_kafka_message_t* origin, StoreBatch& batch, BatchOutcome& outcome,
+                        uint64_t* mark);
   static DeadLetter MakeDeadLetter(const ProjectionSource& source, const EventEnvelope& event,
                                    const rd_kafka_message_t* origin, std::string reason);
 

@@ -384,6 +384,17 @@ void StoreBatch::SetMark(absl::string_view source, absl::string_view stream_id, 
   }
 }
 
+absl::StatusOr<uint64_t*> StoreBatch::MutableMark(absl::string_view source,
+                                                  absl::string_view stream_id) {
+  AppendMarkKey(source, stream_id, key_buffer_);
+  auto it = marks_.find(key_buffer_);
+  if (it == marks_.end()) {
+    ASSIGN_OR_RETURN(const uint64_t latest, store_->LatestMark(key_buffer_));
+    it = marks_.emplace(key_buffer_, latest).first;
+  }
+  return &it->second;
+}
+
 void StoreBatch::SetOffset(absl::string_view topic, int32_t partition, int64_t next_offset) {
   metadata_[OffsetKey(topic, partition)] = absl::StrCat(next_offset);
 }
@@ -448,6 +459,7 @@ void ProjectionStore::EncodeRows(DecodedRows& rows, RowWrites& writes,
 void StoreBatch::WriteTo(rocksdb::WriteBatch& out) const {
   AppendRows(writes_[0], store_->model_cf_, out);
   for (const auto* mark : SortedByKey(marks_)) {
+    if (mark->second == 0) continue;            // MutableMark's of a stream nothing was applied of
     const absl::AlphaNum digits(mark->second);  // formats into its own buffer: no allocation
     out.Put(store_->runner_cf_, mark->first, ToSlice(digits.Piece())).PermitUncheckedError();
   }
@@ -513,6 +525,7 @@ absl::StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(
     absl::MutexLock lock(&store->model_mu_);
     RETURN_IF_ERROR(store->pending_.Load(*store->db_, store->runner_cf_));
   }
+  if (!store->HoldsMarks()) store->all_marks_cached_at_ = store->mark_cache_.forgotten();
   return store;
 }
 
@@ -618,6 +631,7 @@ absl::Status ProjectionStore::AwaitCommit() {
     // Whether anything reached the database is unclear after a failed write: forget the
     // caches, so that they are filled again from what is really stored.
     mark_cache_.Clear();
+    all_marks_cached_at_.reset();  // the in-flight marks may be stored or not
     row_cache_.Clear();
     decoded_cache_.Clear();
     in_flight_->Clear();  // the committer is idle (and cleared its own side)
@@ -642,6 +656,7 @@ absl::StatusOr<uint64_t> ProjectionStore::LatestMark(const std::string& mark_key
     if (it != in_flight_->marks_.end()) return it->second;
   }
   if (const uint64_t* cached = mark_cache_.Find(mark_key)) return *cached;
+  if (AllMarksCached()) return 0;  // and the cache keeps it as the absence it is
   // Not in flight, so the committer's write cannot change it meanwhile.
   ASSIGN_OR_RETURN(std::optional<std::string> value, GetRaw(runner_cf_, mark_key));
   uint64_t mark = 0;
@@ -705,6 +720,7 @@ absl::StatusOr<bool> ProjectionStore::EnsureLayout(int version) {
       pending_failed_ = absl::OkStatus();
     }
     mark_cache_.Clear();
+    all_marks_cached_at_ = mark_cache_.forgotten();  // there are none
     row_cache_.Clear();
     decoded_cache_.Clear();
     folded_cache_.Clear();  // the committer is idle: nothing in flight
@@ -712,6 +728,12 @@ absl::StatusOr<bool> ProjectionStore::EnsureLayout(int version) {
   RETURN_IF_ERROR(FromRocks(db_->Put(rocksdb::WriteOptions(), runner_cf_, kLayoutKey, wanted),
                             "record projection layout"));
   return reset;
+}
+
+bool ProjectionStore::HoldsMarks() {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), runner_cf_));
+  it->Seek(kMarkPrefix);
+  return it->Valid() && it->key().starts_with(kMarkPrefix);
 }
 
 bool ProjectionStore::FamilyEmpty(rocksdb::ColumnFamilyHandle* cf) {

@@ -238,8 +238,8 @@ class ProjectionStore {
   // Deletes every key of the family.
   absl::Status DeleteAll(rocksdb::ColumnFamilyHandle* cf);
   // The latest mark under `mark_key` (0 if none) and read-model row under `key` beneath the
-  // batch being built: the in-flight batch's, else from the cache, else from RocksDB (and then
-  // cached). Writer thread only.
+  // batch being built: the in-flight batch's, else from the cache, else (unless every mark is
+  // cached) from RocksDB, and then cached. Writer thread only.
   absl::StatusOr<uint64_t> LatestMark(const std::string& mark_key);
   absl::StatusOr<std::optional<std::string>> LatestRow(absl::string_view key);
   // The same without copying or caching (for Mutable's one load per batch): a view of the
@@ -271,6 +271,13 @@ class ProjectionStore {
   // Writer thread only: copies of committed entries (marks by runner-metadata key, rows by
   // read-model key; nullopt: known absent) and Commit's reused WriteBatch.
   internal::BoundedCache<uint64_t> mark_cache_;
+  // mark_cache_.forgotten() as of when the store held no dedupe mark besides those in the cache
+  // (it had none when opened or emptied); nullopt when unknown. While they are equal a mark the
+  // cache lacks is 0 without a read — the case of every new stream in a catch-up from scratch.
+  std::optional<uint64_t> all_marks_cached_at_;
+  bool AllMarksCached() const { return all_marks_cached_at_ == mark_cache_.forgotten(); }
+  // Whether the runner family holds any dedupe mark.
+  bool HoldsMarks();
   internal::BoundedCache<std::optional<std::string>> row_cache_;
   internal::BoundedCache<DecodedRow> decoded_cache_;
   // Committer thread only: the accumulators' decoded rows across batches, and the fold's txn.
@@ -307,6 +314,11 @@ class StoreBatch {
   // Only the last mark set per stream is written at commit. Marks are not covered by save
   // points: set them outside one.
   void SetMark(absl::string_view source, absl::string_view stream_id, uint64_t version);
+  // Mark and SetMark in one lookup, for an applier that reads a stream's mark and then advances
+  // it: the batch's entry of the stream (added with its latest mark if it has none), to read
+  // and set. Written at commit like a SetMark, unchanged or not (a mark of 0 is not stored).
+  // Valid until the next MutableMark, SetMark or Clear.
+  absl::StatusOr<uint64_t*> MutableMark(absl::string_view source, absl::string_view stream_id);
   void SetOffset(absl::string_view topic, int32_t partition, int64_t next_offset);
   void SetFeedPosition(absl::string_view source, uint64_t next_position);
   void SetBrokerIdentity(absl::string_view identity);

@@ -110,6 +110,49 @@ TEST(ProjectionStoreTest, ADroppedBatchLeavesNoTraceInLaterBatches) {
   EXPECT_EQ(*later.txn().Get("new"), std::nullopt);
 }
 
+TEST(ProjectionStoreTest, MutableMarkReadsAndAdvancesAStreamsMarkAsMarkAndSetMarkDo) {
+  sales::testing::TempDir dir;
+  auto store = OpenStore(dir.path() + "/p");
+  StoreBatch first = store->NewBatch();
+  first.SetMark("topic", "s-1", 3);
+  ASSERT_TRUE(store->Commit(first).ok());
+
+  StoreBatch batch = store->NewBatch();
+  absl::StatusOr<uint64_t*> mark = batch.MutableMark("topic", "s-1");
+  ASSERT_TRUE(mark.ok()) << mark.status();
+  EXPECT_EQ(**mark, 3u) << "the committed mark";
+  **mark = 5;
+  EXPECT_EQ(*batch.Mark("topic", "s-1"), 5u) << "read-your-writes";
+  absl::StatusOr<uint64_t*> untouched = batch.MutableMark("topic", "s-new");
+  ASSERT_TRUE(untouched.ok()) << untouched.status();
+  EXPECT_EQ(**untouched, 0u);  // a new stream, nothing applied of it
+  ASSERT_TRUE(store->Commit(batch).ok());
+
+  EXPECT_EQ(*store->NewBatch().Mark("topic", "s-1"), 5u);
+  EXPECT_EQ(store->Digest()->streams, 1u) << "a mark left at 0 is not stored";
+  store.reset();
+  EXPECT_EQ(*OpenStore(dir.path() + "/p")->NewBatch().Mark("topic", "s-1"), 5u);
+}
+
+// A store opened with marks on disk has none of them cached: a mark its cache lacks is read from
+// RocksDB (a store opened empty may answer 0 for those without a read, while its cache has
+// dropped none).
+TEST(ProjectionStoreTest, MarksStoredBeforeTheStoreWasOpenedAreReadFromDisk) {
+  sales::testing::TempDir dir;
+  {
+    auto store = OpenStore(dir.path() + "/p");
+    StoreBatch batch = store->NewBatch();
+    for (int i = 0; i < 50; ++i) batch.SetMark("topic", absl::StrCat("s-", i), i + 1);
+    ASSERT_TRUE(store->Commit(batch).ok());
+  }
+  auto store = OpenStore(dir.path() + "/p");
+  StoreBatch batch = store->NewBatch();
+  EXPECT_EQ(*batch.Mark("topic", "s-new"), 0u);
+  for (int i = 0; i < 50; ++i) {
+    EXPECT_EQ(**batch.MutableMark("topic", absl::StrCat("s-", i)), static_cast<uint64_t>(i + 1));
+  }
+}
+
 // Read-modify-write counters through caches far smaller than the data: evicted entries must be
 // read back from RocksDB, never lost or stale.
 TEST(ProjectionStoreTest, TinyCachesStillReadCommittedValues) {

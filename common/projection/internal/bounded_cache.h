@@ -54,6 +54,7 @@ class BoundedCache {
     const size_t max_bytes = share_->limit();
     if (max_bytes == 0) {
       if (!entries_.empty()) Clear();
+      ++forgotten_;  // this one is not kept either
       return;
     }
     if (GrowthWouldExceed(max_bytes) && !entries_.contains(key)) MakeRoomWithoutGrowing();
@@ -93,12 +94,18 @@ class BoundedCache {
   }
 
   void Clear() {
+    if (!entries_.empty()) ++forgotten_;
     entries_.clear();  // frees a large table
     entry_bytes_ = 0;
     share_->set_bytes(bytes());
   }
 
   size_t size() const { return entries_.size(); }
+  // Grows whenever the cache lets go of entries put into it other than through Take or a later
+  // Put of their key — evicted, cleared, or refused by a zero budget: while it has not changed,
+  // the cache holds every entry put into it since (for an owner that knows the cache was
+  // complete then: a key it lacks is not stored at all).
+  uint64_t forgotten() const { return forgotten_; }
   // What the cache holds: its entries' heap parts and its table (slots and control bytes, as
   // many as its capacity: erasing entries does not shrink it).
   size_t bytes() const { return entry_bytes_ + TableBytes(entries_.capacity()); }
@@ -130,6 +137,7 @@ class BoundedCache {
       entry_bytes_ -= StringHeapBytes(it->first) + ValueBytes(it->second);
       entries_.erase(it++);
     }
+    ++forgotten_;
     entries_.rehash(0);  // the smallest capacity that holds them: the same one, without tombstones
     share_->NoteEviction();
   }
@@ -142,12 +150,14 @@ class BoundedCache {
       entry_bytes_ -= StringHeapBytes(it->first) + ValueBytes(it->second);
       entries_.erase(it++);
     }
+    ++forgotten_;
     if (entries_.empty()) Clear();
     share_->NoteEviction();
   }
 
   const std::shared_ptr<memory::CacheShare> share_;
   size_t entry_bytes_ = 0;
+  uint64_t forgotten_ = 0;
   Map entries_;
 };
 

@@ -61,6 +61,27 @@ TEST(BoundedCacheTest, ZeroBudgetCachesNothing) {
   BoundedCache<uint64_t> cache(0);
   cache.Put("a", 1);
   EXPECT_EQ(cache.Find("a"), nullptr);
+  EXPECT_EQ(cache.forgotten(), 1u) << "a refused entry is one it let go of";
+}
+
+TEST(BoundedCacheTest, CountsWhenItLetsGoOfEntriesItWasGiven) {
+  BoundedCache<uint64_t> cache(16 << 10);
+  cache.Put("a", 1);
+  cache.Put("a", 2);  // replaced: nothing forgotten
+  EXPECT_TRUE(cache.Replace("a", 3));
+  EXPECT_EQ(cache.Take("a"), 3u);  // handed back: not forgotten either
+  cache.Clear();                   // empty: nothing to let go of
+  EXPECT_EQ(cache.forgotten(), 0u);
+
+  cache.Put("b", 1);
+  cache.Clear();
+  EXPECT_EQ(cache.forgotten(), 1u);
+
+  // Past its budget it evicts (see StaysWithinItsBudgetAndKeepsMostEntries).
+  uint64_t i = 0;
+  while (cache.forgotten() == 1 && i < 1000) cache.Put(absl::StrCat("key-", 1000 + i), i++);
+  EXPECT_EQ(cache.forgotten(), 2u);
+  EXPECT_LT(cache.size(), i) << "the count grew when entries were evicted";
 }
 
 }  // namespace
