@@ -185,23 +185,52 @@ Contribution ContributionOf(const v1::PerformanceLeadState& lead) {
   return contribution;
 }
 
-// `sign` × the contribution, on `day` (pipeline flows: a dated deal's under its close day's
-// periods, an undated one's in the cells) and now (overdue stock).
-void Record(const Contribution& contribution, int64_t day, int64_t sign,
-            PerformanceDeltas& deltas) {
+using Flows = absl::InlinedVector<std::pair<uint32_t, int64_t>, 6>;
+
+// `sign` × the pipeline flows of `contribution`, appended to `flows`.
+void AppendFlows(const Contribution& contribution, int64_t sign, Flows& flows) {
+  for (const auto& [slot, amount] : contribution.pipeline) flows.emplace_back(slot, sign * amount);
+}
+
+// `flows` on `day` under each scope of `contribution`: a dated deal's under its close day's
+// periods, an undated one's in the cells.
+void RecordFlows(const Contribution& contribution, const Flows& flows, int64_t day,
+                 PerformanceDeltas& deltas) {
   for (const auto& [dimension, value] : contribution.scopes) {
     if (contribution.close_day.has_value()) {
-      deltas.AddDatedFlows(*contribution.close_day, day, dimension, value, contribution.pipeline,
-                           sign);
+      deltas.AddDatedFlows(*contribution.close_day, day, dimension, value, flows);
     } else {
-      for (const auto& [slot, amount] : contribution.pipeline) {
-        deltas.Add(day, dimension, value, slot, sign * amount);
-      }
-    }
-    if (contribution.overdue) {
-      deltas.AddToStock(dimension, value, Slot(SlotKind::kOverdueFollowUps), sign);
+      for (const auto& [slot, amount] : flows) deltas.Add(day, dimension, value, slot, amount);
     }
   }
+}
+
+// `sign` × the contribution's overdue follow-up, to the stock of each of its scopes.
+void RecordOverdue(const Contribution& contribution, int64_t sign, PerformanceDeltas& deltas) {
+  if (!contribution.overdue) return;
+  for (const auto& [dimension, value] : contribution.scopes) {
+    deltas.AddToStock(dimension, value, Slot(SlotKind::kOverdueFollowUps), sign);
+  }
+}
+
+// The change from `before` to `after` on `day`: −before, +after. When both count under the same
+// scopes and close day (a step, amount or probability change), each row gets both sides' flows
+// in one lookup; the rows touched and their sums are those of recording the sides apart.
+void RecordChange(const Contribution& before, const Contribution& after, int64_t day,
+                  PerformanceDeltas& deltas) {
+  Flows flows;
+  AppendFlows(before, -1, flows);
+  if (before.scopes == after.scopes && before.close_day == after.close_day) {
+    AppendFlows(after, 1, flows);
+    RecordFlows(after, flows, day, deltas);
+  } else {
+    RecordFlows(before, flows, day, deltas);
+    flows.clear();
+    AppendFlows(after, 1, flows);
+    RecordFlows(after, flows, day, deltas);
+  }
+  RecordOverdue(before, -1, deltas);
+  RecordOverdue(after, 1, deltas);
 }
 
 }  // namespace
@@ -223,9 +252,7 @@ absl::Status ApplyLeadEvent(const EventEnvelope& envelope, ProjectionTxn& txn) {
   const Contribution after = ContributionOf(*lead);
   if (before == after) return absl::OkStatus();
   const int64_t day = periods::PeriodIndexOf(v1::PERIOD_GRANULARITY_DAY, at);
-  PerformanceDeltas& deltas = PerformanceDeltas::Of(txn);
-  Record(before, day, -1, deltas);
-  Record(after, day, 1, deltas);
+  RecordChange(before, after, day, PerformanceDeltas::Of(txn));
   return absl::OkStatus();
 }
 
