@@ -30,6 +30,20 @@ void SumBySlot(Deltas& deltas) {
                deltas.end());
 }
 
+// `delta` to `slot` in `deltas`, which holds each slot once: a cell or stock row has a few
+// dozen slots at most, so a scan beats appending every delta and sorting them all at the fold
+// (a year's cell gets each of the batch's days' deltas).
+template <typename Deltas>
+void AddToSlot(uint32_t slot, int64_t delta, Deltas& deltas) {
+  for (auto& [kept_slot, sum] : deltas) {
+    if (kept_slot == slot) {
+      sum += delta;
+      return;
+    }
+  }
+  deltas.emplace_back(slot, delta);
+}
+
 }  // namespace
 
 PerformanceDeltas& PerformanceDeltas::Of(projection::ProjectionTxn& txn) {
@@ -78,28 +92,20 @@ const PerformanceDeltas::ClosePeriods& PerformanceDeltas::ClosePeriodsOf(int64_t
 void PerformanceDeltas::Add(int64_t day, int dimension, absl::string_view value, uint32_t slot,
                             int64_t delta) {
   if (delta == 0) return;
-  auto& deltas = days_[{day, ScopeId(dimension, value)}];
-  for (auto& [kept_slot, sum] : deltas) {
-    if (kept_slot == slot) {
-      sum += delta;
-      return;
-    }
-  }
-  deltas.emplace_back(slot, delta);
+  AddToSlot(slot, delta, days_[{day, ScopeId(dimension, value)}]);
 }
 
 void PerformanceDeltas::AddToPeriod(v1::PeriodGranularity granularity, int64_t period,
                                     int dimension, absl::string_view value, uint32_t slot,
                                     int64_t delta) {
   if (delta == 0) return;
-  rows_[{Table::kCell, granularity, period, ScopeId(dimension, value)}].emplace_back(slot, delta);
+  AddToSlot(slot, delta, rows_[{Table::kCell, granularity, period, ScopeId(dimension, value)}]);
 }
 
 void PerformanceDeltas::AddDatedFlows(int64_t close_day, int64_t day, int dimension,
-                                      absl::string_view value, Flows flows, int64_t sign) {
+                                      absl::string_view value, Flows flows) {
   // A row is touched only by a delta that is not 0, as Add does.
-  if (sign == 0 ||
-      std::all_of(flows.begin(), flows.end(), [](const auto& flow) { return flow.second == 0; })) {
+  if (std::all_of(flows.begin(), flows.end(), [](const auto& flow) { return flow.second == 0; })) {
     return;
   }
   const uint32_t scope = ScopeId(dimension, value);
@@ -110,7 +116,7 @@ void PerformanceDeltas::AddDatedFlows(int64_t close_day, int64_t day, int dimens
     SlotDeltas& row = rows_[{Table::kDatedFlow, kCloseGranularities[i], close.period, scope}];
     for (const auto& [pipeline_slot, delta] : flows) {
       if (delta != 0) {
-        row.emplace_back(DatedFlowSlot(day - close.first_day, pipeline_slot), sign * delta);
+        row.emplace_back(DatedFlowSlot(day - close.first_day, pipeline_slot), delta);
       }
     }
   }
@@ -119,8 +125,9 @@ void PerformanceDeltas::AddDatedFlows(int64_t close_day, int64_t day, int dimens
 void PerformanceDeltas::AddToStock(int dimension, absl::string_view value, uint32_t slot,
                                    int64_t delta) {
   if (delta == 0) return;
-  rows_[{Table::kStock, v1::PERIOD_GRANULARITY_UNSPECIFIED, 0, ScopeId(dimension, value)}]
-      .emplace_back(slot, delta);
+  AddToSlot(
+      slot, delta,
+      rows_[{Table::kStock, v1::PERIOD_GRANULARITY_UNSPECIFIED, 0, ScopeId(dimension, value)}]);
 }
 
 std::string PerformanceDeltas::KeyOf(const RowId& row) const {
@@ -141,13 +148,12 @@ std::string PerformanceDeltas::KeyOf(const RowId& row) const {
 absl::Status PerformanceDeltas::FoldInto(projection::FoldTxn& txn) {
   // Days into every granularity's period, each day's deltas summed first. A row is added to even
   // when its deltas cancel out: whether it exists must not depend on the batching (projection.h).
-  for (auto& [day_scope, deltas] : days_) {
-    SumBySlot(deltas);
+  for (const auto& [day_scope, deltas] : days_) {
     const auto& [day, scope] = day_scope;
     const DayPeriods& day_periods = PeriodsOfDay(day);
     for (size_t i = 0; i < day_periods.size(); ++i) {
       SlotDeltas& row = rows_[{Table::kCell, periods::kGranularities[i], day_periods[i], scope}];
-      row.insert(row.end(), deltas.begin(), deltas.end());
+      for (const auto& [slot, delta] : deltas) AddToSlot(slot, delta, row);
     }
   }
   // Each row's deltas summed per slot, then added to it once.

@@ -45,13 +45,13 @@ class PerformanceDeltas final : public projection::BatchAccumulator {
   // repeat customer.
   void AddToPeriod(v1::PeriodGranularity granularity, int64_t period, int dimension,
                    absl::string_view value, uint32_t slot, int64_t delta);
-  // `sign` × each delta of `flows` (pipeline slot: kPipeline*, a currency) to the deals expected
-  // to close on day `close_day`, changed on day `day`: to the dated flow rows ("F") of the week,
-  // month, quarter and year holding `close_day` (none that ended before `day`: keys.h,
+  // Each delta of `flows` (pipeline slot: kPipeline*, a currency; one may come twice) to the deals
+  // expected to close on day `close_day`, changed on day `day`: to the dated flow rows ("F") of the
+  // week, month, quarter and year holding `close_day` (none that ended before `day`: keys.h,
   // DatedFlowSlot). One lookup per row for all of them.
   using Flows = absl::Span<const std::pair<uint32_t, int64_t>>;
   void AddDatedFlows(int64_t close_day, int64_t day, int dimension, absl::string_view value,
-                     Flows flows, int64_t sign);
+                     Flows flows);
   // `delta` to `slot` of the stock row ("S") of (dimension, value).
   void AddToStock(int dimension, absl::string_view value, uint32_t slot, int64_t delta);
 
@@ -63,7 +63,9 @@ class PerformanceDeltas final : public projection::BatchAccumulator {
   const DayPeriods& PeriodsOfDay(int64_t day);
 
  private:
-  using SlotDeltas = std::vector<std::pair<uint32_t, int64_t>>;  // in the order recorded
+  // A row's deltas: a cell's or stock row's one per slot, summed as they come; a dated flow row's
+  // (a slot per day of its period) in the order recorded, summed by slot at the fold.
+  using SlotDeltas = std::vector<std::pair<uint32_t, int64_t>>;
   enum class Table : uint8_t { kCell, kDatedFlow, kStock };
   // One row of the batch: its table, period (none for a stock row) and interned scope.
   struct RowId {
