@@ -95,6 +95,19 @@ void PerformanceDeltas::Add(int64_t day, int dimension, absl::string_view value,
   AddToSlot(slot, delta, days_[{day, ScopeId(dimension, value)}]);
 }
 
+void PerformanceDeltas::Add(int64_t day, int dimension, absl::string_view value,
+                            SlotDeltaSpan deltas) {
+  // A row is touched only by a delta that is not 0, as the single Add does.
+  if (std::all_of(deltas.begin(), deltas.end(),
+                  [](const auto& delta) { return delta.second == 0; })) {
+    return;
+  }
+  auto& row = days_[{day, ScopeId(dimension, value)}];
+  for (const auto& [slot, delta] : deltas) {
+    if (delta != 0) AddToSlot(slot, delta, row);
+  }
+}
+
 void PerformanceDeltas::AddToPeriod(v1::PeriodGranularity granularity, int64_t period,
                                     int dimension, absl::string_view value, uint32_t slot,
                                     int64_t delta) {

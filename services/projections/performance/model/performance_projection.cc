@@ -158,6 +158,10 @@ class Cells {
   void Add(absl::Span<const Scope> scopes, uint32_t slot, int64_t delta) {
     for (const Scope& scope : scopes) Add(scope, slot, delta);
   }
+  // Several (slot, delta) to the cells of one scope.
+  void Add(const Scope& scope, PerformanceDeltas::SlotDeltaSpan deltas) {
+    deltas_.Add(day_, scope.dimension, scope.value, deltas);
+  }
   // `delta` to `slot` of the stock rows of `scopes` (not per period).
   void AddToStock(absl::Span<const Scope> scopes, uint32_t slot, int64_t delta) {
     for (const Scope& scope : scopes) {
@@ -290,22 +294,23 @@ void Confirm(const orders_v1::OrderConfirmed& confirmed, absl::Time at,
   order.set_confirmed_at(absl::ToUnixSeconds(at));
   order.set_first_order(confirmed.first_order_of_customer());
   const uint32_t currency = CurrencySub(order.currency());
-  const OrderScopeList scopes = OrderScopes(order);
   const int64_t new_customer = order.first_order() ? 1 : 0;
   const SlotList booked = BookedSlots(order);
-  for (const Scope& scope : scopes) {
-    for (const uint32_t slot : booked) cells.Add(scope, slot, order.total());
-    cells.Add(scope, Slot(SlotKind::kOrders, currency), 1);
-  }
+  // Under each of its scopes (AllScopes' order) the order adds its booked amount (its total, or a
+  // product line's part of it), an order and its new customer to the day's cell, in one lookup,
+  // and a purchase of its customer.
+  const auto add_order = [&](const Scope& scope, int64_t amount) {
+    absl::InlinedVector<std::pair<uint32_t, int64_t>, 4> deltas;
+    for (const uint32_t slot : booked) deltas.emplace_back(slot, amount);
+    deltas.emplace_back(Slot(SlotKind::kOrders, currency), 1);
+    deltas.emplace_back(Slot(SlotKind::kNewCustomers), new_customer);
+    cells.Add(scope, deltas);
+    cells.AddPurchase(scope, customer, 1);
+  };
+  for (const Scope& scope : OrderScopes(order)) add_order(scope, order.total());
   for (const auto& [product_line, amount] :
        ByProductLine(order, [](const auto& line) { return line.net_amount(); })) {
-    const Scope scope = ProductLineScope(product_line);
-    for (const uint32_t slot : booked) cells.Add(scope, slot, amount);
-    cells.Add(scope, Slot(SlotKind::kOrders, currency), 1);
-  }
-  for (const Scope& scope : AllScopes(order)) {
-    cells.Add(scope, Slot(SlotKind::kNewCustomers), new_customer);
-    cells.AddPurchase(scope, customer, 1);
+    add_order(ProductLineScope(product_line), amount);
   }
 }
 
