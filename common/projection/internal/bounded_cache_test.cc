@@ -78,10 +78,13 @@ TEST(BoundedCacheTest, CountsWhenItLetsGoOfEntriesItWasGiven) {
   EXPECT_EQ(cache.forgotten(), 1u);
 
   // Past its budget it evicts (see StaysWithinItsBudgetAndKeepsMostEntries).
-  uint64_t i = 0;
-  while (cache.forgotten() == 1 && i < 1000) cache.Put(absl::StrCat("key-", 1000 + i), i++);
+  uint64_t put = 0;
+  while (cache.forgotten() == 1 && put < 1000) {
+    cache.Put(absl::StrCat("key-", 1000 + put), put);
+    ++put;
+  }
   EXPECT_EQ(cache.forgotten(), 2u);
-  EXPECT_LT(cache.size(), i) << "the count grew when entries were evicted";
+  EXPECT_LT(cache.size(), put) << "the count grew when entries were evicted";
 }
 
 }  // namespace
