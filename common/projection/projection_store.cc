@@ -525,7 +525,8 @@ absl::StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(
     absl::MutexLock lock(&store->model_mu_);
     RETURN_IF_ERROR(store->pending_.Load(*store->db_, store->runner_cf_));
   }
-  if (!store->HoldsMarks()) store->all_marks_cached_at_ = store->mark_cache_.forgotten();
+  ASSIGN_OR_RETURN(const bool holds_marks, store->HoldsMarks());
+  if (!holds_marks) store->all_marks_cached_at_ = store->mark_cache_.forgotten();
   return store;
 }
 
@@ -730,9 +731,11 @@ absl::StatusOr<bool> ProjectionStore::EnsureLayout(int version) {
   return reset;
 }
 
-bool ProjectionStore::HoldsMarks() {
+absl::StatusOr<bool> ProjectionStore::HoldsMarks() {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), runner_cf_));
   it->Seek(kMarkPrefix);
+  // A read error must not pass for "no marks": the store would then take every stream for new.
+  RETURN_IF_ERROR(FromRocks(it->status(), "look for dedupe marks"));
   return it->Valid() && it->key().starts_with(kMarkPrefix);
 }
 

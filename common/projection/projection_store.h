@@ -276,8 +276,8 @@ class ProjectionStore {
   // cache lacks is 0 without a read — the case of every new stream in a catch-up from scratch.
   std::optional<uint64_t> all_marks_cached_at_;
   bool AllMarksCached() const { return all_marks_cached_at_ == mark_cache_.forgotten(); }
-  // Whether the runner family holds any dedupe mark.
-  bool HoldsMarks();
+  // Whether the runner family holds any dedupe mark (an error when it cannot be read).
+  absl::StatusOr<bool> HoldsMarks();
   internal::BoundedCache<std::optional<std::string>> row_cache_;
   internal::BoundedCache<DecodedRow> decoded_cache_;
   // Committer thread only: the accumulators' decoded rows across batches, and the fold's txn.
@@ -312,12 +312,13 @@ class StoreBatch {
   // Last applied version of `stream_id` from `source` (0 if none), read-your-writes.
   absl::StatusOr<uint64_t> Mark(absl::string_view source, absl::string_view stream_id);
   // Only the last mark set per stream is written at commit. Marks are not covered by save
-  // points: set them outside one.
+  // points: set them outside one. `version` ≥ 1: a mark of 0 means "none" and is never stored
+  // (marks only grow, from a stream's first event).
   void SetMark(absl::string_view source, absl::string_view stream_id, uint64_t version);
   // Mark and SetMark in one lookup, for an applier that reads a stream's mark and then advances
   // it: the batch's entry of the stream (added with its latest mark if it has none), to read
   // and set. Written at commit like a SetMark, unchanged or not (a mark of 0 is not stored).
-  // Valid until the next MutableMark, SetMark or Clear.
+  // Valid until the next MutableMark, SetMark or Clear, or until the batch is committed or moved.
   absl::StatusOr<uint64_t*> MutableMark(absl::string_view source, absl::string_view stream_id);
   void SetOffset(absl::string_view topic, int32_t partition, int64_t next_offset);
   void SetFeedPosition(absl::string_view source, uint64_t next_position);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
@@ -151,6 +153,38 @@ TEST(ProjectionStoreTest, MarksStoredBeforeTheStoreWasOpenedAreReadFromDisk) {
   for (int i = 0; i < 50; ++i) {
     EXPECT_EQ(**batch.MutableMark("topic", absl::StrCat("s-", i)), static_cast<uint64_t>(i + 1));
   }
+}
+
+// A store that cannot read its marks must not take every stream for new (which would apply every
+// event from Kafka again): it refuses to open instead.
+TEST(ProjectionStoreTest, AStoreWhoseMarksCannotBeReadRefusesToOpen) {
+  sales::testing::TempDir dir;
+  const std::string path = dir.path() + "/p";
+  {
+    auto store = OpenStore(path);
+    StoreBatch batch = store->NewBatch();
+    for (int i = 0; i < 2000; ++i) batch.SetMark("topic", absl::StrCat("stream-", i), 1);
+    ASSERT_TRUE(store->Commit(batch).ok());
+  }
+  OpenStore(path).reset();  // the WAL is replayed and flushed into table files
+  int corrupted = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(path)) {
+    if (entry.path().extension() != ".sst") continue;
+    // The data blocks come first; the footer, index and filter at the end stay intact.
+    std::fstream file(entry.path(), std::ios::in | std::ios::out | std::ios::binary);
+    const std::string garbage(64, '\xAB');
+    for (std::streamoff at = 0; at + 64 < static_cast<std::streamoff>(entry.file_size()) / 2;
+         at += 512) {
+      file.seekp(at);
+      file.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+    }
+    ++corrupted;
+  }
+  ASSERT_GT(corrupted, 0);
+  absl::StatusOr<std::unique_ptr<ProjectionStore>> reopened = ProjectionStore::Open(path);
+  ASSERT_FALSE(reopened.ok()) << "opened a store whose marks cannot be read";
+  EXPECT_NE(reopened.status().message().find("dedupe marks"), std::string::npos)
+      << reopened.status();
 }
 
 // Read-modify-write counters through caches far smaller than the data: evicted entries must be
