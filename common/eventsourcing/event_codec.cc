@@ -17,9 +17,8 @@ using ::google::protobuf::FieldDescriptor;
 using ::google::protobuf::Message;
 using ::google::protobuf::OneofDescriptor;
 
-const OneofDescriptor* TheOneof(const Message& wrapper) {
-  const auto* descriptor = wrapper.GetDescriptor();
-  return descriptor->oneof_decl_count() > 0 ? descriptor->oneof_decl(0) : nullptr;
+const OneofDescriptor* TheOneof(const Descriptor& wrapper) {
+  return wrapper.oneof_decl_count() > 0 ? wrapper.oneof_decl(0) : nullptr;
 }
 
 // A wrapper type's oneof fields by the full name of their message type.
@@ -27,8 +26,8 @@ using FieldsByType = absl::flat_hash_map<std::string, const FieldDescriptor*>;
 
 FieldsByType IndexFieldsByType(const Descriptor& wrapper) {
   FieldsByType fields;
-  if (wrapper.oneof_decl_count() == 0) return fields;
-  const OneofDescriptor* oneof = wrapper.oneof_decl(0);
+  const OneofDescriptor* oneof = TheOneof(wrapper);
+  if (oneof == nullptr) return fields;
   for (int i = 0; i < oneof->field_count(); ++i) {
     const FieldDescriptor* field = oneof->field(i);
     if (field->message_type() != nullptr) fields.emplace(field->message_type()->full_name(), field);
@@ -81,7 +80,7 @@ absl::Status ParseInto(const google::protobuf::Any& payload, const FieldDescript
 }  // namespace
 
 absl::StatusOr<google::protobuf::Any> PackEvent(const Message& wrapper) {
-  const OneofDescriptor* oneof = TheOneof(wrapper);
+  const OneofDescriptor* oneof = TheOneof(*wrapper.GetDescriptor());
   if (oneof == nullptr) {
     return absl::InvalidArgumentError(
         absl::StrCat(wrapper.GetTypeName(), " has no oneof: not an event wrapper"));

@@ -44,6 +44,12 @@ void AddToSlot(uint32_t slot, int64_t delta, Deltas& deltas) {
   deltas.emplace_back(slot, delta);
 }
 
+// Whether every delta of `deltas` is 0: a row is touched only by a delta that is not 0.
+bool AllZero(PerformanceDeltas::SlotDeltaSpan deltas) {
+  return std::all_of(deltas.begin(), deltas.end(),
+                     [](const auto& delta) { return delta.second == 0; });
+}
+
 }  // namespace
 
 PerformanceDeltas& PerformanceDeltas::Of(projection::ProjectionTxn& txn) {
@@ -91,17 +97,13 @@ const PerformanceDeltas::ClosePeriods& PerformanceDeltas::ClosePeriodsOf(int64_t
 
 void PerformanceDeltas::Add(int64_t day, int dimension, absl::string_view value, uint32_t slot,
                             int64_t delta) {
-  if (delta == 0) return;
-  AddToSlot(slot, delta, days_[{day, ScopeId(dimension, value)}]);
+  const std::pair<uint32_t, int64_t> one[] = {{slot, delta}};
+  Add(day, dimension, value, one);
 }
 
 void PerformanceDeltas::Add(int64_t day, int dimension, absl::string_view value,
                             SlotDeltaSpan deltas) {
-  // A row is touched only by a delta that is not 0, as the single Add does.
-  if (std::all_of(deltas.begin(), deltas.end(),
-                  [](const auto& delta) { return delta.second == 0; })) {
-    return;
-  }
+  if (AllZero(deltas)) return;
   auto& row = days_[{day, ScopeId(dimension, value)}];
   for (const auto& [slot, delta] : deltas) {
     if (delta != 0) AddToSlot(slot, delta, row);
@@ -117,10 +119,7 @@ void PerformanceDeltas::AddToPeriod(v1::PeriodGranularity granularity, int64_t p
 
 void PerformanceDeltas::AddDatedFlows(int64_t close_day, int64_t day, int dimension,
                                       absl::string_view value, Flows flows) {
-  // A row is touched only by a delta that is not 0, as Add does.
-  if (std::all_of(flows.begin(), flows.end(), [](const auto& flow) { return flow.second == 0; })) {
-    return;
-  }
+  if (AllZero(flows)) return;
   const uint32_t scope = ScopeId(dimension, value);
   const ClosePeriods& close_periods = ClosePeriodsOf(close_day);
   for (size_t i = 0; i < close_periods.size(); ++i) {
