@@ -12,13 +12,20 @@ absl::Status CatchUpFromFeed(ProjectionStore& store, EventApplier& applier,
                              const CommitPage& commit) {
   ASSIGN_OR_RETURN(uint64_t position, store.FeedPosition(source.topic));
   StoreBatch batch = store.NewBatch();  // emptied by each commit and reused
+  bool read_ahead = false;              // options.read_ahead reads the page from `position`
   while (position <= options.last_position) {
     if (options.stopping()) {
       return absl::CancelledError(absl::StrCat("catch-up of ", source.topic, " stopped"));
     }
     ASSIGN_OR_RETURN(std::vector<eventstore::SharedEvent> page,
-                     source.feed->ReadAllShared(position, options.page_size));
+                     read_ahead ? options.read_ahead->Take()
+                                : source.feed->ReadAllShared(position, options.page_size));
     if (page.empty()) return absl::OkStatus();
+    // A full page short of the last position: the next one is read while this one is applied.
+    const uint64_t next_page_from = page.back()->global_position() + 1;
+    read_ahead = options.read_ahead != nullptr && page.size() == options.page_size &&
+                 next_page_from <= options.last_position;
+    if (read_ahead) options.read_ahead->Start(*source.feed, next_page_from, options.page_size);
     BatchOutcome outcome;
     for (eventstore::SharedEvent& event : page) {
       if (event->global_position() < position) {

@@ -18,6 +18,7 @@
 
 #include "absl/status/status.h"
 #include "common/projection/event_applier.h"
+#include "common/projection/internal/page_read_ahead.h"
 #include "common/projection/projection_store.h"
 
 namespace sales::projection {
@@ -30,6 +31,10 @@ struct CatchUpOptions {
   uint64_t last_position = UINT64_MAX;
   // Polled between pages; when it returns true the catch-up ends with CANCELLED.
   std::function<bool()> stopping = [] { return false; };
+  // Reads the next page while one is applied (when pages are full); null: pages are read one
+  // after the other on the calling thread. A read left unfinished by an error is dropped by the
+  // next Start.
+  internal::PageReadAhead* read_ahead = nullptr;
 };
 
 // Commits one page: the caller publishes dead letters and commits (and may notify observers).

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <utility>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
@@ -198,6 +199,7 @@ ProjectionRunner::ProjectionRunner(Projection* projection, ProjectionRunnerOptio
       store_(std::move(store)),
       batch_(store_->NewBatch()),
       applier_(*projection, marks),
+      read_ahead_(absl::StrCat("read:", projection->name())),
       counters_(std::make_unique<Counters>()) {
   if (options_.metrics != nullptr) counters_->Export(*options_.metrics, projection_->name());
 }
@@ -322,7 +324,8 @@ absl::Status ProjectionRunner::CatchUpFromFeeds() {
     ASSIGN_OR_RETURN(const uint64_t head, source.feed->HeadPosition());
     const CatchUpOptions catch_up{.page_size = options_.feed_page_size,
                                   .last_position = head,
-                                  .stopping = [this] { return stopping_.load(); }};
+                                  .stopping = [this] { return stopping_.load(); },
+                                  .read_ahead = &read_ahead_};
     RETURN_IF_ERROR(
         CatchUpFromFeed(*store_, applier_, source, catch_up,
                         [this, head](StoreBatch& batch, BatchOutcome& outcome) {
@@ -358,8 +361,14 @@ absl::Status ProjectionRunner::FollowFeeds() {
 
 ProjectionRunner::StepStart ProjectionRunner::BeginStep() const {
   return {.thread_cpu = concurrency::ThreadCpuTime(),
-          .committer_cpu = store_->CommitterCpu(),
+          .helper_cpu = HelperCpu(),
           .applied = counters_->counted_in_phases};
+}
+
+absl::Duration ProjectionRunner::HelperCpu() const {
+  absl::Duration cpu = store_->CommitterCpu() + read_ahead_.cpu();
+  if (decode_ahead_ != nullptr) cpu += decode_ahead_->cpu();
+  return cpu;
 }
 
 void ProjectionRunner::EndStep(const StepStart& start, bool catching_up) {
@@ -370,10 +379,12 @@ void ProjectionRunner::EndStep(const StepStart& start, bool catching_up) {
   phase.events.Add(applied - start.applied);
   counters_->counted_in_phases = applied;
   phase.AddCpu((concurrency::ThreadCpuTime() - start.thread_cpu) +
-               (store_->CommitterCpu() - start.committer_cpu));
+               (HelperCpu() - start.helper_cpu));
 }
 
 void ProjectionRunner::Run() {
+  decode_ahead_ =
+      std::make_unique<internal::DecodeAhead>(absl::StrCat("decode:", projection_->name()));
   bool synced = false;
   while (!stopping_) {
     absl::Status status;
@@ -460,6 +471,9 @@ absl::Status ProjectionRunner::ConsumeBatch(bool& resync, bool& catching_up_batc
   BatchOutcome& outcome = outcome_;
   RecycleEnvelopes(outcome.applied);                  // those of a failed batch
   outcome = {.applied = std::move(outcome.applied)};  // keeps the vector's capacity
+  // Whatever a failed or stopped batch left with the decoder is dropped on the way out: its
+  // messages must not outlive the consumer (which a sync replaces).
+  const absl::Cleanup discard_undecoded = [this] { decode_ahead_->Discard(); };
   std::map<std::pair<const ProjectionSource*, int32_t>, int64_t> next_offsets;
   const bool catching_up = backlog_ >= static_cast<int64_t>(options_.max_batch_events);
   catching_up_batch = catching_up;
@@ -494,10 +508,16 @@ absl::Status ProjectionRunner::ConsumeBatch(bool& resync, bool& catching_up_batc
     ++consumed;
     const ProjectionSource* source = SourceFor(rd_kafka_topic_name(message->rkt));
     if (source == nullptr) continue;  // only assigned topics are delivered
-    RETURN_IF_ERROR(HandleMessage(*message, *source, batch, outcome));
     next_offsets[{source, message->partition}] = message->offset + 1;
+    decode_ahead_->Add(std::move(message), source, TakeSpareEnvelope());
+    if (decode_ahead_->filled() >= internal::DecodeAhead::kChunk) {
+      RETURN_IF_ERROR(ApplyDecoded(decode_ahead_->Rotate(), batch, outcome));
+    }
   }
   if (stopping_) return absl::OkStatus();  // the batch is dropped whole; a restart redoes it
+  // Everything polled is applied before the commit: the chunk being decoded, then the last one.
+  RETURN_IF_ERROR(ApplyDecoded(decode_ahead_->Rotate(), batch, outcome));
+  RETURN_IF_ERROR(ApplyDecoded(decode_ahead_->Rotate(), batch, outcome));
   if (consumed > 0) {
     Positions positions;
     for (const auto& [partition, offset] : next_offsets) {
@@ -512,22 +532,18 @@ absl::Status ProjectionRunner::ConsumeBatch(bool& resync, bool& catching_up_batc
   return absl::OkStatus();
 }
 
-absl::Status ProjectionRunner::HandleMessage(const rd_kafka_message_t& message,
-                                             const ProjectionSource& source, StoreBatch& batch,
-                                             BatchOutcome& outcome) {
-  std::shared_ptr<EventEnvelope> event = TakeSpareEnvelope();
-  if (!event->ParseFromArray(message.payload, static_cast<int>(message.len))) {
-    outcome.dead_letters.push_back({kafka::KafkaRecord::From(message),
-                                    "value does not parse as sales.common.v1.EventEnvelope"});
-    return absl::OkStatus();
+absl::Status ProjectionRunner::ApplyDecoded(std::vector<internal::DecodeAhead::Message>& chunk,
+                                            StoreBatch& batch, BatchOutcome& outcome) {
+  for (internal::DecodeAhead::Message& message : chunk) {
+    if (message.poison != nullptr) {
+      outcome.dead_letters.push_back({kafka::KafkaRecord::From(*message.message), message.poison});
+      continue;
+    }
+    const size_t index = message.source - options_.sources.data();
+    RETURN_IF_ERROR(applier_.Offer(*message.source, std::move(message.event), message.message.get(),
+                                   batch, outcome, fed_below_[index]));
   }
-  if (event->stream_id().empty() || event->stream_version() == 0) {
-    outcome.dead_letters.push_back(
-        {kafka::KafkaRecord::From(message), "event envelope lacks stream_id or stream_version"});
-    return absl::OkStatus();
-  }
-  const size_t index = &source - options_.sources.data();
-  return applier_.Offer(source, std::move(event), &message, batch, outcome, fed_below_[index]);
+  return absl::OkStatus();
 }
 
 void ProjectionRunner::UpdateLag() {
@@ -669,9 +685,11 @@ absl::StatusOr<std::string> Rebuild(Projection& projection, const std::string& p
   }
   ASSIGN_OR_RETURN(std::unique_ptr<ProjectionStore> store, ProjectionStore::Open(path));
   EventApplier applier(projection, DedupeMarks::kNone);  // the feeds in order, from the start
+  internal::PageReadAhead read_ahead(absl::StrCat("read:", projection.name()));
   for (const ProjectionSource& source : sources) {
-    // Pipelined: page N is written while page N+1 is applied.
-    RETURN_IF_ERROR(CatchUpFromFeed(*store, applier, source, {.page_size = page_size},
+    // Pipelined: page N is written while page N+1 is applied and page N+2 is read.
+    RETURN_IF_ERROR(CatchUpFromFeed(*store, applier, source,
+                                    {.page_size = page_size, .read_ahead = &read_ahead},
                                     [&store](StoreBatch& batch, BatchOutcome&) {
                                       RETURN_IF_ERROR(store->AwaitCommit());
                                       return store->CommitInBackground(batch);

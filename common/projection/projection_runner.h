@@ -35,7 +35,9 @@
 //     already applies the next batch on top of it (ProjectionStore::CommitInBackground); the
 //     runner counts a batch and notifies observers once its write has succeeded. If it fails,
 //     the batch built on top of it is dropped too and the runner syncs again from what is
-//     stored. Catch-up from the feed is pipelined the same way, page by page.
+//     stored. Catch-up from the feed is pipelined the same way, page by page. Within a batch,
+//     the messages polled are decoded a chunk at a time on a third thread while the runner
+//     applies the chunk before (internal/decode_ahead.h).
 //   * Poison: a message that does not decode as an EventEnvelope or lacks a stream id/version,
 //     and an event the projection answers with INVALID_ARGUMENT/UNIMPLEMENTED, goes to the
 //     dead-letter topic with the reason; the offset advances. Without a dead-letter publisher the
@@ -85,6 +87,8 @@
 #include "common/kafka/dead_letter_publisher.h"
 #include "common/metrics/metrics_registry.h"
 #include "common/projection/event_applier.h"
+#include "common/projection/internal/decode_ahead.h"
+#include "common/projection/internal/page_read_ahead.h"
 #include "common/projection/projection.h"
 #include "common/projection/projection_store.h"
 
@@ -156,8 +160,9 @@ struct RunnerStats {
   bool catching_up = false;  // a catch-up from the event feed is running
   // What applying cost, split by whether the runner was following live events or catching up
   // (a batch or more behind: Kafka's backlog, the feeds' lag, or a catch-up from the feeds).
-  // Events are counted when their batch lands; CPU is the runner thread's plus the store's
-  // committer thread's, so `cpu / events` is the projection's cost per event in that phase.
+  // Events are counted when their batch lands; CPU is the runner thread's plus that of the
+  // threads working for it (the store's committer, the Kafka decoder, the feeds' page reader), so
+  // `cpu / events` is the projection's cost per event in that phase.
   struct PhaseCost {
     uint64_t events = 0;
     absl::Duration cpu;
@@ -229,10 +234,13 @@ class ProjectionRunner {
   // Where a step (one batch, sync or feed read) began, for its cost (EndStep).
   struct StepStart {
     absl::Duration thread_cpu;
-    absl::Duration committer_cpu;
+    absl::Duration helper_cpu;  // HelperCpu()
     uint64_t applied = 0;
   };
   StepStart BeginStep() const;
+  // CPU of the threads working for this runner's steps: the store's committer, the Kafka
+  // decoder and the feeds' page reader.
+  absl::Duration HelperCpu() const;
   void EndStep(const StepStart& start, bool catching_up);
   // Applies every source's feed from its stored position to its end (pipelined commits), keeping
   // the lag current page by page.
@@ -243,9 +251,9 @@ class ProjectionRunner {
   // One poll-apply-commit step. Sets `resync` when Kafka reported an out-of-range offset.
   // `catching_up`: whether the batch was a catch-up batch (a backlog of a batch or more).
   absl::Status ConsumeBatch(bool& resync, bool& catching_up);
-  // Decodes one message and offers it to the applier; undecodable ones become dead letters.
-  absl::Status HandleMessage(const rd_kafka_message_t& message, const ProjectionSource& source,
-                             StoreBatch& batch, BatchOutcome& outcome);
+  // Offers a decoded chunk's events to the applier; undecodable messages become dead letters.
+  absl::Status ApplyDecoded(std::vector<internal::DecodeAhead::Message>& chunk, StoreBatch& batch,
+                            BatchOutcome& outcome);
   // Publishes the batch's dead letters, waits for the batch in flight (FinishInFlight), then
   // starts committing this one and takes over its outcome (`outcome` is left with the finished
   // batch's emptied vectors) and `next_offsets` (for positions_) for when it lands.
@@ -280,6 +288,10 @@ class ProjectionRunner {
   std::vector<std::shared_ptr<EventEnvelope>> spare_envelopes_;
   EventApplier applier_;
   std::unique_ptr<Consumer> consumer_;  // runner thread only
+  // Kafka mode: decodes polled messages while the runner applies those before (made by Run).
+  std::unique_ptr<internal::DecodeAhead> decode_ahead_;
+  // Catch-ups from the feeds: reads a page while the runner applies the one before.
+  internal::PageReadAhead read_ahead_;
   // Next offset per (topic, partition) as committed: the consumer lag's base. Runner thread only.
   Positions positions_;
   // Kafka mode, per source (as in options_.sources): the stored feed position as of the last

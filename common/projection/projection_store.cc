@@ -10,7 +10,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/concurrency/thread_cpu_time.h"
 #include "common/projection/counter_row.h"
 #include "common/projection/counter_row_sum.h"
 #include "common/status/status_macros.h"
@@ -586,11 +585,7 @@ absl::Status ProjectionStore::CommitInBackground(StoreBatch& batch, std::functio
 bool ProjectionStore::CommitSettled() { return !in_flight_active_ || committer_->Finished(); }
 
 absl::Status ProjectionStore::WriteInFlight() {
-  const absl::Duration cpu_before = concurrency::ThreadCpuTime();
   absl::Status status = FoldAndWrite();
-  committer_cpu_nanos_.fetch_add(
-      absl::ToInt64Nanoseconds(concurrency::ThreadCpuTime() - cpu_before),
-      std::memory_order_relaxed);
   // The fold's rows were changed in place (or are encoded into a write that failed): what is
   // stored is unknown, so they are dropped and loaded again.
   if (!status.ok()) folded_cache_.Clear();

@@ -61,7 +61,6 @@
 #ifndef SALES_COMMON_PROJECTION_PROJECTION_STORE_H_
 #define SALES_COMMON_PROJECTION_PROJECTION_STORE_H_
 
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -141,9 +140,7 @@ class ProjectionStore {
   // True when AwaitCommit would not block: nothing in flight, or its write has ended.
   bool CommitSettled();
   // CPU the committer thread has spent folding and writing batches since the store was opened.
-  absl::Duration CommitterCpu() const {
-    return absl::Nanoseconds(committer_cpu_nanos_.load(std::memory_order_relaxed));
-  }
+  absl::Duration CommitterCpu() const { return committer_->cpu(); }
   // Waits for the batch in flight (OK when none) and returns the result of its fold and write.
   // On failure the in-flight changes are dropped and whether any reached the database is unknown
   // until it is read again (the caches are dropped); batches built meanwhile must be cleared.
@@ -286,10 +283,9 @@ class ProjectionStore {
   // The batch handed to the committer (its changes; empty when none). While in_flight_active_,
   // the committer thread and the writer thread both only read it.
   std::unique_ptr<StoreBatch> in_flight_;
-  bool in_flight_active_ = false;                // writer thread only
-  std::function<void()> landed_;                 // set with in_flight_
-  rocksdb::WriteBatch write_batch_;              // committer thread only
-  std::atomic<int64_t> committer_cpu_nanos_{0};  // see CommitterCpu
+  bool in_flight_active_ = false;    // writer thread only
+  std::function<void()> landed_;     // set with in_flight_
+  rocksdb::WriteBatch write_batch_;  // committer thread only
   // Held exclusively by the committer around a write and the pending sums' update, shared by
   // readers of the read model: they see both as of one instant.
   absl::Mutex model_mu_;

@@ -38,12 +38,15 @@ absl::StatusOr<RebuildComparison> RebuildAndCompare(Projection& projection, Proj
     return absl::OkStatus();
   };
   const absl::Time deadline = absl::Now() + options.max_wait;
+  internal::PageReadAhead read_ahead(absl::StrCat("read:", projection.name()));
   while (true) {
     const absl::Duration cpu_before = concurrency::ThreadCpuTime();
     for (const ProjectionSource& source : sources) {
-      RETURN_IF_ERROR(
-          CatchUpFromFeed(*rebuilt, applier, source,
-                          {.page_size = options.page_size, .stopping = options.cancelled}, commit));
+      RETURN_IF_ERROR(CatchUpFromFeed(*rebuilt, applier, source,
+                                      {.page_size = options.page_size,
+                                       .stopping = options.cancelled,
+                                       .read_ahead = &read_ahead},
+                                      commit));
     }
     result.cpu += concurrency::ThreadCpuTime() - cpu_before;
     ASSIGN_OR_RETURN(StoreDigest rebuilt_digest, rebuilt->Digest());
@@ -51,7 +54,7 @@ absl::StatusOr<RebuildComparison> RebuildAndCompare(Projection& projection, Proj
     const bool same_events = by_marks ? live_digest.marks == rebuilt_digest.marks
                                       : live_digest.feed_positions == rebuilt_digest.feed_positions;
     if (same_events) {
-      result.cpu += rebuilt->CommitterCpu();
+      result.cpu += rebuilt->CommitterCpu() + read_ahead.cpu();
       result.streams = rebuilt_digest.streams;
       result.feed_positions = rebuilt_digest.feed_positions;
       result.live_checksum = live_digest.model;

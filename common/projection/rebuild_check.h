@@ -52,8 +52,9 @@ struct RebuildComparison {
   std::string live_checksum;
   std::string rebuilt_checksum;
   bool identical = false;
-  // CPU the catch-ups took (the calling thread's and the rebuilt store's committer's; the
-  // comparisons excluded): a projection's catch-up cost per event is cpu / events_applied.
+  // CPU the catch-ups took (the calling thread's, its page reader's and the rebuilt store's
+  // committer's; the comparisons excluded): a projection's catch-up cost per event is
+  // cpu / events_applied.
   absl::Duration cpu;
 };
 

@@ -534,6 +534,51 @@ TEST_F(ProjectionRunnerTest, ABacklogIsAppliedInCatchUpBatchesThenLiveEventsInLi
   for (size_t size : batch_sizes) EXPECT_LE(size, 20u) << "live events go in live batches";
 }
 
+// A catch-up batch's messages are decoded a chunk at a time on a second thread while the runner
+// applies the chunk before (internal::DecodeAhead, 512 messages a chunk), and the runner decodes
+// whatever that thread has not reached yet itself: every event still goes in once, in each
+// stream's order, and undecodable messages in the first, a middle and the last chunk are dead
+// letters.
+TEST_F(ProjectionRunnerTest, ABacklogOfManyDecodeChunksIsAppliedInOrderWithItsPoison) {
+  StartBroker(/*partitions=*/1);  // one partition: the junk lands between the streams' events
+  StartRelay();
+  StartRunnerAndWaitForSync();
+  runner_.reset();  // the offsets are stored: the next runner resumes from Kafka
+  const std::string garbage("\xff\xff\xff not an envelope");
+  EventEnvelope without_stream;  // decodes, but names no stream
+  *without_stream.mutable_payload() = sales::testing::TextEvent("orphan").payload();
+  auto published = [&] { return WaitFor([&] { return relay_->backlog() == 0; }); };
+  Produce({.topic = kTopic, .partition = 0, .key = "junk-first", .value = garbage});
+  for (int s = 0; s < 4; ++s) Append(absl::StrCat("lead-", s), 150);
+  ASSERT_TRUE(published());
+  Produce({.topic = kTopic, .partition = 0, .key = "junk-middle", .value = garbage});
+  for (int s = 0; s < 4; ++s) Append(absl::StrCat("lead-", s), 150);
+  ASSERT_TRUE(published());
+  Produce({.topic = kTopic,
+           .partition = 0,
+           .key = "junk-last",
+           .value = without_stream.SerializeAsString()});
+
+  StartRunner(/*max_batch_events=*/20, /*catch_up_batch_events=*/5000);
+  WaitForExpectedCounts();
+  ASSERT_TRUE(WaitFor([&] { return runner_->stats().dead_lettered == 3; }))
+      << runner_->stats().dead_lettered;
+  const RunnerStats stats = runner_->stats();
+  EXPECT_EQ(stats.applied, 1200);
+  EXPECT_EQ(stats.duplicates, 0);
+  EXPECT_EQ(stats.catch_ups, 0) << "resumed from the stored offsets";
+  auto dead = kafka::ReadTopic(bootstrap(), kDeadLetterTopic, {.min_messages = 3});
+  ASSERT_TRUE(dead.ok()) << dead.status();
+  std::map<std::string, std::string> reasons;
+  for (const kafka::KafkaRecord& record : *dead) {
+    reasons[record.key] = record.Header(std::string(kafka::kReasonHeader));
+  }
+  EXPECT_THAT(reasons["junk-first"], HasSubstr("does not parse"));
+  EXPECT_THAT(reasons["junk-middle"], HasSubstr("does not parse"));
+  EXPECT_THAT(reasons["junk-last"], HasSubstr("lacks stream_id"));
+  ExpectEqualsRebuild();  // 1200 events: the rebuild reads its pages of 1000 ahead too
+}
+
 TEST_F(ProjectionRunnerTest, RedeliveredMessagesAreAppliedOnce) {
   StartBroker();
   StartRelay();

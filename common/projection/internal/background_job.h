@@ -23,6 +23,8 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/concurrency/thread_cpu_time.h"
 #include "common/concurrency/thread_name.h"
 
 namespace sales::projection::internal {
@@ -73,6 +75,11 @@ class BackgroundJob {
     return std::exchange(status_, absl::OkStatus());
   }
 
+  // CPU the job's thread has used in its runs so far (any thread may ask).
+  absl::Duration cpu() const {
+    return absl::Nanoseconds(cpu_nanos_.load(std::memory_order_relaxed));
+  }
+
  private:
   void Loop() {
     absl::MutexLock lock(&mu_);
@@ -81,7 +88,10 @@ class BackgroundJob {
       if (exiting_) return;
       requested_ = false;
       mu_.Unlock();
+      const absl::Duration cpu_before = concurrency::ThreadCpuTime();
       absl::Status status = job_();
+      cpu_nanos_.fetch_add(absl::ToInt64Nanoseconds(concurrency::ThreadCpuTime() - cpu_before),
+                           std::memory_order_relaxed);
       mu_.Lock();
       status_ = std::move(status);
       running_.store(false, std::memory_order_release);
@@ -90,8 +100,9 @@ class BackgroundJob {
   }
 
   const std::function<absl::Status()> job_;
-  bool started_ = false;              // owner thread only
-  std::atomic<bool> running_{false};  // from Start until the run has returned
+  bool started_ = false;               // owner thread only
+  std::atomic<bool> running_{false};   // from Start until the run has returned
+  std::atomic<int64_t> cpu_nanos_{0};  // see cpu()
   absl::Mutex mu_;
   absl::CondVar wake_;  // requested_ or exiting_ was set
   absl::CondVar done_;  // a run returned
