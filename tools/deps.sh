@@ -9,7 +9,7 @@ PACKAGES=(
   librdkafka-dev librocksdb-dev libabsl-dev libssl-dev libcivetweb-dev libxxhash-dev
   libgoogle-perftools-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  kcat tzdata curl
+  kcat tzdata curl python3-yaml
 )
 
 missing=()

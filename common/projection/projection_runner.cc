@@ -150,8 +150,9 @@ struct ProjectionRunner::Counters {
           phase_labels);
       phase->exported_cpu =
           registry.GetCounter("sales_projection_cpu_seconds_total",
-                              "CPU of the projection's runner and committer threads, by phase (see "
-                              "sales_projection_phase_events_total).",
+                              "CPU of the projection's runner thread and the threads working "
+                              "for it (committer, Kafka decoder, feed page reader), by phase "
+                              "(see sales_projection_phase_events_total).",
                               phase_labels);
     }
     catching_up_gauge = registry.GetGauge(

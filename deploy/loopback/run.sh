@@ -3,9 +3,9 @@
 # broker process (salesd hosting no context: the embedded Kafka broker alone), the org, leads,
 # channels, orders and incentives contexts each in its own process (leads reads the org through
 # the org process's EventFeed; channels reads the org and the leads; orders the org, the leads and
-# the channels; incentives the org, the orders and the leads), and the read side (funnel + audit)
-# in a seventh, fed by all five. Each process has its own data directory and its own gRPC and
-# /metrics ports.
+# the channels; incentives the org, the orders and the leads), and the read side (funnel,
+# performance and audit) in a seventh, fed by all five. Each process has its own data directory
+# and its own gRPC and /metrics ports.
 #
 #   deploy/loopback/run.sh [--dir DIR] [--bin BUILD_DIR] [--demo]
 #
@@ -110,13 +110,14 @@ echo "loopback: leads     gRPC  $leads_grpc   (LeadService, EventFeed)"
 echo "loopback: channels  gRPC  $channels_grpc   (ChannelService, EventFeed)"
 echo "loopback: orders    gRPC  $orders_grpc   (OrderService, EventFeed)"
 echo "loopback: incentives gRPC $incentives_grpc   (IncentiveService, EventFeed)"
-echo "loopback: read side gRPC  $(field read gRPC)   (FunnelService, AuditService, ProjectionAdmin)"
+echo "loopback: read side gRPC  $(field read gRPC)   (FunnelService, PerformanceService, AuditService, ProjectionAdmin)"
 echo "loopback: data and logs in $dir; addresses in $dir/addresses.env"
 echo "loopback: try       $bin/tools/salesctl/salesctl --server $org_grpc org show"
 echo "loopback:           $bin/tools/salesctl/salesctl --server $leads_grpc leads list"
 echo "loopback:           $bin/tools/salesctl/salesctl --server $channels_grpc channels conflicts"
 echo "loopback:           $bin/tools/salesctl/salesctl --server $orders_grpc orders list"
 echo "loopback:           $bin/tools/salesctl/salesctl --server $incentives_grpc commissions statement huang.lan"
-echo "loopback:           $bin/tools/salesctl/salesctl --server $(field read gRPC) funnel show"
+echo "loopback:           $bin/tools/salesctl/salesctl --server $(field read gRPC) funnel show --last 30 --by team"
+echo "loopback:           $bin/tools/salesctl/salesctl --server $(field read gRPC) performance show --last 30 --by rep"
 echo "loopback: running; Ctrl-C stops every process"
 wait
