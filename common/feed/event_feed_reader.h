@@ -2,6 +2,10 @@
 // how the audit service reads the stored bytes its tamper check verifies.
 // Implementations: GrpcEventFeedReader (the EventFeed gRPC service of a remote or local
 // server, the shipped path) and LocalEventFeedReader (an EventStore in the same process).
+//
+// Thread-safety: every implementation must allow every method to be called concurrently: the
+// projections of a process share a source's reader, and a runner's catch-up reads its next page
+// on another thread while it applies one (projection/internal/page_read_ahead.h).
 #ifndef SALES_COMMON_FEED_EVENT_FEED_READER_H_
 #define SALES_COMMON_FEED_EVENT_FEED_READER_H_
 

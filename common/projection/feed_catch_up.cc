@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
 
@@ -13,6 +14,10 @@ absl::Status CatchUpFromFeed(ProjectionStore& store, EventApplier& applier,
   ASSIGN_OR_RETURN(uint64_t position, store.FeedPosition(source.topic));
   StoreBatch batch = store.NewBatch();  // emptied by each commit and reused
   bool read_ahead = false;              // options.read_ahead reads the page from `position`
+  // Any early return (an error, a stop) waits for the read ahead and drops it.
+  absl::Cleanup drop_read_ahead = [&] {
+    if (read_ahead) options.read_ahead->Drop();
+  };
   while (position <= options.last_position) {
     if (options.stopping()) {
       return absl::CancelledError(absl::StrCat("catch-up of ", source.topic, " stopped"));

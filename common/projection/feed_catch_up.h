@@ -32,8 +32,8 @@ struct CatchUpOptions {
   // Polled between pages; when it returns true the catch-up ends with CANCELLED.
   std::function<bool()> stopping = [] { return false; };
   // Reads the next page while one is applied (when pages are full); null: pages are read one
-  // after the other on the calling thread. A read left unfinished by an error is dropped by the
-  // next Start.
+  // after the other on the calling thread. A catch-up that ends early (an error, a stop) waits
+  // for the page being read and drops it.
   internal::PageReadAhead* read_ahead = nullptr;
 };
 

@@ -12,7 +12,8 @@
 //   ...
 //   runner->Stop();
 //
-// How it runs (one background thread):
+// How it runs (one runner thread, helped by the store's committer thread, a decoding thread in
+// Kafka mode and a page reader during catch-ups from the feed):
 //   * Sync. On start, after an out-of-range offset and after any failed batch, it reads the
 //     broker identity (kafka::FetchClusterIdentity) and every source partition's watermarks. If
 //     the stored identity matches and every stored offset lies within [low, high], it assigns
@@ -36,7 +37,7 @@
 //     runner counts a batch and notifies observers once its write has succeeded. If it fails,
 //     the batch built on top of it is dropped too and the runner syncs again from what is
 //     stored. Catch-up from the feed is pipelined the same way, page by page. Within a batch,
-//     the messages polled are decoded a chunk at a time on a third thread while the runner
+//     the messages polled are decoded a chunk at a time on a decoding thread while the runner
 //     applies the chunk before (internal/decode_ahead.h).
 //   * Poison: a message that does not decode as an EventEnvelope or lacks a stream id/version,
 //     and an event the projection answers with INVALID_ARGUMENT/UNIMPLEMENTED, goes to the

@@ -2,7 +2,7 @@
 """The Kubernetes manifests (deploy/kubernetes) against the binaries they run.
 
 No cluster runs here, so the manifests are checked in two ways:
-  * statically: every flag is one its binary accepts (`--help`), every peer and broker address
+  * statically: the image installs every shared library the binaries link; every flag is one its binary accepts (`--help`), every peer and broker address
     names a Service (or a StatefulSet pod) and a port it exposes, the container ports, probes and
     volume agree with the flags, and the processes together host every module salesd hosts;
   * by running them: each StatefulSet's replicas are started as local processes with the
@@ -204,6 +204,47 @@ class StaticTest(unittest.TestCase):
         for name, stateful_set in self.topology.platform_sets().items():
             if name != "read":
                 self.assertEqual(stateful_set["spec"]["replicas"], 1, f"{name}: one writer")
+
+
+# What debian:12-slim has without installing anything (the C and C++ runtimes).
+BASE_IMAGE_PACKAGES = {"libc6", "libgcc-s1", "libstdc++6"}
+
+
+def image_packages():
+    """The packages the image's runtime stage installs (deploy/container/Dockerfile)."""
+    with open(os.path.join(ARGS.source, "deploy", "container", "Dockerfile")) as file:
+        runtime = file.read().rsplit("\nFROM ", 1)[1]
+    install = re.search(r"apt-get install -y --no-install-recommends(.*?)(&&|$)",
+                        runtime.replace("\\\n", " "), re.DOTALL)
+    return set(install.group(1).split())
+
+
+class ImageTest(unittest.TestCase):
+    def test_the_image_installs_every_library_the_binaries_link(self):
+        linked = {}  # library path as ldd prints it -> a binary linking it
+        for command, path in sorted(BINARIES.items()):
+            ldd = subprocess.run(["ldd", os.path.join(ARGS.build, path)], capture_output=True,
+                                 text=True, check=True).stdout
+            for library in re.findall(r"=> (/\S+)", ldd):
+                linked.setdefault(library, command)
+        # dpkg knows a file by the path its package installed (on a merged-/usr system /lib/…
+        # and /usr/lib/… are one directory), and a symlink's target by its own name.
+        def candidates(library):
+            paths = {library, os.path.realpath(library)}
+            return paths | {re.sub(r"^/usr/lib/", "/lib/", p) for p in paths} | {
+                re.sub(r"^/lib/", "/usr/lib/", p) for p in paths}
+        every_candidate = sorted(set().union(*(candidates(lib) for lib in linked)))
+        # One dpkg query for all (each query reads the whole package database).
+        owners = subprocess.run(["dpkg", "-S"] + every_candidate, capture_output=True, text=True)
+        owner_of = {}
+        for line in owners.stdout.splitlines():
+            package, _, file = line.partition(": ")
+            owner_of[file] = package.split(":")[0]
+        packages = image_packages() | BASE_IMAGE_PACKAGES
+        for library, command in sorted(linked.items()):
+            package = next((owner_of[p] for p in sorted(candidates(library)) if p in owner_of), None)
+            self.assertIsNotNone(package, f"{command}: {library} belongs to no package")
+            self.assertIn(package, packages, f"{command} links {library} of {package}")
 
 
 class RunningTest(unittest.TestCase):

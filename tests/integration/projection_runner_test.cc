@@ -534,11 +534,14 @@ TEST_F(ProjectionRunnerTest, ABacklogIsAppliedInCatchUpBatchesThenLiveEventsInLi
   for (size_t size : batch_sizes) EXPECT_LE(size, 20u) << "live events go in live batches";
 }
 
-// A catch-up batch's messages are decoded a chunk at a time on a second thread while the runner
-// applies the chunk before (internal::DecodeAhead, 512 messages a chunk), and the runner decodes
-// whatever that thread has not reached yet itself: every event still goes in once, in each
-// stream's order, and undecodable messages in the first, a middle and the last chunk are dead
-// letters.
+// A catch-up batch's messages are decoded a chunk at a time on a decoding thread while the
+// runner applies the chunk before (internal::DecodeAhead, 512 messages a chunk), and the runner
+// decodes whatever that thread has not reached yet itself: every event still goes in once, in
+// each stream's order, and undecodable messages are dead letters wherever they fall. The
+// resumed runner's first batch is a live one (20 messages); the rest, 1183 messages, is one
+// catch-up batch on an unloaded machine, of chunks applied inside the poll loop (the first, with
+// the first junk at its 100th message), when the batch ends (the second, with the middle junk)
+// and last (a short third, ending with an envelope that names no stream).
 TEST_F(ProjectionRunnerTest, ABacklogOfManyDecodeChunksIsAppliedInOrderWithItsPoison) {
   StartBroker(/*partitions=*/1);  // one partition: the junk lands between the streams' events
   StartRelay();
@@ -548,16 +551,18 @@ TEST_F(ProjectionRunnerTest, ABacklogOfManyDecodeChunksIsAppliedInOrderWithItsPo
   EventEnvelope without_stream;  // decodes, but names no stream
   *without_stream.mutable_payload() = sales::testing::TextEvent("orphan").payload();
   auto published = [&] { return WaitFor([&] { return relay_->backlog() == 0; }); };
-  Produce({.topic = kTopic, .partition = 0, .key = "junk-first", .value = garbage});
-  for (int s = 0; s < 4; ++s) Append(absl::StrCat("lead-", s), 150);
+  for (int s = 0; s < 4; ++s) Append(absl::StrCat("lead-", s), 30);  // messages 0–119
   ASSERT_TRUE(published());
-  Produce({.topic = kTopic, .partition = 0, .key = "junk-middle", .value = garbage});
-  for (int s = 0; s < 4; ++s) Append(absl::StrCat("lead-", s), 150);
+  Produce({.topic = kTopic, .partition = 0, .key = "junk-first", .value = garbage});  // 120
+  for (int s = 0; s < 4; ++s) Append(absl::StrCat("lead-", s), 120);                  // 121–600
+  ASSERT_TRUE(published());
+  Produce({.topic = kTopic, .partition = 0, .key = "junk-middle", .value = garbage});  // 601
+  for (int s = 0; s < 4; ++s) Append(absl::StrCat("lead-", s), 150);                   // 602–1201
   ASSERT_TRUE(published());
   Produce({.topic = kTopic,
            .partition = 0,
            .key = "junk-last",
-           .value = without_stream.SerializeAsString()});
+           .value = without_stream.SerializeAsString()});  // 1202
 
   StartRunner(/*max_batch_events=*/20, /*catch_up_batch_events=*/5000);
   WaitForExpectedCounts();

@@ -1,6 +1,6 @@
 // BackgroundJob: runs one fixed job on its own thread, one run at a time, while the owner goes
 // on with other work. ProjectionStore uses it to write batch N to RocksDB while the runner builds
-// batch N+1.
+// batch N+1; PageReadAhead to read a feed's next page while a catch-up applies one.
 //
 //   BackgroundJob write([&] { return WriteInFlightBatch(); });
 //   write.Start();                    // returns at once

@@ -32,16 +32,18 @@ std::vector<DecodeAhead::Message>& DecodeAhead::Rotate() {
   std::shared_ptr<Chunk> previous = std::move(handed_);
   if (!filling_.empty()) {
     handed_ = std::make_shared<Chunk>();
-    handed_->messages = std::move(filling_);
+    handed_->messages.swap(filling_);  // `filling_` is left empty
     handed_->count = handed_->messages.size();
-    filling_.clear();  // moved from: empty it for certain
+    filling_.reserve(kChunk);
     absl::MutexLock lock(&mu_);
     queue_.push_back(handed_);
   }
   returned_.clear();
   if (previous != nullptr) {
     Finish(*previous);
-    returned_ = std::move(previous->messages);
+    // Swapped, not moved: the chunk is certainly left empty, so whichever thread drops it last
+    // destroys no message (messages must go before their consumer, on this thread).
+    returned_.swap(previous->messages);
   }
   return returned_;
 }

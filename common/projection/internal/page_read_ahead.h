@@ -33,7 +33,7 @@ class PageReadAhead {
   explicit PageReadAhead(std::string thread_name) : thread_name_(std::move(thread_name)) {}
 
   // Starts reading up to `max_count` events from `from_position`. A page started before and not
-  // taken is waited for and dropped.
+  // taken (or dropped) is waited for and dropped.
   void Start(feed::EventFeedReader& feed, uint64_t from_position, size_t max_count) {
     if (!reader_.has_value()) {
       reader_.emplace(
@@ -54,6 +54,14 @@ class PageReadAhead {
   absl::StatusOr<std::vector<eventstore::SharedEvent>> Take() {
     reader_->Wait().IgnoreError();
     return std::exchange(page_, std::vector<eventstore::SharedEvent>());
+  }
+
+  // Waits for a read in flight and drops its page: a catch-up that ends early (an error, a stop)
+  // leaves no read going on behind it.
+  void Drop() {
+    if (!reader_.has_value()) return;
+    reader_->Wait().IgnoreError();
+    page_ = std::vector<eventstore::SharedEvent>();
   }
 
   // CPU the reading thread has used.
