@@ -485,6 +485,24 @@ absl::Status ProjectionRunner::ConsumeBatch(bool& resync, bool& catching_up_batc
       started + (catching_up ? options_.catch_up_batch_wait : options_.max_batch_wait);
   absl::Time last_message_at = started;
   size_t consumed = 0;
+  // Whether nothing is left below the high watermarks last fetched, this batch's messages counted.
+  const auto drained = [this](const auto& batch_offsets) {
+    for (const auto& [partition, committed] : positions_) {
+      int64_t consumed_to = committed;
+      if (const auto in_flight = in_flight_offsets_.find(partition);
+          in_flight != in_flight_offsets_.end()) {
+        consumed_to = in_flight->second;
+      }
+      if (const auto in_batch = batch_offsets.find({SourceFor(partition.first), partition.second});
+          in_batch != batch_offsets.end()) {
+        consumed_to = in_batch->second;
+      }
+      if (consumer_->CachedHighWatermark(partition.first, partition.second) > consumed_to) {
+        return false;
+      }
+    }
+    return true;
+  };
   while (consumed < max_events && !stopping_) {
     // The batch in flight is finished as soon as it has landed (observers, lag), not only when
     // this one is complete; meanwhile polls are kept short so that it is noticed.
@@ -492,12 +510,18 @@ absl::Status ProjectionRunner::ConsumeBatch(bool& resync, bool& catching_up_batc
     const absl::Time now = absl::Now();
     absl::Duration remaining = deadline - now;
     if (remaining <= absl::ZeroDuration()) break;
-    // A catch-up batch also ends once the backlog is drained (no message for a live batch's wait).
+    // A catch-up batch also ends once the backlog is drained: no message for a live batch's wait,
+    // or (below) nothing left below the high watermarks.
     if (catching_up && now - last_message_at >= options_.max_batch_wait) break;
     if (catching_up) remaining = std::min(remaining, options_.max_batch_wait);
     if (in_flight_) remaining = std::min(remaining, absl::Milliseconds(1));
     kafka::MessagePtr message(rd_kafka_consumer_poll(consumer_->handle(), ToMillis(remaining)));
-    if (message == nullptr) continue;
+    if (message == nullptr) {
+      // Once a catch-up batch has consumed up to every high watermark, waiting out
+      // max_batch_wait for more would only hold back its commit.
+      if (catching_up && consumed > 0 && drained(next_offsets)) break;
+      continue;
+    }
     last_message_at = absl::Now();
     if (message->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) {
       // An offset fell out of the log (auto.offset.reset=error): what was read so far is still

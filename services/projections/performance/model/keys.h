@@ -7,9 +7,9 @@
 //   "S" <dim:1> <value>                             stock counters, as the model stands now:
 //                                                   receivables overdue, follow-ups overdue
 //   "U" <customer id>                               PerformanceCustomerPurchases: the
-//                                                   customer's confirmed orders per cell, what
-//                                                   counts buying and repeat customers (which
-//                                                   do not add up across days)
+//                                                   customer's confirmed orders per scope value
+//                                                   and day, what counts buying and repeat
+//                                                   customers (which do not add up across days)
 //   "F" <close gran:1> <close period:8 BE> <dim:1> <value>
 //                                                   the pipeline flows of the deals expected to
 //                                                   close in that WEEK, MONTH, QUARTER or YEAR,

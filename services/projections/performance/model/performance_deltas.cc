@@ -44,6 +44,12 @@ void AddToSlot(uint32_t slot, int64_t delta, Deltas& deltas) {
   deltas.emplace_back(slot, delta);
 }
 
+PerformanceDeltas::PeriodDays DaysOf(v1::PeriodGranularity granularity, int64_t period) {
+  return {.period = period,
+          .first_day = periods::FirstDayOfPeriod(granularity, period),
+          .last_day = periods::LastDayOfPeriod(granularity, period)};
+}
+
 // Whether every delta of `deltas` is 0: a row is touched only by a delta that is not 0.
 bool AllZero(PerformanceDeltas::SlotDeltaSpan deltas) {
   return std::all_of(deltas.begin(), deltas.end(),
@@ -75,7 +81,8 @@ const PerformanceDeltas::DayPeriods& PerformanceDeltas::PeriodsOfDay(int64_t day
   const auto [it, inserted] = day_periods_.try_emplace(day);
   if (inserted) {
     for (size_t i = 0; i < std::size(periods::kGranularities); ++i) {
-      it->second[i] = periods::PeriodOfDay(periods::kGranularities[i], day);
+      it->second[i] =
+          DaysOf(periods::kGranularities[i], periods::PeriodOfDay(periods::kGranularities[i], day));
     }
   }
   return it->second;
@@ -86,10 +93,7 @@ const PerformanceDeltas::ClosePeriods& PerformanceDeltas::ClosePeriodsOf(int64_t
   if (inserted) {
     for (size_t i = 0; i < std::size(kCloseGranularities); ++i) {
       const v1::PeriodGranularity granularity = kCloseGranularities[i];
-      const int64_t period = periods::PeriodOfDay(granularity, close_day);
-      it->second[i] = {.period = period,
-                       .first_day = periods::FirstDayOfPeriod(granularity, period),
-                       .last_day = periods::LastDayOfPeriod(granularity, period)};
+      it->second[i] = DaysOf(granularity, periods::PeriodOfDay(granularity, close_day));
     }
   }
   return it->second;
@@ -123,7 +127,7 @@ void PerformanceDeltas::AddDatedFlows(int64_t close_day, int64_t day, int dimens
   const uint32_t scope = ScopeId(dimension, value);
   const ClosePeriods& close_periods = ClosePeriodsOf(close_day);
   for (size_t i = 0; i < close_periods.size(); ++i) {
-    const ClosePeriod& close = close_periods[i];
+    const PeriodDays& close = close_periods[i];
     if (day > close.last_day) continue;  // no snapshot of the period reads it
     SlotDeltas& row = rows_[{Table::kDatedFlow, kCloseGranularities[i], close.period, scope}];
     for (const auto& [pipeline_slot, delta] : flows) {
@@ -164,7 +168,8 @@ absl::Status PerformanceDeltas::FoldInto(projection::FoldTxn& txn) {
     const auto& [day, scope] = day_scope;
     const DayPeriods& day_periods = PeriodsOfDay(day);
     for (size_t i = 0; i < day_periods.size(); ++i) {
-      SlotDeltas& row = rows_[{Table::kCell, periods::kGranularities[i], day_periods[i], scope}];
+      SlotDeltas& row =
+          rows_[{Table::kCell, periods::kGranularities[i], day_periods[i].period, scope}];
       for (const auto& [slot, delta] : deltas) AddToSlot(slot, delta, row);
     }
   }

@@ -60,9 +60,15 @@ class PerformanceDeltas final : public projection::BatchAccumulator {
 
   absl::Status FoldInto(projection::FoldTxn& txn) override;
 
+  // A period and the DAY indexes of its first and last day.
+  struct PeriodDays {
+    int64_t period;
+    int64_t first_day;
+    int64_t last_day;
+  };
   // The period of each granularity (kGranularities' order) holding day `day`, worked out once
   // per batch.
-  using DayPeriods = std::array<int64_t, std::size(periods::kGranularities)>;
+  using DayPeriods = std::array<PeriodDays, std::size(periods::kGranularities)>;
   const DayPeriods& PeriodsOfDay(int64_t day);
 
  private:
@@ -90,13 +96,8 @@ class PerformanceDeltas final : public projection::BatchAccumulator {
       return H::combine(std::move(h), id.period, id.Rest());
     }
   };
-  // The close periods of a close day (kCloseGranularities' order) and their days.
-  struct ClosePeriod {
-    int64_t period;
-    int64_t first_day;
-    int64_t last_day;
-  };
-  using ClosePeriods = std::array<ClosePeriod, std::size(kCloseGranularities)>;
+  // The close periods of a close day (kCloseGranularities' order).
+  using ClosePeriods = std::array<PeriodDays, std::size(kCloseGranularities)>;
 
   // The batch's id of (dimension, value).
   uint32_t ScopeId(int dimension, absl::string_view value);

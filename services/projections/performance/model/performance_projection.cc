@@ -62,59 +62,84 @@ struct Scope {
   absl::string_view value;
 };
 
-// A customer's confirmed, uncancelled orders per scope value and period
+// A customer's confirmed, uncancelled orders per scope value and day
 // (PerformanceCustomerPurchases), held decoded for the batch (ProjectionTxn::Mutable).
 class CustomerRow final : public projection::AccumulatedRow {
  public:
-  using Periods = absl::btree_map<std::pair<int32_t, int64_t>, int64_t>;  // (granularity, period)
+  // The orders of each period of PerformanceDeltas::DayPeriods (kGranularities' order).
+  using PeriodOrders = std::array<int64_t, std::size(periods::kGranularities)>;
 
   absl::Status Decode(const v1::PerformanceCustomerPurchases& stored) {
     for (const auto& scope : stored.scopes()) {
-      if (scope.periods_size() != scope.granularities_size() ||
-          scope.orders_size() != scope.granularities_size()) {
-        return absl::DataLossError("performance customer row: unequal period arrays");
+      if (scope.orders_size() != scope.day_steps_size()) {
+        return absl::DataLossError("performance customer row: unequal day arrays");
       }
-      Periods& periods = orders_[{scope.dimension(), scope.value()}];
-      for (int i = 0; i < scope.granularities_size(); ++i) {
-        periods[{scope.granularities(i), scope.periods(i)}] = scope.orders(i);
+      Days& days = orders_[{scope.dimension(), scope.value()}];
+      days.reserve(scope.orders_size());
+      int64_t day = 0;
+      for (int i = 0; i < scope.orders_size(); ++i) {
+        if (i > 0 && scope.day_steps(i) <= 0) {
+          return absl::DataLossError("performance customer row: days not ascending");
+        }
+        day += scope.day_steps(i);
+        days.emplace_back(day, scope.orders(i));
       }
     }
     return absl::OkStatus();
   }
   std::string Encode() const override {
-    // On an arena: a customer's row has a message and three arrays per scope.
+    // On an arena: a customer's row has a message and two arrays per scope.
     eventsourcing::StackArenaMessage<v1::PerformanceCustomerPurchases> row;
-    for (const auto& [scope, periods] : orders_) {
-      v1::PerformanceCustomerPurchases::ScopeOrders* kept = nullptr;
-      for (const auto& [period, orders] : periods) {
-        if (orders == 0) continue;
-        if (kept == nullptr) {
-          kept = row->add_scopes();
-          kept->set_dimension(scope.first);
-          kept->set_value(scope.second);
-          kept->mutable_granularities()->Reserve(static_cast<int>(periods.size()));
-          kept->mutable_periods()->Reserve(static_cast<int>(periods.size()));
-          kept->mutable_orders()->Reserve(static_cast<int>(periods.size()));
-        }
-        kept->add_granularities(period.first);
-        kept->add_periods(period.second);
+    for (const auto& [scope, days] : orders_) {
+      if (days.empty()) continue;
+      v1::PerformanceCustomerPurchases::ScopeOrders* kept = row->add_scopes();
+      kept->set_dimension(scope.first);
+      kept->set_value(scope.second);
+      kept->mutable_day_steps()->Reserve(static_cast<int>(days.size()));
+      kept->mutable_orders()->Reserve(static_cast<int>(days.size()));
+      int64_t previous_day = 0;
+      for (const auto& [day, orders] : days) {
+        kept->add_day_steps(day - previous_day);
         kept->add_orders(orders);
+        previous_day = day;
       }
     }
     return row->SerializeAsString();
   }
-  // The customer's orders in each period of `scope`, by (granularity, period); 0 counts are left
-  // out of the encoding. The reference is valid until the next call (a btree moves its values on
-  // insertion).
-  Periods& OrdersIn(const Scope& scope) {
-    auto it = orders_.find(std::pair<int, absl::string_view>(scope.dimension, scope.value));
-    if (it == orders_.end()) {
-      it = orders_.try_emplace({scope.dimension, std::string(scope.value)}).first;
+  // Records `delta` more orders of `scope` on `day`, and answers the scope's orders in each of
+  // `periods` (those holding `day`) before it.
+  PeriodOrders AddOrders(const Scope& scope, int64_t day, int64_t delta,
+                         const PerformanceDeltas::DayPeriods& periods) {
+    Days& days = DaysOf(scope);
+    int64_t first = day;
+    int64_t last = day;
+    for (const PerformanceDeltas::PeriodDays& period : periods) {
+      first = std::min(first, period.first_day);
+      last = std::max(last, period.last_day);
     }
-    return it->second;
+    PeriodOrders before{};
+    const auto by_day = [](const std::pair<int64_t, int64_t>& entry, int64_t d) {
+      return entry.first < d;
+    };
+    for (auto it = std::lower_bound(days.begin(), days.end(), first, by_day);
+         it != days.end() && it->first <= last; ++it) {
+      for (size_t i = 0; i < periods.size(); ++i) {
+        if (it->first >= periods[i].first_day && it->first <= periods[i].last_day) {
+          before[i] += it->second;
+        }
+      }
+    }
+    // Purchases mostly come in day order: the day is usually the last one or a new last one.
+    auto at = std::lower_bound(days.begin(), days.end(), day, by_day);
+    if (at == days.end() || at->first != day) at = days.insert(at, {day, 0});
+    at->second += delta;
+    if (at->second == 0) days.erase(at);  // no zero counts (equal contents, equal bytes)
+    return before;
   }
 
  private:
+  // (day, orders) ascending by day, no zero orders.
+  using Days = std::vector<std::pair<int64_t, int64_t>>;
   // Transparent, so that a scope is looked up without a copy of its value.
   struct ScopeLess {
     using is_transparent = void;
@@ -123,7 +148,16 @@ class CustomerRow final : public projection::AccumulatedRow {
       return std::tie(a.first, a.second) < std::tie(b.first, b.second);
     }
   };
-  absl::btree_map<std::pair<int, std::string>, Periods, ScopeLess> orders_;
+
+  Days& DaysOf(const Scope& scope) {
+    auto it = orders_.find(std::pair<int, absl::string_view>(scope.dimension, scope.value));
+    if (it == orders_.end()) {
+      it = orders_.try_emplace({scope.dimension, std::string(scope.value)}).first;
+    }
+    return it->second;
+  }
+
+  absl::btree_map<std::pair<int, std::string>, Days, ScopeLess> orders_;
 };
 
 absl::StatusOr<CustomerRow*> MutableCustomer(ProjectionTxn& txn, const std::string& customer) {
@@ -174,17 +208,15 @@ class Cells {
   // before and after, never on the order in which orders of one customer arrive.
   void AddPurchase(const Scope& scope, CustomerRow& customer, int delta) {
     const PerformanceDeltas::DayPeriods& day_periods = deltas_.PeriodsOfDay(day_);
-    CustomerRow::Periods& orders = customer.OrdersIn(scope);
+    const CustomerRow::PeriodOrders before = customer.AddOrders(scope, day_, delta, day_periods);
     for (size_t i = 0; i < day_periods.size(); ++i) {
-      const v1::PeriodGranularity granularity = periods::kGranularities[i];
-      const int64_t period = day_periods[i];
-      int64_t& count = orders[{granularity, period}];
-      const int64_t before = count;
-      count += delta;
-      const int64_t after = count;
+      const int64_t after = before[i] + delta;
       const auto crossed = [&](int64_t at_least) {
-        return static_cast<int64_t>(after >= at_least) - static_cast<int64_t>(before >= at_least);
+        return static_cast<int64_t>(after >= at_least) -
+               static_cast<int64_t>(before[i] >= at_least);
       };
+      const v1::PeriodGranularity granularity = periods::kGranularities[i];
+      const int64_t period = day_periods[i].period;
       deltas_.AddToPeriod(granularity, period, scope.dimension, scope.value,
                           Slot(SlotKind::kBuyers), crossed(1));
       deltas_.AddToPeriod(granularity, period, scope.dimension, scope.value,

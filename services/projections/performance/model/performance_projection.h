@@ -46,7 +46,8 @@ class PerformanceProjection : public projection::Projection {
   // 3: dated pipeline flows in one row per close period and scope ("F", keys.h).
   // 4: customers' purchases per scope value in packed arrays (PerformanceCustomerPurchases).
   // 5: counter rows are sums of merge operands and stay (as "") when they sum to zero.
-  int layout_version() const override { return 5; }
+  // 6: customers' purchases by day, not by cell (PerformanceCustomerPurchases).
+  int layout_version() const override { return 6; }
   absl::Status Apply(const projection::EventEnvelope& event,
                      projection::ProjectionTxn& txn) override;
 };

@@ -387,6 +387,51 @@ TEST(PerformanceProjectionTest, ACancelledOrderLeavesThePeriodsItWasConfirmedIn)
   EXPECT_EQ(taken_back->rows(0).new_customers().value(), -1);
 }
 
+TEST(PerformanceProjectionTest, EachPeriodCountsTheCustomersOrdersOnItsOwnDays) {
+  // C7 orders on Wednesday 09-30, Thursday 10-01 and Friday 10-02: one ISO week (09-28..10-04),
+  // two months, two quarters. Then the 10-01 order (neither the first nor the last day) is
+  // cancelled.
+  PerformanceScript script;
+  for (const auto& [order, day] :
+       {std::pair{"O9", At(9, 30)}, {"O10", At(10, 1)}, {"O11", At(10, 2)}}) {
+    script.Order(order, {.customer = "C7", .rep = "R-03", .lines = {{"P1", 100}}}, day);
+    script.Confirm(order, day, std::string(order) == "O9");
+  }
+  sales::testing::TempDir dir;
+  auto store = ProjectionStore::Open(dir.path() + "/performance");
+  ASSERT_TRUE(store.ok());
+  ApplyAll(testing::Interleaved(script.events(), false), 1000, **store);
+  PerformanceQuery query(store->get());
+  const auto customers = [&](v1::PeriodGranularity granularity, absl::Time at) {
+    v1::GetPerformanceRequest request;
+    request.set_granularity(granularity);
+    request.mutable_period_at()->set_seconds(absl::ToUnixSeconds(at));
+    auto report = query.GetPerformance(request);
+    EXPECT_TRUE(report.ok()) << report.status();
+    if (!report.ok() || report->rows_size() == 0) return std::pair<int64_t, int64_t>{-9, -9};
+    return std::pair{report->rows(0).buying_customers().value(),
+                     report->rows(0).repeat_customers().value()};
+  };
+  using Counts = std::pair<int64_t, int64_t>;  // buying, repeat
+  EXPECT_EQ(customers(v1::PERIOD_GRANULARITY_WEEK, At(10, 1)), Counts(1, 1));
+  EXPECT_EQ(customers(v1::PERIOD_GRANULARITY_MONTH, At(9, 15)), Counts(1, 0));
+  EXPECT_EQ(customers(v1::PERIOD_GRANULARITY_MONTH, At(10, 15)), Counts(1, 1));
+  EXPECT_EQ(customers(v1::PERIOD_GRANULARITY_QUARTER, At(9, 15)), Counts(1, 0));
+  EXPECT_EQ(customers(v1::PERIOD_GRANULARITY_YEAR, At(10, 15)), Counts(1, 1));
+  EXPECT_EQ(customers(v1::PERIOD_GRANULARITY_DAY, At(10, 1)), Counts(1, 0));
+
+  PerformanceScript cancel = script;
+  cancel.Cancel("O10", At(10, 20));
+  StoreBatch batch = (*store)->NewBatch();
+  PerformanceProjection projection;
+  ASSERT_TRUE(projection.Apply(cancel.events().back(), batch.txn()).ok());
+  ASSERT_TRUE((*store)->Commit(batch).ok());
+  EXPECT_EQ(customers(v1::PERIOD_GRANULARITY_WEEK, At(10, 1)), Counts(1, 1)) << "09-30, 10-02";
+  EXPECT_EQ(customers(v1::PERIOD_GRANULARITY_MONTH, At(10, 15)), Counts(1, 0)) << "10-02 only";
+  EXPECT_EQ(customers(v1::PERIOD_GRANULARITY_DAY, At(10, 1)), Counts(0, 0));
+  EXPECT_EQ(customers(v1::PERIOD_GRANULARITY_YEAR, At(10, 15)), Counts(1, 1));
+}
+
 TEST(PerformanceProjectionTest, PoisonEventsAreRefusedBeforeAnyWrite) {
   PerformanceScript script;
   script.Order("O1", {.customer = "C1", .lines = {{"P1", 100}}}, At(11, 2));
