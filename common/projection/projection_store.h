@@ -6,8 +6,10 @@
 //                 identity those offsets refer to, the dedupe mark per (source, stream id) = the
 //                 last applied stream version, and the next event-feed position per source.
 // Everything a batch changes — read-model rows and metadata — goes into one StoreBatch and is
-// committed as one RocksDB WriteBatch with the WAL on: after a crash either all of it is there
-// or none of it.
+// committed as one RocksDB WriteBatch: after a crash either all of it is there or none of it.
+// Writes skip RocksDB's WAL and the families flush together (atomic_flush), so a process crash
+// takes the store back to its last flush — a state of whole batches, offsets and marks included —
+// and the runner re-applies what came after, exactly once; a clean close keeps everything.
 //
 //   ASSIGN_OR_RETURN(auto store, ProjectionStore::Open("/data/funnel"));
 //   StoreBatch batch = store->NewBatch();
@@ -126,11 +128,11 @@ class ProjectionStore {
   ~ProjectionStore();
 
   StoreBatch NewBatch();
-  // Commits the batch atomically (WAL on) and leaves it empty for reuse: CommitInBackground,
+  // Commits the batch atomically and leaves it empty for reuse: CommitInBackground,
   // then AwaitCommit. Refused while a save point is open or another batch is in flight.
   absl::Status Commit(StoreBatch& batch);
 
-  // Starts committing the batch atomically (WAL on) on the committer thread — which first folds
+  // Starts committing the batch atomically on the committer thread — which first folds
   // its accumulators — and leaves `batch` empty for reuse. Refused (and `batch` unchanged) while
   // a save point is open or another batch is in flight. `landed`, if given, runs on the
   // committer thread right after a successful write, before any read of this store can see the

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -241,6 +243,52 @@ TEST(ProjectionStoreTest, WalFilesAreNeitherPreallocatedNorKeptAfterAFlush) {
   const sales::testing::WalFiles wal = sales::testing::WalFilesOf(path);
   EXPECT_LE(wal.count, 2);
   EXPECT_LT(wal.preallocated_bytes, 64u << 10);
+}
+
+// Writes skip the WAL: a process that dies — no flush, no close, as under kill -9 — leaves the
+// store at its last flush, which holds whole batches (each one's rows with its offset), and the
+// batches after it are gone together with their offsets, to be applied again.
+TEST(ProjectionStoreDeathTest, AProcessThatDiesLeavesWholeBatchesWithTheirOffsets) {
+  // The child is a fresh process, which runs this test again from its start: it takes the
+  // parent's directory from the environment.
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  constexpr char kPathVariable[] = "SALES_TEST_CRASHED_STORE";
+  sales::testing::TempDir dir;
+  if (std::getenv(kPathVariable) == nullptr) setenv(kPathVariable, (dir.path() + "/p").c_str(), 1);
+  const std::string path = std::getenv(kPathVariable);
+  const absl::Cleanup forget_path = [&] { unsetenv(kPathVariable); };
+  constexpr int kBatches = 200;
+  constexpr int kRowsPerBatch = 10;
+  EXPECT_EXIT(
+      {
+        // 200 batches of 10 kB against 64 kB memtables: ~30 flushes, the last ones unflushed.
+        auto store = ProjectionStore::Open(path, {.write_buffer_bytes = 64 << 10});
+        if (!store.ok()) std::_Exit(2);
+        const std::string value(1000, 'v');
+        for (int round = 1; round <= kBatches; ++round) {
+          StoreBatch batch = (*store)->NewBatch();
+          for (int k = 0; k < kRowsPerBatch; ++k) {
+            batch.txn().Put(absl::StrCat("row-", round, "-", k), value);
+          }
+          batch.SetOffset("topic", 0, round);
+          if (!(*store)->Commit(batch).ok()) std::_Exit(3);
+        }
+        std::_Exit(0);
+      },
+      ::testing::ExitedWithCode(0), "");
+  auto store = OpenStore(path);
+  const absl::StatusOr<std::optional<int64_t>> offset = store->Offset("topic", 0);
+  ASSERT_TRUE(offset.ok()) << offset.status();
+  ASSERT_TRUE(offset->has_value()) << "flushed batches are kept";
+  EXPECT_LT(**offset, kBatches) << "the last batch was in the memtable, never flushed";
+  for (int round = 1; round <= kBatches; ++round) {
+    for (int k = 0; k < kRowsPerBatch; ++k) {
+      const std::string key = absl::StrCat("row-", round, "-", k);
+      const absl::StatusOr<std::optional<std::string>> row = store->Get(key);
+      ASSERT_TRUE(row.ok()) << row.status();
+      ASSERT_EQ(row->has_value(), round <= **offset) << key << " against offset " << **offset;
+    }
+  }
 }
 
 TEST(ProjectionStoreTest, ChecksumCoversTheReadModelOnly) {
