@@ -359,6 +359,7 @@ const EventEnvelope& ParseEnvelope(absl::string_view message) {
 int RunCatchUpSuite(int argc, char** argv, CatchUpSuite suite) {
   static CatchUpSuite* const the_suite = new CatchUpSuite(std::move(suite));
   static int batch_events = static_cast<int>(ProjectionRunnerOptions().catch_up_batch_events);
+  static int page_events = static_cast<int>(ProjectionRunnerOptions().feed_page_size);
   static int live_slice = 200;
   static std::map<std::string, Rates>* const rates = new std::map<std::string, Rates>();
   // The runner's and committer's CPU per phase: "live" of BM_RunnerLive, "catch-up" of
@@ -367,6 +368,7 @@ int RunCatchUpSuite(int argc, char** argv, CatchUpSuite suite) {
   if (!TakeIntFlags(argc, argv,
                     {{"--events=", &the_suite->events},
                      {"--batch=", &batch_events},
+                     {"--page=", &page_events},
                      {"--live_slice=", &live_slice}})) {
     return 1;
   }
@@ -388,7 +390,7 @@ int RunCatchUpSuite(int argc, char** argv, CatchUpSuite suite) {
         .bootstrap_servers = published.bootstrap(),
         .sources = {{.topic = the_suite->topic, .feed = published.feed()}},
         .catch_up_batch_events = static_cast<size_t>(batch_events),
-        .feed_page_size = static_cast<size_t>(batch_events)};
+        .feed_page_size = static_cast<size_t>(page_events)};
   };
   const auto each = [](benchmark::State& state, const std::function<void()>& iteration) {
     for (auto _ : state) iteration();
@@ -452,8 +454,8 @@ int RunCatchUpSuite(int argc, char** argv, CatchUpSuite suite) {
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
-  std::printf("%d events, %s projection, catch-up batches of up to %d\n", the_suite->events,
-              the_suite->label.c_str(), batch_events);
+  std::printf("%d events, %s projection, catch-up batches of up to %d (Kafka), feed pages of %d\n",
+              the_suite->events, the_suite->label.c_str(), batch_events, page_events);
   PrintRatesToRaw(the_suite->label, *rates);
   PrintLiveToCatchUp(the_suite->label, live_slice, *costs);
   PrintChecksums(the_suite->label, *costs);

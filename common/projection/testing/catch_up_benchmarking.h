@@ -191,8 +191,9 @@ bool TakeIntFlags(int& argc, char** argv,
 //   BM_RunnerLive       the same history followed live (FollowLive): one batch per
 //                       --live_slice events, against BM_RunnerCatchUp's cost per event
 // Flags: --events=N (the history's size, read by `append` through `events`), --batch=N (the
-// runner's catch-up batches and feed pages), --live_slice=N (default 200: about what one 40 ms
-// dashboard batch holds under the leads load generator); the rest go to Google Benchmark.
+// runner's catch-up batches from Kafka), --page=N (its feed pages), --live_slice=N (default 200:
+// about what one 40 ms dashboard batch holds under the leads load generator); the rest go to Google
+// Benchmark.
 struct CatchUpSuite {
   std::string label;  // names the printed lines, e.g. "funnel"
   std::string topic;

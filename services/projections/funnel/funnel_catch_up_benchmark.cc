@@ -16,9 +16,10 @@
 //
 //   ninja -C build funnel_catch_up_benchmark &&
 //   build/services/projections/funnel/funnel_catch_up_benchmark [--events=200000]
-//       [--batch=N]  (catch-up batches and feed pages of N events; default: the runner's)
+//       [--batch=N] [--page=N]  (catch-up batches from Kafka, feed pages; default: the runner's)
 // The timing runs from the first committed batch to the last: with --events below a few
-// batches' worth (default 20,000 per catch-up batch and feed page), pass a smaller --batch.
+// batches' worth (default 50,000 per catch-up batch, 20,000 per feed page), pass a smaller
+// --batch and --page.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>

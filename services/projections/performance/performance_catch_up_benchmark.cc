@@ -12,7 +12,7 @@
 //
 //   ninja -C build performance_catch_up_benchmark &&
 //   build/services/projections/performance/performance_catch_up_benchmark [--events=200000]
-//       [--batch=N]
+//       [--batch=N] [--page=N]  (catch-up batches from Kafka, feed pages; default: the runner's)
 #include <algorithm>
 #include <memory>
 #include <random>
