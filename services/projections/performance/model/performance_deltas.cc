@@ -124,17 +124,9 @@ void PerformanceDeltas::AddToPeriod(v1::PeriodGranularity granularity, int64_t p
 void PerformanceDeltas::AddDatedFlows(int64_t close_day, int64_t day, int dimension,
                                       absl::string_view value, Flows flows) {
   if (AllZero(flows)) return;
-  const uint32_t scope = ScopeId(dimension, value);
-  const ClosePeriods& close_periods = ClosePeriodsOf(close_day);
-  for (size_t i = 0; i < close_periods.size(); ++i) {
-    const PeriodDays& close = close_periods[i];
-    if (day > close.last_day) continue;  // no snapshot of the period reads it
-    SlotDeltas& row = rows_[{Table::kDatedFlow, kCloseGranularities[i], close.period, scope}];
-    for (const auto& [pipeline_slot, delta] : flows) {
-      if (delta != 0) {
-        row.emplace_back(DatedFlowSlot(day - close.first_day, pipeline_slot), delta);
-      }
-    }
+  auto& sums = dated_flows_[{close_day, day, ScopeId(dimension, value)}];
+  for (const auto& [pipeline_slot, delta] : flows) {
+    if (delta != 0) AddToSlot(pipeline_slot, delta, sums);
   }
 }
 
@@ -171,6 +163,19 @@ absl::Status PerformanceDeltas::FoldInto(projection::FoldTxn& txn) {
       SlotDeltas& row =
           rows_[{Table::kCell, periods::kGranularities[i], day_periods[i].period, scope}];
       for (const auto& [slot, delta] : deltas) AddToSlot(slot, delta, row);
+    }
+  }
+  // Each change's flows into the dated flow rows of the close periods that had not ended by the
+  // day of the change (no snapshot of an earlier one reads them), the slot telling the day.
+  for (const auto& [id, flows] : dated_flows_) {
+    const ClosePeriods& close_periods = ClosePeriodsOf(id.close_day);
+    for (size_t i = 0; i < close_periods.size(); ++i) {
+      const PeriodDays& close = close_periods[i];
+      if (id.day > close.last_day) continue;
+      SlotDeltas& row = rows_[{Table::kDatedFlow, kCloseGranularities[i], close.period, id.scope}];
+      for (const auto& [pipeline_slot, delta] : flows) {
+        row.emplace_back(DatedFlowSlot(id.day - close.first_day, pipeline_slot), delta);
+      }
     }
   }
   // Each row's deltas summed per slot, then added to it once.

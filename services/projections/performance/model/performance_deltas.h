@@ -51,7 +51,7 @@ class PerformanceDeltas final : public projection::BatchAccumulator {
   // Each delta of `flows` (pipeline slot: kPipeline*, a currency; one may come twice) to the deals
   // expected to close on day `close_day`, changed on day `day`: to the dated flow rows ("F") of the
   // week, month, quarter and year holding `close_day` (none that ended before `day`: keys.h,
-  // DatedFlowSlot). One lookup per row for all of them.
+  // DatedFlowSlot). One lookup for all of them: the rows are worked out at the fold.
   using Flows = SlotDeltaSpan;
   void AddDatedFlows(int64_t close_day, int64_t day, int dimension, absl::string_view value,
                      Flows flows);
@@ -113,6 +113,23 @@ class PerformanceDeltas final : public projection::BatchAccumulator {
   absl::flat_hash_map<std::pair<int64_t, uint32_t>,
                       absl::InlinedVector<std::pair<uint32_t, int64_t>, 6>>
       days_;
+  // (close day, day of the change, scope) → the flows to its dated flow rows of every close
+  // granularity, one per pipeline slot: the fold adds them to those rows (on the committer
+  // thread), so that Apply makes one lookup per change instead of one per close period.
+  struct DatedFlowId {
+    int64_t close_day;
+    int64_t day;
+    uint32_t scope;
+    bool operator==(const DatedFlowId& other) const {
+      return close_day == other.close_day && day == other.day && scope == other.scope;
+    }
+    template <typename H>
+    friend H AbslHashValue(H h, const DatedFlowId& id) {
+      return H::combine(std::move(h), id.close_day, id.day, id.scope);
+    }
+  };
+  absl::flat_hash_map<DatedFlowId, absl::InlinedVector<std::pair<uint32_t, int64_t>, 4>>
+      dated_flows_;
   absl::flat_hash_map<RowId, SlotDeltas> rows_;
   absl::flat_hash_map<int64_t, DayPeriods> day_periods_;
   absl::flat_hash_map<int64_t, ClosePeriods> close_periods_;
