@@ -121,6 +121,22 @@ void PerformanceDeltas::AddToPeriod(v1::PeriodGranularity granularity, int64_t p
   AddToSlot(slot, delta, rows_[{Table::kCell, granularity, period, ScopeId(dimension, value)}]);
 }
 
+static_assert(2 * std::tuple_size_v<PerformanceDeltas::BuyerDeltas> <= 16,
+              "BuyerSums::touched has a bit per delta");
+
+void PerformanceDeltas::AddBuyers(int64_t day, int dimension, absl::string_view value,
+                                  const BuyerDeltas& deltas) {
+  BuyerSums* sums = nullptr;
+  for (size_t i = 0; i < deltas.size(); ++i) {
+    for (size_t k = 0; k < deltas[i].size(); ++k) {
+      if (deltas[i][k] == 0) continue;
+      if (sums == nullptr) sums = &buyers_[{day, ScopeId(dimension, value)}];
+      sums->sums[i][k] += deltas[i][k];
+      sums->touched |= uint16_t{1} << (2 * i + k);
+    }
+  }
+}
+
 void PerformanceDeltas::AddDatedFlows(int64_t close_day, int64_t day, int dimension,
                                       absl::string_view value, Flows flows) {
   if (AllZero(flows)) return;
@@ -163,6 +179,20 @@ absl::Status PerformanceDeltas::FoldInto(projection::FoldTxn& txn) {
       SlotDeltas& row =
           rows_[{Table::kCell, periods::kGranularities[i], day_periods[i].period, scope}];
       for (const auto& [slot, delta] : deltas) AddToSlot(slot, delta, row);
+    }
+  }
+  // Buying and repeat customers into the cells of their day's period of each granularity.
+  const uint32_t buyer_slots[] = {Slot(SlotKind::kBuyers), Slot(SlotKind::kRepeatBuyers)};
+  for (const auto& [day_scope, buyers] : buyers_) {
+    const auto& [day, scope] = day_scope;
+    const DayPeriods& day_periods = PeriodsOfDay(day);
+    for (size_t i = 0; i < day_periods.size(); ++i) {
+      if ((buyers.touched >> (2 * i) & 3) == 0) continue;
+      SlotDeltas& row =
+          rows_[{Table::kCell, periods::kGranularities[i], day_periods[i].period, scope}];
+      for (size_t k = 0; k < std::size(buyer_slots); ++k) {
+        if (buyers.touched >> (2 * i + k) & 1) AddToSlot(buyer_slots[k], buyers.sums[i][k], row);
+      }
     }
   }
   // Each change's flows into the dated flow rows of the close periods that had not ended by the

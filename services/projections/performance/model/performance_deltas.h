@@ -44,10 +44,16 @@ class PerformanceDeltas final : public projection::BatchAccumulator {
   // Each (slot, delta) of `deltas` as Add does, in one lookup.
   using SlotDeltaSpan = absl::Span<const std::pair<uint32_t, int64_t>>;
   void Add(int64_t day, int dimension, absl::string_view value, SlotDeltaSpan deltas);
-  // `delta` to `slot` of the (dimension, value) cell of one period only: a target, a buying or
-  // repeat customer.
+  // `delta` to `slot` of the (dimension, value) cell of one period only (a target).
   void AddToPeriod(v1::PeriodGranularity granularity, int64_t period, int dimension,
                    absl::string_view value, uint32_t slot, int64_t delta);
+  // A customer's count of orders crossing 1 (a buying customer) or 2 (a repeat one) in the
+  // (dimension, value) cells: per granularity i (kGranularities' order), deltas[i][0] to the
+  // kBuyers slot and deltas[i][1] to kRepeatBuyers of the cell of that granularity's period holding
+  // day `day` — that period's only (distinct customers do not sum up). One lookup for all of them;
+  // a 0 touches nothing.
+  using BuyerDeltas = std::array<std::array<int64_t, 2>, std::size(periods::kGranularities)>;
+  void AddBuyers(int64_t day, int dimension, absl::string_view value, const BuyerDeltas& deltas);
   // Each delta of `flows` (pipeline slot: kPipeline*, a currency; one may come twice) to the deals
   // expected to close on day `close_day`, changed on day `day`: to the dated flow rows ("F") of the
   // week, month, quarter and year holding `close_day` (none that ended before `day`: keys.h,
@@ -130,6 +136,13 @@ class PerformanceDeltas final : public projection::BatchAccumulator {
   };
   absl::flat_hash_map<DatedFlowId, absl::InlinedVector<std::pair<uint32_t, int64_t>, 4>>
       dated_flows_;
+  // (day, scope) → AddBuyers' deltas summed, and which of them were touched (bit 2i + k for
+  // deltas[i][k]): the fold adds them to the cells of the day's periods.
+  struct BuyerSums {
+    BuyerDeltas sums{};
+    uint16_t touched = 0;
+  };
+  absl::flat_hash_map<std::pair<int64_t, uint32_t>, BuyerSums> buyers_;
   absl::flat_hash_map<RowId, SlotDeltas> rows_;
   absl::flat_hash_map<int64_t, DayPeriods> day_periods_;
   absl::flat_hash_map<int64_t, ClosePeriods> close_periods_;

@@ -209,19 +209,16 @@ class Cells {
   void AddPurchase(const Scope& scope, CustomerRow& customer, int delta) {
     const PerformanceDeltas::DayPeriods& day_periods = deltas_.PeriodsOfDay(day_);
     const CustomerRow::PeriodOrders before = customer.AddOrders(scope, day_, delta, day_periods);
+    PerformanceDeltas::BuyerDeltas buyers;
     for (size_t i = 0; i < day_periods.size(); ++i) {
       const int64_t after = before[i] + delta;
       const auto crossed = [&](int64_t at_least) {
         return static_cast<int64_t>(after >= at_least) -
                static_cast<int64_t>(before[i] >= at_least);
       };
-      const v1::PeriodGranularity granularity = periods::kGranularities[i];
-      const int64_t period = day_periods[i].period;
-      deltas_.AddToPeriod(granularity, period, scope.dimension, scope.value,
-                          Slot(SlotKind::kBuyers), crossed(1));
-      deltas_.AddToPeriod(granularity, period, scope.dimension, scope.value,
-                          Slot(SlotKind::kRepeatBuyers), crossed(2));
+      buyers[i] = {crossed(1), crossed(2)};
     }
+    deltas_.AddBuyers(day_, scope.dimension, scope.value, buyers);
   }
 
  private:
