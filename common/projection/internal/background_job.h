@@ -76,9 +76,7 @@ class BackgroundJob {
   }
 
   // CPU the job's thread has used in its runs so far (any thread may ask).
-  absl::Duration cpu() const {
-    return absl::Nanoseconds(cpu_nanos_.load(std::memory_order_relaxed));
-  }
+  absl::Duration cpu() const { return cpu_.total(); }
 
  private:
   void Loop() {
@@ -88,10 +86,7 @@ class BackgroundJob {
       if (exiting_) return;
       requested_ = false;
       mu_.Unlock();
-      const absl::Duration cpu_before = concurrency::ThreadCpuTime();
-      absl::Status status = job_();
-      cpu_nanos_.fetch_add(absl::ToInt64Nanoseconds(concurrency::ThreadCpuTime() - cpu_before),
-                           std::memory_order_relaxed);
+      absl::Status status = cpu_.Count(job_);
       mu_.Lock();
       status_ = std::move(status);
       running_.store(false, std::memory_order_release);
@@ -100,9 +95,9 @@ class BackgroundJob {
   }
 
   const std::function<absl::Status()> job_;
-  bool started_ = false;               // owner thread only
-  std::atomic<bool> running_{false};   // from Start until the run has returned
-  std::atomic<int64_t> cpu_nanos_{0};  // see cpu()
+  bool started_ = false;              // owner thread only
+  std::atomic<bool> running_{false};  // from Start until the run has returned
+  concurrency::CpuTally cpu_;         // see cpu()
   absl::Mutex mu_;
   absl::CondVar wake_;  // requested_ or exiting_ was set
   absl::CondVar done_;  // a run returned

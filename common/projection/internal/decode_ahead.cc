@@ -2,7 +2,6 @@
 
 #include <utility>
 
-#include "common/concurrency/thread_cpu_time.h"
 #include "common/concurrency/thread_name.h"
 
 namespace sales::projection::internal {
@@ -91,10 +90,7 @@ void DecodeAhead::DecodingLoop() {
       chunk = std::move(queue_.front());
       queue_.pop_front();
     }
-    const absl::Duration cpu_before = concurrency::ThreadCpuTime();
-    DecodeUnclaimed(*chunk);
-    cpu_nanos_.fetch_add(absl::ToInt64Nanoseconds(concurrency::ThreadCpuTime() - cpu_before),
-                         std::memory_order_relaxed);
+    cpu_.Count([&] { DecodeUnclaimed(*chunk); });
   }
 }
 

@@ -35,6 +35,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/concurrency/thread_cpu_time.h"
 #include "common/kafka/handles.h"
 #include "common/projection/event_applier.h"
 #include "sales/common/v1/envelope.pb.h"
@@ -75,9 +76,7 @@ class DecodeAhead {
   void Discard();
 
   // CPU the decoding thread has used.
-  absl::Duration cpu() const {
-    return absl::Nanoseconds(cpu_nanos_.load(std::memory_order_relaxed));
-  }
+  absl::Duration cpu() const { return cpu_.total(); }
 
  private:
   // Messages handed over together. Whoever wins a message's claim (next_claim) decodes it and
@@ -95,10 +94,10 @@ class DecodeAhead {
   static void Finish(Chunk& chunk);
   void DecodingLoop();
 
-  std::vector<Message> filling_;       // owner: added since the last Rotate
-  std::shared_ptr<Chunk> handed_;      // owner: handed over by the last Rotate
-  std::vector<Message> returned_;      // owner: returned by the last Rotate
-  std::atomic<int64_t> cpu_nanos_{0};  // see cpu()
+  std::vector<Message> filling_;   // owner: added since the last Rotate
+  std::shared_ptr<Chunk> handed_;  // owner: handed over by the last Rotate
+  std::vector<Message> returned_;  // owner: returned by the last Rotate
+  concurrency::CpuTally cpu_;      // see cpu()
 
   absl::Mutex mu_;
   std::deque<std::shared_ptr<Chunk>> queue_ ABSL_GUARDED_BY(mu_);  // for the decoding thread
