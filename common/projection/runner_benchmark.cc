@@ -89,11 +89,8 @@ absl::Status AppendEvents(eventstore::EventStore& store) {
 
 // One broker, one store holding --events events, all of them published to kTopic.
 testing::PublishedHistory& History() {
-  static testing::PublishedHistory* history =
-      CheckedValue(testing::PublishedHistory::Create(
-                       {.topic = kTopic, .partitions = kPartitions, .service = "b"}, AppendEvents))
-          .release();
-  return *history;
+  return testing::SharedHistory({.topic = kTopic, .partitions = kPartitions, .service = "b"},
+                                AppendEvents);
 }
 
 // By benchmark name (last iteration).
@@ -151,6 +148,7 @@ int main(int argc, char** argv) {
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
+  sales::projection::testing::DestroySharedHistory();
   std::printf("%d events, %d streams, funnel projection (2 reads + 2 writes per event)\n", events,
               streams);
   sales::projection::testing::PrintRatesToRaw("runner", rates);

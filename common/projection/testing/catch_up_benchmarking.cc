@@ -76,6 +76,26 @@ absl::Status PublishedHistory::CheckNothingEvicted() const {
   return absl::OkStatus();
 }
 
+namespace {
+// SharedHistory's; never destroyed but by DestroySharedHistory (no exit-time destructor).
+std::unique_ptr<PublishedHistory>& TheSharedHistory() {
+  static auto* const history = new std::unique_ptr<PublishedHistory>();
+  return *history;
+}
+}  // namespace
+
+PublishedHistory& SharedHistory(
+    PublishedHistory::Options options,
+    const std::function<absl::Status(eventstore::EventStore&)>& append) {
+  std::unique_ptr<PublishedHistory>& history = TheSharedHistory();
+  if (history == nullptr) {
+    history = CheckedValue(PublishedHistory::Create(std::move(options), append));
+  }
+  return *history;
+}
+
+void DestroySharedHistory() { TheSharedHistory().reset(); }
+
 std::string PublishedHistory::NewPath() { return absl::StrCat(dir_.path(), "/run-", ++runs_); }
 
 absl::StatusOr<std::string> PublishedHistory::NewPathTrustingKafka(const Projection& projection) {
@@ -373,16 +393,12 @@ int RunCatchUpSuite(int argc, char** argv, CatchUpSuite suite) {
     return 1;
   }
   static const auto history = [] {
-    static PublishedHistory* published =
-        CheckedValue(PublishedHistory::Create({.topic = the_suite->topic,
-                                               .partitions = the_suite->partitions,
-                                               .service = the_suite->service,
-                                               .publish_timeout = absl::Seconds(90)},
-                                              [](eventstore::EventStore& store) {
-                                                return the_suite->append(store, the_suite->events);
-                                              }))
-            .release();
-    return published;
+    return &SharedHistory(
+        {.topic = the_suite->topic,
+         .partitions = the_suite->partitions,
+         .service = the_suite->service,
+         .publish_timeout = absl::Seconds(90)},
+        [](eventstore::EventStore& store) { return the_suite->append(store, the_suite->events); });
   };
   const auto options = [](PublishedHistory& published, std::string path) {
     return ProjectionRunnerOptions{
@@ -454,6 +470,7 @@ int RunCatchUpSuite(int argc, char** argv, CatchUpSuite suite) {
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
+  DestroySharedHistory();
   std::printf("%d events, %s projection, catch-up batches of up to %d (Kafka), feed pages of %d\n",
               the_suite->events, the_suite->label.c_str(), batch_events, page_events);
   PrintRatesToRaw(the_suite->label, *rates);

@@ -93,6 +93,14 @@ class PublishedHistory {
   int runs_ = 0;
 };
 
+// The one history a benchmark binary's benchmarks share: created (Create with these arguments)
+// by the first call, which fails the process if it cannot publish; later calls return it.
+// DestroySharedHistory — at the end of main, after the benchmarks — removes it with its directory
+// (the event store and every run's read model: a few hundred MB at 200,000 events).
+PublishedHistory& SharedHistory(PublishedHistory::Options options,
+                                const std::function<absl::Status(eventstore::EventStore&)>& append);
+void DestroySharedHistory();
+
 // A point in wall time, process CPU time (all threads: librdkafka's, RocksDB's, the runner's) and
 // the calling thread's CPU time.
 struct Instant {

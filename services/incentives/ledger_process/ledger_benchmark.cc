@@ -132,15 +132,11 @@ absl::Status AppendOrdersHistory(eventstore::EventStore& store) {
 }
 
 projection::testing::PublishedHistory& History() {
-  static projection::testing::PublishedHistory* history =
-      CheckedValue(
-          projection::testing::PublishedHistory::Create({.topic = kTopic,
-                                                         .partitions = kPartitions,
-                                                         .service = "orders",
-                                                         .publish_timeout = absl::Seconds(120)},
-                                                        AppendOrdersHistory))
-          .release();
-  return *history;
+  return projection::testing::SharedHistory({.topic = kTopic,
+                                             .partitions = kPartitions,
+                                             .service = "orders",
+                                             .publish_timeout = absl::Seconds(120)},
+                                            AppendOrdersHistory);
 }
 
 // A fresh incentives store and app with every rep on the step plan, half the deals split.
@@ -281,6 +277,7 @@ int main(int argc, char** argv) {
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
+  sales::projection::testing::DestroySharedHistory();
   std::printf("%d orders-topic events, commission ledger process (booked basis, 60 reps)\n",
               events);
   sales::projection::testing::PrintRatesToRaw("ledger", rates);
