@@ -130,8 +130,8 @@ struct ProjectionRunnerOptions {
   // when no message came for max_batch_wait: the backlog is drained). Larger batches spread the
   // per-batch work (folds, row encodings, one RocksDB write) over more events, and those events
   // waited for the backlog anyway: 50,000 against 20,000 cut the performance model's CPU per
-  // event from Kafka by ≈15 % (services/projections/performance/README.md, session 31), for
-  // ≈40 MB more at the peak of a catch-up.
+  // event from Kafka by ≈22 % (services/projections/performance/README.md, session 31), for
+  // ≈35 MB more at the peak of a catch-up.
   size_t catch_up_batch_events = 50000;
   absl::Duration catch_up_batch_wait = absl::Seconds(1);
   size_t feed_page_size = 20000;  // events per ReadAll page (and per catch-up commit)
