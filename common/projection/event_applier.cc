@@ -10,14 +10,16 @@ namespace sales::projection {
 
 absl::Status EventApplier::Offer(const ProjectionSource& source, eventstore::SharedEvent shared,
                                  const rd_kafka_message_t* origin, StoreBatch& batch,
-                                 BatchOutcome& outcome, uint64_t fed_below) {
+                                 BatchOutcome& outcome, uint64_t fed_below,
+                                 const google::protobuf::Message* decoded_payload) {
   const EventEnvelope& event = *shared;
   if (event.global_position() != 0 && event.global_position() < fed_below) {
     ++outcome.duplicates;
     return absl::OkStatus();
   }
   if (marks_ == DedupeMarks::kNone) {
-    return ApplyOne(source, std::move(shared), origin, batch, outcome, /*mark=*/nullptr);
+    return ApplyOne(source, std::move(shared), origin, decoded_payload, batch, outcome,
+                    /*mark=*/nullptr);
   }
   // kKeep reads and advances the stream's mark in one lookup.
   uint64_t* kept_mark = nullptr;
@@ -55,19 +57,23 @@ absl::Status EventApplier::Offer(const ProjectionSource& source, eventstore::Sha
         continue;
       }
       RETURN_IF_ERROR(ApplyOne(source, std::make_shared<EventEnvelope>(std::move(filler)),
-                               /*origin=*/nullptr, batch, outcome, kept_mark));
+                               /*origin=*/nullptr, /*decoded_payload=*/nullptr, batch, outcome,
+                               kept_mark));
       ++outcome.gap_events_filled;
     }
   }
-  return ApplyOne(source, std::move(shared), origin, batch, outcome, kept_mark);
+  return ApplyOne(source, std::move(shared), origin, decoded_payload, batch, outcome, kept_mark);
 }
 
 absl::Status EventApplier::ApplyOne(const ProjectionSource& source, eventstore::SharedEvent shared,
-                                    const rd_kafka_message_t* origin, StoreBatch& batch,
-                                    BatchOutcome& outcome, uint64_t* mark) {
+                                    const rd_kafka_message_t* origin,
+                                    const google::protobuf::Message* decoded_payload,
+                                    StoreBatch& batch, BatchOutcome& outcome, uint64_t* mark) {
   const EventEnvelope& event = *shared;
   batch.SetSavePoint();
-  absl::Status status = projection_.Apply(event, batch.txn());
+  absl::Status status = decoded_payload != nullptr
+                            ? projection_.ApplyDecoded(event, *decoded_payload, batch.txn())
+                            : projection_.Apply(event, batch.txn());
   if (status.ok()) {
     batch.DiscardSavePoint();
   } else if (IsPoisonStatus(status)) {

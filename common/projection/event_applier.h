@@ -37,6 +37,7 @@
 #include "common/kafka/record.h"
 #include "common/projection/projection.h"
 #include "common/projection/projection_store.h"
+#include "google/protobuf/message.h"
 
 namespace sales::projection {
 
@@ -90,18 +91,22 @@ class EventApplier {
   // if the event is poison, its dead letter is that message byte for byte.
   // `fed_below`: the source's stored feed position (1: never read from the feed); events below it
   // are duplicates, and so are the versions a gap fill reads that lie below it.
+  // `decoded_payload`: the event's payload as Projection::DecodePayload decoded it, or null;
+  // the projection's ApplyDecoded is called with it instead of Apply.
   // Errors (the feed failing, a store read failing, a non-poison Apply error) fail the batch:
   // the caller must then discard it.
   absl::Status Offer(const ProjectionSource& source, eventstore::SharedEvent event,
                      const rd_kafka_message_t* origin, StoreBatch& batch, BatchOutcome& outcome,
-                     uint64_t fed_below = 1);
+                     uint64_t fed_below = 1,
+                     const google::protobuf::Message* decoded_payload = nullptr);
 
  private:
   // `mark`: the stream's mark in the batch (StoreBatch::MutableMark), advanced to the event's
   // version once it is applied or dead-lettered; null when marks are not written.
   absl::Status ApplyOne(const ProjectionSource& source, eventstore::SharedEvent event,
-                        const rd_kafka_message_t* origin, StoreBatch& batch, BatchOutcome& outcome,
-                        uint64_t* mark);
+                        const rd_kafka_message_t* origin,
+                        const google::protobuf::Message* decoded_payload, StoreBatch& batch,
+                        BatchOutcome& outcome, uint64_t* mark);
   static DeadLetter MakeDeadLetter(const ProjectionSource& source, const EventEnvelope& event,
                                    const rd_kafka_message_t* origin, std::string reason);
 

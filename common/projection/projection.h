@@ -48,7 +48,8 @@
 // form is cheapest to update, and turned into row changes once per batch — counter rows by adding
 // to them without reading them (FoldTxn::AddToCounterRow). Same poison rule.
 //
-// Thread-safety: the runner calls Apply from one thread at a time.
+// Thread-safety: the runner calls Apply and ApplyDecoded from one thread at a time;
+// DecodePayload may run concurrently with them (it is const).
 #ifndef SALES_COMMON_PROJECTION_PROJECTION_H_
 #define SALES_COMMON_PROJECTION_PROJECTION_H_
 
@@ -63,6 +64,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "google/protobuf/arena.h"
+#include "google/protobuf/message.h"
 #include "sales/common/v1/envelope.pb.h"
 
 namespace sales::projection {
@@ -155,6 +158,25 @@ class Projection {
   virtual int layout_version() const { return 1; }
   // See the contract above.
   virtual absl::Status Apply(const EventEnvelope& event, ProjectionTxn& txn) = 0;
+
+  // Optional, for speed: decoding an event's payload ahead of applying it. A Kafka-mode runner
+  // calls DecodePayload on its decoding thread while its own thread applies the events before
+  // (internal/decode_ahead.h), then ApplyDecoded with what it returned instead of Apply.
+  //
+  // Decodes `event`'s payload into a new message on `arena` — the message Apply would decode it
+  // into — or returns null: for an event whose payload Apply does not decode, or one that does
+  // not decode (Apply, which the runner then calls, reports the poison). It runs on another
+  // thread than Apply, concurrently with it: it may read only the event and immutable state.
+  virtual const google::protobuf::Message* DecodePayload(const EventEnvelope& event,
+                                                         google::protobuf::Arena& arena) const {
+    return nullptr;
+  }
+  // Apply for an event whose payload DecodePayload decoded into `payload`: it must have exactly
+  // Apply's outcome and writes. By default the decoded payload is not used.
+  virtual absl::Status ApplyDecoded(const EventEnvelope& event,
+                                    const google::protobuf::Message& payload, ProjectionTxn& txn) {
+    return Apply(event, txn);
+  }
 };
 
 // True for the statuses that make an event poison (see "Outcomes of Apply").

@@ -384,8 +384,8 @@ void ProjectionRunner::EndStep(const StepStart& start, bool catching_up) {
 }
 
 void ProjectionRunner::Run() {
-  decode_ahead_ =
-      std::make_unique<internal::DecodeAhead>(absl::StrCat("decode:", projection_->name()));
+  decode_ahead_ = std::make_unique<internal::DecodeAhead>(
+      projection_, absl::StrCat("decode:", projection_->name()));
   bool synced = false;
   while (!stopping_) {
     absl::Status status;
@@ -566,7 +566,7 @@ absl::Status ProjectionRunner::ApplyDecoded(std::vector<internal::DecodeAhead::M
     }
     const size_t index = message.source - options_.sources.data();
     RETURN_IF_ERROR(applier_.Offer(*message.source, std::move(message.event), message.message.get(),
-                                   batch, outcome, fed_below_[index]));
+                                   batch, outcome, fed_below_[index], message.payload));
   }
   return absl::OkStatus();
 }

@@ -534,10 +534,11 @@ TEST_F(ProjectionRunnerTest, ABacklogIsAppliedInCatchUpBatchesThenLiveEventsInLi
   for (size_t size : batch_sizes) EXPECT_LE(size, 20u) << "live events go in live batches";
 }
 
-// A catch-up batch's messages are decoded a chunk at a time on a decoding thread while the
-// runner applies the chunk before (internal::DecodeAhead, 512 messages a chunk), and the runner
-// decodes whatever that thread has not reached yet itself: every event still goes in once, in
-// each stream's order, and undecodable messages are dead letters wherever they fall. The
+// A catch-up batch's messages — envelopes and payloads — are decoded a chunk at a time on a
+// decoding thread while the runner applies the chunk before (internal::DecodeAhead, 512 messages
+// a chunk), and the runner decodes whatever that thread has not reached yet itself: every event
+// still goes in once, with its own payload, in each stream's order, and undecodable messages are
+// dead letters wherever they fall. The
 // resumed runner's first batch is a live one (20 messages); the rest, 1183 messages, is one
 // catch-up batch on an unloaded machine, of chunks applied inside the poll loop (the first, with
 // the first junk at its 100th message), when the batch ends (the second, with the middle junk)
@@ -572,6 +573,7 @@ TEST_F(ProjectionRunnerTest, ABacklogOfManyDecodeChunksIsAppliedInOrderWithItsPo
   EXPECT_EQ(stats.applied, 1200);
   EXPECT_EQ(stats.duplicates, 0);
   EXPECT_EQ(stats.catch_ups, 0) << "resumed from the stored offsets";
+  EXPECT_EQ(projection_.decoded_ahead(), 1200) << "each with its own payload, decoded ahead";
   auto dead = kafka::ReadTopic(bootstrap(), kDeadLetterTopic, {.min_messages = 3});
   ASSERT_TRUE(dead.ok()) << dead.status();
   std::map<std::string, std::string> reasons;

@@ -6,8 +6,8 @@
 
 namespace sales::projection::internal {
 
-DecodeAhead::DecodeAhead(std::string thread_name)
-    : thread_([this, name = std::move(thread_name)] {
+DecodeAhead::DecodeAhead(const Projection* projection, std::string thread_name)
+    : projection_(projection), thread_([this, name = std::move(thread_name)] {
         concurrency::NameThisThread(name);
         DecodingLoop();
       }) {}
@@ -38,11 +38,13 @@ std::vector<DecodeAhead::Message>& DecodeAhead::Rotate() {
     queue_.push_back(handed_);
   }
   returned_.clear();
+  returned_chunk_.reset();  // its payloads, once the messages that point to them are gone
   if (previous != nullptr) {
     Finish(*previous);
     // Swapped, not moved: the chunk is certainly left empty, so whichever thread drops it last
     // destroys no message (messages must go before their consumer, on this thread).
     returned_.swap(previous->messages);
+    returned_chunk_ = std::move(previous);
   }
   return returned_;
 }
@@ -55,9 +57,10 @@ void DecodeAhead::Discard() {
   }
   filling_.clear();
   returned_.clear();
+  returned_chunk_.reset();
 }
 
-void DecodeAhead::DecodeUnclaimed(Chunk& chunk) {
+void DecodeAhead::DecodeUnclaimed(Chunk& chunk) const {
   for (size_t i = chunk.next_claim.fetch_add(1, std::memory_order_relaxed); i < chunk.count;
        i = chunk.next_claim.fetch_add(1, std::memory_order_relaxed)) {
     Message& message = chunk.messages[i];
@@ -67,12 +70,14 @@ void DecodeAhead::DecodeUnclaimed(Chunk& chunk) {
       message.poison = "value does not parse as sales.common.v1.EventEnvelope";
     } else if (message.event->stream_id().empty() || message.event->stream_version() == 0) {
       message.poison = "event envelope lacks stream_id or stream_version";
+    } else {
+      message.payload = projection_->DecodePayload(*message.event, chunk.arena);
     }
     chunk.decoded.fetch_add(1, std::memory_order_release);
   }
 }
 
-void DecodeAhead::Finish(Chunk& chunk) {
+void DecodeAhead::Finish(Chunk& chunk) const {
   DecodeUnclaimed(chunk);
   // Only messages the decoding thread is decoding right now remain: a message's worth of time,
   // unless that thread was preempted meanwhile.

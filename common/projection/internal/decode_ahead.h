@@ -1,9 +1,10 @@
 // DecodeAhead: parses the Kafka messages a runner polls into EventEnvelopes on a second thread,
-// a chunk at a time, while the runner applies the chunk before. Decoding envelopes is an eighth
-// of what a Kafka-mode runner spends per event, and the runner thread is what bounds a catch-up
+// a chunk at a time, while the runner applies the chunk before — and, for a projection that
+// offers it (Projection::DecodePayload), each envelope's payload too. Decoding is a fifth of
+// what a Kafka-mode runner would spend per event, and the runner thread is what bounds a catch-up
 // (services/projections/performance/README.md, "Catch-up"); the other core has room.
 //
-//   DecodeAhead decoder;
+//   DecodeAhead decoder(&projection, "decode:funnel");
 //   decoder.Add(std::move(message), source, spare_envelope);   // as messages are polled
 //   if (decoder.filled() >= DecodeAhead::kChunk) Apply(decoder.Rotate());
 //   ...
@@ -12,6 +13,7 @@
 //
 // Messages come out in the order they were added. A message whose payload is not an envelope
 // with a stream id and version comes out with `poison` set to the reason (its dead letter's).
+// A decoded payload lives on the chunk's arena: it stays valid until the next Rotate or Discard.
 //
 // The runner never waits for the decoding thread to be scheduled: on a busy machine it may
 // start late (the other core runs the store's committer), so when a chunk is due, the runner
@@ -38,6 +40,9 @@
 #include "common/concurrency/thread_cpu_time.h"
 #include "common/kafka/handles.h"
 #include "common/projection/event_applier.h"
+#include "common/projection/projection.h"
+#include "google/protobuf/arena.h"
+#include "google/protobuf/message.h"
 #include "sales/common/v1/envelope.pb.h"
 
 namespace sales::projection::internal {
@@ -51,12 +56,15 @@ class DecodeAhead {
   struct Message {
     kafka::MessagePtr message;
     const ProjectionSource* source = nullptr;
-    std::shared_ptr<common::v1::EventEnvelope> event;  // what the payload is decoded into
-    const char* poison = nullptr;                      // set when it does not decode
+    std::shared_ptr<common::v1::EventEnvelope> event;  // what the message is decoded into
+    // The event's payload as Projection::DecodePayload decoded it; null when it did not.
+    const google::protobuf::Message* payload = nullptr;
+    const char* poison = nullptr;  // set when the message does not decode
   };
 
-  // `thread_name`: see concurrency::NameThisThread.
-  explicit DecodeAhead(std::string thread_name);
+  // `projection` (not owned, outlives this) decodes the payloads (DecodePayload). `thread_name`:
+  // see concurrency::NameThisThread.
+  DecodeAhead(const Projection* projection, std::string thread_name);
   ~DecodeAhead();  // Discard(), then ends the decoding thread
   DecodeAhead(const DecodeAhead&) = delete;
   DecodeAhead& operator=(const DecodeAhead&) = delete;
@@ -83,21 +91,24 @@ class DecodeAhead {
   // then counts it as decoded; the owner touches the messages again only once all are counted.
   struct Chunk {
     std::vector<Message> messages;
-    size_t count = 0;  // messages.size(), fixed before the chunk is shared
+    google::protobuf::Arena arena;  // the decoded payloads (thread-safe)
+    size_t count = 0;               // messages.size(), fixed before the chunk is shared
     std::atomic<size_t> next_claim{0};
     std::atomic<size_t> decoded{0};
   };
 
   // Decodes the chunk's unclaimed messages (either thread).
-  static void DecodeUnclaimed(Chunk& chunk);
+  void DecodeUnclaimed(Chunk& chunk) const;
   // Decodes what is still unclaimed, then waits for the decoding thread's claims; owner only.
-  static void Finish(Chunk& chunk);
+  void Finish(Chunk& chunk) const;
   void DecodingLoop();
 
-  std::vector<Message> filling_;   // owner: added since the last Rotate
-  std::shared_ptr<Chunk> handed_;  // owner: handed over by the last Rotate
-  std::vector<Message> returned_;  // owner: returned by the last Rotate
-  concurrency::CpuTally cpu_;      // see cpu()
+  const Projection* const projection_;
+  std::vector<Message> filling_;           // owner: added since the last Rotate
+  std::shared_ptr<Chunk> handed_;          // owner: handed over by the last Rotate
+  std::shared_ptr<Chunk> returned_chunk_;  // owner: returned by the last Rotate (its arena)
+  std::vector<Message> returned_;          // owner: returned by the last Rotate
+  concurrency::CpuTally cpu_;              // see cpu()
 
   absl::Mutex mu_;
   std::deque<std::shared_ptr<Chunk>> queue_ ABSL_GUARDED_BY(mu_);  // for the decoding thread

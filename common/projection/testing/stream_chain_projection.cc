@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/status/status_macros.h"
+#include "google/protobuf/any.pb.h"
 
 namespace sales::projection::testing {
 namespace {
@@ -48,6 +49,26 @@ absl::Status StreamChainProjection::Apply(const EventEnvelope& event, Projection
       entry.chain, "|", event.stream_id(), "|", event.stream_version(), "|", event.event_type()));
   txn.Put(key, absl::StrCat(entry.count + 1, " ", chain));
   return absl::OkStatus();
+}
+
+const google::protobuf::Message* StreamChainProjection::DecodePayload(
+    const EventEnvelope& event, google::protobuf::Arena& arena) const {
+  auto* payload = google::protobuf::Arena::CreateMessage<google::protobuf::Any>(&arena);
+  *payload = event.payload();
+  return payload;
+}
+
+absl::Status StreamChainProjection::ApplyDecoded(const EventEnvelope& event,
+                                                 const google::protobuf::Message& payload,
+                                                 ProjectionTxn& txn) {
+  const auto* any = dynamic_cast<const google::protobuf::Any*>(&payload);
+  if (any == nullptr || any->type_url() != event.payload().type_url() ||
+      any->value() != event.payload().value()) {
+    return absl::InternalError(
+        absl::StrCat("event ", event.event_id(), " came with another event's payload"));
+  }
+  decoded_ahead_.fetch_add(1, std::memory_order_relaxed);
+  return Apply(event, txn);
 }
 
 absl::StatusOr<StreamChainProjection::Entry> StreamChainProjection::Read(

@@ -8,8 +8,6 @@
 
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/string_view.h"
-#include "common/eventsourcing/event_codec.h"
-#include "common/eventsourcing/stack_arena_message.h"
 #include "common/money/weighted_pipeline.h"
 #include "common/projection/row_codec.h"
 #include "common/status/errors.h"
@@ -235,11 +233,8 @@ void RecordChange(const Contribution& before, const Contribution& after, int64_t
 
 }  // namespace
 
-absl::Status ApplyLeadEvent(const EventEnvelope& envelope, ProjectionTxn& txn) {
-  eventsourcing::StackArenaMessage<leads_v1::LeadEvent> decoded;
-  const leads_v1::LeadEvent& event = *decoded;
-  RETURN_IF_ERROR(eventsourcing::UnpackProjectedEvent(PerformanceProjection::kName,
-                                                      envelope.payload(), *decoded));
+absl::Status ApplyLeadEvent(const EventEnvelope& envelope, const leads_v1::LeadEvent& event,
+                            ProjectionTxn& txn) {
   ASSIGN_OR_RETURN(const bool folded, CheckLeadEvent(event));
   if (!folded) return absl::OkStatus();
   ASSIGN_OR_RETURN(const absl::Time at, lead_facts::LeadEventTime(event, envelope));

@@ -13,7 +13,7 @@
 // A lead's row changes only with its own stream's events and every cell is a sum of per-event
 // deltas, so the projection contract holds (performance_projection.h).
 //
-//   RETURN_IF_ERROR(ApplyLeadEvent(envelope, txn));  // from PerformanceProjection::Apply
+//   RETURN_IF_ERROR(ApplyLeadEvent(envelope, event, txn));  // from PerformanceProjection::Apply
 //
 // Outcomes: lead events that change nothing here are no-ops; a payload that does not decode or
 // breaks the schema (bad time, money, unknown step, probability outside 0–100) is
@@ -26,6 +26,7 @@
 
 #include "absl/status/status.h"
 #include "common/projection/projection.h"
+#include "sales/leads/v1/events.pb.h"
 
 namespace sales::performance {
 
@@ -34,9 +35,9 @@ namespace sales::performance {
 inline constexpr int32_t kBestCaseProbability = 40;
 inline constexpr int32_t kCommittedProbability = 60;
 
-// One event of a "lead-<id>" stream of the leads topic.
+// One event of a "lead-<id>" stream of the leads topic, its payload decoded into `event`.
 absl::Status ApplyLeadEvent(const projection::EventEnvelope& envelope,
-                            projection::ProjectionTxn& txn);
+                            const leads::v1::LeadEvent& event, projection::ProjectionTxn& txn);
 
 }  // namespace sales::performance
 

@@ -15,7 +15,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/types/span.h"
-#include "common/eventsourcing/event_codec.h"
+#include "common/eventsourcing/projected_event.h"
 #include "common/eventsourcing/stack_arena_message.h"
 #include "common/projection/row_codec.h"
 #include "common/status/errors.h"
@@ -23,6 +23,7 @@
 #include "common/time/proto_time.h"
 #include "common/validation/field_validation.h"
 #include "sales/incentives/v1/events.pb.h"
+#include "sales/leads/v1/events.pb.h"
 #include "sales/orders/v1/events.pb.h"
 #include "sales/projections/v1/performance_state.pb.h"
 #include "services/projections/performance/model/keys.h"
@@ -33,6 +34,7 @@ namespace sales::performance {
 namespace {
 
 namespace orders_v1 = ::sales::orders::v1;
+namespace leads_v1 = ::sales::leads::v1;
 namespace incentives_v1 = ::sales::incentives::v1;
 using ::google::protobuf::Timestamp;
 using ::sales::projection::EventEnvelope;
@@ -454,11 +456,7 @@ absl::StatusOr<std::optional<absl::Time>> CheckOrderEvent(const orders_v1::Order
 }
 
 absl::Status ApplyOrder(absl::string_view stream_id, const EventEnvelope& envelope,
-                        ProjectionTxn& txn) {
-  eventsourcing::StackArenaMessage<orders_v1::OrderEvent> decoded;
-  const orders_v1::OrderEvent& event = *decoded;
-  RETURN_IF_ERROR(eventsourcing::UnpackProjectedEvent(PerformanceProjection::kName,
-                                                      envelope.payload(), *decoded));
+                        const orders_v1::OrderEvent& event, ProjectionTxn& txn) {
   ASSIGN_OR_RETURN(const std::optional<absl::Time> counted, CheckOrderEvent(event, envelope));
   // Events the dashboard does not count touch neither the order's row nor the accumulator.
   if (!counted.has_value()) return absl::OkStatus();
@@ -555,10 +553,7 @@ std::optional<Scope> TargetScope(const incentives_v1::Target& target) {
   return std::nullopt;
 }
 
-absl::Status ApplyTargets(const EventEnvelope& envelope, ProjectionTxn& txn) {
-  incentives_v1::TargetsEvent event;
-  RETURN_IF_ERROR(
-      eventsourcing::UnpackProjectedEvent(PerformanceProjection::kName, envelope.payload(), event));
+absl::Status ApplyTargets(const incentives_v1::TargetsEvent& event, ProjectionTxn& txn) {
   if (!event.has_target_set()) return absl::OkStatus();
   const incentives_v1::TargetSet& set = event.target_set();
   RETURN_IF_ERROR(
@@ -574,11 +569,7 @@ absl::Status ApplyTargets(const EventEnvelope& envelope, ProjectionTxn& txn) {
 }
 
 absl::Status ApplyLedger(absl::string_view rep_id, const EventEnvelope& envelope,
-                         ProjectionTxn& txn) {
-  eventsourcing::StackArenaMessage<incentives_v1::LedgerEvent> decoded;
-  const incentives_v1::LedgerEvent& event = *decoded;
-  RETURN_IF_ERROR(eventsourcing::UnpackProjectedEvent(PerformanceProjection::kName,
-                                                      envelope.payload(), *decoded));
+                         const incentives_v1::LedgerEvent& event, ProjectionTxn& txn) {
   if (!event.has_ledger_lines_recorded()) return absl::OkStatus();
   const incentives_v1::LedgerLinesRecorded& recorded = event.ledger_lines_recorded();
   ASSIGN_OR_RETURN(const absl::Time at, FactTime(recorded.at(), envelope));
@@ -608,26 +599,88 @@ absl::Status ApplyLedger(absl::string_view rep_id, const EventEnvelope& envelope
   return absl::OkStatus();
 }
 
-}  // namespace
+// Where an event of the topics read goes: the aggregate whose stream it belongs to, by its
+// payload's type and its stream. Other streams of those topics (settings, claims) are not
+// counted.
+enum class Aggregate { kNone, kOrder, kLead, kTargets, kLedger };
 
-absl::Status PerformanceProjection::Apply(const EventEnvelope& event, ProjectionTxn& txn) {
+Aggregate AggregateOf(const EventEnvelope& event) {
   const absl::string_view type = event.payload().type_url();
   const absl::string_view stream = event.stream_id();
   if (absl::StrContains(type, "/sales.orders.v1.")) {
-    if (!absl::StartsWith(stream, kOrderStreamPrefix)) return absl::OkStatus();
-    return ApplyOrder(stream, event, txn);
+    return absl::StartsWith(stream, kOrderStreamPrefix) ? Aggregate::kOrder : Aggregate::kNone;
   }
   if (absl::StrContains(type, "/sales.leads.v1.")) {
-    if (!absl::StartsWith(stream, kLeadStreamPrefix)) return absl::OkStatus();
-    return ApplyLeadEvent(event, txn);
+    return absl::StartsWith(stream, kLeadStreamPrefix) ? Aggregate::kLead : Aggregate::kNone;
   }
   if (absl::StrContains(type, "/sales.incentives.v1.")) {
-    if (absl::StartsWith(stream, kTargetsStreamPrefix)) return ApplyTargets(event, txn);
-    if (absl::StartsWith(stream, kLedgerStreamPrefix)) {
-      return ApplyLedger(stream.substr(kLedgerStreamPrefix.size()), event, txn);
-    }
+    if (absl::StartsWith(stream, kTargetsStreamPrefix)) return Aggregate::kTargets;
+    if (absl::StartsWith(stream, kLedgerStreamPrefix)) return Aggregate::kLedger;
+  }
+  return Aggregate::kNone;
+}
+
+// Apply and ApplyDecoded: `ahead` is the payload DecodePayload decoded, or null.
+absl::Status ApplyEvent(const EventEnvelope& envelope, const google::protobuf::Message* ahead,
+                        ProjectionTxn& txn) {
+  using eventsourcing::WithProjectedEvent;
+  constexpr absl::string_view kName = PerformanceProjection::kName;
+  const google::protobuf::Any& payload = envelope.payload();
+  const absl::string_view stream = envelope.stream_id();
+  switch (AggregateOf(envelope)) {
+    case Aggregate::kOrder:
+      return WithProjectedEvent<orders_v1::OrderEvent>(
+          kName, payload, ahead, [&](const orders_v1::OrderEvent& event) {
+            return ApplyOrder(stream, envelope, event, txn);
+          });
+    case Aggregate::kLead:
+      return WithProjectedEvent<leads_v1::LeadEvent>(
+          kName, payload, ahead,
+          [&](const leads_v1::LeadEvent& event) { return ApplyLeadEvent(envelope, event, txn); });
+    case Aggregate::kTargets:
+      return WithProjectedEvent<incentives_v1::TargetsEvent>(
+          kName, payload, ahead,
+          [&](const incentives_v1::TargetsEvent& event) { return ApplyTargets(event, txn); });
+    case Aggregate::kLedger:
+      return WithProjectedEvent<incentives_v1::LedgerEvent>(
+          kName, payload, ahead, [&](const incentives_v1::LedgerEvent& event) {
+            return ApplyLedger(stream.substr(kLedgerStreamPrefix.size()), envelope, event, txn);
+          });
+    case Aggregate::kNone:
+      break;
   }
   return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status PerformanceProjection::Apply(const EventEnvelope& event, ProjectionTxn& txn) {
+  return ApplyEvent(event, /*ahead=*/nullptr, txn);
+}
+
+const google::protobuf::Message* PerformanceProjection::DecodePayload(
+    const EventEnvelope& event, google::protobuf::Arena& arena) const {
+  using eventsourcing::DecodeProjectedEventOnArena;
+  switch (AggregateOf(event)) {
+    case Aggregate::kOrder:
+      return DecodeProjectedEventOnArena<orders_v1::OrderEvent>(kName, event.payload(), arena);
+    case Aggregate::kLead:
+      return DecodeProjectedEventOnArena<leads_v1::LeadEvent>(kName, event.payload(), arena);
+    case Aggregate::kTargets:
+      return DecodeProjectedEventOnArena<incentives_v1::TargetsEvent>(kName, event.payload(),
+                                                                      arena);
+    case Aggregate::kLedger:
+      return DecodeProjectedEventOnArena<incentives_v1::LedgerEvent>(kName, event.payload(), arena);
+    case Aggregate::kNone:
+      break;
+  }
+  return nullptr;
+}
+
+absl::Status PerformanceProjection::ApplyDecoded(const EventEnvelope& event,
+                                                 const google::protobuf::Message& payload,
+                                                 ProjectionTxn& txn) {
+  return ApplyEvent(event, &payload, txn);
 }
 
 }  // namespace sales::performance

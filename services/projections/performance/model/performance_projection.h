@@ -50,6 +50,12 @@ class PerformanceProjection : public projection::Projection {
   int layout_version() const override { return 6; }
   absl::Status Apply(const projection::EventEnvelope& event,
                      projection::ProjectionTxn& txn) override;
+  // Decodes the payloads of the streams it counts (orders, leads, targets, ledgers).
+  const google::protobuf::Message* DecodePayload(const projection::EventEnvelope& event,
+                                                 google::protobuf::Arena& arena) const override;
+  absl::Status ApplyDecoded(const projection::EventEnvelope& event,
+                            const google::protobuf::Message& payload,
+                            projection::ProjectionTxn& txn) override;
 };
 
 }  // namespace sales::performance

@@ -456,7 +456,8 @@ TEST(DatedFlowSlotTest, RoundTripsInTheOrderOfTheDaysAndClampsBeyondItsBits) {
   EXPECT_EQ(DatedFlowOf(DatedFlowSlot(100000, base)).days_after_first, 767) << "not wrapped";
 }
 
-TEST(ForecastProjectionTest, LeadsAndOrdersInTwoInterleavingsAndThreeBatchSizesGiveOneChecksum) {
+TEST(ForecastProjectionTest,
+     LeadsAndOrdersInTwoInterleavingsThreeBatchSizesAndBothDecodingsGiveOneChecksum) {
   PerformanceScript script;
   std::mt19937_64 rng(18);
   const absl::Time start = At(1, 1);
@@ -468,15 +469,18 @@ TEST(ForecastProjectionTest, LeadsAndOrdersInTwoInterleavingsAndThreeBatchSizesG
   std::vector<std::string> checksums;
   for (const bool reverse : {false, true}) {
     for (const int batch : {1, 7, 1000}) {
-      sales::testing::TempDir dir;
-      auto store = ProjectionStore::Open(dir.path() + "/performance");
-      ASSERT_TRUE(store.ok()) << store.status();
-      const absl::Status applied =
-          testing::ApplyInBatches(testing::Interleaved(script.events(), reverse), batch, **store);
-      ASSERT_TRUE(applied.ok()) << applied;
-      absl::StatusOr<std::string> checksum = (*store)->Checksum();
-      ASSERT_TRUE(checksum.ok());
-      checksums.push_back(*checksum);
+      for (const auto decoding :
+           {testing::PayloadDecoding::kInApply, testing::PayloadDecoding::kAhead}) {
+        sales::testing::TempDir dir;
+        auto store = ProjectionStore::Open(dir.path() + "/performance");
+        ASSERT_TRUE(store.ok()) << store.status();
+        const absl::Status applied = testing::ApplyInBatches(
+            testing::Interleaved(script.events(), reverse), batch, **store, decoding);
+        ASSERT_TRUE(applied.ok()) << applied;
+        absl::StatusOr<std::string> checksum = (*store)->Checksum();
+        ASSERT_TRUE(checksum.ok());
+        checksums.push_back(*checksum);
+      }
     }
   }
   for (const std::string& checksum : checksums) EXPECT_EQ(checksum, checksums.front());

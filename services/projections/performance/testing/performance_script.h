@@ -29,6 +29,7 @@
 #include "common/time/business_time.h"
 #include "common/time/civil_date.h"
 #include "common/time/proto_time.h"
+#include "google/protobuf/arena.h"
 #include "sales/common/v1/envelope.pb.h"
 #include "sales/incentives/v1/events.pb.h"
 #include "sales/leads/v1/events.pb.h"
@@ -391,15 +392,24 @@ inline std::vector<const EventEnvelope*> Interleaved(const std::vector<EventEnve
   return out;
 }
 
+// How ApplyInBatches hands the events to the projection: to Apply, which decodes each payload
+// itself, or decoded ahead by DecodePayload to ApplyDecoded, as a Kafka-mode runner does.
+enum class PayloadDecoding { kInApply, kAhead };
+
 // Applies `events` through a PerformanceProjection in the order given, a commit every `batch`
 // events; the first error stops it.
 inline absl::Status ApplyInBatches(const std::vector<const EventEnvelope*>& events, int batch,
-                                   projection::ProjectionStore& store) {
+                                   projection::ProjectionStore& store,
+                                   PayloadDecoding decoding = PayloadDecoding::kInApply) {
   PerformanceProjection projection;
   projection::StoreBatch txn = store.NewBatch();
   int applied = 0;
   for (const EventEnvelope* event : events) {
-    RETURN_IF_ERROR(projection.Apply(*event, txn.txn()));
+    google::protobuf::Arena arena;
+    const google::protobuf::Message* payload =
+        decoding == PayloadDecoding::kAhead ? projection.DecodePayload(*event, arena) : nullptr;
+    RETURN_IF_ERROR(payload != nullptr ? projection.ApplyDecoded(*event, *payload, txn.txn())
+                                       : projection.Apply(*event, txn.txn()));
     if (++applied % batch == 0) RETURN_IF_ERROR(store.Commit(txn));
   }
   return store.Commit(txn);
