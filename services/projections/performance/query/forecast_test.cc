@@ -466,24 +466,11 @@ TEST(ForecastProjectionTest,
                             script);
     testing::AddRandomLead(rng, n, start + absl::Hours(static_cast<int64_t>(rng() % 5000)), script);
   }
-  std::vector<std::string> checksums;
-  for (const bool reverse : {false, true}) {
-    for (const int batch : {1, 7, 1000}) {
-      for (const auto decoding :
-           {testing::PayloadDecoding::kInApply, testing::PayloadDecoding::kAhead}) {
-        sales::testing::TempDir dir;
-        auto store = ProjectionStore::Open(dir.path() + "/performance");
-        ASSERT_TRUE(store.ok()) << store.status();
-        const absl::Status applied = testing::ApplyInBatches(
-            testing::Interleaved(script.events(), reverse), batch, **store, decoding);
-        ASSERT_TRUE(applied.ok()) << applied;
-        absl::StatusOr<std::string> checksum = (*store)->Checksum();
-        ASSERT_TRUE(checksum.ok());
-        checksums.push_back(*checksum);
-      }
-    }
-  }
-  for (const std::string& checksum : checksums) EXPECT_EQ(checksum, checksums.front());
+  const absl::StatusOr<std::vector<std::string>> checksums =
+      testing::ChecksumsOfEveryWay(script.events(), {1, 7, 1000});
+  ASSERT_TRUE(checksums.ok()) << checksums.status();
+  ASSERT_EQ(checksums->size(), 12);
+  for (const std::string& checksum : *checksums) EXPECT_EQ(checksum, checksums->front());
 }
 
 TEST(ForecastProjectionTest, APoisonLeadEventIsRefusedBeforeAnyWrite) {

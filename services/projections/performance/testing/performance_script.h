@@ -12,7 +12,9 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <initializer_list>
 #include <map>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
@@ -20,12 +22,14 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/eventsourcing/event_codec.h"
 #include "common/projection/projection_store.h"
 #include "common/status/status_macros.h"
+#include "common/testing/temp_dir.h"
 #include "common/time/business_time.h"
 #include "common/time/civil_date.h"
 #include "common/time/proto_time.h"
@@ -413,6 +417,26 @@ inline absl::Status ApplyInBatches(const std::vector<const EventEnvelope*>& even
     if (++applied % batch == 0) RETURN_IF_ERROR(store.Commit(txn));
   }
   return store.Commit(txn);
+}
+
+// The read model's checksums after `events` are applied every way a runner may apply them: in
+// both interleavings (Interleaved), in batches of each of `batch_sizes`, with the payloads
+// decoded in Apply and ahead — one checksum per way, in that order, or the first error.
+inline absl::StatusOr<std::vector<std::string>> ChecksumsOfEveryWay(
+    const std::vector<EventEnvelope>& events, std::initializer_list<int> batch_sizes) {
+  std::vector<std::string> checksums;
+  for (const bool reverse : {false, true}) {
+    for (const int batch : batch_sizes) {
+      for (const PayloadDecoding decoding : {PayloadDecoding::kInApply, PayloadDecoding::kAhead}) {
+        const ::sales::testing::TempDir dir;
+        ASSIGN_OR_RETURN(std::unique_ptr<projection::ProjectionStore> store,
+                         projection::ProjectionStore::Open(dir.path() + "/performance"));
+        RETURN_IF_ERROR(ApplyInBatches(Interleaved(events, reverse), batch, *store, decoding));
+        ASSIGN_OR_RETURN(checksums.emplace_back(), store->Checksum());
+      }
+    }
+  }
+  return checksums;
 }
 
 }  // namespace sales::performance::testing
