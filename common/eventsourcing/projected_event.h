@@ -15,7 +15,6 @@
 #ifndef SALES_COMMON_EVENTSOURCING_PROJECTED_EVENT_H_
 #define SALES_COMMON_EVENTSOURCING_PROJECTED_EVENT_H_
 
-#include "absl/base/macros.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "common/eventsourcing/event_codec.h"
@@ -37,15 +36,17 @@ const google::protobuf::Message* DecodeProjectedEventOnArena(absl::string_view p
   return wrapper;
 }
 
-// Returns apply(const Wrapper&) on `decoded_ahead` when it is set — which must then be a Wrapper
-// that DecodeProjectedEventOnArena made from `payload` — else on `payload` unpacked here (on the
+// Returns apply(const Wrapper&) on `decoded_ahead` when it is a Wrapper — which must then be the
+// one DecodeProjectedEventOnArena made from `payload` — else on `payload` unpacked here (on the
 // stack, StackArenaMessage), or UnpackProjectedEvent's poison status when it does not unpack.
+// A `decoded_ahead` of another type (a projection whose DecodePayload and ApplyDecoded disagree)
+// is not used: the payload is decoded again rather than misread.
 template <typename Wrapper, typename ApplyFn>
 absl::Status WithProjectedEvent(absl::string_view projection, const google::protobuf::Any& payload,
                                 const google::protobuf::Message* decoded_ahead, ApplyFn&& apply) {
-  if (decoded_ahead != nullptr) {
-    ABSL_ASSERT(decoded_ahead->GetDescriptor() == Wrapper::descriptor());
-    return apply(static_cast<const Wrapper&>(*decoded_ahead));
+  if (const Wrapper* ahead = google::protobuf::DynamicCastToGenerated<Wrapper>(decoded_ahead);
+      ahead != nullptr) {
+    return apply(*ahead);
   }
   StackArenaMessage<Wrapper> decoded;
   if (absl::Status unpacked = UnpackProjectedEvent(projection, payload, *decoded); !unpacked.ok()) {

@@ -49,7 +49,7 @@
 // to them without reading them (FoldTxn::AddToCounterRow). Same poison rule.
 //
 // Thread-safety: the runner calls Apply and ApplyDecoded from one thread at a time;
-// DecodePayload may run concurrently with them (it is const).
+// DecodePayload may run concurrently with them and with itself (see there).
 #ifndef SALES_COMMON_PROJECTION_PROJECTION_H_
 #define SALES_COMMON_PROJECTION_PROJECTION_H_
 
@@ -165,8 +165,10 @@ class Projection {
   //
   // Decodes `event`'s payload into a new message on `arena` — the message Apply would decode it
   // into — or returns null: for an event whose payload Apply does not decode, or one that does
-  // not decode (Apply, which the runner then calls, reports the poison). It runs on another
-  // thread than Apply, concurrently with it: it may read only the event and immutable state.
+  // not decode (Apply, which the runner then calls, reports the poison). It must be thread-safe:
+  // it runs concurrently with Apply and with itself (the runner's thread and the decoding thread
+  // both decode messages of a chunk, onto the chunk's one arena, which is thread-safe), so it may
+  // read only the event and immutable state.
   virtual const google::protobuf::Message* DecodePayload(const EventEnvelope& event,
                                                          google::protobuf::Arena& arena) const {
     return nullptr;

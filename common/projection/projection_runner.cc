@@ -536,13 +536,13 @@ absl::Status ProjectionRunner::ConsumeBatch(bool& resync, bool& catching_up_batc
     next_offsets[{source, message->partition}] = message->offset + 1;
     decode_ahead_->Add(std::move(message), source, TakeSpareEnvelope());
     if (decode_ahead_->filled() >= internal::DecodeAhead::kChunk) {
-      RETURN_IF_ERROR(ApplyDecoded(decode_ahead_->Rotate(), batch, outcome));
+      RETURN_IF_ERROR(ApplyChunk(decode_ahead_->Rotate(), batch, outcome));
     }
   }
   if (stopping_) return absl::OkStatus();  // the batch is dropped whole; a restart redoes it
   // Everything polled is applied before the commit: the chunk being decoded, then the last one.
-  RETURN_IF_ERROR(ApplyDecoded(decode_ahead_->Rotate(), batch, outcome));
-  RETURN_IF_ERROR(ApplyDecoded(decode_ahead_->Rotate(), batch, outcome));
+  RETURN_IF_ERROR(ApplyChunk(decode_ahead_->Rotate(), batch, outcome));
+  RETURN_IF_ERROR(ApplyChunk(decode_ahead_->Rotate(), batch, outcome));
   if (consumed > 0) {
     Positions positions;
     for (const auto& [partition, offset] : next_offsets) {
@@ -557,8 +557,8 @@ absl::Status ProjectionRunner::ConsumeBatch(bool& resync, bool& catching_up_batc
   return absl::OkStatus();
 }
 
-absl::Status ProjectionRunner::ApplyDecoded(std::vector<internal::DecodeAhead::Message>& chunk,
-                                            StoreBatch& batch, BatchOutcome& outcome) {
+absl::Status ProjectionRunner::ApplyChunk(std::vector<internal::DecodeAhead::Message>& chunk,
+                                          StoreBatch& batch, BatchOutcome& outcome) {
   for (internal::DecodeAhead::Message& message : chunk) {
     if (message.poison != nullptr) {
       outcome.dead_letters.push_back({kafka::KafkaRecord::From(*message.message), message.poison});
@@ -566,7 +566,7 @@ absl::Status ProjectionRunner::ApplyDecoded(std::vector<internal::DecodeAhead::M
     }
     const size_t index = message.source - options_.sources.data();
     RETURN_IF_ERROR(applier_.Offer(*message.source, std::move(message.event), message.message.get(),
-                                   batch, outcome, fed_below_[index], message.payload));
+                                   batch, outcome, fed_below_[index], message.decoded_payload));
   }
   return absl::OkStatus();
 }

@@ -255,8 +255,8 @@ class ProjectionRunner {
   // `catching_up`: whether the batch was a catch-up batch (a backlog of a batch or more).
   absl::Status ConsumeBatch(bool& resync, bool& catching_up);
   // Offers a decoded chunk's events to the applier; undecodable messages become dead letters.
-  absl::Status ApplyDecoded(std::vector<internal::DecodeAhead::Message>& chunk, StoreBatch& batch,
-                            BatchOutcome& outcome);
+  absl::Status ApplyChunk(std::vector<internal::DecodeAhead::Message>& chunk, StoreBatch& batch,
+                          BatchOutcome& outcome);
   // Publishes the batch's dead letters, waits for the batch in flight (FinishInFlight), then
   // starts committing this one and takes over its outcome (`outcome` is left with the finished
   // batch's emptied vectors) and `next_offsets` (for positions_) for when it lands.

@@ -535,14 +535,15 @@ TEST_F(ProjectionRunnerTest, ABacklogIsAppliedInCatchUpBatchesThenLiveEventsInLi
 }
 
 // A catch-up batch's messages — envelopes and payloads — are decoded a chunk at a time on a
-// decoding thread while the runner applies the chunk before (internal::DecodeAhead, 512 messages
-// a chunk), and the runner decodes whatever that thread has not reached yet itself: every event
-// still goes in once, with its own payload, in each stream's order, and undecodable messages are
-// dead letters wherever they fall. The
-// resumed runner's first batch is a live one (20 messages); the rest, 1183 messages, is one
-// catch-up batch on an unloaded machine, of chunks applied inside the poll loop (the first, with
-// the first junk at its 100th message), when the batch ends (the second, with the middle junk)
-// and last (a short third, ending with an envelope that names no stream).
+// decoding thread while the runner applies the chunk before (internal::DecodeAhead, 512 messages a
+// chunk), and the runner decodes whatever that thread has not reached yet itself: every event still
+// goes in once, with its own payload, in each stream's order, and undecodable messages are dead
+// letters wherever they fall. The resumed runner's first batch is a live one (20 messages); the
+// rest, 1183 messages, is one catch-up batch on an unloaded machine, of chunks applied inside the
+// poll loop (the first, with the first junk at its 100th message), when the batch ends (the second,
+// with the middle junk) and last (a short third, ending with an envelope that names no stream).
+// (StreamChainProjection fails a batch whose event came with another's payload, and counts those
+// decoded ahead.)
 TEST_F(ProjectionRunnerTest, ABacklogOfManyDecodeChunksIsAppliedInOrderWithItsPoison) {
   StartBroker(/*partitions=*/1);  // one partition: the junk lands between the streams' events
   StartRelay();

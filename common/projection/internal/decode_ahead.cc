@@ -42,7 +42,8 @@ std::vector<DecodeAhead::Message>& DecodeAhead::Rotate() {
   if (previous != nullptr) {
     Finish(*previous);
     // Swapped, not moved: the chunk is certainly left empty, so whichever thread drops it last
-    // destroys no message (messages must go before their consumer, on this thread).
+    // destroys no Kafka message (those must go before their consumer, on this thread) — only,
+    // once returned_chunk_ lets go of it, its arena's decoded payloads.
     returned_.swap(previous->messages);
     returned_chunk_ = std::move(previous);
   }
@@ -71,7 +72,7 @@ void DecodeAhead::DecodeUnclaimed(Chunk& chunk) const {
     } else if (message.event->stream_id().empty() || message.event->stream_version() == 0) {
       message.poison = "event envelope lacks stream_id or stream_version";
     } else {
-      message.payload = projection_->DecodePayload(*message.event, chunk.arena);
+      message.decoded_payload = projection_->DecodePayload(*message.event, chunk.arena);
     }
     chunk.decoded.fetch_add(1, std::memory_order_release);
   }

@@ -4,7 +4,7 @@
 // what a Kafka-mode runner would spend per event, and the runner thread is what bounds a catch-up
 // (services/projections/performance/README.md, "Catch-up"); the other core has room.
 //
-//   DecodeAhead decoder(&projection, "decode:funnel");
+//   DecodeAhead decoder(&projection, "decode:performance");
 //   decoder.Add(std::move(message), source, spare_envelope);   // as messages are polled
 //   if (decoder.filled() >= DecodeAhead::kChunk) Apply(decoder.Rotate());
 //   ...
@@ -58,7 +58,7 @@ class DecodeAhead {
     const ProjectionSource* source = nullptr;
     std::shared_ptr<common::v1::EventEnvelope> event;  // what the message is decoded into
     // The event's payload as Projection::DecodePayload decoded it; null when it did not.
-    const google::protobuf::Message* payload = nullptr;
+    const google::protobuf::Message* decoded_payload = nullptr;
     const char* poison = nullptr;  // set when the message does not decode
   };
 

@@ -13,12 +13,13 @@
 // A lead's row changes only with its own stream's events and every cell is a sum of per-event
 // deltas, so the projection contract holds (performance_projection.h).
 //
-//   RETURN_IF_ERROR(ApplyLeadEvent(envelope, event, txn));  // from PerformanceProjection::Apply
+//   // from PerformanceProjection's Apply and ApplyDecoded, the payload decoded either way:
+//   RETURN_IF_ERROR(ApplyLeadEvent(envelope, event, txn));
 //
-// Outcomes: lead events that change nothing here are no-ops; a payload that does not decode or
-// breaks the schema (bad time, money, unknown step, probability outside 0–100) is
-// INVALID_ARGUMENT, checked before any row is touched. Settings and claim streams are not lead
-// streams and never get here.
+// Outcomes: lead events that change nothing here are no-ops; an event that breaks the schema
+// (bad time, money, unknown step, probability outside 0–100) is INVALID_ARGUMENT, checked before
+// any row is touched. A payload that does not decode is refused by the caller. Settings and claim
+// streams are not lead streams and never get here.
 #ifndef SALES_SERVICES_PROJECTIONS_PERFORMANCE_MODEL_LEAD_PIPELINE_H_
 #define SALES_SERVICES_PROJECTIONS_PERFORMANCE_MODEL_LEAD_PIPELINE_H_
 

@@ -457,6 +457,10 @@ TEST(PerformanceProjectionTest, PoisonEventsAreRefusedBeforeAnyWrite) {
   garbled.mutable_payload()->set_value("\xff\xff not an order");
   EXPECT_EQ(projection.DecodePayload(garbled, arena), nullptr);
   EXPECT_TRUE(absl::IsInvalidArgument(projection.Apply(garbled, batch.txn())));
+  EventEnvelope unknown = script.events()[0];
+  unknown.mutable_payload()->set_type_url("type.googleapis.com/sales.orders.v1.NoSuchEvent");
+  EXPECT_EQ(projection.DecodePayload(unknown, arena), nullptr);
+  EXPECT_TRUE(absl::IsUnimplemented(projection.Apply(unknown, batch.txn())));
   EventEnvelope settings = script.events()[0];
   settings.set_stream_id("settings");  // not an order stream: nothing to decode
   EXPECT_EQ(projection.DecodePayload(settings, arena), nullptr);

@@ -11,6 +11,7 @@
 #define SALES_SERVICES_PROJECTIONS_PERFORMANCE_TESTING_PERFORMANCE_SCRIPT_H_
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <map>
@@ -401,27 +402,35 @@ inline std::vector<const EventEnvelope*> Interleaved(const std::vector<EventEnve
 enum class PayloadDecoding { kInApply, kAhead };
 
 // Applies `events` through a PerformanceProjection in the order given, a commit every `batch`
-// events; the first error stops it.
+// events; the first error stops it. `decoded_ahead` (when set) counts the events applied through
+// ApplyDecoded.
 inline absl::Status ApplyInBatches(const std::vector<const EventEnvelope*>& events, int batch,
                                    projection::ProjectionStore& store,
-                                   PayloadDecoding decoding = PayloadDecoding::kInApply) {
+                                   PayloadDecoding decoding = PayloadDecoding::kInApply,
+                                   size_t* decoded_ahead = nullptr) {
   PerformanceProjection projection;
   projection::StoreBatch txn = store.NewBatch();
+  google::protobuf::Arena arena;  // one per batch, as a runner's chunk has one
   int applied = 0;
   for (const EventEnvelope* event : events) {
-    google::protobuf::Arena arena;
     const google::protobuf::Message* payload =
         decoding == PayloadDecoding::kAhead ? projection.DecodePayload(*event, arena) : nullptr;
     RETURN_IF_ERROR(payload != nullptr ? projection.ApplyDecoded(*event, *payload, txn.txn())
                                        : projection.Apply(*event, txn.txn()));
-    if (++applied % batch == 0) RETURN_IF_ERROR(store.Commit(txn));
+    if (payload != nullptr && decoded_ahead != nullptr) ++*decoded_ahead;
+    if (++applied % batch == 0) {
+      RETURN_IF_ERROR(store.Commit(txn));
+      static_cast<void>(arena.Reset());  // the payloads of the batch committed
+    }
   }
   return store.Commit(txn);
 }
 
 // The read model's checksums after `events` are applied every way a runner may apply them: in
 // both interleavings (Interleaved), in batches of each of `batch_sizes`, with the payloads
-// decoded in Apply and ahead — one checksum per way, in that order, or the first error.
+// decoded in Apply and ahead — one checksum per way, in that order, or the first error. Every
+// event must be one the projection decodes ahead (of an order, lead, targets or ledger stream):
+// INTERNAL otherwise, so that a DecodePayload that declines cannot pass for one that works.
 inline absl::StatusOr<std::vector<std::string>> ChecksumsOfEveryWay(
     const std::vector<EventEnvelope>& events, std::initializer_list<int> batch_sizes) {
   std::vector<std::string> checksums;
@@ -431,7 +440,13 @@ inline absl::StatusOr<std::vector<std::string>> ChecksumsOfEveryWay(
         const ::sales::testing::TempDir dir;
         ASSIGN_OR_RETURN(std::unique_ptr<projection::ProjectionStore> store,
                          projection::ProjectionStore::Open(dir.path() + "/performance"));
-        RETURN_IF_ERROR(ApplyInBatches(Interleaved(events, reverse), batch, *store, decoding));
+        size_t decoded_ahead = 0;
+        RETURN_IF_ERROR(
+            ApplyInBatches(Interleaved(events, reverse), batch, *store, decoding, &decoded_ahead));
+        if (decoding == PayloadDecoding::kAhead && decoded_ahead != events.size()) {
+          return absl::InternalError(
+              absl::StrCat("decoded ahead ", decoded_ahead, " of ", events.size(), " events"));
+        }
         ASSIGN_OR_RETURN(checksums.emplace_back(), store->Checksum());
       }
     }
