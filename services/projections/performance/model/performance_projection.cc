@@ -624,26 +624,27 @@ Aggregate AggregateOf(const EventEnvelope& event) {
 absl::Status ApplyEvent(const EventEnvelope& envelope, const google::protobuf::Message* ahead,
                         ProjectionTxn& txn) {
   using eventsourcing::WithProjectedEvent;
-  constexpr absl::string_view kName = PerformanceProjection::kName;
+  // Not constexpr: under the sanitizers the array's address is no constant expression.
+  const absl::string_view name = PerformanceProjection::kName;
   const google::protobuf::Any& payload = envelope.payload();
   const absl::string_view stream = envelope.stream_id();
   switch (AggregateOf(envelope)) {
     case Aggregate::kOrder:
       return WithProjectedEvent<orders_v1::OrderEvent>(
-          kName, payload, ahead, [&](const orders_v1::OrderEvent& event) {
+          name, payload, ahead, [&](const orders_v1::OrderEvent& event) {
             return ApplyOrder(stream, envelope, event, txn);
           });
     case Aggregate::kLead:
       return WithProjectedEvent<leads_v1::LeadEvent>(
-          kName, payload, ahead,
+          name, payload, ahead,
           [&](const leads_v1::LeadEvent& event) { return ApplyLeadEvent(envelope, event, txn); });
     case Aggregate::kTargets:
       return WithProjectedEvent<incentives_v1::TargetsEvent>(
-          kName, payload, ahead,
+          name, payload, ahead,
           [&](const incentives_v1::TargetsEvent& event) { return ApplyTargets(event, txn); });
     case Aggregate::kLedger:
       return WithProjectedEvent<incentives_v1::LedgerEvent>(
-          kName, payload, ahead, [&](const incentives_v1::LedgerEvent& event) {
+          name, payload, ahead, [&](const incentives_v1::LedgerEvent& event) {
             return ApplyLedger(stream.substr(kLedgerStreamPrefix.size()), envelope, event, txn);
           });
     case Aggregate::kNone:
